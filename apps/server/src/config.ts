@@ -1,0 +1,213 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+const Bool = Type.Union([Type.Literal('true'), Type.Literal('false')]);
+const Int = (min: number, max: number) => Type.String({ pattern: '^[0-9]+$', min, max });
+
+/** Every environment variable STUDYMATE reads; README's configuration table mirrors this. */
+export const EnvSchema = Type.Object({
+  NODE_ENV: Type.Optional(
+    Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')]),
+  ),
+  HOST: Type.Optional(Type.String()),
+  PORT: Type.Optional(Int(0, 65535)),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^/]+$' })),
+  DATA_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^(mysql://|sqlite:|file:|/|\\.)' })),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  REDIS_PREFIX: Type.Optional(Type.String()),
+  JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  ACCESS_TOKEN_TTL: Type.Optional(Int(30, 86400)),
+  REFRESH_TOKEN_TTL: Type.Optional(Int(60, 31536000)),
+  DEV_SIGN_IN: Type.Optional(Bool),
+  ADMIN_EMAILS: Type.Optional(Type.String()),
+  NAVER_CLIENT_ID: Type.Optional(Type.String({ minLength: 1 })),
+  NAVER_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1 })),
+  NAVER_AUTH_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  NAVER_TOKEN_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  NAVER_PROFILE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  GOOGLE_CLIENT_ID: Type.Optional(Type.String({ minLength: 1 })),
+  GOOGLE_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1 })),
+  GOOGLE_ISSUER: Type.Optional(Type.String({ pattern: '^https?://' })),
+  OAUTH_TIMEOUT_MS: Type.Optional(Int(100, 60000)),
+  S3_BUCKET: Type.Optional(Type.String({ minLength: 3 })),
+  S3_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
+  S3_REGION: Type.Optional(Type.String()),
+  S3_ACCESS_KEY_ID: Type.Optional(Type.String()),
+  S3_SECRET_ACCESS_KEY: Type.Optional(Type.String()),
+  S3_FORCE_PATH_STYLE: Type.Optional(Bool),
+  CORS_ORIGINS: Type.Optional(Type.String()),
+  RATE_LIMIT_SIGN_IN: Type.Optional(Int(1, 100000)),
+  RATE_LIMIT_UPLOAD: Type.Optional(Int(1, 100000)),
+  TRUST_PROXY: Type.Optional(Bool),
+  LOG_LEVEL: Type.Optional(
+    Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+  ),
+  WEB_DIST: Type.Optional(Type.String()),
+});
+export type Env = Static<typeof EnvSchema>;
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  database: { kind: 'mysql'; url: string } | { kind: 'sqlite'; file: string };
+  redis: { url: string; prefix: string } | null;
+  /** Embedded mode: no MySQL and no Redis, everything under DATA_DIR. */
+  embedded: boolean;
+  auth: {
+    jwtSecret: string;
+    accessTokenTtl: number;
+    refreshTokenTtl: number;
+    devSignIn: boolean;
+    adminEmails: string[];
+    secureCookies: boolean;
+  };
+  oauth: {
+    timeoutMs: number;
+    naver: { clientId: string; clientSecret: string; authUrl: string; tokenUrl: string; profileUrl: string } | null;
+    google: { clientId: string; clientSecret: string; issuer: string } | null;
+  };
+  storage:
+    | { kind: 's3'; bucket: string; endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean }
+    | { kind: 'local'; dir: string };
+  http: { corsOrigins: string[]; trustProxy: boolean; rateLimitSignIn: number; rateLimitUpload: number };
+  logLevel: string;
+  webDist: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** apps/server, whether running from src/ (tests, tsx) or from the dist/ bundle. */
+const serverRoot = path.resolve(here, '..');
+const repoRoot = path.resolve(serverRoot, '../..');
+
+/**
+ * Reads the environment once, reports every bad variable at once, and fills embedded defaults so
+ * that a bare machine runs STUDYMATE with nothing set.
+ */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const v = source[key];
+    if (v !== undefined && v !== '') raw[key] = v;
+  }
+  const problems = [...Value.Errors(EnvSchema, raw)].map(
+    (e) => `${e.path.slice(1)}: ${e.message}${e.value !== undefined ? ` (got "${String(e.value)}")` : ''}`,
+  );
+  for (const [key, schema] of Object.entries(EnvSchema.properties)) {
+    const s = schema as { min?: number; max?: number };
+    if (s.min !== undefined && raw[key] !== undefined && /^[0-9]+$/.test(raw[key])) {
+      const n = Number(raw[key]);
+      if (n < s.min || n > (s.max ?? Infinity)) problems.push(`${key}: must be between ${s.min} and ${s.max}`);
+    }
+  }
+  const env = (raw.NODE_ENV ?? 'development') as Config['env'];
+  const production = env === 'production';
+  const dataDir = path.resolve(raw.DATA_DIR ?? path.join(repoRoot, 'data'));
+
+  const database: Config['database'] = raw.DATABASE_URL?.startsWith('mysql://')
+    ? { kind: 'mysql', url: raw.DATABASE_URL }
+    : { kind: 'sqlite', file: path.resolve(dataDir, (raw.DATABASE_URL ?? 'studymate.db').replace(/^(sqlite:|file:)/, '')) };
+  const embedded = database.kind === 'sqlite' && !raw.REDIS_URL;
+
+  const devSignIn = raw.DEV_SIGN_IN ? raw.DEV_SIGN_IN === 'true' : embedded && !production;
+  if (devSignIn && production) problems.push('DEV_SIGN_IN: dev sign-in is refused when NODE_ENV=production');
+  if (production && !raw.JWT_SECRET) problems.push('JWT_SECRET: required when NODE_ENV=production (at least 32 characters)');
+  if (production && database.kind === 'mysql' && !raw.REDIS_URL)
+    problems.push('REDIS_URL: required with a MySQL database in production, so replicas share sessions and rate limits');
+  if (!!raw.NAVER_CLIENT_ID !== !!raw.NAVER_CLIENT_SECRET)
+    problems.push('NAVER_CLIENT_ID / NAVER_CLIENT_SECRET: set both or neither');
+  if (!!raw.GOOGLE_CLIENT_ID !== !!raw.GOOGLE_CLIENT_SECRET)
+    problems.push('GOOGLE_CLIENT_ID / GOOGLE_CLIENT_SECRET: set both or neither');
+  if (problems.length) throw new ConfigError(problems);
+
+  const port = Number(raw.PORT ?? 8080);
+  const publicUrl = raw.PUBLIC_URL ?? `http://localhost:${port}`;
+  return {
+    env,
+    host: raw.HOST ?? '0.0.0.0',
+    port,
+    publicUrl,
+    dataDir,
+    database,
+    redis: raw.REDIS_URL ? { url: raw.REDIS_URL, prefix: raw.REDIS_PREFIX ?? 'studymate:' } : null,
+    embedded,
+    auth: {
+      jwtSecret: raw.JWT_SECRET ?? embeddedSecret(dataDir),
+      accessTokenTtl: Number(raw.ACCESS_TOKEN_TTL ?? 900),
+      refreshTokenTtl: Number(raw.REFRESH_TOKEN_TTL ?? 30 * 24 * 3600),
+      devSignIn,
+      adminEmails: (raw.ADMIN_EMAILS ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean),
+      secureCookies: publicUrl.startsWith('https://'),
+    },
+    oauth: {
+      timeoutMs: Number(raw.OAUTH_TIMEOUT_MS ?? 5000),
+      naver: raw.NAVER_CLIENT_ID
+        ? {
+            clientId: raw.NAVER_CLIENT_ID,
+            clientSecret: raw.NAVER_CLIENT_SECRET!,
+            authUrl: raw.NAVER_AUTH_URL ?? 'https://nid.naver.com/oauth2.0/authorize',
+            tokenUrl: raw.NAVER_TOKEN_URL ?? 'https://nid.naver.com/oauth2.0/token',
+            profileUrl: raw.NAVER_PROFILE_URL ?? 'https://openapi.naver.com/v1/nid/me',
+          }
+        : null,
+      google: raw.GOOGLE_CLIENT_ID
+        ? {
+            clientId: raw.GOOGLE_CLIENT_ID,
+            clientSecret: raw.GOOGLE_CLIENT_SECRET!,
+            issuer: raw.GOOGLE_ISSUER ?? 'https://accounts.google.com',
+          }
+        : null,
+    },
+    storage: raw.S3_BUCKET
+      ? {
+          kind: 's3',
+          bucket: raw.S3_BUCKET,
+          endpoint: raw.S3_ENDPOINT,
+          region: raw.S3_REGION ?? 'us-east-1',
+          accessKeyId: raw.S3_ACCESS_KEY_ID,
+          secretAccessKey: raw.S3_SECRET_ACCESS_KEY,
+          forcePathStyle: (raw.S3_FORCE_PATH_STYLE ?? 'true') === 'true',
+        }
+      : { kind: 'local', dir: path.join(dataDir, 'uploads') },
+    http: {
+      corsOrigins: (raw.CORS_ORIGINS ?? publicUrl).split(',').map((o) => o.trim()).filter(Boolean),
+      trustProxy: raw.TRUST_PROXY === 'true',
+      rateLimitSignIn: Number(raw.RATE_LIMIT_SIGN_IN ?? 10),
+      rateLimitUpload: Number(raw.RATE_LIMIT_UPLOAD ?? 20),
+    },
+    logLevel: raw.LOG_LEVEL ?? (env === 'test' ? 'silent' : 'info'),
+    webDist: path.resolve(raw.WEB_DIST ?? path.join(repoRoot, 'apps/web/dist')),
+  };
+}
+
+/** Embedded mode keeps a generated signing key under DATA_DIR so sessions survive a restart. */
+function embeddedSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+/** The part of the configuration the browser may see. */
+export function publicConfig(config: Config) {
+  return {
+    providers: { naver: !!config.oauth.naver, google: !!config.oauth.google },
+    devSignIn: config.auth.devSignIn,
+    version: process.env.npm_package_version ?? '0.1.0',
+  };
+}

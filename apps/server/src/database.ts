@@ -1,0 +1,6 @@
+import type { AuthTables } from './modules/auth/repository.js';
+import type { ProfileTables } from './modules/profile/repository.js';
+import type { UsersTables } from './modules/users/repository.js';
+
+/** The whole schema, assembled from the tables each module owns. */
+export type Database = UsersTables & AuthTables & ProfileTables;

@@ -1,0 +1,59 @@
+import type { Kysely, Selectable } from 'kysely';
+
+export interface RefreshTokensTable {
+  id: string;
+  user_id: string;
+  family_id: string;
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+  rotated_at: number | null;
+  revoked_at: number | null;
+}
+export interface LoginEventsTable {
+  id: string;
+  user_id: string;
+  at: number;
+  method: string;
+  user_agent: string | null;
+  ip: string | null;
+}
+export interface AuthTables {
+  refresh_tokens: RefreshTokensTable;
+  login_events: LoginEventsTable;
+}
+export type RefreshTokenRow = Selectable<RefreshTokensTable>;
+type Db = Kysely<AuthTables>;
+
+export const insertRefreshToken = (db: Db, row: RefreshTokenRow) => db.insertInto('refresh_tokens').values(row).execute();
+
+export const findRefreshToken = (db: Db, hash: string) =>
+  db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+
+/** Marks a token used; false when another request already used it (the compare-and-set decides). */
+export async function markRotated(db: Db, id: string, at: number): Promise<boolean> {
+  const result = await db
+    .updateTable('refresh_tokens')
+    .set({ rotated_at: at })
+    .where('id', '=', id)
+    .where('rotated_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export const revokeFamily = (db: Db, familyId: string, at: number) =>
+  db.updateTable('refresh_tokens').set({ revoked_at: at }).where('family_id', '=', familyId).where('revoked_at', 'is', null).execute();
+
+export const revokeAllOf = (db: Db, userId: string, at: number) =>
+  db.updateTable('refresh_tokens').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+
+export const insertLoginEvent = (db: Db, row: Selectable<LoginEventsTable>) => db.insertInto('login_events').values(row).execute();
+
+export const loginEventsOf = (db: Db, userId: string, limit: number) =>
+  db.selectFrom('login_events').selectAll().where('user_id', '=', userId).orderBy('at', 'desc').limit(limit).execute();
+
+export async function eraseAuthData(db: Db, userId: string) {
+  await db.deleteFrom('refresh_tokens').where('user_id', '=', userId).execute();
+  await db.deleteFrom('login_events').where('user_id', '=', userId).execute();
+}

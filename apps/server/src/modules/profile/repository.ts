@@ -1,0 +1,115 @@
+import type { Insertable, Kysely, Selectable } from 'kysely';
+
+export interface ProfilesTable {
+  user_id: string;
+  english_name: string | null;
+  city_id: string | null;
+  time_zone: string | null;
+  intro: string | null;
+  gender: string | null;
+  birth_year: number | null;
+  photo_key: string | null;
+  native_language: string | null;
+  learning_style: string | null;
+  expectation: string | null;
+  partner_gender: string | null;
+  partner_age_min: number | null;
+  partner_age_max: number | null;
+  communication_method: string | null;
+  daily_minutes: number | null;
+  basic_saved_at: number | null;
+  languages_saved_at: number | null;
+  interests_saved_at: number | null;
+  partner_saved_at: number | null;
+  schedule_saved_at: number | null;
+}
+export interface ProfileLanguagesTable {
+  user_id: string;
+  role: 'native' | 'speaks' | 'learns';
+  language: string;
+  level: string | null;
+  partner_level: string | null;
+}
+export interface ProfileTagsTable {
+  user_id: string;
+  kind: 'motivation' | 'topic' | 'partner_style';
+  value: string;
+}
+export interface AvailabilitySlotsTable {
+  user_id: string;
+  day: number;
+  slot: number;
+}
+export interface VerifiedLevelsTable {
+  user_id: string;
+  language: string;
+  level: string;
+  source: string;
+  verified_at: number;
+}
+export interface ProfileTables {
+  profiles: ProfilesTable;
+  profile_languages: ProfileLanguagesTable;
+  profile_tags: ProfileTagsTable;
+  availability_slots: AvailabilitySlotsTable;
+  verified_levels: VerifiedLevelsTable;
+}
+export type ProfileRow = Selectable<ProfilesTable>;
+type Db = Kysely<ProfileTables>;
+
+export interface ProfileParts {
+  profile: ProfileRow | undefined;
+  languages: Selectable<ProfileLanguagesTable>[];
+  tags: Selectable<ProfileTagsTable>[];
+  slots: Selectable<AvailabilitySlotsTable>[];
+  verified: Selectable<VerifiedLevelsTable>[];
+}
+
+/** Everything a profile shows, read in parallel (separate pooled connections on MySQL). */
+export async function loadProfileParts(db: Db, userId: string): Promise<ProfileParts> {
+  const [profile, languages, tags, slots, verified] = await Promise.all([
+    db.selectFrom('profiles').selectAll().where('user_id', '=', userId).executeTakeFirst(),
+    db.selectFrom('profile_languages').selectAll().where('user_id', '=', userId).execute(),
+    db.selectFrom('profile_tags').selectAll().where('user_id', '=', userId).execute(),
+    db.selectFrom('availability_slots').selectAll().where('user_id', '=', userId).orderBy('day').orderBy('slot').execute(),
+    db.selectFrom('verified_levels').selectAll().where('user_id', '=', userId).execute(),
+  ]);
+  return { profile, languages, tags, slots, verified };
+}
+
+export const findProfile = (db: Db, userId: string) =>
+  db.selectFrom('profiles').selectAll().where('user_id', '=', userId).executeTakeFirst();
+
+/** Creates the row on first save; a concurrent first save may win the insert, which is fine. */
+export async function ensureProfile(db: Db, userId: string) {
+  if (await findProfile(db, userId)) return;
+  try {
+    await db.insertInto('profiles').values({ user_id: userId } as Insertable<ProfilesTable>).execute();
+  } catch (error) {
+    if (!(await findProfile(db, userId))) throw error;
+  }
+}
+
+export const updateProfile = (db: Db, userId: string, values: Partial<ProfilesTable>) =>
+  db.updateTable('profiles').set(values).where('user_id', '=', userId).execute();
+
+export async function replaceLanguages(db: Db, userId: string, rows: ProfileLanguagesTable[]) {
+  await db.deleteFrom('profile_languages').where('user_id', '=', userId).execute();
+  if (rows.length) await db.insertInto('profile_languages').values(rows).execute();
+}
+
+export async function replaceTags(db: Db, userId: string, kinds: ProfileTagsTable['kind'][], rows: ProfileTagsTable[]) {
+  await db.deleteFrom('profile_tags').where('user_id', '=', userId).where('kind', 'in', kinds).execute();
+  if (rows.length) await db.insertInto('profile_tags').values(rows).execute();
+}
+
+export async function replaceSlots(db: Db, userId: string, rows: AvailabilitySlotsTable[]) {
+  await db.deleteFrom('availability_slots').where('user_id', '=', userId).execute();
+  if (rows.length) await db.insertInto('availability_slots').values(rows).execute();
+}
+
+export async function eraseProfile(db: Db, userId: string) {
+  for (const table of ['verified_levels', 'availability_slots', 'profile_tags', 'profile_languages', 'profiles'] as const) {
+    await db.deleteFrom(table).where('user_id', '=', userId).execute();
+  }
+}

@@ -1,0 +1,58 @@
+import type { Kysely, Selectable } from 'kysely';
+
+export interface UsersTable {
+  id: string;
+  email: string | null;
+  display_name: string;
+  role: 'user' | 'admin';
+  status: 'active' | 'suspended' | 'deleted';
+  created_at: number;
+  terms_accepted_at: number | null;
+  marketing_consent: number;
+  deleted_at: number | null;
+}
+export interface UserIdentitiesTable {
+  provider: string;
+  subject: string;
+  user_id: string;
+  created_at: number;
+}
+export interface UsersTables {
+  users: UsersTable;
+  user_identities: UserIdentitiesTable;
+}
+export type UserRow = Selectable<UsersTable>;
+type Db = Kysely<UsersTables>;
+
+export const findUser = (db: Db, id: string) =>
+  db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const findUserByIdentity = (db: Db, provider: string, subject: string) =>
+  db
+    .selectFrom('user_identities')
+    .innerJoin('users', 'users.id', 'user_identities.user_id')
+    .selectAll('users')
+    .where('user_identities.provider', '=', provider)
+    .where('user_identities.subject', '=', subject)
+    .executeTakeFirst();
+
+export async function insertUserWithIdentity(db: Db, user: UserRow, identity: UserIdentitiesTable) {
+  await db.insertInto('users').values(user).execute();
+  await db.insertInto('user_identities').values(identity).execute();
+}
+
+export const recordTerms = (db: Db, id: string, at: number, marketing: boolean) =>
+  db.updateTable('users').set({ terms_accepted_at: at, marketing_consent: marketing ? 1 : 0 }).where('id', '=', id).execute();
+
+/** The row stays as a tombstone so what others received from this person reads "deleted user". */
+export async function tombstoneUser(db: Db, id: string, at: number) {
+  await db.deleteFrom('user_identities').where('user_id', '=', id).execute();
+  await db
+    .updateTable('users')
+    .set({ email: null, display_name: 'deleted', status: 'deleted', deleted_at: at, marketing_consent: 0 })
+    .where('id', '=', id)
+    .execute();
+}
+
+export const identitiesOf = (db: Db, id: string) =>
+  db.selectFrom('user_identities').select(['provider', 'created_at']).where('user_id', '=', id).execute();

@@ -1,0 +1,40 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../http/errors.js';
+import type { AccessClaims, AccessTokens } from './tokens.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Routes are authenticated unless they say `public: true`; the OpenAPI document shows which. */
+    public?: boolean;
+  }
+  interface FastifyRequest {
+    auth: AccessClaims;
+  }
+}
+
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const [scheme, token] = header.split(' ');
+  return scheme?.toLowerCase() === 'bearer' && token ? token : undefined;
+}
+
+/** Default-deny: every /api route verifies the access token unless it is declared public. */
+export function installGuard(app: FastifyInstance, tokens: AccessTokens) {
+  app.decorateRequest('auth', null as unknown as AccessClaims);
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/') || request.routeOptions.config?.public) return;
+    // Unknown /api paths fall to the 404 handler, which has no config; they still need a token.
+    const result = await tokens.verify(bearerToken(request));
+    if (!result.ok) {
+      throw result.reason === 'expired'
+        ? new AppError('TOKEN_EXPIRED', 'The access token has expired; refresh it.')
+        : new AppError('UNAUTHENTICATED', 'Sign in to continue.');
+    }
+    request.auth = { sub: result.claims.sub, role: result.claims.role };
+  });
+}
+
+export function requireAdmin(request: FastifyRequest) {
+  if (request.auth.role !== 'admin') throw new AppError('FORBIDDEN', 'Administrators only.');
+}

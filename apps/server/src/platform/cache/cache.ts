@@ -1,0 +1,70 @@
+import type { Redis } from 'ioredis';
+
+/** Short-lived key-value state shared by every server node (OAuth state, one-time values). */
+export interface Cache {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  /** Reads and deletes in one step, so a one-time value can be used once across nodes. */
+  take(key: string): Promise<string | null>;
+  del(key: string): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class MemoryCache implements Cache {
+  private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+  private readonly sweeper = setInterval(() => this.sweep(), 60_000).unref();
+
+  async get(key: string) {
+    const entry = this.entries.get(key);
+    if (!entry) return null;
+    if (entry.expiresAt <= Date.now()) {
+      this.entries.delete(key);
+      return null;
+    }
+    return entry.value;
+  }
+  async set(key: string, value: string, ttlMs: number) {
+    this.entries.set(key, { value, expiresAt: Date.now() + ttlMs });
+  }
+  async take(key: string) {
+    const value = await this.get(key);
+    this.entries.delete(key);
+    return value;
+  }
+  async del(key: string) {
+    this.entries.delete(key);
+  }
+  async ping() {}
+  async close() {
+    clearInterval(this.sweeper);
+    this.entries.clear();
+  }
+  private sweep() {
+    const now = Date.now();
+    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
+  }
+}
+
+export class RedisCache implements Cache {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+  get(key: string) {
+    return this.redis.get(this.prefix + key);
+  }
+  async set(key: string, value: string, ttlMs: number) {
+    await this.redis.set(this.prefix + key, value, 'PX', Math.max(1, Math.round(ttlMs)));
+  }
+  take(key: string) {
+    return this.redis.getdel(this.prefix + key);
+  }
+  async del(key: string) {
+    await this.redis.del(this.prefix + key);
+  }
+  async ping() {
+    await this.redis.ping();
+  }
+  async close() {}
+}

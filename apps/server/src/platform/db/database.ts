@@ -1,0 +1,47 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, MysqlAdapter, MysqlDialect, SqliteDialect, sql, type Dialect } from 'kysely';
+import { createPool } from 'mysql2';
+
+export type DatabaseTarget = { kind: 'mysql'; url: string } | { kind: 'sqlite'; file: string };
+
+/**
+ * Opens the one database STUDYMATE uses. Instants are stored as epoch milliseconds (BIGINT) on
+ * both dialects, so no driver or session time zone can shift them.
+ */
+export function openDatabase<DB>(target: DatabaseTarget): Kysely<DB> {
+  let dialect: Dialect;
+  if (target.kind === 'mysql') {
+    const pool = createPool({
+      uri: target.url,
+      connectionLimit: 20,
+      charset: 'utf8mb4_unicode_ci',
+      timezone: 'Z',
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+      enableKeepAlive: true,
+    });
+    dialect = new MysqlDialect({ pool });
+  } else {
+    if (target.file !== ':memory:') mkdirSync(path.dirname(target.file), { recursive: true });
+    const file = new SQLite(target.file);
+    // WAL lets readers proceed while a write commits; busy_timeout rides out short write locks.
+    file.pragma('journal_mode = WAL');
+    file.pragma('synchronous = NORMAL');
+    file.pragma('busy_timeout = 5000');
+    file.pragma('foreign_keys = ON');
+    dialect = new SqliteDialect({ database: file });
+  }
+  return new Kysely<DB>({ dialect });
+}
+
+export const isMysql = (db: Kysely<any>) => db.getExecutor().adapter instanceof MysqlAdapter;
+
+export async function pingDatabase(db: Kysely<any>): Promise<void> {
+  await sql`select 1`.execute(db);
+}
+
+/** Epoch milliseconds now; the one representation of an instant in every table. */
+export const nowMs = () => Date.now();
+export const toIso = (ms: number | null | undefined) => (ms == null ? null : new Date(Number(ms)).toISOString());

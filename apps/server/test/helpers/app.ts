@@ -1,0 +1,87 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import type { Backend } from './backends.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  config: Config;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the real app on a free loopback port against a fresh instance of the backend. */
+export async function startApp(backend: Backend, env: Record<string, string> = {}): Promise<TestApp> {
+  const provisioned = await backend.provision();
+  const config = loadConfig({ ...provisioned.env, PORT: '0', HOST: '127.0.0.1', WEB_DIST: '/nonexistent', ...env });
+  const app = await buildApp(config);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return {
+    app,
+    config,
+    url,
+    async close() {
+      await app.close();
+      await provisioned.drop();
+    },
+  };
+}
+
+export interface Client {
+  email: string;
+  token: string;
+  cookie: string;
+  userId: string;
+}
+
+/** Reads the refresh cookie value out of a response. */
+export function refreshCookie(response: Response): string | null {
+  for (const header of response.headers.getSetCookie()) {
+    const match = /^sm_refresh=([^;]*)/.exec(header);
+    if (match) return match[1] ? `sm_refresh=${match[1]}` : null;
+  }
+  return null;
+}
+
+export async function api(t: TestApp, method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(options.body);
+  }
+  const response = await fetch(t.url + path, { method, headers, body, redirect: 'manual' });
+  const text = await response.text();
+  let json: any = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  return { status: response.status, json, text, response };
+}
+
+let counter = 0;
+/** A signed-in user through the real dev sign-in, optionally with the terms accepted. */
+export async function givenUser(t: TestApp, options: { email?: string; name?: string; acceptTerms?: boolean } = {}): Promise<Client> {
+  const email = options.email ?? `user${process.pid}-${++counter}-${Date.now()}@example.test`;
+  const res = await api(t, 'POST', '/api/v1/auth/dev', { body: { email, displayName: options.name ?? 'Test User' } });
+  if (res.status !== 200) throw new Error(`dev sign-in failed: ${res.status} ${res.text}`);
+  const client = { email, token: res.json.accessToken as string, cookie: refreshCookie(res.response)!, userId: res.json.user.id as string };
+  if (options.acceptTerms !== false) {
+    const terms = await api(t, 'POST', '/api/v1/me/terms', { token: client.token, body: { ageOver14: true, termsOfService: true, privacyPolicy: true, marketing: false } });
+    if (terms.status !== 204) throw new Error(`terms failed: ${terms.status} ${terms.text}`);
+  }
+  return client;
+}
+
+export const STEP_BODIES = {
+  basic: { englishName: 'Minji Kim', cityId: 'seoul', intro: 'I love films and travelling.', gender: 'female', birthYear: 1998 },
+  languages: { native: 'ko', speaks: [{ language: 'ja', level: 'A2' }], learns: [{ language: 'en', level: 'B1', partnerLevel: 'C2' }] },
+  interests: { motivations: ['travel-culture', 'friends'], topics: ['drama-film', 'food'], learningStyle: 'both', expectation: 'practical' },
+  partner: { partnerGender: 'any', partnerStyles: ['friendly', 'teacher'], ageMin: 20, ageMax: 35 },
+  schedule: { communicationMethod: 'video', dailyMinutes: 20, availability: [{ day: 1, slot: 40 }, { day: 1, slot: 41 }, { day: 6, slot: 20 }] },
+} as const;

@@ -1,0 +1,4 @@
+export * from './errors.js';
+export * from './catalog.js';
+export * from './auth.js';
+export * from './onboarding.js';
