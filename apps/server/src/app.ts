@@ -72,6 +72,10 @@ export async function buildApp(config: Config, platform: Platform = createPlatfo
   });
 
   await migrateToLatest(db, migrations);
+  // Echo the request id so a person reporting a problem can quote the line in our logs.
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
 
   // Platform plugins first, then modules.
   installErrorHandler(app);
@@ -99,13 +103,18 @@ export async function buildApp(config: Config, platform: Platform = createPlatfo
   await app.register(fastifyRateLimit, {
     global: false,
     ...(redis ? { redis, nameSpace: `${config.redis!.prefix}ratelimit:` } : {}),
-    errorResponseBuilder: (_request, context) => new AppError('RATE_LIMITED', `Too many requests; try again in ${Math.ceil(context.ttl / 1000)} s.`),
+    errorResponseBuilder: (_request, context) =>
+      new AppError('RATE_LIMITED', `Too many requests; try again in ${Math.ceil(context.ttl / 1000)} s.`),
   });
   await app.register(fastifyMultipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10 } });
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'STUDYMATE API', version: publicConfig(config).version, description: 'Language exchange: sign-in, profile, onboarding.' },
+      info: {
+        title: 'STUDYMATE API',
+        version: publicConfig(config).version,
+        description: 'Language exchange: sign-in, profile, onboarding.',
+      },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearerAuth: [] }],
     },
@@ -167,7 +176,8 @@ async function serveWebApp(app: FastifyInstance, webDist: string) {
     const url = request.url.split('?')[0]!;
     const pageRoute = request.method === 'GET' && !url.startsWith('/api/') && !url.startsWith('/health') && !path.extname(url);
     if (pageRoute && built) return reply.header('cache-control', 'no-cache').sendFile('index.html');
-    if (pageRoute) return reply.type('text/plain; charset=utf-8').send('STUDYMATE API is running. Run `npm run build` to serve the web app here.');
+    if (pageRoute)
+      return reply.type('text/plain; charset=utf-8').send('STUDYMATE API is running. Run `npm run build` to serve the web app here.');
     return reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route ${request.method} ${url}` } });
   });
 }

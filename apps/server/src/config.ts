@@ -10,9 +10,7 @@ const Int = (min: number, max: number) => Type.String({ pattern: '^[0-9]+$', min
 
 /** Every environment variable STUDYMATE reads; README's configuration table mirrors this. */
 export const EnvSchema = Type.Object({
-  NODE_ENV: Type.Optional(
-    Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')]),
-  ),
+  NODE_ENV: Type.Optional(Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')])),
   HOST: Type.Optional(Type.String()),
   PORT: Type.Optional(Int(0, 65535)),
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^/]+$' })),
@@ -44,9 +42,7 @@ export const EnvSchema = Type.Object({
   RATE_LIMIT_SIGN_IN: Type.Optional(Int(1, 100000)),
   RATE_LIMIT_UPLOAD: Type.Optional(Int(1, 100000)),
   TRUST_PROXY: Type.Optional(Bool),
-  LOG_LEVEL: Type.Optional(
-    Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
-  ),
+  LOG_LEVEL: Type.Optional(Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)))),
   WEB_DIST: Type.Optional(Type.String()),
 });
 export type Env = Static<typeof EnvSchema>;
@@ -75,7 +71,15 @@ export interface Config {
     google: { clientId: string; clientSecret: string; issuer: string } | null;
   };
   storage:
-    | { kind: 's3'; bucket: string; endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean }
+    | {
+        kind: 's3';
+        bucket: string;
+        endpoint?: string;
+        region: string;
+        accessKeyId?: string;
+        secretAccessKey?: string;
+        forcePathStyle: boolean;
+      }
     | { kind: 'local'; dir: string };
   http: { corsOrigins: string[]; trustProxy: boolean; rateLimitSignIn: number; rateLimitUpload: number };
   logLevel: string;
@@ -127,10 +131,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (production && !raw.JWT_SECRET) problems.push('JWT_SECRET: required when NODE_ENV=production (at least 32 characters)');
   if (production && database.kind === 'mysql' && !raw.REDIS_URL)
     problems.push('REDIS_URL: required with a MySQL database in production, so replicas share sessions and rate limits');
-  if (!!raw.NAVER_CLIENT_ID !== !!raw.NAVER_CLIENT_SECRET)
-    problems.push('NAVER_CLIENT_ID / NAVER_CLIENT_SECRET: set both or neither');
-  if (!!raw.GOOGLE_CLIENT_ID !== !!raw.GOOGLE_CLIENT_SECRET)
-    problems.push('GOOGLE_CLIENT_ID / GOOGLE_CLIENT_SECRET: set both or neither');
+  if (!!raw.NAVER_CLIENT_ID !== !!raw.NAVER_CLIENT_SECRET) problems.push('NAVER_CLIENT_ID / NAVER_CLIENT_SECRET: set both or neither');
+  if (!!raw.GOOGLE_CLIENT_ID !== !!raw.GOOGLE_CLIENT_SECRET) problems.push('GOOGLE_CLIENT_ID / GOOGLE_CLIENT_SECRET: set both or neither');
   if (problems.length) throw new ConfigError(problems);
 
   const port = Number(raw.PORT ?? 8080);
@@ -149,7 +151,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       accessTokenTtl: Number(raw.ACCESS_TOKEN_TTL ?? 900),
       refreshTokenTtl: Number(raw.REFRESH_TOKEN_TTL ?? 30 * 24 * 3600),
       devSignIn,
-      adminEmails: (raw.ADMIN_EMAILS ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean),
+      adminEmails: (raw.ADMIN_EMAILS ?? '')
+        .split(',')
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean),
       secureCookies: publicUrl.startsWith('https://'),
     },
     oauth: {
@@ -183,7 +188,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         }
       : { kind: 'local', dir: path.join(dataDir, 'uploads') },
     http: {
-      corsOrigins: (raw.CORS_ORIGINS ?? publicUrl).split(',').map((o) => o.trim()).filter(Boolean),
+      corsOrigins: (raw.CORS_ORIGINS ?? publicUrl)
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
       trustProxy: raw.TRUST_PROXY === 'true',
       rateLimitSignIn: Number(raw.RATE_LIMIT_SIGN_IN ?? 10),
       rateLimitUpload: Number(raw.RATE_LIMIT_UPLOAD ?? 20),

@@ -28,7 +28,13 @@ async function main() {
   const app = await buildApp(config);
   await app.listen({ host: config.host, port: config.port });
   app.log.info(
-    { url: config.publicUrl, database: config.database.kind, redis: !!config.redis, storage: config.storage.kind, readyMs: Math.round(performance.now() - startedAt) },
+    {
+      url: config.publicUrl,
+      database: config.database.kind,
+      redis: !!config.redis,
+      storage: config.storage.kind,
+      readyMs: Math.round(performance.now() - startedAt),
+    },
     'STUDYMATE is ready',
   );
   if (!process.env.STUDYMATE_QUIET) console.log(`STUDYMATE is running at ${config.publicUrl}`);

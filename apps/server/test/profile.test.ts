@@ -23,7 +23,10 @@ for (const backend of BACKENDS) {
 
     it('refuses terms without every required consent, naming the field', async () => {
       const user = await givenUser(t, { acceptTerms: false });
-      const res = await api(t, 'POST', '/api/v1/me/terms', { token: user.token, body: { ageOver14: true, termsOfService: true, privacyPolicy: false, marketing: true } });
+      const res = await api(t, 'POST', '/api/v1/me/terms', {
+        token: user.token,
+        body: { ageOver14: true, termsOfService: true, privacyPolicy: false, marketing: true },
+      });
       expect(res.status).toBe(400);
       expect(res.json.error.details.map((d: { field: string }) => d.field)).toContain('/privacyPolicy');
     });
@@ -72,22 +75,38 @@ for (const backend of BACKENDS) {
       });
       expect(learnsNative.status).toBe(400);
       expect(learnsNative.json.error.details[0].field).toBe('/learns');
-      const ages = await api(t, 'PUT', '/api/v1/onboarding/partner', { token: user.token, body: { ...STEP_BODIES.partner, ageMin: 40, ageMax: 20 } });
+      const ages = await api(t, 'PUT', '/api/v1/onboarding/partner', {
+        token: user.token,
+        body: { ...STEP_BODIES.partner, ageMin: 40, ageMax: 20 },
+      });
       expect(ages.json.error.details[0].field).toBe('/ageMin');
-      const young = await api(t, 'PUT', '/api/v1/onboarding/basic', { token: user.token, body: { ...STEP_BODIES.basic, birthYear: new Date().getFullYear() - 10 } });
+      const young = await api(t, 'PUT', '/api/v1/onboarding/basic', {
+        token: user.token,
+        body: { ...STEP_BODIES.basic, birthYear: new Date().getFullYear() - 10 },
+      });
       expect(young.json.error.details[0].field).toBe('/birthYear');
-      const name = await api(t, 'PUT', '/api/v1/onboarding/basic', { token: user.token, body: { ...STEP_BODIES.basic, englishName: 'Min-ji 2' } });
+      const name = await api(t, 'PUT', '/api/v1/onboarding/basic', {
+        token: user.token,
+        body: { ...STEP_BODIES.basic, englishName: 'Min-ji 2' },
+      });
       expect(name.status).toBe(400);
       expect(name.json.error.details[0].field).toBe('/englishName');
-      const city = await api(t, 'PUT', '/api/v1/onboarding/basic', { token: user.token, body: { ...STEP_BODIES.basic, cityId: 'atlantis' } });
+      const city = await api(t, 'PUT', '/api/v1/onboarding/basic', {
+        token: user.token,
+        body: { ...STEP_BODIES.basic, cityId: 'atlantis' },
+      });
       expect(city.json.error.details).toEqual([{ field: '/cityId', message: expect.stringContaining('allowed values') }]);
     });
 
     it('stores a profile photo and serves it back with its sniffed type', async () => {
       const user = await givenUser(t);
       const form = new FormData();
-      form.append('photo', new Blob([tinyPng()], { type: 'text/plain' }), 'me.png');
-      const upload = await fetch(`${t.url}/api/v1/me/photo`, { method: 'POST', headers: { authorization: `Bearer ${user.token}` }, body: form });
+      form.append('photo', new Blob([new Uint8Array(tinyPng())], { type: 'text/plain' }), 'me.png');
+      const upload = await fetch(`${t.url}/api/v1/me/photo`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${user.token}` },
+        body: form,
+      });
       expect(upload.status).toBe(200);
       const { photoUrl } = (await upload.json()) as { photoUrl: string };
       const photo = await fetch(t.url + photoUrl);
@@ -120,10 +139,13 @@ for (const backend of BACKENDS) {
 
     it('deletes an account: personal data erased, sessions ended, photo gone', async () => {
       const user = await givenUser(t, { email: `gone-${Date.now()}@example.test` });
-      for (const step of ONBOARDING_STEPS) await api(t, 'PUT', `/api/v1/onboarding/${step}`, { token: user.token, body: STEP_BODIES[step] });
+      for (const step of ONBOARDING_STEPS)
+        await api(t, 'PUT', `/api/v1/onboarding/${step}`, { token: user.token, body: STEP_BODIES[step] });
       const form = new FormData();
-      form.append('photo', new Blob([tinyPng()]), 'me.png');
-      const { photoUrl } = (await (await fetch(`${t.url}/api/v1/me/photo`, { method: 'POST', headers: { authorization: `Bearer ${user.token}` }, body: form })).json()) as { photoUrl: string };
+      form.append('photo', new Blob([new Uint8Array(tinyPng())]), 'me.png');
+      const { photoUrl } = (await (
+        await fetch(`${t.url}/api/v1/me/photo`, { method: 'POST', headers: { authorization: `Bearer ${user.token}` }, body: form })
+      ).json()) as { photoUrl: string };
 
       expect((await api(t, 'DELETE', '/api/v1/me', { token: user.token })).status).toBe(204);
       expect((await api(t, 'GET', '/api/v1/me', { token: user.token })).status).toBe(404);
@@ -141,7 +163,20 @@ for (const backend of BACKENDS) {
       expect(res.status).toBe(200);
       expect(res.json.cities.length).toBeGreaterThanOrEqual(40);
       expect(res.json.cities[0]).toMatchObject({ id: 'seoul', ko: '서울', timeZone: 'Asia/Seoul' });
-      expect(res.json.languages.map((l: { id: string }) => l.id)).toEqual(['ko', 'en', 'ja', 'zh', 'fr', 'de', 'es', 'ru', 'vi', 'th', 'ar', 'pt']);
+      expect(res.json.languages.map((l: { id: string }) => l.id)).toEqual([
+        'ko',
+        'en',
+        'ja',
+        'zh',
+        'fr',
+        'de',
+        'es',
+        'ru',
+        'vi',
+        'th',
+        'ar',
+        'pt',
+      ]);
       for (const city of res.json.cities) expect(() => new Intl.DateTimeFormat('en', { timeZone: city.timeZone })).not.toThrow();
     });
   });

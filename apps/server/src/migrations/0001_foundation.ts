@@ -4,7 +4,7 @@ import { createTable } from '../platform/db/schema-helpers.js';
 /** Users, sign-in and the onboarding profile. Instants are epoch milliseconds (bigint). */
 export async function up(db: Kysely<any>) {
   await createTable(db, 'users')
-    .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+    .addColumn('id', 'varchar(36)', (c) => c.primaryKey().notNull())
     .addColumn('email', 'varchar(254)')
     .addColumn('display_name', 'varchar(100)', (c) => c.notNull())
     .addColumn('role', 'varchar(10)', (c) => c.notNull().defaultTo('user'))
@@ -26,7 +26,7 @@ export async function up(db: Kysely<any>) {
   await db.schema.createIndex('user_identities_user').on('user_identities').column('user_id').execute();
 
   await createTable(db, 'refresh_tokens')
-    .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+    .addColumn('id', 'varchar(36)', (c) => c.primaryKey().notNull())
     .addColumn('user_id', 'varchar(36)', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('family_id', 'varchar(36)', (c) => c.notNull())
     .addColumn('token_hash', 'varchar(64)', (c) => c.notNull().unique())
@@ -39,7 +39,7 @@ export async function up(db: Kysely<any>) {
   await db.schema.createIndex('refresh_tokens_family').on('refresh_tokens').column('family_id').execute();
 
   await createTable(db, 'login_events')
-    .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+    .addColumn('id', 'varchar(36)', (c) => c.primaryKey().notNull())
     .addColumn('user_id', 'varchar(36)', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('at', 'bigint', (c) => c.notNull())
     .addColumn('method', 'varchar(16)', (c) => c.notNull())
@@ -49,7 +49,7 @@ export async function up(db: Kysely<any>) {
   await db.schema.createIndex('login_events_user_at').on('login_events').columns(['user_id', 'at']).execute();
 
   await createTable(db, 'profiles')
-    .addColumn('user_id', 'varchar(36)', (c) => c.primaryKey().references('users.id').onDelete('cascade'))
+    .addColumn('user_id', 'varchar(36)', (c) => c.primaryKey().notNull().references('users.id').onDelete('cascade'))
     .addColumn('english_name', 'varchar(50)')
     .addColumn('city_id', 'varchar(40)')
     .addColumn('time_zone', 'varchar(64)')
@@ -107,7 +107,17 @@ export async function up(db: Kysely<any>) {
 }
 
 export async function down(db: Kysely<any>) {
-  for (const table of ['verified_levels', 'availability_slots', 'profile_tags', 'profile_languages', 'profiles', 'login_events', 'refresh_tokens', 'user_identities', 'users']) {
+  for (const table of [
+    'verified_levels',
+    'availability_slots',
+    'profile_tags',
+    'profile_languages',
+    'profiles',
+    'login_events',
+    'refresh_tokens',
+    'user_identities',
+    'users',
+  ]) {
     await db.schema.dropTable(table).ifExists().execute();
   }
 }

@@ -45,7 +45,12 @@ export function refreshCookie(response: Response): string | null {
   return null;
 }
 
-export async function api(t: TestApp, method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+export async function api(
+  t: TestApp,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let body: string | undefined;
@@ -72,7 +77,10 @@ export async function givenUser(t: TestApp, options: { email?: string; name?: st
   if (res.status !== 200) throw new Error(`dev sign-in failed: ${res.status} ${res.text}`);
   const client = { email, token: res.json.accessToken as string, cookie: refreshCookie(res.response)!, userId: res.json.user.id as string };
   if (options.acceptTerms !== false) {
-    const terms = await api(t, 'POST', '/api/v1/me/terms', { token: client.token, body: { ageOver14: true, termsOfService: true, privacyPolicy: true, marketing: false } });
+    const terms = await api(t, 'POST', '/api/v1/me/terms', {
+      token: client.token,
+      body: { ageOver14: true, termsOfService: true, privacyPolicy: true, marketing: false },
+    });
     if (terms.status !== 204) throw new Error(`terms failed: ${terms.status} ${terms.text}`);
   }
   return client;
@@ -81,7 +89,20 @@ export async function givenUser(t: TestApp, options: { email?: string; name?: st
 export const STEP_BODIES = {
   basic: { englishName: 'Minji Kim', cityId: 'seoul', intro: 'I love films and travelling.', gender: 'female', birthYear: 1998 },
   languages: { native: 'ko', speaks: [{ language: 'ja', level: 'A2' }], learns: [{ language: 'en', level: 'B1', partnerLevel: 'C2' }] },
-  interests: { motivations: ['travel-culture', 'friends'], topics: ['drama-film', 'food'], learningStyle: 'both', expectation: 'practical' },
+  interests: {
+    motivations: ['travel-culture', 'friends'],
+    topics: ['drama-film', 'food'],
+    learningStyle: 'both',
+    expectation: 'practical',
+  },
   partner: { partnerGender: 'any', partnerStyles: ['friendly', 'teacher'], ageMin: 20, ageMax: 35 },
-  schedule: { communicationMethod: 'video', dailyMinutes: 20, availability: [{ day: 1, slot: 40 }, { day: 1, slot: 41 }, { day: 6, slot: 20 }] },
+  schedule: {
+    communicationMethod: 'video',
+    dailyMinutes: 20,
+    availability: [
+      { day: 1, slot: 40 },
+      { day: 1, slot: 41 },
+      { day: 6, slot: 20 },
+    ],
+  },
 } as const;

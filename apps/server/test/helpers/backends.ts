@@ -40,16 +40,27 @@ export const mysqlRedis: Backend = {
     // A database of its own per suite, so suites run in parallel without sharing rows.
     const name = `studymate_t_${randomBytes(5).toString('hex')}`;
     const server = new URL(mysqlUrl!);
-    const admin = await createConnection({ uri: `${server.protocol}//${server.username ? `${server.username}${server.password ? `:${server.password}` : ''}@` : ''}${server.host}/` });
+    const admin = await createConnection({
+      uri: `${server.protocol}//${server.username ? `${server.username}${server.password ? `:${server.password}` : ''}@` : ''}${server.host}/`,
+    });
     await admin.query(`create database ${name} character set utf8mb4 collate utf8mb4_unicode_ci`);
     await admin.end();
     const dbUrl = new URL(mysqlUrl!);
     dbUrl.pathname = `/${name}`;
     const dir = mkdtempSync(path.join(tmpdir(), 'studymate-test-'));
     return {
-      env: { DATA_DIR: dir, NODE_ENV: 'test', DATABASE_URL: dbUrl.toString(), REDIS_URL: redisUrl!, REDIS_PREFIX: `${name}:`, DEV_SIGN_IN: 'true' },
+      env: {
+        DATA_DIR: dir,
+        NODE_ENV: 'test',
+        DATABASE_URL: dbUrl.toString(),
+        REDIS_URL: redisUrl!,
+        REDIS_PREFIX: `${name}:`,
+        DEV_SIGN_IN: 'true',
+      },
       async drop() {
-        const conn = await createConnection({ uri: `${server.protocol}//${server.username ? `${server.username}${server.password ? `:${server.password}` : ''}@` : ''}${server.host}/` });
+        const conn = await createConnection({
+          uri: `${server.protocol}//${server.username ? `${server.username}${server.password ? `:${server.password}` : ''}@` : ''}${server.host}/`,
+        });
         await conn.query(`drop database if exists ${name}`);
         await conn.end();
         rmSync(dir, { recursive: true, force: true });

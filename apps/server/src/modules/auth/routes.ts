@@ -38,13 +38,30 @@ export function authRoutes(app: FastifyInstance, auth: AuthService, settings: Au
     reply.setCookie(REFRESH_COOKIE, session.refreshToken, { ...cookieBase, sameSite: 'strict', maxAge: settings.refreshTtlSeconds });
   const clearSession = (reply: FastifyReply) => reply.clearCookie(REFRESH_COOKIE, { ...cookieBase, sameSite: 'strict' });
 
-  r.get('/api/v1/config', { config: { public: true }, schema: { tags: ['auth'], summary: 'What the browser needs before sign-in', security: [], response: { 200: PublicConfig } } }, async () => settings.publicConfig);
+  r.get(
+    '/api/v1/config',
+    {
+      config: { public: true },
+      schema: { tags: ['auth'], summary: 'What the browser needs before sign-in', security: [], response: { 200: PublicConfig } },
+    },
+    async () => settings.publicConfig,
+  );
 
   r.post(
     `${AUTH_PATH}/dev`,
-    { config: { public: true, ...signInLimit }, schema: { tags: ['auth'], summary: 'Dev sign-in (embedded mode only)', security: [], body: DevSignInBody, response: { 200: TokenReply } } },
+    {
+      config: { public: true, ...signInLimit },
+      schema: {
+        tags: ['auth'],
+        summary: 'Dev sign-in (embedded mode only)',
+        security: [],
+        body: DevSignInBody,
+        response: { 200: TokenReply },
+      },
+    },
     async (request, reply) => {
-      if (!settings.devSignIn) throw new AppError('DEV_SIGN_IN_DISABLED', 'Dev sign-in is not available on this server; sign in with Naver or Google.');
+      if (!settings.devSignIn)
+        throw new AppError('DEV_SIGN_IN_DISABLED', 'Dev sign-in is not available on this server; sign in with Naver or Google.');
       const session = unwrap(await auth.devSignIn(request.body.email, request.body.displayName, meta(request)));
       return setSession(reply, session).send(session.reply);
     },
@@ -53,7 +70,10 @@ export function authRoutes(app: FastifyInstance, auth: AuthService, settings: Au
   for (const provider of OAUTH_PROVIDERS) {
     r.get(
       `${AUTH_PATH}/${provider}/start`,
-      { config: { public: true, ...signInLimit }, schema: { tags: ['auth'], summary: `Begin ${provider} sign-in (browser navigation)`, security: [] } },
+      {
+        config: { public: true, ...signInLimit },
+        schema: { tags: ['auth'], summary: `Begin ${provider} sign-in (browser navigation)`, security: [] },
+      },
       async (_request, reply) => {
         const started = await auth.startOAuth(provider as OAuthProvider);
         if (!started.ok) return reply.redirect(`/signin?error=${started.error.code}`);
@@ -70,7 +90,11 @@ export function authRoutes(app: FastifyInstance, auth: AuthService, settings: Au
           tags: ['auth'],
           summary: `${provider} redirects back here; no token ever appears in a URL`,
           security: [],
-          querystring: Type.Object({ code: Type.Optional(Type.String({ maxLength: 2048 })), state: Type.Optional(Type.String({ maxLength: 256 })), error: Type.Optional(Type.String({ maxLength: 256 })) }),
+          querystring: Type.Object({
+            code: Type.Optional(Type.String({ maxLength: 2048 })),
+            state: Type.Optional(Type.String({ maxLength: 256 })),
+            error: Type.Optional(Type.String({ maxLength: 256 })),
+          }),
         },
       },
       async (request, reply) => {
@@ -88,7 +112,15 @@ export function authRoutes(app: FastifyInstance, auth: AuthService, settings: Au
 
   r.post(
     `${AUTH_PATH}/refresh`,
-    { config: { public: true, ...signInLimit }, schema: { tags: ['auth'], summary: 'Rotate the refresh cookie and get a new access token', security: [], response: { 200: TokenReply } } },
+    {
+      config: { public: true, ...signInLimit },
+      schema: {
+        tags: ['auth'],
+        summary: 'Rotate the refresh cookie and get a new access token',
+        security: [],
+        response: { 200: TokenReply },
+      },
+    },
     async (request, reply) => {
       requireSameOriginHeader(request);
       const result = await auth.refresh(request.cookies[REFRESH_COOKIE]);
@@ -100,18 +132,28 @@ export function authRoutes(app: FastifyInstance, auth: AuthService, settings: Au
     },
   );
 
-  r.post(`${AUTH_PATH}/logout`, { config: { public: true }, schema: { tags: ['auth'], summary: 'End this session', security: [] } }, async (request, reply) => {
-    requireSameOriginHeader(request);
-    await auth.logout(request.cookies[REFRESH_COOKIE]);
-    return clearSession(reply).status(204).send();
-  });
+  r.post(
+    `${AUTH_PATH}/logout`,
+    { config: { public: true }, schema: { tags: ['auth'], summary: 'End this session', security: [] } },
+    async (request, reply) => {
+      requireSameOriginHeader(request);
+      await auth.logout(request.cookies[REFRESH_COOKIE]);
+      return clearSession(reply).status(204).send();
+    },
+  );
 
-  r.post(`${AUTH_PATH}/logout-all`, { schema: { tags: ['auth'], summary: 'End every session of mine, on every device' } }, async (request, reply) => {
-    await auth.logoutEverywhere(request.auth.sub);
-    return clearSession(reply).status(204).send();
-  });
+  r.post(
+    `${AUTH_PATH}/logout-all`,
+    { schema: { tags: ['auth'], summary: 'End every session of mine, on every device' } },
+    async (request, reply) => {
+      await auth.logoutEverywhere(request.auth.sub);
+      return clearSession(reply).status(204).send();
+    },
+  );
 
-  r.get('/api/v1/me/login-history', { schema: { tags: ['account'], summary: 'My recent sign-ins', response: { 200: LoginHistoryReply } } }, async (request) =>
-    auth.loginHistory(request.auth.sub),
+  r.get(
+    '/api/v1/me/login-history',
+    { schema: { tags: ['account'], summary: 'My recent sign-ins', response: { 200: LoginHistoryReply } } },
+    async (request) => auth.loginHistory(request.auth.sub),
   );
 }

@@ -7,8 +7,7 @@ import { ok, refuse, type Result } from '../../platform/http/errors.js';
 import { OAuthFailure, type AuthorizationRequest, type OAuthProviderClient } from '../../platform/auth/oauth.js';
 import { hashToken, randomToken, type AccessTokens } from '../../platform/auth/tokens.js';
 import type { ProfileService } from '../profile/service.js';
-import type { AccountParticipant, SignInIdentity, UsersService } from '../users/service.js';
-import type { UserRow } from '../users/repository.js';
+import type { Account, AccountParticipant, SignInIdentity, UsersService } from '../users/service.js';
 import * as repo from './repository.js';
 import type { AuthTables } from './repository.js';
 
@@ -40,7 +39,7 @@ export function createAuthService(deps: {
 }) {
   const { db, cache, users, profile, tokens } = deps;
 
-  async function sessionUser(user: UserRow): Promise<SessionUser> {
+  async function sessionUser(user: Account): Promise<SessionUser> {
     const onboarding = await profile.onboardingStatus(user.id);
     return {
       id: user.id,
@@ -51,7 +50,7 @@ export function createAuthService(deps: {
     };
   }
 
-  async function tokenReply(user: UserRow): Promise<TokenReply> {
+  async function tokenReply(user: Account): Promise<TokenReply> {
     return {
       accessToken: await tokens.sign({ sub: user.id, role: user.role }),
       tokenType: 'Bearer',
@@ -115,13 +114,23 @@ export function createAuthService(deps: {
     async startOAuth(provider: OAuthProvider): Promise<Result<{ url: string; state: string }>> {
       const client = deps.providers[provider];
       if (!client) return refuse('PROVIDER_NOT_CONFIGURED', `${provider} sign-in is not configured on this server.`);
-      const request: AuthorizationRequest = { state: randomToken(24), verifier: randomToken(48), nonce: randomToken(16), redirectUri: deps.redirectUri(provider) };
+      const request: AuthorizationRequest = {
+        state: randomToken(24),
+        verifier: randomToken(48),
+        nonce: randomToken(16),
+        redirectUri: deps.redirectUri(provider),
+      };
       try {
         const url = await client.authorizeUrl(request);
-        await cache.set(`oauth:${request.state}`, JSON.stringify({ provider, verifier: request.verifier, nonce: request.nonce }), OAUTH_STATE_TTL_MS);
+        await cache.set(
+          `oauth:${request.state}`,
+          JSON.stringify({ provider, verifier: request.verifier, nonce: request.nonce }),
+          OAUTH_STATE_TTL_MS,
+        );
         return ok({ url, state: request.state });
       } catch (error) {
-        if (error instanceof OAuthFailure) return refuse(error.kind === 'timeout' ? 'OAUTH_PROVIDER_TIMEOUT' : 'OAUTH_PROVIDER_ERROR', error.message);
+        if (error instanceof OAuthFailure)
+          return refuse(error.kind === 'timeout' ? 'OAUTH_PROVIDER_TIMEOUT' : 'OAUTH_PROVIDER_ERROR', error.message);
         throw error;
       }
     },
@@ -143,10 +152,16 @@ export function createAuthService(deps: {
       if (pending.provider !== provider) return refuse('OAUTH_STATE_MISMATCH', 'The sign-in was started with another provider.');
       if (query.error || !query.code) return refuse('OAUTH_DENIED', 'Sign-in was cancelled at the provider.');
       try {
-        const identity = await client.exchange(query.code, { state: query.state, verifier: pending.verifier, nonce: pending.nonce, redirectUri: deps.redirectUri(provider) });
+        const identity = await client.exchange(query.code, {
+          state: query.state,
+          verifier: pending.verifier,
+          nonce: pending.nonce,
+          redirectUri: deps.redirectUri(provider),
+        });
         return await signIn({ provider, ...identity }, meta);
       } catch (error) {
-        if (error instanceof OAuthFailure) return refuse(error.kind === 'timeout' ? 'OAUTH_PROVIDER_TIMEOUT' : 'OAUTH_PROVIDER_ERROR', error.message);
+        if (error instanceof OAuthFailure)
+          return refuse(error.kind === 'timeout' ? 'OAUTH_PROVIDER_TIMEOUT' : 'OAUTH_PROVIDER_ERROR', error.message);
         throw error;
       }
     },

@@ -84,7 +84,10 @@ export const findProfile = (db: Db, userId: string) =>
 export async function ensureProfile(db: Db, userId: string) {
   if (await findProfile(db, userId)) return;
   try {
-    await db.insertInto('profiles').values({ user_id: userId } as Insertable<ProfilesTable>).execute();
+    await db
+      .insertInto('profiles')
+      .values({ user_id: userId } as Insertable<ProfilesTable>)
+      .execute();
   } catch (error) {
     if (!(await findProfile(db, userId))) throw error;
   }

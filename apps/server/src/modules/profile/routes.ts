@@ -11,7 +11,15 @@ export function profileRoutes(app: FastifyInstance, profile: ProfileService, lim
 
   r.get(
     '/api/v1/catalog',
-    { config: { public: true }, schema: { tags: ['profile'], summary: 'Every option list, labelled in Korean and English', security: [], response: { 200: CatalogReply } } },
+    {
+      config: { public: true },
+      schema: {
+        tags: ['profile'],
+        summary: 'Every option list, labelled in Korean and English',
+        security: [],
+        response: { 200: CatalogReply },
+      },
+    },
     async (_request, reply) => reply.header('cache-control', 'public, max-age=3600').send(CATALOG),
   );
 
@@ -19,14 +27,18 @@ export function profileRoutes(app: FastifyInstance, profile: ProfileService, lim
     unwrap(await profile.getProfile(request.auth.sub)),
   );
 
-  r.get('/api/v1/onboarding', { schema: { tags: ['onboarding'], summary: 'Which steps are saved and which comes next', response: { 200: OnboardingStatus } } }, async (request) =>
-    profile.onboardingStatus(request.auth.sub),
+  r.get(
+    '/api/v1/onboarding',
+    { schema: { tags: ['onboarding'], summary: 'Which steps are saved and which comes next', response: { 200: OnboardingStatus } } },
+    async (request) => profile.onboardingStatus(request.auth.sub),
   );
 
   for (const step of ONBOARDING_STEPS) {
     const body: TSchema = STEP_SCHEMAS[step];
-    r.get(`/api/v1/onboarding/${step}`, { schema: { tags: ['onboarding'], summary: `Read the saved ${step} step`, response: { 200: body } } }, async (request) =>
-      unwrap(await profile.getStep(request.auth.sub, step)),
+    r.get(
+      `/api/v1/onboarding/${step}`,
+      { schema: { tags: ['onboarding'], summary: `Read the saved ${step} step`, response: { 200: body } } },
+      async (request) => unwrap(await profile.getStep(request.auth.sub, step)),
     );
     r.put(
       `/api/v1/onboarding/${step}`,
@@ -53,7 +65,8 @@ export function profileRoutes(app: FastifyInstance, profile: ProfileService, lim
       }
       if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the photo as multipart/form-data.');
       const file = await request.file({ limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } });
-      if (!file || file.fieldname !== 'photo') throw new AppError('VALIDATION_FAILED', 'Attach the photo in the field "photo".', [{ field: '/photo', message: 'is required' }]);
+      if (!file || file.fieldname !== 'photo')
+        throw new AppError('VALIDATION_FAILED', 'Attach the photo in the field "photo".', [{ field: '/photo', message: 'is required' }]);
       const bytes = await file.toBuffer();
       return unwrap(await profile.setPhoto(request.auth.sub, bytes));
     },
@@ -68,7 +81,12 @@ export function profileRoutes(app: FastifyInstance, profile: ProfileService, lim
     '/api/v1/photos/:id',
     {
       config: { public: true },
-      schema: { tags: ['profile'], summary: 'A profile photo (unguessable id)', security: [], params: Type.Object({ id: Type.String({ maxLength: 64 }) }) },
+      schema: {
+        tags: ['profile'],
+        summary: 'A profile photo (unguessable id)',
+        security: [],
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+      },
     },
     async (request, reply) => {
       const photo = await profile.readPhoto(request.params.id);

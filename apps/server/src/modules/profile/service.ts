@@ -51,7 +51,8 @@ function checkStep<S extends OnboardingStep>(step: S, body: StepBodies[S]): Fiel
     const l = body as LanguagesStep;
     const dup = (list: { language: string }[]) => list.find((x, i) => list.findIndex((y) => y.language === x.language) !== i);
     if (l.learns.some((x) => x.language === l.native)) problems.push({ field: '/learns', message: 'cannot include your native language' });
-    if (l.speaks.some((x) => x.language === l.native)) problems.push({ field: '/speaks', message: 'lists your native language; it is already known' });
+    if (l.speaks.some((x) => x.language === l.native))
+      problems.push({ field: '/speaks', message: 'lists your native language; it is already known' });
     if (dup(l.learns)) problems.push({ field: '/learns', message: 'lists a language twice' });
     if (dup(l.speaks)) problems.push({ field: '/speaks', message: 'lists a language twice' });
   }
@@ -74,14 +75,22 @@ function presentSteps(parts: ProfileParts) {
   const tags = (kind: string) => parts.tags.filter((t) => t.kind === kind).map((t) => t.value);
   const basic: BasicInfo | null =
     p?.basic_saved_at != null
-      ? { englishName: p.english_name!, cityId: p.city_id as BasicInfo['cityId'], intro: p.intro!, gender: (p.gender as BasicInfo['gender']) ?? null, birthYear: p.birth_year ?? null }
+      ? {
+          englishName: p.english_name!,
+          cityId: p.city_id as BasicInfo['cityId'],
+          intro: p.intro!,
+          gender: (p.gender as BasicInfo['gender']) ?? null,
+          birthYear: p.birth_year ?? null,
+        }
       : null;
   const native = parts.languages.find((l) => l.role === 'native');
   const languages: LanguagesStep | null =
     p?.languages_saved_at != null && native
       ? {
           native: native.language as LanguagesStep['native'],
-          speaks: parts.languages.filter((l) => l.role === 'speaks').map((l) => ({ language: l.language, level: l.level }) as LanguagesStep['speaks'][number]),
+          speaks: parts.languages
+            .filter((l) => l.role === 'speaks')
+            .map((l) => ({ language: l.language, level: l.level }) as LanguagesStep['speaks'][number]),
           learns: parts.languages
             .filter((l) => l.role === 'learns')
             .map((l) => ({ language: l.language, level: l.level, partnerLevel: l.partner_level }) as LanguagesStep['learns'][number]),
@@ -153,24 +162,44 @@ export function createProfileService(deps: { db: Kysely<ProfileTables>; users: U
         await repo.replaceLanguages(tx, userId, [
           { user_id: userId, role: 'native', language: l.native, level: null, partner_level: null },
           ...l.speaks.map((s) => ({ user_id: userId, role: 'speaks' as const, language: s.language, level: s.level, partner_level: null })),
-          ...l.learns.map((s) => ({ user_id: userId, role: 'learns' as const, language: s.language, level: s.level, partner_level: s.partnerLevel })),
+          ...l.learns.map((s) => ({
+            user_id: userId,
+            role: 'learns' as const,
+            language: s.language,
+            level: s.level,
+            partner_level: s.partnerLevel,
+          })),
         ]);
       } else if (step === 'interests') {
         const i = body as InterestsStep;
         await repo.updateProfile(tx, userId, { learning_style: i.learningStyle, expectation: i.expectation });
-        await repo.replaceTags(tx, userId, ['motivation', 'topic'], [
-          ...i.motivations.map((value) => ({ user_id: userId, kind: 'motivation' as const, value })),
-          ...i.topics.map((value) => ({ user_id: userId, kind: 'topic' as const, value })),
-        ]);
+        await repo.replaceTags(
+          tx,
+          userId,
+          ['motivation', 'topic'],
+          [
+            ...i.motivations.map((value) => ({ user_id: userId, kind: 'motivation' as const, value })),
+            ...i.topics.map((value) => ({ user_id: userId, kind: 'topic' as const, value })),
+          ],
+        );
       } else if (step === 'partner') {
         const p = body as PartnerStep;
         await repo.updateProfile(tx, userId, { partner_gender: p.partnerGender, partner_age_min: p.ageMin, partner_age_max: p.ageMax });
-        await repo.replaceTags(tx, userId, ['partner_style'], p.partnerStyles.map((value) => ({ user_id: userId, kind: 'partner_style' as const, value })));
+        await repo.replaceTags(
+          tx,
+          userId,
+          ['partner_style'],
+          p.partnerStyles.map((value) => ({ user_id: userId, kind: 'partner_style' as const, value })),
+        );
       } else {
         const s = body as ScheduleStep;
         await repo.updateProfile(tx, userId, { communication_method: s.communicationMethod, daily_minutes: s.dailyMinutes });
         const unique = [...new Map(s.availability.map((a) => [`${a.day}:${a.slot}`, a])).values()];
-        await repo.replaceSlots(tx, userId, unique.map((a) => ({ user_id: userId, day: a.day, slot: a.slot })));
+        await repo.replaceSlots(
+          tx,
+          userId,
+          unique.map((a) => ({ user_id: userId, day: a.day, slot: a.slot })),
+        );
       }
       await repo.updateProfile(tx, userId, { [SAVED_AT[step]]: at });
     });
@@ -205,7 +234,12 @@ export function createProfileService(deps: { db: Kysely<ProfileTables>; users: U
     name: 'profile',
     async exportData(userId) {
       const parts = await repo.loadProfileParts(db, userId);
-      return { ...presentSteps(parts), timeZone: parts.profile?.time_zone ?? null, photoUrl: photoUrl(parts.profile?.photo_key ?? null), verifiedLevels: parts.verified };
+      return {
+        ...presentSteps(parts),
+        timeZone: parts.profile?.time_zone ?? null,
+        photoUrl: photoUrl(parts.profile?.photo_key ?? null),
+        verifiedLevels: parts.verified,
+      };
     },
     async erase(accountTx, userId) {
       const tx = accountTx as unknown as Kysely<ProfileTables>;

@@ -24,8 +24,7 @@ export interface UsersTables {
 export type UserRow = Selectable<UsersTable>;
 type Db = Kysely<UsersTables>;
 
-export const findUser = (db: Db, id: string) =>
-  db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+export const findUser = (db: Db, id: string) => db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 
 export const findUserByIdentity = (db: Db, provider: string, subject: string) =>
   db
@@ -42,7 +41,11 @@ export async function insertUserWithIdentity(db: Db, user: UserRow, identity: Us
 }
 
 export const recordTerms = (db: Db, id: string, at: number, marketing: boolean) =>
-  db.updateTable('users').set({ terms_accepted_at: at, marketing_consent: marketing ? 1 : 0 }).where('id', '=', id).execute();
+  db
+    .updateTable('users')
+    .set({ terms_accepted_at: at, marketing_consent: marketing ? 1 : 0 })
+    .where('id', '=', id)
+    .execute();
 
 /** The row stays as a tombstone so what others received from this person reads "deleted user". */
 export async function tombstoneUser(db: Db, id: string, at: number) {

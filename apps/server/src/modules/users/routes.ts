@@ -21,8 +21,12 @@ export function usersRoutes(app: FastifyInstance, users: UsersService) {
       .header('cache-control', 'no-store')
       .send(data);
   });
-  r.delete('/api/v1/me', { schema: { tags: ['account'], summary: 'Delete my account and erase my personal data' } }, async (request, reply) => {
-    unwrap(await users.deleteAccount(request.auth.sub));
-    return reply.status(204).send();
-  });
+  r.delete(
+    '/api/v1/me',
+    { schema: { tags: ['account'], summary: 'Delete my account and erase my personal data' } },
+    async (request, reply) => {
+      unwrap(await users.deleteAccount(request.auth.sub));
+      return reply.status(204).send();
+    },
+  );
 }

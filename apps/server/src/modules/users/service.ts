@@ -17,6 +17,9 @@ export interface AccountParticipant {
   erase(tx: Transaction<any>, userId: string): Promise<(() => Promise<void>) | void>;
 }
 
+/** An account as other modules see it. */
+export type Account = UserRow;
+
 export interface SignInIdentity {
   provider: 'naver' | 'google' | 'dev';
   subject: string;
@@ -65,7 +68,12 @@ export function createUsersService(deps: { db: Kysely<UsersTables>; adminEmails:
       };
       try {
         await db.transaction().execute((tx) =>
-          repo.insertUserWithIdentity(tx, user, { provider: identity.provider, subject: identity.subject, user_id: user.id, created_at: at }),
+          repo.insertUserWithIdentity(tx, user, {
+            provider: identity.provider,
+            subject: identity.subject,
+            user_id: user.id,
+            created_at: at,
+          }),
         );
       } catch (error) {
         // Two first sign-ins raced; the other one created the account.

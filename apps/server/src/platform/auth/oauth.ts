@@ -36,7 +36,8 @@ async function fetchJson(url: string, init: RequestInit, timeoutMs: number): Pro
     response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
     const name = (error as Error).name;
-    if (name === 'TimeoutError' || name === 'AbortError') throw new OAuthFailure('timeout', `no answer from ${new URL(url).host} within ${timeoutMs} ms`);
+    if (name === 'TimeoutError' || name === 'AbortError')
+      throw new OAuthFailure('timeout', `no answer from ${new URL(url).host} within ${timeoutMs} ms`);
     throw new OAuthFailure('provider', `cannot reach ${new URL(url).host}: ${(error as Error).message}`);
   }
   const text = await response.text();
@@ -79,7 +80,10 @@ export function naverClient(settings: NaverSettings, timeoutMs: number): OAuthPr
       });
       const token = await fetchJson(tokenUrl.toString(), { method: 'POST', body: form }, timeoutMs);
       if (token.status !== 200 || !token.body.access_token) {
-        throw new OAuthFailure('provider', `Naver token exchange failed: ${token.body.error ?? token.status} ${token.body.error_description ?? ''}`.trim());
+        throw new OAuthFailure(
+          'provider',
+          `Naver token exchange failed: ${token.body.error ?? token.status} ${token.body.error_description ?? ''}`.trim(),
+        );
       }
       const profile = await fetchJson(settings.profileUrl, { headers: { authorization: `Bearer ${token.body.access_token}` } }, timeoutMs);
       const me = profile.body?.response;

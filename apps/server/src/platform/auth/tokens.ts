@@ -29,7 +29,9 @@ export class AccessTokens {
       .sign(this.key);
   }
 
-  async verify(token: string | undefined): Promise<{ ok: true; claims: AccessClaims & { exp: number } } | { ok: false; reason: VerifyFailure }> {
+  async verify(
+    token: string | undefined,
+  ): Promise<{ ok: true; claims: AccessClaims & { exp: number } } | { ok: false; reason: VerifyFailure }> {
     if (!token) return { ok: false, reason: 'missing' };
     try {
       const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: 'studymate' });

@@ -16,19 +16,14 @@ export class MemoryCache implements Cache {
   private readonly sweeper = setInterval(() => this.sweep(), 60_000).unref();
 
   async get(key: string) {
-    const entry = this.entries.get(key);
-    if (!entry) return null;
-    if (entry.expiresAt <= Date.now()) {
-      this.entries.delete(key);
-      return null;
-    }
-    return entry.value;
+    return this.read(key);
   }
   async set(key: string, value: string, ttlMs: number) {
     this.entries.set(key, { value, expiresAt: Date.now() + ttlMs });
   }
   async take(key: string) {
-    const value = await this.get(key);
+    // Read and delete in the same turn of the event loop, so two takers cannot both win.
+    const value = this.read(key);
     this.entries.delete(key);
     return value;
   }
@@ -39,6 +34,15 @@ export class MemoryCache implements Cache {
   async close() {
     clearInterval(this.sweeper);
     this.entries.clear();
+  }
+  private read(key: string): string | null {
+    const entry = this.entries.get(key);
+    if (!entry) return null;
+    if (entry.expiresAt <= Date.now()) {
+      this.entries.delete(key);
+      return null;
+    }
+    return entry.value;
   }
   private sweep() {
     const now = Date.now();

@@ -7,7 +7,5 @@ import { isMysql } from './database.js';
  */
 export function createTable(db: Kysely<any>, name: string): CreateTableBuilder<string, never> {
   const builder = db.schema.createTable(name);
-  return isMysql(db)
-    ? builder.modifyEnd(sql`engine = InnoDB default charset = utf8mb4 collate = utf8mb4_unicode_ci`)
-    : builder;
+  return isMysql(db) ? builder.modifyEnd(sql`engine = InnoDB default charset = utf8mb4 collate = utf8mb4_unicode_ci`) : builder;
 }

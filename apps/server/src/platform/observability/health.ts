@@ -30,7 +30,9 @@ export function installHealth(app: FastifyInstance, checks: Record<string, Healt
   app.get('/actuator/health', opts, async (_request, reply) => {
     const { up, results } = await run();
     const components = Object.fromEntries(
-      Object.entries(results).filter(([, r]) => r !== 'not-configured').map(([name, r]) => [name, { status: r === 'up' ? 'UP' : 'DOWN' }]),
+      Object.entries(results)
+        .filter(([, r]) => r !== 'not-configured')
+        .map(([name, r]) => [name, { status: r === 'up' ? 'UP' : 'DOWN' }]),
     );
     return reply.status(up ? 200 : 503).send({ status: up ? 'UP' : 'DOWN', components });
   });

@@ -7,7 +7,14 @@ export function loggerOptions(level: string): Pick<FastifyServerOptions, 'logger
     logger: {
       level,
       redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.accessToken', '*.refreshToken', '*.password'],
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'res.headers["set-cookie"]',
+          '*.accessToken',
+          '*.refreshToken',
+          '*.password',
+        ],
         censor: '[redacted]',
       },
       serializers: {

@@ -2,14 +2,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadBucketCommand,
-  PutObjectCommand,
-  S3Client,
-  NoSuchKey,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, PutObjectCommand, S3Client, NoSuchKey } from '@aws-sdk/client-s3';
 
 export interface StoredObject {
   body: Readable;
@@ -93,9 +86,7 @@ export class S3Storage implements Storage {
   }
   async put(key: string, bytes: Buffer, contentType: string) {
     checkKey(key);
-    await this.client.send(
-      new PutObjectCommand({ Bucket: this.target.bucket, Key: key, Body: bytes, ContentType: contentType }),
-    );
+    await this.client.send(new PutObjectCommand({ Bucket: this.target.bucket, Key: key, Body: bytes, ContentType: contentType }));
   }
   async get(key: string) {
     checkKey(key);

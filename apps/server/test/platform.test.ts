@@ -1,0 +1,142 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import S3rver from 's3rver';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InProcessBus, RedisBus, type Bus } from '../src/platform/bus/bus.js';
+import { MemoryCache, RedisCache, type Cache } from '../src/platform/cache/cache.js';
+import { sniffContentType } from '../src/platform/http/sniff.js';
+import { LocalStorage, S3Storage, type Storage } from '../src/platform/storage/storage.js';
+import { mysqlRedis } from './helpers/backends.js';
+import { tinyPng } from './helpers/files.js';
+
+const redisUrl = process.env.TEST_REDIS_URL;
+const prefix = `platform-test-${process.pid}-${Date.now()}:`;
+
+const caches: [string, () => Cache, string | null][] = [
+  ['in-process', () => new MemoryCache(), null],
+  ['redis', () => new RedisCache(new Redis(redisUrl!), prefix), mysqlRedis.skip],
+];
+for (const [name, make, skip] of caches) {
+  describe.skipIf(skip)(`cache [${name}]${skip ? ` (skipped: ${skip})` : ''}`, () => {
+    let cache: Cache;
+    beforeAll(() => void (cache = make()));
+    afterAll(async () => cache.close());
+    it('keeps a value until its time runs out', async () => {
+      await cache.set('a', '1', 150);
+      expect(await cache.get('a')).toBe('1');
+      await new Promise((r) => setTimeout(r, 250));
+      expect(await cache.get('a')).toBeNull();
+    });
+    it('hands a one-time value to exactly one taker', async () => {
+      await cache.set('once', 'v', 10_000);
+      const taken = await Promise.all([cache.take('once'), cache.take('once'), cache.take('once')]);
+      expect(taken.filter((v) => v === 'v')).toHaveLength(1);
+    });
+  });
+}
+
+const buses: [string, () => { a: Bus; b: Bus }, string | null][] = [
+  [
+    'in-process',
+    () => {
+      const bus = new InProcessBus();
+      return { a: bus, b: bus };
+    },
+    null,
+  ],
+  [
+    'redis, two nodes',
+    () => {
+      const node = () => {
+        const r = new Redis(redisUrl!);
+        return new RedisBus(r, r.duplicate(), prefix);
+      };
+      return { a: node(), b: node() };
+    },
+    mysqlRedis.skip,
+  ],
+];
+for (const [name, make, skip] of buses) {
+  describe.skipIf(skip)(`bus [${name}]${skip ? ` (skipped: ${skip})` : ''}`, () => {
+    it('delivers what one node publishes to the other node, in order, until unsubscribed', async () => {
+      const { a, b } = make();
+      const got: string[] = [];
+      const off = await b.subscribe('room.1', (m) => got.push(m));
+      for (let i = 0; i < 50; i++) await a.publish('room.1', `m${i}`);
+      await a.publish('room.2', 'elsewhere');
+      await expect.poll(() => got.length).toBe(50);
+      expect(got).toEqual(Array.from({ length: 50 }, (_, i) => `m${i}`));
+      await off();
+      await a.publish('room.1', 'after');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(got).toHaveLength(50);
+      await a.close();
+      if (b !== a) await b.close();
+    });
+  });
+}
+
+describe('storage', () => {
+  let s3: S3rver;
+  let s3Dir: string;
+  let localDir: string;
+  const stores: Record<string, Storage> = {};
+  beforeAll(async () => {
+    s3Dir = mkdtempSync(path.join(tmpdir(), 's3rver-'));
+    localDir = mkdtempSync(path.join(tmpdir(), 'local-storage-'));
+    s3 = new S3rver({
+      port: 0,
+      address: '127.0.0.1',
+      silent: true,
+      directory: s3Dir,
+      configureBuckets: [{ name: 'studymate-test', configs: [] }],
+    });
+    const { port } = await s3.run();
+    stores['S3-compatible'] = new S3Storage({
+      bucket: 'studymate-test',
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+      forcePathStyle: true,
+    });
+    stores['local folder'] = new LocalStorage(localDir);
+  });
+  afterAll(async () => {
+    await s3?.close();
+    rmSync(s3Dir, { recursive: true, force: true });
+    rmSync(localDir, { recursive: true, force: true });
+  });
+
+  for (const name of ['S3-compatible', 'local folder']) {
+    it(`${name}: stores, reads back with its type, deletes`, async () => {
+      const store = stores[name]!;
+      await store.ping();
+      await store.put('photos/abc-123', tinyPng(), 'image/png');
+      const read = await store.get('photos/abc-123');
+      expect(read?.contentType).toBe('image/png');
+      expect(read?.size).toBe(tinyPng().length);
+      const chunks: Buffer[] = [];
+      for await (const chunk of read!.body) chunks.push(Buffer.from(chunk));
+      expect(Buffer.concat(chunks).equals(tinyPng())).toBe(true);
+      await store.delete('photos/abc-123');
+      expect(await store.get('photos/abc-123')).toBeNull();
+    });
+    it(`${name}: refuses keys that could escape its folder`, async () => {
+      await expect(stores[name]!.put('../etc/passwd', Buffer.from('x'), 'text/plain')).rejects.toThrow(/unsafe/);
+    });
+  }
+});
+
+describe('content sniffing', () => {
+  it('recognises images by their bytes, not their names', () => {
+    expect(sniffContentType(tinyPng())).toBe('image/png');
+    expect(sniffContentType(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0]))).toBe('image/jpeg');
+    expect(sniffContentType(Buffer.from('RIFF\0\0\0\0WEBPVP8 '))).toBe('image/webp');
+    expect(sniffContentType(Buffer.from('RIFF\0\0\0\0WAVEfmt '))).toBe('audio/wav');
+    expect(sniffContentType(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'))).toBeNull();
+    expect(sniffContentType(Buffer.alloc(0))).toBeNull();
+  });
+});

@@ -1,0 +1,70 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+// The layering rules, each with the message that teaches it (docs/ARCHITECTURE.md explains why).
+const moduleNames = ['auth', 'users', 'profile'];
+const otherModulesRepositories = (self) =>
+  moduleNames
+    .filter((m) => m !== self)
+    .map((m) => ({
+      group: [`**/${m}/repository*`, `../${m}/repository*`],
+      message: `A module reads another module's data through that module's service, never its repository (here: ${m}).`,
+    }));
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'test-results/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['apps/web/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: ['apps/server/src/platform/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/modules/**'], message: 'platform/ is infrastructure and knows no module; pass what it needs as an argument.' },
+          ],
+        },
+      ],
+    },
+  },
+  // Per module: no other module's repository; and calls only go routes -> service -> repository.
+  ...moduleNames.flatMap((m) => {
+    const backwards = (group) => ({ group, message: 'Calls go routes -> service -> repository, never back.' });
+    const rule = (extra) => ({ 'no-restricted-imports': ['error', { patterns: [...otherModulesRepositories(m), ...extra] }] });
+    return [
+      { files: [`apps/server/src/modules/${m}/**/*.ts`], rules: rule([]) },
+      { files: [`apps/server/src/modules/${m}/service.ts`], rules: rule([backwards(['./routes*', './destinations*'])]) },
+      { files: [`apps/server/src/modules/${m}/repository.ts`], rules: rule([backwards(['./service*', './routes*', './destinations*'])]) },
+    ];
+  }),
+  {
+    files: ['packages/cefr/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'path', 'http', 'https', 'net', 'child_process'],
+              message: 'packages/cefr is a pure engine: no I/O. Read files in the server or the eval script and pass data in.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);
