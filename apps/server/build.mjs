@@ -6,7 +6,10 @@ import { readFileSync } from 'node:fs';
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const external = Object.keys(pkg.dependencies).filter((name) => !name.startsWith('@studymate/'));
 
+const here = new URL('.', import.meta.url).pathname;
+
 await build({
+  absWorkingDir: here,
   entryPoints: ['src/main.ts'],
   outfile: 'dist/main.js',
   bundle: true,

@@ -6,13 +6,11 @@ export const OAUTH_PROVIDERS = ['naver', 'google'] as const;
 export type OAuthProvider = (typeof OAUTH_PROVIDERS)[number];
 
 /** What the browser may know of the server's configuration before signing in. */
-export const PublicConfig = Type.Object(
-  {
-    providers: Type.Object({ naver: Type.Boolean(), google: Type.Boolean() }),
-    devSignIn: Type.Boolean(),
-    version: Type.String(),
-  },
-);
+export const PublicConfig = Type.Object({
+  providers: Type.Object({ naver: Type.Boolean(), google: Type.Boolean() }),
+  devSignIn: Type.Boolean(),
+  version: Type.String(),
+});
 export type PublicConfig = Static<typeof PublicConfig>;
 
 export const DevSignInBody = Type.Object(
@@ -24,29 +22,25 @@ export const DevSignInBody = Type.Object(
 );
 export type DevSignInBody = Static<typeof DevSignInBody>;
 
-export const SessionUser = Type.Object(
-  {
-    id: Type.String(),
-    displayName: Type.String(),
-    role: Type.Union([Type.Literal('user'), Type.Literal('admin')]),
-    termsAccepted: Type.Boolean(),
-    onboardingCompleted: Type.Boolean(),
-  },
-);
+export const SessionUser = Type.Object({
+  id: Type.String(),
+  displayName: Type.String(),
+  role: Type.Union([Type.Literal('user'), Type.Literal('admin')]),
+  termsAccepted: Type.Boolean(),
+  onboardingCompleted: Type.Boolean(),
+});
 export type SessionUser = Static<typeof SessionUser>;
 
 /**
  * Sign-in and refresh answer with the access token in the body; the refresh token only ever
  * travels in an httpOnly cookie, so neither appears in a URL.
  */
-export const TokenReply = Type.Object(
-  {
-    accessToken: Type.String(),
-    tokenType: Type.Literal('Bearer'),
-    expiresIn: Type.Integer({ description: 'seconds' }),
-    user: SessionUser,
-  },
-);
+export const TokenReply = Type.Object({
+  accessToken: Type.String(),
+  tokenType: Type.Literal('Bearer'),
+  expiresIn: Type.Integer({ description: 'seconds' }),
+  user: SessionUser,
+});
 export type TokenReply = Static<typeof TokenReply>;
 
 export const TermsBody = Type.Object(
@@ -60,16 +54,14 @@ export const TermsBody = Type.Object(
 );
 export type TermsBody = Static<typeof TermsBody>;
 
-export const LoginHistoryReply = Type.Object(
-  {
-    items: Type.Array(
-      Type.Object({
-        at: Type.String({ format: 'date-time' }),
-        method: Type.String(),
-        userAgent: Type.Union([Type.String(), Type.Null()]),
-        ip: Type.Union([Type.String(), Type.Null()]),
-      }),
-    ),
-  },
-);
+export const LoginHistoryReply = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      at: Type.String({ format: 'date-time' }),
+      method: Type.String(),
+      userAgent: Type.Union([Type.String(), Type.Null()]),
+      ip: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+});
 export type LoginHistoryReply = Static<typeof LoginHistoryReply>;

@@ -9,8 +9,7 @@ export interface Labelled<Id extends string | number = string> {
 
 const entries = <const T extends readonly Labelled<string | number>[]>(list: T) => list;
 type IdsOf<T extends readonly Labelled<string | number>[]> = T[number]['id'];
-const ids = <T extends readonly Labelled<string | number>[]>(list: T) =>
-  list.map((e) => e.id) as IdsOf<T>[];
+const ids = <T extends readonly Labelled<string | number>[]>(list: T) => list.map((e) => e.id) as IdsOf<T>[];
 
 export const LANGUAGES = entries([
   { id: 'ko', ko: '한국어', en: 'Korean' },
@@ -199,24 +198,22 @@ const LabelledEntry = Type.Object({
   en: Type.String(),
 });
 
-export const CatalogReply = Type.Object(
-  {
-    languages: Type.Array(LabelledEntry),
-    levels: Type.Array(LabelledEntry),
-    cities: Type.Array(Type.Intersect([LabelledEntry, Type.Object({ timeZone: Type.String() })])),
-    genders: Type.Array(LabelledEntry),
-    motivations: Type.Array(LabelledEntry),
-    topics: Type.Array(LabelledEntry),
-    learningStyles: Type.Array(LabelledEntry),
-    expectations: Type.Array(LabelledEntry),
-    partnerGenders: Type.Array(LabelledEntry),
-    partnerStyles: Type.Array(LabelledEntry),
-    communicationMethods: Type.Array(LabelledEntry),
-    dailyMinutes: Type.Array(Type.Integer()),
-    weekdays: Type.Array(LabelledEntry),
-    slotsPerDay: Type.Integer(),
-  },
-);
+export const CatalogReply = Type.Object({
+  languages: Type.Array(LabelledEntry),
+  levels: Type.Array(LabelledEntry),
+  cities: Type.Array(Type.Intersect([LabelledEntry, Type.Object({ timeZone: Type.String() })])),
+  genders: Type.Array(LabelledEntry),
+  motivations: Type.Array(LabelledEntry),
+  topics: Type.Array(LabelledEntry),
+  learningStyles: Type.Array(LabelledEntry),
+  expectations: Type.Array(LabelledEntry),
+  partnerGenders: Type.Array(LabelledEntry),
+  partnerStyles: Type.Array(LabelledEntry),
+  communicationMethods: Type.Array(LabelledEntry),
+  dailyMinutes: Type.Array(Type.Integer()),
+  weekdays: Type.Array(LabelledEntry),
+  slotsPerDay: Type.Integer(),
+});
 export type CatalogReply = Static<typeof CatalogReply>;
 
 export const CATALOG: CatalogReply = {

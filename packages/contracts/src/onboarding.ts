@@ -18,8 +18,7 @@ import {
 export const ONBOARDING_STEPS = ['basic', 'languages', 'interests', 'partner', 'schedule'] as const;
 export type OnboardingStep = (typeof ONBOARDING_STEPS)[number];
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
-  Type.Union([t, Type.Null()]);
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 export const BasicInfo = Type.Object(
   {
@@ -111,14 +110,12 @@ export interface StepBodies {
   schedule: ScheduleStep;
 }
 
-export const OnboardingStatus = Type.Object(
-  {
-    completedSteps: Type.Array(Type.String()),
-    nextStep: Nullable(Type.String()),
-    completed: Type.Boolean(),
-    levelTestOffered: Type.Boolean(),
-  },
-);
+export const OnboardingStatus = Type.Object({
+  completedSteps: Type.Array(Type.String()),
+  nextStep: Nullable(Type.String()),
+  completed: Type.Boolean(),
+  levelTestOffered: Type.Boolean(),
+});
 export type OnboardingStatus = Static<typeof OnboardingStatus>;
 
 export const VerifiedLevel = Type.Object({
@@ -128,26 +125,24 @@ export const VerifiedLevel = Type.Object({
   verifiedAt: Type.String({ format: 'date-time' }),
 });
 
-export const Profile = Type.Object(
-  {
-    id: Type.String(),
-    email: Nullable(Type.String()),
-    displayName: Type.String(),
-    role: Type.Union([Type.Literal('user'), Type.Literal('admin')]),
-    createdAt: Type.String({ format: 'date-time' }),
-    termsAcceptedAt: Nullable(Type.String({ format: 'date-time' })),
-    marketingConsent: Type.Boolean(),
-    photoUrl: Nullable(Type.String()),
-    timeZone: Nullable(Type.String()),
-    onboarding: OnboardingStatus,
-    basic: Nullable(BasicInfo),
-    languages: Nullable(LanguagesStep),
-    interests: Nullable(InterestsStep),
-    partner: Nullable(PartnerStep),
-    schedule: Nullable(ScheduleStep),
-    verifiedLevels: Type.Array(VerifiedLevel),
-  },
-);
+export const Profile = Type.Object({
+  id: Type.String(),
+  email: Nullable(Type.String()),
+  displayName: Type.String(),
+  role: Type.Union([Type.Literal('user'), Type.Literal('admin')]),
+  createdAt: Type.String({ format: 'date-time' }),
+  termsAcceptedAt: Nullable(Type.String({ format: 'date-time' })),
+  marketingConsent: Type.Boolean(),
+  photoUrl: Nullable(Type.String()),
+  timeZone: Nullable(Type.String()),
+  onboarding: OnboardingStatus,
+  basic: Nullable(BasicInfo),
+  languages: Nullable(LanguagesStep),
+  interests: Nullable(InterestsStep),
+  partner: Nullable(PartnerStep),
+  schedule: Nullable(ScheduleStep),
+  verifiedLevels: Type.Array(VerifiedLevel),
+});
 export type Profile = Static<typeof Profile>;
 
 export const PhotoReply = Type.Object({ photoUrl: Type.String() });
