@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 // The layering rules, each with the message that teaches it (docs/ARCHITECTURE.md explains why).
-const moduleNames = ['auth', 'users', 'profile'];
+const moduleNames = ['auth', 'users', 'profile', 'chat'];
 const otherModulesRepositories = (self) =>
   moduleNames
     .filter((m) => m !== self)

@@ -34,6 +34,10 @@ import { authRoutes } from './modules/auth/routes.js';
 import { createAuthService } from './modules/auth/service.js';
 import { profileRoutes } from './modules/profile/routes.js';
 import { createProfileService } from './modules/profile/service.js';
+import type { ChatTables } from './modules/chat/repository.js';
+import { chatRoutes } from './modules/chat/routes.js';
+import { createChatService, type RoomBroadcaster } from './modules/chat/service.js';
+import { openAiCompatibleTranslator } from './platform/translation/translator.js';
 import { usersRoutes } from './modules/users/routes.js';
 import { createUsersService } from './modules/users/service.js';
 
@@ -150,8 +154,19 @@ export async function buildApp(config: Config, platform: Platform = createPlatfo
     },
     redirectUri: (provider) => `${config.publicUrl}/api/v1/auth/${provider}/callback`,
   });
+  // Until the STOMP gateway consumes them, room events travel on the bus like any other node event.
+  const broadcaster: RoomBroadcaster = { toRoom: (roomId, event) => bus.publish(`chat.room.${roomId}`, JSON.stringify(event)) };
+  const chat = createChatService({
+    db: own<ChatTables>(),
+    users,
+    profile,
+    storage,
+    broadcaster,
+    translator: config.translation ? openAiCompatibleTranslator(config.translation) : null,
+  });
   users.addParticipant(profile.participant);
   users.addParticipant(auth.participant);
+  users.addParticipant(chat.participant);
 
   authRoutes(app, auth, {
     devSignIn: config.auth.devSignIn,
@@ -162,6 +177,7 @@ export async function buildApp(config: Config, platform: Platform = createPlatfo
   });
   usersRoutes(app, users);
   profileRoutes(app, profile, { uploadsPerMinute: config.http.rateLimitUpload });
+  chatRoutes(app, chat, { uploadsPerMinute: config.http.rateLimitUpload, messagesPerMinute: config.http.rateLimitMessages });
 
   await serveWebApp(app, config.webDist);
   return app;

@@ -38,9 +38,14 @@ export const EnvSchema = Type.Object({
   S3_ACCESS_KEY_ID: Type.Optional(Type.String()),
   S3_SECRET_ACCESS_KEY: Type.Optional(Type.String()),
   S3_FORCE_PATH_STYLE: Type.Optional(Bool),
+  TRANSLATION_API_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  TRANSLATION_API_KEY: Type.Optional(Type.String()),
+  TRANSLATION_MODEL: Type.Optional(Type.String({ minLength: 1 })),
+  TRANSLATION_TIMEOUT_MS: Type.Optional(Int(100, 120000)),
   CORS_ORIGINS: Type.Optional(Type.String()),
   RATE_LIMIT_SIGN_IN: Type.Optional(Int(1, 100000)),
   RATE_LIMIT_UPLOAD: Type.Optional(Int(1, 100000)),
+  RATE_LIMIT_MESSAGES: Type.Optional(Int(1, 100000)),
   TRUST_PROXY: Type.Optional(Bool),
   LOG_LEVEL: Type.Optional(Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)))),
   WEB_DIST: Type.Optional(Type.String()),
@@ -81,7 +86,8 @@ export interface Config {
         forcePathStyle: boolean;
       }
     | { kind: 'local'; dir: string };
-  http: { corsOrigins: string[]; trustProxy: boolean; rateLimitSignIn: number; rateLimitUpload: number };
+  translation: { baseUrl: string; apiKey?: string; model: string; timeoutMs: number } | null;
+  http: { corsOrigins: string[]; trustProxy: boolean; rateLimitSignIn: number; rateLimitUpload: number; rateLimitMessages: number };
   logLevel: string;
   webDist: string;
 }
@@ -195,7 +201,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       trustProxy: raw.TRUST_PROXY === 'true',
       rateLimitSignIn: Number(raw.RATE_LIMIT_SIGN_IN ?? 10),
       rateLimitUpload: Number(raw.RATE_LIMIT_UPLOAD ?? 20),
+      rateLimitMessages: Number(raw.RATE_LIMIT_MESSAGES ?? 120),
     },
+    translation: raw.TRANSLATION_API_URL
+      ? {
+          baseUrl: raw.TRANSLATION_API_URL,
+          apiKey: raw.TRANSLATION_API_KEY,
+          model: raw.TRANSLATION_MODEL ?? 'gpt-4o-mini',
+          timeoutMs: Number(raw.TRANSLATION_TIMEOUT_MS ?? 10_000),
+        }
+      : null,
     logLevel: raw.LOG_LEVEL ?? (env === 'test' ? 'silent' : 'info'),
     webDist: path.resolve(raw.WEB_DIST ?? path.join(repoRoot, 'apps/web/dist')),
   };

@@ -1,6 +1,7 @@
+import type { ChatTables } from './modules/chat/repository.js';
 import type { AuthTables } from './modules/auth/repository.js';
 import type { ProfileTables } from './modules/profile/repository.js';
 import type { UsersTables } from './modules/users/repository.js';
 
 /** The whole schema, assembled from the tables each module owns. */
-export type Database = UsersTables & AuthTables & ProfileTables;
+export type Database = UsersTables & AuthTables & ProfileTables & ChatTables;

@@ -2,3 +2,4 @@ export * from './errors.js';
 export * from './catalog.js';
 export * from './auth.js';
 export * from './onboarding.js';
+export * from './chat.js';

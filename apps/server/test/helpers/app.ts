@@ -13,7 +13,14 @@ export interface TestApp {
 /** Starts the real app on a free loopback port against a fresh instance of the backend. */
 export async function startApp(backend: Backend, env: Record<string, string> = {}): Promise<TestApp> {
   const provisioned = await backend.provision();
-  const config = loadConfig({ ...provisioned.env, PORT: '0', HOST: '127.0.0.1', WEB_DIST: '/nonexistent', ...env });
+  const config = loadConfig({
+    ...provisioned.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    WEB_DIST: '/nonexistent',
+    RATE_LIMIT_SIGN_IN: '10000',
+    ...env,
+  });
   const app = await buildApp(config);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

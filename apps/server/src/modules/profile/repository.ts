@@ -116,3 +116,8 @@ export async function eraseProfile(db: Db, userId: string) {
     await db.deleteFrom(table).where('user_id', '=', userId).execute();
   }
 }
+
+export const photoKeysOf = (db: Db, userIds: string[]) =>
+  userIds.length
+    ? db.selectFrom('profiles').select(['user_id', 'photo_key']).where('user_id', 'in', userIds).execute()
+    : Promise.resolve([]);

@@ -3,7 +3,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { CATALOG, CatalogReply, ONBOARDING_STEPS, OnboardingStatus, PhotoReply, Profile, STEP_SCHEMAS } from '@studymate/contracts';
 import { AppError, unwrap } from '../../platform/http/errors.js';
-import { MAX_UPLOAD_BYTES } from '../../platform/http/sniff.js';
+import { readUpload } from '../../platform/http/uploads.js';
 import type { ProfileService } from './service.js';
 
 export function profileRoutes(app: FastifyInstance, profile: ProfileService, limits: { uploadsPerMinute: number }) {
@@ -59,15 +59,7 @@ export function profileRoutes(app: FastifyInstance, profile: ProfileService, lim
       },
     },
     async (request) => {
-      // Refuse an announced oversize body before reading a byte of it.
-      if (Number(request.headers['content-length'] ?? 0) > MAX_UPLOAD_BYTES + 64 * 1024) {
-        throw new AppError('PAYLOAD_TOO_LARGE', 'A photo may be at most 10 MB.');
-      }
-      if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the photo as multipart/form-data.');
-      const file = await request.file({ limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } });
-      if (!file || file.fieldname !== 'photo')
-        throw new AppError('VALIDATION_FAILED', 'Attach the photo in the field "photo".', [{ field: '/photo', message: 'is required' }]);
-      const bytes = await file.toBuffer();
+      const { bytes } = await readUpload(request, 'photo');
       return unwrap(await profile.setPhoto(request.auth.sub, bytes));
     },
   );

@@ -255,6 +255,11 @@ export function createProfileService(deps: { db: Kysely<ProfileTables>; users: U
     saveStep,
     getProfile,
 
+    async photoUrlsOf(userIds: string[]): Promise<Map<string, string | null>> {
+      const rows = await repo.photoKeysOf(db, [...new Set(userIds)]);
+      return new Map(rows.map((r) => [r.user_id, photoUrl(r.photo_key)]));
+    },
+
     async onboardingStatus(userId: string): Promise<OnboardingStatus> {
       return status({ profile: await repo.findProfile(db, userId) });
     },

@@ -59,3 +59,6 @@ export async function tombstoneUser(db: Db, id: string, at: number) {
 
 export const identitiesOf = (db: Db, id: string) =>
   db.selectFrom('user_identities').select(['provider', 'created_at']).where('user_id', '=', id).execute();
+
+export const findUsers = (db: Db, ids: string[]) =>
+  ids.length ? db.selectFrom('users').select(['id', 'display_name', 'status']).where('id', 'in', ids).execute() : Promise.resolve([]);

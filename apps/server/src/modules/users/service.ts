@@ -42,6 +42,14 @@ export function createUsersService(deps: { db: Kysely<UsersTables>; adminEmails:
   return {
     getActiveUser,
 
+    /** Public names of several accounts at once; a deleted account reads as deleted. */
+    async namesOf(ids: string[]): Promise<Map<string, { displayName: string; deleted: boolean }>> {
+      const rows = await repo.findUsers(db, [...new Set(ids)]);
+      return new Map(
+        rows.map((r) => [r.id, { displayName: r.status === 'deleted' ? 'deleted user' : r.display_name, deleted: r.status === 'deleted' }]),
+      );
+    },
+
     addParticipant(participant: AccountParticipant) {
       participants.push(participant);
     },

@@ -1,0 +1,210 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { AuthorizedRoomId } from './policy.js';
+
+export interface ChatRoomsTable {
+  id: string;
+  kind: 'direct' | 'group';
+  name: string | null;
+  owner_id: string | null;
+  direct_key: string | null;
+  next_seq: number;
+  created_at: number;
+  last_message_at: number | null;
+}
+export interface ChatMembersTable {
+  room_id: string;
+  user_id: string;
+  role: 'owner' | 'member';
+  joined_at: number;
+  last_read_seq: number;
+}
+export interface ChatAttachmentsTable {
+  id: string;
+  room_id: string;
+  uploader_id: string;
+  storage_key: string;
+  kind: 'image' | 'file' | 'voice';
+  file_name: string;
+  content_type: string;
+  size: number;
+  created_at: number;
+}
+export interface ChatMessagesTable {
+  id: string;
+  room_id: string;
+  seq: number;
+  sender_id: string;
+  client_id: string;
+  kind: string;
+  body: string;
+  original_text: string | null;
+  reply_to_id: string | null;
+  attachment_id: string | null;
+  created_at: number;
+  edited_at: number | null;
+  deleted_at: number | null;
+}
+export interface ChatTables {
+  chat_rooms: ChatRoomsTable;
+  chat_members: ChatMembersTable;
+  chat_attachments: ChatAttachmentsTable;
+  chat_messages: ChatMessagesTable;
+}
+export type RoomRow = Selectable<ChatRoomsTable>;
+export type MemberRow = Selectable<ChatMembersTable>;
+export type MessageRow = Selectable<ChatMessagesTable>;
+export type AttachmentRow = Selectable<ChatAttachmentsTable>;
+type Db = Kysely<ChatTables>;
+
+export const findMembership = (db: Db, roomId: string, userId: string) =>
+  db.selectFrom('chat_members').selectAll().where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst();
+
+export const findRoom = (db: Db, roomId: AuthorizedRoomId) =>
+  db.selectFrom('chat_rooms').selectAll().where('id', '=', roomId).executeTakeFirst();
+export const findRoomUnchecked = (db: Db, roomId: string) =>
+  db.selectFrom('chat_rooms').selectAll().where('id', '=', roomId).executeTakeFirst();
+
+export const findDirectRoom = (db: Db, directKey: string) =>
+  db.selectFrom('chat_rooms').selectAll().where('direct_key', '=', directKey).executeTakeFirst();
+
+export async function insertRoom(db: Db, room: RoomRow, members: MemberRow[]) {
+  await db.insertInto('chat_rooms').values(room).execute();
+  await db.insertInto('chat_members').values(members).execute();
+}
+
+export const membersOf = (db: Db, roomId: AuthorizedRoomId) =>
+  db.selectFrom('chat_members').selectAll().where('room_id', '=', roomId).orderBy('joined_at').execute();
+
+export const addMember = (db: Db, row: MemberRow) => db.insertInto('chat_members').values(row).execute();
+export const removeMember = (db: Db, roomId: AuthorizedRoomId, userId: string) =>
+  db.deleteFrom('chat_members').where('room_id', '=', roomId).where('user_id', '=', userId).execute();
+export const setRole = (db: Db, roomId: AuthorizedRoomId, userId: string, role: 'owner' | 'member') =>
+  db.updateTable('chat_members').set({ role }).where('room_id', '=', roomId).where('user_id', '=', userId).execute();
+export const setOwner = (db: Db, roomId: AuthorizedRoomId, ownerId: string | null) =>
+  db.updateTable('chat_rooms').set({ owner_id: ownerId }).where('id', '=', roomId).execute();
+
+export const roomsOf = (db: Db, userId: string) =>
+  db
+    .selectFrom('chat_members')
+    .innerJoin('chat_rooms', 'chat_rooms.id', 'chat_members.room_id')
+    .selectAll('chat_rooms')
+    .select(['chat_members.last_read_seq', 'chat_members.role as my_role'])
+    .where('chat_members.user_id', '=', userId)
+    .orderBy(sql`coalesce(chat_rooms.last_message_at, chat_rooms.created_at)`, 'desc')
+    .execute();
+
+export const membersOfRooms = (db: Db, roomIds: string[]) =>
+  roomIds.length ? db.selectFrom('chat_members').selectAll().where('room_id', 'in', roomIds).execute() : Promise.resolve([] as MemberRow[]);
+
+/** The newest message of each room, in one query. */
+export function lastMessages(db: Db, roomIds: string[]) {
+  if (!roomIds.length) return Promise.resolve([] as MessageRow[]);
+  return db
+    .selectFrom('chat_messages as m')
+    .selectAll('m')
+    .where('m.room_id', 'in', roomIds)
+    .where('m.seq', '=', (eb) =>
+      eb
+        .selectFrom('chat_rooms as r')
+        .select(sql<number>`r.next_seq - 1`.as('last'))
+        .whereRef('r.id', '=', 'm.room_id'),
+    )
+    .execute();
+}
+
+/**
+ * Takes the next sequence number of a room. The update holds the room's row lock (MySQL) or the
+ * write lock (SQLite) until commit, so sequence order is commit order.
+ */
+export async function takeSeq(db: Db, roomId: AuthorizedRoomId, at: number): Promise<number> {
+  await db
+    .updateTable('chat_rooms')
+    .set({ next_seq: sql`next_seq + 1`, last_message_at: at })
+    .where('id', '=', roomId)
+    .execute();
+  const row = await db.selectFrom('chat_rooms').select('next_seq').where('id', '=', roomId).executeTakeFirstOrThrow();
+  return Number(row.next_seq) - 1;
+}
+
+export const insertMessage = (db: Db, row: MessageRow) => db.insertInto('chat_messages').values(row).execute();
+
+export const findByClientId = (db: Db, senderId: string, clientId: string) =>
+  db.selectFrom('chat_messages').selectAll().where('sender_id', '=', senderId).where('client_id', '=', clientId).executeTakeFirst();
+
+export const findMessage = (db: Db, id: string) => db.selectFrom('chat_messages').selectAll().where('id', '=', id).executeTakeFirst();
+export const findMessages = (db: Db, ids: string[]) =>
+  ids.length ? db.selectFrom('chat_messages').selectAll().where('id', 'in', ids).execute() : Promise.resolve([] as MessageRow[]);
+
+export function history(db: Db, roomId: AuthorizedRoomId, page: { before?: number; after?: number; limit: number }) {
+  let q = db.selectFrom('chat_messages').selectAll().where('room_id', '=', roomId);
+  if (page.after !== undefined) return q.where('seq', '>', page.after).orderBy('seq', 'asc').limit(page.limit).execute();
+  if (page.before !== undefined) q = q.where('seq', '<', page.before);
+  return q.orderBy('seq', 'desc').limit(page.limit).execute();
+}
+
+export function search(db: Db, roomId: AuthorizedRoomId, text: string, limit: number) {
+  // '!' escapes LIKE wildcards: a backslash means different things in MySQL and SQLite literals.
+  const pattern = `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+  return db
+    .selectFrom('chat_messages')
+    .selectAll()
+    .where('room_id', '=', roomId)
+    .where('deleted_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        sql<boolean>`lower(body) like lower(${pattern}) escape '!'`,
+        sql<boolean>`lower(coalesce(original_text, '')) like lower(${pattern}) escape '!'`,
+      ]),
+    )
+    .orderBy('seq', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+export const editMessage = (db: Db, id: string, body: string, at: number) =>
+  db.updateTable('chat_messages').set({ body, edited_at: at }).where('id', '=', id).where('deleted_at', 'is', null).execute();
+export const deleteMessage = (db: Db, id: string, at: number) =>
+  db.updateTable('chat_messages').set({ body: '', original_text: null, deleted_at: at }).where('id', '=', id).execute();
+
+/** Moves the read mark forward only; a late, older receipt never un-reads messages. */
+export const markRead = (db: Db, roomId: AuthorizedRoomId, userId: string, seq: number) =>
+  db
+    .updateTable('chat_members')
+    .set({ last_read_seq: seq })
+    .where('room_id', '=', roomId)
+    .where('user_id', '=', userId)
+    .where('last_read_seq', '<', seq)
+    .execute();
+
+/** Unread messages per room from others, counted in the database rather than in memory. */
+export function unreadCounts(db: Db, userId: string) {
+  return db
+    .selectFrom('chat_members as me')
+    .innerJoin('chat_messages as m', 'm.room_id', 'me.room_id')
+    .select(['me.room_id', (eb) => eb.fn.countAll<number>().as('unread')])
+    .where('me.user_id', '=', userId)
+    .whereRef('m.seq', '>', 'me.last_read_seq')
+    .where('m.sender_id', '!=', userId)
+    .where('m.deleted_at', 'is', null)
+    .groupBy('me.room_id')
+    .execute();
+}
+
+export const insertAttachment = (db: Db, row: AttachmentRow) => db.insertInto('chat_attachments').values(row).execute();
+export const findAttachment = (db: Db, id: string) => db.selectFrom('chat_attachments').selectAll().where('id', '=', id).executeTakeFirst();
+export const findAttachments = (db: Db, ids: string[]) =>
+  ids.length ? db.selectFrom('chat_attachments').selectAll().where('id', 'in', ids).execute() : Promise.resolve([] as AttachmentRow[]);
+
+export const filesInRoomsOf = (db: Db, userId: string, limit: number) =>
+  db
+    .selectFrom('chat_attachments as a')
+    .innerJoin('chat_members as me', 'me.room_id', 'a.room_id')
+    .selectAll('a')
+    .where('me.user_id', '=', userId)
+    .orderBy('a.created_at', 'desc')
+    .limit(limit)
+    .execute();
+
+export const eraseMemberships = (db: Db, userId: string) => db.deleteFrom('chat_members').where('user_id', '=', userId).execute();
+export const attachmentsUploadedBy = (db: Db, userId: string) =>
+  db.selectFrom('chat_attachments').selectAll().where('uploader_id', '=', userId).execute();

@@ -1,0 +1,468 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { MAX_GROUP_MEMBERS, type ChatMessage, type MessagePage, type RoomSummary, type SendMessageBody } from '@studymate/contracts';
+import { nowMs, toIso } from '../../platform/db/database.js';
+import { ok, refuse, type Result } from '../../platform/http/errors.js';
+import { sniffContentType } from '../../platform/http/sniff.js';
+import type { Storage } from '../../platform/storage/storage.js';
+import { TranslationFailure, type Translator } from '../../platform/translation/translator.js';
+import type { ProfileService } from '../profile/service.js';
+import type { AccountParticipant, UsersService } from '../users/service.js';
+import { authorizeRoom, mayEditMessage, mayManageMembers, type AuthorizedRoomId } from './policy.js';
+import * as repo from './repository.js';
+import type { AttachmentRow, ChatTables, MessageRow } from './repository.js';
+
+/** Everything that happens in a room, as published to `/sub/chat/rooms/{roomId}`. */
+export type RoomEvent =
+  | { type: 'message'; message: ChatMessage }
+  | { type: 'message-updated'; message: ChatMessage }
+  | { type: 'typing'; roomId: string; userId: string; typing: boolean }
+  | { type: 'read'; roomId: string; userId: string; lastReadSeq: number }
+  | { type: 'members-changed'; roomId: string };
+
+/** How the chat module reaches connected people; the realtime gateway implements it. */
+export interface RoomBroadcaster {
+  toRoom(roomId: string, event: RoomEvent): Promise<void>;
+}
+
+const ATTACHMENT_KINDS: Record<string, 'image' | 'voice' | 'file'> = {
+  'image/jpeg': 'image',
+  'image/png': 'image',
+  'image/webp': 'image',
+  'image/gif': 'image',
+  'audio/wav': 'voice',
+  'audio/webm': 'voice',
+  'audio/ogg': 'voice',
+  'audio/mpeg': 'voice',
+  'audio/mp4': 'voice',
+  'application/pdf': 'file',
+  'application/zip': 'file',
+};
+
+const attachmentUrl = (id: string) => `/api/v1/chat/attachments/${id}`;
+
+function presentAttachment(a: AttachmentRow) {
+  return {
+    id: a.id,
+    kind: a.kind,
+    fileName: a.file_name,
+    contentType: a.content_type,
+    size: Number(a.size),
+    url: attachmentUrl(a.id),
+    uploadedAt: toIso(a.created_at)!,
+  };
+}
+
+export type ChatService = ReturnType<typeof createChatService>;
+
+export function createChatService(deps: {
+  db: Kysely<ChatTables>;
+  users: UsersService;
+  profile: ProfileService;
+  storage: Storage;
+  broadcaster: RoomBroadcaster;
+  translator: Translator | null;
+}) {
+  const { db, users, profile, storage } = deps;
+  const notFound = () => refuse<never>('NOT_FOUND', 'No such room.');
+
+  /** Rows → public messages, with replies and attachments looked up in two queries. */
+  async function present(rows: MessageRow[]): Promise<ChatMessage[]> {
+    const [replies, attachments] = await Promise.all([
+      repo.findMessages(db, [...new Set(rows.map((r) => r.reply_to_id).filter((id): id is string => !!id))]),
+      repo.findAttachments(db, [...new Set(rows.map((r) => r.attachment_id).filter((id): id is string => !!id))]),
+    ]);
+    const replyById = new Map(replies.map((r) => [r.id, r]));
+    const attachmentById = new Map(attachments.map((a) => [a.id, a]));
+    return rows.map((r) => {
+      const reply = r.reply_to_id ? replyById.get(r.reply_to_id) : undefined;
+      const attachment = r.attachment_id && !r.deleted_at ? attachmentById.get(r.attachment_id) : undefined;
+      return {
+        id: r.id,
+        roomId: r.room_id,
+        seq: Number(r.seq),
+        senderId: r.sender_id,
+        clientId: r.client_id,
+        kind: r.kind as ChatMessage['kind'],
+        body: r.body,
+        originalText: r.original_text,
+        replyTo: reply ? { id: reply.id, senderId: reply.sender_id, excerpt: reply.deleted_at ? '' : reply.body.slice(0, 120) } : null,
+        attachment: attachment ? presentAttachment(attachment) : null,
+        createdAt: toIso(r.created_at)!,
+        editedAt: toIso(r.edited_at),
+        deletedAt: toIso(r.deleted_at),
+      };
+    });
+  }
+
+  async function summaries(userId: string, onlyRoomId?: string): Promise<RoomSummary[]> {
+    const rooms = (await repo.roomsOf(db, userId)).filter((r) => !onlyRoomId || r.id === onlyRoomId);
+    const ids = rooms.map((r) => r.id);
+    const [members, last, unread] = await Promise.all([
+      repo.membersOfRooms(db, ids),
+      repo.lastMessages(db, ids),
+      repo.unreadCounts(db, userId),
+    ]);
+    const memberIds = members.map((m) => m.user_id);
+    const [names, photos, lastPresented] = await Promise.all([users.namesOf(memberIds), profile.photoUrlsOf(memberIds), present(last)]);
+    const lastByRoom = new Map(lastPresented.map((m) => [m.roomId, m]));
+    const unreadByRoom = new Map(unread.map((u) => [u.room_id, Number(u.unread)]));
+    return rooms.map((room) => ({
+      id: room.id,
+      kind: room.kind,
+      name: room.name,
+      members: members
+        .filter((m) => m.room_id === room.id)
+        .map((m) => ({
+          id: m.user_id,
+          displayName: names.get(m.user_id)?.displayName ?? 'deleted user',
+          photoUrl: photos.get(m.user_id) ?? null,
+          role: m.role,
+          deleted: names.get(m.user_id)?.deleted ?? true,
+        })),
+      lastMessage: lastByRoom.get(room.id) ?? null,
+      unreadCount: unreadByRoom.get(room.id) ?? 0,
+      lastReadSeq: Number(room.last_read_seq),
+    }));
+  }
+
+  async function room(userId: string, roomId: string): Promise<Result<RoomSummary>> {
+    const [summary] = await summaries(userId, roomId);
+    return summary ? ok(summary) : notFound();
+  }
+
+  async function activeAccounts(ids: string[]) {
+    const names = await users.namesOf(ids);
+    return ids.every((id) => names.has(id) && !names.get(id)!.deleted);
+  }
+
+  /** Checks what a message refers to: its reply target, its attachment, the corrected text. */
+  async function checkReferences(userId: string, roomId: AuthorizedRoomId, body: SendMessageBody): Promise<Result<void>> {
+    const field = (f: string, message: string) => refuse<void>('VALIDATION_FAILED', `${f} ${message}`, [{ field: f, message }]);
+    if ((body.kind === 'text' || body.kind === 'correction') && !body.body.trim()) return field('/body', 'must not be empty');
+    if (body.replyToId) {
+      const target = await repo.findMessage(db, body.replyToId);
+      if (!target || target.room_id !== roomId) return field('/replyToId', 'is not a message of this room');
+      if (body.kind === 'correction' && target.sender_id === userId)
+        return field('/replyToId', "must be your partner's message: you correct others, not yourself");
+    }
+    if (body.kind === 'correction' && (!body.replyToId || !body.originalText))
+      return field('/originalText', 'and replyToId are required for a correction');
+    if (['image', 'file', 'voice'].includes(body.kind)) {
+      if (!body.attachmentId) return field('/attachmentId', `is required for a ${body.kind} message`);
+      const attachment = await repo.findAttachment(db, body.attachmentId);
+      if (!attachment || attachment.room_id !== roomId || attachment.uploader_id !== userId)
+        return field('/attachmentId', 'is not a file you uploaded to this room');
+      if (attachment.kind !== body.kind)
+        return field('/kind', `does not match the uploaded file, which is ${attachment.kind === 'image' ? 'an' : 'a'} ${attachment.kind}`);
+    } else if (body.attachmentId) return field('/attachmentId', `is not allowed on a ${body.kind} message`);
+    return ok(undefined);
+  }
+
+  const participant: AccountParticipant = {
+    name: 'chat',
+    async exportData(userId) {
+      const rooms = await summaries(userId);
+      return { rooms: rooms.map((r) => ({ id: r.id, kind: r.kind, name: r.name })) };
+    },
+    async erase(accountTx, userId) {
+      // Messages stay for the partners, shown as from a deleted user; the files this person
+      // uploaded are personal data and go.
+      const tx = accountTx as unknown as Kysely<ChatTables>;
+      const files = await repo.attachmentsUploadedBy(tx, userId);
+      await repo.eraseMemberships(tx, userId);
+      return async () => {
+        await Promise.allSettled(files.map((f) => storage.delete(f.storage_key)));
+      };
+    },
+  };
+
+  return {
+    participant,
+    room,
+    listRooms: summaries,
+
+    async authorizeRoom(userId: string, roomId: string) {
+      return authorizeRoom(db, userId, roomId);
+    },
+
+    /** One room per pair, created the first time either side opens it. */
+    async openDirectRoom(userId: string, partnerId: string): Promise<Result<RoomSummary>> {
+      if (partnerId === userId)
+        return refuse('VALIDATION_FAILED', 'partnerId must be someone else', [{ field: '/partnerId', message: 'must be someone else' }]);
+      if (!(await activeAccounts([partnerId]))) return refuse('NOT_FOUND', 'No such partner.');
+      const directKey = [userId, partnerId].sort().join(':');
+      let roomId = (await repo.findDirectRoom(db, directKey))?.id;
+      if (!roomId) {
+        const at = nowMs();
+        const id = randomUUID();
+        try {
+          await db.transaction().execute((tx) =>
+            repo.insertRoom(
+              tx,
+              { id, kind: 'direct', name: null, owner_id: null, direct_key: directKey, next_seq: 1, created_at: at, last_message_at: null },
+              [userId, partnerId].map((u) => ({ room_id: id, user_id: u, role: 'member' as const, joined_at: at, last_read_seq: 0 })),
+            ),
+          );
+          roomId = id;
+        } catch (error) {
+          // Both people opened the room at once; the other insert won.
+          roomId = (await repo.findDirectRoom(db, directKey))?.id;
+          if (!roomId) throw error;
+        }
+      }
+      return room(userId, roomId);
+    },
+
+    async createGroup(userId: string, name: string, memberIds: string[]): Promise<Result<RoomSummary>> {
+      const others = [...new Set(memberIds.filter((m) => m !== userId))];
+      if (others.length + 1 > MAX_GROUP_MEMBERS)
+        return refuse('VALIDATION_FAILED', `A group has at most ${MAX_GROUP_MEMBERS} members.`, [
+          { field: '/memberIds', message: `at most ${MAX_GROUP_MEMBERS - 1}` },
+        ]);
+      if (!(await activeAccounts(others))) return refuse('NOT_FOUND', 'One of the invited people does not exist.');
+      const at = nowMs();
+      const id = randomUUID();
+      await db
+        .transaction()
+        .execute((tx) =>
+          repo.insertRoom(
+            tx,
+            {
+              id,
+              kind: 'group',
+              name: name.trim(),
+              owner_id: userId,
+              direct_key: null,
+              next_seq: 1,
+              created_at: at,
+              last_message_at: null,
+            },
+            [
+              { room_id: id, user_id: userId, role: 'owner' as const, joined_at: at, last_read_seq: 0 },
+              ...others.map((u, i) => ({ room_id: id, user_id: u, role: 'member' as const, joined_at: at + i + 1, last_read_seq: 0 })),
+            ],
+          ),
+        );
+      return room(userId, id);
+    },
+
+    async invite(userId: string, roomId: string, inviteeId: string): Promise<Result<RoomSummary>> {
+      const authorized = await authorizeRoom(db, userId, roomId);
+      if (!authorized) return notFound();
+      const current = (await repo.findRoom(db, authorized))!;
+      if (!mayManageMembers(current, userId)) return refuse('FORBIDDEN', 'Only the owner of a group invites people.');
+      const members = await repo.membersOf(db, authorized);
+      if (!members.some((m) => m.user_id === inviteeId)) {
+        if (members.length >= MAX_GROUP_MEMBERS) return refuse('CONFLICT', `A group has at most ${MAX_GROUP_MEMBERS} members.`);
+        if (!(await activeAccounts([inviteeId]))) return refuse('NOT_FOUND', 'No such person.');
+        await repo.addMember(db, { room_id: authorized, user_id: inviteeId, role: 'member', joined_at: nowMs(), last_read_seq: 0 });
+        await deps.broadcaster.toRoom(authorized, { type: 'members-changed', roomId: authorized });
+      }
+      return room(userId, authorized);
+    },
+
+    /** Leaving a group hands it to the longest-standing member when the owner goes. */
+    async leave(userId: string, roomId: string): Promise<Result<void>> {
+      const authorized = await authorizeRoom(db, userId, roomId);
+      if (!authorized) return notFound();
+      const current = (await repo.findRoom(db, authorized))!;
+      if (current.kind === 'direct') return refuse('CONFLICT', 'A direct room cannot be left; unmatch the partner instead.');
+      await db.transaction().execute(async (tx) => {
+        await repo.removeMember(tx, authorized, userId);
+        if (current.owner_id === userId) {
+          const heir = (await repo.membersOf(tx, authorized))[0];
+          await repo.setOwner(tx, authorized, heir?.user_id ?? null);
+          if (heir) await repo.setRole(tx, authorized, heir.user_id, 'owner');
+        }
+      });
+      await deps.broadcaster.toRoom(authorized, { type: 'members-changed', roomId: authorized });
+      return ok(undefined);
+    },
+
+    async handOver(userId: string, roomId: string, newOwnerId: string): Promise<Result<RoomSummary>> {
+      const authorized = await authorizeRoom(db, userId, roomId);
+      if (!authorized) return notFound();
+      const current = (await repo.findRoom(db, authorized))!;
+      if (!mayManageMembers(current, userId)) return refuse('FORBIDDEN', 'Only the owner hands a group over.');
+      if (!(await repo.findMembership(db, authorized, newOwnerId)))
+        return refuse('VALIDATION_FAILED', 'The new owner must be a member.', [
+          { field: '/userId', message: 'is not a member of this room' },
+        ]);
+      await db.transaction().execute(async (tx) => {
+        await repo.setOwner(tx, authorized, newOwnerId);
+        await repo.setRole(tx, authorized, newOwnerId, 'owner');
+        await repo.setRole(tx, authorized, userId, 'member');
+      });
+      await deps.broadcaster.toRoom(authorized, { type: 'members-changed', roomId: authorized });
+      return room(userId, authorized);
+    },
+
+    /**
+     * Stores a message once per (sender, clientId), then broadcasts it; the caller acknowledges
+     * only after this resolves. A retry of a stored message broadcasts it again (clients keep
+     * one copy by id), so a crash between storing and broadcasting loses nothing.
+     */
+    async sendMessage(userId: string, roomId: string, body: SendMessageBody): Promise<Result<ChatMessage>> {
+      const authorized = await authorizeRoom(db, userId, roomId);
+      if (!authorized) return notFound();
+      let row = await repo.findByClientId(db, userId, body.clientId);
+      if (row && row.room_id !== authorized) return refuse('CONFLICT', 'This clientId was already used for another room.');
+      if (!row) {
+        const checked = await checkReferences(userId, authorized, body);
+        if (!checked.ok) return checked;
+        const at = nowMs();
+        const candidate: MessageRow = {
+          id: randomUUID(),
+          room_id: authorized,
+          seq: 0,
+          sender_id: userId,
+          client_id: body.clientId,
+          kind: body.kind,
+          body: body.body.trim(),
+          original_text: body.kind === 'correction' ? (body.originalText ?? null) : null,
+          reply_to_id: body.replyToId ?? null,
+          attachment_id: body.attachmentId ?? null,
+          created_at: at,
+          edited_at: null,
+          deleted_at: null,
+        };
+        try {
+          await db.transaction().execute(async (tx) => {
+            candidate.seq = await repo.takeSeq(tx, authorized, at);
+            await repo.insertMessage(tx, candidate);
+          });
+          row = candidate;
+        } catch (error) {
+          row = await repo.findByClientId(db, userId, body.clientId);
+          if (!row) throw error;
+        }
+      }
+      const [message] = await present([row]);
+      await deps.broadcaster.toRoom(authorized, { type: 'message', message: message! });
+      return ok(message!);
+    },
+
+    async history(
+      userId: string,
+      roomId: string,
+      query: { before?: number; after?: number; limit?: number },
+    ): Promise<Result<MessagePage>> {
+      const authorized = await authorizeRoom(db, userId, roomId);
+      if (!authorized) return notFound();
+      const limit = query.limit ?? 30;
+      const rows = await repo.history(db, authorized, { ...query, limit });
+      const items = await present(rows);
+      const oldest = query.after !== undefined ? undefined : rows[rows.length - 1];
+      return ok({ items, nextBefore: oldest && rows.length === limit && Number(oldest.seq) > 1 ? Number(oldest.seq) : null });
+    },
+
+    async search(userId: string, roomId: string, text: string, limit = 30): Promise<Result<{ items: ChatMessage[] }>> {
+      const authorized = await authorizeRoom(db, userId, roomId);
+      if (!authorized) return notFound();
+      return ok({ items: await present(await repo.search(db, authorized, text, limit)) });
+    },
+
+    async editMessage(userId: string, messageId: string, body: string): Promise<Result<ChatMessage>> {
+      const row = await repo.findMessage(db, messageId);
+      const authorized = row && (await authorizeRoom(db, userId, row.room_id));
+      if (!row || !authorized) return refuse('NOT_FOUND', 'No such message.');
+      if (!mayEditMessage(userId, row)) return refuse('FORBIDDEN', 'You can edit only your own messages.');
+      if (!['text', 'correction'].includes(row.kind)) return refuse('CONFLICT', 'Only text can be edited; delete and send the file again.');
+      await repo.editMessage(db, messageId, body.trim(), nowMs());
+      const [message] = await present([(await repo.findMessage(db, messageId))!]);
+      await deps.broadcaster.toRoom(authorized, { type: 'message-updated', message: message! });
+      return ok(message!);
+    },
+
+    async deleteMessage(userId: string, messageId: string): Promise<Result<ChatMessage>> {
+      const row = await repo.findMessage(db, messageId);
+      const authorized = row && (await authorizeRoom(db, userId, row.room_id));
+      if (!row || !authorized) return refuse('NOT_FOUND', 'No such message.');
+      if (!mayEditMessage(userId, row)) return refuse('FORBIDDEN', 'You can delete only your own messages.');
+      await repo.deleteMessage(db, messageId, nowMs());
+      const [message] = await present([(await repo.findMessage(db, messageId))!]);
+      await deps.broadcaster.toRoom(authorized, { type: 'message-updated', message: message! });
+      return ok(message!);
+    },
+
+    async markRead(userId: string, roomId: string, seq: number): Promise<Result<void>> {
+      const authorized = await authorizeRoom(db, userId, roomId);
+      if (!authorized) return notFound();
+      const current = (await repo.findRoom(db, authorized))!;
+      const capped = Math.min(seq, Number(current.next_seq) - 1);
+      await repo.markRead(db, authorized, userId, capped);
+      await deps.broadcaster.toRoom(authorized, { type: 'read', roomId: authorized, userId, lastReadSeq: capped });
+      return ok(undefined);
+    },
+
+    /** Typing is not stored: it is only news while it is happening. */
+    async typing(userId: string, roomId: string, typing: boolean): Promise<Result<void>> {
+      const authorized = await authorizeRoom(db, userId, roomId);
+      if (!authorized) return notFound();
+      await deps.broadcaster.toRoom(authorized, { type: 'typing', roomId: authorized, userId, typing });
+      return ok(undefined);
+    },
+
+    /** Stores an attachment only after its bytes prove it is a kind we accept. */
+    async uploadAttachment(
+      userId: string,
+      roomId: string,
+      bytes: Buffer,
+      fileName: string,
+    ): Promise<Result<ReturnType<typeof presentAttachment>>> {
+      const authorized = await authorizeRoom(db, userId, roomId);
+      if (!authorized) return notFound();
+      const contentType = sniffContentType(bytes);
+      const kind = contentType ? ATTACHMENT_KINDS[contentType] : undefined;
+      if (!contentType || !kind)
+        return refuse(
+          'UNSUPPORTED_MEDIA_TYPE',
+          'Send an image (JPEG, PNG, WebP, GIF), a voice note (WAV, WebM, Ogg, MP3, M4A) or a PDF or ZIP file.',
+        );
+      const id = randomUUID();
+      const row: AttachmentRow = {
+        id,
+        room_id: authorized,
+        uploader_id: userId,
+        storage_key: `chat/${id}`,
+        kind,
+        file_name: fileName.replace(/[\\/\r\n"]/g, '_').slice(0, 200) || 'file',
+        content_type: contentType,
+        size: bytes.length,
+        created_at: nowMs(),
+      };
+      await storage.put(row.storage_key, bytes, contentType);
+      await repo.insertAttachment(db, row);
+      return ok(presentAttachment(row));
+    },
+
+    async readAttachment(userId: string, id: string) {
+      const row = await repo.findAttachment(db, id);
+      if (!row || !(await authorizeRoom(db, userId, row.room_id))) return null;
+      const stored = await storage.get(row.storage_key);
+      return stored ? { ...stored, fileName: row.file_name, kind: row.kind } : null;
+    },
+
+    async sharedFiles(userId: string) {
+      const rows = await repo.filesInRoomsOf(db, userId, 200);
+      return { items: rows.map((r) => ({ ...presentAttachment(r), roomId: r.room_id, uploaderId: r.uploader_id })) };
+    },
+
+    async translate(
+      userId: string,
+      messageId: string,
+      target: string,
+    ): Promise<Result<{ text: string; target: string; provider: string }>> {
+      if (!deps.translator) return refuse('UNAVAILABLE', 'Translation is not configured on this server.');
+      const row = await repo.findMessage(db, messageId);
+      if (!row || !(await authorizeRoom(db, userId, row.room_id)) || row.deleted_at) return refuse('NOT_FOUND', 'No such message.');
+      try {
+        return ok({ text: await deps.translator.translate(row.body, target), target, provider: deps.translator.name });
+      } catch (error) {
+        if (error instanceof TranslationFailure) return refuse('UNAVAILABLE', `Translation failed: ${error.message}.`);
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,502 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Static, TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  REALTIME_PATH,
+  STOMP_SUBPROTOCOLS,
+  type DestinationParams,
+  type TopicMap,
+  type Topics,
+  type UserQueueMap,
+  type UserQueues,
+} from '@studymate/contracts/realtime';
+import type { AccessTokens } from '../auth/tokens.js';
+import type { Bus } from '../bus/bus.js';
+import { AppError } from '../http/errors.js';
+import { DEFAULT_CODEC_LIMITS, headerValue, StompParser, type CodecLimits, type StompFrame, type StompHeader } from './codec.js';
+import { compilePattern, fillPattern, matchPattern, overlaps, type CompiledPattern } from './patterns.js';
+import { MemoryPresence, type PresenceStatus, type PresenceStore } from './presence.js';
+import {
+  Session,
+  type AckMode,
+  type LocalSubscription,
+  type OutgoingMessage,
+  type RealtimePrincipal,
+  type SessionHost,
+} from './session.js';
+
+export type { RealtimePrincipal } from './session.js';
+
+export interface RealtimeLimits extends CodecLimits {
+  /** Largest WebSocket message (it may carry several frames); ws closes with 1009 above it. */
+  maxWebSocketMessageBytes: number;
+  /** Outbound bytes a connection may have queued before it is dropped as a slow consumer. */
+  maxBufferedBytes: number;
+  maxSubscriptionsPerSession: number;
+  /** Client frames waiting for their handler before we stop reading the socket. */
+  maxQueuedFrames: number;
+  connectTimeoutMs: number;
+  /** How often we send heart-beats (the `sx` we offer). */
+  heartbeatSendMs: number;
+  /** How often we want to hear from the client (the `sy` we ask for). */
+  heartbeatReceiveMs: number;
+  /** How long a connection counts as online without its node renewing it. */
+  presenceTtlMs: number;
+}
+
+export const DEFAULT_REALTIME_LIMITS: RealtimeLimits = {
+  ...DEFAULT_CODEC_LIMITS,
+  maxWebSocketMessageBytes: 256 * 1024,
+  maxBufferedBytes: 1024 * 1024,
+  maxSubscriptionsPerSession: 200,
+  maxQueuedFrames: 64,
+  connectTimeoutMs: 10_000,
+  heartbeatSendMs: 10_000,
+  heartbeatReceiveMs: 10_000,
+  presenceTtlMs: 60_000,
+};
+
+export interface RealtimeLogger {
+  debug(context: object, message: string): void;
+  info(context: object, message: string): void;
+  warn(context: object, message: string): void;
+  error(context: object, message: string): void;
+}
+const silent: RealtimeLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** A SEND frame as a handler sees it; `payload` is the parsed body when the handler declared a schema. */
+export interface InboundFrame<T = unknown> {
+  destination: string;
+  headers: StompHeader[];
+  header(name: string): string | undefined;
+  body: Buffer;
+  payload: T;
+}
+
+export type SubscriptionAuthorizer<P extends string> = (principal: RealtimePrincipal, params: DestinationParams<P>) => Promise<boolean>;
+export type SendHandler<P extends string, T> = (
+  principal: RealtimePrincipal,
+  params: DestinationParams<P>,
+  frame: InboundFrame<T>,
+) => Promise<void | { error: AppError }>;
+export type SessionListener = (principal: RealtimePrincipal) => void | Promise<void>;
+
+export interface RealtimeGatewayOptions {
+  tokens: Pick<AccessTokens, 'verify'>;
+  bus: Bus;
+  /** Shared by all nodes in production (RedisPresence); in-process by default. */
+  presence?: PresenceStore;
+  registry?: Registry;
+  logger?: RealtimeLogger;
+  limits?: Partial<RealtimeLimits>;
+  path?: string;
+}
+
+/** Header names the gateway sets on every MESSAGE; a publisher may not override them. */
+const RESERVED = new Set(['subscription', 'message-id', 'destination', 'content-type', 'content-length', 'ack']);
+const USER_QUEUE = /^\/user\/queue\/([A-Za-z0-9._~-]+)$/;
+const QUEUE_NAME = /^[A-Za-z0-9._~-]+$/;
+
+/** What travels on the bus: one JSON line of metadata, then the body as is. */
+interface Envelope {
+  i: string; // message id
+  t: number; // published at, ms since the epoch
+  c: string; // content type
+  q?: string; // user queue name
+  h?: StompHeader[];
+}
+
+/**
+ * The STOMP 1.2 gateway at `/ws`. Modules register what may be subscribed to and what SENDs they
+ * handle; the platform knows no module. Fan-out between nodes goes through the bus, one channel
+ * per topic destination and one per user, each subscribed on a node only while that node has a
+ * local subscriber, so Redis routes every message only to nodes that need it.
+ */
+export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, QueuesM extends UserQueueMap = typeof UserQueues>(
+  options: RealtimeGatewayOptions,
+) {
+  const limits: RealtimeLimits = { ...DEFAULT_REALTIME_LIMITS, ...options.limits };
+  const codecLimits: CodecLimits = {
+    maxBodyBytes: limits.maxBodyBytes,
+    maxHeaders: limits.maxHeaders,
+    maxHeaderLineBytes: limits.maxHeaderLineBytes,
+    maxPendingBytes: limits.maxPendingBytes,
+  };
+  const { bus, tokens } = options;
+  const presence = options.presence ?? new MemoryPresence();
+  const logger = options.logger ?? silent;
+  const registry = options.registry ?? new Registry();
+  const path = options.path ?? REALTIME_PATH;
+  const nodeId = randomUUID().slice(0, 8);
+  let sessionCounter = 0;
+  let messageCounter = 0;
+  let closing = false;
+
+  const metrics = {
+    connections: new Gauge({ name: 'studymate_realtime_connections', help: 'Open WebSocket connections', registers: [registry] }),
+    framesIn: new Counter({
+      name: 'studymate_realtime_frames_in_total',
+      help: 'STOMP frames received, by command (HEARTBEAT for EOLs)',
+      labelNames: ['command'],
+      registers: [registry],
+    }),
+    framesOut: new Counter({
+      name: 'studymate_realtime_frames_out_total',
+      help: 'STOMP frames sent, by command (HEARTBEAT for EOLs)',
+      labelNames: ['command'],
+      registers: [registry],
+    }),
+    delivery: new Histogram({
+      name: 'studymate_realtime_delivery_seconds',
+      help: 'From publish on any node to the MESSAGE handed to the socket',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    slowConsumers: new Counter({
+      name: 'studymate_realtime_slow_consumers_dropped_total',
+      help: 'Connections dropped because their outbound buffer passed the limit',
+      registers: [registry],
+    }),
+    heartbeatTimeouts: new Counter({
+      name: 'studymate_realtime_heartbeat_timeouts_total',
+      help: 'Connections dropped after twice the agreed heart-beat interval of silence',
+      registers: [registry],
+    }),
+  };
+
+  const subscriptionPatterns: Array<{ compiled: CompiledPattern; authorize: SubscriptionAuthorizer<string> }> = [];
+  const sendPatterns: Array<{ compiled: CompiledPattern; handler: SendHandler<string, unknown>; schema?: TSchema }> = [];
+  const openedListeners = new Set<SessionListener>();
+  const closedListeners = new Set<SessionListener>();
+  const sessions = new Map<WebSocket, Session>();
+  /** Presence writes in flight, so a close never overtakes the open it follows, and shutdown waits for them. */
+  const presenceWrites = new Map<string, Promise<void>>();
+
+  // ---- local routing: route key -> local subscriptions, plus the bus subscription behind it ----
+  interface Route {
+    subscriptions: Set<LocalSubscription>;
+    ready: Promise<(() => Promise<void>) | null>;
+  }
+  const routes = new Map<string, Route>();
+  const channel = (route: string) => `realtime:${route}`;
+
+  async function addToRoute(subscription: LocalSubscription): Promise<boolean> {
+    let route = routes.get(subscription.route);
+    if (!route) {
+      const key = subscription.route;
+      const ready = bus
+        .subscribe(channel(key), (raw) => onBusMessage(key, raw))
+        .catch((error) => {
+          logger.error({ err: error, route: key }, 'realtime bus subscribe failed');
+          if (routes.get(key) === route) routes.delete(key);
+          return null;
+        });
+      route = { subscriptions: new Set(), ready };
+      routes.set(key, route);
+    }
+    route.subscriptions.add(subscription);
+    // The RECEIPT for SUBSCRIBE goes out only once messages from every node can reach us.
+    return (await route.ready) !== null;
+  }
+
+  function removeFromRoute(subscription: LocalSubscription) {
+    const route = routes.get(subscription.route);
+    if (!route || !route.subscriptions.delete(subscription) || route.subscriptions.size > 0) return;
+    routes.delete(subscription.route);
+    void route.ready
+      .then((unsubscribe) => unsubscribe?.())
+      .catch((error) => logger.warn({ err: error, route: subscription.route }, 'realtime bus unsubscribe failed'));
+  }
+
+  function onBusMessage(key: string, raw: string) {
+    const route = routes.get(key);
+    if (!route) return;
+    let envelope: Envelope;
+    let body: Buffer;
+    try {
+      const split = raw.indexOf('\n');
+      envelope = JSON.parse(raw.slice(0, split)) as Envelope;
+      body = Buffer.from(raw.slice(split + 1), 'utf8');
+    } catch (error) {
+      logger.error({ err: error, route: key }, 'realtime bus message unreadable');
+      return;
+    }
+    const message: OutgoingMessage = { id: envelope.i, contentType: envelope.c, body, headers: envelope.h ?? [], publishedAt: envelope.t };
+    for (const subscription of route.subscriptions) {
+      if (envelope.q !== undefined && subscription.queue !== envelope.q) continue;
+      subscription.session.deliver(subscription, message);
+    }
+  }
+
+  async function publishRaw(route: string, payload: unknown, headers: Record<string, string> | undefined, queue?: string) {
+    const extra: StompHeader[] = [];
+    for (const [name, value] of Object.entries(headers ?? {})) {
+      if (RESERVED.has(name)) throw new Error(`realtime header ${name} is set by the gateway`);
+      extra.push([name, value]);
+    }
+    const envelope: Envelope = {
+      i: `${nodeId}-${++messageCounter}`,
+      t: performance.timeOrigin + performance.now(),
+      c: 'application/json',
+      ...(queue === undefined ? {} : { q: queue }),
+      ...(extra.length ? { h: extra } : {}),
+    };
+    await bus.publish(channel(route), `${JSON.stringify(envelope)}\n${JSON.stringify(payload)}`);
+  }
+
+  // ---- what sessions ask of the gateway ----
+  const notFound = () => new AppError('NOT_FOUND', 'No such destination, or not yours.');
+
+  const host: SessionHost = {
+    serverName: 'STUDYMATE',
+    timings: limits,
+    verify: (token) => tokens.verify(token),
+
+    async subscribe(session, id, destination, ack: AckMode) {
+      const principal = session.principal!;
+      let subscription: LocalSubscription;
+      const queue = USER_QUEUE.exec(destination)?.[1];
+      if (queue !== undefined) {
+        // `/user/queue/x` always means the connection's own user: there is no way to name another's.
+        subscription = { session, id, destination, ack, route: `u:${principal.userId}`, queue };
+      } else {
+        if (destination.startsWith('/user/')) return notFound();
+        let allowed = false;
+        for (const { compiled, authorize } of subscriptionPatterns) {
+          const params = matchPattern(compiled, destination);
+          if (params) {
+            allowed = await authorize(principal, params as DestinationParams<string>);
+            break;
+          }
+        }
+        if (!allowed) return notFound();
+        subscription = { session, id, destination, ack, route: `t:${destination}` };
+      }
+      if (await addToRoute(subscription)) return subscription;
+      removeFromRoute(subscription);
+      return new AppError('UNAVAILABLE', 'Messages cannot be routed right now; try again shortly.');
+    },
+
+    unsubscribe: removeFromRoute,
+
+    async send(principal, destination, frame: StompFrame) {
+      for (const { compiled, handler, schema } of sendPatterns) {
+        const params = matchPattern(compiled, destination);
+        if (!params) continue;
+        let payload: unknown = undefined;
+        if (schema) {
+          try {
+            payload = JSON.parse(frame.body.toString('utf8'));
+          } catch {
+            return new AppError('VALIDATION_FAILED', 'The body must be JSON.');
+          }
+          if (!Value.Check(schema, payload)) {
+            const details = [...Value.Errors(schema, payload)].slice(0, 10).map((e) => ({ field: e.path || '/', message: e.message }));
+            return new AppError('VALIDATION_FAILED', `Invalid body: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`, details);
+          }
+        }
+        const inbound: InboundFrame = {
+          destination,
+          headers: frame.headers,
+          header: (name) => headerValue(frame, name),
+          body: frame.body,
+          payload,
+        };
+        const result = await handler(principal, params as DestinationParams<string>, inbound);
+        return result?.error ?? null;
+      }
+      return notFound();
+    },
+
+    opened(session) {
+      const principal = session.principal!;
+      const write = presence
+        .keepAlive([{ userId: principal.userId, connectionId: session.id }], limits.presenceTtlMs)
+        .catch((error) => logger.warn({ err: error }, 'realtime presence write failed'))
+        .then(() => notify(openedListeners, principal));
+      presenceWrites.set(session.id, write);
+    },
+
+    closed(session) {
+      const principal = session.principal!;
+      const previous = presenceWrites.get(session.id) ?? Promise.resolve();
+      const write = previous
+        .then(() => presence.remove({ userId: principal.userId, connectionId: session.id }))
+        .catch((error) => logger.warn({ err: error }, 'realtime presence write failed'))
+        .then(() => notify(closedListeners, principal))
+        .finally(() => {
+          if (presenceWrites.get(session.id) === write) presenceWrites.delete(session.id);
+        });
+      presenceWrites.set(session.id, write);
+    },
+
+    frameIn: (command) => metrics.framesIn.inc({ command }),
+    frameOut: (command) => metrics.framesOut.inc({ command }),
+    delivered: (publishedAt) => metrics.delivery.observe(Math.max(0, performance.timeOrigin + performance.now() - publishedAt) / 1000),
+    slowConsumer(session) {
+      metrics.slowConsumers.inc();
+      logger.warn({ session: session.id, user: session.principal?.userId }, 'realtime slow consumer dropped');
+    },
+    heartbeatLost(session) {
+      metrics.heartbeatTimeouts.inc();
+      logger.debug({ session: session.id }, 'realtime peer silent past the heart-beat window');
+    },
+    error: (context, message) => logger.error(context, message),
+  };
+
+  async function notify(listeners: Set<SessionListener>, principal: RealtimePrincipal) {
+    for (const listener of listeners) {
+      try {
+        await listener(principal);
+      } catch (error) {
+        logger.error({ err: error }, 'realtime session listener failed');
+      }
+    }
+  }
+
+  // ---- the WebSocket side ----
+  const wss = new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    perMessageDeflate: false, // CPU per message matters more than bytes for small chat frames
+    maxPayload: limits.maxWebSocketMessageBytes,
+    handleProtocols: (offered) => STOMP_SUBPROTOCOLS.find((p) => offered.has(p)) ?? false,
+  });
+
+  function onConnection(ws: WebSocket) {
+    const session = new Session(`${nodeId}-${++sessionCounter}`, ws, host, new StompParser(codecLimits));
+    sessions.set(ws, session);
+    metrics.connections.inc();
+    ws.on('message', (data) => session.receive(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)));
+    ws.on('close', () => {
+      sessions.delete(ws);
+      metrics.connections.dec();
+      session.socketClosed();
+    });
+    ws.on('error', (error) => logger.debug({ err: error, session: session.id }, 'realtime socket error'));
+  }
+
+  let attachedTo: Server | null = null;
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const pathname = (request.url ?? '').split('?')[0];
+    if (pathname !== path) {
+      // Another upgrade handler may own this path; if none does, answer rather than leave it hanging.
+      if (attachedTo && attachedTo.listenerCount('upgrade') === 1) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    if (closing) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, onConnection);
+  };
+
+  const renewal = setInterval(
+    () => {
+      const entries = [...sessions.values()]
+        .filter((s) => s.principal && s.isOpen)
+        .map((s) => ({ userId: s.principal!.userId, connectionId: s.id }));
+      presence.keepAlive(entries, limits.presenceTtlMs).catch((error) => logger.warn({ err: error }, 'realtime presence renewal failed'));
+    },
+    Math.max(1000, Math.floor(limits.presenceTtlMs / 3)),
+  ).unref();
+
+  return {
+    nodeId,
+    registry,
+
+    attach(server: Server) {
+      if (attachedTo) throw new Error('the realtime gateway is already attached');
+      attachedTo = server;
+      server.on('upgrade', onUpgrade);
+    },
+
+    /** Who may subscribe to a `/sub/...` destination; refused or unknown subscriptions get ERROR and nothing. */
+    registerSubscription<P extends string>(pattern: P, authorize: SubscriptionAuthorizer<P>) {
+      if (!pattern.startsWith('/sub/')) throw new Error(`subscription pattern ${pattern} must start with /sub/`);
+      const compiled = compilePattern(pattern);
+      const clash = subscriptionPatterns.find((p) => overlaps(p.compiled, compiled));
+      if (clash) throw new Error(`subscription pattern ${pattern} overlaps ${clash.compiled.pattern}`);
+      subscriptionPatterns.push({ compiled, authorize: authorize as SubscriptionAuthorizer<string> });
+    },
+
+    /** The handler for SENDs to a `/pub/...` destination; the RECEIPT waits for it to resolve. */
+    registerHandler<P extends string, S extends TSchema | undefined = undefined>(
+      pattern: P,
+      handler: SendHandler<P, S extends TSchema ? Static<S> : unknown>,
+      handlerOptions: { body?: S } = {},
+    ) {
+      if (!pattern.startsWith('/pub/')) throw new Error(`send pattern ${pattern} must start with /pub/`);
+      const compiled = compilePattern(pattern);
+      const clash = sendPatterns.find((p) => overlaps(p.compiled, compiled));
+      if (clash) throw new Error(`send pattern ${pattern} overlaps ${clash.compiled.pattern}`);
+      sendPatterns.push({
+        compiled,
+        handler: handler as SendHandler<string, unknown>,
+        ...(handlerOptions.body ? { schema: handlerOptions.body } : {}),
+      });
+    },
+
+    /** Every subscriber of the destination, on every node. */
+    publish<P extends keyof TopicsM & string>(
+      pattern: P,
+      params: DestinationParams<P>,
+      payload: Static<TopicsM[P]>,
+      headers?: Record<string, string>,
+    ): Promise<void> {
+      return publishRaw(`t:${fillPattern(pattern, params as Record<string, string>)}`, payload, headers);
+    },
+
+    /** Every connection of the user, on every node, subscribed to `/user/queue/{queue}`. */
+    sendToUser<Q extends keyof QueuesM & string>(userId: string, queue: Q, payload: Static<QueuesM[Q]>, headers?: Record<string, string>) {
+      if (!QUEUE_NAME.test(queue)) throw new Error(`user queue name ${queue} is not a plain segment`);
+      return publishRaw(`u:${userId}`, payload, headers, queue);
+    },
+
+    isOnline: async (userId: string) => (await presence.status(userId)).online,
+    presence: (userId: string): Promise<PresenceStatus> => presence.status(userId),
+
+    onSessionOpened(listener: SessionListener) {
+      openedListeners.add(listener);
+      return () => void openedListeners.delete(listener);
+    },
+    onSessionClosed(listener: SessionListener) {
+      closedListeners.add(listener);
+      return () => void closedListeners.delete(listener);
+    },
+
+    /** Route keys this node currently listens to on the bus (for health pages and tests). */
+    localRoutes: () => [...routes.keys()],
+
+    /** Closes every connection (1012: clients reconnect, to another node if there is one). */
+    async close() {
+      closing = true;
+      clearInterval(renewal);
+      attachedTo?.off('upgrade', onUpgrade);
+      const gone = [...sessions.keys()].map(
+        (ws) =>
+          new Promise<void>((resolve) => {
+            if (ws.readyState === ws.CLOSED) return resolve();
+            ws.once('close', () => resolve());
+            ws.close(1012, 'server restarting');
+            // A peer that never answers the close handshake must not hold shutdown up.
+            setTimeout(() => {
+              ws.terminate();
+              resolve();
+            }, 1000).unref();
+          }),
+      );
+      await Promise.all(gone);
+      await Promise.all([...presenceWrites.values()]);
+      await Promise.all([...routes.values()].map((route) => route.ready.then((unsubscribe) => unsubscribe?.()).catch(() => undefined)));
+      routes.clear();
+      wss.close();
+    },
+  };
+}
+
+export type RealtimeGateway = ReturnType<typeof createRealtimeGateway>;

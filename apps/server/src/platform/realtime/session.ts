@@ -1,0 +1,386 @@
+import { isUtf8 } from 'node:buffer';
+import type { ErrorCode, Role } from '@studymate/contracts';
+import { AppError } from '../http/errors.js';
+import { encodeFrame, headerValue, StompParser, type CodecError, type ServerCommand, type StompFrame, type StompHeader } from './codec.js';
+
+/** Who is on the other end of a connection; handed to every authorisation hook and handler. */
+export interface RealtimePrincipal {
+  userId: string;
+  role: Role;
+  sessionId: string;
+}
+
+/** The only parts of a WebSocket a session uses. */
+export interface RealtimeSocket {
+  send(data: Buffer, options: { binary: boolean }): void;
+  close(code: number, reason: string): void;
+  terminate(): void;
+  pause(): void;
+  resume(): void;
+  readonly bufferedAmount: number;
+  readonly readyState: number;
+}
+const OPEN = 1;
+
+export type AckMode = 'auto' | 'client' | 'client-individual';
+
+export interface LocalSubscription {
+  session: Session;
+  id: string;
+  /** As the client wrote it, echoed in every MESSAGE. */
+  destination: string;
+  ack: AckMode;
+  /** Index key: a topic's destination, or a user's queue route. */
+  route: string;
+  /** For `/user/queue/{queue}` subscriptions. */
+  queue?: string;
+}
+
+/** A published message, encoded once per node and stamped per subscription. */
+export interface OutgoingMessage {
+  id: string;
+  contentType: string;
+  body: Buffer;
+  headers: StompHeader[];
+  publishedAt: number;
+}
+
+export interface SessionTimings {
+  connectTimeoutMs: number;
+  heartbeatSendMs: number;
+  heartbeatReceiveMs: number;
+  maxBufferedBytes: number;
+  maxSubscriptionsPerSession: number;
+  maxQueuedFrames: number;
+}
+
+type Verified = { ok: true; claims: { sub: string; role: Role; exp: number } } | { ok: false; reason: 'missing' | 'expired' | 'invalid' };
+
+/** What a session needs from its gateway: authorisation, routing and bookkeeping. */
+export interface SessionHost {
+  readonly serverName: string;
+  readonly timings: SessionTimings;
+  verify(token: string | undefined): Promise<Verified>;
+  /** Resolves once messages for the destination flow to this subscription; refusals are AppErrors. */
+  subscribe(session: Session, id: string, destination: string, ack: AckMode): Promise<LocalSubscription | AppError>;
+  unsubscribe(subscription: LocalSubscription): void;
+  send(principal: RealtimePrincipal, destination: string, frame: StompFrame): Promise<AppError | null>;
+  opened(session: Session): void;
+  closed(session: Session): void;
+  frameIn(command: string): void;
+  frameOut(command: ServerCommand | 'HEARTBEAT'): void;
+  delivered(publishedAt: number): void;
+  slowConsumer(session: Session): void;
+  heartbeatLost(session: Session): void;
+  error(context: object, message: string): void;
+}
+
+/** WebSocket close codes (RFC 6455) for each way a session can end. */
+const CLOSE_FOR: Partial<Record<ErrorCode, number>> = {
+  BAD_REQUEST: 1002,
+  PAYLOAD_TOO_LARGE: 1009,
+  INTERNAL: 1011,
+  UNAVAILABLE: 1012,
+};
+
+const CODEC_ERROR_CODE = (error: CodecError): ErrorCode =>
+  error.kind === 'body-too-large' ||
+  error.kind === 'pending-limit' ||
+  error.kind === 'header-line-too-long' ||
+  error.kind === 'too-many-headers'
+    ? 'PAYLOAD_TOO_LARGE'
+    : 'BAD_REQUEST';
+
+const ACK_MODES = new Set<string>(['auto', 'client', 'client-individual']);
+
+/**
+ * One STOMP 1.2 connection: handshake, heart-beats, and the client frames in the order they came.
+ * Frames are handled one at a time so that a SEND's RECEIPT, and the messages it causes, keep order.
+ */
+export class Session {
+  principal: RealtimePrincipal | null = null;
+  readonly subscriptions = new Map<string, LocalSubscription>();
+  private state: 'awaiting-connect' | 'connecting' | 'connected' | 'closed' = 'awaiting-connect';
+  private readonly parser: StompParser;
+  private queue: Promise<void> = Promise.resolve();
+  private queued = 0;
+  private paused = false;
+  private lastRead = Date.now();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private deliveries = 0;
+  private released = false;
+
+  constructor(
+    readonly id: string,
+    private readonly socket: RealtimeSocket,
+    private readonly host: SessionHost,
+    parser: StompParser,
+  ) {
+    this.parser = parser;
+    this.timers.push(
+      setTimeout(() => {
+        if (this.state === 'awaiting-connect' || this.state === 'connecting') this.fail('UNAUTHENTICATED', 'No CONNECT frame in time.');
+      }, host.timings.connectTimeoutMs).unref(),
+    );
+  }
+
+  get isOpen() {
+    return this.state !== 'closed';
+  }
+
+  /** Bytes from the WebSocket, whatever their framing. */
+  receive(data: Buffer) {
+    if (this.state === 'closed') return;
+    this.lastRead = Date.now();
+    for (const event of this.parser.push(data)) {
+      if (event.type === 'heartbeat') this.host.frameIn('HEARTBEAT');
+      else if (event.type === 'error') {
+        this.fail(CODEC_ERROR_CODE(event.error), `Malformed frame: ${event.error.message}`);
+      } else this.enqueue(event.frame);
+    }
+  }
+
+  /** The socket is gone (closed by either side): release everything exactly once. */
+  socketClosed() {
+    if (this.released) return;
+    this.released = true;
+    this.state = 'closed';
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.length = 0;
+    for (const subscription of this.subscriptions.values()) this.host.unsubscribe(subscription);
+    this.subscriptions.clear();
+    if (this.principal) this.host.closed(this);
+  }
+
+  /** Writes one MESSAGE for a subscription; never queues more than the slow-consumer limit. */
+  deliver(subscription: LocalSubscription, message: OutgoingMessage) {
+    if (this.state !== 'connected') return;
+    const headers: StompHeader[] = [
+      ['subscription', subscription.id],
+      ['message-id', message.id],
+      ['destination', subscription.destination],
+      ['content-type', message.contentType],
+    ];
+    if (subscription.ack !== 'auto') headers.push(['ack', `${this.id}.${++this.deliveries}`]);
+    headers.push(...message.headers);
+    this.write('MESSAGE', encodeFrame({ command: 'MESSAGE', headers, body: message.body }));
+    this.host.delivered(message.publishedAt);
+  }
+
+  /** ERROR, then close: STOMP allows nothing after an ERROR. */
+  fail(code: ErrorCode, message: string, options: { receipt?: string; details?: unknown } = {}) {
+    if (this.state === 'closed') return;
+    const body = JSON.stringify({ error: { code, message, ...(options.details === undefined ? {} : { details: options.details }) } });
+    this.write(
+      'ERROR',
+      encodeFrame({
+        command: 'ERROR',
+        headers: { message, code, 'receipt-id': options.receipt, 'content-type': 'application/json' },
+        body,
+      }),
+    );
+    this.state = 'closed';
+    this.socket.close(CLOSE_FOR[code] ?? 1008, code);
+    this.socketClosed();
+  }
+
+  /** Ends the connection without ceremony (dead or slow peer). */
+  terminate() {
+    this.state = 'closed';
+    this.socket.terminate();
+    this.socketClosed();
+  }
+
+  private enqueue(frame: StompFrame) {
+    this.host.frameIn(frame.command);
+    this.queued++;
+    if (this.queued >= this.host.timings.maxQueuedFrames && !this.paused) {
+      // Stop reading until the handlers catch up, rather than holding an ever longer queue.
+      this.paused = true;
+      this.socket.pause();
+    }
+    this.queue = this.queue
+      .then(() => (this.state === 'closed' ? undefined : this.handle(frame)))
+      .catch((error) => {
+        this.host.error({ err: error, session: this.id, command: frame.command }, 'realtime frame handler failed');
+        this.fail('INTERNAL', 'Something went wrong on our side.', { receipt: headerValue(frame, 'receipt') });
+      })
+      .finally(() => {
+        this.queued--;
+        if (this.paused && this.queued <= this.host.timings.maxQueuedFrames / 2) {
+          this.paused = false;
+          this.lastRead = Date.now();
+          this.socket.resume();
+        }
+      });
+  }
+
+  private async handle(frame: StompFrame) {
+    const receipt = headerValue(frame, 'receipt');
+    if (this.state !== 'connected') {
+      if (frame.command === 'CONNECT' || frame.command === 'STOMP') return this.connect(frame);
+      return this.fail('UNAUTHENTICATED', 'The first frame must be CONNECT.', { receipt });
+    }
+    const principal = this.principal!;
+    switch (frame.command) {
+      case 'SUBSCRIBE': {
+        const id = headerValue(frame, 'id');
+        const destination = headerValue(frame, 'destination');
+        const ack = headerValue(frame, 'ack') ?? 'auto';
+        if (!id || !destination) return this.fail('BAD_REQUEST', 'SUBSCRIBE needs id and destination headers.', { receipt });
+        if (!ACK_MODES.has(ack)) return this.fail('BAD_REQUEST', `Unknown ack mode ${ack}.`, { receipt });
+        if (this.subscriptions.has(id)) return this.fail('BAD_REQUEST', `Subscription id ${id} is already in use.`, { receipt });
+        if (this.subscriptions.size >= this.host.timings.maxSubscriptionsPerSession) {
+          return this.fail('BAD_REQUEST', 'Too many subscriptions on one connection.', { receipt });
+        }
+        const result = await this.host.subscribe(this, id, destination, ack as AckMode);
+        if (result instanceof AppError) return this.fail(result.code, result.message, { receipt, details: result.details });
+        if (this.state !== 'connected') return this.host.unsubscribe(result); // closed while we waited
+        this.subscriptions.set(id, result);
+        break;
+      }
+      case 'UNSUBSCRIBE': {
+        const id = headerValue(frame, 'id');
+        if (!id) return this.fail('BAD_REQUEST', 'UNSUBSCRIBE needs an id header.', { receipt });
+        const subscription = this.subscriptions.get(id);
+        // An unknown id is not an error: the subscription may have ended on our side first.
+        if (subscription) {
+          this.subscriptions.delete(id);
+          this.host.unsubscribe(subscription);
+        }
+        break;
+      }
+      case 'SEND': {
+        const destination = headerValue(frame, 'destination');
+        if (!destination) return this.fail('BAD_REQUEST', 'SEND needs a destination header.', { receipt });
+        const refusal = await this.host.send(principal, destination, frame);
+        if (refusal) return this.fail(refusal.code, refusal.message, { receipt, details: refusal.details });
+        break;
+      }
+      case 'ACK':
+      case 'NACK':
+        // Messages are not redelivered (chat history is the durable copy), so an ACK only needs an id.
+        if (!headerValue(frame, 'id')) return this.fail('BAD_REQUEST', `${frame.command} needs an id header.`, { receipt });
+        break;
+      case 'BEGIN':
+      case 'COMMIT':
+      case 'ABORT':
+        return this.fail('BAD_REQUEST', 'Transactions are not supported.', { receipt });
+      case 'DISCONNECT':
+        if (receipt)
+          this.write('RECEIPT', encodeFrame({ command: 'RECEIPT', headers: { 'receipt-id': receipt } }, { contentLength: false }));
+        this.state = 'closed';
+        this.socket.close(1000, 'DISCONNECT');
+        this.socketClosed();
+        return;
+      case 'CONNECT':
+      case 'STOMP':
+        return this.fail('BAD_REQUEST', 'Already connected.', { receipt });
+      default:
+        return this.fail('BAD_REQUEST', `${frame.command} is not a client frame.`, { receipt });
+    }
+    if (receipt) this.write('RECEIPT', encodeFrame({ command: 'RECEIPT', headers: { 'receipt-id': receipt } }, { contentLength: false }));
+  }
+
+  private async connect(frame: StompFrame) {
+    if (this.state !== 'awaiting-connect') return this.fail('BAD_REQUEST', 'CONNECT was already sent.');
+    this.state = 'connecting';
+    const versions = (headerValue(frame, 'accept-version') ?? '1.0').split(',').map((v) => v.trim());
+    if (!versions.includes('1.2')) {
+      return this.fail('BAD_REQUEST', 'Supported protocol version is 1.2.');
+    }
+    const beat = parseHeartBeat(headerValue(frame, 'heart-beat') ?? '0,0');
+    if (!beat) return this.fail('BAD_REQUEST', 'heart-beat must be two non-negative integers.');
+
+    // Header names are case-sensitive in STOMP, but browsers and tools spell this one both ways.
+    const authorization = frame.headers.find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+    const match = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization.trim()) : null;
+    const verified = await this.host.verify(match?.[1]);
+    if (this.state !== 'connecting') return; // the socket went away while we checked
+    if (!verified.ok) {
+      return verified.reason === 'expired'
+        ? this.fail('TOKEN_EXPIRED', 'The access token has expired; refresh it and reconnect.')
+        : this.fail('UNAUTHENTICATED', 'CONNECT needs a valid Authorization: Bearer token.');
+    }
+    this.principal = { userId: verified.claims.sub, role: verified.claims.role, sessionId: this.id };
+    this.state = 'connected';
+
+    const { heartbeatSendMs, heartbeatReceiveMs } = this.host.timings;
+    // STOMP 1.2 negotiation: each direction uses the larger of what one side offers and the other wants.
+    const outgoing = beat.clientWants > 0 && heartbeatSendMs > 0 ? Math.max(heartbeatSendMs, beat.clientWants) : 0;
+    const incoming = beat.clientSends > 0 && heartbeatReceiveMs > 0 ? Math.max(heartbeatReceiveMs, beat.clientSends) : 0;
+    this.write(
+      'CONNECTED',
+      encodeFrame(
+        {
+          command: 'CONNECTED',
+          headers: {
+            version: '1.2',
+            server: this.host.serverName,
+            session: this.id,
+            'heart-beat': `${heartbeatSendMs},${heartbeatReceiveMs}`,
+            'user-name': this.principal.userId,
+          },
+        },
+        { contentLength: false },
+      ),
+    );
+    if (outgoing > 0) {
+      this.timers.push(
+        setInterval(() => {
+          if (this.state !== 'connected' || this.socket.readyState !== OPEN) return;
+          this.socket.send(HEARTBEAT, { binary: false });
+          this.host.frameOut('HEARTBEAT');
+        }, outgoing).unref(),
+      );
+    }
+    if (incoming > 0) {
+      this.lastRead = Date.now();
+      this.timers.push(
+        setInterval(
+          () => {
+            // While we paused reading, silence is ours, not the peer's.
+            if (this.paused || Date.now() - this.lastRead <= 2 * incoming) return;
+            this.host.heartbeatLost(this);
+            this.terminate();
+          },
+          Math.max(10, Math.floor(incoming / 2)),
+        ).unref(),
+      );
+    }
+    this.armExpiry(verified.claims.exp * 1000);
+    this.host.opened(this);
+  }
+
+  /** Each connection lives at most as long as the token it was opened with. */
+  private armExpiry(expiresAt: number) {
+    const delay = Math.min(expiresAt - Date.now(), 2 ** 31 - 1);
+    this.timers.push(
+      setTimeout(
+        () => {
+          if (Date.now() < expiresAt) return this.armExpiry(expiresAt);
+          this.fail('TOKEN_EXPIRED', 'The access token has expired; refresh it and reconnect.');
+        },
+        Math.max(0, delay),
+      ).unref(),
+    );
+  }
+
+  private write(command: ServerCommand, data: Buffer) {
+    if (this.socket.readyState !== OPEN) return;
+    // Text frames keep browser dev tools readable; bodies that are not UTF-8 must go as binary.
+    this.socket.send(data, { binary: !isUtf8(data) });
+    this.host.frameOut(command);
+    if (this.socket.bufferedAmount > this.host.timings.maxBufferedBytes && this.state !== 'closed') {
+      this.host.slowConsumer(this);
+      this.terminate();
+    }
+  }
+}
+
+const HEARTBEAT = Buffer.from('\n');
+
+function parseHeartBeat(value: string): { clientSends: number; clientWants: number } | null {
+  const match = /^\s*(\d{1,9})\s*,\s*(\d{1,9})\s*$/.exec(value);
+  return match ? { clientSends: Number(match[1]), clientWants: Number(match[2]) } : null;
+}

@@ -1,0 +1,96 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Registry } from 'prom-client';
+import type { RealtimePrincipal } from '../../src/platform/realtime/gateway.js';
+import { connectFrame, connectStomp, metricValue, rawPeer, sleep, startNode, tokenFor, type Node } from './harness.js';
+
+describe('realtime presence, backpressure and metrics', () => {
+  const nodes: Node[] = [];
+  const start = async (...args: Parameters<typeof startNode>) => {
+    const node = await startNode(...args);
+    nodes.push(node);
+    return node;
+  };
+  afterEach(async () => {
+    await Promise.all(nodes.splice(0).map((n) => n.close()));
+  });
+
+  it('reports a user online while any connection is open, then offline with a last-seen time', async () => {
+    const node = await start();
+    const opened: RealtimePrincipal[] = [];
+    const closed: Array<{ principal: RealtimePrincipal; online: boolean }> = [];
+    node.gateway.onSessionOpened((p) => void opened.push(p));
+    node.gateway.onSessionClosed(async (p) => void closed.push({ principal: p, online: await node.gateway.isOnline(p.userId) }));
+
+    expect(await node.gateway.isOnline('minji')).toBe(false);
+    expect((await node.gateway.presence('minji')).lastSeen).toBeNull();
+    const phone = await connectStomp(node.url, { Authorization: `Bearer ${await tokenFor(node, 'minji')}` });
+    const laptop = await connectStomp(node.url, { Authorization: `Bearer ${await tokenFor(node, 'minji')}` });
+    await sleep(20);
+    expect(await node.gateway.isOnline('minji')).toBe(true);
+    expect(opened.map((p) => p.userId)).toEqual(['minji', 'minji']);
+    expect(new Set(opened.map((p) => p.sessionId)).size).toBe(2);
+
+    await phone.disconnect();
+    await sleep(50);
+    expect(await node.gateway.isOnline('minji')).toBe(true);
+    await laptop.disconnect();
+    await sleep(50);
+    expect(await node.gateway.isOnline('minji')).toBe(false);
+    // The close listener runs after presence is updated, so it sees the truth.
+    expect(closed.map((c) => c.online)).toEqual([true, false]);
+    const { lastSeen } = await node.gateway.presence('minji');
+    expect(Date.now() - lastSeen!.getTime()).toBeLessThan(2000);
+  });
+
+  it('drops a consumer that stops reading once its outbound buffer passes the limit', async () => {
+    const node = await start({ limits: { maxBufferedBytes: 256 * 1024 } });
+    const peer = await rawPeer(node.url);
+    peer.send(connectFrame(await tokenFor(node, 'slow')));
+    peer.send({ command: 'SUBSCRIBE', headers: { id: 'q', destination: '/user/queue/bulk', receipt: 'ready' } });
+    await peer.waitFor((f) => f.command === 'RECEIPT');
+    // Stop reading: the kernel buffers fill, then ws's own queue grows.
+    (peer.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const blob = 'z'.repeat(32 * 1024);
+    let sent = 0;
+    while ((await metricValue(node, 'studymate_realtime_slow_consumers_dropped_total')) === 0 && sent < 4000) {
+      await node.gateway.sendToUser('slow', 'bulk', { blob });
+      if (++sent % 16 === 0) await sleep(1);
+    }
+    expect(await metricValue(node, 'studymate_realtime_slow_consumers_dropped_total')).toBe(1);
+    expect(sent).toBeLessThan(4000);
+    // Nothing is kept for the dropped connection.
+    expect(node.gateway.localRoutes()).toEqual([]);
+    await sleep(50); // the socket's close event is asynchronous
+    expect(await metricValue(node, 'studymate_realtime_connections')).toBe(0);
+    peer.ws.terminate();
+  });
+
+  it('exposes connections, frames, delivery latency on the registry it was given', async () => {
+    const registry = new Registry();
+    const node = await start({ registry });
+    const stomp = await connectStomp(node.url, { Authorization: `Bearer ${await tokenFor(node, 'metrics')}` });
+    const queue = await stomp.subscribe('/user/queue/notifications');
+    expect(await metricValue(node, 'studymate_realtime_connections')).toBe(1);
+    for (let i = 0; i < 3; i++) await node.gateway.sendToUser('metrics', 'notifications', { text: `n${i}` });
+    for (let i = 0; i < 3; i++) await queue.next();
+    const text = await registry.metrics();
+    expect(text).toMatch(/studymate_realtime_frames_in_total\{command="CONNECT"\} 1/);
+    expect(text).toMatch(/studymate_realtime_frames_in_total\{command="SUBSCRIBE"\} 1/);
+    expect(text).toMatch(/studymate_realtime_frames_out_total\{command="MESSAGE"\} 3/);
+    expect(text).toMatch(/studymate_realtime_delivery_seconds_count 3/);
+    expect(text).toMatch(/studymate_realtime_slow_consumers_dropped_total 0/);
+    await stomp.disconnect();
+    await sleep(50);
+    expect(await metricValue(node, 'studymate_realtime_connections')).toBe(0);
+  });
+
+  it('closes connections on shutdown with 1012 so clients reconnect elsewhere', async () => {
+    const node = await startNode();
+    const peer = await rawPeer(node.url);
+    peer.send(connectFrame(await tokenFor(node, 'bye')));
+    await peer.waitFor((f) => f.command === 'CONNECTED');
+    await node.close();
+    expect((await peer.closed).code).toBe(1012);
+    expect(await node.gateway.isOnline('bye')).toBe(false);
+  });
+});

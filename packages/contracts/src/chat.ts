@@ -1,0 +1,112 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const Id = Type.String({ format: 'uuid' });
+
+export const MAX_GROUP_MEMBERS = 20;
+export const MESSAGE_KINDS = ['text', 'image', 'file', 'voice', 'correction'] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+export const Attachment = Type.Object({
+  id: Id,
+  kind: Type.Union([Type.Literal('image'), Type.Literal('file'), Type.Literal('voice')]),
+  fileName: Type.String(),
+  contentType: Type.String(),
+  size: Type.Integer(),
+  /** Fetched with the access token; never a public URL. */
+  url: Type.String(),
+  uploadedAt: Type.String({ format: 'date-time' }),
+});
+export type Attachment = Static<typeof Attachment>;
+
+export const ChatMessage = Type.Object({
+  id: Id,
+  roomId: Id,
+  seq: Type.Integer({ description: 'dense per-room order; history cursors use it' }),
+  senderId: Id,
+  clientId: Type.String(),
+  kind: Type.Union(MESSAGE_KINDS.map((k) => Type.Literal(k))),
+  /** The text; for a correction, the corrected text. Empty once deleted. */
+  body: Type.String(),
+  /** For a correction: the partner's original text, shown side by side with `body`. */
+  originalText: Nullable(Type.String()),
+  replyTo: Nullable(Type.Object({ id: Id, senderId: Id, excerpt: Type.String() })),
+  attachment: Nullable(Attachment),
+  createdAt: Type.String({ format: 'date-time' }),
+  editedAt: Nullable(Type.String({ format: 'date-time' })),
+  deletedAt: Nullable(Type.String({ format: 'date-time' })),
+});
+export type ChatMessage = Static<typeof ChatMessage>;
+
+export const RoomMember = Type.Object({
+  id: Id,
+  displayName: Type.String(),
+  photoUrl: Nullable(Type.String()),
+  role: Type.Union([Type.Literal('owner'), Type.Literal('member')]),
+  deleted: Type.Boolean(),
+});
+
+export const RoomSummary = Type.Object({
+  id: Id,
+  kind: Type.Union([Type.Literal('direct'), Type.Literal('group')]),
+  name: Nullable(Type.String()),
+  members: Type.Array(RoomMember),
+  lastMessage: Nullable(ChatMessage),
+  unreadCount: Type.Integer(),
+  lastReadSeq: Type.Integer(),
+});
+export type RoomSummary = Static<typeof RoomSummary>;
+
+export const RoomList = Type.Object({ items: Type.Array(RoomSummary) });
+
+export const DirectRoomBody = Type.Object({ partnerId: Id }, { additionalProperties: false });
+export const GroupRoomBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    memberIds: Type.Array(Id, { maxItems: MAX_GROUP_MEMBERS - 1, uniqueItems: true }),
+  },
+  { additionalProperties: false },
+);
+export const MemberBody = Type.Object({ userId: Id }, { additionalProperties: false });
+
+export const SendMessageBody = Type.Object(
+  {
+    /** Chosen by the client once per message and reused on every retry: the server stores it once. */
+    clientId: Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+    kind: Type.Union(MESSAGE_KINDS.map((k) => Type.Literal(k))),
+    body: Type.String({ maxLength: 4000 }),
+    originalText: Type.Optional(Type.String({ minLength: 1, maxLength: 4000 })),
+    replyToId: Type.Optional(Id),
+    attachmentId: Type.Optional(Id),
+  },
+  { additionalProperties: false },
+);
+export type SendMessageBody = Static<typeof SendMessageBody>;
+
+export const EditMessageBody = Type.Object({ body: Type.String({ minLength: 1, maxLength: 4000 }) }, { additionalProperties: false });
+
+export const HistoryQuery = Type.Object({
+  before: Type.Optional(Type.Integer({ minimum: 1, description: 'messages with seq below this, newest first' })),
+  after: Type.Optional(Type.Integer({ minimum: 0, description: 'messages with seq above this, oldest first (catch-up)' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 30 })),
+});
+export const MessagePage = Type.Object({
+  items: Type.Array(ChatMessage),
+  /** Pass as `before` for the next (older) page; null at the beginning of the room. */
+  nextBefore: Nullable(Type.Integer()),
+});
+export type MessagePage = Static<typeof MessagePage>;
+
+export const ReadBody = Type.Object({ seq: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
+export const SearchQuery = Type.Object({
+  q: Type.String({ minLength: 1, maxLength: 100 }),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+});
+export const TranslateBody = Type.Object({ target: Type.String({ pattern: '^[a-z]{2}$' }) }, { additionalProperties: false });
+export const TranslateReply = Type.Object({ text: Type.String(), target: Type.String(), provider: Type.String() });
+export const FileList = Type.Object({ items: Type.Array(Type.Intersect([Attachment, Type.Object({ roomId: Id, uploaderId: Id })])) });
+
+/** Realtime events in a room, published to `/sub/chat/rooms/{roomId}/...`. */
+export const TypingEvent = Type.Object({ roomId: Id, userId: Id, typing: Type.Boolean() });
+export const ReadEvent = Type.Object({ roomId: Id, userId: Id, lastReadSeq: Type.Integer() });
+export const TypingBody = Type.Object({ typing: Type.Boolean() }, { additionalProperties: false });

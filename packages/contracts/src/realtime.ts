@@ -1,0 +1,54 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { ErrorBody } from './errors.js';
+
+/**
+ * The realtime wire protocol on one screen: STOMP 1.2 over a WebSocket at `/ws`.
+ *
+ *   connect   CONNECT with `Authorization: Bearer <access token>`; the connection ends when the token expires
+ *   subscribe `/sub/...`          room-like topics, each authorised on SUBSCRIBE       (Topics below)
+ *             `/user/queue/{q}`   the signed-in user's own queues, on all their devices (UserQueues below)
+ *   send      `/pub/...`          handled by a module; RECEIPT only after it succeeded  (Inbound below)
+ *   refusal   ERROR frame, `message` header, body = ErrorBody (`{ error: { code, message } }`), then close
+ *
+ * Every MESSAGE body is JSON (`content-type: application/json`). Modules add their destinations here,
+ * and the gateway's `publish`/`sendToUser` only accept the payload their destination declares.
+ */
+export const REALTIME_PATH = '/ws';
+export const STOMP_SUBPROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'] as const;
+
+export const Notification = Type.Object({
+  id: Type.String(),
+  kind: Type.String({ description: 'what happened, e.g. match-request, session-reminder' }),
+  title: Type.String(),
+  body: Type.Optional(Type.String()),
+  link: Type.Optional(Type.String({ description: 'an app path to open, never an external URL' })),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type Notification = Static<typeof Notification>;
+
+/** Server -> one user, `/user/queue/{name}`: delivered to every connection of that user on every node. */
+export const UserQueues = {
+  notifications: Notification,
+  /** Refusals that should not end the connection (the fatal ones are ERROR frames). */
+  errors: ErrorBody,
+} satisfies Record<string, TSchema>;
+
+/** Server -> subscribers of a topic, `/sub/...`: fanned out to every node. */
+export const Topics = {
+  // '/sub/chat/rooms/{roomId}': RoomEvent — added by the chat module
+} satisfies Record<string, TSchema>;
+
+/** Client -> server, SEND to `/pub/...`; the body is validated against the schema before the handler runs. */
+export const Inbound = {
+  // '/pub/chat/rooms/{roomId}/messages': SendMessageBody — added by the chat module
+} satisfies Record<string, TSchema>;
+
+// ---- typing helpers (no runtime) ----
+export type TopicMap = Record<string, TSchema>;
+export type UserQueueMap = Record<string, TSchema>;
+/** `{ roomId: string }` for `/sub/chat/rooms/{roomId}`. */
+export type DestinationParams<P extends string> = P extends `${string}{${infer Name}}${infer Rest}`
+  ? { [K in Name | keyof DestinationParams<Rest>]: string }
+  : Record<never, string>;
+export type TopicPayload<M extends TopicMap, P extends keyof M> = Static<M[P]>;
+export type UserQueuePayload<M extends UserQueueMap, Q extends keyof M> = Static<M[Q]>;
