@@ -1,0 +1,22 @@
+export { scoreLevelTest, scoreText, levelOfScore } from './score.js';
+export { computeFeatures } from './features.js';
+export { computeTextFeatures } from './text.js';
+export { mtld, sophistication } from './lexis.js';
+export { frequencyRank, frequencyBand, wordLevel } from './lexicon.js';
+export { isFilledPause, markDisfluencies, normaliseWord } from './tokens.js';
+export { countClauses, countSubordination } from './syntax.js';
+export { CEFR_LEVELS } from './types.js';
+export type {
+  AnswerInput,
+  CefrLevel,
+  FeedbackItem,
+  LevelTestInput,
+  LevelTestResult,
+  PromptStage,
+  SpeechFeatures,
+  SubScores,
+  TextFeatures,
+  TextResult,
+  TranscriptWord,
+  VoiceSegment,
+} from './types.js';

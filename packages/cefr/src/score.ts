@@ -1,0 +1,110 @@
+import { SPEECH_FEATURES, SPEECH_STRETCH, TEXT_BIAS, TEXT_DECISION, TEXT_FEATURES, type FeatureSpec } from './calibration.js';
+import { computeFeatures } from './features.js';
+import { buildFeedback } from './feedback.js';
+import { clampScore, featureLevel, robustCombine, transformValue } from './scale.js';
+import { computeTextFeatures } from './text.js';
+import { CEFR_LEVELS, type CefrLevel, type LevelTestInput, type LevelTestResult, type SubScores, type TextResult } from './types.js';
+
+/** Each feature keeps a small say in its own sub-score even when the overall fit gave it none. */
+const SUBSCORE_PRIOR_WEIGHT = 0.03;
+/** Pruned words at which the amount of speech stops limiting confidence (about two minutes of A2 speech). */
+const WORDS_FOR_FULL_CONFIDENCE = 150;
+
+export function levelOfScore(score: number): CefrLevel {
+  const i = Math.min(5, Math.max(0, Math.floor(clampScore(score)) - 1));
+  return CEFR_LEVELS[i] ?? 'A1';
+}
+
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+function levelsOf<K extends string>(specs: Record<K, FeatureSpec>, values: Record<K, number | null>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const key of Object.keys(specs) as K[]) {
+    const level = featureLevel(specs[key].anchor, values[key]);
+    if (level !== undefined) out[key] = level;
+  }
+  return out;
+}
+
+function combine<K extends string>(
+  specs: Record<K, FeatureSpec>,
+  levels: Record<string, number>,
+  stretch: { intercept: number; slope: number },
+  pick: (spec: FeatureSpec) => number,
+): number {
+  const items: Array<{ value: number; weight: number }> = [];
+  for (const key of Object.keys(specs) as K[]) {
+    const level = levels[key];
+    if (level !== undefined) items.push({ value: level, weight: pick(specs[key]) });
+  }
+  const estimate = robustCombine(items);
+  return Number.isFinite(estimate) ? clampScore(stretch.intercept + stretch.slope * estimate) : NaN;
+}
+
+/** Scores a whole level test: every answer's transcript and timing, pooled. Pure and deterministic. */
+export function scoreLevelTest(input: LevelTestInput): LevelTestResult {
+  const features = computeFeatures(input);
+  const values: Record<keyof typeof SPEECH_FEATURES, number | null> = features;
+  const levels = features.prunedWordCount > 0 ? levelsOf(SPEECH_FEATURES, values) : {};
+  const overall = combine(SPEECH_FEATURES, levels, SPEECH_STRETCH, (s) => s.weight);
+  const score = round2(Number.isFinite(overall) ? overall : 1);
+
+  const groups: Array<keyof SubScores> = ['fluency', 'vocabularyRange', 'grammaticalComplexity', 'coherence', 'taskAchievement'];
+  const subScores = {} as SubScores;
+  for (const g of groups) {
+    const sub = combine(SPEECH_FEATURES, levels, SPEECH_STRETCH, (s) => (s.groups.includes(g) ? s.weight + SUBSCORE_PRIOR_WEIGHT : 0));
+    subScores[g] = round2(Number.isFinite(sub) ? sub : score);
+  }
+
+  // Confidence: enough speech, a sure recogniser, and features that agree with each other.
+  const amount = 1 - Math.exp(-features.prunedWordCount / (WORDS_FOR_FULL_CONFIDENCE / 2));
+  const used = Object.entries(levels).filter(([k]) => ((SPEECH_FEATURES as Record<string, FeatureSpec>)[k]?.weight ?? 0) > 0);
+  const spread = used.length ? Math.sqrt(used.reduce((a, [, v]) => a + (v - score) ** 2, 0) / used.length) : 3;
+  const agreement = Math.max(0.3, 1 - spread / 4);
+  const timing = features.timingKnown ? 1 : 0.7;
+  const confidence = round2(Math.min(1, Math.max(0, amount * features.meanConfidence * agreement * timing)));
+  const halfWidth = 0.35 + (1 - confidence) * 1.15;
+
+  const featureLevels: Record<string, number> = {};
+  for (const [k, v] of Object.entries(levels)) featureLevels[k] = round2(v);
+  return {
+    level: levelOfScore(score),
+    score,
+    range: { low: levelOfScore(score - halfWidth), high: levelOfScore(score + halfWidth) },
+    confidence,
+    subScores,
+    features,
+    featureLevels,
+    feedback: buildFeedback(score, subScores, features),
+  };
+}
+
+/** The lexical and syntactic part alone, for written text such as a single sentence. */
+export function scoreText(text: string): TextResult {
+  const features = computeTextFeatures(text);
+  const keys = Object.keys(TEXT_FEATURES) as Array<keyof typeof TEXT_FEATURES>;
+  const estimate = (k: keyof typeof TEXT_FEATURES): number => {
+    const spec = TEXT_FEATURES[k];
+    const v = features[k];
+    return clampScore(spec.intercept + spec.slope * transformValue(spec.transform, Number.isFinite(v) ? v : 0));
+  };
+  const decide = (raw: number): number =>
+    round2(clampScore(TEXT_DECISION.center + TEXT_DECISION.spread * (raw - TEXT_DECISION.center) + TEXT_DECISION.offset));
+  if (features.wordCount === 0) {
+    return { level: 'A1', score: 1, subScores: { vocabularyRange: 1, grammaticalComplexity: 1 }, features };
+  }
+  const raw = keys.reduce((a, k) => a + TEXT_FEATURES[k].weight * estimate(k), TEXT_BIAS);
+  const group = (g: 'vocabularyRange' | 'grammaticalComplexity'): number => {
+    const members = keys.filter((k) => TEXT_FEATURES[k].group === g);
+    const w = members.map((k) => TEXT_FEATURES[k].weight + SUBSCORE_PRIOR_WEIGHT);
+    const total = w.reduce((a, b) => a + b, 0);
+    return decide(members.reduce((a, k, i) => a + (w[i] ?? 0) * estimate(k), 0) / total);
+  };
+  const score = decide(raw);
+  return {
+    level: levelOfScore(score),
+    score,
+    subScores: { vocabularyRange: group('vocabularyRange'), grammaticalComplexity: group('grammaticalComplexity') },
+    features,
+  };
+}
