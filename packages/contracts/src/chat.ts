@@ -106,7 +106,14 @@ export const TranslateBody = Type.Object({ target: Type.String({ pattern: '^[a-z
 export const TranslateReply = Type.Object({ text: Type.String(), target: Type.String(), provider: Type.String() });
 export const FileList = Type.Object({ items: Type.Array(Type.Intersect([Attachment, Type.Object({ roomId: Id, uploaderId: Id })])) });
 
-/** Realtime events in a room, published to `/sub/chat/rooms/{roomId}/...`. */
-export const TypingEvent = Type.Object({ roomId: Id, userId: Id, typing: Type.Boolean() });
-export const ReadEvent = Type.Object({ roomId: Id, userId: Id, lastReadSeq: Type.Integer() });
 export const TypingBody = Type.Object({ typing: Type.Boolean() }, { additionalProperties: false });
+
+/** Everything that happens in a room, as published to `/sub/chat/rooms/{roomId}`. */
+export const RoomEvent = Type.Union([
+  Type.Object({ type: Type.Literal('message'), message: ChatMessage }),
+  Type.Object({ type: Type.Literal('message-updated'), message: ChatMessage }),
+  Type.Object({ type: Type.Literal('typing'), roomId: Id, userId: Id, typing: Type.Boolean() }),
+  Type.Object({ type: Type.Literal('read'), roomId: Id, userId: Id, lastReadSeq: Type.Integer() }),
+  Type.Object({ type: Type.Literal('members-changed'), roomId: Id }),
+]);
+export type RoomEvent = Static<typeof RoomEvent>;

@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { ReadBody, RoomEvent, SendMessageBody, TypingBody } from './chat.js';
 import { ErrorBody } from './errors.js';
 
 /**
@@ -16,7 +17,8 @@ import { ErrorBody } from './errors.js';
 export const REALTIME_PATH = '/ws';
 export const STOMP_SUBPROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'] as const;
 
-export const Notification = Type.Object({
+/** Named so that it never shadows the browser's own `Notification` in the web app. */
+export const RealtimeNotification = Type.Object({
   id: Type.String(),
   kind: Type.String({ description: 'what happened, e.g. match-request, session-reminder' }),
   title: Type.String(),
@@ -24,23 +26,27 @@ export const Notification = Type.Object({
   link: Type.Optional(Type.String({ description: 'an app path to open, never an external URL' })),
   createdAt: Type.String({ format: 'date-time' }),
 });
-export type Notification = Static<typeof Notification>;
+export type RealtimeNotification = Static<typeof RealtimeNotification>;
 
 /** Server -> one user, `/user/queue/{name}`: delivered to every connection of that user on every node. */
 export const UserQueues = {
-  notifications: Notification,
+  notifications: RealtimeNotification,
   /** Refusals that should not end the connection (the fatal ones are ERROR frames). */
   errors: ErrorBody,
 } satisfies Record<string, TSchema>;
 
 /** Server -> subscribers of a topic, `/sub/...`: fanned out to every node. */
 export const Topics = {
-  // '/sub/chat/rooms/{roomId}': RoomEvent — added by the chat module
+  /** Messages, edits, typing, read marks and member changes of one room; members only. */
+  '/sub/chat/rooms/{roomId}': RoomEvent,
 } satisfies Record<string, TSchema>;
 
-/** Client -> server, SEND to `/pub/...`; the body is validated against the schema before the handler runs. */
+/** Client -> server, SEND to `/pub/...`; a handler registered with `{ body: Inbound[pattern] }` only ever sees a valid body. */
 export const Inbound = {
-  // '/pub/chat/rooms/{roomId}/messages': SendMessageBody — added by the chat module
+  /** Stored once per clientId, broadcast, then RECEIPT: a receipt means the message is safe. */
+  '/pub/chat/rooms/{roomId}/messages': SendMessageBody,
+  '/pub/chat/rooms/{roomId}/typing': TypingBody,
+  '/pub/chat/rooms/{roomId}/read': ReadBody,
 } satisfies Record<string, TSchema>;
 
 // ---- typing helpers (no runtime) ----

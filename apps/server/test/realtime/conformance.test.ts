@@ -165,9 +165,10 @@ describe('STOMP 1.2 conformance with @stomp/stompjs', () => {
     const beats = await startNode({ secret: app.config.auth.jwtSecret, limits: { heartbeatSendMs: 0, heartbeatReceiveMs: 100 } });
     try {
       const peer = await rawPeer(beats.url);
+      // The CONNECT is the last thing this peer ever sends.
+      const since = Date.now();
       peer.send(connectFrame(token, { 'heart-beat': '100,0' }));
       await peer.waitFor((f) => f.command === 'CONNECTED');
-      const since = Date.now();
       await peer.closed;
       const silentFor = Date.now() - since;
       expect(silentFor).toBeGreaterThanOrEqual(200);
@@ -228,6 +229,36 @@ describe('STOMP 1.2 conformance with @stomp/stompjs', () => {
     early.send({ command: 'SUBSCRIBE', headers: { id: '1', destination: '/user/queue/notifications' } });
     await early.waitFor((f) => f.command === 'ERROR');
     await early.closed;
+  });
+
+  it('types publish by the destination map and refuses params that would change the destination', async () => {
+    // Compile-time half: `npm run typecheck` fails if any of these start to compile.
+    const _typed = () => {
+      // @ts-expect-error a payload of the wrong shape
+      void node.gateway.publish('/sub/test/rooms/{roomId}', { roomId: 'r' }, { body: 'x' });
+      // @ts-expect-error a param the pattern does not have
+      void node.gateway.publish('/sub/test/rooms/{roomId}', { room: 'r' }, { text: 'x' });
+      // @ts-expect-error a queue that is not in the map
+      void node.gateway.sendToUser('u', 'nowhere', { text: 'x' });
+    };
+    void _typed;
+    expect(() => node.gateway.publish('/sub/test/rooms/{roomId}', { roomId: 'a/../b' }, { text: 'x' })).toThrow(/plain segment/);
+    await expect(
+      node.gateway.publish('/sub/test/rooms/{roomId}', { roomId: 'r' }, { text: 'x' }, { destination: '/elsewhere' }),
+    ).rejects.toThrow(/set by the gateway/);
+  });
+
+  it('carries an ack id in client-ack mode and accepts the ACK; transactions get a clear ERROR', async () => {
+    const stomp = await connectStomp(node.url, { Authorization: `Bearer ${token}` });
+    const room = await stomp.subscribe('/sub/test/rooms/acked', { ack: 'client-individual' });
+    await node.gateway.publish('/sub/test/rooms/{roomId}', { roomId: 'acked' }, { text: 'ack me' });
+    const message = await room.next();
+    expect(message.headers.ack).toBeTruthy();
+    await stomp.receipt((receipt) => message.ack({ receipt }));
+    expect(stomp.client.connected).toBe(true);
+    stomp.client.begin('tx-1');
+    await stomp.closed;
+    expect(stomp.errors[0]?.headers.message).toMatch(/Transactions are not supported/);
   });
 
   it('answers DISCONNECT with its receipt and closes', async () => {

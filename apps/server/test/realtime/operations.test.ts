@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
+import { RedisBus } from '../../src/platform/bus/bus.js';
+import { headerValue } from '../../src/platform/realtime/codec.js';
 import type { RealtimePrincipal } from '../../src/platform/realtime/gateway.js';
 import { connectFrame, connectStomp, metricValue, rawPeer, sleep, startNode, tokenFor, type Node } from './harness.js';
 
@@ -82,6 +85,57 @@ describe('realtime presence, backpressure and metrics', () => {
     await stomp.disconnect();
     await sleep(50);
     expect(await metricValue(node, 'studymate_realtime_connections')).toBe(0);
+  });
+
+  it('refuses a SUBSCRIBE with UNAVAILABLE when the bus cannot confirm it, instead of hanging', async () => {
+    // Nothing listens on port 1: ioredis queues the SUBSCRIBE and keeps reconnecting.
+    const unreachable = new Redis('redis://127.0.0.1:1', { retryStrategy: () => 200, maxRetriesPerRequest: null });
+    const subscriber = unreachable.duplicate();
+    for (const r of [unreachable, subscriber]) r.on('error', () => {});
+    const bus = new RedisBus(unreachable, subscriber, 'outage:');
+    const node = await start({ bus, limits: { busSubscribeTimeoutMs: 300 } });
+    try {
+      const peer = await rawPeer(node.url);
+      peer.send(connectFrame(await tokenFor(node, 'cut-off')));
+      peer.send({ command: 'SUBSCRIBE', headers: { id: '1', destination: '/user/queue/notifications', receipt: 'r' } });
+      const error = await peer.waitFor((f) => f.command === 'ERROR');
+      expect(headerValue(error, 'code')).toBe('UNAVAILABLE');
+      expect(headerValue(error, 'receipt-id')).toBe('r');
+      expect(node.gateway.localRoutes()).toEqual([]);
+    } finally {
+      unreachable.disconnect();
+      subscriber.disconnect();
+    }
+  });
+
+  it('stops reading while handlers lag, without dropping the client for silence, and receipts every SEND in order', async () => {
+    const node = await start({ limits: { maxQueuedFrames: 4, heartbeatReceiveMs: 100 } });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const handled: number[] = [];
+    node.gateway.registerHandler('/pub/test/slow', async (_principal, _params, frame) => {
+      await gate;
+      handled.push(JSON.parse(frame.body.toString()).n);
+    });
+    const peer = await rawPeer(node.url);
+    peer.send(connectFrame(await tokenFor(node, 'patient'), { 'heart-beat': '50,0' }));
+    await peer.waitFor((f) => f.command === 'CONNECTED');
+    const beats = setInterval(() => peer.sendBytes('\n'), 50);
+    try {
+      for (let n = 0; n < 20; n++)
+        peer.send({ command: 'SEND', headers: { destination: '/pub/test/slow', receipt: `s${n}` }, body: JSON.stringify({ n }) });
+      await sleep(600); // well past twice the heart-beat interval, with the socket paused
+      release();
+      await peer.waitFor((f) => headerValue(f, 'receipt-id') === 's19');
+      expect(handled).toEqual(Array.from({ length: 20 }, (_, n) => n));
+      expect(peer.frames.filter((f) => f.command === 'RECEIPT').map((f) => headerValue(f, 'receipt-id'))).toEqual(
+        Array.from({ length: 20 }, (_, n) => `s${n}`),
+      );
+      expect(await metricValue(node, 'studymate_realtime_heartbeat_timeouts_total')).toBe(0);
+    } finally {
+      clearInterval(beats);
+      peer.ws.close();
+    }
   });
 
   it('closes connections on shutdown with 1012 so clients reconnect elsewhere', async () => {

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { MAX_GROUP_MEMBERS, type ChatMessage, type MessagePage, type RoomSummary, type SendMessageBody } from '@studymate/contracts';
+import {
+  MAX_GROUP_MEMBERS,
+  type ChatMessage,
+  type MessagePage,
+  type RoomEvent,
+  type RoomSummary,
+  type SendMessageBody,
+} from '@studymate/contracts';
 import { nowMs, toIso } from '../../platform/db/database.js';
 import { ok, refuse, type Result } from '../../platform/http/errors.js';
 import { sniffContentType } from '../../platform/http/sniff.js';
@@ -11,14 +18,6 @@ import type { AccountParticipant, UsersService } from '../users/service.js';
 import { authorizeRoom, mayEditMessage, mayManageMembers, type AuthorizedRoomId } from './policy.js';
 import * as repo from './repository.js';
 import type { AttachmentRow, ChatTables, MessageRow } from './repository.js';
-
-/** Everything that happens in a room, as published to `/sub/chat/rooms/{roomId}`. */
-export type RoomEvent =
-  | { type: 'message'; message: ChatMessage }
-  | { type: 'message-updated'; message: ChatMessage }
-  | { type: 'typing'; roomId: string; userId: string; typing: boolean }
-  | { type: 'read'; roomId: string; userId: string; lastReadSeq: number }
-  | { type: 'members-changed'; roomId: string };
 
 /** How the chat module reaches connected people; the realtime gateway implements it. */
 export interface RoomBroadcaster {
@@ -223,27 +222,25 @@ export function createChatService(deps: {
       if (!(await activeAccounts(others))) return refuse('NOT_FOUND', 'One of the invited people does not exist.');
       const at = nowMs();
       const id = randomUUID();
-      await db
-        .transaction()
-        .execute((tx) =>
-          repo.insertRoom(
-            tx,
-            {
-              id,
-              kind: 'group',
-              name: name.trim(),
-              owner_id: userId,
-              direct_key: null,
-              next_seq: 1,
-              created_at: at,
-              last_message_at: null,
-            },
-            [
-              { room_id: id, user_id: userId, role: 'owner' as const, joined_at: at, last_read_seq: 0 },
-              ...others.map((u, i) => ({ room_id: id, user_id: u, role: 'member' as const, joined_at: at + i + 1, last_read_seq: 0 })),
-            ],
-          ),
-        );
+      await db.transaction().execute((tx) =>
+        repo.insertRoom(
+          tx,
+          {
+            id,
+            kind: 'group',
+            name: name.trim(),
+            owner_id: userId,
+            direct_key: null,
+            next_seq: 1,
+            created_at: at,
+            last_message_at: null,
+          },
+          [
+            { room_id: id, user_id: userId, role: 'owner' as const, joined_at: at, last_read_seq: 0 },
+            ...others.map((u, i) => ({ room_id: id, user_id: u, role: 'member' as const, joined_at: at + i + 1, last_read_seq: 0 })),
+          ],
+        ),
+      );
       return room(userId, id);
     },
 

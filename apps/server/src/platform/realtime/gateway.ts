@@ -46,6 +46,8 @@ export interface RealtimeLimits extends CodecLimits {
   heartbeatReceiveMs: number;
   /** How long a connection counts as online without its node renewing it. */
   presenceTtlMs: number;
+  /** How long a SUBSCRIBE waits for the bus (Redis) before it is refused as UNAVAILABLE. */
+  busSubscribeTimeoutMs: number;
 }
 
 export const DEFAULT_REALTIME_LIMITS: RealtimeLimits = {
@@ -58,6 +60,7 @@ export const DEFAULT_REALTIME_LIMITS: RealtimeLimits = {
   heartbeatSendMs: 10_000,
   heartbeatReceiveMs: 10_000,
   presenceTtlMs: 60_000,
+  busSubscribeTimeoutMs: 5_000,
 };
 
 export interface RealtimeLogger {
@@ -199,8 +202,13 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
       routes.set(key, route);
     }
     route.subscriptions.add(subscription);
-    // The RECEIPT for SUBSCRIBE goes out only once messages from every node can reach us.
-    return (await route.ready) !== null;
+    // The RECEIPT for SUBSCRIBE goes out only once messages from every node can reach us; while
+    // Redis is unreachable its client queues commands forever, so give up rather than hang.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), limits.busSubscribeTimeoutMs)));
+    const ready = await Promise.race([route.ready, timeout]);
+    clearTimeout(timer);
+    return ready !== null;
   }
 
   function removeFromRoute(subscription: LocalSubscription) {

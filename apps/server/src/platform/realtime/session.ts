@@ -83,7 +83,7 @@ const CLOSE_FOR: Partial<Record<ErrorCode, number>> = {
   UNAVAILABLE: 1012,
 };
 
-const CODEC_ERROR_CODE = (error: CodecError): ErrorCode =>
+const codecErrorCode = (error: CodecError): ErrorCode =>
   error.kind === 'body-too-large' ||
   error.kind === 'pending-limit' ||
   error.kind === 'header-line-too-long' ||
@@ -135,7 +135,7 @@ export class Session {
     for (const event of this.parser.push(data)) {
       if (event.type === 'heartbeat') this.host.frameIn('HEARTBEAT');
       else if (event.type === 'error') {
-        this.fail(CODEC_ERROR_CODE(event.error), `Malformed frame: ${event.error.message}`);
+        this.fail(codecErrorCode(event.error), `Malformed frame: ${event.error.message}`);
       } else this.enqueue(event.frame);
     }
   }

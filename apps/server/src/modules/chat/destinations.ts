@@ -1,0 +1,40 @@
+import { Inbound } from '@studymate/contracts';
+import type { RealtimeGateway } from '../../platform/realtime/gateway.js';
+import type { ChatService } from './service.js';
+
+/**
+ * The chat module's STOMP destinations: as thin as its routes. The gateway validates each body
+ * against its schema first; a refusal ends the connection with an ERROR that names it, and a
+ * RECEIPT goes out only after the handler resolved, so a receipted message is stored.
+ */
+export function chatDestinations(realtime: RealtimeGateway, chat: ChatService) {
+  realtime.registerSubscription(
+    '/sub/chat/rooms/{roomId}',
+    async (principal, { roomId }) => (await chat.authorizeRoom(principal.userId, roomId)) !== null,
+  );
+
+  realtime.registerHandler(
+    '/pub/chat/rooms/{roomId}/messages',
+    async (principal, { roomId }, frame) => {
+      const result = await chat.sendMessage(principal.userId, roomId, frame.payload);
+      if (!result.ok) return { error: result.error };
+    },
+    { body: Inbound['/pub/chat/rooms/{roomId}/messages'] },
+  );
+  realtime.registerHandler(
+    '/pub/chat/rooms/{roomId}/typing',
+    async (principal, { roomId }, frame) => {
+      const result = await chat.typing(principal.userId, roomId, frame.payload.typing);
+      if (!result.ok) return { error: result.error };
+    },
+    { body: Inbound['/pub/chat/rooms/{roomId}/typing'] },
+  );
+  realtime.registerHandler(
+    '/pub/chat/rooms/{roomId}/read',
+    async (principal, { roomId }, frame) => {
+      const result = await chat.markRead(principal.userId, roomId, frame.payload.seq);
+      if (!result.ok) return { error: result.error };
+    },
+    { body: Inbound['/pub/chat/rooms/{roomId}/read'] },
+  );
+}

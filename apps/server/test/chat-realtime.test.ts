@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from './helpers/backends.js';
+import { api, givenUser, startApp, type Client, type TestApp } from './helpers/app.js';
+import { connectStomp, type StompSession } from './realtime/harness.js';
+
+let n = 0;
+const clientId = () => `rt${Date.now().toString(36)}${(++n).toString(36).padStart(4, '0')}`;
+
+for (const backend of BACKENDS) {
+  describe.skipIf(backend.skip)(`chat over STOMP [${backend.name}]${backend.skip ? ` (skipped: ${backend.skip})` : ''}`, () => {
+    let t: TestApp;
+    let minji: Client;
+    let alex: Client;
+    let stranger: Client;
+    let roomId: string;
+    const sessions: StompSession[] = [];
+    const connect = async (user: Client) => {
+      const s = await connectStomp(`${t.url.replace('http', 'ws')}/ws`, { Authorization: `Bearer ${user.token}` });
+      sessions.push(s);
+      return s;
+    };
+
+    beforeAll(async () => {
+      t = await startApp(backend);
+      [minji, alex, stranger] = await Promise.all([givenUser(t), givenUser(t), givenUser(t)]);
+      roomId = (await api(t, 'POST', '/api/v1/chat/rooms/direct', { token: minji.token, body: { partnerId: alex.userId } })).json.id;
+    });
+    afterAll(async () => {
+      await Promise.allSettled(sessions.map((s) => s.disconnect()));
+      await t?.close();
+    });
+
+    it('delivers a message to both members in real time, and receipts it only once stored', async () => {
+      const [a, b] = [await connect(minji), await connect(alex)];
+      const [subA, subB] = [await a.subscribe(`/sub/chat/rooms/${roomId}`), await b.subscribe(`/sub/chat/rooms/${roomId}`)];
+      const id = clientId();
+      await a.receipt((receipt) =>
+        a.client.publish({
+          destination: `/pub/chat/rooms/${roomId}/messages`,
+          headers: { receipt },
+          body: JSON.stringify({ clientId: id, kind: 'text', body: '오늘 영화 볼래요?' }),
+        }),
+      );
+      // The receipt came after the store: the message is already in history.
+      const history = await api(t, 'GET', `/api/v1/chat/rooms/${roomId}/messages`, { token: alex.token });
+      expect(history.json.items[0]).toMatchObject({ clientId: id, body: '오늘 영화 볼래요?' });
+      for (const sub of [subA, subB]) {
+        const event = JSON.parse((await sub.next()).body);
+        expect(event).toMatchObject({ type: 'message', message: { clientId: id, senderId: minji.userId } });
+      }
+    });
+
+    it('stores a resent message once, after a dropped connection', async () => {
+      const a = await connect(minji);
+      const id = clientId();
+      const body = JSON.stringify({ clientId: id, kind: 'text', body: 'sent twice, stored once' });
+      await a.receipt((receipt) => a.client.publish({ destination: `/pub/chat/rooms/${roomId}/messages`, headers: { receipt }, body }));
+      await a.disconnect();
+      const again = await connect(minji);
+      await again.receipt((receipt) =>
+        again.client.publish({ destination: `/pub/chat/rooms/${roomId}/messages`, headers: { receipt }, body }),
+      );
+      const history = await api(t, 'GET', `/api/v1/chat/rooms/${roomId}/messages?limit=100`, { token: alex.token });
+      expect(history.json.items.filter((m: { clientId: string }) => m.clientId === id)).toHaveLength(1);
+    });
+
+    it('shows typing and read receipts to the other member', async () => {
+      const [a, b] = [await connect(minji), await connect(alex)];
+      const subA = await a.subscribe(`/sub/chat/rooms/${roomId}`);
+      await b.receipt((receipt) =>
+        b.client.publish({ destination: `/pub/chat/rooms/${roomId}/typing`, headers: { receipt }, body: JSON.stringify({ typing: true }) }),
+      );
+      expect(JSON.parse((await subA.next()).body)).toEqual({ type: 'typing', roomId, userId: alex.userId, typing: true });
+      await b.receipt((receipt) =>
+        b.client.publish({ destination: `/pub/chat/rooms/${roomId}/read`, headers: { receipt }, body: JSON.stringify({ seq: 1 }) }),
+      );
+      expect(JSON.parse((await subA.next()).body)).toMatchObject({ type: 'read', userId: alex.userId, lastReadSeq: 1 });
+    });
+
+    it("refuses to subscribe a stranger to the pair's room, and delivers nothing to them", async () => {
+      const s = await connect(stranger);
+      const delivered: string[] = [];
+      s.client.subscribe(`/sub/chat/rooms/${roomId}`, (m) => delivered.push(m.body));
+      // A member talks while the stranger's SUBSCRIBE is being refused.
+      const a = await connect(minji);
+      await a.receipt((receipt) =>
+        a.client.publish({
+          destination: `/pub/chat/rooms/${roomId}/messages`,
+          headers: { receipt },
+          body: JSON.stringify({ clientId: clientId(), kind: 'text', body: 'private' }),
+        }),
+      );
+      await s.closed;
+      expect(s.errors[0]?.headers.message).toMatch(/No such destination/);
+      expect(delivered).toEqual([]);
+    });
+
+    it('refuses a stranger sending to the room with an ERROR, and stores nothing', async () => {
+      const s = await connect(stranger);
+      const id = clientId();
+      s.client.publish({
+        destination: `/pub/chat/rooms/${roomId}/messages`,
+        headers: { receipt: 'x-1' },
+        body: JSON.stringify({ clientId: id, kind: 'text', body: 'intrusion' }),
+      });
+      await s.closed;
+      expect(s.errors[0]?.headers['receipt-id']).toBe('x-1');
+      const history = await api(t, 'GET', `/api/v1/chat/rooms/${roomId}/messages?limit=100`, { token: minji.token });
+      expect(history.json.items.some((m: { clientId: string }) => m.clientId === id)).toBe(false);
+    });
+
+    it('refuses an invalid message body with an ERROR naming the field', async () => {
+      const s = await connect(minji);
+      s.client.publish({
+        destination: `/pub/chat/rooms/${roomId}/messages`,
+        body: JSON.stringify({ clientId: 'short', kind: 'text', body: 'x' }),
+      });
+      await s.closed;
+      expect(s.errors[0]?.body).toContain('clientId');
+    });
+  });
+}
