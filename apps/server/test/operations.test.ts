@@ -51,6 +51,14 @@ for (const backend of BACKENDS) {
       expect(await ui.text()).toContain('swagger');
     });
 
+    it('documents every realtime destination with its payload schema next to the OpenAPI document', async () => {
+      const doc = (await api(t, 'GET', '/api/docs/realtime.json')).json;
+      expect(doc.path).toBe('/ws');
+      expect(Object.keys(doc.subscribe.topics)).toContain('/sub/chat/rooms/{roomId}');
+      expect(Object.keys(doc.subscribe.userQueues)).toEqual(expect.arrayContaining(['/user/queue/notifications', '/user/queue/errors']));
+      expect(doc.send['/pub/chat/rooms/{roomId}/messages'].properties.clientId).toBeTruthy();
+    });
+
     it('serves the web app at / and falls back to it for client-side routes, not for API paths', async () => {
       const home = await fetch(`${t.url}/`);
       expect(await home.text()).toContain('<title>STUDYMATE</title>');
