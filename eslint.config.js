@@ -1,9 +1,10 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 // The layering rules, each with the message that teaches it (docs/ARCHITECTURE.md explains why).
-const moduleNames = ['auth', 'users', 'profile', 'chat'];
+const moduleNames = ['auth', 'users', 'profile', 'chat', 'level-test'];
 const otherModulesRepositories = (self) =>
   moduleNames
     .filter((m) => m !== self)
@@ -27,6 +28,8 @@ export default tseslint.config(
   {
     files: ['apps/web/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
   },
   {
     files: ['apps/server/src/platform/**/*.ts'],

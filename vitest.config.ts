@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     // An awkward offset (+05:45) makes any time-zone slip fail loudly; storage stays UTC.
     env: { TZ: 'Asia/Kathmandu' },
-    include: ['apps/server/test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+    include: ['apps/server/test/**/*.test.ts', 'apps/web/test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     pool: 'forks',

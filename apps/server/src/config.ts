@@ -21,6 +21,7 @@ export const EnvSchema = Type.Object({
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   ACCESS_TOKEN_TTL: Type.Optional(Int(30, 86400)),
   REFRESH_TOKEN_TTL: Type.Optional(Int(60, 31536000)),
+  REFRESH_REUSE_GRACE_SECONDS: Type.Optional(Int(0, 300)),
   DEV_SIGN_IN: Type.Optional(Bool),
   ADMIN_EMAILS: Type.Optional(Type.String()),
   NAVER_CLIENT_ID: Type.Optional(Type.String({ minLength: 1 })),
@@ -42,8 +43,23 @@ export const EnvSchema = Type.Object({
   TRANSLATION_API_KEY: Type.Optional(Type.String()),
   TRANSLATION_MODEL: Type.Optional(Type.String({ minLength: 1 })),
   TRANSLATION_TIMEOUT_MS: Type.Optional(Int(100, 120000)),
+  STT_PROVIDERS: Type.Optional(Type.String({ pattern: '^(auto|(openai|pocketsphinx|client)(,(openai|pocketsphinx|client))*)$' })),
+  STT_API_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  STT_API_KEY: Type.Optional(Type.String()),
+  STT_MODEL: Type.Optional(Type.String({ minLength: 1 })),
+  STT_TIMEOUT_MS: Type.Optional(Int(100, 600000)),
+  STT_RETRIES: Type.Optional(Int(0, 10)),
+  LEVEL_TEST_COOLDOWN_SECONDS: Type.Optional(Int(0, 31536000)),
+  LEVEL_FEEDBACK_API_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  LEVEL_FEEDBACK_API_KEY: Type.Optional(Type.String()),
+  LEVEL_FEEDBACK_MODEL: Type.Optional(Type.String({ minLength: 1 })),
+  LEVEL_FEEDBACK_TIMEOUT_MS: Type.Optional(Int(100, 120000)),
+  JOBS_POLL_MS: Type.Optional(Int(10, 60000)),
+  JOBS_LEASE_MS: Type.Optional(Int(500, 3600000)),
+  JOBS_MAX_ATTEMPTS: Type.Optional(Int(1, 100)),
   CORS_ORIGINS: Type.Optional(Type.String()),
   RATE_LIMIT_SIGN_IN: Type.Optional(Int(1, 100000)),
+  RATE_LIMIT_REFRESH: Type.Optional(Int(1, 100000)),
   RATE_LIMIT_UPLOAD: Type.Optional(Int(1, 100000)),
   RATE_LIMIT_MESSAGES: Type.Optional(Int(1, 100000)),
   TRUST_PROXY: Type.Optional(Bool),
@@ -66,6 +82,7 @@ export interface Config {
     jwtSecret: string;
     accessTokenTtl: number;
     refreshTokenTtl: number;
+    refreshReuseGraceSeconds: number;
     devSignIn: boolean;
     adminEmails: string[];
     secureCookies: boolean;
@@ -87,7 +104,27 @@ export interface Config {
       }
     | { kind: 'local'; dir: string };
   translation: { baseUrl: string; apiKey?: string; model: string; timeoutMs: number } | null;
-  http: { corsOrigins: string[]; trustProxy: boolean; rateLimitSignIn: number; rateLimitUpload: number; rateLimitMessages: number };
+  /** Speech to text for the level test: providers in the order they are tried. */
+  speech: {
+    providers: ('openai' | 'pocketsphinx' | 'client')[] | 'auto';
+    openai: { baseUrl: string; apiKey?: string; model: string } | null;
+    timeoutMs: number;
+    retries: number;
+  };
+  levelTest: {
+    cooldownSeconds: number;
+    /** Optional chat-completions feedback on the answers; the level never depends on it. */
+    feedback: { baseUrl: string; apiKey?: string; model: string; timeoutMs: number } | null;
+  };
+  jobs: { pollMs: number; leaseMs: number; maxAttempts: number };
+  http: {
+    corsOrigins: string[];
+    trustProxy: boolean;
+    rateLimitSignIn: number;
+    rateLimitRefresh: number;
+    rateLimitUpload: number;
+    rateLimitMessages: number;
+  };
   logLevel: string;
   webDist: string;
 }
@@ -139,6 +176,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     problems.push('REDIS_URL: required with a MySQL database in production, so replicas share sessions and rate limits');
   if (!!raw.NAVER_CLIENT_ID !== !!raw.NAVER_CLIENT_SECRET) problems.push('NAVER_CLIENT_ID / NAVER_CLIENT_SECRET: set both or neither');
   if (!!raw.GOOGLE_CLIENT_ID !== !!raw.GOOGLE_CLIENT_SECRET) problems.push('GOOGLE_CLIENT_ID / GOOGLE_CLIENT_SECRET: set both or neither');
+  if (raw.STT_PROVIDERS?.includes('openai') && !raw.STT_API_URL) problems.push('STT_PROVIDERS: lists openai but STT_API_URL is not set');
   if (problems.length) throw new ConfigError(problems);
 
   const port = Number(raw.PORT ?? 8080);
@@ -156,6 +194,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       jwtSecret: raw.JWT_SECRET ?? embeddedSecret(dataDir),
       accessTokenTtl: Number(raw.ACCESS_TOKEN_TTL ?? 900),
       refreshTokenTtl: Number(raw.REFRESH_TOKEN_TTL ?? 30 * 24 * 3600),
+      refreshReuseGraceSeconds: Number(raw.REFRESH_REUSE_GRACE_SECONDS ?? 15),
       devSignIn,
       adminEmails: (raw.ADMIN_EMAILS ?? '')
         .split(',')
@@ -200,6 +239,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         .filter(Boolean),
       trustProxy: raw.TRUST_PROXY === 'true',
       rateLimitSignIn: Number(raw.RATE_LIMIT_SIGN_IN ?? 10),
+      rateLimitRefresh: Number(raw.RATE_LIMIT_REFRESH ?? 120),
       rateLimitUpload: Number(raw.RATE_LIMIT_UPLOAD ?? 20),
       rateLimitMessages: Number(raw.RATE_LIMIT_MESSAGES ?? 120),
     },
@@ -211,6 +251,29 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           timeoutMs: Number(raw.TRANSLATION_TIMEOUT_MS ?? 10_000),
         }
       : null,
+    speech: {
+      providers:
+        !raw.STT_PROVIDERS || raw.STT_PROVIDERS === 'auto' ? 'auto' : (raw.STT_PROVIDERS.split(',') as Config['speech']['providers']),
+      openai: raw.STT_API_URL ? { baseUrl: raw.STT_API_URL, apiKey: raw.STT_API_KEY, model: raw.STT_MODEL ?? 'whisper-1' } : null,
+      timeoutMs: Number(raw.STT_TIMEOUT_MS ?? 60_000),
+      retries: Number(raw.STT_RETRIES ?? 2),
+    },
+    levelTest: {
+      cooldownSeconds: Number(raw.LEVEL_TEST_COOLDOWN_SECONDS ?? 24 * 3600),
+      feedback: raw.LEVEL_FEEDBACK_API_URL
+        ? {
+            baseUrl: raw.LEVEL_FEEDBACK_API_URL,
+            apiKey: raw.LEVEL_FEEDBACK_API_KEY,
+            model: raw.LEVEL_FEEDBACK_MODEL ?? 'gpt-4o-mini',
+            timeoutMs: Number(raw.LEVEL_FEEDBACK_TIMEOUT_MS ?? 15_000),
+          }
+        : null,
+    },
+    jobs: {
+      pollMs: Number(raw.JOBS_POLL_MS ?? 250),
+      leaseMs: Number(raw.JOBS_LEASE_MS ?? 60_000),
+      maxAttempts: Number(raw.JOBS_MAX_ATTEMPTS ?? 5),
+    },
     logLevel: raw.LOG_LEVEL ?? (env === 'test' ? 'silent' : 'info'),
     webDist: path.resolve(raw.WEB_DIST ?? path.join(repoRoot, 'apps/web/dist')),
   };

@@ -16,7 +16,7 @@ for (const backend of BACKENDS) {
     let t: TestApp;
     let user: Client;
     beforeAll(async () => {
-      t = await startApp(backend, { RATE_LIMIT_SIGN_IN: '30', RATE_LIMIT_UPLOAD: '1000' });
+      t = await startApp(backend, { RATE_LIMIT_SIGN_IN: '30', RATE_LIMIT_UPLOAD: '1000', REFRESH_REUSE_GRACE_SECONDS: '0' });
       user = await givenUser(t);
     });
     afterAll(async () => t?.close());
@@ -228,6 +228,30 @@ for (const backend of BACKENDS) {
     });
   });
 
+  describe.skipIf(backend.skip)(`refresh reuse grace [${backend.name}]`, () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startApp(backend, { REFRESH_REUSE_GRACE_SECONDS: '1' });
+    });
+    afterAll(async () => t?.close());
+
+    it('lets a token whose answer was lost rotate again within the grace window, and ends the family after it', async () => {
+      const me = await givenUser(t);
+      const h = (cookie: string) => ({ cookie, 'x-requested-with': 'studymate' });
+      const first = await api(t, 'POST', '/api/v1/auth/refresh', { headers: h(me.cookie) });
+      expect(first.status).toBe(200);
+      // The answer to `first` never reached the phone; it retries with the old token at once.
+      const retry = await api(t, 'POST', '/api/v1/auth/refresh', { headers: h(me.cookie) });
+      expect(retry.status).toBe(200);
+      const current = refreshCookie(retry.response)!;
+      await new Promise((r) => setTimeout(r, 1300));
+      const late = await api(t, 'POST', '/api/v1/auth/refresh', { headers: h(me.cookie) });
+      expect(late.status).toBe(401);
+      expect(late.json.error.code).toBe('REFRESH_TOKEN_REUSED');
+      expect((await api(t, 'POST', '/api/v1/auth/refresh', { headers: h(current) })).status).toBe(401);
+    });
+  });
+
   describe.skipIf(backend.skip)(`rate limits [${backend.name}]`, () => {
     let t: TestApp;
     beforeAll(async () => {
@@ -243,6 +267,13 @@ for (const backend of BACKENDS) {
       expect(statuses.slice(3)).toEqual([429, 429]);
       const res = await api(t, 'POST', '/api/v1/auth/dev', { body: { email: 'rl9@example.test', displayName: 'x' } });
       expect(res.json.error.code).toBe('RATE_LIMITED');
+    });
+
+    it('gives token refresh a budget of its own, so reloading pages does not lock anyone out', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++)
+        statuses.push((await api(t, 'POST', '/api/v1/auth/refresh', { headers: { 'x-requested-with': 'studymate' } })).status);
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 401]);
     });
   });
 }

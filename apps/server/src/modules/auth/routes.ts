@@ -14,6 +14,7 @@ export interface AuthRouteSettings {
   secureCookies: boolean;
   refreshTtlSeconds: number;
   signInsPerMinute: number;
+  refreshesPerMinute: number;
   publicConfig: PublicConfig;
 }
 
@@ -113,7 +114,8 @@ export function authRoutes(app: FastifyInstance, auth: AuthService, settings: Au
   r.post(
     `${AUTH_PATH}/refresh`,
     {
-      config: { public: true, ...signInLimit },
+      // Every page load refreshes; a classroom behind one address needs more than sign-in's budget.
+      config: { public: true, rateLimit: { max: settings.refreshesPerMinute, timeWindow: 60_000 } },
       schema: {
         tags: ['auth'],
         summary: 'Rotate the refresh cookie and get a new access token',

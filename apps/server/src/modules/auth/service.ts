@@ -34,6 +34,8 @@ export function createAuthService(deps: {
   profile: ProfileService;
   tokens: AccessTokens;
   refreshTtlSeconds: number;
+  /** How long after rotation the previous token still rotates instead of ending the family. */
+  reuseGraceSeconds: number;
   providers: Partial<Record<OAuthProvider, OAuthProviderClient>>;
   redirectUri: (provider: OAuthProvider) => string;
 }) {
@@ -167,18 +169,25 @@ export function createAuthService(deps: {
     },
 
     /**
-     * Rotates a refresh token. A token that was already rotated or revoked means it leaked or was
-     * replayed: the whole family is revoked so neither holder keeps a session.
+     * Rotates a refresh token. A token already rotated more than a few seconds ago, or revoked,
+     * means it leaked or was replayed: the whole family is revoked so neither holder keeps a
+     * session. Within the grace window (a response lost on a flaky network, a reload mid-request)
+     * the previous token rotates once more instead, so a person is not signed out by their phone.
      */
     async refresh(token: string | undefined): Promise<Result<IssuedSession>> {
       if (!token) return refuse('REFRESH_TOKEN_INVALID', 'No session to refresh; sign in.');
       const row = await repo.findRefreshToken(db, hashToken(token));
       const at = nowMs();
       if (!row) return refuse('REFRESH_TOKEN_INVALID', 'The session is not known; sign in.');
-      if (row.rotated_at != null || row.revoked_at != null || !(await repo.markRotated(db, row.id, at))) {
+      const withinGrace = (rotatedAt: number) => at - rotatedAt <= deps.reuseGraceSeconds * 1000;
+      const reused = async () => {
         await repo.revokeFamily(db, row.family_id, at);
-        return refuse('REFRESH_TOKEN_REUSED', 'This session was already used elsewhere and has been ended; sign in again.');
-      }
+        return refuse<IssuedSession>('REFRESH_TOKEN_REUSED', 'This session was already used elsewhere and has been ended; sign in again.');
+      };
+      if (row.revoked_at != null) return reused();
+      if (row.rotated_at != null && !withinGrace(Number(row.rotated_at))) return reused();
+      // Another request may rotate it between our read and this update; then it counts as just rotated.
+      if (row.rotated_at == null && !(await repo.markRotated(db, row.id, at)) && deps.reuseGraceSeconds === 0) return reused();
       if (row.expires_at <= at) return refuse('REFRESH_TOKEN_INVALID', 'The session has expired; sign in.');
       const user = await users.getActiveUser(row.user_id);
       if (!user || user.status !== 'active') {

@@ -1,0 +1,68 @@
+import { lazy, Suspense, useEffect, type ComponentType, type ReactNode } from 'react';
+import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
+import { refreshSession } from './lib/http';
+import { useAuthStore } from './features/auth/store';
+import { RequireOnboarded, RequireSession, RequireTerms } from './features/auth/components/guards';
+import { SignInPage } from './features/auth/components/SignInPage';
+import { AuthCompletePage } from './features/auth/components/AuthCompletePage';
+import { TermsPage } from './features/auth/components/TermsPage';
+import { FullPageSpinner } from './features/shell/components/FullPageSpinner';
+import { AppShell } from './features/shell/components/AppShell';
+import { HomePage } from './features/shell/components/HomePage';
+import { PlaceholderPage } from './features/shell/components/PlaceholderPage';
+import { PLACEHOLDER_AREAS } from './features/shell/nav';
+
+// The forms (and the schema checker they use) load only once a signed-in user needs them,
+// so the sign-in page stays small.
+const later = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
+  lazy(async () => ({ default: (await load())[name] }));
+const OnboardingIndex = later(() => import('./features/onboarding/components/OnboardingPage'), 'OnboardingIndex');
+const OnboardingPage = later(() => import('./features/onboarding/components/OnboardingPage'), 'OnboardingPage');
+const ProfilePage = later(() => import('./features/profile/components/ProfilePage'), 'ProfilePage');
+const SettingsPage = later(() => import('./features/settings/components/SettingsPage'), 'SettingsPage');
+const loading = (page: ReactNode) => <Suspense fallback={<FullPageSpinner />}>{page}</Suspense>;
+
+const router = createBrowserRouter([
+  { path: '/signin', element: <SignInPage /> },
+  { path: '/auth/complete', element: <AuthCompletePage /> },
+  {
+    element: <RequireSession />,
+    children: [
+      { path: '/terms', element: <TermsPage /> },
+      {
+        element: <RequireTerms />,
+        children: [
+          { path: '/onboarding', element: loading(<OnboardingIndex />) },
+          { path: '/onboarding/:step', element: loading(<OnboardingPage />) },
+          {
+            element: <RequireOnboarded />,
+            children: [
+              {
+                element: <AppShell />,
+                children: [
+                  { index: true, element: <HomePage /> },
+                  ...PLACEHOLDER_AREAS.map((area) => ({
+                    path: area.path,
+                    element: <PlaceholderPage area={area.key} />,
+                  })),
+                  { path: '/profile', element: loading(<ProfilePage />) },
+                  { path: '/settings', element: loading(<SettingsPage />) },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+  { path: '*', element: <Navigate to="/" replace /> },
+]);
+
+export function App() {
+  const status = useAuthStore((s) => s.status);
+  useEffect(() => {
+    // The refresh cookie outlives a reload; restore the in-memory session from it once.
+    if (status === 'restoring') void refreshSession();
+  }, [status]);
+  return <RouterProvider router={router} />;
+}

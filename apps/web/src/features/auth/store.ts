@@ -1,0 +1,34 @@
+import { create } from 'zustand';
+import type { SessionUser, TokenReply } from '@studymate/contracts';
+
+/**
+ * The session lives in memory only: the access token is never written to storage or a URL,
+ * and a reload restores it through the httpOnly refresh cookie.
+ */
+/** `unavailable`: the session could not be checked (offline, rate limit, server error) — not a sign-out. */
+export type SessionStatus = 'restoring' | 'signedIn' | 'signedOut' | 'unavailable';
+
+interface AuthState {
+  status: SessionStatus;
+  accessToken: string | null;
+  user: SessionUser | null;
+  /** True after logging out on purpose: the next sign-in starts at home, not where the user was. */
+  loggedOutOnPurpose: boolean;
+  signedIn: (reply: TokenReply) => void;
+  signedOut: (onPurpose?: boolean) => void;
+  unavailable: () => void;
+  retry: () => void;
+  updateUser: (patch: Partial<SessionUser>) => void;
+}
+
+export const useAuthStore = create<AuthState>()((set) => ({
+  status: 'restoring',
+  accessToken: null,
+  user: null,
+  loggedOutOnPurpose: false,
+  signedIn: (reply) => set({ status: 'signedIn', accessToken: reply.accessToken, user: reply.user, loggedOutOnPurpose: false }),
+  signedOut: (onPurpose = false) => set({ status: 'signedOut', accessToken: null, user: null, loggedOutOnPurpose: onPurpose }),
+  unavailable: () => set((s) => (s.status === 'restoring' ? { status: 'unavailable' } : {})),
+  retry: () => set({ status: 'restoring' }),
+  updateUser: (patch) => set((s) => (s.user ? { user: { ...s.user, ...patch } } : {})),
+}));

@@ -1,0 +1,150 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { LoginHistoryReply } from '@studymate/contracts';
+import { errorProblem, FormProblem, type FieldProblem } from '../../../components/form';
+import { logout, logoutEverywhere } from '../../auth/api';
+import { LanguageSwitch } from '../../shell/components/LanguageSwitch';
+import { deleteAccount, downloadExport, fetchLoginHistory } from '../api';
+
+function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<FieldProblem>();
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      await action();
+    } catch (error) {
+      setProblem(errorProblem(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, problem, run };
+}
+
+function LoginHistory() {
+  const { t, i18n } = useTranslation();
+  const [items, setItems] = useState<LoginHistoryReply['items'] | null>(null);
+  const [problem, setProblem] = useState<FieldProblem>();
+  useEffect(() => {
+    fetchLoginHistory()
+      .then(setItems)
+      .catch((error: unknown) => setProblem(errorProblem(error)));
+  }, []);
+  const when = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: 'medium', timeStyle: 'short' });
+  return (
+    <section className="card" aria-labelledby="login-history">
+      <h2 id="login-history" className="mb-3 text-base font-bold">
+        {t('settings.loginHistory')}
+      </h2>
+      <FormProblem problem={problem} />
+      {items === null && !problem && <p className="text-sm text-slate-500">{t('common.loading')}</p>}
+      {items?.length === 0 && <p className="text-sm text-slate-500">{t('settings.noHistory')}</p>}
+      {items && items.length > 0 && (
+        <ul className="divide-y divide-slate-100">
+          {items.map((item, i) => (
+            <li key={`${item.at}-${i}`} className="py-2 text-sm">
+              <div className="flex flex-wrap justify-between gap-x-3">
+                <time dateTime={item.at} className="font-medium">
+                  {when.format(new Date(item.at))}
+                </time>
+                <span className="text-slate-500">
+                  {t(`settings.method.${item.method}`, { defaultValue: item.method })} · {item.ip ?? '—'}
+                </span>
+              </div>
+              <p className="truncate text-xs text-slate-400" title={item.userAgent ?? undefined}>
+                {item.userAgent ?? '—'}
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function DeleteAccount() {
+  const { t } = useTranslation();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const { busy, problem, run } = useAction();
+  return (
+    <>
+      <button type="button" className="btn-danger" onClick={() => dialog.current?.showModal()}>
+        {t('settings.delete')}
+      </button>
+      <dialog
+        ref={dialog}
+        aria-labelledby="delete-title"
+        className="m-auto w-[min(26rem,calc(100%-2rem))] rounded-2xl p-0 backdrop:bg-slate-900/40"
+      >
+        <div className="space-y-4 p-5">
+          <h2 id="delete-title" className="text-lg font-bold">
+            {t('settings.deleteConfirmTitle')}
+          </h2>
+          <p className="text-sm text-slate-600">{t('settings.deleteConfirmBody')}</p>
+          <FormProblem problem={problem} />
+          <div className="flex justify-end gap-2">
+            <button type="button" className="btn-secondary" onClick={() => dialog.current?.close()} disabled={busy}>
+              {t('common.cancel')}
+            </button>
+            <button type="button" className="btn-danger" disabled={busy} onClick={() => void run(deleteAccount)}>
+              {t('settings.deleteConfirm')}
+            </button>
+          </div>
+        </div>
+      </dialog>
+    </>
+  );
+}
+
+export function SettingsPage() {
+  const { t } = useTranslation();
+  const session = useAction();
+  const exporting = useAction();
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-bold">{t('nav.settings')}</h1>
+
+      <section className="card flex flex-wrap items-center justify-between gap-3">
+        <div>
+          <h2 className="text-base font-bold">{t('settings.language')}</h2>
+          <p className="text-sm text-slate-500">{t('settings.languageHint')}</p>
+        </div>
+        <LanguageSwitch />
+      </section>
+
+      <section className="card space-y-3" aria-labelledby="settings-session">
+        <h2 id="settings-session" className="text-base font-bold">
+          {t('settings.session')}
+        </h2>
+        <div className="flex flex-wrap gap-2">
+          <button type="button" className="btn-secondary" disabled={session.busy} onClick={() => void session.run(logout)}>
+            {t('settings.logout')}
+          </button>
+          <button type="button" className="btn-secondary" disabled={session.busy} onClick={() => void session.run(logoutEverywhere)}>
+            {t('settings.logoutAll')}
+          </button>
+        </div>
+        <p className="text-sm text-slate-500">{t('settings.logoutAllHint')}</p>
+        <FormProblem problem={session.problem} />
+      </section>
+
+      <LoginHistory />
+
+      <section className="card space-y-3" aria-labelledby="settings-data">
+        <h2 id="settings-data" className="text-base font-bold">
+          {t('settings.data')}
+        </h2>
+        <p className="text-sm text-slate-500">{t('settings.exportHint')}</p>
+        <button type="button" className="btn-secondary" disabled={exporting.busy} onClick={() => void exporting.run(downloadExport)}>
+          {t('settings.export')}
+        </button>
+        <FormProblem problem={exporting.problem} />
+        <hr className="border-slate-100" />
+        <p className="text-sm text-slate-500">{t('settings.deleteHint')}</p>
+        <DeleteAccount />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,117 @@
+import { useEffect, useState } from 'react';
+import { NavLink, Outlet, useLocation } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { Icon } from './Icon';
+import { LanguageSwitch } from './LanguageSwitch';
+import { MORE_MENU, SIDE_NAV, TAB_BAR, type NavArea } from '../nav';
+
+function SideLink({ area }: { area: NavArea }) {
+  const { t } = useTranslation();
+  return (
+    <NavLink
+      to={area.path}
+      end={area.path === '/'}
+      className={({ isActive }) =>
+        `flex items-center gap-3 rounded-lg px-3 py-2 text-sm font-medium transition ${
+          isActive ? 'bg-indigo-50 text-indigo-700' : 'text-slate-600 hover:bg-slate-100'
+        }`
+      }
+    >
+      <Icon name={area.icon} className="size-5" />
+      {t(`nav.${area.key}`)}
+    </NavLink>
+  );
+}
+
+export function AppShell() {
+  const { t } = useTranslation();
+  const [moreOpen, setMoreOpen] = useState(false);
+  const location = useLocation();
+  useEffect(() => setMoreOpen(false), [location.pathname]);
+  const moreActive = MORE_MENU.some((a) => location.pathname.startsWith(a.path));
+
+  return (
+    <div className="min-h-dvh md:flex">
+      <aside className="hidden w-60 shrink-0 flex-col border-r border-slate-200 bg-white md:sticky md:top-0 md:flex md:h-dvh">
+        <div className="px-5 py-5 text-lg font-bold tracking-tight text-indigo-600">STUDYMATE</div>
+        <nav aria-label={t('nav.main')} className="flex flex-1 flex-col gap-0.5 overflow-y-auto px-3 pb-4">
+          {SIDE_NAV.map((area) => (
+            <SideLink key={area.key} area={area} />
+          ))}
+        </nav>
+        <div className="border-t border-slate-200 p-4">
+          <LanguageSwitch />
+        </div>
+      </aside>
+
+      <div className="flex min-w-0 flex-1 flex-col">
+        <header className="sticky top-0 z-10 flex items-center justify-between border-b border-slate-200 bg-white/90 px-4 py-3 backdrop-blur md:hidden">
+          <span className="text-base font-bold tracking-tight text-indigo-600">STUDYMATE</span>
+          <LanguageSwitch />
+        </header>
+        <main className="mx-auto w-full max-w-3xl flex-1 px-4 pt-4 pb-24 md:px-8 md:py-8">
+          <Outlet />
+        </main>
+      </div>
+
+      {moreOpen && (
+        <div className="fixed inset-0 z-20 bg-slate-900/30 md:hidden" onClick={() => setMoreOpen(false)}>
+          <nav
+            id="more-menu"
+            aria-label={t('nav.more')}
+            className="absolute inset-x-0 bottom-16 grid grid-cols-3 gap-1 rounded-t-2xl bg-white p-3 shadow-lg"
+            onClick={(e) => e.stopPropagation()}
+          >
+            {MORE_MENU.map((area) => (
+              <NavLink
+                key={area.key}
+                to={area.path}
+                className={({ isActive }) =>
+                  `flex flex-col items-center gap-1 rounded-xl px-1 py-3 text-center text-xs font-medium ${
+                    isActive ? 'bg-indigo-50 text-indigo-700' : 'text-slate-600'
+                  }`
+                }
+              >
+                <Icon name={area.icon} />
+                {t(`nav.${area.key}`)}
+              </NavLink>
+            ))}
+          </nav>
+        </div>
+      )}
+
+      <nav
+        aria-label={t('nav.tabs')}
+        className="fixed inset-x-0 bottom-0 z-30 grid grid-cols-5 border-t border-slate-200 bg-white pb-[env(safe-area-inset-bottom)] md:hidden"
+      >
+        {TAB_BAR.map((area) => (
+          <NavLink
+            key={area.key}
+            to={area.path}
+            end={area.path === '/'}
+            className={({ isActive }) =>
+              `flex h-16 flex-col items-center justify-center gap-0.5 text-[11px] font-medium ${
+                isActive && !moreOpen ? 'text-indigo-600' : 'text-slate-500'
+              }`
+            }
+          >
+            <Icon name={area.icon} />
+            {t(`nav.${area.key}`)}
+          </NavLink>
+        ))}
+        <button
+          type="button"
+          aria-expanded={moreOpen}
+          aria-controls="more-menu"
+          onClick={() => setMoreOpen((o) => !o)}
+          className={`flex h-16 flex-col items-center justify-center gap-0.5 text-[11px] font-medium ${
+            moreOpen || moreActive ? 'text-indigo-600' : 'text-slate-500'
+          }`}
+        >
+          <Icon name="more" />
+          {t('nav.more')}
+        </button>
+      </nav>
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+import type { IconName } from './components/Icon';
+
+export interface NavArea {
+  key: string; // i18n key under nav.*
+  path: string;
+  icon: IconName;
+}
+
+/** Areas later issues fill; each renders a "coming soon" page for now. */
+export const PLACEHOLDER_AREAS: NavArea[] = [
+  { key: 'chat', path: '/chat', icon: 'chat' },
+  { key: 'matching', path: '/matching', icon: 'matching' },
+  { key: 'mates', path: '/mates', icon: 'mates' },
+  { key: 'sessions', path: '/sessions', icon: 'sessions' },
+  { key: 'schedule', path: '/schedule', icon: 'schedule' },
+  { key: 'statistics', path: '/statistics', icon: 'statistics' },
+  { key: 'achievements', path: '/achievements', icon: 'achievements' },
+  { key: 'notifications', path: '/notifications', icon: 'notifications' },
+  { key: 'levelTest', path: '/level-test', icon: 'levelTest' },
+];
+
+const byKey = (key: string) => PLACEHOLDER_AREAS.find((a) => a.key === key)!;
+
+export const HOME: NavArea = { key: 'home', path: '/', icon: 'home' };
+export const PROFILE: NavArea = { key: 'profile', path: '/profile', icon: 'profile' };
+export const SETTINGS: NavArea = { key: 'settings', path: '/settings', icon: 'settings' };
+
+/** Desktop side navigation: everything, in product order. */
+export const SIDE_NAV: NavArea[] = [HOME, ...PLACEHOLDER_AREAS, PROFILE, SETTINGS];
+
+/** Phone bottom bar: the four most used areas; the rest sit behind "more". */
+export const TAB_BAR: NavArea[] = [HOME, byKey('chat'), byKey('matching'), byKey('mates')];
+export const MORE_MENU: NavArea[] = SIDE_NAV.filter((a) => !TAB_BAR.includes(a));

@@ -1,0 +1,58 @@
+import type { Locator, Page } from 'playwright-core';
+import ko from '../../apps/web/src/i18n/ko.json';
+
+/** Polls until the condition holds; Playwright's auto-wait covers elements, this covers values. */
+export async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+export const pathOf = (page: Page) => new URL(page.url()).pathname;
+
+export const onPath = (page: Page, expected: string) => until(`path ${expected} (at ${page.url()})`, async () => pathOf(page) === expected);
+
+export const imageLoaded = (img: Locator) =>
+  img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0);
+
+/** Dev sign-in and the three required consents; ends on the first onboarding step. */
+export async function signUp(page: Page, email: string, displayName: string): Promise<void> {
+  await page.goto('/');
+  await onPath(page, '/signin');
+  await page.getByLabel(ko.signin.dev.email).fill(email);
+  await page.getByLabel(ko.signin.dev.displayName).fill(displayName);
+  await page.getByRole('button', { name: ko.signin.dev.submit, exact: true }).click();
+  await onPath(page, '/terms');
+  await page.getByLabel(ko.terms.ageOver14).check();
+  await page.getByLabel(ko.terms.termsOfService).check();
+  await page.getByLabel(ko.terms.privacyPolicy).check();
+  await page.getByRole('button', { name: ko.terms.accept }).click();
+  await onPath(page, '/onboarding/basic');
+}
+
+export async function saveAndContinue(page: Page, next: string): Promise<void> {
+  await page.getByRole('button', { name: ko.onboarding.saveNext }).click();
+  await onPath(page, `/onboarding/${next}`);
+}
+
+export async function chooseInterests(page: Page): Promise<void> {
+  await page.getByRole('checkbox', { name: '여행·문화' }).check();
+  await page.getByRole('checkbox', { name: '음식', exact: true }).check();
+  await page.getByRole('checkbox', { name: 'IT', exact: true }).check();
+  await page.getByRole('radio', { name: '둘 다' }).check();
+  await page.getByRole('radio', { name: '실전 회화' }).check();
+}
+
+export async function choosePartner(page: Page): Promise<void> {
+  await page.getByRole('checkbox', { name: '편한 친구처럼 대화' }).check();
+  await page.getByLabel(ko.partner.ageMin).fill('20');
+  await page.getByLabel(ko.partner.ageMax).fill('35');
+}
+
+/** Nothing on the page may be wider than the phone's screen. */
+export async function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
