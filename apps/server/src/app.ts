@@ -36,10 +36,29 @@ import { profileRoutes } from './modules/profile/routes.js';
 import { createProfileService } from './modules/profile/service.js';
 import type { ChatTables } from './modules/chat/repository.js';
 import { chatRoutes } from './modules/chat/routes.js';
-import { createChatService, type RoomBroadcaster } from './modules/chat/service.js';
+import { chatDestinations } from './modules/chat/destinations.js';
+import { createChatService } from './modules/chat/service.js';
+import { createRealtimeGateway, type RealtimeGateway } from './platform/realtime/gateway.js';
+import { installRealtimeDocs } from './platform/realtime/docs.js';
+import { MemoryPresence, RedisPresence } from './platform/realtime/presence.js';
 import { openAiCompatibleTranslator } from './platform/translation/translator.js';
 import { usersRoutes } from './modules/users/routes.js';
 import { createUsersService } from './modules/users/service.js';
+// level test
+import { JobRunner, type JobsTables } from './platform/jobs/jobs.js';
+import { openAiFeedbackProvider } from './platform/speech/feedback.js';
+import { chooseTranscribers } from './platform/speech/transcriber.js';
+import type { LevelTestTables } from './modules/level-test/repository.js';
+import { levelTestRoutes } from './modules/level-test/routes.js';
+import { createLevelTestService } from './modules/level-test/service.js';
+// level test end
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The STOMP gateway on this server, for modules wired later and for tests. */
+    realtime: RealtimeGateway;
+  }
+}
 
 export interface Platform {
   db: Kysely<Database>;
@@ -131,7 +150,7 @@ export async function buildApp(config: Config, platform: Platform = createPlatfo
 
   const tokens = new AccessTokens(config.auth.jwtSecret, config.auth.accessTokenTtl);
   installGuard(app, tokens);
-  installMetrics(app);
+  const registry = installMetrics(app);
   installHealth(app, {
     database: () => pingDatabase(db),
     redis: redis ? async () => void (await redis.ping()) : null,
@@ -148,20 +167,33 @@ export async function buildApp(config: Config, platform: Platform = createPlatfo
     profile,
     tokens,
     refreshTtlSeconds: config.auth.refreshTokenTtl,
+    reuseGraceSeconds: config.auth.refreshReuseGraceSeconds,
     providers: {
       ...(config.oauth.naver ? { naver: naverClient(config.oauth.naver, config.oauth.timeoutMs) } : {}),
       ...(config.oauth.google ? { google: googleClient(config.oauth.google, config.oauth.timeoutMs) } : {}),
     },
     redirectUri: (provider) => `${config.publicUrl}/api/v1/auth/${provider}/callback`,
   });
-  // Until the STOMP gateway consumes them, room events travel on the bus like any other node event.
-  const broadcaster: RoomBroadcaster = { toRoom: (roomId, event) => bus.publish(`chat.room.${roomId}`, JSON.stringify(event)) };
+  // STOMP over WebSocket at /ws, fanned out to every node through the bus.
+  const realtime = createRealtimeGateway({
+    tokens,
+    bus,
+    registry,
+    logger: app.log,
+    presence: redis ? new RedisPresence(redis, config.redis!.prefix) : new MemoryPresence(),
+  });
+  realtime.attach(app.server);
+  app.decorate('realtime', realtime);
+  installRealtimeDocs(app);
+  // preClose runs before onClose closes the bus: sockets get 1012 and clients reconnect elsewhere.
+  app.addHook('preClose', async () => realtime.close());
+
   const chat = createChatService({
     db: own<ChatTables>(),
     users,
     profile,
     storage,
-    broadcaster,
+    broadcaster: { toRoom: (roomId, event) => realtime.publish('/sub/chat/rooms/{roomId}', { roomId }, event) },
     translator: config.translation ? openAiCompatibleTranslator(config.translation) : null,
   });
   users.addParticipant(profile.participant);
@@ -173,11 +205,34 @@ export async function buildApp(config: Config, platform: Platform = createPlatfo
     secureCookies: config.auth.secureCookies,
     refreshTtlSeconds: config.auth.refreshTokenTtl,
     signInsPerMinute: config.http.rateLimitSignIn,
+    refreshesPerMinute: config.http.rateLimitRefresh,
     publicConfig: publicConfig(config),
   });
   usersRoutes(app, users);
   profileRoutes(app, profile, { uploadsPerMinute: config.http.rateLimitUpload });
+  chatDestinations(realtime, chat);
   chatRoutes(app, chat, { uploadsPerMinute: config.http.rateLimitUpload, messagesPerMinute: config.http.rateLimitMessages });
+
+  // level test: durable scoring jobs in the database, speech-to-text providers chosen once here.
+  {
+    const jobs = new JobRunner(own<JobsTables>(), { ...config.jobs, log: app.log });
+    const levelTest = createLevelTestService({
+      db: own<LevelTestTables>(),
+      storage,
+      profile,
+      jobs,
+      transcribers: chooseTranscribers(config.speech),
+      cooldownSeconds: config.levelTest.cooldownSeconds,
+      feedback: config.levelTest.feedback ? openAiFeedbackProvider(config.levelTest.feedback) : null,
+      log: app.log,
+    });
+    users.addParticipant(levelTest.participant);
+    levelTestRoutes(app, levelTest, { uploadsPerMinute: config.http.rateLimitUpload });
+    app.addHook('onReady', async () => jobs.start());
+    // Runs before the database closes (onClose hooks registered earlier run later), so stopped jobs are handed back.
+    app.addHook('onClose', async () => jobs.stop());
+  }
+  // level test end
 
   await serveWebApp(app, config.webDist);
   return app;

@@ -2,6 +2,8 @@ import type { ChatTables } from './modules/chat/repository.js';
 import type { AuthTables } from './modules/auth/repository.js';
 import type { ProfileTables } from './modules/profile/repository.js';
 import type { UsersTables } from './modules/users/repository.js';
+import type { LevelTestTables } from './modules/level-test/repository.js';
+import type { JobsTables } from './platform/jobs/jobs.js';
 
 /** The whole schema, assembled from the tables each module owns. */
-export type Database = UsersTables & AuthTables & ProfileTables & ChatTables;
+export type Database = UsersTables & AuthTables & ProfileTables & ChatTables & LevelTestTables & JobsTables;

@@ -3,3 +3,5 @@ export * from './catalog.js';
 export * from './auth.js';
 export * from './onboarding.js';
 export * from './chat.js';
+export * from './level-test.js';
+export * from './realtime.js';

@@ -121,3 +121,25 @@ export const photoKeysOf = (db: Db, userIds: string[]) =>
   userIds.length
     ? db.selectFrom('profiles').select(['user_id', 'photo_key']).where('user_id', 'in', userIds).execute()
     : Promise.resolve([]);
+
+/** Sets one language's verified level; a concurrent first insert for the same language is fine. */
+export async function upsertVerifiedLevel(db: Db, row: VerifiedLevelsTable) {
+  const updated = await db
+    .updateTable('verified_levels')
+    .set({ level: row.level, source: row.source, verified_at: row.verified_at })
+    .where('user_id', '=', row.user_id)
+    .where('language', '=', row.language)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) > 0) return;
+  try {
+    await db.insertInto('verified_levels').values(row).execute();
+  } catch (error) {
+    const exists = await db
+      .selectFrom('verified_levels')
+      .select('user_id')
+      .where('user_id', '=', row.user_id)
+      .where('language', '=', row.language)
+      .executeTakeFirst();
+    if (!exists) throw error;
+  }
+}

@@ -255,6 +255,11 @@ export function createProfileService(deps: { db: Kysely<ProfileTables>; users: U
     saveStep,
     getProfile,
 
+    /** Records a level proven by a test (e.g. the level test), replacing any earlier one for that language. */
+    async setVerifiedLevel(userId: string, language: string, level: string, source: string): Promise<void> {
+      await repo.upsertVerifiedLevel(db, { user_id: userId, language, level, source, verified_at: nowMs() });
+    },
+
     async photoUrlsOf(userIds: string[]): Promise<Map<string, string | null>> {
       const rows = await repo.photoKeysOf(db, [...new Set(userIds)]);
       return new Map(rows.map((r) => [r.user_id, photoUrl(r.photo_key)]));

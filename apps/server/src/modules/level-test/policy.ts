@@ -1,0 +1,35 @@
+import type { Kysely } from 'kysely';
+import * as repo from './repository.js';
+import type { AttemptRow, LevelTestTables } from './repository.js';
+
+declare const authorized: unique symbol;
+/**
+ * An attempt id proven to be the caller's own attempt (or an administrator's re-score). Only this
+ * file mints it; the repository's attempt reads and writes require it.
+ */
+export type AuthorizedAttemptId = string & { readonly [authorized]: true };
+
+/** A person sees only their own attempts; anyone else is told it does not exist. */
+export async function authorizeAttempt(
+  db: Kysely<LevelTestTables>,
+  userId: string,
+  attemptId: string,
+): Promise<{ id: AuthorizedAttemptId; row: AttemptRow } | null> {
+  const row = await repo.findAttemptUnchecked(db, attemptId);
+  return row && row.user_id === userId ? { id: row.id as AuthorizedAttemptId, row } : null;
+}
+
+/** Administrators may re-score anyone's attempt; the route has checked the role. */
+export async function authorizeAttemptForAdmin(db: Kysely<LevelTestTables>, attemptId: string) {
+  const row = await repo.findAttemptUnchecked(db, attemptId);
+  return row ? { id: row.id as AuthorizedAttemptId, row } : null;
+}
+
+/** The scoring job acts on behalf of the system on the attempt named in its payload. */
+export const attemptOfJob = (attemptId: string) => attemptId as AuthorizedAttemptId;
+
+/** Answers change only before the attempt is handed in. */
+export const mayChangeAnswers = (attempt: Pick<AttemptRow, 'status'>) => attempt.status === 'draft';
+
+/** Only finished scoring can be redone; one in progress would race the new run. */
+export const mayRescore = (attempt: Pick<AttemptRow, 'status'>) => attempt.status === 'scored' || attempt.status === 'failed';

@@ -1,0 +1,158 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import {
+  LevelTestAnswerSummary,
+  LevelTestAttempt,
+  LevelTestHistory,
+  LevelTestProgress,
+  LevelTestPrompts,
+  LevelTestResult,
+  LevelTestScoringAccepted,
+} from '@studymate/contracts';
+import { requireAdmin } from '../../platform/auth/guard.js';
+import { AppError, unwrap } from '../../platform/http/errors.js';
+import { MAX_UPLOAD_BYTES } from '../../platform/http/sniff.js';
+import type { LevelTestService } from './service.js';
+
+const AttemptParams = Type.Object({ attemptId: Type.String({ format: 'uuid' }) });
+const AnswerParams = Type.Object({ attemptId: Type.String({ format: 'uuid' }), promptId: Type.String({ pattern: '^[a-z0-9-]{1,40}$' }) });
+const tags = ['level-test'];
+const TOO_LARGE = 'A recorded answer may be at most 10 MB.';
+
+/**
+ * Reads the `audio` file and the optional `transcript` field, in whichever order the browser
+ * sent them (a single-file reader would miss a field that comes after the file).
+ */
+async function readAnswer(request: FastifyRequest): Promise<{ bytes: Buffer; transcript: string | null }> {
+  if (Number(request.headers['content-length'] ?? 0) > MAX_UPLOAD_BYTES + 64 * 1024) throw new AppError('PAYLOAD_TOO_LARGE', TOO_LARGE);
+  if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the answer as multipart/form-data.');
+  let bytes: Buffer | null = null;
+  let transcript: string | null = null;
+  for await (const part of request.parts({ limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5, fieldSize: 64 * 1024 } })) {
+    if (part.type === 'file') {
+      if (part.fieldname !== 'audio') {
+        await part.toBuffer();
+        continue;
+      }
+      bytes = await part.toBuffer();
+      if (part.file.truncated || bytes.length > MAX_UPLOAD_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', TOO_LARGE);
+    } else if (part.fieldname === 'transcript' && typeof part.value === 'string') {
+      transcript = part.value;
+    }
+  }
+  if (!bytes)
+    throw new AppError('VALIDATION_FAILED', 'Attach the recording in the field "audio".', [{ field: '/audio', message: 'is required' }]);
+  return { bytes, transcript };
+}
+
+export function levelTestRoutes(app: FastifyInstance, levelTest: LevelTestService, limits: { uploadsPerMinute: number }) {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const base = '/api/v1/level-test';
+
+  r.post(
+    `${base}/attempts`,
+    {
+      schema: {
+        tags,
+        summary: 'Start a level test (201), or get the one I have not handed in yet (200); 429 LEVEL_TEST_COOLDOWN after a recent result',
+        response: { 200: LevelTestAttempt, 201: LevelTestAttempt },
+      },
+    },
+    async (request, reply) => {
+      const { attempt, created } = unwrap(await levelTest.startAttempt(request.auth.sub));
+      return reply.status(created ? 201 : 200).send(attempt);
+    },
+  );
+  r.get(
+    `${base}/attempts`,
+    { schema: { tags, summary: 'My level tests, newest first, and when I may start the next', response: { 200: LevelTestHistory } } },
+    async (request) => levelTest.history(request.auth.sub),
+  );
+  r.get(
+    `${base}/attempts/:attemptId`,
+    {
+      schema: {
+        tags,
+        summary: 'One of my level tests with its prompts and answers',
+        params: AttemptParams,
+        response: { 200: LevelTestAttempt },
+      },
+    },
+    async (request) => unwrap(await levelTest.getAttempt(request.auth.sub, request.params.attemptId)),
+  );
+  r.get(
+    `${base}/attempts/:attemptId/prompts`,
+    { schema: { tags, summary: 'The prompts of one of my level tests', params: AttemptParams, response: { 200: LevelTestPrompts } } },
+    async (request) => unwrap(await levelTest.prompts(request.auth.sub, request.params.attemptId)),
+  );
+  r.put(
+    `${base}/attempts/:attemptId/answers/:promptId`,
+    {
+      config: { rateLimit: { max: limits.uploadsPerMinute, timeWindow: 60_000 } },
+      schema: {
+        tags,
+        summary:
+          'Upload (or re-record) my answer to a prompt: multipart field "audio" (WAV, at most 10 MB) and optional "transcript" (what the browser heard)',
+        params: AnswerParams,
+        consumes: ['multipart/form-data'],
+        response: { 200: LevelTestAnswerSummary },
+      },
+    },
+    async (request) => {
+      const { bytes, transcript } = await readAnswer(request);
+      return unwrap(await levelTest.uploadAnswer(request.auth.sub, request.params.attemptId, request.params.promptId, bytes, transcript));
+    },
+  );
+  r.post(
+    `${base}/attempts/:attemptId/finish`,
+    {
+      schema: {
+        tags,
+        summary: 'Hand in my level test; scoring runs in the background (202); poll its status',
+        params: AttemptParams,
+        response: { 202: LevelTestScoringAccepted },
+      },
+    },
+    async (request, reply) => reply.status(202).send(unwrap(await levelTest.finish(request.auth.sub, request.params.attemptId))),
+  );
+  r.get(
+    `${base}/attempts/:attemptId/status`,
+    {
+      schema: {
+        tags,
+        summary: 'Scoring progress: answers transcribed of all',
+        params: AttemptParams,
+        response: { 200: LevelTestProgress },
+      },
+    },
+    async (request) => unwrap(await levelTest.progress(request.auth.sub, request.params.attemptId)),
+  );
+  r.get(
+    `${base}/attempts/:attemptId/result`,
+    {
+      schema: {
+        tags,
+        summary: 'The result of my scored level test (409 while it is not scored)',
+        params: AttemptParams,
+        response: { 200: LevelTestResult },
+      },
+    },
+    async (request) => unwrap(await levelTest.result(request.auth.sub, request.params.attemptId)),
+  );
+  r.post(
+    `${base}/admin/attempts/:attemptId/rescore`,
+    {
+      schema: {
+        tags,
+        summary: 'Administrators: score a level test again from its recordings (202)',
+        params: AttemptParams,
+        response: { 202: LevelTestScoringAccepted },
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request);
+      return reply.status(202).send(unwrap(await levelTest.rescore(request.params.attemptId)));
+    },
+  );
+}

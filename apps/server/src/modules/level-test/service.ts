@@ -1,0 +1,456 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import { scoreLevelTest, type PromptStage } from '@studymate/cefr';
+import type {
+  LevelTestAnswerSummary,
+  LevelTestAttempt,
+  LevelTestHistory,
+  LevelTestProgress,
+  LevelTestPrompt,
+  LevelTestResult,
+  LevelTestStatus,
+} from '@studymate/contracts';
+import { nowMs, toIso } from '../../platform/db/database.js';
+import { ok, refuse, type Result } from '../../platform/http/errors.js';
+import { sniffContentType } from '../../platform/http/sniff.js';
+import type { JobContext, JobRunner } from '../../platform/jobs/jobs.js';
+import { decodableAudioTypes, toWav } from '../../platform/speech/decode.js';
+import type { FeedbackProvider } from '../../platform/speech/feedback.js';
+import { transcribeWithFallback, type Transcriber, type TranscriptWord } from '../../platform/speech/transcriber.js';
+import { detectVoice, type VoiceSegment } from '../../platform/speech/vad.js';
+import { AudioFormatError } from '../../platform/speech/wav.js';
+import type { Storage } from '../../platform/storage/storage.js';
+import type { ProfileService } from '../profile/service.js';
+import type { AccountParticipant } from '../users/service.js';
+import {
+  attemptOfJob,
+  authorizeAttempt,
+  authorizeAttemptForAdmin,
+  mayChangeAnswers,
+  mayRescore,
+  type AuthorizedAttemptId,
+} from './policy.js';
+import { drawPrompts } from './prompts.js';
+import * as repo from './repository.js';
+import type { AnswerRow, AttemptRow, LevelTestTables } from './repository.js';
+
+export const SCORE_JOB = 'level-test.score';
+/** Limits what a browser may send as its own transcript of one answer. */
+export const MAX_CLIENT_TRANSCRIPT = 5000;
+
+/** What the scoring job keeps per answer, so a resumed job does not transcribe it again. */
+interface AnswerAnalysis {
+  words: TranscriptWord[];
+  confidence: number;
+  provider: string;
+  lowConfidence: boolean;
+  failures: { provider: string; error: string }[];
+  voiceSegments: VoiceSegment[];
+  speechSec: number;
+  pauseCount: number;
+  durationSec: number;
+}
+
+const notFound = () => refuse<never>('NOT_FOUND', 'No such level test.');
+
+function presentAnswer(a: AnswerRow): LevelTestAnswerSummary {
+  return {
+    promptId: a.prompt_id,
+    durationMs: Number(a.duration_ms),
+    contentType: a.content_type,
+    hasClientTranscript: !!a.client_transcript,
+    uploadedAt: toIso(a.uploaded_at)!,
+  };
+}
+
+function presentAttempt(row: AttemptRow, answers: AnswerRow[]): LevelTestAttempt {
+  return {
+    id: row.id,
+    language: 'en',
+    status: row.status,
+    prompts: JSON.parse(row.prompts) as LevelTestPrompt[],
+    answers: answers.map(presentAnswer),
+    startedAt: toIso(row.started_at)!,
+    submittedAt: toIso(row.submitted_at),
+    scoredAt: toIso(row.scored_at),
+  };
+}
+
+async function readAll(body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+export type LevelTestService = ReturnType<typeof createLevelTestService>;
+
+export function createLevelTestService(deps: {
+  db: Kysely<LevelTestTables>;
+  storage: Storage;
+  profile: Pick<ProfileService, 'setVerifiedLevel'>;
+  jobs: JobRunner;
+  transcribers: Transcriber[];
+  cooldownSeconds: number;
+  feedback?: FeedbackProvider | null;
+  log?: { warn(obj: object, msg: string): void };
+}) {
+  const { db, storage, jobs } = deps;
+
+  /** Transcribes one answer and measures its voice activity; the slow part of scoring. */
+  async function analyse(answer: AnswerRow, signal: AbortSignal): Promise<AnswerAnalysis> {
+    const stored = await storage.get(answer.storage_key);
+    // The recording was stored before its row was written; losing it is a broken invariant.
+    if (!stored) throw new Error(`the recording of ${answer.prompt_id} is missing from storage`);
+    const { wav, pcm } = await toWav(await readAll(stored.body), answer.content_type, signal);
+    const voice = detectVoice(pcm);
+    const transcript = await transcribeWithFallback(deps.transcribers, wav, {
+      durationSec: pcm.durationSec,
+      clientTranscript: answer.client_transcript,
+      signal,
+    });
+    return {
+      words: transcript.words,
+      confidence: transcript.confidence,
+      provider: transcript.provider,
+      lowConfidence: transcript.lowConfidence,
+      failures: transcript.failures,
+      voiceSegments: voice.segments,
+      speechSec: voice.speechSec,
+      pauseCount: voice.pauses.length,
+      durationSec: Math.round(pcm.durationSec * 1000) / 1000,
+    };
+  }
+
+  /** Advice from the optional feedback provider; any failure means none, never a failed score. */
+  async function extraFeedback(level: string, answers: { task: string; transcript: string }[], signal: AbortSignal) {
+    if (!deps.feedback) return [];
+    try {
+      return (await deps.feedback.suggest({ level, answers }, signal)) ?? [];
+    } catch (error) {
+      if (signal.aborted) throw error;
+      deps.log?.warn({ err: error }, 'level-test feedback provider failed; scoring without it');
+      return [];
+    }
+  }
+
+  /**
+   * The scoring job: transcribe and measure each answer (saving each as it is done, so a restart
+   * resumes where it stopped), score, set the verified level, then mark the attempt scored. Run
+   * again after a crash, every step is safe to repeat.
+   */
+  async function scoreAttempt(payload: { attemptId: string }, context: JobContext) {
+    const id = attemptOfJob(payload.attemptId);
+    const attempt = await repo.findAttempt(db, id);
+    // Gone with its account, or already scored by an earlier run of this job.
+    if (!attempt || attempt.status === 'scored' || attempt.status === 'draft') return;
+    await repo.moveAttempt(db, id, ['submitted', 'scoring', 'failed'], { status: 'scoring', error: null });
+    const prompts = JSON.parse(attempt.prompts) as LevelTestPrompt[];
+    const answers = await repo.answersOf(db, id);
+    const analyses = new Map<string, AnswerAnalysis>();
+    for (const answer of answers) {
+      let analysis = answer.analysis ? (JSON.parse(answer.analysis) as AnswerAnalysis) : null;
+      if (!analysis) {
+        context.signal.throwIfAborted();
+        analysis = await analyse(answer, context.signal);
+        await repo.saveAnalysis(db, id, answer.prompt_id, JSON.stringify(analysis), nowMs());
+      }
+      analyses.set(answer.prompt_id, analysis);
+    }
+    const answered = prompts.filter((p) => analyses.has(p.id));
+    const engine = scoreLevelTest({
+      answers: answered.map((p) => {
+        const a = analyses.get(p.id)!;
+        return {
+          stage: p.stage as PromptStage,
+          words: a.words,
+          voiceSegments: a.voiceSegments,
+          durationSec: a.durationSec,
+          allottedSec: p.answerSec,
+        };
+      }),
+    });
+    const providers = [...new Set(answered.map((p) => analyses.get(p.id)!.provider))];
+    const extra = await extraFeedback(
+      engine.level,
+      answered.map((p) => ({
+        task: p.instruction.en,
+        transcript: analyses
+          .get(p.id)!
+          .words.map((w) => w.text)
+          .join(' '),
+      })),
+      context.signal,
+    );
+    if (extra.length) providers.push(deps.feedback!.name);
+    const scoredAt = nowMs();
+    const result: LevelTestResult = {
+      attemptId: id,
+      language: 'en',
+      level: engine.level,
+      score: Math.round(engine.score * 100) / 100,
+      range: engine.range,
+      confidence: Math.round(engine.confidence * 100) / 100,
+      subScores: engine.subScores,
+      feedback: [
+        ...engine.feedback.map((f) => ({ kind: f.kind, code: f.code, ko: f.ko, en: f.en, source: 'engine' })),
+        ...extra.map((f, i) => ({ kind: f.kind, code: `coach-${i + 1}`, ko: f.ko, en: f.en, source: deps.feedback!.name })),
+      ],
+      answers: answered.map((p) => {
+        const a = analyses.get(p.id)!;
+        return {
+          promptId: p.id,
+          stage: p.stage,
+          transcript: a.words.map((w) => w.text).join(' '),
+          words: a.words.map((w) => ({ text: w.text, start: w.start ?? null, end: w.end ?? null })),
+          provider: a.provider,
+          transcriptConfidence: a.confidence,
+          lowConfidence: a.lowConfidence,
+          durationSec: a.durationSec,
+          speechSec: a.speechSec,
+          pauseCount: a.pauseCount,
+        };
+      }),
+      providers,
+      scoredAt: toIso(scoredAt)!,
+    };
+    context.signal.throwIfAborted();
+    // The level first: if the node dies between the two writes, the rerun sets it again.
+    await deps.profile.setVerifiedLevel(attempt.user_id, 'en', engine.level, 'level-test');
+    await repo.moveAttempt(db, id, ['scoring'], {
+      status: 'scored',
+      scored_at: scoredAt,
+      result: JSON.stringify(result),
+      providers: providers.join(',').slice(0, 200),
+      error: null,
+    });
+  }
+
+  jobs.register(SCORE_JOB, {
+    run: scoreAttempt,
+    async onGiveUp(payload: { attemptId: string }, error: string) {
+      await repo.moveAttempt(db, attemptOfJob(payload.attemptId), ['submitted', 'scoring'], {
+        status: 'failed',
+        error: `Scoring failed: ${error}`.slice(0, 500),
+      });
+    },
+  });
+
+  async function owned(userId: string, attemptId: string) {
+    return authorizeAttempt(db, userId, attemptId);
+  }
+
+  /** When this person may start again: the cool-down runs from their last scored attempt. */
+  function nextAttemptAt(attempts: AttemptRow[]): number | null {
+    const lastScored = attempts.filter((a) => a.status === 'scored').reduce((m, a) => Math.max(m, Number(a.scored_at ?? 0)), 0);
+    const next = lastScored ? lastScored + deps.cooldownSeconds * 1000 : 0;
+    return next > nowMs() ? next : null;
+  }
+
+  const participant: AccountParticipant = {
+    name: 'level-test',
+    async exportData(userId) {
+      const rows = await repo.attemptsOf(db, userId, 1000);
+      return rows.map((r) => ({
+        id: r.id,
+        status: r.status,
+        startedAt: toIso(r.started_at),
+        result: r.result ? JSON.parse(r.result) : null,
+      }));
+    },
+    async erase(accountTx, userId) {
+      // The recordings are personal data: their rows go in the transaction, the files after it.
+      const tx = accountTx as unknown as Kysely<LevelTestTables>;
+      const keys = (await repo.storageKeysOfUser(tx, userId)).map((r) => r.storage_key);
+      await repo.eraseAttemptsOf(tx, userId);
+      return async () => {
+        await Promise.allSettled(keys.map((k) => storage.delete(k)));
+      };
+    },
+  };
+
+  return {
+    participant,
+
+    /** Starts a test, or returns the one still being recorded; refused during the cool-down. */
+    async startAttempt(userId: string): Promise<Result<{ attempt: LevelTestAttempt; created: boolean }>> {
+      const attempts = await repo.attemptsOf(db, userId);
+      const draft = attempts.find((a) => a.status === 'draft');
+      if (draft) {
+        const mine = (await owned(userId, draft.id))!;
+        return ok({ attempt: presentAttempt(draft, await repo.answersOf(db, mine.id)), created: false });
+      }
+      if (attempts.some((a) => a.status === 'submitted' || a.status === 'scoring'))
+        return refuse('CONFLICT', 'Your last level test is still being scored; wait for its result.');
+      const next = nextAttemptAt(attempts);
+      if (next) return refuse('LEVEL_TEST_COOLDOWN', `You can take the level test again after ${toIso(next)}.`, { retryAt: toIso(next) });
+      const previous = new Set(attempts[0] ? (JSON.parse(attempts[0].prompts) as LevelTestPrompt[]).map((p) => p.id) : []);
+      const row: AttemptRow = {
+        id: randomUUID(),
+        user_id: userId,
+        language: 'en',
+        status: 'draft',
+        prompts: JSON.stringify(drawPrompts(previous)),
+        started_at: nowMs(),
+        submitted_at: null,
+        scored_at: null,
+        result: null,
+        providers: null,
+        error: null,
+      };
+      await repo.insertAttempt(db, row);
+      return ok({ attempt: presentAttempt(row, []), created: true });
+    },
+
+    async getAttempt(userId: string, attemptId: string): Promise<Result<LevelTestAttempt>> {
+      const mine = await owned(userId, attemptId);
+      if (!mine) return notFound();
+      return ok(presentAttempt(mine.row, await repo.answersOf(db, mine.id)));
+    },
+
+    async prompts(userId: string, attemptId: string): Promise<Result<{ items: LevelTestPrompt[] }>> {
+      const mine = await owned(userId, attemptId);
+      if (!mine) return notFound();
+      return ok({ items: JSON.parse(mine.row.prompts) as LevelTestPrompt[] });
+    },
+
+    /**
+     * Keeps one recorded answer. The bytes must sniff as audio this server can decode; the
+     * recording is stored before anything is done with it, and removed again if it then proves
+     * undecodable. A re-recording replaces the earlier one.
+     */
+    async uploadAnswer(
+      userId: string,
+      attemptId: string,
+      promptId: string,
+      bytes: Buffer,
+      clientTranscript: string | null,
+    ): Promise<Result<LevelTestAnswerSummary>> {
+      const mine = await owned(userId, attemptId);
+      if (!mine) return notFound();
+      if (!mayChangeAnswers(mine.row)) return refuse('CONFLICT', 'This level test has been handed in; its answers can no longer change.');
+      const prompt = (JSON.parse(mine.row.prompts) as LevelTestPrompt[]).find((p) => p.id === promptId);
+      if (!prompt) return refuse('NOT_FOUND', 'No such prompt in this level test.');
+      if (clientTranscript && clientTranscript.length > MAX_CLIENT_TRANSCRIPT)
+        return refuse('VALIDATION_FAILED', `transcript must be at most ${MAX_CLIENT_TRANSCRIPT} characters`, [
+          { field: '/transcript', message: `must be at most ${MAX_CLIENT_TRANSCRIPT} characters` },
+        ]);
+      const contentType = sniffContentType(bytes);
+      const accepted = decodableAudioTypes();
+      if (!contentType || !accepted.includes(contentType))
+        return refuse(
+          'UNSUPPORTED_MEDIA_TYPE',
+          contentType?.startsWith('audio/')
+            ? `This server cannot decode ${contentType}; record 16 kHz mono WAV instead.`
+            : 'Send the answer as a WAV recording (16 kHz mono PCM).',
+          { accepted },
+        );
+      const key = `level-test/${mine.id}/${randomUUID()}`;
+      await storage.put(key, bytes, contentType);
+      let durationSec: number;
+      try {
+        durationSec = (await toWav(bytes, contentType)).pcm.durationSec;
+      } catch (error) {
+        await storage.delete(key).catch(() => undefined);
+        if (error instanceof AudioFormatError) return refuse('UNSUPPORTED_MEDIA_TYPE', `The recording cannot be read: ${error.message}.`);
+        throw error;
+      }
+      const previous = await repo.findAnswer(db, mine.id, promptId);
+      const row: AnswerRow = {
+        attempt_id: mine.id,
+        prompt_id: promptId,
+        stage: prompt.stage,
+        storage_key: key,
+        content_type: contentType,
+        duration_ms: Math.round(durationSec * 1000),
+        client_transcript: clientTranscript?.trim() || null,
+        uploaded_at: nowMs(),
+        analysis: null,
+        analysed_at: null,
+      };
+      await db.transaction().execute((tx) => repo.putAnswer(tx, row));
+      if (previous) await storage.delete(previous.storage_key).catch(() => undefined);
+      return ok(presentAnswer(row));
+    },
+
+    /** Hands the test in and queues its scoring in the same transaction; repeating it is harmless. */
+    async finish(userId: string, attemptId: string): Promise<Result<{ id: string; status: LevelTestStatus }>> {
+      const mine = await owned(userId, attemptId);
+      if (!mine) return notFound();
+      if (mine.row.status !== 'draft') return ok({ id: mine.id, status: mine.row.status });
+      const prompts = JSON.parse(mine.row.prompts) as LevelTestPrompt[];
+      const answered = new Set((await repo.answersOf(db, mine.id)).map((a) => a.prompt_id));
+      const missing = prompts.filter((p) => !answered.has(p.id)).map((p) => p.id);
+      if (missing.length)
+        return refuse('CONFLICT', `Record an answer to every prompt first (missing: ${missing.join(', ')}).`, { missing });
+      const moved = await db.transaction().execute(async (tx) => {
+        const done = await repo.moveAttempt(tx, mine.id, ['draft'], { status: 'submitted', submitted_at: nowMs() });
+        if (done) await jobs.enqueue(SCORE_JOB, { attemptId: mine.id }, tx);
+        return done;
+      });
+      if (moved) jobs.kick();
+      const now = (await repo.findAttempt(db, mine.id))!;
+      return ok({ id: mine.id, status: now.status });
+    },
+
+    async progress(userId: string, attemptId: string): Promise<Result<LevelTestProgress>> {
+      const mine = await owned(userId, attemptId);
+      if (!mine) return notFound();
+      const answers = await repo.answersOf(db, mine.id);
+      return ok({
+        id: mine.id,
+        status: mine.row.status,
+        progress: {
+          transcribed: answers.filter((a) => a.analysed_at != null).length,
+          total: (JSON.parse(mine.row.prompts) as unknown[]).length,
+        },
+        error: mine.row.error,
+      });
+    },
+
+    async result(userId: string, attemptId: string): Promise<Result<LevelTestResult>> {
+      const mine = await owned(userId, attemptId);
+      if (!mine) return notFound();
+      if (mine.row.status !== 'scored' || !mine.row.result)
+        return refuse('CONFLICT', `This level test is not scored yet (status: ${mine.row.status}).`, { status: mine.row.status });
+      return ok(JSON.parse(mine.row.result) as LevelTestResult);
+    },
+
+    async history(userId: string): Promise<LevelTestHistory> {
+      const rows = await repo.attemptsOf(db, userId);
+      const next = nextAttemptAt(rows);
+      return {
+        items: rows.map((r) => {
+          const result = r.result ? (JSON.parse(r.result) as LevelTestResult) : null;
+          return {
+            id: r.id,
+            status: r.status,
+            level: result?.level ?? null,
+            score: result?.score ?? null,
+            startedAt: toIso(r.started_at)!,
+            scoredAt: toIso(r.scored_at),
+          };
+        }),
+        nextAttemptAt: toIso(next),
+      };
+    },
+
+    /**
+     * Administrators score a handed-in attempt again from its recordings (after a provider or
+     * engine change): transcripts are made afresh, and the verified level follows the new result.
+     */
+    async rescore(attemptId: string): Promise<Result<{ id: string; status: LevelTestStatus }>> {
+      const found = await authorizeAttemptForAdmin(db, attemptId);
+      if (!found) return notFound();
+      if (!mayRescore(found.row)) return refuse('CONFLICT', 'Only a handed-in level test can be scored again.');
+      const id: AuthorizedAttemptId = found.id;
+      await db.transaction().execute(async (tx) => {
+        await repo.clearAnalyses(tx, id);
+        await repo.updateAttempt(tx, id, { status: 'submitted', result: null, scored_at: null, error: null });
+        await jobs.enqueue(SCORE_JOB, { attemptId: id }, tx);
+      });
+      jobs.kick();
+      return ok({ id, status: 'submitted' as const });
+    },
+  };
+}

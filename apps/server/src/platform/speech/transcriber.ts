@@ -1,0 +1,298 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { encodeWav, parseWav, resample } from './wav.js';
+
+export interface TranscriptWord {
+  text: string;
+  /** Seconds from the start of the recording, when the provider knows them. */
+  start?: number;
+  end?: number;
+  confidence?: number;
+}
+
+export interface Transcript {
+  words: TranscriptWord[];
+  /** 0..1: how far the words can be trusted. */
+  confidence: number;
+  /** The provider that produced these words. */
+  provider: string;
+  /** True when no recogniser heard the audio (the browser's own transcript). */
+  lowConfidence: boolean;
+}
+
+export interface TranscribeOptions {
+  durationSec: number;
+  /** What the browser's own recogniser heard, if it sent anything. */
+  clientTranscript?: string | null;
+  signal?: AbortSignal;
+}
+
+/** One speech-to-text provider. `wav` is a PCM WAV file of any rate and channel count. */
+export interface Transcriber {
+  readonly name: string;
+  transcribe(wav: Buffer, options: TranscribeOptions): Promise<Transcript>;
+}
+
+/** A provider could not produce a transcript; `retryable` says whether trying again may help. */
+export class TranscriptionFailure extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+
+/** Retries retryable failures with exponential backoff (base, 4x base, ...). */
+async function withRetries<T>(retries: number, signal: AbortSignal | undefined, attempt: () => Promise<T>, baseMs = 250): Promise<T> {
+  for (let n = 0; ; n++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (!(error instanceof TranscriptionFailure) || !error.retryable || n >= retries) throw error;
+      await sleep(baseMs * 4 ** n, signal);
+    }
+  }
+}
+
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+/**
+ * Any OpenAI-compatible `/v1/audio/transcriptions` (OpenAI, whisper.cpp server,
+ * faster-whisper-server, LocalAI), asked for verbose JSON with word timestamps.
+ */
+export function openAiTranscriber(config: {
+  baseUrl: string;
+  apiKey?: string;
+  model: string;
+  timeoutMs: number;
+  retries: number;
+}): Transcriber {
+  const url = `${config.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')}/v1/audio/transcriptions`;
+  const name = 'openai-compatible';
+  async function once(wav: Buffer, signal?: AbortSignal): Promise<Transcript> {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(wav)], { type: 'audio/wav' }), 'answer.wav');
+    form.append('model', config.model);
+    form.append('language', 'en');
+    form.append('response_format', 'verbose_json');
+    form.append('timestamp_granularities[]', 'word');
+    const timeout = AbortSignal.timeout(config.timeoutMs);
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {},
+        body: form,
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (timeout.aborted) throw new TranscriptionFailure(`${name}: no answer within ${config.timeoutMs} ms`, true);
+      throw new TranscriptionFailure(`${name}: ${(error as Error).message}`, true);
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch {
+      if (signal?.aborted) throw signal.reason;
+      throw new TranscriptionFailure(`${name}: the answer was cut off`, true);
+    }
+    if (response.status >= 500 || response.status === 429) throw new TranscriptionFailure(`${name}: HTTP ${response.status}`, true);
+    if (!response.ok) throw new TranscriptionFailure(`${name}: HTTP ${response.status}: ${text.slice(0, 200)}`, false);
+    let body: any;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new TranscriptionFailure(`${name}: the answer is not JSON`, false);
+    }
+    if (!body || typeof body !== 'object' || typeof body.text !== 'string')
+      throw new TranscriptionFailure(`${name}: the answer has no text`, false);
+    // Word timestamps are at the top level (OpenAI) or inside segments (some servers).
+    const rawWords: unknown[] = Array.isArray(body.words)
+      ? body.words
+      : Array.isArray(body.segments)
+        ? body.segments.flatMap((s: any) => (Array.isArray(s?.words) ? s.words : []))
+        : [];
+    const words: TranscriptWord[] = [];
+    for (const w of rawWords as any[]) {
+      const word = typeof w?.word === 'string' ? w.word : typeof w?.text === 'string' ? w.text : null;
+      const start = num(w?.start);
+      const end = num(w?.end);
+      if (word === null || start === undefined || end === undefined || end < start)
+        throw new TranscriptionFailure(`${name}: a word timestamp is malformed`, false);
+      if (word.trim())
+        words.push({ text: word.trim(), start, end, ...(num(w.probability) !== undefined ? { confidence: w.probability } : {}) });
+    }
+    if (!words.length && body.text.trim()) {
+      // The server ignored the word granularity: keep the words, without timing.
+      for (const t of body.text.trim().split(/\s+/)) words.push({ text: t });
+    }
+    // Whisper reports each segment's mean log-probability; its exponent is a usable confidence.
+    const logprobs = Array.isArray(body.segments)
+      ? body.segments.map((s: any) => num(s?.avg_logprob)).filter((x: any) => x !== undefined)
+      : [];
+    const confidence = logprobs.length
+      ? Math.min(1, Math.max(0, Math.exp(logprobs.reduce((a: number, b: number) => a + b, 0) / logprobs.length)))
+      : 0.9;
+    return { words, confidence: Math.round(confidence * 1000) / 1000, provider: name, lowConfidence: false };
+  }
+  return { name, transcribe: (wav, options) => withRetries(config.retries, options.signal, () => once(wav, options.signal)) };
+}
+
+const POCKETSPHINX_BIN = 'pocketsphinx_continuous';
+const POCKETSPHINX_MODEL = '/usr/share/pocketsphinx/model/en-us/en-us';
+
+function onPath(bin: string) {
+  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir && existsSync(path.join(dir, bin)));
+}
+
+/** True when Debian's `pocketsphinx` and `pocketsphinx-en-us` are installed. */
+export function pocketsphinxAvailable() {
+  return onPath(POCKETSPHINX_BIN) && existsSync(POCKETSPHINX_MODEL);
+}
+
+/** Reads `word start end posterior` lines of `pocketsphinx_continuous -time yes`. */
+export function parsePocketsphinxTimes(output: string): TranscriptWord[] {
+  const words: TranscriptWord[] = [];
+  for (const line of output.split('\n')) {
+    const m = /^(\S+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)$/.exec(line.trim());
+    if (!m) continue;
+    const token = m[1]!;
+    // Sentence marks, silence and noise fillers are not words; "(2)" marks an alternate pronunciation.
+    if (/^(<s>|<\/s>|<sil>|\[.*\]|\+\+.*\+\+)$/.test(token)) continue;
+    words.push({ text: token.replace(/\(\d+\)$/, ''), start: Number(m[2]), end: Number(m[3]), confidence: Math.min(1, Number(m[4])) });
+  }
+  return words;
+}
+
+/**
+ * Offline recognition with CMU PocketSphinx (the 0.8 CLI Debian ships). It needs 16 kHz mono, so
+ * the answer is resampled first. It runs at roughly real time on one core, so its time limit
+ * grows with the recording.
+ */
+export function pocketsphinxTranscriber(config: { timeoutMs: number }): Transcriber {
+  const name = 'pocketsphinx';
+  return {
+    name,
+    async transcribe(wav, options) {
+      const pcm = parseWav(wav);
+      const file = path.join(tmpdir(), `studymate-stt-${randomUUID()}.wav`);
+      await writeFile(file, encodeWav(resample(pcm, 16000), 16000));
+      const limitMs = Math.max(config.timeoutMs, Math.ceil(pcm.durationSec * 3000) + 10_000);
+      try {
+        const output = await new Promise<string>((resolve, reject) => {
+          const child = spawn(POCKETSPHINX_BIN, ['-infile', file, '-time', 'yes', '-logfn', '/dev/null'], {
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
+          let out = '';
+          let err = '';
+          child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+          child.stderr.on('data', (c: Buffer) => (err = (err + c.toString('utf8')).slice(-2000)));
+          const kill = (reason: unknown) => {
+            child.kill('SIGKILL');
+            reject(reason);
+          };
+          const timer = setTimeout(() => kill(new TranscriptionFailure(`${name}: no result within ${limitMs} ms`, true)), limitMs);
+          const onAbort = () => kill(options.signal!.reason);
+          options.signal?.addEventListener('abort', onAbort, { once: true });
+          child.on('error', (e) => reject(new TranscriptionFailure(`${name}: ${e.message}`, false)));
+          child.on('close', (code) => {
+            clearTimeout(timer);
+            options.signal?.removeEventListener('abort', onAbort);
+            if (code === 0) resolve(out);
+            else reject(new TranscriptionFailure(`${name}: exited with ${code}: ${err.trim().slice(-300)}`, false));
+          });
+        });
+        const words = parsePocketsphinxTimes(output);
+        const confidence = words.length ? words.reduce((s, w) => s + (w.confidence ?? 0), 0) / words.length : 0;
+        return { words, confidence: Math.round(confidence * 1000) / 1000, provider: name, lowConfidence: false };
+      } finally {
+        await rm(file, { force: true });
+      }
+    },
+  };
+}
+
+/** Confidence given to words no recogniser on our side heard. */
+export const CLIENT_TRANSCRIPT_CONFIDENCE = 0.4;
+
+/** The transcript the browser sent, used when no recogniser is available; it has no timing. */
+export function clientTranscriber(): Transcriber {
+  const name = 'client-transcript';
+  return {
+    name,
+    async transcribe(_wav, options) {
+      const text = options.clientTranscript?.trim();
+      if (!text) throw new TranscriptionFailure(`${name}: the browser sent no transcript`, false);
+      const words = text.split(/\s+/).map((t) => ({ text: t, confidence: CLIENT_TRANSCRIPT_CONFIDENCE }));
+      return { words, confidence: CLIENT_TRANSCRIPT_CONFIDENCE, provider: name, lowConfidence: true };
+    },
+  };
+}
+
+export type ProviderName = 'openai' | 'pocketsphinx' | 'client';
+
+export interface SpeechConfig {
+  providers: ProviderName[] | 'auto';
+  openai: { baseUrl: string; apiKey?: string; model: string } | null;
+  timeoutMs: number;
+  retries: number;
+}
+
+/** The providers in the order they are tried; `auto` takes every one that can work here. */
+export function chooseTranscribers(config: SpeechConfig): Transcriber[] {
+  const order: ProviderName[] =
+    config.providers === 'auto'
+      ? [...(config.openai ? (['openai'] as const) : []), ...(pocketsphinxAvailable() ? (['pocketsphinx'] as const) : []), 'client']
+      : config.providers;
+  return order.map((p) => {
+    if (p === 'openai') {
+      if (!config.openai) throw new Error('the openai speech provider needs STT_API_URL');
+      return openAiTranscriber({ ...config.openai, timeoutMs: config.timeoutMs, retries: config.retries });
+    }
+    if (p === 'pocketsphinx') return pocketsphinxTranscriber({ timeoutMs: config.timeoutMs });
+    return clientTranscriber();
+  });
+}
+
+export interface TranscriptOutcome extends Transcript {
+  /** Providers tried before the one that answered, with why they did not. */
+  failures: { provider: string; error: string }[];
+}
+
+/** Tries each provider in turn; fails only when none of them produced a transcript. */
+export async function transcribeWithFallback(
+  transcribers: Transcriber[],
+  wav: Buffer,
+  options: TranscribeOptions,
+): Promise<TranscriptOutcome> {
+  const failures: { provider: string; error: string }[] = [];
+  for (const t of transcribers) {
+    try {
+      return { ...(await t.transcribe(wav, options)), failures };
+    } catch (error) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      failures.push({ provider: t.name, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  throw new TranscriptionFailure(`no speech-to-text provider answered: ${failures.map((f) => f.error).join('; ')}`, true);
+}

@@ -1,0 +1,314 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Kysely } from 'kysely';
+import { loadConfig } from '../../src/config.js';
+import type { LevelTestTables } from '../../src/modules/level-test/repository.js';
+import { openDatabase } from '../../src/platform/db/database.js';
+import type { JobsTables } from '../../src/platform/jobs/jobs.js';
+import { api, givenUser, startApp, type Client, type TestApp } from '../helpers/app.js';
+import { BACKENDS } from '../helpers/backends.js';
+import { tinyPng } from '../helpers/files.js';
+import { ESPEAK, ESPEAK_MISSING, speak, startAppOn, startTranscriptionServer } from './helpers.js';
+
+/** What a B1-ish learner might say at each stage; espeak-ng speaks it, the local STT server "hears" it. */
+const ANSWERS: Record<number, string> = {
+  1: 'Hello, my name is Minji. I live in Seoul and I work at a small design company. In my free time I like reading and cooking.',
+  2: 'Last weekend I went to the mountains with my friends. We walked for five hours and then we ate dinner in a small restaurant. It was tiring but fun.',
+  3: 'I think online classes are useful because you can study at home, but I prefer classroom lessons because I can talk with other students and ask questions.',
+  4: 'In twenty years many jobs might change because computers will do simple work. People would probably need new skills, and maybe they could work fewer hours.',
+};
+
+const countFiles = (dir: string): number =>
+  existsSync(dir)
+    ? readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? countFiles(path.join(dir, e.name)) : 1), 0)
+    : 0;
+
+async function uploadAnswer(t: TestApp, user: Client, attemptId: string, promptId: string, bytes: Buffer, transcript?: string) {
+  const form = new FormData();
+  if (transcript) form.append('transcript', transcript); // before the file: the reader takes either order
+  form.append('audio', new Blob([new Uint8Array(bytes)]), 'answer.wav');
+  const res = await fetch(`${t.url}/api/v1/level-test/attempts/${attemptId}/answers/${promptId}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${user.token}` },
+    body: form,
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : null };
+}
+
+async function waitForStatus(t: TestApp, user: Client, attemptId: string, want: (s: any) => boolean, ms = 60_000) {
+  const end = Date.now() + ms;
+  let last: any;
+  while (Date.now() < end) {
+    last = (await api(t, 'GET', `/api/v1/level-test/attempts/${attemptId}/status`, { token: user.token })).json;
+    if (want(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`level test never reached the wanted status; last: ${JSON.stringify(last)}`);
+}
+
+/** Starts an attempt and uploads an espeak-ng answer to every prompt (registered with the STT server). */
+async function recordWholeTest(
+  t: TestApp,
+  user: Client,
+  stt: Awaited<ReturnType<typeof startTranscriptionServer>>,
+  withTranscript = false,
+) {
+  const started = await api(t, 'POST', '/api/v1/level-test/attempts', { token: user.token });
+  expect(started.status).toBe(201);
+  const attempt = started.json;
+  for (const prompt of attempt.prompts) {
+    const script = ANSWERS[prompt.stage]!;
+    const wav = speak(script, { rate: 150 });
+    stt.register(wav, script);
+    const uploaded = await uploadAnswer(t, user, attempt.id, prompt.id, wav, withTranscript ? script : undefined);
+    expect(uploaded.status).toBe(200);
+    expect(uploaded.json.durationMs).toBeGreaterThan(3000);
+  }
+  return attempt;
+}
+
+for (const backend of BACKENDS) {
+  const skip = backend.skip ?? (ESPEAK ? null : ESPEAK_MISSING);
+  describe.skipIf(!!skip)(`level test over HTTP [${backend.name}]${skip ? ` (skipped: ${skip})` : ''}`, () => {
+    let t: TestApp;
+    let stt: Awaited<ReturnType<typeof startTranscriptionServer>>;
+    let minji: Client;
+    let attemptId: string;
+    const adminEmail = `lt-admin-${process.pid}-${Date.now()}@example.test`;
+
+    beforeAll(async () => {
+      stt = await startTranscriptionServer();
+      t = await startApp(backend, {
+        STT_PROVIDERS: 'openai,client',
+        STT_API_URL: stt.url,
+        STT_TIMEOUT_MS: '5000',
+        STT_RETRIES: '0',
+        JOBS_POLL_MS: '50',
+        ADMIN_EMAILS: adminEmail,
+        LEVEL_FEEDBACK_API_URL: stt.url,
+        LEVEL_FEEDBACK_MODEL: 'coach-test',
+        RATE_LIMIT_UPLOAD: '10000',
+      });
+      minji = await givenUser(t);
+    });
+    afterAll(async () => {
+      await t?.close();
+      await stt?.close();
+    });
+
+    it('a user takes the whole test and gets a CEFR level that becomes their verified English level', { timeout: 90_000 }, async () => {
+      stt.setMode('ok');
+      const attempt = await recordWholeTest(t, minji, stt);
+      attemptId = attempt.id;
+      expect(attempt.prompts.map((p: any) => p.stage)).toEqual([1, 2, 3, 4]);
+      for (const p of attempt.prompts) {
+        expect(p.answerSec).toBeGreaterThanOrEqual(30);
+        expect(p.answerSec).toBeLessThanOrEqual(90);
+        expect(p.instruction.ko).toMatch(/[가-힣]/);
+      }
+      const prompts = await api(t, 'GET', `/api/v1/level-test/attempts/${attemptId}/prompts`, { token: minji.token });
+      expect(prompts.json.items).toEqual(attempt.prompts);
+      const notYet = await api(t, 'GET', `/api/v1/level-test/attempts/${attemptId}/result`, { token: minji.token });
+      expect(notYet.status).toBe(409);
+
+      const finished = await api(t, 'POST', `/api/v1/level-test/attempts/${attemptId}/finish`, { token: minji.token });
+      expect(finished.status).toBe(202);
+      const status = await waitForStatus(t, minji, attemptId, (s) => s.status === 'scored' || s.status === 'failed');
+      expect(status).toMatchObject({ status: 'scored', progress: { transcribed: 4, total: 4 }, error: null });
+
+      const result = await api(t, 'GET', `/api/v1/level-test/attempts/${attemptId}/result`, { token: minji.token });
+      expect(result.status).toBe(200);
+      expect(['A1', 'A2', 'B1', 'B2', 'C1', 'C2']).toContain(result.json.level);
+      expect(result.json.score).toBeGreaterThanOrEqual(1);
+      expect(result.json.providers).toEqual(['openai-compatible', 'openai-compatible-feedback']);
+      const coached = result.json.feedback.filter((f: any) => f.source === 'openai-compatible-feedback');
+      // Only well-formed items are kept.
+      expect(coached).toEqual([expect.objectContaining({ kind: 'improve', en: expect.stringContaining('coach-test') })]);
+      expect(Object.keys(result.json.subScores).sort()).toEqual([
+        'coherence',
+        'fluency',
+        'grammaticalComplexity',
+        'taskAchievement',
+        'vocabularyRange',
+      ]);
+      expect(result.json.feedback.length).toBeGreaterThan(0);
+      expect(result.json.feedback[0].ko).toMatch(/[가-힣]/);
+      expect(result.json.answers).toHaveLength(4);
+      for (const a of result.json.answers) {
+        expect(a.transcript).toBe(ANSWERS[a.stage]);
+        expect(a.lowConfidence).toBe(false);
+        // Measured from the audio itself: espeak-ng pauses at commas and full stops.
+        expect(a.speechSec).toBeGreaterThan(2);
+        expect(a.speechSec).toBeLessThanOrEqual(a.durationSec);
+      }
+
+      const me = await api(t, 'GET', '/api/v1/me', { token: minji.token });
+      expect(me.json.verifiedLevels).toEqual([
+        { language: 'en', level: result.json.level, source: 'level-test', verifiedAt: expect.any(String) },
+      ]);
+      const history = await api(t, 'GET', '/api/v1/level-test/attempts', { token: minji.token });
+      expect(history.json.items).toEqual([expect.objectContaining({ id: attemptId, status: 'scored', level: result.json.level })]);
+      expect(Date.parse(history.json.nextAttemptAt)).toBeGreaterThan(Date.now() + 23 * 3600_000);
+    });
+
+    it('refuses a new attempt during the cool-down after a scored one', async () => {
+      const again = await api(t, 'POST', '/api/v1/level-test/attempts', { token: minji.token });
+      expect(again.status).toBe(429);
+      expect(again.json.error.code).toBe('LEVEL_TEST_COOLDOWN');
+      expect(Date.parse(again.json.error.details.retryAt)).toBeGreaterThan(Date.now());
+    });
+
+    it("shows nobody else's attempt: 404 on every route", async () => {
+      const stranger = await givenUser(t);
+      for (const suffix of ['', '/prompts', '/status', '/result']) {
+        const res = await api(t, 'GET', `/api/v1/level-test/attempts/${attemptId}${suffix}`, { token: stranger.token });
+        expect(res.status, suffix).toBe(404);
+      }
+      expect((await api(t, 'POST', `/api/v1/level-test/attempts/${attemptId}/finish`, { token: stranger.token })).status).toBe(404);
+      const upload = await uploadAnswer(t, stranger, attemptId, 's1-hometown', speak('hello'));
+      expect(upload.status).toBe(404);
+      expect((await api(t, 'GET', '/api/v1/level-test/attempts', { token: stranger.token })).json.items).toEqual([]);
+    });
+
+    it('refuses oversized and non-audio uploads and stores nothing for them', async () => {
+      const alex = await givenUser(t);
+      const attempt = (await api(t, 'POST', '/api/v1/level-test/attempts', { token: alex.token })).json;
+      const promptId = attempt.prompts[0].id;
+      const uploads = path.join(t.config.dataDir, 'uploads', 'level-test');
+      const before = countFiles(uploads);
+
+      const png = await uploadAnswer(t, alex, attempt.id, promptId, tinyPng());
+      expect(png.status).toBe(415);
+      expect(png.json.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      const broken = Buffer.from('RIFF\u0000\u0000\u0000\u0000WAVEjunkjunkjunk', 'latin1');
+      expect((await uploadAnswer(t, alex, attempt.id, promptId, broken)).status).toBe(415);
+      const huge = Buffer.concat([speak('hello'), Buffer.alloc(10 * 1024 * 1024)]);
+      const big = await uploadAnswer(t, alex, attempt.id, promptId, huge);
+      expect(big.status).toBe(413);
+      expect(big.json.error.code).toBe('PAYLOAD_TOO_LARGE');
+      expect(countFiles(uploads)).toBe(before);
+      expect((await api(t, 'GET', `/api/v1/level-test/attempts/${attempt.id}`, { token: alex.token })).json.answers).toEqual([]);
+
+      const unknownPrompt = await uploadAnswer(t, alex, attempt.id, 'no-such-prompt', speak('hello'));
+      expect(unknownPrompt.status).toBe(404);
+      const early = await api(t, 'POST', `/api/v1/level-test/attempts/${attempt.id}/finish`, { token: alex.token });
+      expect(early.status).toBe(409);
+      expect(early.json.error.details.missing).toHaveLength(4);
+      // Starting again returns the attempt still being recorded, not a second one.
+      const resumed = await api(t, 'POST', '/api/v1/level-test/attempts', { token: alex.token });
+      expect(resumed.status).toBe(200);
+      expect(resumed.json.id).toBe(attempt.id);
+    });
+
+    it('falls back to the browser transcript, marked low-confidence, when the recogniser is down', { timeout: 90_000 }, async () => {
+      const jun = await givenUser(t);
+      stt.setMode('error');
+      stt.setFeedbackMode('error');
+      const attempt = await recordWholeTest(t, jun, stt, true);
+      await api(t, 'POST', `/api/v1/level-test/attempts/${attempt.id}/finish`, { token: jun.token });
+      await waitForStatus(t, jun, attempt.id, (s) => s.status === 'scored' || s.status === 'failed');
+      const result = (await api(t, 'GET', `/api/v1/level-test/attempts/${attempt.id}/result`, { token: jun.token })).json;
+      // Neither the recogniser nor the feedback provider took part; the level stands without them.
+      expect(result.providers).toEqual(['client-transcript']);
+      expect(result.feedback.every((f: any) => f.source === 'engine')).toBe(true);
+      expect(['A1', 'A2', 'B1', 'B2', 'C1', 'C2']).toContain(result.level);
+      expect(result.answers.every((a: any) => a.lowConfidence && a.words.every((w: any) => w.start === null))).toBe(true);
+      stt.setMode('ok');
+      stt.setFeedbackMode('malformed');
+    });
+
+    it('lets an administrator, and only an administrator, score an attempt again', { timeout: 60_000 }, async () => {
+      const refused = await api(t, 'POST', `/api/v1/level-test/admin/attempts/${attemptId}/rescore`, { token: minji.token });
+      expect(refused.status).toBe(403);
+      const admin = await givenUser(t, { email: adminEmail });
+      const callsBefore = stt.requests.length;
+      const rescored = await api(t, 'POST', `/api/v1/level-test/admin/attempts/${attemptId}/rescore`, { token: admin.token });
+      expect(rescored.status).toBe(202);
+      await waitForStatus(t, minji, attemptId, (s) => s.status === 'scored');
+      // Transcribed afresh from the stored recordings.
+      expect(stt.requests.length - callsBefore).toBe(4);
+      const result = await api(t, 'GET', `/api/v1/level-test/attempts/${attemptId}/result`, { token: minji.token });
+      expect(result.json.answers).toHaveLength(4);
+      // The feedback provider answered prose instead of JSON this time: ignored, not fatal.
+      expect(result.json.providers).toEqual(['openai-compatible']);
+    });
+    it('exports the level tests with my data and erases their recordings with my account', async () => {
+      const leaving = await givenUser(t);
+      const attempt = (await api(t, 'POST', '/api/v1/level-test/attempts', { token: leaving.token })).json;
+      expect((await uploadAnswer(t, leaving, attempt.id, attempt.prompts[0].id, speak('Hello, I am leaving.'))).status).toBe(200);
+      const recordings = path.join(t.config.dataDir, 'uploads', 'level-test', attempt.id);
+      expect(countFiles(recordings)).toBeGreaterThan(0);
+      const exported = await api(t, 'GET', '/api/v1/me/export', { token: leaving.token });
+      expect(JSON.stringify(exported.json)).toContain(attempt.id);
+      expect((await api(t, 'DELETE', '/api/v1/me', { token: leaving.token })).status).toBe(204);
+      expect(countFiles(recordings)).toBe(0);
+    });
+  });
+
+  describe.skipIf(!!skip)(`level test scoring survives a restart [${backend.name}]${skip ? ` (skipped: ${skip})` : ''}`, () => {
+    it('stops the app mid-scoring; a new app on the same database finishes the job', { timeout: 120_000 }, async () => {
+      const stt = await startTranscriptionServer();
+      const provisioned = await backend.provision();
+      const env = {
+        ...provisioned.env,
+        STT_PROVIDERS: 'openai',
+        STT_API_URL: stt.url,
+        STT_TIMEOUT_MS: '10000',
+        JOBS_POLL_MS: '50',
+        JOBS_LEASE_MS: '3000',
+      };
+      const jobsDb = openDatabase<JobsTables>(loadConfig(env).database);
+      try {
+        const first = await startAppOn(env);
+        const user = await givenUser(first);
+        const attempt = await recordWholeTest(first, user, stt);
+        // A slow recogniser keeps the job running long enough to stop the app in the middle of it.
+        stt.setDelay(1500);
+        expect((await api(first, 'POST', `/api/v1/level-test/attempts/${attempt.id}/finish`, { token: user.token })).status).toBe(202);
+        const midway = await waitForStatus(first, user, attempt.id, (s) => s.status === 'scoring' && s.progress.transcribed >= 1, 30_000);
+        expect(midway.progress.transcribed).toBeLessThan(4);
+        await first.close();
+
+        const job = await jobsDb.selectFrom('jobs').selectAll().where('kind', '=', 'level-test.score').executeTakeFirstOrThrow();
+        // Handed back on shutdown, not lost and not counted as a failure.
+        expect(job.status).toBe('queued');
+        expect(Number(job.attempts)).toBe(0);
+        const requestsBefore = stt.requests.length;
+        // Counted after the stop: an answer may have finished between the last poll and the stop.
+        const kept = (
+          await (jobsDb as unknown as Kysely<LevelTestTables>)
+            .selectFrom('level_test_answers')
+            .select('prompt_id')
+            .where('attempt_id', '=', attempt.id)
+            .where('analysed_at', 'is not', null)
+            .execute()
+        ).length;
+        expect(kept).toBeGreaterThanOrEqual(1);
+        expect(kept).toBeLessThan(4);
+
+        stt.setDelay(0);
+        const second = await startAppOn(env);
+        try {
+          const done = await waitForStatus(second, user, attempt.id, (s) => s.status === 'scored' || s.status === 'failed', 60_000);
+          expect(done.status).toBe('scored');
+          const result = (await api(second, 'GET', `/api/v1/level-test/attempts/${attempt.id}/result`, { token: user.token })).json;
+          expect(result.answers).toHaveLength(4);
+          // Answers transcribed before the stop were kept, not sent to the recogniser again.
+          expect(stt.requests.length - requestsBefore).toBe(4 - kept);
+          const me = await api(second, 'GET', '/api/v1/me', { token: user.token });
+          expect(me.json.verifiedLevels[0]).toMatchObject({ language: 'en', level: result.level });
+          const finished = await jobsDb.selectFrom('jobs').selectAll().where('id', '=', job.id).executeTakeFirstOrThrow();
+          expect(finished.status).toBe('done');
+        } finally {
+          await second.close();
+        }
+      } finally {
+        await jobsDb.destroy();
+        await provisioned.drop();
+        await stt.close();
+      }
+    });
+  });
+}

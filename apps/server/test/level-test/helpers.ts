@@ -1,0 +1,169 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { encodeWav, parseWav } from '../../src/platform/speech/wav.js';
+import type { Backend } from '../helpers/backends.js';
+import type { TestApp } from '../helpers/app.js';
+
+const hasCommand = (bin: string) => {
+  try {
+    execFileSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+export const ESPEAK = hasCommand('espeak-ng');
+export const ESPEAK_MISSING = 'espeak-ng is not installed (apt-get install espeak-ng)';
+
+/**
+ * Speech synthesised by espeak-ng as a WAV file (22.05 kHz mono, streamed header).
+ * `rate` is words a minute; `gap` adds that many 10 ms units of silence between words.
+ */
+export function speak(text: string, options: { rate?: number; gap?: number; voice?: string } = {}): Buffer {
+  const args = ['--stdout', '-v', options.voice ?? 'en-us', '-s', String(options.rate ?? 160), '-g', String(options.gap ?? 0), text];
+  return execFileSync('espeak-ng', args, { maxBuffer: 64 * 1024 * 1024 });
+}
+
+/** A WAV of tones (speech stand-ins) and silences: `[{ sec, hz?, amp? }]`, with optional noise. */
+export function synth(parts: { sec: number; hz?: number; amp?: number }[], options: { rate?: number; noise?: number; seed?: number } = {}) {
+  const rate = options.rate ?? 16000;
+  const total = Math.round(parts.reduce((s, p) => s + p.sec, 0) * rate);
+  const samples = new Float32Array(total);
+  let seed = options.seed ?? 7;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  let i = 0;
+  for (const part of parts) {
+    const n = Math.round(part.sec * rate);
+    for (let k = 0; k < n && i < total; k++, i++) {
+      const tone = part.hz ? (part.amp ?? 0.3) * Math.sin((2 * Math.PI * part.hz * k) / rate) : 0;
+      samples[i] = tone + (options.noise ?? 0) * (random() * 2 - 1);
+    }
+  }
+  return { samples, rate, wav: encodeWav(samples, rate) };
+}
+
+export const sha256 = (b: Buffer | Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+export type SttMode = 'ok' | 'slow' | 'error' | 'malformed' | 'flaky' | 'no-words';
+
+/**
+ * A local server speaking the OpenAI `/v1/audio/transcriptions` API (and `/v1/chat/completions`
+ * for feedback). It answers with the script registered for the uploaded file's bytes, the words
+ * spread evenly over the recording.
+ */
+export async function startTranscriptionServer() {
+  let mode: SttMode = 'ok';
+  let delayMs = 0;
+  let calls = 0;
+  let feedbackMode: 'ok' | 'error' | 'malformed' = 'ok';
+  let feedbackCalls = 0;
+  const scripts = new Map<string, string>();
+  const requests: { model: string; format: string; granularity: string }[] = [];
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    if (req.url === '/v1/chat/completions' && req.method === 'POST') {
+      feedbackCalls++;
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      if (feedbackMode === 'error') return void res.writeHead(503).end('{"error":{"message":"overloaded"}}');
+      const content =
+        feedbackMode === 'malformed'
+          ? 'Great job!'
+          : JSON.stringify({
+              items: [
+                {
+                  kind: 'improve',
+                  en: `Say "I went", not "I go", for the past (${body.model}).`,
+                  ko: '과거의 일은 "I go"가 아니라 "I went"로 말해 보세요.',
+                },
+                { kind: 'sideways', en: 'dropped: unknown kind', ko: '무시' },
+              ],
+            });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content } }] }));
+    }
+    calls++;
+    if (req.url !== '/v1/audio/transcriptions' || req.method !== 'POST') return void res.writeHead(404).end();
+    const form = await new Request('http://local/', {
+      method: 'POST',
+      headers: { 'content-type': req.headers['content-type'] ?? '' },
+      body: Buffer.concat(chunks),
+    }).formData();
+    const file = form.get('file') as Blob;
+    requests.push({
+      model: String(form.get('model')),
+      format: String(form.get('response_format')),
+      granularity: String(form.get('timestamp_granularities[]')),
+    });
+    if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+    if (mode === 'slow') await new Promise((r) => setTimeout(r, 3000));
+    if (mode === 'error' || (mode === 'flaky' && calls % 2 === 1))
+      return void res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"message":"overloaded"}}');
+    if (mode === 'malformed')
+      return void res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end('{"text":"hello","words":[{"word":"hello","start":"soon"}]}');
+    const bytes = Buffer.from(await file.arrayBuffer());
+    const script = scripts.get(sha256(bytes)) ?? 'I am not sure what to say';
+    const duration = parseWav(bytes).durationSec;
+    const tokens = script.split(/\s+/);
+    const step = (duration - 0.2) / tokens.length;
+    const words = tokens.map((w, i) => ({ word: w, start: 0.1 + i * step, end: 0.1 + (i + 0.9) * step }));
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        task: 'transcribe',
+        language: 'english',
+        duration,
+        text: script,
+        ...(mode === 'no-words' ? {} : { words }),
+        segments: [{ id: 0, start: 0, end: duration, text: script, avg_logprob: -0.2 }],
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    register: (wav: Buffer, script: string) => scripts.set(sha256(wav), script),
+    setMode: (m: SttMode) => {
+      mode = m;
+      calls = 0;
+    },
+    setDelay: (ms: number) => (delayMs = ms),
+    /** The same server also speaks chat completions, for the optional feedback provider. */
+    setFeedbackMode: (m: 'ok' | 'error' | 'malformed') => (feedbackMode = m),
+    feedbackCalls: () => feedbackCalls,
+    calls: () => calls,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A backend instance that outlives one app, so a second app can start on the same database. */
+export async function provisionShared(backend: Backend) {
+  return backend.provision();
+}
+
+/** Starts the real app on an already provisioned backend; closing it keeps the data. */
+export async function startAppOn(
+  env: Record<string, string>,
+  extra: Record<string, string> = {},
+): Promise<TestApp & { config: Config; app: FastifyInstance }> {
+  const config = loadConfig({ ...env, PORT: '0', HOST: '127.0.0.1', WEB_DIST: '/nonexistent', RATE_LIMIT_SIGN_IN: '10000', ...extra });
+  const app = await buildApp(config);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return { app, config, url, close: () => app.close() };
+}

@@ -1,0 +1,129 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { CefrLevelSchema, literalUnion } from './catalog.js';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const Id = Type.String({ format: 'uuid' });
+const Instant = Type.String({ format: 'date-time' });
+
+export const LEVEL_TEST_STATUSES = ['draft', 'submitted', 'scoring', 'scored', 'failed'] as const;
+export type LevelTestStatus = (typeof LEVEL_TEST_STATUSES)[number];
+
+/** One speaking task of the test; instructions in Korean (first) and English. */
+export const LevelTestPrompt = Type.Object({
+  id: Type.String({ pattern: '^[a-z0-9-]{1,40}$' }),
+  /** 1 self-introduction, 2 routine or experience, 3 opinion with reasons, 4 abstract speculation. */
+  stage: literalUnion([1, 2, 3, 4] as const),
+  title: Type.Object({ ko: Type.String(), en: Type.String() }),
+  instruction: Type.Object({ ko: Type.String(), en: Type.String() }),
+  /** Seconds to think before recording starts. */
+  preparationSec: Type.Integer(),
+  /** The recording window, 30..90 s. */
+  answerSec: Type.Integer(),
+});
+export type LevelTestPrompt = Static<typeof LevelTestPrompt>;
+
+export const LevelTestAnswerSummary = Type.Object({
+  promptId: Type.String(),
+  durationMs: Type.Integer(),
+  contentType: Type.String(),
+  hasClientTranscript: Type.Boolean(),
+  uploadedAt: Instant,
+});
+export type LevelTestAnswerSummary = Static<typeof LevelTestAnswerSummary>;
+
+export const LevelTestAttempt = Type.Object({
+  id: Id,
+  language: Type.Literal('en'),
+  status: literalUnion(LEVEL_TEST_STATUSES),
+  prompts: Type.Array(LevelTestPrompt),
+  answers: Type.Array(LevelTestAnswerSummary),
+  startedAt: Instant,
+  submittedAt: Nullable(Instant),
+  scoredAt: Nullable(Instant),
+});
+export type LevelTestAttempt = Static<typeof LevelTestAttempt>;
+
+export const LevelTestPrompts = Type.Object({ items: Type.Array(LevelTestPrompt) });
+
+/** Polled while the waiting page shows progress. */
+export const LevelTestProgress = Type.Object({
+  id: Id,
+  status: literalUnion(LEVEL_TEST_STATUSES),
+  progress: Type.Object({ transcribed: Type.Integer(), total: Type.Integer() }),
+  /** Why scoring gave up, when status is failed. */
+  error: Nullable(Type.String()),
+});
+export type LevelTestProgress = Static<typeof LevelTestProgress>;
+
+const Word = Type.Object({
+  text: Type.String(),
+  start: Nullable(Type.Number()),
+  end: Nullable(Type.Number()),
+});
+
+export const LevelTestAnswerResult = Type.Object({
+  promptId: Type.String(),
+  stage: Type.Integer(),
+  transcript: Type.String(),
+  words: Type.Array(Word),
+  /** Which speech-to-text provider produced this transcript. */
+  provider: Type.String(),
+  transcriptConfidence: Type.Number(),
+  /** True when the transcript came from the browser rather than from a recogniser. */
+  lowConfidence: Type.Boolean(),
+  durationSec: Type.Number(),
+  /** Seconds of speech the voice-activity detector heard in the recording. */
+  speechSec: Type.Number(),
+  pauseCount: Type.Integer(),
+});
+
+export const LevelTestFeedback = Type.Object({
+  kind: Type.Union([Type.Literal('strength'), Type.Literal('improve')]),
+  code: Type.String(),
+  ko: Type.String(),
+  en: Type.String(),
+  source: Type.String({ description: '"engine", or the name of the feedback provider' }),
+});
+
+export const LevelTestResult = Type.Object({
+  attemptId: Id,
+  language: Type.Literal('en'),
+  level: CefrLevelSchema,
+  /** 1.0..6.99; the integer part is the level (1 = A1 ... 6 = C2). */
+  score: Type.Number(),
+  range: Type.Object({ low: CefrLevelSchema, high: CefrLevelSchema }),
+  confidence: Type.Number(),
+  subScores: Type.Object({
+    fluency: Type.Number(),
+    vocabularyRange: Type.Number(),
+    grammaticalComplexity: Type.Number(),
+    coherence: Type.Number(),
+    taskAchievement: Type.Number(),
+  }),
+  feedback: Type.Array(LevelTestFeedback),
+  answers: Type.Array(LevelTestAnswerResult),
+  /** Every outside or local provider that took part (speech to text, feedback). */
+  providers: Type.Array(Type.String()),
+  scoredAt: Instant,
+});
+export type LevelTestResult = Static<typeof LevelTestResult>;
+
+export const LevelTestHistoryItem = Type.Object({
+  id: Id,
+  status: literalUnion(LEVEL_TEST_STATUSES),
+  level: Nullable(CefrLevelSchema),
+  score: Nullable(Type.Number()),
+  startedAt: Instant,
+  scoredAt: Nullable(Instant),
+});
+export const LevelTestHistory = Type.Object({
+  items: Type.Array(LevelTestHistoryItem),
+  /** When the next attempt may start; null when it may start now. */
+  nextAttemptAt: Nullable(Instant),
+});
+export type LevelTestHistory = Static<typeof LevelTestHistory>;
+
+export const LevelTestScoringAccepted = Type.Object({
+  id: Id,
+  status: literalUnion(LEVEL_TEST_STATUSES),
+});
