@@ -44,14 +44,12 @@ import { MemoryPresence, RedisPresence } from './platform/realtime/presence.js';
 import { openAiCompatibleTranslator } from './platform/translation/translator.js';
 import { usersRoutes } from './modules/users/routes.js';
 import { createUsersService } from './modules/users/service.js';
-// level test
 import { JobRunner, type JobsTables } from './platform/jobs/jobs.js';
 import { openAiFeedbackProvider } from './platform/speech/feedback.js';
 import { chooseTranscribers } from './platform/speech/transcriber.js';
 import type { LevelTestTables } from './modules/level-test/repository.js';
 import { levelTestRoutes } from './modules/level-test/routes.js';
 import { createLevelTestService } from './modules/level-test/service.js';
-// level test end
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -213,26 +211,23 @@ export async function buildApp(config: Config, platform: Platform = createPlatfo
   chatDestinations(realtime, chat);
   chatRoutes(app, chat, { uploadsPerMinute: config.http.rateLimitUpload, messagesPerMinute: config.http.rateLimitMessages });
 
-  // level test: durable scoring jobs in the database, speech-to-text providers chosen once here.
-  {
-    const jobs = new JobRunner(own<JobsTables>(), { ...config.jobs, log: app.log });
-    const levelTest = createLevelTestService({
-      db: own<LevelTestTables>(),
-      storage,
-      profile,
-      jobs,
-      transcribers: chooseTranscribers(config.speech),
-      cooldownSeconds: config.levelTest.cooldownSeconds,
-      feedback: config.levelTest.feedback ? openAiFeedbackProvider(config.levelTest.feedback) : null,
-      log: app.log,
-    });
-    users.addParticipant(levelTest.participant);
-    levelTestRoutes(app, levelTest, { uploadsPerMinute: config.http.rateLimitUpload });
-    app.addHook('onReady', async () => jobs.start());
-    // Runs before the database closes (onClose hooks registered earlier run later), so stopped jobs are handed back.
-    app.addHook('onClose', async () => jobs.stop());
-  }
-  // level test end
+  // The level test scores in durable jobs kept in the database; speech-to-text is chosen once here.
+  const jobs = new JobRunner(own<JobsTables>(), { ...config.jobs, log: app.log });
+  const levelTest = createLevelTestService({
+    db: own<LevelTestTables>(),
+    storage,
+    profile,
+    jobs,
+    transcribers: chooseTranscribers(config.speech),
+    cooldownSeconds: config.levelTest.cooldownSeconds,
+    feedback: config.levelTest.feedback ? openAiFeedbackProvider(config.levelTest.feedback) : null,
+    log: app.log,
+  });
+  users.addParticipant(levelTest.participant);
+  levelTestRoutes(app, levelTest, { uploadsPerMinute: config.http.rateLimitUpload });
+  app.addHook('onReady', async () => jobs.start());
+  // Runs before the database closes (onClose hooks registered earlier run later), so stopped jobs are handed back.
+  app.addHook('onClose', async () => jobs.stop());
 
   await serveWebApp(app, config.webDist);
   return app;
