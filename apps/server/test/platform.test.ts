@@ -6,6 +6,7 @@ import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InProcessBus, RedisBus, type Bus } from '../src/platform/bus/bus.js';
 import { MemoryCache, RedisCache, type Cache } from '../src/platform/cache/cache.js';
+import { withStatementCache } from '../src/platform/db/database.js';
 import { sniffContentType } from '../src/platform/http/sniff.js';
 import { LocalStorage, S3Storage, type Storage } from '../src/platform/storage/storage.js';
 import { mysqlRedis } from './helpers/backends.js';
@@ -138,5 +139,27 @@ describe('content sniffing', () => {
     expect(sniffContentType(Buffer.from('RIFF\0\0\0\0WAVEfmt '))).toBe('audio/wav');
     expect(sniffContentType(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'))).toBeNull();
     expect(sniffContentType(Buffer.alloc(0))).toBeNull();
+  });
+});
+
+describe('SQLite statement cache', () => {
+  it('prepares each SQL text once, and evicts the least recently used beyond its capacity', () => {
+    const prepared: string[] = [];
+    const fake = {
+      close: () => undefined,
+      prepare: (sql: string) => {
+        prepared.push(sql);
+        return { reader: true, all: () => [], run: () => ({ changes: 0, lastInsertRowid: 0 }), iterate: () => [][Symbol.iterator]() };
+      },
+    };
+    const cached = withStatementCache(fake, 2);
+    const a = cached.prepare('select 1');
+    expect(cached.prepare('select 1')).toBe(a);
+    cached.prepare('select 2');
+    cached.prepare('select 1'); // now most recent
+    cached.prepare('select 3'); // evicts 'select 2'
+    cached.prepare('select 1');
+    cached.prepare('select 2');
+    expect(prepared).toEqual(['select 1', 'select 2', 'select 3', 'select 2']);
   });
 });

@@ -303,37 +303,35 @@ export function createChatService(deps: {
     async sendMessage(userId: string, roomId: string, body: SendMessageBody): Promise<Result<ChatMessage>> {
       const authorized = await authorizeRoom(db, userId, roomId);
       if (!authorized) return notFound();
-      let row = await repo.findByClientId(db, userId, body.clientId);
-      if (row && row.room_id !== authorized) return refuse('CONFLICT', 'This clientId was already used for another room.');
-      if (!row) {
-        const checked = await checkReferences(userId, authorized, body);
-        if (!checked.ok) return checked;
-        const at = nowMs();
-        const candidate: MessageRow = {
-          id: randomUUID(),
-          room_id: authorized,
-          seq: 0,
-          sender_id: userId,
-          client_id: body.clientId,
-          kind: body.kind,
-          body: body.body.trim(),
-          original_text: body.kind === 'correction' ? (body.originalText ?? null) : null,
-          reply_to_id: body.replyToId ?? null,
-          attachment_id: body.attachmentId ?? null,
-          created_at: at,
-          edited_at: null,
-          deleted_at: null,
-        };
-        try {
-          await db.transaction().execute(async (tx) => {
-            candidate.seq = await repo.takeSeq(tx, authorized, at);
-            await repo.insertMessage(tx, candidate);
-          });
-          row = candidate;
-        } catch (error) {
-          row = await repo.findByClientId(db, userId, body.clientId);
-          if (!row) throw error;
-        }
+      const checked = await checkReferences(userId, authorized, body);
+      if (!checked.ok) return checked;
+      const at = nowMs();
+      const candidate: MessageRow = {
+        id: randomUUID(),
+        room_id: authorized,
+        seq: 0,
+        sender_id: userId,
+        client_id: body.clientId,
+        kind: body.kind,
+        body: body.body.trim(),
+        original_text: body.kind === 'correction' ? (body.originalText ?? null) : null,
+        reply_to_id: body.replyToId ?? null,
+        attachment_id: body.attachmentId ?? null,
+        created_at: at,
+        edited_at: null,
+        deleted_at: null,
+      };
+      let row: MessageRow | undefined = candidate;
+      try {
+        // The unique (sender, clientId) key catches a retry; its transaction rolls the seq back.
+        await db.transaction().execute(async (tx) => {
+          candidate.seq = await repo.takeSeq(tx, authorized, at);
+          await repo.insertMessage(tx, candidate);
+        });
+      } catch (error) {
+        row = await repo.findByClientId(db, userId, body.clientId);
+        if (!row) throw error;
+        if (row.room_id !== authorized) return refuse('CONFLICT', 'This clientId was already used for another room.');
       }
       const [message] = await present([row]);
       await deps.broadcaster.toRoom(authorized, { type: 'message', message: message! });

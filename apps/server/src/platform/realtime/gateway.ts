@@ -39,6 +39,8 @@ export interface RealtimeLimits extends CodecLimits {
   maxSubscriptionsPerSession: number;
   /** Client frames waiting for their handler before we stop reading the socket. */
   maxQueuedFrames: number;
+  /** SEND frames per second per connection on average (a burst may reach twice that). */
+  maxSendsPerSecond: number;
   connectTimeoutMs: number;
   /** How often we send heart-beats (the `sx` we offer). */
   heartbeatSendMs: number;
@@ -56,6 +58,7 @@ export const DEFAULT_REALTIME_LIMITS: RealtimeLimits = {
   maxBufferedBytes: 1024 * 1024,
   maxSubscriptionsPerSession: 200,
   maxQueuedFrames: 64,
+  maxSendsPerSecond: 20,
   connectTimeoutMs: 10_000,
   heartbeatSendMs: 10_000,
   heartbeatReceiveMs: 10_000,

@@ -52,6 +52,8 @@ export interface SessionTimings {
   maxBufferedBytes: number;
   maxSubscriptionsPerSession: number;
   maxQueuedFrames: number;
+  /** SEND frames a connection may make per second on average; twice as many in a burst. */
+  maxSendsPerSecond: number;
 }
 
 type Verified = { ok: true; claims: { sub: string; role: Role; exp: number } } | { ok: false; reason: 'missing' | 'expired' | 'invalid' };
@@ -109,6 +111,19 @@ export class Session {
   private readonly timers: NodeJS.Timeout[] = [];
   private deliveries = 0;
   private released = false;
+
+  /** A token bucket for SEND frames: refills at the configured rate, holds a burst of twice that. */
+  private sendTokens = -1;
+  private sendTokensAt = 0;
+  private takeSendToken(): boolean {
+    const rate = this.host.timings.maxSendsPerSecond;
+    const now = performance.now();
+    this.sendTokens = this.sendTokens < 0 ? rate * 2 : Math.min(rate * 2, this.sendTokens + ((now - this.sendTokensAt) / 1000) * rate);
+    this.sendTokensAt = now;
+    if (this.sendTokens < 1) return false;
+    this.sendTokens -= 1;
+    return true;
+  }
 
   constructor(
     readonly id: string,
@@ -253,6 +268,7 @@ export class Session {
       case 'SEND': {
         const destination = headerValue(frame, 'destination');
         if (!destination) return this.fail('BAD_REQUEST', 'SEND needs a destination header.', { receipt });
+        if (!this.takeSendToken()) return this.fail('RATE_LIMITED', 'Too many messages at once; slow down.', { receipt });
         const refusal = await this.host.send(principal, destination, frame);
         if (refusal) return this.fail(refusal.code, refusal.message, { receipt, details: refusal.details });
         break;
