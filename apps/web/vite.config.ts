@@ -9,6 +9,6 @@ export default defineConfig({
   server: {
     port: 5173,
     // Same-origin in development too, so the refresh cookie (path /api/v1/auth) just works.
-    proxy: { '/api': { target: 'http://localhost:8080', changeOrigin: false } },
+    proxy: { '/api': { target: 'http://localhost:8080', changeOrigin: false }, '/ws': { target: 'ws://localhost:8080', ws: true } },
   },
 });

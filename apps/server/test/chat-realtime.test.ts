@@ -64,6 +64,33 @@ for (const backend of BACKENDS) {
       expect(history.json.items.filter((m: { clientId: string }) => m.clientId === id)).toHaveLength(1);
     });
 
+    it('accepts a reply and a correction over STOMP (ids and formats checked like over HTTP)', async () => {
+      const a = await connect(minji);
+      const b = await connect(alex);
+      const original = await api(t, 'POST', `/api/v1/chat/rooms/${roomId}/messages`, {
+        token: alex.token,
+        body: { clientId: clientId(), kind: 'text', body: 'I goed home' },
+      });
+      const sub = await b.subscribe(`/sub/chat/rooms/${roomId}`);
+      await a.receipt((receipt) =>
+        a.client.publish({
+          destination: `/pub/chat/rooms/${roomId}/messages`,
+          headers: { receipt },
+          body: JSON.stringify({
+            clientId: clientId(),
+            kind: 'correction',
+            replyToId: original.json.id,
+            originalText: 'I goed home',
+            body: 'I went home',
+          }),
+        }),
+      );
+      expect(JSON.parse((await sub.next()).body)).toMatchObject({
+        type: 'message',
+        message: { kind: 'correction', replyTo: { id: original.json.id } },
+      });
+    });
+
     it('shows typing and read receipts to the other member', async () => {
       const [a, b] = [await connect(minji), await connect(alex)];
       const subA = await a.subscribe(`/sub/chat/rooms/${roomId}`);

@@ -20,6 +20,8 @@ const OnboardingIndex = later(() => import('./features/onboarding/components/Onb
 const OnboardingPage = later(() => import('./features/onboarding/components/OnboardingPage'), 'OnboardingPage');
 const ProfilePage = later(() => import('./features/profile/components/ProfilePage'), 'ProfilePage');
 const SettingsPage = later(() => import('./features/settings/components/SettingsPage'), 'SettingsPage');
+const ChatRoomsPage = later(() => import('./features/chat'), 'ChatRoomsPage');
+const ConversationPage = later(() => import('./features/chat'), 'ConversationPage');
 const loading = (page: ReactNode) => <Suspense fallback={<FullPageSpinner />}>{page}</Suspense>;
 
 const router = createBrowserRouter([
@@ -41,6 +43,8 @@ const router = createBrowserRouter([
                 element: <AppShell />,
                 children: [
                   { index: true, element: <HomePage /> },
+                  { path: '/chat', element: loading(<ChatRoomsPage />) },
+                  { path: '/chat/:roomId', element: loading(<ConversationPage />) },
                   ...PLACEHOLDER_AREAS.map((area) => ({
                     path: area.path,
                     element: <PlaceholderPage area={area.key} />,

@@ -5,3 +5,4 @@ export * from './onboarding.js';
 export * from './chat.js';
 export * from './level-test.js';
 export * from './realtime.js';
+export * from './formats.js';

@@ -3,6 +3,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { registerFormats } from '@studymate/contracts';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
@@ -28,6 +29,8 @@ import {
   type RealtimePrincipal,
   type SessionHost,
 } from './session.js';
+
+registerFormats();
 
 export type { RealtimePrincipal } from './session.js';
 

@@ -1,13 +1,9 @@
-import { TypeRegistry } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { STEP_SCHEMAS, type OnboardingStep, type StepBodies } from '@studymate/contracts';
+import { registerFormats, STEP_SCHEMAS, type OnboardingStep, type StepBodies } from '@studymate/contracts';
 import type { FieldErrors } from '../../components/form';
 
-// Contracts write catalog choices as JSON-Schema enums via Type.Unsafe (the server checks them
-// with Ajv); TypeBox's own checker needs to be told what such a schema accepts.
-if (!TypeRegistry.Has('Unsafe')) {
-  TypeRegistry.Set<{ enum?: unknown[] }>('Unsafe', (schema, value) => (Array.isArray(schema.enum) ? schema.enum.includes(value) : true));
-}
+// TypeBox's own checker needs to be told about our catalog enums and string formats.
+registerFormats();
 
 /** '/learns/0/language' → 'learns': errors are shown next to the top-level field. */
 function topField(pointer: string): string {

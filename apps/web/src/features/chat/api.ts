@@ -1,0 +1,75 @@
+import type { Attachment, ChatMessage, MessagePage, RoomSummary, SendMessageBody } from '@studymate/contracts';
+import { http } from '../../lib/http';
+
+/** REST side of chat; live traffic goes over STOMP (realtime.ts). */
+const base = '/chat';
+
+export async function fetchRooms(): Promise<RoomSummary[]> {
+  return (await http.get<{ items: RoomSummary[] }>(`${base}/rooms`)).data.items;
+}
+
+export async function fetchRoom(roomId: string): Promise<RoomSummary> {
+  return (await http.get<RoomSummary>(`${base}/rooms/${roomId}`)).data;
+}
+
+export async function openDirectRoom(partnerId: string): Promise<RoomSummary> {
+  return (await http.post<RoomSummary>(`${base}/rooms/direct`, { partnerId })).data;
+}
+
+/** Newest first; pass `nextBefore` back as `before` for the next older page. */
+export async function fetchOlder(roomId: string, before?: number, limit = 30): Promise<MessagePage> {
+  return (await http.get<MessagePage>(`${base}/rooms/${roomId}/messages`, { params: { before, limit } })).data;
+}
+
+/** Oldest first: everything after `seq`, for catching up after a reconnect. */
+export async function fetchAfter(roomId: string, after: number, limit = 100): Promise<MessagePage> {
+  return (await http.get<MessagePage>(`${base}/rooms/${roomId}/messages`, { params: { after, limit } })).data;
+}
+
+/** The HTTP fallback for sending; same clientId semantics as STOMP. */
+export async function sendOverHttp(roomId: string, body: SendMessageBody): Promise<ChatMessage> {
+  return (await http.post<ChatMessage>(`${base}/rooms/${roomId}/messages`, body)).data;
+}
+
+export async function markReadOverHttp(roomId: string, seq: number): Promise<void> {
+  await http.post(`${base}/rooms/${roomId}/read`, { seq });
+}
+
+export async function editMessage(messageId: string, body: string): Promise<ChatMessage> {
+  return (await http.patch<ChatMessage>(`${base}/messages/${messageId}`, { body })).data;
+}
+
+export async function deleteMessage(messageId: string): Promise<ChatMessage> {
+  return (await http.delete<ChatMessage>(`${base}/messages/${messageId}`)).data;
+}
+
+export async function translateMessage(messageId: string, target: string): Promise<string> {
+  return (await http.post<{ text: string }>(`${base}/messages/${messageId}/translate`, { target })).data.text;
+}
+
+export async function uploadAttachment(roomId: string, file: Blob, fileName: string): Promise<Attachment> {
+  const form = new FormData();
+  form.append('file', file, fileName);
+  return (await http.post<Attachment>(`${base}/rooms/${roomId}/attachments`, form)).data;
+}
+
+// Attachments need the Authorization header, so they are fetched as blobs and shown from object
+// URLs; one fetch per attachment for the life of the page (they never change once uploaded).
+const blobUrls = new Map<string, Promise<string>>();
+
+export function attachmentUrl(attachmentId: string): Promise<string> {
+  let url = blobUrls.get(attachmentId);
+  if (!url) {
+    url = http.get<Blob>(`${base}/attachments/${attachmentId}`, { responseType: 'blob' }).then((r) => URL.createObjectURL(r.data));
+    // A failed download may succeed later (e.g. after reconnecting); do not cache the failure.
+    url.catch(() => blobUrls.delete(attachmentId));
+    blobUrls.set(attachmentId, url);
+  }
+  return url;
+}
+
+/** Frees every object URL, e.g. on sign-out. */
+export function releaseAttachmentUrls(): void {
+  for (const url of blobUrls.values()) void url.then(URL.revokeObjectURL, () => {});
+  blobUrls.clear();
+}

@@ -1,0 +1,79 @@
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { useAuthStore } from '../../auth/store';
+import { ensureChat, loadRooms } from '../actions';
+import { CHAT_NS } from '../i18n';
+import { useChatStore } from '../store';
+import { Avatar, formatTime, others, usePreview, useRoomTitle } from './common';
+import { ReconnectBanner } from './ReconnectBanner';
+
+/** `/chat`: my rooms, most recent activity first, kept current by the room subscriptions. */
+export function ChatRoomsPage() {
+  const { t, i18n } = useTranslation(CHAT_NS);
+  const me = useAuthStore((s) => s.user?.id ?? '');
+  const rooms = useChatStore((s) => s.rooms);
+  const [failed, setFailed] = useState(false);
+  const title = useRoomTitle();
+  const preview = usePreview();
+
+  useEffect(() => {
+    ensureChat();
+    loadRooms().then(
+      () => setFailed(false),
+      () => setFailed(true),
+    );
+  }, []);
+
+  return (
+    <section className="space-y-4">
+      <h1 className="text-2xl font-bold">{t('title')}</h1>
+      <ReconnectBanner />
+      {failed && !rooms && (
+        <p role="alert" className="rounded-xl bg-red-50 p-4 text-sm text-red-700">
+          {t('rooms.loadFailed')}
+        </p>
+      )}
+      {rooms && rooms.length === 0 && <p className="card text-center text-slate-600">{t('rooms.empty')}</p>}
+      {rooms && rooms.length > 0 && (
+        <ul className="divide-y divide-slate-100 overflow-hidden rounded-2xl border border-slate-200 bg-white">
+          {rooms.map((room) => {
+            const name = title(room, me);
+            const photo = room.kind === 'direct' ? others(room, me)[0]?.photoUrl : null;
+            return (
+              <li key={room.id}>
+                <Link
+                  to={`/chat/${room.id}`}
+                  className="flex items-center gap-3 px-4 py-3 transition hover:bg-slate-50 focus-visible:bg-slate-50 focus-visible:outline-none"
+                >
+                  <Avatar name={name} photoUrl={photo} />
+                  <span className="min-w-0 flex-1">
+                    <span className="flex items-baseline justify-between gap-2">
+                      <span className="truncate font-semibold text-slate-900">{name}</span>
+                      {room.lastMessage && (
+                        <span className="shrink-0 text-xs text-slate-400">{formatTime(room.lastMessage.createdAt, i18n.language)}</span>
+                      )}
+                    </span>
+                    <span className="flex items-center justify-between gap-2">
+                      <span className="truncate text-sm text-slate-500">
+                        {room.lastMessage ? preview(room.lastMessage) : t('rooms.noMessages')}
+                      </span>
+                      {room.unreadCount > 0 && (
+                        <span
+                          className="shrink-0 rounded-full bg-indigo-600 px-2 py-0.5 text-xs font-semibold text-white"
+                          aria-label={t('rooms.unread', { count: room.unreadCount })}
+                        >
+                          {room.unreadCount > 99 ? '99+' : room.unreadCount}
+                        </span>
+                      )}
+                    </span>
+                  </span>
+                </Link>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}

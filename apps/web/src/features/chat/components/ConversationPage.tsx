@@ -1,0 +1,230 @@
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import type { ChatMessage } from '@studymate/contracts';
+import { httpStatus } from '../../../lib/http';
+import { useAuthStore } from '../../auth/store';
+import { deleteMessage } from '../api';
+import { discard, ensureChat, loadOlder, markRead, openRoom, retry } from '../actions';
+import { CHAT_NS } from '../i18n';
+import { lastSeq, useChatStore } from '../store';
+import { Avatar, others, useRoomTitle } from './common';
+import { Composer, type ComposeMode } from './Composer';
+import { MessageBubble, PendingBubble, type MessageAction } from './MessageBubble';
+import { ReconnectBanner } from './ReconnectBanner';
+
+const EMPTY: never[] = [];
+
+/** `/chat/:roomId`: history (older pages load on scrolling up), live messages and the composer. */
+export function ConversationPage() {
+  const { roomId = '' } = useParams();
+  const { t } = useTranslation(CHAT_NS);
+  const me = useAuthStore((s) => s.user?.id ?? '');
+  const room = useChatStore((s) => s.rooms?.find((r) => r.id === roomId));
+  const view = useChatStore((s) => s.views[roomId]);
+  const outbox = useChatStore((s) => s.outbox);
+  const pending = outbox.filter((o) => o.roomId === roomId);
+  const messages = view?.messages ?? EMPTY;
+  const [problem, setProblem] = useState<'notFound' | 'loadFailed' | null>(null);
+  const [mode, setMode] = useState<ComposeMode>(null);
+  const [olderBusy, setOlderBusy] = useState(false);
+  const title = useRoomTitle();
+
+  const list = useRef<HTMLDivElement>(null);
+  const top = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const restore = useRef<{ height: number; top: number } | null>(null);
+
+  useEffect(() => {
+    ensureChat();
+    setProblem(null);
+    setMode(null);
+    atBottom.current = true;
+    openRoom(roomId).catch((error: unknown) =>
+      setProblem(httpStatus(error) === 404 || httpStatus(error) === 400 ? 'notFound' : 'loadFailed'),
+    );
+  }, [roomId]);
+
+  // New messages count as read only while this conversation is actually visible.
+  const newest = lastSeq(view);
+  useEffect(() => {
+    const update = () => {
+      const visible = document.visibilityState === 'visible';
+      useChatStore.getState().setOpenRoom(visible ? roomId : null);
+      if (visible && view?.loaded) markRead(roomId);
+    };
+    update();
+    document.addEventListener('visibilitychange', update);
+    return () => {
+      document.removeEventListener('visibilitychange', update);
+      useChatStore.getState().setOpenRoom(null);
+    };
+  }, [roomId, newest, view?.loaded]);
+
+  // Keep the reader where they were when older messages are added above; follow new ones at the bottom.
+  useLayoutEffect(() => {
+    const el = list.current;
+    if (!el) return;
+    if (restore.current) {
+      el.scrollTop = el.scrollHeight - restore.current.height + restore.current.top;
+      restore.current = null;
+    } else if (atBottom.current) {
+      el.scrollTop = el.scrollHeight;
+    }
+  }, [messages, pending.length, view?.typing.length]);
+
+  const followBottom = useCallback(() => {
+    const el = list.current;
+    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
+  }, []);
+
+  // Images and players grow after they load, and the view shrinks when the banner or the phone's
+  // keyboard appears; a reader at the bottom stays at the bottom through all of it.
+  const content = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!content.current || !list.current) return;
+    const observer = new ResizeObserver(followBottom);
+    observer.observe(content.current);
+    observer.observe(list.current);
+    return () => observer.disconnect();
+  }, [followBottom, problem]);
+
+  const nextBefore = view?.nextBefore ?? null;
+  useEffect(() => {
+    const sentinel = top.current;
+    const root = list.current;
+    if (!sentinel || !root || !view?.loaded || nextBefore === null) return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (!entries.some((e) => e.isIntersecting) || olderBusy) return;
+        restore.current = { height: root.scrollHeight, top: root.scrollTop };
+        setOlderBusy(true);
+        loadOlder(roomId)
+          .catch(() => {
+            restore.current = null;
+          })
+          .finally(() => setOlderBusy(false));
+      },
+      { root, rootMargin: '200px 0px 0px 0px' },
+    );
+    observer.observe(sentinel);
+    return () => observer.disconnect();
+  }, [roomId, nextBefore, view?.loaded, olderBusy]);
+
+  const nameOf = (userId: string) =>
+    userId === me ? t('message.me') : (room?.members.find((m) => m.id === userId)?.displayName ?? t('rooms.deletedUser'));
+
+  const onAction = (action: MessageAction, message: ChatMessage) => {
+    if (action === 'delete') {
+      if (window.confirm(t('message.confirmDelete')))
+        deleteMessage(message.id).then(
+          (updated) => useChatStore.getState().mergeMessages(roomId, [updated], me),
+          () => window.alert(t('composer.deleteFailed')),
+        );
+      return;
+    }
+    setMode({ kind: action, message });
+  };
+
+  if (problem === 'notFound' || problem === 'loadFailed')
+    return (
+      <section className="space-y-4">
+        <Link to="/chat" className="btn-link">
+          ← {t('conversation.back')}
+        </Link>
+        <p role="alert" className="rounded-xl bg-red-50 p-4 text-sm text-red-700">
+          {t(`conversation.${problem}`)}
+        </p>
+      </section>
+    );
+
+  // The partner's read mark: my newest message at or below it gets "읽음".
+  const readUpTo = Math.max(0, ...Object.values(view?.readBy ?? {}));
+  const lastReadMine = [...messages].reverse().find((m) => m.senderId === me && m.seq <= readUpTo && !m.deletedAt)?.id;
+  const typingNames = (view?.typing ?? []).map(nameOf);
+  const name = room ? title(room, me) : '';
+  const partner = room?.kind === 'direct' ? others(room, me)[0] : undefined;
+
+  return (
+    // A fixed-height column: the page itself does not scroll, the message list does. On a phone it
+    // ends just above the tab bar (the shell's bottom padding makes room for the bar, hence -mb).
+    <section className="-mx-4 -mb-8 flex h-[calc(100dvh-9rem)] flex-col md:mx-0 md:mb-0 md:h-[calc(100dvh-4rem)]">
+      <header className="flex items-center gap-3 border-b border-slate-200 px-4 pb-3">
+        <Link to="/chat" aria-label={t('conversation.back')} className="-ml-1 rounded-full p-1 text-slate-500 hover:bg-slate-100">
+          <svg
+            viewBox="0 0 24 24"
+            className="size-6"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth={1.8}
+            strokeLinecap="round"
+            aria-hidden="true"
+          >
+            <path d="M15 5l-7 7 7 7" />
+          </svg>
+        </Link>
+        {room && <Avatar name={name} photoUrl={partner?.photoUrl} size="size-9" />}
+        <h1 className="min-w-0 flex-1 truncate text-lg font-bold">{name}</h1>
+      </header>
+      <div className="px-4 pt-2 empty:hidden">
+        <ReconnectBanner />
+      </div>
+      <div
+        ref={list}
+        data-testid="message-scroller"
+        // Scrolling is managed here (kept at the bottom, kept in place when older pages arrive), so
+        // the browser's own scroll anchoring is off: it would move the view when an image loads.
+        className="flex-1 overflow-y-auto px-4 py-3 [overflow-anchor:none]"
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+        }}
+      >
+        <div ref={content}>
+          <div ref={top} />
+          {view?.loaded && (
+            <p className="pb-3 text-center text-xs text-slate-400">
+              {nextBefore === null ? t('conversation.beginning') : olderBusy ? t('conversation.loadOlder') : '\u00a0'}
+            </p>
+          )}
+          <ol aria-label={t('conversation.messages')} className="space-y-2">
+            {messages.map((message) => (
+              <MessageBubble
+                key={message.id}
+                message={message}
+                mine={message.senderId === me}
+                senderName={nameOf(message.senderId)}
+                replyName={message.replyTo ? nameOf(message.replyTo.senderId) : null}
+                read={message.id === lastReadMine}
+                onAction={onAction}
+                onMediaLoad={followBottom}
+              />
+            ))}
+            {pending.map((entry) => (
+              <PendingBubble
+                key={entry.clientId}
+                entry={entry}
+                onRetry={() => retry(entry.clientId)}
+                onDiscard={() => discard(entry.clientId)}
+              />
+            ))}
+          </ol>
+          {typingNames.length > 0 && (
+            <p role="status" className="mt-2 text-xs text-slate-500" data-testid="typing">
+              {t('conversation.typing', { name: typingNames.join(', ') })}
+            </p>
+          )}
+        </div>
+      </div>
+      <Composer
+        roomId={roomId}
+        mode={mode}
+        nameOf={nameOf}
+        onModeDone={() => setMode(null)}
+        onSent={() => {
+          atBottom.current = true;
+        }}
+      />
+    </section>
+  );
+}

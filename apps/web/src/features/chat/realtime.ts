@@ -1,0 +1,206 @@
+import { Client, ReconnectionTimeMode, type IFrame, type StompSubscription } from '@stomp/stompjs';
+import { REALTIME_PATH } from '@studymate/contracts';
+import { refreshSession } from '../../lib/http';
+import { useAuthStore } from '../auth/store';
+
+/**
+ * The app's one STOMP connection (`/ws`, STOMP 1.2). It owns reconnection and the access token:
+ * the server ends a connection when its token expires or refuses a frame (ERROR, then close), and
+ * every reconnect sends a token that is still valid. Subscriptions are kept here and re-sent after
+ * each reconnect, since a new connection starts with none.
+ */
+export type RealtimeStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting';
+
+/** A SEND the server refused (ERROR frame with our receipt id). */
+export class StompRefusal extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+/** The connection went away before the RECEIPT: the frame may or may not have been handled. */
+export class NotConfirmed extends Error {}
+
+type Handler = (body: unknown) => void;
+interface Waiter {
+  resolve: () => void;
+  reject: (error: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+const topics = new Map<string, { handler: Handler; subscription?: StompSubscription }>();
+const receipts = new Map<string, Waiter>();
+const statusListeners = new Set<(status: RealtimeStatus) => void>();
+const connectListeners = new Set<() => void>();
+let client: Client | null = null;
+let status: RealtimeStatus = 'idle';
+let tokenRejected = false;
+let receiptCounter = 0;
+
+function setStatus(next: RealtimeStatus) {
+  if (next === status) return;
+  status = next;
+  for (const listener of statusListeners) listener(next);
+}
+
+function socketUrl(): string {
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${REALTIME_PATH}`;
+}
+
+/** Seconds-since-epoch `exp` of a JWT, or null when it cannot be read (then we just try it). */
+function expiry(token: string): number | null {
+  try {
+    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown };
+    return typeof payload.exp === 'number' ? payload.exp : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A token good for at least another half minute; refreshed (shared with the HTTP layer) otherwise. */
+async function usableToken(): Promise<string | null> {
+  const current = useAuthStore.getState().accessToken;
+  const exp = current ? expiry(current) : null;
+  if (current && !tokenRejected && (exp === null || exp * 1000 - Date.now() > 30_000)) return current;
+  tokenRejected = false;
+  return (await refreshSession())?.accessToken ?? null;
+}
+
+function subscribeNow(destination: string) {
+  const entry = topics.get(destination);
+  if (!entry || !client?.connected) return;
+  entry.subscription = client.subscribe(destination, (message) => {
+    try {
+      entry.handler(JSON.parse(message.body));
+    } catch (error) {
+      console.error('chat: unreadable realtime message', error);
+    }
+  });
+}
+
+function rejectAllReceipts() {
+  for (const [id, waiter] of receipts) {
+    clearTimeout(waiter.timer);
+    waiter.reject(new NotConfirmed('connection closed before the receipt'));
+    receipts.delete(id);
+  }
+}
+
+/** Opens the connection once for the app; later calls do nothing. */
+export function startRealtime(): void {
+  if (client) return;
+  setStatus('connecting');
+  const c = new Client({
+    brokerURL: socketUrl(),
+    heartbeatIncoming: 10_000,
+    heartbeatOutgoing: 10_000,
+    reconnectDelay: 1_000,
+    maxReconnectDelay: 30_000,
+    reconnectTimeMode: ReconnectionTimeMode.EXPONENTIAL,
+    beforeConnect: async (self) => {
+      const token = await usableToken();
+      if (!token) {
+        // Signed out: the route guards take over; nothing to reconnect for.
+        if (useAuthStore.getState().status === 'signedOut') return void stopRealtime();
+      }
+      self.connectHeaders = token ? { Authorization: `Bearer ${token}` } : {};
+    },
+    onConnect: () => {
+      for (const destination of topics.keys()) subscribeNow(destination);
+      setStatus('connected');
+      for (const listener of connectListeners) listener();
+    },
+    onStompError: (frame: IFrame) => {
+      const code = frame.headers.code ?? 'ERROR';
+      if (code === 'TOKEN_EXPIRED' || code === 'UNAUTHENTICATED') tokenRejected = true;
+      const receiptId = frame.headers['receipt-id'];
+      const waiter = receiptId ? receipts.get(receiptId) : undefined;
+      if (receiptId && waiter) {
+        clearTimeout(waiter.timer);
+        receipts.delete(receiptId);
+        waiter.reject(new StompRefusal(code, frame.headers.message ?? code));
+      }
+    },
+    onWebSocketClose: () => {
+      for (const entry of topics.values()) entry.subscription = undefined;
+      rejectAllReceipts();
+      if (client) setStatus('reconnecting');
+    },
+  });
+  client = c;
+  c.activate();
+}
+
+export function stopRealtime(): void {
+  const c = client;
+  client = null;
+  rejectAllReceipts();
+  for (const entry of topics.values()) entry.subscription = undefined;
+  setStatus('idle');
+  void c?.deactivate();
+}
+
+export function realtimeStatus(): RealtimeStatus {
+  return status;
+}
+
+export function onRealtimeStatus(listener: (status: RealtimeStatus) => void): () => void {
+  statusListeners.add(listener);
+  return () => statusListeners.delete(listener);
+}
+
+/** Runs after every (re)connect, once subscriptions are re-sent: the place to catch up and resend. */
+export function onConnected(listener: () => void): () => void {
+  connectListeners.add(listener);
+  return () => connectListeners.delete(listener);
+}
+
+/** Keeps a subscription across reconnects until the returned function is called. */
+export function subscribe(destination: string, handler: Handler): () => void {
+  const existing = topics.get(destination);
+  if (existing) {
+    existing.handler = handler;
+  } else {
+    topics.set(destination, { handler });
+    subscribeNow(destination);
+  }
+  return () => {
+    const entry = topics.get(destination);
+    topics.delete(destination);
+    if (entry?.subscription && client?.connected) entry.subscription.unsubscribe();
+  };
+}
+
+/** Fire and forget (typing, read marks); false when not connected. */
+export function publish(destination: string, body: unknown): boolean {
+  if (!client?.connected) return false;
+  client.publish({ destination, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  return true;
+}
+
+/**
+ * SEND with a receipt: resolves once the server has handled the frame (for chat: stored it).
+ * Rejects with StompRefusal when refused, NotConfirmed when the connection dropped or went quiet.
+ */
+export function publishConfirmed(destination: string, body: unknown, timeoutMs = 15_000): Promise<void> {
+  const c = client;
+  if (!c?.connected) return Promise.reject(new NotConfirmed('not connected'));
+  const receipt = `r${++receiptCounter}-${Date.now().toString(36)}`;
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      receipts.delete(receipt);
+      reject(new NotConfirmed('no receipt in time'));
+    }, timeoutMs);
+    receipts.set(receipt, { resolve, reject, timer });
+    c.watchForReceipt(receipt, () => {
+      const waiter = receipts.get(receipt);
+      if (!waiter) return;
+      clearTimeout(waiter.timer);
+      receipts.delete(receipt);
+      waiter.resolve();
+    });
+    c.publish({ destination, body: JSON.stringify(body), headers: { 'content-type': 'application/json', receipt } });
+  });
+}

@@ -1,0 +1,288 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
+import type { RoomSummary, StepBodies, TokenReply } from '@studymate/contracts';
+import chat from '../apps/web/src/features/chat/i18n/ko.json';
+import { baseUrl, launchBrowser, newPage } from './support/browser';
+import { horizontalOverflow, imageLoaded, onPath, until } from './support/flow';
+import { gradientPng } from './support/png';
+
+const resultsDir = path.resolve('test-results');
+mkdirSync(resultsDir, { recursive: true });
+
+// Sign-in, terms and onboarding are covered by onboarding.e2e.ts; here they go through the API so
+// the spec spends its time on chat. The request context shares the page's cookies, so the app
+// restores this session from the refresh cookie like after any reload.
+const CSRF = { 'X-Requested-With': 'studymate' };
+
+function profile(native: 'ko' | 'en'): StepBodies {
+  const learns = native === 'ko' ? 'en' : 'ko';
+  return {
+    basic: { englishName: native === 'ko' ? 'Mina Kim' : 'Sam Taylor', cityId: 'seoul', intro: 'STUDYMATE 채팅 테스트용 프로필입니다.' },
+    languages: { native, speaks: [], learns: [{ language: learns, level: 'B1', partnerLevel: 'C1' }] },
+    interests: { motivations: ['friends'], topics: ['food'], learningStyle: 'both', expectation: 'practical' },
+    partner: { partnerGender: 'any', partnerStyles: ['friendly'], ageMin: 20, ageMax: 40 },
+    schedule: { communicationMethod: 'text', dailyMinutes: 10, availability: [{ day: 3, slot: 40 }] },
+  };
+}
+
+async function onboardedUser(context: BrowserContext, email: string, displayName: string, native: 'ko' | 'en') {
+  const api = context.request;
+  const signIn = await api.post(`${baseUrl}/api/v1/auth/dev`, { data: { email, displayName }, headers: CSRF });
+  expect(signIn.status(), await signIn.text()).toBe(200);
+  const reply = (await signIn.json()) as TokenReply;
+  const headers = { Authorization: `Bearer ${reply.accessToken}` };
+  const terms = await api.post(`${baseUrl}/api/v1/me/terms`, {
+    data: { ageOver14: true, termsOfService: true, privacyPolicy: true, marketing: false },
+    headers,
+  });
+  expect(terms.ok(), await terms.text()).toBe(true);
+  for (const [step, body] of Object.entries(profile(native))) {
+    const saved = await api.put(`${baseUrl}/api/v1/onboarding/${step}`, { data: body, headers });
+    expect(saved.ok(), `${step}: ${await saved.text()}`).toBe(true);
+  }
+  return { id: reply.user.id, headers };
+}
+
+const messages = (page: Page) => page.getByRole('list', { name: chat.conversation.messages }).getByTestId('message');
+const composer = (page: Page) => page.getByLabel(chat.composer.label);
+/** The last bubble (sent or pending) is inside the scrolling message list's visible area. */
+const newestInView = (page: Page) =>
+  page
+    .getByRole('list', { name: chat.conversation.messages })
+    .locator('li')
+    .last()
+    .evaluate(
+      (el) => el.getBoundingClientRect().bottom <= el.closest('[data-testid="message-scroller"]')!.getBoundingClientRect().bottom + 1,
+    );
+
+describe('STUDYMATE chat between two people', () => {
+  let browser: Browser;
+  let a: { context: BrowserContext; page: Page };
+  let b: { context: BrowserContext; page: Page };
+  let roomId = '';
+  let ready = false;
+  let network: 'up' | 'down' | 'lose-next-receipt' = 'up';
+  const sockets: WebSocketRoute[] = [];
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    a = await newPage(browser, 'desktop');
+    b = await newPage(browser, 'phone');
+    for (const { context } of [a, b]) await context.grantPermissions(['microphone'], { origin: baseUrl });
+    // Sam's network can be cut at a chosen moment: his API calls fail and his realtime
+    // connection runs through this relay.
+    await b.context.route('**/api/**', (route) => (network === 'up' ? route.continue() : route.abort('internetdisconnected')));
+    await b.page.routeWebSocket(/\/ws$/, (page) => {
+      if (network === 'down') return void page.close({ code: 4000, reason: 'test: network down' });
+      const server = page.connectToServer();
+      page.onMessage((frame) => server.send(frame));
+      server.onMessage((frame) => {
+        // Held back too: otherwise Sam's copy of the broadcast would settle the message before the receipt.
+        if (network === 'lose-next-receipt' && typeof frame === 'string' && frame.startsWith('MESSAGE')) return;
+        if (network === 'lose-next-receipt' && typeof frame === 'string' && frame.startsWith('RECEIPT')) {
+          // The server stored the message, but the connection dies before its receipt arrives.
+          network = 'down';
+          page.close({ code: 4000, reason: 'test: dropped before the receipt' });
+          server.close();
+          return;
+        }
+        page.send(frame);
+      });
+      sockets.push(page);
+    });
+  });
+
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail') return;
+    const name = ctx.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 50);
+    for (const [who, side] of [
+      ['a', a],
+      ['b', b],
+    ] as const)
+      await side?.page.screenshot({ path: path.join(resultsDir, `failed-chat-${who}-${name}.png`), fullPage: true }).catch(() => {});
+  });
+
+  afterAll(async () => {
+    await a?.context.close();
+    await b?.context.close();
+    await browser?.close();
+  });
+
+  it('sends text live, updates the room list and shows typing and read indicators', async () => {
+    const stamp = Date.now();
+    const mina = await onboardedUser(a.context, `mina.${stamp}@example.com`, '김미나', 'ko');
+    const sam = await onboardedUser(b.context, `sam.${stamp}@example.com`, 'Sam', 'en');
+    const opened = await a.context.request.post(`${baseUrl}/api/v1/chat/rooms/direct`, {
+      data: { partnerId: sam.id },
+      headers: mina.headers,
+    });
+    expect(opened.status(), await opened.text()).toBe(200);
+    roomId = ((await opened.json()) as RoomSummary).id;
+
+    // Sam waits on the room list; Mina opens the room from hers.
+    await b.page.goto('/chat');
+    const samsRow = b.page.getByRole('link', { name: /김미나/ });
+    await samsRow.waitFor();
+    await a.page.goto('/chat');
+    await a.page.getByRole('link', { name: /Sam/ }).click();
+    await onPath(a.page, `/chat/${roomId}`);
+
+    const hello = `안녕하세요! 반가워요 ${stamp % 1000}`;
+    await composer(a.page).fill(hello);
+    await composer(a.page).press('Enter');
+    const minasHello = messages(a.page).filter({ hasText: hello });
+    await minasHello.waitFor();
+    expect(await minasHello.getAttribute('data-mine')).toBe('true');
+    await until('the message to be confirmed', async () => (await a.page.getByTestId('pending-message').count()) === 0);
+
+    // Live on Sam's list: the preview and an unread badge, without reloading.
+    await samsRow.filter({ hasText: hello }).waitFor();
+    await samsRow.getByLabel(chat.rooms.unread.replace('{{count}}', '1')).waitFor();
+    await b.page.screenshot({ path: path.join(resultsDir, 'chat-rooms-375.png') });
+    // Sam has not opened the room, so Mina must not see "읽음" yet.
+    expect(await a.page.getByText(chat.message.read, { exact: true }).count()).toBe(0);
+
+    await samsRow.tap();
+    await onPath(b.page, `/chat/${roomId}`);
+    const samSees = messages(b.page).filter({ hasText: hello });
+    await samSees.waitFor();
+    expect(await samSees.getAttribute('data-mine')).toBe('false');
+    // Opening the visible conversation marks it read; Mina sees it live under her message.
+    await minasHello.getByText(chat.message.read, { exact: true }).waitFor();
+
+    await composer(b.page).pressSequentially('Nice to meet you', { delay: 30 });
+    const typing = a.page.getByTestId('typing');
+    await typing.waitFor();
+    expect(await typing.textContent()).toContain('입력 중…');
+    await composer(b.page).press('Enter');
+    await messages(a.page).filter({ hasText: 'Nice to meet you' }).waitFor();
+    await typing.waitFor({ state: 'detached' });
+    ready = true;
+  });
+
+  it('sends an image and a recorded voice note that the partner sees and plays', async () => {
+    expect(ready, 'needs the room from the first test').toBe(true);
+    await a.page.getByTestId('attachment-input').setInputFiles({ name: 'gradient.png', mimeType: 'image/png', buffer: gradientPng(120) });
+    const image = messages(b.page).getByRole('img', { name: chat.message.image.replace('{{name}}', '김미나') });
+    await image.waitFor();
+    await until('the image to load from its blob URL', () => imageLoaded(image));
+    expect(await image.getAttribute('src')).toMatch(/^blob:/);
+
+    await a.page.getByRole('button', { name: chat.composer.record }).click();
+    await a.page.getByText(/녹음 중 0:0[2-9]/).waitFor(); // at least two seconds of the fake microphone
+    await a.page.getByRole('button', { name: chat.composer.stopRecording }).click();
+    const audio = messages(b.page).locator('audio');
+    await audio.waitFor();
+    expect(await audio.getAttribute('src')).toMatch(/^blob:/);
+    await until('the voice note to be playable', () => audio.evaluate((el) => (el as HTMLAudioElement).readyState >= 1));
+    // The server sniffed the recording as a voice note (not a file): it is a `voice` message for Mina too.
+    await messages(a.page).locator('audio').waitFor();
+  });
+
+  it("corrects the partner's sentence, shown struck through beside the correction", async () => {
+    expect(ready, 'needs the room from the first test').toBe(true);
+    const original = messages(b.page).filter({ hasText: '안녕하세요!' }).first();
+    await original.getByRole('button', { name: chat.message.actions }).tap();
+    await original.getByRole('menuitem', { name: chat.message.correct }).tap();
+    await expect.poll(() => composer(b.page).inputValue()).toContain('안녕하세요!');
+    await composer(b.page).fill('안녕하세요! 만나서 반가워요');
+    await composer(b.page).press('Enter');
+    const correction = messages(a.page).getByTestId('correction');
+    await correction.waitFor();
+    expect(await correction.locator('del').textContent()).toContain('반가워요 ');
+    expect(await correction.locator('ins').textContent()).toBe('안녕하세요! 만나서 반가워요');
+  });
+
+  it('resends after a dropped connection with the same clientId, stored and shown once', async () => {
+    expect(ready, 'needs the room from the first test').toBe(true);
+    const banner = b.page.getByRole('status').filter({ hasText: chat.conversation.reconnecting });
+
+    // 1. Sam's SEND reaches the server but the receipt is lost with the connection.
+    network = 'lose-next-receipt';
+    const lost = '영수증을 못 받은 메시지';
+    await composer(b.page).fill(lost);
+    await composer(b.page).press('Enter');
+    await banner.waitFor();
+    expect(await b.page.getByTestId('pending-message').filter({ hasText: lost }).count()).toBe(1);
+    await until('the pending message to stay in view under the banner', () => newestInView(b.page));
+    await b.page.screenshot({ path: path.join(resultsDir, 'chat-reconnecting-375.png') });
+
+    // 2. While Sam is away, Mina writes; Sam writes too (queued, shown as pending).
+    const whileAway = '연결이 끊긴 동안 보낸 메시지';
+    await composer(a.page).fill(whileAway);
+    await composer(a.page).press('Enter');
+    await messages(a.page).filter({ hasText: whileAway }).waitFor();
+    const queued = '다시 연결되면 갈 메시지';
+    await composer(b.page).fill(queued);
+    await composer(b.page).press('Enter');
+    await b.page.getByTestId('pending-message').filter({ hasText: queued }).waitFor();
+
+    // 3. Back online: the banner goes, Sam catches up and both queued messages arrive exactly once.
+    network = 'up';
+    await banner.waitFor({ state: 'detached', timeout: 30_000 });
+    await messages(b.page).filter({ hasText: whileAway }).waitFor();
+    for (const text of [lost, queued]) {
+      await messages(a.page).filter({ hasText: text }).waitFor();
+      await messages(b.page).filter({ hasText: text }).waitFor();
+    }
+    await until('no pending messages', async () => (await b.page.getByTestId('pending-message').count()) === 0);
+    for (const page of [a.page, b.page])
+      for (const text of [lost, queued]) expect(await messages(page).filter({ hasText: text }).count(), text).toBe(1);
+    expect(sockets.length, 'Sam reconnected at least once').toBeGreaterThan(1);
+  });
+
+  it('keeps the whole conversation after a reload, on a 375 px screen', async () => {
+    expect(ready, 'needs the room from the first test').toBe(true);
+    await b.page.reload();
+    await onPath(b.page, `/chat/${roomId}`);
+    await messages(b.page).filter({ hasText: 'Nice to meet you' }).waitFor();
+    await messages(b.page).filter({ hasText: '안녕하세요!' }).first().waitFor();
+    await until('the image after reload', () => imageLoaded(messages(b.page).getByRole('img').first()));
+    await messages(b.page).locator('audio').waitFor();
+    await messages(b.page).getByTestId('correction').waitFor();
+    // hello, reply, image, voice, correction, and the three from the reconnect test: each once.
+    expect(await messages(b.page).count()).toBe(8);
+    // Opened at the newest message, also once the image and the player above it have loaded.
+    await until('the newest message to be in view', () => newestInView(b.page));
+    expect(await horizontalOverflow(b.page), 'the conversation scrolls sideways').toBeLessThanOrEqual(0);
+    // The composer sits above the phone's tab bar, inside the screen.
+    const box = await composer(b.page).boundingBox();
+    expect(box && box.y + box.height).toBeLessThanOrEqual(812 - 64);
+    await b.page.screenshot({ path: path.join(resultsDir, 'chat-conversation-375.png') });
+    await a.page.screenshot({ path: path.join(resultsDir, 'chat-conversation-desktop.png') });
+  });
+
+  it('replies, edits and deletes, and says plainly when translation is not available', async () => {
+    expect(ready, 'needs the room from the first test').toBe(true);
+    const samsReply = messages(a.page).filter({ hasText: 'Nice to meet you' });
+    await samsReply.getByRole('button', { name: chat.message.actions }).click();
+    await samsReply.getByRole('menuitem', { name: chat.message.reply }).click();
+    await a.page.getByText(chat.composer.replyingTo.replace('{{name}}', 'Sam')).waitFor();
+    await composer(a.page).fill('저도 만나서 반가워요');
+    await composer(a.page).press('Enter');
+    const reply = messages(b.page).filter({ hasText: '저도 만나서 반가워요' });
+    await reply.locator('blockquote', { hasText: 'Nice to meet you' }).waitFor();
+
+    await reply.getByRole('button', { name: chat.message.actions }).tap();
+    expect(await reply.getByRole('menuitem', { name: chat.message.edit }).count(), "no editing someone else's message").toBe(0);
+    await reply.getByRole('button', { name: chat.message.translate }).tap();
+    await reply.getByText(chat.message.translationUnavailable).waitFor();
+
+    const mine = messages(a.page).filter({ hasText: '저도 만나서 반가워요' });
+    await mine.getByRole('button', { name: chat.message.actions }).click();
+    await mine.getByRole('menuitem', { name: chat.message.edit }).click();
+    await composer(a.page).fill('저도 정말 반가워요');
+    await composer(a.page).press('Enter');
+    const edited = messages(b.page).filter({ hasText: '저도 정말 반가워요' });
+    await edited.getByText(chat.message.edited).waitFor();
+
+    const editedMine = messages(a.page).filter({ hasText: '저도 정말 반가워요' });
+    await editedMine.getByRole('button', { name: chat.message.actions }).click();
+    a.page.once('dialog', (dialog) => void dialog.accept());
+    await editedMine.getByRole('menuitem', { name: chat.message.delete }).click();
+    await until('the deletion to reach Sam', async () => (await messages(b.page).filter({ hasText: '저도 정말 반가워요' }).count()) === 0);
+    await messages(b.page).filter({ hasText: chat.message.deleted }).waitFor();
+  });
+});
