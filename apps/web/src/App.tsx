@@ -22,6 +22,11 @@ const ProfilePage = later(() => import('./features/profile/components/ProfilePag
 const SettingsPage = later(() => import('./features/settings/components/SettingsPage'), 'SettingsPage');
 const ChatRoomsPage = later(() => import('./features/chat'), 'ChatRoomsPage');
 const ConversationPage = later(() => import('./features/chat'), 'ConversationPage');
+const LevelTestIntroPage = later(() => import('./features/level-test'), 'LevelTestIntroPage');
+const LevelTestTakePage = later(() => import('./features/level-test'), 'LevelTestTakePage');
+const LevelTestWaitingPage = later(() => import('./features/level-test'), 'LevelTestWaitingPage');
+const LevelTestResultPage = later(() => import('./features/level-test'), 'LevelTestResultPage');
+const LevelTestHistoryPage = later(() => import('./features/level-test'), 'LevelTestHistoryPage');
 const loading = (page: ReactNode) => <Suspense fallback={<FullPageSpinner />}>{page}</Suspense>;
 
 const router = createBrowserRouter([
@@ -45,12 +50,17 @@ const router = createBrowserRouter([
                   { index: true, element: <HomePage /> },
                   { path: '/chat', element: loading(<ChatRoomsPage />) },
                   { path: '/chat/:roomId', element: loading(<ConversationPage />) },
-                  ...PLACEHOLDER_AREAS.map((area) => ({
+                  ...PLACEHOLDER_AREAS.filter((area) => area.key !== 'levelTest').map((area) => ({
                     path: area.path,
                     element: <PlaceholderPage area={area.key} />,
                   })),
                   { path: '/profile', element: loading(<ProfilePage />) },
                   { path: '/settings', element: loading(<SettingsPage />) },
+                  { path: '/level-test', element: loading(<LevelTestIntroPage />) },
+                  { path: '/level-test/history', element: loading(<LevelTestHistoryPage />) },
+                  { path: '/level-test/:attemptId', element: loading(<LevelTestTakePage />) },
+                  { path: '/level-test/:attemptId/waiting', element: loading(<LevelTestWaitingPage />) },
+                  { path: '/level-test/:attemptId/result', element: loading(<LevelTestResultPage />) },
                 ],
               },
             ],

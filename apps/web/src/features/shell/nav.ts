@@ -6,7 +6,7 @@ export interface NavArea {
   icon: IconName;
 }
 
-/** Areas later issues fill; each renders a "coming soon" page for now. */
+/** Areas later issues fill; each renders a "coming soon" page until its feature lands. */
 export const PLACEHOLDER_AREAS: NavArea[] = [
   { key: 'matching', path: '/matching', icon: 'matching' },
   { key: 'mates', path: '/mates', icon: 'mates' },
