@@ -9,7 +9,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { publicConfig, type Config } from './config.js';
 import type { Database } from './database.js';
@@ -67,16 +67,20 @@ export interface Platform {
 }
 
 /** Chooses each adapter once, from the configuration: embedded or production. */
-export function createPlatform(config: Config): Platform {
-  const db = openDatabase<Database>(config.database);
-  const redis = config.redis ? new Redis(config.redis.url, { maxRetriesPerRequest: 2, lazyConnect: false }) : null;
+export async function createPlatform(config: Config): Promise<Platform> {
+  const db = await openDatabase<Database>(config.database);
+  // Drivers of production backends load only when configured: the embedded mode starts faster.
+  const redis = config.redis
+    ? new (await import('ioredis')).Redis(config.redis.url, { maxRetriesPerRequest: 2, lazyConnect: false })
+    : null;
   const cache = redis ? new RedisCache(redis, config.redis!.prefix) : new MemoryCache();
   const bus = redis ? new RedisBus(redis, redis.duplicate(), config.redis!.prefix) : new InProcessBus();
   const storage = config.storage.kind === 's3' ? new S3Storage(config.storage) : new LocalStorage(config.storage.dir);
   return { db, redis, cache, bus, storage };
 }
 
-export async function buildApp(config: Config, platform: Platform = createPlatform(config)): Promise<FastifyInstance> {
+export async function buildApp(config: Config, given?: Platform): Promise<FastifyInstance> {
+  const platform = given ?? (await createPlatform(config));
   const app = Fastify({
     ...loggerOptions(config.logLevel),
     trustProxy: config.http.trustProxy,

@@ -17,7 +17,7 @@ async function main() {
   }
 
   if (process.argv[2] === 'migrate') {
-    const platform = createPlatform(config);
+    const platform = await createPlatform(config);
     const applied = await migrateToLatest(platform.db, migrations);
     console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
     await platform.db.destroy();

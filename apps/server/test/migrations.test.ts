@@ -89,7 +89,7 @@ describe('migrations', () => {
     const env = await embedded.provision();
     cleanups.push(env.drop);
     const config = loadConfig(env.env);
-    const db = openDatabase<any>(config.database);
+    const db = await openDatabase<any>(config.database);
     cleanups.unshift(() => db.destroy());
     expect(await migrateToLatest(db, migrations)).toEqual(Object.keys(migrations));
     expect(await migrateToLatest(db, migrations)).toEqual([]);
@@ -122,7 +122,7 @@ describe('migrations', () => {
       const env = await mysqlRedis.provision();
       cleanups.push(env.drop);
       const config = loadConfig(env.env);
-      const db = openDatabase<any>(config.database);
+      const db = await openDatabase<any>(config.database);
       cleanups.unshift(() => db.destroy());
       expect(await migrateToLatest(db, migrations)).toEqual(Object.keys(migrations));
       expect(await migrateToLatest(db, migrations)).toEqual([]);

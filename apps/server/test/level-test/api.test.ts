@@ -259,7 +259,7 @@ for (const backend of BACKENDS) {
         JOBS_POLL_MS: '50',
         JOBS_LEASE_MS: '3000',
       };
-      const jobsDb = openDatabase<JobsTables>(loadConfig(env).database);
+      const jobsDb = await openDatabase<JobsTables>(loadConfig(env).database);
       try {
         const first = await startAppOn(env);
         const user = await givenUser(first);

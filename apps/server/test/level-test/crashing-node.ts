@@ -4,7 +4,7 @@ import { openDatabase, type DatabaseTarget } from '../../src/platform/db/databas
 import { JobRunner, type JobsTables } from '../../src/platform/jobs/jobs.js';
 
 const target = JSON.parse(process.env.CRASH_DB_TARGET!) as DatabaseTarget;
-const db = openDatabase<JobsTables>(target);
+const db = await openDatabase<JobsTables>(target);
 const runner = new JobRunner(db, { pollMs: 50, leaseMs: Number(process.env.CRASH_LEASE_MS ?? 1000), maxAttempts: 3 });
 runner.register('test.work', {
   run: async (payload: { n: number }) => {

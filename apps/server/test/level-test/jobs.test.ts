@@ -36,7 +36,7 @@ for (const backend of BACKENDS) {
       const provisioned = await backend.provision();
       drop = provisioned.drop;
       target = loadConfig(provisioned.env).database;
-      db = openDatabase<JobsTables>(target);
+      db = await openDatabase<JobsTables>(target);
       await migrateToLatest(db, migrations);
     });
     afterAll(async () => {

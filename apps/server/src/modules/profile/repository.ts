@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 
 export interface ProfilesTable {
   user_id: string;
@@ -65,16 +65,31 @@ export interface ProfileParts {
   verified: Selectable<VerifiedLevelsTable>[];
 }
 
-/** Everything a profile shows, read in parallel (separate pooled connections on MySQL). */
+/**
+ * Everything a profile shows, in two queries: the profile row, and its four lists in one
+ * UNION ALL whose rows share one shape (part, a, b, c, d). `GET /me` runs on every page load;
+ * each query costs a round trip on MySQL and most of the CPU of the request.
+ */
 export async function loadProfileParts(db: Db, userId: string): Promise<ProfileParts> {
-  const [profile, languages, tags, slots, verified] = await Promise.all([
+  const [profile, rows] = await Promise.all([
     db.selectFrom('profiles').selectAll().where('user_id', '=', userId).executeTakeFirst(),
-    db.selectFrom('profile_languages').selectAll().where('user_id', '=', userId).execute(),
-    db.selectFrom('profile_tags').selectAll().where('user_id', '=', userId).execute(),
-    db.selectFrom('availability_slots').selectAll().where('user_id', '=', userId).orderBy('day').orderBy('slot').execute(),
-    db.selectFrom('verified_levels').selectAll().where('user_id', '=', userId).execute(),
+    sql<{ part: string; a: string; b: string; c: string | null; d: string | null }>`
+      select 'language' as part, role as a, language as b, level as c, partner_level as d from profile_languages where user_id = ${userId}
+      union all select 'tag', kind, value, null, null from profile_tags where user_id = ${userId}
+      union all select 'slot', cast(day as char), cast(slot as char), null, null from availability_slots where user_id = ${userId}
+      union all select 'verified', language, level, source, cast(verified_at as char) from verified_levels where user_id = ${userId}
+    `.execute(db),
   ]);
-  return { profile, languages, tags, slots, verified };
+  const parts: ProfileParts = { profile, languages: [], tags: [], slots: [], verified: [] };
+  for (const r of rows.rows) {
+    if (r.part === 'language')
+      parts.languages.push({ user_id: userId, role: r.a as ProfileLanguagesTable['role'], language: r.b, level: r.c, partner_level: r.d });
+    else if (r.part === 'tag') parts.tags.push({ user_id: userId, kind: r.a as ProfileTagsTable['kind'], value: r.b });
+    else if (r.part === 'slot') parts.slots.push({ user_id: userId, day: Number(r.a), slot: Number(r.b) });
+    else parts.verified.push({ user_id: userId, language: r.a, level: r.b, source: r.c!, verified_at: Number(r.d) });
+  }
+  parts.slots.sort((x, y) => x.day - y.day || x.slot - y.slot);
+  return parts;
 }
 
 export const findProfile = (db: Db, userId: string) =>

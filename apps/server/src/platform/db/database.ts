@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, MysqlAdapter, MysqlDialect, SqliteDialect, sql, type Dialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
-import { createPool } from 'mysql2';
 
 export type DatabaseTarget = { kind: 'mysql'; url: string } | { kind: 'sqlite'; file: string };
 
@@ -10,9 +9,11 @@ export type DatabaseTarget = { kind: 'mysql'; url: string } | { kind: 'sqlite'; 
  * Opens the one database STUDYMATE uses. Instants are stored as epoch milliseconds (BIGINT) on
  * both dialects, so no driver or session time zone can shift them.
  */
-export function openDatabase<DB>(target: DatabaseTarget): Kysely<DB> {
+export async function openDatabase<DB>(target: DatabaseTarget): Promise<Kysely<DB>> {
   let dialect: Dialect;
   if (target.kind === 'mysql') {
+    // Loaded only when used, so the embedded mode starts without the MySQL driver.
+    const { createPool } = await import('mysql2');
     const pool = createPool({
       uri: target.url,
       connectionLimit: 20,

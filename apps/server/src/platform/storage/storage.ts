@@ -2,7 +2,10 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, PutObjectCommand, S3Client, NoSuchKey } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+
+// The S3 client is loaded only when S3 storage is configured: it is a large module.
+const s3 = () => import('@aws-sdk/client-s3');
 
 export interface StoredObject {
   body: Readable;
@@ -69,29 +72,34 @@ export interface S3Target {
 }
 
 export class S3Storage implements Storage {
-  private readonly client: S3Client;
+  private readonly client: Promise<S3Client>;
   constructor(private readonly target: S3Target) {
-    this.client = new S3Client({
-      region: target.region,
-      endpoint: target.endpoint,
-      forcePathStyle: target.forcePathStyle,
-      // S3-compatible servers (MinIO, s3rver, R2) reject the newer default checksum headers.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-      credentials:
-        target.accessKeyId && target.secretAccessKey
-          ? { accessKeyId: target.accessKeyId, secretAccessKey: target.secretAccessKey }
-          : undefined,
-    });
+    this.client = s3().then(
+      ({ S3Client }) =>
+        new S3Client({
+          region: target.region,
+          endpoint: target.endpoint,
+          forcePathStyle: target.forcePathStyle,
+          // S3-compatible servers (MinIO, s3rver, R2) reject the newer default checksum headers.
+          requestChecksumCalculation: 'WHEN_REQUIRED',
+          responseChecksumValidation: 'WHEN_REQUIRED',
+          credentials:
+            target.accessKeyId && target.secretAccessKey
+              ? { accessKeyId: target.accessKeyId, secretAccessKey: target.secretAccessKey }
+              : undefined,
+        }),
+    );
   }
   async put(key: string, bytes: Buffer, contentType: string) {
     checkKey(key);
-    await this.client.send(new PutObjectCommand({ Bucket: this.target.bucket, Key: key, Body: bytes, ContentType: contentType }));
+    const { PutObjectCommand } = await s3();
+    await (await this.client).send(new PutObjectCommand({ Bucket: this.target.bucket, Key: key, Body: bytes, ContentType: contentType }));
   }
   async get(key: string) {
     checkKey(key);
+    const { GetObjectCommand, NoSuchKey } = await s3();
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.target.bucket, Key: key }));
+      const out = await (await this.client).send(new GetObjectCommand({ Bucket: this.target.bucket, Key: key }));
       return {
         body: out.Body as Readable,
         contentType: out.ContentType ?? 'application/octet-stream',
@@ -104,9 +112,11 @@ export class S3Storage implements Storage {
   }
   async delete(key: string) {
     checkKey(key);
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.target.bucket, Key: key }));
+    const { DeleteObjectCommand } = await s3();
+    await (await this.client).send(new DeleteObjectCommand({ Bucket: this.target.bucket, Key: key }));
   }
   async ping() {
-    await this.client.send(new HeadBucketCommand({ Bucket: this.target.bucket }));
+    const { HeadBucketCommand } = await s3();
+    await (await this.client).send(new HeadBucketCommand({ Bucket: this.target.bucket }));
   }
 }
