@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { LevelTestAttempt, LevelTestResult, StepBodies, TokenReply } from '@studymate/contracts';
 import lt from '../apps/web/src/features/level-test/i18n/ko.json';
 import ltEn from '../apps/web/src/features/level-test/i18n/en.json';
-import { baseUrl, newPage } from './support/browser';
+import { baseUrl, launchBrowser, newPage } from './support/browser';
 import { horizontalOverflow, onPath, pathOf, until } from './support/flow';
 
 const resultsDir = path.resolve('test-results');
@@ -49,24 +49,8 @@ function speechWav(file: string): void {
 
 /** Chromium as support/browser.ts launches it, with the fake microphone playing our WAV. */
 function launchWithVoice(wav: string): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-audio-capture=${wav}`,
-      // Headless has no speakers; audio contexts must still run.
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
+  // Headless has no speakers; audio contexts must still run.
+  return launchBrowser([`--use-file-for-fake-audio-capture=${wav}`, '--autoplay-policy=no-user-gesture-required']);
 }
 
 // Sign-in, terms and onboarding are covered by onboarding.e2e.ts; here they go through the API so

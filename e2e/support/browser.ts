@@ -7,8 +7,11 @@ import type {} from '../global-setup'; // brings the typed inject('baseUrl')
 /** The server e2e/global-setup.ts started (or E2E_BASE_URL). */
 export const baseUrl = inject('baseUrl');
 
-/** Debian's chromium, headless, with a throwaway profile and a fake camera for the webcam capture. */
-export async function launchBrowser(): Promise<Browser> {
+/**
+ * Debian's chromium, headless, with a throwaway profile and a fake camera and microphone; a spec
+ * may add flags (a WAV file for the fake microphone, say).
+ */
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -22,6 +25,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-quic',
       '--use-fake-ui-for-media-stream',
       '--use-fake-device-for-media-stream',
+      ...extraArgs,
     ],
   });
 }
