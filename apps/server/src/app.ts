@@ -3,7 +3,6 @@ import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -22,6 +21,7 @@ import { MemoryCache, RedisCache, type Cache } from './platform/cache/cache.js';
 import { openDatabase, pingDatabase } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
 import { AppError, installErrorHandler } from './platform/http/errors.js';
+import { installSecurityHeaders } from './platform/http/security-headers.js';
 import { MAX_UPLOAD_BYTES } from './platform/http/sniff.js';
 import { installHealth } from './platform/observability/health.js';
 import { loggerOptions } from './platform/observability/logger.js';
@@ -104,7 +104,7 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
 
   // Platform plugins first, then modules.
   installErrorHandler(app);
-  await app.register(fastifyHelmet, {
+  installSecurityHeaders(app, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
