@@ -5,6 +5,7 @@ import { httpStatus } from '../../../lib/http';
 import { editMessage, uploadAttachment } from '../api';
 import { notifyTyping, send, stopTyping } from '../actions';
 import { CHAT_NS } from '../i18n';
+import { LineIcon } from './common';
 
 /** The server's upload limit (10 MB); checked here too so nobody waits for a doomed upload. */
 const MAX_BYTES = 10 * 1024 * 1024;
@@ -229,17 +230,7 @@ export function Composer({ roomId, mode, nameOf, onModeDone, onSent }: Props) {
                 onClick={() => fileInput.current?.click()}
                 className="flex size-10 shrink-0 items-center justify-center rounded-full text-slate-500 hover:bg-slate-100 disabled:opacity-50"
               >
-                <svg
-                  viewBox="0 0 24 24"
-                  className="size-6"
-                  fill="none"
-                  stroke="currentColor"
-                  strokeWidth={1.8}
-                  strokeLinecap="round"
-                  aria-hidden="true"
-                >
-                  <path d="M12 5v14M5 12h14" />
-                </svg>
+                <LineIcon d="M12 5v14M5 12h14" />
               </button>
               <input
                 ref={fileInput}
@@ -261,17 +252,7 @@ export function Composer({ roomId, mode, nameOf, onModeDone, onSent }: Props) {
                 onClick={() => void startRecording()}
                 className="flex size-10 shrink-0 items-center justify-center rounded-full text-slate-500 hover:bg-slate-100 disabled:opacity-50"
               >
-                <svg
-                  viewBox="0 0 24 24"
-                  className="size-6"
-                  fill="none"
-                  stroke="currentColor"
-                  strokeWidth={1.8}
-                  strokeLinecap="round"
-                  aria-hidden="true"
-                >
-                  <path d="M12 4a3 3 0 0 0-3 3v5a3 3 0 0 0 6 0V7a3 3 0 0 0-3-3zM6 12a6 6 0 0 0 12 0M12 18v3" />
-                </svg>
+                <LineIcon d="M12 4a3 3 0 0 0-3 3v5a3 3 0 0 0 6 0V7a3 3 0 0 0-3-3zM6 12a6 6 0 0 0 12 0M12 18v3" />
               </button>
             </>
           )}

@@ -8,7 +8,7 @@ import { deleteMessage } from '../api';
 import { discard, ensureChat, loadOlder, markRead, openRoom, retry } from '../actions';
 import { CHAT_NS } from '../i18n';
 import { lastSeq, useChatStore } from '../store';
-import { Avatar, others, useRoomTitle } from './common';
+import { Avatar, others, useRoomTitle, LineIcon } from './common';
 import { Composer, type ComposeMode } from './Composer';
 import { MessageBubble, PendingBubble, type MessageAction } from './MessageBubble';
 import { ReconnectBanner } from './ReconnectBanner';
@@ -151,17 +151,7 @@ export function ConversationPage() {
     <section className="-mx-4 -mb-8 flex h-[calc(100dvh-9rem)] flex-col md:mx-0 md:mb-0 md:h-[calc(100dvh-4rem)]">
       <header className="flex items-center gap-3 border-b border-slate-200 px-4 pb-3">
         <Link to="/chat" aria-label={t('conversation.back')} className="-ml-1 rounded-full p-1 text-slate-500 hover:bg-slate-100">
-          <svg
-            viewBox="0 0 24 24"
-            className="size-6"
-            fill="none"
-            stroke="currentColor"
-            strokeWidth={1.8}
-            strokeLinecap="round"
-            aria-hidden="true"
-          >
-            <path d="M15 5l-7 7 7 7" />
-          </svg>
+          <LineIcon d="M15 5l-7 7 7 7" />
         </Link>
         {room && <Avatar name={name} photoUrl={partner?.photoUrl} size="size-9" />}
         <h1 className="min-w-0 flex-1 truncate text-lg font-bold">{name}</h1>

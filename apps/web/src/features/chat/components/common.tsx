@@ -76,3 +76,20 @@ export function useAttachmentUrl(attachmentId: string | undefined): { url: strin
   }, [attachmentId]);
   return state.id === attachmentId ? { url: state.url, failed: state.failed } : { url: null, failed: false };
 }
+
+/** A 24 px line icon drawn from one SVG path, in the current text colour. */
+export function LineIcon({ d }: { d: string }) {
+  return (
+    <svg
+      viewBox="0 0 24 24"
+      className="size-6"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={1.8}
+      strokeLinecap="round"
+      aria-hidden="true"
+    >
+      <path d={d} />
+    </svg>
+  );
+}
