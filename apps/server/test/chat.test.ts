@@ -1,15 +1,9 @@
-import { readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from './helpers/backends.js';
 import { api, givenUser, startApp, type Client, type TestApp } from './helpers/app.js';
-import { tinyPng } from './helpers/files.js';
+import { countFiles, tinyPng } from './helpers/files.js';
 import { startOpenAiProvider } from './helpers/openai-provider.js';
-
-const countFiles = (dir: string): number =>
-  existsSync(dir)
-    ? readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? countFiles(path.join(dir, e.name)) : 1), 0)
-    : 0;
 
 let seq = 0;
 const clientId = () => `c${Date.now().toString(36)}${(++seq).toString(36).padStart(4, '0')}`;

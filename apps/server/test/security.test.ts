@@ -1,15 +1,9 @@
-import { readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from './helpers/backends.js';
 import { api, givenUser, refreshCookie, startApp, type Client, type TestApp } from './helpers/app.js';
-import { tinyPng } from './helpers/files.js';
-
-const countFiles = (dir: string): number =>
-  existsSync(dir)
-    ? readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? countFiles(path.join(dir, e.name)) : 1), 0)
-    : 0;
+import { countFiles, tinyPng } from './helpers/files.js';
 
 for (const backend of BACKENDS) {
   describe.skipIf(backend.skip)(`security [${backend.name}]${backend.skip ? ` (skipped: ${backend.skip})` : ''}`, () => {

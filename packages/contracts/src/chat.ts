@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Nullable } from './schema.js';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Id = Type.String({ format: 'uuid' });
 
 export const MAX_GROUP_MEMBERS = 20;

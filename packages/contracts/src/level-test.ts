@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Nullable } from './schema.js';
 import { CefrLevelSchema, literalUnion } from './catalog.js';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Id = Type.String({ format: 'uuid' });
 const Instant = Type.String({ format: 'date-time' });
 

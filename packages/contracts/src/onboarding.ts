@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Nullable } from './schema.js';
 import {
   CefrLevelSchema,
   CityIdSchema,
@@ -17,8 +18,6 @@ import {
 
 export const ONBOARDING_STEPS = ['basic', 'languages', 'interests', 'partner', 'schedule'] as const;
 export type OnboardingStep = (typeof ONBOARDING_STEPS)[number];
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 export const BasicInfo = Type.Object(
   {

@@ -1,4 +1,3 @@
-import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
@@ -8,7 +7,7 @@ import { openDatabase } from '../../src/platform/db/database.js';
 import type { JobsTables } from '../../src/platform/jobs/jobs.js';
 import { api, givenUser, startApp, type Client, type TestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/backends.js';
-import { tinyPng } from '../helpers/files.js';
+import { countFiles, tinyPng } from '../helpers/files.js';
 import { ESPEAK, ESPEAK_MISSING, speak, startAppOn, startTranscriptionServer } from './helpers.js';
 
 /** What a B1-ish learner might say at each stage; espeak-ng speaks it, the local STT server "hears" it. */
@@ -18,11 +17,6 @@ const ANSWERS: Record<number, string> = {
   3: 'I think online classes are useful because you can study at home, but I prefer classroom lessons because I can talk with other students and ask questions.',
   4: 'In twenty years many jobs might change because computers will do simple work. People would probably need new skills, and maybe they could work fewer hours.',
 };
-
-const countFiles = (dir: string): number =>
-  existsSync(dir)
-    ? readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? countFiles(path.join(dir, e.name)) : 1), 0)
-    : 0;
 
 async function uploadAnswer(t: TestApp, user: Client, attemptId: string, promptId: string, bytes: Buffer, transcript?: string) {
   const form = new FormData();

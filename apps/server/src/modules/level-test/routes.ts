@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
@@ -11,41 +11,13 @@ import {
   LevelTestScoringAccepted,
 } from '@studymate/contracts';
 import { requireAdmin } from '../../platform/auth/guard.js';
-import { AppError, unwrap } from '../../platform/http/errors.js';
-import { MAX_UPLOAD_BYTES } from '../../platform/http/sniff.js';
+import { unwrap } from '../../platform/http/errors.js';
+import { readUpload } from '../../platform/http/uploads.js';
 import type { LevelTestService } from './service.js';
 
 const AttemptParams = Type.Object({ attemptId: Type.String({ format: 'uuid' }) });
 const AnswerParams = Type.Object({ attemptId: Type.String({ format: 'uuid' }), promptId: Type.String({ pattern: '^[a-z0-9-]{1,40}$' }) });
 const tags = ['level-test'];
-const TOO_LARGE = 'A recorded answer may be at most 10 MB.';
-
-/**
- * Reads the `audio` file and the optional `transcript` field, in whichever order the browser
- * sent them (a single-file reader would miss a field that comes after the file).
- */
-async function readAnswer(request: FastifyRequest): Promise<{ bytes: Buffer; transcript: string | null }> {
-  if (Number(request.headers['content-length'] ?? 0) > MAX_UPLOAD_BYTES + 64 * 1024) throw new AppError('PAYLOAD_TOO_LARGE', TOO_LARGE);
-  if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the answer as multipart/form-data.');
-  let bytes: Buffer | null = null;
-  let transcript: string | null = null;
-  for await (const part of request.parts({ limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5, fieldSize: 64 * 1024 } })) {
-    if (part.type === 'file') {
-      if (part.fieldname !== 'audio') {
-        await part.toBuffer();
-        continue;
-      }
-      bytes = await part.toBuffer();
-      if (part.file.truncated || bytes.length > MAX_UPLOAD_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', TOO_LARGE);
-    } else if (part.fieldname === 'transcript' && typeof part.value === 'string') {
-      transcript = part.value;
-    }
-  }
-  if (!bytes)
-    throw new AppError('VALIDATION_FAILED', 'Attach the recording in the field "audio".', [{ field: '/audio', message: 'is required' }]);
-  return { bytes, transcript };
-}
-
 export function levelTestRoutes(app: FastifyInstance, levelTest: LevelTestService, limits: { uploadsPerMinute: number }) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const base = '/api/v1/level-test';
@@ -100,7 +72,8 @@ export function levelTestRoutes(app: FastifyInstance, levelTest: LevelTestServic
       },
     },
     async (request) => {
-      const { bytes, transcript } = await readAnswer(request);
+      const { bytes, fields } = await readUpload(request, 'audio', ['transcript']);
+      const transcript = fields.transcript ?? null;
       return unwrap(await levelTest.uploadAnswer(request.auth.sub, request.params.attemptId, request.params.promptId, bytes, transcript));
     },
   );
