@@ -2,7 +2,8 @@
 // on loopback. Open loop: latency counts from when a request was due, so a stall is not hidden.
 // Budget: p99 under 10 ms at 1,000 req/s, embedded and MariaDB + Redis.
 import http from 'node:http';
-import { percentile, round, startServer } from './lib.mjs';
+import os from 'node:os';
+import { cpuSeconds, percentile, round, startServer } from './lib.mjs';
 
 const rate = Number(process.env.RATE ?? 1000);
 const seconds = Number(process.env.SECONDS ?? 20);
@@ -91,7 +92,10 @@ async function drive(durationS, record) {
 }
 
 await drive(warmup, false);
+const cpuBefore = cpuSeconds(server.pid);
 const elapsed = await drive(seconds, true);
+// Server CPU per request: unlike the tail, it hardly depends on what else the machine runs.
+const serverCpuMs = ((cpuSeconds(server.pid) - cpuBefore) * 1000) / latencies.length;
 latencies.sort((a, b) => a - b);
 await server.stop();
 agent.destroy();
@@ -107,6 +111,8 @@ console.log(
     p90_ms: round(percentile(latencies, 90)),
     p99_ms: round(percentile(latencies, 99)),
     max_ms: round(latencies.at(-1)),
+    server_cpu_ms_per_request: round(serverCpuMs, 3),
+    loadavg: os.loadavg().map((l) => round(l)),
     budget_p99_ms: 10,
     ok: percentile(latencies, 99) < 10 && errors === 0,
   }),

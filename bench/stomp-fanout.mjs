@@ -56,7 +56,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { percentile, round, startServer } from './lib.mjs';
+import { cpuSeconds, percentile, round, startServer } from './lib.mjs';
 import { encodeFrame, openStomp } from './stomp-client.mjs';
 
 // ---- options ----
@@ -118,22 +118,6 @@ function openFilesLimit(pid = 'self') {
     .find((l) => l.startsWith('Max open files'));
   const [soft, hard] = line.trim().split(/\s+/).slice(3, 5);
   return { soft: Number(soft), hard: Number(hard) };
-}
-let clockTicks = 100;
-try {
-  clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-} catch {
-  // Linux reports in 1/100 s nearly everywhere
-}
-/** CPU seconds the process has used so far (user + system). */
-function cpuSeconds(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
-  } catch {
-    return NaN;
-  }
 }
 const ownCpuSeconds = () => {
   const u = process.cpuUsage();

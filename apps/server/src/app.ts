@@ -161,7 +161,7 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   // Each module is handed a view of the database that shows only the tables it owns.
   const own = <Tables>() => db as unknown as Kysely<Tables>;
   const users = createUsersService({ db: own<UsersTables>(), adminEmails: config.auth.adminEmails });
-  const profile = createProfileService({ db: own<ProfileTables>(), users, storage });
+  const profile = createProfileService({ db: own<ProfileTables>(), users, storage, cache });
   const auth = createAuthService({
     db: own<AuthTables>(),
     cache,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ONBOARDING_STEPS } from '@studymate/contracts';
+import { buildApp } from '../src/app.js';
 import { BACKENDS } from './helpers/backends.js';
 import { api, givenUser, startApp, STEP_BODIES, type TestApp } from './helpers/app.js';
 import { tinyPng } from './helpers/files.js';
@@ -116,6 +117,43 @@ for (const backend of BACKENDS) {
       expect((await api(t, 'GET', '/api/v1/me', { token: user.token })).json.photoUrl).toBe(photoUrl);
       expect((await api(t, 'DELETE', '/api/v1/me/photo', { token: user.token })).status).toBe(204);
       expect((await fetch(t.url + photoUrl)).status).toBe(404);
+    });
+
+    it('GET /me shows every change at once, on this node and on another one sharing the backends', async () => {
+      // A second node on the same database and cache. Embedded mode is one process, so only the
+      // production backends have a real second node.
+      const other = backend.name === 'mysql+redis' ? await buildApp(t.config) : null;
+      await other?.listen({ host: '127.0.0.1', port: 0 });
+      const otherUrl = other ? `http://127.0.0.1:${(other.server.address() as { port: number }).port}` : t.url;
+      try {
+        const user = await givenUser(t, { acceptTerms: false });
+        const me = async () => {
+          const here = await api(t, 'GET', '/api/v1/me', { token: user.token });
+          const there = await api({ url: otherUrl }, 'GET', '/api/v1/me', { token: user.token });
+          expect(there.json).toEqual(here.json);
+          return here;
+        };
+        expect((await me()).json.termsAcceptedAt).toBeNull();
+        await api(t, 'POST', '/api/v1/me/terms', {
+          token: user.token,
+          body: { ageOver14: true, termsOfService: true, privacyPolicy: true, marketing: true },
+        });
+        expect((await me()).json).toMatchObject({ termsAcceptedAt: expect.any(String), marketingConsent: true });
+        await api({ url: otherUrl }, 'PUT', '/api/v1/onboarding/basic', { token: user.token, body: STEP_BODIES.basic });
+        expect((await me()).json.basic.englishName).toBe('Minji Kim');
+        await api(t, 'PUT', '/api/v1/onboarding/basic', { token: user.token, body: { ...STEP_BODIES.basic, englishName: 'Minji Lee' } });
+        expect((await me()).json.basic.englishName).toBe('Minji Lee');
+        const form = new FormData();
+        form.append('photo', new Blob([new Uint8Array(tinyPng())]), 'me.png');
+        await fetch(`${otherUrl}/api/v1/me/photo`, { method: 'POST', headers: { authorization: `Bearer ${user.token}` }, body: form });
+        expect((await me()).json.photoUrl).toMatch(/^\/api\/v1\/photos\//);
+        await api(t, 'DELETE', '/api/v1/me/photo', { token: user.token });
+        expect((await me()).json.photoUrl).toBeNull();
+        await api({ url: otherUrl }, 'DELETE', '/api/v1/me', { token: user.token });
+        expect((await api(t, 'GET', '/api/v1/me', { token: user.token })).status).toBe(404);
+      } finally {
+        await other?.close();
+      }
     });
 
     it('records sign-ins in the login history with device and address', async () => {

@@ -53,7 +53,7 @@ export function refreshCookie(response: Response): string | null {
 }
 
 export async function api(
-  t: TestApp,
+  t: Pick<TestApp, 'url'>,
   method: string,
   path: string,
   options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
@@ -78,7 +78,10 @@ export async function api(
 
 let counter = 0;
 /** A signed-in user through the real dev sign-in, optionally with the terms accepted. */
-export async function givenUser(t: TestApp, options: { email?: string; name?: string; acceptTerms?: boolean } = {}): Promise<Client> {
+export async function givenUser(
+  t: Pick<TestApp, 'url'>,
+  options: { email?: string; name?: string; acceptTerms?: boolean } = {},
+): Promise<Client> {
   const email = options.email ?? `user${process.pid}-${++counter}-${Date.now()}@example.test`;
   const res = await api(t, 'POST', '/api/v1/auth/dev', { body: { email, displayName: options.name ?? 'Test User' } });
   if (res.status !== 200) throw new Error(`dev sign-in failed: ${res.status} ${res.text}`);

@@ -16,6 +16,8 @@ import {
 import { nowMs, toIso } from '../../platform/db/database.js';
 import { ok, refuse, type Result } from '../../platform/http/errors.js';
 import { IMAGE_TYPES, sniffContentType } from '../../platform/http/sniff.js';
+import type { Cache } from '../../platform/cache/cache.js';
+import { ViewCache } from '../../platform/cache/view-cache.js';
 import type { Storage } from '../../platform/storage/storage.js';
 import type { AccountParticipant, UsersService } from '../users/service.js';
 import * as repo from './repository.js';
@@ -127,8 +129,10 @@ function presentSteps(parts: ProfileParts) {
 
 export type ProfileService = ReturnType<typeof createProfileService>;
 
-export function createProfileService(deps: { db: Kysely<ProfileTables>; users: UsersService; storage: Storage }) {
+export function createProfileService(deps: { db: Kysely<ProfileTables>; users: UsersService; storage: Storage; cache: Cache }) {
   const { db, users, storage } = deps;
+  // `GET /me` runs on every page load: served from the cache until something it shows changes.
+  const myProfileView = new ViewCache(deps.cache, 'me');
 
   /** Onboarding is for accounts that accepted the terms. */
   async function requireConsent(userId: string): Promise<Result<void>> {
@@ -203,13 +207,14 @@ export function createProfileService(deps: { db: Kysely<ProfileTables>; users: U
       }
       await repo.updateProfile(tx, userId, { [SAVED_AT[step]]: at });
     });
+    await myProfileView.invalidate(userId);
     return ok(status({ profile: await repo.findProfile(db, userId) }));
   }
 
-  async function getProfile(userId: string): Promise<Result<Profile>> {
+  async function loadProfile(userId: string): Promise<Profile | null> {
     const [user, parts] = await Promise.all([users.getActiveUser(userId), repo.loadProfileParts(db, userId)]);
-    if (!user) return refuse('NOT_FOUND', 'No such account.');
-    return ok({
+    if (!user) return null;
+    return {
       id: user.id,
       email: user.email,
       displayName: user.display_name,
@@ -227,7 +232,16 @@ export function createProfileService(deps: { db: Kysely<ProfileTables>; users: U
         source: v.source,
         verifiedAt: toIso(v.verified_at)!,
       })) as Profile['verifiedLevels'],
+    };
+  }
+
+  /** My profile as the JSON `GET /me` sends, from the cache when nothing in it changed since. */
+  async function myProfileJson(userId: string): Promise<Result<string>> {
+    const json = await myProfileView.read(userId, async () => {
+      const profile = await loadProfile(userId);
+      return profile && JSON.stringify(profile);
     });
+    return json === null ? refuse('NOT_FOUND', 'No such account.') : ok(json);
   }
 
   const participant: AccountParticipant = {
@@ -246,18 +260,23 @@ export function createProfileService(deps: { db: Kysely<ProfileTables>; users: U
       const profile = await repo.findProfile(tx, userId);
       await repo.eraseProfile(tx, userId);
       const key = profile?.photo_key;
-      if (key) return () => storage.delete(key);
+      return async () => {
+        await myProfileView.invalidate(userId);
+        if (key) await storage.delete(key);
+      };
     },
+    accountChanged: (userId) => myProfileView.invalidate(userId),
   };
 
   return {
     participant,
     saveStep,
-    getProfile,
+    myProfileJson,
 
     /** Records a level proven by a test (e.g. the level test), replacing any earlier one for that language. */
     async setVerifiedLevel(userId: string, language: string, level: string, source: string): Promise<void> {
       await repo.upsertVerifiedLevel(db, { user_id: userId, language, level, source, verified_at: nowMs() });
+      await myProfileView.invalidate(userId);
     },
 
     async photoUrlsOf(userIds: string[]): Promise<Map<string, string | null>> {
@@ -291,6 +310,7 @@ export function createProfileService(deps: { db: Kysely<ProfileTables>; users: U
         await repo.updateProfile(tx, userId, { photo_key: key });
         return before?.photo_key ?? null;
       });
+      await myProfileView.invalidate(userId);
       if (previous) await storage.delete(previous).catch(() => undefined);
       return ok({ photoUrl: photoUrl(key)! });
     },
@@ -299,6 +319,7 @@ export function createProfileService(deps: { db: Kysely<ProfileTables>; users: U
       const profile = await repo.findProfile(db, userId);
       if (!profile?.photo_key) return;
       await repo.updateProfile(db, userId, { photo_key: null });
+      await myProfileView.invalidate(userId);
       await storage.delete(profile.photo_key).catch(() => undefined);
     },
 

@@ -15,6 +15,8 @@ export interface AccountParticipant {
   exportData(userId: string): Promise<unknown>;
   /** Erases inside the deletion transaction; may return work to run after commit (files). */
   erase(tx: Transaction<any>, userId: string): Promise<(() => Promise<void>) | void>;
+  /** Called after the account row changed (terms, consent), for a participant that shows it. */
+  accountChanged?(userId: string): Promise<void>;
 }
 
 /** An account as other modules see it. */
@@ -95,6 +97,7 @@ export function createUsersService(deps: { db: Kysely<UsersTables>; adminEmails:
     async acceptTerms(userId: string, terms: TermsBody): Promise<Result<void>> {
       if (!(await getActiveUser(userId))) return refuse('NOT_FOUND', 'No such account.');
       await repo.recordTerms(db, userId, nowMs(), terms.marketing);
+      await Promise.all(participants.map((p) => p.accountChanged?.(userId)));
       return ok(undefined);
     },
 

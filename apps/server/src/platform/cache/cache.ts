@@ -3,6 +3,8 @@ import type { Redis } from 'ioredis';
 /** Short-lived key-value state shared by every server node (OAuth state, one-time values). */
 export interface Cache {
   get(key: string): Promise<string | null>;
+  /** Several keys in one round trip, in order. */
+  getMany(keys: string[]): Promise<(string | null)[]>;
   set(key: string, value: string, ttlMs: number): Promise<void>;
   /** Reads and deletes in one step, so a one-time value can be used once across nodes. */
   take(key: string): Promise<string | null>;
@@ -17,6 +19,9 @@ export class MemoryCache implements Cache {
 
   async get(key: string) {
     return this.read(key);
+  }
+  async getMany(keys: string[]) {
+    return keys.map((key) => this.read(key));
   }
   async set(key: string, value: string, ttlMs: number) {
     this.entries.set(key, { value, expiresAt: Date.now() + ttlMs });
@@ -57,6 +62,9 @@ export class RedisCache implements Cache {
   ) {}
   get(key: string) {
     return this.redis.get(this.prefix + key);
+  }
+  getMany(keys: string[]) {
+    return this.redis.mget(keys.map((key) => this.prefix + key));
   }
   async set(key: string, value: string, ttlMs: number) {
     await this.redis.set(this.prefix + key, value, 'PX', Math.max(1, Math.round(ttlMs)));
