@@ -217,6 +217,27 @@ describe('STOMP 1.2 conformance with @stomp/stompjs', () => {
     peer.ws.close();
   });
 
+  it('sends the frames of one turn of the event loop together, in order, in one WebSocket message', async () => {
+    const peer = await rawPeer(node.url);
+    peer.send(connectFrame(token));
+    peer.send({ command: 'SUBSCRIBE', headers: { id: 's1', destination: '/sub/test/rooms/burst', receipt: 'b-1' } });
+    await peer.waitFor((f) => headerValue(f, 'receipt-id') === 'b-1');
+    const messages: Buffer[] = [];
+    peer.ws.on('message', (data: Buffer) => messages.push(data));
+    const published = ['one', 'two', 'three'].map((text) =>
+      node.gateway.publish('/sub/test/rooms/{roomId}', { roomId: 'burst' }, { text }),
+    );
+    await Promise.all(published);
+    await peer.waitFor((f) => f.command === 'MESSAGE' && f.body.toString() === '{"text":"three"}');
+    expect(messages).toHaveLength(1);
+    expect(peer.frames.filter((f) => f.command === 'MESSAGE').map((f) => JSON.parse(f.body.toString()).text)).toEqual([
+      'one',
+      'two',
+      'three',
+    ]);
+    peer.ws.close();
+  });
+
   it('refuses a client that cannot speak 1.2, and a frame before CONNECT', async () => {
     const old = await rawPeer(node.url, ['v10.stomp']);
     expect(old.ws.protocol).toBe('v10.stomp');
