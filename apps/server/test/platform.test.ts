@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -6,7 +6,9 @@ import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InProcessBus, RedisBus, type Bus } from '../src/platform/bus/bus.js';
 import { MemoryCache, RedisCache, type Cache } from '../src/platform/cache/cache.js';
-import { withStatementCache } from '../src/platform/db/database.js';
+import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
+import { openDatabase, withStatementCache } from '../src/platform/db/database.js';
 import { sniffContentType } from '../src/platform/http/sniff.js';
 import { LocalStorage, S3Storage, type Storage } from '../src/platform/storage/storage.js';
 import { mysqlRedis } from './helpers/backends.js';
@@ -161,5 +163,33 @@ describe('SQLite statement cache', () => {
     cached.prepare('select 1');
     cached.prepare('select 2');
     expect(prepared).toEqual(['select 1', 'select 2', 'select 3', 'select 2']);
+  });
+});
+
+describe('SQLite checkpoints', () => {
+  it('are made by the worker thread, not by a commit on the main thread, and stop with the database', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'studymate-checkpoint-'));
+    const file = path.join(dir, 'studymate.db');
+    const db = await openDatabase<{ notes: { id: number; text: string } }>({ kind: 'sqlite', file });
+    try {
+      await sql`create table notes (id integer primary key, text text not null)`.execute(db);
+      const mainFileBefore = statSync(file).size;
+      // Well past the 1,000 pages at which a commit would checkpoint by itself.
+      const text = 'x'.repeat(3000);
+      for (let i = 0; i < 2000; i++) await db.insertInto('notes').values({ id: i, text }).execute();
+      // The pages are in the log only: no commit copied them into the database file.
+      expect(statSync(file).size).toBe(mainFileBefore);
+      expect(statSync(`${file}-wal`).size).toBeGreaterThan(4_000_000);
+      const deadline = Date.now() + 5000;
+      while (statSync(file).size < 4_000_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(statSync(file).size).toBeGreaterThan(4_000_000);
+    } finally {
+      await db.destroy();
+    }
+    // Closed: the log was folded in and removed, and every row is there.
+    const reopened = new SQLite(file, { readonly: true });
+    expect(reopened.prepare('select count(*) as n from notes').get()).toEqual({ n: 2000 });
+    reopened.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });

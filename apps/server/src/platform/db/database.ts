@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
+import { startCheckpointer } from './checkpointer.js';
 import { Kysely, MysqlAdapter, MysqlDialect, SqliteDialect, sql, type Dialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 
 export type DatabaseTarget = { kind: 'mysql'; url: string } | { kind: 'sqlite'; file: string };
@@ -32,7 +33,21 @@ export async function openDatabase<DB>(target: DatabaseTarget): Promise<Kysely<D
     file.pragma('synchronous = NORMAL');
     file.pragma('busy_timeout = 5000');
     file.pragma('foreign_keys = ON');
-    dialect = new SqliteDialect({ database: withStatementCache(file) });
+    // 64 MB of page cache instead of 2: chat's indexes are keyed by random ids, so their pages
+    // are touched everywhere.
+    file.pragma('cache_size = -65536');
+    let database = withStatementCache(file);
+    if (target.file !== ':memory:') {
+      file.pragma('wal_autocheckpoint = 0');
+      file.pragma('journal_size_limit = 67108864');
+      const checkpointer = startCheckpointer(target.file, (error) => {
+        process.emitWarning(`SQLite checkpoints are back on the main thread: ${error}`);
+        if (file.open) file.pragma('wal_autocheckpoint = 1000');
+      });
+      const close = database.close;
+      database = { ...database, close: () => (checkpointer.stop(), close()) };
+    }
+    dialect = new SqliteDialect({ database });
   }
   return new Kysely<DB>({ dialect });
 }
