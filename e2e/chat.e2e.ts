@@ -63,6 +63,8 @@ describe('STUDYMATE chat between two people', () => {
   let b: { context: BrowserContext; page: Page };
   let roomId = '';
   let ready = false;
+  let minaAuth: { id: string; headers: Record<string, string> } | null = null;
+  let samId = '';
   let network: 'up' | 'down' | 'lose-next-receipt' = 'up';
   const sockets: WebSocketRoute[] = [];
 
@@ -78,17 +80,25 @@ describe('STUDYMATE chat between two people', () => {
       if (network === 'down') return void page.close({ code: 4000, reason: 'test: network down' });
       const server = page.connectToServer();
       page.onMessage((frame) => server.send(frame));
-      server.onMessage((frame) => {
-        // Held back too: otherwise Sam's copy of the broadcast would settle the message before the receipt.
-        if (network === 'lose-next-receipt' && typeof frame === 'string' && frame.startsWith('MESSAGE')) return;
-        if (network === 'lose-next-receipt' && typeof frame === 'string' && frame.startsWith('RECEIPT')) {
-          // The server stored the message, but the connection dies before its receipt arrives.
-          network = 'down';
-          page.close({ code: 4000, reason: 'test: dropped before the receipt' });
-          server.close();
-          return;
+      server.onMessage((data) => {
+        if (network !== 'lose-next-receipt' || typeof data !== 'string') return void page.send(data);
+        // The server may write several STOMP frames (each ending in NUL) in one WebSocket message.
+        const frames = data.split('\0').filter((f) => f.replace(/^[\r\n]+/, '') !== '');
+        const kept: string[] = [];
+        for (const raw of frames) {
+          const frame = raw.replace(/^[\r\n]+/, '');
+          // Held back too: otherwise Sam's copy of the broadcast would settle the message before the receipt.
+          if (frame.startsWith('MESSAGE')) continue;
+          if (frame.startsWith('RECEIPT')) {
+            // The server stored the message, but the connection dies before its receipt arrives.
+            network = 'down';
+            page.close({ code: 4000, reason: 'test: dropped before the receipt' });
+            server.close();
+            return;
+          }
+          kept.push(`${raw}\0`);
         }
-        page.send(frame);
+        if (kept.length) page.send(kept.join(''));
       });
       sockets.push(page);
     });
@@ -114,6 +124,8 @@ describe('STUDYMATE chat between two people', () => {
     const stamp = Date.now();
     const mina = await onboardedUser(a.context, `mina.${stamp}@example.com`, '김미나', 'ko');
     const sam = await onboardedUser(b.context, `sam.${stamp}@example.com`, 'Sam', 'en');
+    minaAuth = mina;
+    samId = sam.id;
     const opened = await a.context.request.post(`${baseUrl}/api/v1/chat/rooms/direct`, {
       data: { partnerId: sam.id },
       headers: mina.headers,
@@ -284,5 +296,141 @@ describe('STUDYMATE chat between two people', () => {
     await editedMine.getByRole('menuitem', { name: chat.message.delete }).click();
     await until('the deletion to reach Sam', async () => (await messages(b.page).filter({ hasText: '저도 정말 반가워요' }).count()) === 0);
     await messages(b.page).filter({ hasText: chat.message.deleted }).waitFor();
+  });
+
+  it("shows the partner's read mark after a reload, and their presence live (online, away)", async () => {
+    expect(ready, 'needs the room from the first test').toBe(true);
+    // Sam has read everything; after Mina reloads, her newest message still says "읽음".
+    await a.page.reload();
+    await onPath(a.page, `/chat/${roomId}`);
+    const read = messages(a.page).getByText(chat.message.read, { exact: true });
+    await read.waitFor();
+    expect(await read.count()).toBe(1);
+    expect(
+      await messages(a.page)
+        .filter({ has: a.page.getByText(chat.message.read, { exact: true }) })
+        .getAttribute('data-mine'),
+    ).toBe('true');
+
+    // Sam's presence in Mina's header and on her room list, following Sam's tab.
+    const presence = a.page.getByTestId('partner-presence');
+    await until('Sam shown online', async () => (await presence.textContent()) === chat.presence.online);
+    const setHidden = (hidden: boolean) =>
+      b.page.evaluate((h) => {
+        Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (h ? 'hidden' : 'visible') });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, hidden);
+    await setHidden(true);
+    await until('Sam shown away', async () => (await presence.textContent()) === chat.presence.away);
+    expect(await a.page.getByRole('img', { name: chat.presence.away }).count()).toBeGreaterThan(0);
+    await setHidden(false);
+    await until('Sam shown online again', async () => (await presence.textContent()) === chat.presence.online);
+  });
+
+  it('finds a message with search in the room and shows it highlighted in the conversation', async () => {
+    expect(ready, 'needs the room from the first test').toBe(true);
+    await b.page.getByRole('button', { name: chat.conversation.search }).tap();
+    await b.page.getByLabel(chat.search.label).fill('영수증');
+    await b.page.getByRole('button', { name: chat.search.submit, exact: true }).tap();
+    const results = b.page.getByTestId('search-result');
+    await results.first().waitFor();
+    expect(await results.count()).toBe(1);
+    expect(await results.first().textContent()).toContain('영수증을 못 받은 메시지');
+    await b.page.screenshot({ path: path.join(resultsDir, 'chat-search-375.png') });
+    await results.first().tap();
+    const hit = messages(b.page).filter({ hasText: '영수증을 못 받은 메시지' });
+    await until('the hit to be highlighted', async () => (await hit.getAttribute('data-highlighted')) === 'true');
+    await until('the hit to be in view', () =>
+      hit.evaluate((el) => {
+        const box = el.getBoundingClientRect();
+        const view = el.closest('[data-testid="message-scroller"]')!.getBoundingClientRect();
+        return box.top >= view.top - 1 && box.bottom <= view.bottom + 1;
+      }),
+    );
+    expect(await b.page.getByTestId('search-result').count()).toBe(0);
+  });
+
+  it('creates a group, invites a third partner and hands ownership over, visible to the members', async () => {
+    expect(ready && minaAuth, 'needs the room from the first test').toBeTruthy();
+    // A third person Mina already chats with one-on-one (set up through the API in a context of their own).
+    const third = await browser.newContext({ baseURL: baseUrl });
+    try {
+      const jun = await onboardedUser(third, `jun.${Date.now()}@example.com`, 'Jun', 'en');
+      const direct = await a.context.request.post(`${baseUrl}/api/v1/chat/rooms/direct`, {
+        data: { partnerId: jun.id },
+        headers: minaAuth!.headers,
+      });
+      expect(direct.status(), await direct.text()).toBe(200);
+    } finally {
+      await third.close();
+    }
+
+    await a.page.goto('/chat');
+    await a.page.getByRole('link', { name: chat.rooms.newGroup }).click();
+    await onPath(a.page, '/chat/new-group');
+    // Without a name the form says what is missing.
+    await a.page.getByRole('button', { name: chat.group.create }).click();
+    await a.page.getByRole('alert').filter({ hasText: chat.group.needName }).waitFor();
+    await a.page.getByLabel(chat.group.name).fill('주말 스터디');
+    await a.page.getByRole('checkbox', { name: 'Sam' }).check();
+    await a.page.getByRole('button', { name: chat.group.create }).click();
+    await until('the new group to open', async () => /^\/chat\/[0-9a-f-]{36}$/.test(new URL(a.page.url()).pathname));
+    const groupId = new URL(a.page.url()).pathname.split('/')[2]!;
+    await a.page.getByRole('heading', { name: '주말 스터디' }).waitFor();
+    await a.page.getByText(chat.group.count.replace('{{count}}', '2')).waitFor();
+
+    await a.page.getByRole('link', { name: chat.conversation.members }).click();
+    await onPath(a.page, `/chat/${groupId}/members`);
+    const members = a.page.getByTestId('member');
+    await until('both members to be listed', async () => (await members.count()) === 2);
+    await a.page.getByLabel(chat.group.invitePick).selectOption({ label: 'Jun' });
+    await a.page.getByRole('button', { name: chat.group.inviteButton }).click();
+    await until('Jun to be a member', async () => (await members.count()) === 3);
+    await members.filter({ hasText: 'Jun' }).waitFor();
+
+    // Hand over to Sam: Mina loses the owner's buttons, Sam sees himself as the owner.
+    a.page.once('dialog', (dialog) => void dialog.accept());
+    await members.filter({ hasText: 'Sam' }).getByRole('button', { name: chat.group.handOver }).click();
+    await members.filter({ hasText: 'Sam' }).getByText(chat.group.owner, { exact: true }).waitFor();
+    await until('Mina no longer the owner', async () => (await a.page.getByRole('button', { name: chat.group.handOver }).count()) === 0);
+    expect(await a.page.getByRole('button', { name: chat.group.inviteButton }).count()).toBe(0);
+
+    await b.page.goto(`/chat/${groupId}/members`);
+    const samRow = b.page.getByTestId('member').filter({ hasText: 'Sam' });
+    await samRow.getByText(chat.group.owner, { exact: true }).waitFor();
+    expect(await samRow.getByText(chat.group.you).count()).toBe(1);
+    expect(await horizontalOverflow(b.page), 'the member list scrolls sideways').toBeLessThanOrEqual(0);
+    await b.page.screenshot({ path: path.join(resultsDir, 'chat-members-375.png') });
+
+    // Mina leaves: back on her list, the group is gone; Sam's member list updates live.
+    a.page.once('dialog', (dialog) => void dialog.accept());
+    await a.page.getByRole('button', { name: chat.group.leave }).click();
+    await onPath(a.page, '/chat');
+    await a.page.getByRole('link', { name: /Sam/ }).first().waitFor();
+    expect(await a.page.getByRole('link', { name: /주말 스터디/ }).count()).toBe(0);
+    await until("Mina gone from Sam's list", async () => (await b.page.getByTestId('member').count()) === 2);
+    expect(samId).not.toBe('');
+  });
+
+  it('lists the files shared in my rooms, with the uploaded image, and downloads it', async () => {
+    expect(ready, 'needs the room from the first test').toBe(true);
+    await b.page.goto('/chat');
+    await b.page.getByRole('link', { name: chat.rooms.files }).tap();
+    await onPath(b.page, '/chat/files');
+    const image = b.page.getByTestId('shared-file').filter({ hasText: 'gradient.png' });
+    await image.waitFor();
+    expect(await image.getAttribute('data-kind')).toBe('image');
+    await until('the thumbnail to load', () => imageLoaded(image.locator('img')));
+    expect(await image.textContent()).toContain(chat.files.kind.image);
+    expect(await image.getByRole('link', { name: '김미나' }).count()).toBe(1);
+    // The voice note from the earlier test is listed too, as a voice file.
+    expect(await b.page.locator('[data-testid="shared-file"][data-kind="voice"]').count()).toBeGreaterThan(0);
+    expect(await horizontalOverflow(b.page), 'the file list scrolls sideways').toBeLessThanOrEqual(0);
+    await b.page.screenshot({ path: path.join(resultsDir, 'chat-files-375.png') });
+    const [download] = await Promise.all([
+      b.page.waitForEvent('download'),
+      image.getByRole('link', { name: chat.files.download.replace('{{name}}', 'gradient.png') }).tap(),
+    ]);
+    expect(download.suggestedFilename()).toBe('gradient.png');
   });
 });

@@ -197,6 +197,7 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
     storage,
     broadcaster: { toRoom: (roomId, event) => realtime.publish('/sub/chat/rooms/{roomId}', { roomId }, event) },
     translator: config.translation ? openAiCompatibleTranslator(config.translation) : null,
+    presence: (userId) => realtime.presence(userId),
   });
   users.addParticipant(profile.participant);
   users.addParticipant(auth.participant);

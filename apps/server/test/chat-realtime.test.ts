@@ -136,6 +136,58 @@ for (const backend of BACKENDS) {
       expect(history.json.items.some((m: { clientId: string }) => m.clientId === id)).toBe(false);
     });
 
+    it('publishes presence (online, away, offline with last seen) to room partners only, and the room list shows it', async () => {
+      // Fresh people: the other tests leave connections of Minji and Alex open.
+      const [yuna, sam, outsider] = await Promise.all([givenUser(t), givenUser(t), givenUser(t)]);
+      const room = (await api(t, 'POST', '/api/v1/chat/rooms/direct', { token: yuna.token, body: { partnerId: sam.userId } })).json.id;
+      const presenceOf = async () =>
+        (await api(t, 'GET', `/api/v1/chat/rooms/${room}`, { token: yuna.token })).json.members.find(
+          (m: { id: string }) => m.id === sam.userId,
+        );
+      expect(await presenceOf()).toMatchObject({ presence: 'offline', lastSeenAt: null });
+
+      const watcher = await connect(yuna);
+      const watch = await watcher.subscribe(`/sub/presence/${sam.userId}`);
+      const next = async () => JSON.parse((await watch.next()).body);
+
+      const samsSocket = await connect(sam);
+      expect(await next()).toMatchObject({ userId: sam.userId, status: 'online' });
+      expect(await presenceOf()).toMatchObject({ presence: 'online' });
+
+      await samsSocket.receipt((receipt) =>
+        samsSocket.client.publish({ destination: '/pub/presence', headers: { receipt }, body: JSON.stringify({ status: 'away' }) }),
+      );
+      expect(await next()).toMatchObject({ userId: sam.userId, status: 'away' });
+      expect(await presenceOf()).toMatchObject({ presence: 'away' });
+      // A second, active device makes Sam online again although the first is away.
+      const samsPhone = await connect(sam);
+      expect(await next()).toMatchObject({ status: 'online' });
+      await samsPhone.disconnect();
+      expect(await next()).toMatchObject({ status: 'away' });
+      await samsSocket.receipt((receipt) =>
+        samsSocket.client.publish({ destination: '/pub/presence', headers: { receipt }, body: JSON.stringify({ status: 'online' }) }),
+      );
+      expect(await next()).toMatchObject({ status: 'online' });
+
+      const before = Date.now();
+      await samsSocket.disconnect();
+      const offline = await next();
+      expect(offline).toMatchObject({ userId: sam.userId, status: 'offline' });
+      expect(Date.parse(offline.lastSeenAt)).toBeGreaterThanOrEqual(before - 1000);
+      const listed = await presenceOf();
+      expect(listed.presence).toBe('offline');
+      expect(Date.parse(listed.lastSeenAt)).toBeGreaterThanOrEqual(before - 1000);
+
+      // Someone who shares no room with Sam may not watch him; an invalid status is refused.
+      const nosy = await connect(outsider);
+      await expect(nosy.subscribe(`/sub/presence/${sam.userId}`)).rejects.toThrow();
+      expect(nosy.errors[0]?.headers.message).toMatch(/No such destination/);
+      const bad = await connect(yuna);
+      bad.client.publish({ destination: '/pub/presence', body: JSON.stringify({ status: 'invisible' }) });
+      await bad.closed;
+      expect(bad.errors[0]?.body).toContain('status');
+    });
+
     it('refuses an invalid message body with an ERROR naming the field', async () => {
       const s = await connect(minji);
       s.client.publish({

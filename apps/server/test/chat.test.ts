@@ -177,6 +177,30 @@ for (const backend of BACKENDS) {
       expect(list[0]).toMatchObject({ id: room, lastMessage: { body: 'three' } });
     });
 
+    it("lists every member's read mark, so a partner's read position survives a reload", async () => {
+      const room = (
+        await api(t, 'POST', '/api/v1/chat/rooms/group', { token: minji.token, body: { name: 'Read marks', memberIds: [alex.userId] } })
+      ).json.id;
+      await send(minji, { body: 'first' }, room);
+      const second = await send(minji, { body: 'second' }, room);
+      const marks = async (user: Client) =>
+        Object.fromEntries(
+          (await api(t, 'GET', `/api/v1/chat/rooms/${room}`, { token: user.token })).json.members.map(
+            (m: { id: string; lastReadSeq: number }) => [m.id, m.lastReadSeq],
+          ),
+        );
+      expect(await marks(minji)).toEqual({ [minji.userId]: 0, [alex.userId]: 0 });
+      await api(t, 'POST', `/api/v1/chat/rooms/${room}/read`, { token: alex.token, body: { seq: second.json.seq } });
+      // Both sides see Alex's mark, in the single room and in the list.
+      expect(await marks(minji)).toEqual({ [minji.userId]: 0, [alex.userId]: second.json.seq });
+      expect(await marks(alex)).toEqual({ [minji.userId]: 0, [alex.userId]: second.json.seq });
+      const listed = (await api(t, 'GET', '/api/v1/chat/rooms', { token: minji.token })).json.items.find(
+        (r: { id: string }) => r.id === room,
+      );
+      expect(listed.members.find((m: { id: string }) => m.id === alex.userId)).toMatchObject({ lastReadSeq: second.json.seq });
+      expect(listed.lastReadSeq).toBe(0);
+    });
+
     it('finds messages in a room, case-insensitively and with wildcards taken literally', async () => {
       await send(alex, { body: 'Shall we watch a FILM tonight?' });
       await send(alex, { body: '100% sure' });

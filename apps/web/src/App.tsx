@@ -22,6 +22,9 @@ const ProfilePage = later(() => import('./features/profile/components/ProfilePag
 const SettingsPage = later(() => import('./features/settings/components/SettingsPage'), 'SettingsPage');
 const ChatRoomsPage = later(() => import('./features/chat'), 'ChatRoomsPage');
 const ConversationPage = later(() => import('./features/chat'), 'ConversationPage');
+const NewGroupPage = later(() => import('./features/chat'), 'NewGroupPage');
+const RoomMembersPage = later(() => import('./features/chat'), 'RoomMembersPage');
+const SharedFilesPage = later(() => import('./features/chat'), 'SharedFilesPage');
 const LevelTestIntroPage = later(() => import('./features/level-test'), 'LevelTestIntroPage');
 const LevelTestTakePage = later(() => import('./features/level-test'), 'LevelTestTakePage');
 const LevelTestWaitingPage = later(() => import('./features/level-test'), 'LevelTestWaitingPage');
@@ -49,7 +52,10 @@ const router = createBrowserRouter([
                 children: [
                   { index: true, element: <HomePage /> },
                   { path: '/chat', element: loading(<ChatRoomsPage />) },
+                  { path: '/chat/new-group', element: loading(<NewGroupPage />) },
+                  { path: '/chat/files', element: loading(<SharedFilesPage />) },
                   { path: '/chat/:roomId', element: loading(<ConversationPage />) },
+                  { path: '/chat/:roomId/members', element: loading(<RoomMembersPage />) },
                   ...PLACEHOLDER_AREAS.filter((area) => area.key !== 'levelTest').map((area) => ({
                     path: area.path,
                     element: <PlaceholderPage area={area.key} />,

@@ -38,13 +38,38 @@ export const ChatMessage = Type.Object({
 });
 export type ChatMessage = Static<typeof ChatMessage>;
 
+/** online: connected and active; away: connected, but every device idle or in the background; offline: not connected. */
+export const PresenceState = Type.Union([Type.Literal('online'), Type.Literal('away'), Type.Literal('offline')]);
+export type PresenceState = Static<typeof PresenceState>;
+
+/** Someone's presence, as published to `/sub/presence/{userId}` whenever it may have changed. */
+export const PresenceEvent = Type.Object({
+  userId: Id,
+  status: PresenceState,
+  /** When they were last connected (now while connected); null if never seen. */
+  lastSeenAt: Nullable(Type.String({ format: 'date-time' })),
+});
+export type PresenceEvent = Static<typeof PresenceEvent>;
+
+/** What a client reports about itself: `away` when the tab is hidden or idle, `online` when back. */
+export const PresenceBody = Type.Object(
+  { status: Type.Union([Type.Literal('online'), Type.Literal('away')]) },
+  { additionalProperties: false },
+);
+
 export const RoomMember = Type.Object({
   id: Id,
   displayName: Type.String(),
   photoUrl: Nullable(Type.String()),
   role: Type.Union([Type.Literal('owner'), Type.Literal('member')]),
   deleted: Type.Boolean(),
+  /** This member's read mark: my messages up to this seq have been read by them. */
+  lastReadSeq: Type.Integer(),
+  /** Presence when the summary was made; `/sub/presence/{userId}` keeps it current. */
+  presence: PresenceState,
+  lastSeenAt: Nullable(Type.String({ format: 'date-time' })),
 });
+export type RoomMember = Static<typeof RoomMember>;
 
 export const RoomSummary = Type.Object({
   id: Id,

@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { ReadBody, RoomEvent, SendMessageBody, TypingBody } from './chat.js';
+import { PresenceBody, PresenceEvent, ReadBody, RoomEvent, SendMessageBody, TypingBody } from './chat.js';
 import { ErrorBody } from './errors.js';
 
 /**
@@ -39,6 +39,11 @@ export const UserQueues = {
 export const Topics = {
   /** Messages, edits, typing, read marks and member changes of one room; members only. */
   '/sub/chat/rooms/{roomId}': RoomEvent,
+  /**
+   * One person's presence (online, away, offline, last seen), published when a connection of theirs
+   * opens or closes or reports away/online; only the person and people sharing a chat room with them.
+   */
+  '/sub/presence/{userId}': PresenceEvent,
 } satisfies Record<string, TSchema>;
 
 /** Client -> server, SEND to `/pub/...`; a handler registered with `{ body: Inbound[pattern] }` only ever sees a valid body. */
@@ -47,6 +52,8 @@ export const Inbound = {
   '/pub/chat/rooms/{roomId}/messages': SendMessageBody,
   '/pub/chat/rooms/{roomId}/typing': TypingBody,
   '/pub/chat/rooms/{roomId}/read': ReadBody,
+  /** This connection is idle or in the background (`away`), or in use again (`online`); a new connection starts online. */
+  '/pub/presence': PresenceBody,
 } satisfies Record<string, TSchema>;
 
 // ---- typing helpers (no runtime) ----

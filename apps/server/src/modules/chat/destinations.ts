@@ -37,4 +37,22 @@ export function chatDestinations(realtime: RealtimeGateway, chat: ChatService) {
     },
     { body: Inbound['/pub/chat/rooms/{roomId}/read'] },
   );
+
+  // Presence: seen by the people one shares a room with, told whenever a connection opens, closes
+  // or reports itself away or back.
+  realtime.registerSubscription('/sub/presence/{userId}', async (principal, { userId }) => chat.mayWatchPresence(principal.userId, userId));
+  realtime.registerHandler(
+    '/pub/presence',
+    async (principal, _params, frame) => {
+      await realtime.setAway(principal, frame.payload.status === 'away');
+    },
+    { body: Inbound['/pub/presence'] },
+  );
+  realtime.onPresenceChanged((userId, status) =>
+    realtime.publish(
+      '/sub/presence/{userId}',
+      { userId },
+      { userId, status: status.state, lastSeenAt: status.lastSeen?.toISOString() ?? null },
+    ),
+  );
 }

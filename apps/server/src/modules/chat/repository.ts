@@ -93,6 +93,18 @@ export const roomsOf = (db: Db, userId: string) =>
     .orderBy(sql`coalesce(chat_rooms.last_message_at, chat_rooms.created_at)`, 'desc')
     .execute();
 
+export async function shareARoom(db: Db, a: string, b: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('chat_members as m1')
+    .innerJoin('chat_members as m2', 'm2.room_id', 'm1.room_id')
+    .select('m1.room_id')
+    .where('m1.user_id', '=', a)
+    .where('m2.user_id', '=', b)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export const membersOfRooms = (db: Db, roomIds: string[]) =>
   roomIds.length ? db.selectFrom('chat_members').selectAll().where('room_id', 'in', roomIds).execute() : Promise.resolve([] as MemberRow[]);
 
@@ -116,17 +128,18 @@ export function lastMessages(db: Db, roomIds: string[]) {
  * Takes the next sequence number of a room. The update holds the room's row lock (MySQL) or the
  * write lock (SQLite) until commit, so sequence order is commit order.
  */
-export async function takeSeq(db: Db, roomId: AuthorizedRoomId, at: number): Promise<number> {
+/** Reserves `count` consecutive seqs in a room (inside the caller's transaction); returns the first. */
+export async function takeSeqs(db: Db, roomId: AuthorizedRoomId, count: number, at: number): Promise<number> {
   await db
     .updateTable('chat_rooms')
-    .set({ next_seq: sql`next_seq + 1`, last_message_at: at })
+    .set({ next_seq: sql`next_seq + ${count}`, last_message_at: at })
     .where('id', '=', roomId)
     .execute();
   const row = await db.selectFrom('chat_rooms').select('next_seq').where('id', '=', roomId).executeTakeFirstOrThrow();
-  return Number(row.next_seq) - 1;
+  return Number(row.next_seq) - count;
 }
 
-export const insertMessage = (db: Db, row: MessageRow) => db.insertInto('chat_messages').values(row).execute();
+export const insertMessages = (db: Db, rows: MessageRow[]) => db.insertInto('chat_messages').values(rows).execute();
 
 export const findByClientId = (db: Db, senderId: string, clientId: string) =>
   db.selectFrom('chat_messages').selectAll().where('sender_id', '=', senderId).where('client_id', '=', clientId).executeTakeFirst();

@@ -4,6 +4,8 @@ import {
   MAX_GROUP_MEMBERS,
   type ChatMessage,
   type MessagePage,
+  type PresenceEvent,
+  type PresenceState,
   type RoomEvent,
   type RoomSummary,
   type SendMessageBody,
@@ -16,6 +18,7 @@ import { TranslationFailure, type Translator } from '../../platform/translation/
 import type { ProfileService } from '../profile/service.js';
 import type { AccountParticipant, UsersService } from '../users/service.js';
 import { authorizeRoom, mayEditMessage, mayManageMembers, type AuthorizedRoomId } from './policy.js';
+import { createMessageWriter } from './message-writer.js';
 import * as repo from './repository.js';
 import type { AttachmentRow, ChatTables, MessageRow } from './repository.js';
 
@@ -23,6 +26,9 @@ import type { AttachmentRow, ChatTables, MessageRow } from './repository.js';
 export interface RoomBroadcaster {
   toRoom(roomId: string, event: RoomEvent): Promise<void>;
 }
+
+/** Who is connected; the realtime gateway's presence store implements it. */
+export type PresenceLookup = (userId: string) => Promise<{ state: PresenceState; lastSeen: Date | null }>;
 
 const ATTACHMENT_KINDS: Record<string, 'image' | 'voice' | 'file'> = {
   'image/jpeg': 'image',
@@ -61,9 +67,12 @@ export function createChatService(deps: {
   storage: Storage;
   broadcaster: RoomBroadcaster;
   translator: Translator | null;
+  /** Without it (tests of the service alone) everyone shows as offline. */
+  presence?: PresenceLookup;
 }) {
   const { db, users, profile, storage } = deps;
   const notFound = () => refuse<never>('NOT_FOUND', 'No such room.');
+  const messages = createMessageWriter(db);
 
   /** Rows → public messages, with replies and attachments looked up in two queries. */
   async function present(rows: MessageRow[]): Promise<ChatMessage[]> {
@@ -94,6 +103,21 @@ export function createChatService(deps: {
     });
   }
 
+  /** Presence of several people at once; a failing store shows them offline rather than failing the list. */
+  async function presenceOf(userIds: string[]): Promise<Map<string, PresenceEvent>> {
+    const lookup = deps.presence;
+    if (!lookup || userIds.length === 0) return new Map();
+    const statuses = await Promise.all(
+      userIds.map((id) =>
+        lookup(id).then(
+          (s): PresenceEvent => ({ userId: id, status: s.state, lastSeenAt: s.lastSeen?.toISOString() ?? null }),
+          (): PresenceEvent => ({ userId: id, status: 'offline', lastSeenAt: null }),
+        ),
+      ),
+    );
+    return new Map(statuses.map((s) => [s.userId, s]));
+  }
+
   async function summaries(userId: string, onlyRoomId?: string): Promise<RoomSummary[]> {
     const rooms = (await repo.roomsOf(db, userId)).filter((r) => !onlyRoomId || r.id === onlyRoomId);
     const ids = rooms.map((r) => r.id);
@@ -102,8 +126,13 @@ export function createChatService(deps: {
       repo.lastMessages(db, ids),
       repo.unreadCounts(db, userId),
     ]);
-    const memberIds = members.map((m) => m.user_id);
-    const [names, photos, lastPresented] = await Promise.all([users.namesOf(memberIds), profile.photoUrlsOf(memberIds), present(last)]);
+    const memberIds = [...new Set(members.map((m) => m.user_id))];
+    const [names, photos, lastPresented, presence] = await Promise.all([
+      users.namesOf(memberIds),
+      profile.photoUrlsOf(memberIds),
+      present(last),
+      presenceOf(memberIds.filter((id) => id !== userId)),
+    ]);
     const lastByRoom = new Map(lastPresented.map((m) => [m.roomId, m]));
     const unreadByRoom = new Map(unread.map((u) => [u.room_id, Number(u.unread)]));
     return rooms.map((room) => ({
@@ -118,6 +147,10 @@ export function createChatService(deps: {
           photoUrl: photos.get(m.user_id) ?? null,
           role: m.role,
           deleted: names.get(m.user_id)?.deleted ?? true,
+          lastReadSeq: Number(m.last_read_seq),
+          // I am connected while I look at this; the others as the presence store says.
+          presence: m.user_id === userId ? ('online' as const) : (presence.get(m.user_id)?.status ?? 'offline'),
+          lastSeenAt: m.user_id === userId ? new Date().toISOString() : (presence.get(m.user_id)?.lastSeenAt ?? null),
         })),
       lastMessage: lastByRoom.get(room.id) ?? null,
       unreadCount: unreadByRoom.get(room.id) ?? 0,
@@ -183,6 +216,11 @@ export function createChatService(deps: {
 
     async authorizeRoom(userId: string, roomId: string) {
       return authorizeRoom(db, userId, roomId);
+    },
+
+    /** Someone's presence is seen by themselves and by the people they share a room with. */
+    async mayWatchPresence(userId: string, subjectId: string) {
+      return userId === subjectId || (await repo.shareARoom(db, userId, subjectId));
     },
 
     /** One room per pair, created the first time either side opens it. */
@@ -324,10 +362,7 @@ export function createChatService(deps: {
       let row: MessageRow | undefined = candidate;
       try {
         // The unique (sender, clientId) key catches a retry; its transaction rolls the seq back.
-        await db.transaction().execute(async (tx) => {
-          candidate.seq = await repo.takeSeq(tx, authorized, at);
-          await repo.insertMessage(tx, candidate);
-        });
+        await messages.store(candidate);
       } catch (error) {
         row = await repo.findByClientId(db, userId, body.clientId);
         if (!row) throw error;

@@ -93,6 +93,8 @@ export type SendHandler<P extends string, T> = (
   frame: InboundFrame<T>,
 ) => Promise<void | { error: AppError }>;
 export type SessionListener = (principal: RealtimePrincipal) => void | Promise<void>;
+/** Told after someone's presence may have changed (a connection opened, closed or went away/back), with the new status. */
+export type PresenceListener = (userId: string, status: PresenceStatus) => void | Promise<void>;
 
 export interface RealtimeGatewayOptions {
   tokens: Pick<AccessTokens, 'verify'>;
@@ -181,7 +183,12 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
   const sendPatterns: Array<{ compiled: CompiledPattern; handler: SendHandler<string, unknown>; schema?: TSchema }> = [];
   const openedListeners = new Set<SessionListener>();
   const closedListeners = new Set<SessionListener>();
+  const presenceListeners = new Set<PresenceListener>();
   const sessions = new Map<WebSocket, Session>();
+  /** Sessions on this node whose client reported `away`; renewals keep that flag. */
+  const awaySessions = new Set<string>();
+  /** Sessions on this node between opened and closed: a late "away" must not revive a closed one. */
+  const liveSessions = new Set<string>();
   /** Presence writes in flight, so a close never overtakes the open it follows, and shutdown waits for them. */
   const presenceWrites = new Map<string, Promise<void>>();
 
@@ -328,21 +335,26 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
 
     opened(session) {
       const principal = session.principal!;
+      liveSessions.add(session.id);
       const write = presence
         .keepAlive([{ userId: principal.userId, connectionId: session.id }], limits.presenceTtlMs)
         .catch((error) => logger.warn({ err: error }, 'realtime presence write failed'))
-        .then(() => notify(openedListeners, principal));
+        .then(() => notify(openedListeners, principal))
+        .then(() => presenceChanged(principal.userId));
       presenceWrites.set(session.id, write);
     },
 
     closed(session) {
       const principal = session.principal!;
+      liveSessions.delete(session.id);
       const previous = presenceWrites.get(session.id) ?? Promise.resolve();
       const write = previous
         .then(() => presence.remove({ userId: principal.userId, connectionId: session.id }))
         .catch((error) => logger.warn({ err: error }, 'realtime presence write failed'))
         .then(() => notify(closedListeners, principal))
+        .then(() => presenceChanged(principal.userId))
         .finally(() => {
+          awaySessions.delete(session.id);
           if (presenceWrites.get(session.id) === write) presenceWrites.delete(session.id);
         });
       presenceWrites.set(session.id, write);
@@ -361,6 +373,24 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
     },
     error: (context, message) => logger.error(context, message),
   };
+
+  async function presenceChanged(userId: string) {
+    if (presenceListeners.size === 0) return;
+    let status: PresenceStatus;
+    try {
+      status = await presence.status(userId);
+    } catch (error) {
+      logger.warn({ err: error }, 'realtime presence read failed');
+      return;
+    }
+    for (const listener of presenceListeners) {
+      try {
+        await listener(userId, status);
+      } catch (error) {
+        logger.error({ err: error }, 'realtime presence listener failed');
+      }
+    }
+  }
 
   async function notify(listeners: Set<SessionListener>, principal: RealtimePrincipal) {
     for (const listener of listeners) {
@@ -413,7 +443,7 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
     () => {
       const entries = [...sessions.values()]
         .filter((s) => s.principal && s.isOpen)
-        .map((s) => ({ userId: s.principal!.userId, connectionId: s.id }));
+        .map((s) => ({ userId: s.principal!.userId, connectionId: s.id, away: awaySessions.has(s.id) }));
       presence.keepAlive(entries, limits.presenceTtlMs).catch((error) => logger.warn({ err: error }, 'realtime presence renewal failed'));
     },
     Math.max(1000, Math.floor(limits.presenceTtlMs / 3)),
@@ -472,6 +502,28 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
     },
 
     isOnline: async (userId: string) => (await presence.status(userId)).online,
+    /**
+     * Marks the principal's connection away (idle, in the background) or active again; resolves once
+     * stored and the presence listeners were told. Ordered after the connection's open and before its close.
+     */
+    setAway(principal: RealtimePrincipal, away: boolean): Promise<void> {
+      const connectionId = principal.sessionId;
+      if (!liveSessions.has(connectionId) || awaySessions.has(connectionId) === away) return Promise.resolve();
+      if (away) awaySessions.add(connectionId);
+      else awaySessions.delete(connectionId);
+      const previous = presenceWrites.get(connectionId) ?? Promise.resolve();
+      const write = previous
+        .then(() => presence.keepAlive([{ userId: principal.userId, connectionId, away }], limits.presenceTtlMs))
+        .catch((error) => logger.warn({ err: error }, 'realtime presence write failed'))
+        .then(() => presenceChanged(principal.userId));
+      presenceWrites.set(connectionId, write);
+      return write;
+    },
+    /** Called with the new status whenever someone's presence may have changed, on the node where it happened. */
+    onPresenceChanged(listener: PresenceListener) {
+      presenceListeners.add(listener);
+      return () => void presenceListeners.delete(listener);
+    },
     presence: (userId: string): Promise<PresenceStatus> => presence.status(userId),
 
     onSessionOpened(listener: SessionListener) {

@@ -7,10 +7,15 @@ import type { Redis } from 'ioredis';
 export interface PresenceEntry {
   userId: string;
   connectionId: string;
+  /** The client said this connection is idle or in the background. */
+  away?: boolean;
 }
 
 export interface PresenceStatus {
+  /** Connected on any node (active or away). */
   online: boolean;
+  /** `online` when at least one connection is active, `away` when all are away, else `offline`. */
+  state: 'online' | 'away' | 'offline';
   /** Now while online; otherwise when the last connection closed (or was last renewed). */
   lastSeen: Date | null;
 }
@@ -24,15 +29,15 @@ export interface PresenceStore {
 
 /** The embedded mode's store: one process, so a map is the whole truth. */
 export class MemoryPresence implements PresenceStore {
-  private readonly open = new Map<string, Map<string, number>>();
+  private readonly open = new Map<string, Map<string, { expiresAt: number; away: boolean }>>();
   private readonly seen = new Map<string, number>();
 
   async keepAlive(entries: PresenceEntry[], ttlMs: number) {
     const now = Date.now();
-    for (const { userId, connectionId } of entries) {
+    for (const { userId, connectionId, away = false } of entries) {
       let connections = this.open.get(userId);
       if (!connections) this.open.set(userId, (connections = new Map()));
-      connections.set(connectionId, now + ttlMs);
+      connections.set(connectionId, { expiresAt: now + ttlMs, away });
       this.seen.set(userId, now);
     }
   }
@@ -44,10 +49,14 @@ export class MemoryPresence implements PresenceStore {
   }
   async status(userId: string): Promise<PresenceStatus> {
     const now = Date.now();
-    const connections = this.open.get(userId);
-    const online = connections ? [...connections.values()].some((expiresAt) => expiresAt > now) : false;
+    const live = [...(this.open.get(userId)?.values() ?? [])].filter((c) => c.expiresAt > now);
+    const online = live.length > 0;
     const seen = this.seen.get(userId);
-    return { online, lastSeen: online ? new Date(now) : seen === undefined ? null : new Date(seen) };
+    return {
+      online,
+      state: !online ? 'offline' : live.some((c) => !c.away) ? 'online' : 'away',
+      lastSeen: online ? new Date(now) : seen === undefined ? null : new Date(seen),
+    };
   }
 }
 
@@ -56,6 +65,7 @@ const LAST_SEEN_TTL_MS = 90 * 24 * 3600 * 1000;
 /**
  * Shared by all nodes: a sorted set per user whose members are connection ids scored by the time
  * they stop counting, so "online" is one ZCOUNT and expired members need no sweeper to be ignored.
+ * A second set holds only the connections that are not away, so "away" is the first without the second.
  */
 export class RedisPresence implements PresenceStore {
   constructor(
@@ -64,15 +74,18 @@ export class RedisPresence implements PresenceStore {
   ) {}
 
   private openKey = (userId: string) => `${this.prefix}presence:open:${userId}`;
+  private activeKey = (userId: string) => `${this.prefix}presence:active:${userId}`;
   private seenKey = (userId: string) => `${this.prefix}presence:seen:${userId}`;
 
   async keepAlive(entries: PresenceEntry[], ttlMs: number) {
     if (entries.length === 0) return;
     const now = Date.now();
     const pipeline = this.redis.pipeline();
-    for (const { userId, connectionId } of entries) {
+    for (const { userId, connectionId, away = false } of entries) {
       pipeline.zadd(this.openKey(userId), now + ttlMs, connectionId);
       pipeline.pexpire(this.openKey(userId), ttlMs);
+      if (away) pipeline.zrem(this.activeKey(userId), connectionId);
+      else pipeline.zadd(this.activeKey(userId), now + ttlMs, connectionId).pexpire(this.activeKey(userId), ttlMs);
       pipeline.set(this.seenKey(userId), String(now), 'PX', LAST_SEEN_TTL_MS);
     }
     await pipeline.exec();
@@ -83,16 +96,22 @@ export class RedisPresence implements PresenceStore {
       .pipeline()
       .zrem(this.openKey(userId), connectionId)
       .zremrangebyscore(this.openKey(userId), '-inf', now)
+      .zrem(this.activeKey(userId), connectionId)
       .set(this.seenKey(userId), String(now), 'PX', LAST_SEEN_TTL_MS)
       .exec();
   }
   async status(userId: string): Promise<PresenceStatus> {
     const now = Date.now();
-    const [count, seen] = await Promise.all([
+    const [count, active, seen] = await Promise.all([
       this.redis.zcount(this.openKey(userId), `(${now}`, '+inf'),
+      this.redis.zcount(this.activeKey(userId), `(${now}`, '+inf'),
       this.redis.get(this.seenKey(userId)),
     ]);
     const online = count > 0;
-    return { online, lastSeen: online ? new Date(now) : seen === null ? null : new Date(Number(seen)) };
+    return {
+      online,
+      state: !online ? 'offline' : active > 0 ? 'online' : 'away',
+      lastSeen: online ? new Date(now) : seen === null ? null : new Date(Number(seen)),
+    };
   }
 }

@@ -1,4 +1,4 @@
-import type { ChatMessage, RoomEvent, SendMessageBody } from '@studymate/contracts';
+import type { ChatMessage, PresenceEvent, RoomEvent, RoomSummary, SendMessageBody } from '@studymate/contracts';
 import { httpStatus } from '../../lib/http';
 import { useAuthStore } from '../auth/store';
 import * as api from './api';
@@ -14,6 +14,7 @@ import {
   stopRealtime,
   subscribe,
 } from './realtime';
+import { reportedPresence } from './format';
 import { contiguousSeq, lastSeq, useChatStore, type OutgoingMessage } from './store';
 
 /** Chat's moving parts: subscriptions, history, catch-up, the outbox, typing and read marks. */
@@ -27,6 +28,9 @@ const MAX_ATTEMPTS = 5;
 const TYPING_SHOWN_MS = 6_000;
 
 const roomSubscriptions = new Map<string, () => void>();
+const presenceSubscriptions = new Map<string, () => void>();
+/** Without input for this long (or with the tab hidden) this device reports itself away. */
+const IDLE_MS = 3 * 60_000;
 const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
 const catchingUp = new Map<string, Promise<void>>();
 /** Receipted but not yet seen back: not sent again. */
@@ -46,6 +50,7 @@ export function ensureChat(): void {
   if (wiring.length) return;
   store().setStatus('connecting');
   wiring.push(onRealtimeStatus((status) => store().setStatus(status)));
+  wiring.push(reportPresence());
   wiring.push(
     onConnected(() => {
       // Anything sent while we were away: fetch it, then send what is still queued.
@@ -71,6 +76,8 @@ function shutdown() {
   clearTimeout(flushTimer);
   for (const unsubscribe of roomSubscriptions.values()) unsubscribe();
   roomSubscriptions.clear();
+  for (const unsubscribe of presenceSubscriptions.values()) unsubscribe();
+  presenceSubscriptions.clear();
   for (const o of store().outbox) if (o.preview?.localUrl) URL.revokeObjectURL(o.preview.localUrl);
   confirmed.clear();
   api.releaseAttachmentUrls();
@@ -83,6 +90,73 @@ function watchRoom(roomId: string) {
     roomId,
     subscribe(`/sub/chat/rooms/${roomId}`, (event) => onRoomEvent(roomId, event as RoomEvent)),
   );
+}
+
+/**
+ * Follows the presence of everyone I share a room with, and stops following anyone I no longer
+ * do: the server refuses (and ends the connection on) a subscription it would not authorise.
+ */
+function syncPresenceWatches() {
+  const self = me();
+  const wanted = new Set((store().rooms ?? []).flatMap((r) => r.members.filter((m) => m.id !== self && !m.deleted).map((m) => m.id)));
+  for (const [userId, unsubscribe] of presenceSubscriptions)
+    if (!wanted.has(userId)) {
+      unsubscribe();
+      presenceSubscriptions.delete(userId);
+    }
+  for (const userId of wanted)
+    if (!presenceSubscriptions.has(userId))
+      presenceSubscriptions.set(
+        userId,
+        subscribe(`/sub/presence/${userId}`, (event) => {
+          const p = event as PresenceEvent;
+          store().setPresence(p.userId, { status: p.status, lastSeenAt: p.lastSeenAt });
+        }),
+      );
+}
+
+function roomChanged(room: RoomSummary) {
+  store().upsertRoom(room);
+  syncPresenceWatches();
+}
+
+/** After leaving a group: no more events from it, nor presence of people I no longer share a room with. */
+function forgetRoom(roomId: string) {
+  roomSubscriptions.get(roomId)?.();
+  roomSubscriptions.delete(roomId);
+  store().removeRoom(roomId);
+  syncPresenceWatches();
+}
+
+/**
+ * Tells the server when this device is away (tab hidden, or no input for IDLE_MS) and when it is
+ * back. A new connection starts as online on the server, so each connect reports again.
+ */
+function reportPresence(): () => void {
+  let lastInput = Date.now();
+  let reported: 'online' | 'away' = 'online';
+  const evaluate = () => {
+    const next = reportedPresence(document.visibilityState === 'visible', lastInput, Date.now(), IDLE_MS);
+    if (next !== reported && publish('/pub/presence', { status: next })) reported = next;
+  };
+  const onInput = () => {
+    lastInput = Date.now();
+    if (reported === 'away') evaluate();
+  };
+  const inputs = ['pointerdown', 'keydown', 'touchstart', 'wheel', 'mousemove'] as const;
+  for (const name of inputs) window.addEventListener(name, onInput, { passive: true });
+  document.addEventListener('visibilitychange', evaluate);
+  const timer = setInterval(evaluate, 30_000);
+  const undoConnected = onConnected(() => {
+    reported = 'online';
+    evaluate();
+  });
+  return () => {
+    for (const name of inputs) window.removeEventListener(name, onInput);
+    document.removeEventListener('visibilitychange', evaluate);
+    clearInterval(timer);
+    undoConnected();
+  };
 }
 
 function onRoomEvent(roomId: string, event: RoomEvent) {
@@ -115,21 +189,30 @@ function onRoomEvent(roomId: string, event: RoomEvent) {
       else s.setReadBy(roomId, event.userId, event.lastReadSeq);
       break;
     case 'members-changed':
-      void api.fetchRoom(roomId).then(s.upsertRoom, () => {});
+      void api.fetchRoom(roomId).then(roomChanged, (error: unknown) => {
+        // No longer a member (left on another device): the room is gone for me.
+        if (httpStatus(error) === 404) forgetRoom(roomId);
+      });
       break;
   }
 }
 
 export async function loadRooms(): Promise<void> {
+  const known = new Set(store().rooms?.map((r) => r.id) ?? []);
   const rooms = await api.fetchRooms();
-  store().setRooms(rooms);
+  // A room created or opened while the list was on its way stays; one known before and missing now was left elsewhere.
+  const fresh = (store().rooms ?? []).filter((r) => !known.has(r.id) && !rooms.some((x) => x.id === r.id));
+  store().setRooms([...rooms, ...fresh]);
   for (const room of rooms) watchRoom(room.id);
+  // Stop listening to rooms I left, before a reconnect re-subscribes and is refused.
+  for (const roomId of [...roomSubscriptions.keys()]) if (known.has(roomId) && !rooms.some((r) => r.id === roomId)) forgetRoom(roomId);
+  syncPresenceWatches();
 }
 
 /** The room summary (fetched if the list has not got it) and its newest page of messages. */
 export async function openRoom(roomId: string): Promise<void> {
+  if (!store().rooms?.some((r) => r.id === roomId)) roomChanged(await api.fetchRoom(roomId));
   watchRoom(roomId);
-  if (!store().rooms?.some((r) => r.id === roomId)) store().upsertRoom(await api.fetchRoom(roomId));
   if (store().views[roomId]?.loaded) return catchUp(roomId);
   const page = await api.fetchOlder(roomId);
   store().mergeMessages(roomId, page.items, me());
@@ -142,6 +225,42 @@ export async function loadOlder(roomId: string): Promise<void> {
   const page = await api.fetchOlder(roomId, before);
   store().mergeMessages(roomId, page.items, me());
   store().setHistoryPage(roomId, page.nextBefore);
+}
+
+// ---- groups ----
+
+export async function createGroup(name: string, memberIds: string[]): Promise<RoomSummary> {
+  const room = await api.createGroup(name, memberIds);
+  roomChanged(room);
+  watchRoom(room.id);
+  return room;
+}
+
+export async function invite(roomId: string, userId: string): Promise<void> {
+  roomChanged(await api.inviteMember(roomId, userId));
+}
+
+export async function handOver(roomId: string, userId: string): Promise<void> {
+  roomChanged(await api.handOver(roomId, userId));
+}
+
+export async function leave(roomId: string): Promise<void> {
+  await api.leaveGroup(roomId);
+  forgetRoom(roomId);
+}
+
+/**
+ * Loads older pages until the message with this seq is held (for showing a search hit in
+ * context); false when it cannot be reached.
+ */
+export async function loadUntil(roomId: string, seq: number): Promise<boolean> {
+  for (let pages = 0; pages < 50; pages++) {
+    const view = store().views[roomId];
+    if (view?.messages.some((m) => m.seq === seq)) return true;
+    if (!view?.loaded || view.nextBefore == null) return false;
+    await loadOlder(roomId);
+  }
+  return false;
 }
 
 /** Fetches everything after the newest message we hold (`after=`), page by page. */

@@ -1,4 +1,5 @@
-import type { Attachment, ChatMessage, MessagePage, RoomSummary, SendMessageBody } from '@studymate/contracts';
+import type { Static } from '@sinclair/typebox';
+import type { Attachment, ChatMessage, FileList, MessagePage, RoomSummary, SendMessageBody } from '@studymate/contracts';
 import { http } from '../../lib/http';
 
 /** REST side of chat; live traffic goes over STOMP (realtime.ts). */
@@ -72,4 +73,36 @@ export function attachmentUrl(attachmentId: string): Promise<string> {
 export function releaseAttachmentUrls(): void {
   for (const url of blobUrls.values()) void url.then(URL.revokeObjectURL, () => {});
   blobUrls.clear();
+}
+
+// ---- groups ----
+
+export async function createGroup(name: string, memberIds: string[]): Promise<RoomSummary> {
+  return (await http.post<RoomSummary>(`${base}/rooms/group`, { name, memberIds })).data;
+}
+
+export async function inviteMember(roomId: string, userId: string): Promise<RoomSummary> {
+  return (await http.post<RoomSummary>(`${base}/rooms/${roomId}/members`, { userId })).data;
+}
+
+export async function leaveGroup(roomId: string): Promise<void> {
+  await http.delete(`${base}/rooms/${roomId}/members/me`);
+}
+
+export async function handOver(roomId: string, userId: string): Promise<RoomSummary> {
+  return (await http.put<RoomSummary>(`${base}/rooms/${roomId}/owner`, { userId })).data;
+}
+
+// ---- search and files ----
+
+/** Newest first. */
+export async function searchRoom(roomId: string, q: string): Promise<ChatMessage[]> {
+  return (await http.get<{ items: ChatMessage[] }>(`${base}/rooms/${roomId}/search`, { params: { q, limit: 50 } })).data.items;
+}
+
+export type SharedFile = Static<typeof FileList>['items'][number];
+
+/** Files shared in my rooms, newest first. */
+export async function fetchSharedFiles(): Promise<SharedFile[]> {
+  return (await http.get<Static<typeof FileList>>(`${base}/files`)).data.items;
 }

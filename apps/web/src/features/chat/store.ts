@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { ChatMessage, RoomSummary, SendMessageBody } from '@studymate/contracts';
+import type { ChatMessage, PresenceState, RoomSummary, SendMessageBody } from '@studymate/contracts';
 import type { RealtimeStatus } from './realtime';
 
 /** A message composed here and not yet seen back from the server. */
@@ -31,9 +31,16 @@ export interface RoomView {
 
 const emptyView = (): RoomView => ({ messages: [], loaded: false, nextBefore: null, readBy: {}, typing: [] });
 
+export interface Presence {
+  status: PresenceState;
+  lastSeenAt: string | null;
+}
+
 interface ChatState {
   status: RealtimeStatus;
   rooms: RoomSummary[] | null;
+  /** Partners' presence by user id: seeded from room summaries, then kept current by `/sub/presence/{userId}`. */
+  presence: Record<string, Presence>;
   views: Record<string, RoomView>;
   outbox: OutgoingMessage[];
   /** The conversation on screen (and visible), whose new messages count as read. */
@@ -42,6 +49,8 @@ interface ChatState {
   setStatus: (status: RealtimeStatus) => void;
   setRooms: (rooms: RoomSummary[]) => void;
   upsertRoom: (room: RoomSummary) => void;
+  removeRoom: (roomId: string) => void;
+  setPresence: (userId: string, presence: Presence) => void;
   setOpenRoom: (roomId: string | null) => void;
   /** Merges messages from any source (history, catch-up, live) and settles matching outbox entries. */
   mergeMessages: (roomId: string, messages: ChatMessage[], me: string) => void;
@@ -53,6 +62,12 @@ interface ChatState {
   updateOutgoing: (clientId: string, patch: Partial<OutgoingMessage>) => void;
   removeOutgoing: (clientId: string) => void;
   reset: () => void;
+}
+
+function seedPresence(current: Record<string, Presence>, rooms: RoomSummary[]): Record<string, Presence> {
+  const next = { ...current };
+  for (const room of rooms) for (const m of room.members) next[m.id] = { status: m.presence, lastSeenAt: m.lastSeenAt };
+  return next;
 }
 
 export const lastActivity = (room: RoomSummary) => room.lastMessage?.createdAt ?? '';
@@ -92,13 +107,20 @@ export function contiguousSeq(view: RoomView | undefined): number {
 export const useChatStore = create<ChatState>()((set) => ({
   status: 'idle',
   rooms: null,
+  presence: {},
   views: {},
   outbox: [],
   openRoomId: null,
 
   setStatus: (status) => set({ status }),
-  setRooms: (rooms) => set({ rooms: sortRooms(rooms) }),
-  upsertRoom: (room) => set((s) => ({ rooms: sortRooms([...(s.rooms ?? []).filter((r) => r.id !== room.id), room]) })),
+  setRooms: (rooms) => set((s) => ({ rooms: sortRooms(rooms), presence: seedPresence(s.presence, rooms) })),
+  upsertRoom: (room) =>
+    set((s) => ({
+      rooms: sortRooms([...(s.rooms ?? []).filter((r) => r.id !== room.id), room]),
+      presence: seedPresence(s.presence, [room]),
+    })),
+  removeRoom: (roomId) => set((s) => ({ rooms: s.rooms?.filter((r) => r.id !== roomId) ?? null })),
+  setPresence: (userId, presence) => set((s) => ({ presence: { ...s.presence, [userId]: presence } })),
   setOpenRoom: (openRoomId) => set({ openRoomId }),
 
   mergeMessages: (roomId, messages, me) =>
@@ -146,5 +168,5 @@ export const useChatStore = create<ChatState>()((set) => ({
   enqueue: (message) => set((s) => ({ outbox: [...s.outbox, message] })),
   updateOutgoing: (clientId, patch) => set((s) => ({ outbox: s.outbox.map((o) => (o.clientId === clientId ? { ...o, ...patch } : o)) })),
   removeOutgoing: (clientId) => set((s) => ({ outbox: s.outbox.filter((o) => o.clientId !== clientId) })),
-  reset: () => set({ status: 'idle', rooms: null, views: {}, outbox: [], openRoomId: null }),
+  reset: () => set({ status: 'idle', rooms: null, presence: {}, views: {}, outbox: [], openRoomId: null }),
 }));

@@ -5,7 +5,7 @@ import { useAuthStore } from '../../auth/store';
 import { ensureChat, loadRooms } from '../actions';
 import { CHAT_NS } from '../i18n';
 import { useChatStore } from '../store';
-import { Avatar, formatTime, others, usePreview, useRoomTitle } from './common';
+import { Avatar, FILE_ICON, LineIcon, formatTime, others, usePreview, useRoomTitle } from './common';
 import { ReconnectBanner } from './ReconnectBanner';
 
 /** `/chat`: my rooms, most recent activity first, kept current by the room subscriptions. */
@@ -27,7 +27,19 @@ export function ChatRoomsPage() {
 
   return (
     <section className="space-y-4">
-      <h1 className="text-2xl font-bold">{t('title')}</h1>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h1 className="text-2xl font-bold">{t('title')}</h1>
+        <nav aria-label={t('rooms.actions')} className="flex gap-2">
+          <Link to="/chat/files" className="btn-secondary px-3 py-2">
+            <LineIcon d={FILE_ICON} className="size-5" />
+            {t('rooms.files')}
+          </Link>
+          <Link to="/chat/new-group" className="btn-primary px-3 py-2">
+            <LineIcon d="M12 5v14M5 12h14" className="size-5" />
+            {t('rooms.newGroup')}
+          </Link>
+        </nav>
+      </div>
       <ReconnectBanner />
       {failed && !rooms && (
         <p role="alert" className="rounded-xl bg-red-50 p-4 text-sm text-red-700">
@@ -39,14 +51,15 @@ export function ChatRoomsPage() {
         <ul className="divide-y divide-slate-100 overflow-hidden rounded-2xl border border-slate-200 bg-white">
           {rooms.map((room) => {
             const name = title(room, me);
-            const photo = room.kind === 'direct' ? others(room, me)[0]?.photoUrl : null;
+            const partner = room.kind === 'direct' ? others(room, me)[0] : undefined;
+            const photo = partner?.photoUrl ?? null;
             return (
               <li key={room.id}>
                 <Link
                   to={`/chat/${room.id}`}
                   className="flex items-center gap-3 px-4 py-3 transition hover:bg-slate-50 focus-visible:bg-slate-50 focus-visible:outline-none"
                 >
-                  <Avatar name={name} photoUrl={photo} />
+                  <Avatar name={name} photoUrl={photo} presenceOf={partner && !partner.deleted ? partner.id : undefined} />
                   <span className="min-w-0 flex-1">
                     <span className="flex items-baseline justify-between gap-2">
                       <span className="truncate font-semibold text-slate-900">{name}</span>

@@ -5,13 +5,15 @@ import type { ChatMessage } from '@studymate/contracts';
 import { httpStatus } from '../../../lib/http';
 import { useAuthStore } from '../../auth/store';
 import { deleteMessage } from '../api';
-import { discard, ensureChat, loadOlder, markRead, openRoom, retry } from '../actions';
+import { discard, ensureChat, loadOlder, loadUntil, markRead, openRoom, retry } from '../actions';
+import { partnersReadUpTo } from '../format';
 import { CHAT_NS } from '../i18n';
 import { lastSeq, useChatStore } from '../store';
-import { Avatar, others, useRoomTitle, LineIcon } from './common';
+import { Avatar, others, useRoomTitle, LineIcon, MEMBERS_ICON, SEARCH_ICON, usePresenceText, ErrorNote } from './common';
 import { Composer, type ComposeMode } from './Composer';
 import { MessageBubble, PendingBubble, type MessageAction } from './MessageBubble';
 import { ReconnectBanner } from './ReconnectBanner';
+import { SearchBar, SearchResults, useRoomSearch } from './SearchPanel';
 
 const EMPTY: never[] = [];
 
@@ -29,16 +31,23 @@ export function ConversationPage() {
   const [mode, setMode] = useState<ComposeMode>(null);
   const [olderBusy, setOlderBusy] = useState(false);
   const title = useRoomTitle();
+  const [searchOpen, setSearchOpen] = useState(false);
+  const search = useRoomSearch(roomId);
+  const [highlight, setHighlight] = useState<{ seq: number | null; missing: boolean }>({ seq: null, missing: false });
 
   const list = useRef<HTMLDivElement>(null);
   const top = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
+  /** Where this page last put the view when following the bottom; see onScroll. */
+  const pinnedTop = useRef(-1);
   const restore = useRef<{ height: number; top: number } | null>(null);
 
   useEffect(() => {
     ensureChat();
     setProblem(null);
     setMode(null);
+    setSearchOpen(false);
+    setHighlight({ seq: null, missing: false });
     atBottom.current = true;
     openRoom(roomId).catch((error: unknown) =>
       setProblem(httpStatus(error) === 404 || httpStatus(error) === 400 ? 'notFound' : 'loadFailed'),
@@ -70,12 +79,16 @@ export function ConversationPage() {
       restore.current = null;
     } else if (atBottom.current) {
       el.scrollTop = el.scrollHeight;
+      pinnedTop.current = el.scrollTop;
     }
   }, [messages, pending.length, view?.typing.length]);
 
   const followBottom = useCallback(() => {
     const el = list.current;
-    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
+    if (el && atBottom.current) {
+      el.scrollTop = el.scrollHeight;
+      pinnedTop.current = el.scrollTop;
+    }
   }, []);
 
   // Images and players grow after they load, and the view shrinks when the banner or the phone's
@@ -126,6 +139,26 @@ export function ConversationPage() {
     setMode({ kind: action, message });
   };
 
+  const closeSearch = () => {
+    setSearchOpen(false);
+    search.clear();
+  };
+
+  /** Shows a search hit in context: older pages load until it is there, then it is scrolled to and highlighted. */
+  const showInContext = async (message: ChatMessage) => {
+    search.clear();
+    setSearchOpen(false);
+    atBottom.current = false;
+    const found = await loadUntil(roomId, message.seq).catch(() => false);
+    setHighlight({ seq: found ? message.seq : null, missing: !found });
+    if (!found) return;
+    // After the render that holds it: the list is laid out, so the scroll lands where it should.
+    requestAnimationFrame(() => {
+      const el = list.current?.querySelector(`[data-seq="${message.seq}"]`);
+      el?.scrollIntoView({ block: 'center' });
+    });
+  };
+
   if (problem === 'notFound' || problem === 'loadFailed')
     return (
       <section className="space-y-4">
@@ -138,8 +171,8 @@ export function ConversationPage() {
       </section>
     );
 
-  // The partner's read mark: my newest message at or below it gets "읽음".
-  const readUpTo = Math.max(0, ...Object.values(view?.readBy ?? {}));
+  // The partners' read mark (stored with the room, then live): my newest message at or below it gets "읽음".
+  const readUpTo = partnersReadUpTo(room, view?.readBy ?? {}, me);
   const lastReadMine = [...messages].reverse().find((m) => m.senderId === me && m.seq <= readUpTo && !m.deletedAt)?.id;
   const typingNames = (view?.typing ?? []).map(nameOf);
   const name = room ? title(room, me) : '';
@@ -153,57 +186,102 @@ export function ConversationPage() {
         <Link to="/chat" aria-label={t('conversation.back')} className="-ml-1 rounded-full p-1 text-slate-500 hover:bg-slate-100">
           <LineIcon d="M15 5l-7 7 7 7" />
         </Link>
-        {room && <Avatar name={name} photoUrl={partner?.photoUrl} size="size-9" />}
-        <h1 className="min-w-0 flex-1 truncate text-lg font-bold">{name}</h1>
+        {room && (
+          <Avatar
+            name={name}
+            photoUrl={partner?.photoUrl}
+            size="size-9"
+            presenceOf={partner && !partner.deleted ? partner.id : undefined}
+          />
+        )}
+        <div className="min-w-0 flex-1">
+          <h1 className="truncate text-lg leading-tight font-bold">{name}</h1>
+          <HeaderSubtitle
+            partnerId={partner && !partner.deleted ? partner.id : undefined}
+            memberCount={room?.kind === 'group' ? room.members.length : null}
+          />
+        </div>
+        <button
+          type="button"
+          aria-label={t('conversation.search')}
+          aria-expanded={searchOpen}
+          onClick={() => (searchOpen ? closeSearch() : setSearchOpen(true))}
+          className={`rounded-full p-1.5 hover:bg-slate-100 ${searchOpen ? 'text-indigo-600' : 'text-slate-500'}`}
+        >
+          <LineIcon d={SEARCH_ICON} />
+        </button>
+        {room?.kind === 'group' && (
+          <Link
+            to={`/chat/${roomId}/members`}
+            aria-label={t('conversation.members')}
+            className="rounded-full p-1.5 text-slate-500 hover:bg-slate-100"
+          >
+            <LineIcon d={MEMBERS_ICON} />
+          </Link>
+        )}
       </header>
+      {searchOpen && <SearchBar search={search} onClose={closeSearch} />}
       <div className="px-4 pt-2 empty:hidden">
         <ReconnectBanner />
       </div>
-      <div
-        ref={list}
-        data-testid="message-scroller"
-        // Scrolling is managed here (kept at the bottom, kept in place when older pages arrive), so
-        // the browser's own scroll anchoring is off: it would move the view when an image loads.
-        className="flex-1 overflow-y-auto px-4 py-3 [overflow-anchor:none]"
-        onScroll={(e) => {
-          const el = e.currentTarget;
-          atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
-        }}
-      >
-        <div ref={content}>
-          <div ref={top} />
-          {view?.loaded && (
-            <p className="pb-3 text-center text-xs text-slate-400">
-              {nextBefore === null ? t('conversation.beginning') : olderBusy ? t('conversation.loadOlder') : '\u00a0'}
-            </p>
-          )}
-          <ol aria-label={t('conversation.messages')} className="space-y-2">
-            {messages.map((message) => (
-              <MessageBubble
-                key={message.id}
-                message={message}
-                mine={message.senderId === me}
-                senderName={nameOf(message.senderId)}
-                replyName={message.replyTo ? nameOf(message.replyTo.senderId) : null}
-                read={message.id === lastReadMine}
-                onAction={onAction}
-                onMediaLoad={followBottom}
-              />
-            ))}
-            {pending.map((entry) => (
-              <PendingBubble
-                key={entry.clientId}
-                entry={entry}
-                onRetry={() => retry(entry.clientId)}
-                onDiscard={() => discard(entry.clientId)}
-              />
-            ))}
-          </ol>
-          {typingNames.length > 0 && (
-            <p role="status" className="mt-2 text-xs text-slate-500" data-testid="typing">
-              {t('conversation.typing', { name: typingNames.join(', ') })}
-            </p>
-          )}
+      {highlight.missing && (
+        <div className="px-4 pt-2">
+          <ErrorNote>{t('search.notLoaded')}</ErrorNote>
+        </div>
+      )}
+      <div className="relative flex min-h-0 flex-1 flex-col">
+        <SearchResults search={search} nameOf={nameOf} onPick={(m) => void showInContext(m)} />
+        <div
+          ref={list}
+          data-testid="message-scroller"
+          // Scrolling is managed here (kept at the bottom, kept in place when older pages arrive), so
+          // the browser's own scroll anchoring is off: it would move the view when an image loads.
+          className="flex-1 overflow-y-auto px-4 py-3 [overflow-anchor:none]"
+          onScroll={(e) => {
+            const el = e.currentTarget;
+            // The scroll event of our own jump to the bottom arrives a frame later, maybe after an
+            // image above has grown the list: measured then, it would look like the reader left the
+            // bottom. Only a move up from where we put the view means that.
+            if (atBottom.current && el.scrollTop >= pinnedTop.current - 1) return;
+            atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+          }}
+        >
+          <div ref={content}>
+            <div ref={top} />
+            {view?.loaded && (
+              <p className="pb-3 text-center text-xs text-slate-400">
+                {nextBefore === null ? t('conversation.beginning') : olderBusy ? t('conversation.loadOlder') : '\u00a0'}
+              </p>
+            )}
+            <ol aria-label={t('conversation.messages')} className="space-y-2">
+              {messages.map((message) => (
+                <MessageBubble
+                  key={message.id}
+                  message={message}
+                  mine={message.senderId === me}
+                  senderName={nameOf(message.senderId)}
+                  replyName={message.replyTo ? nameOf(message.replyTo.senderId) : null}
+                  read={message.id === lastReadMine}
+                  highlighted={message.seq === highlight.seq}
+                  onAction={onAction}
+                  onMediaLoad={followBottom}
+                />
+              ))}
+              {pending.map((entry) => (
+                <PendingBubble
+                  key={entry.clientId}
+                  entry={entry}
+                  onRetry={() => retry(entry.clientId)}
+                  onDiscard={() => discard(entry.clientId)}
+                />
+              ))}
+            </ol>
+            {typingNames.length > 0 && (
+              <p role="status" className="mt-2 text-xs text-slate-500" data-testid="typing">
+                {t('conversation.typing', { name: typingNames.join(', ') })}
+              </p>
+            )}
+          </div>
         </div>
       </div>
       <Composer
@@ -216,5 +294,18 @@ export function ConversationPage() {
         }}
       />
     </section>
+  );
+}
+
+/** Under the room name: the partner's presence in a 1:1 room, the member count in a group. */
+function HeaderSubtitle({ partnerId, memberCount }: { partnerId: string | undefined; memberCount: number | null }) {
+  const { t } = useTranslation(CHAT_NS);
+  const presence = usePresenceText(partnerId);
+  if (memberCount !== null) return <p className="text-xs text-slate-500">{t('group.count', { count: memberCount })}</p>;
+  if (!presence) return null;
+  return (
+    <p className={`text-xs ${presence.status === 'online' ? 'text-emerald-700' : 'text-slate-500'}`} data-testid="partner-presence">
+      {presence.text}
+    </p>
   );
 }

@@ -97,11 +97,13 @@ interface Props {
   senderName: string;
   replyName: string | null;
   read: boolean;
+  /** A search hit being shown in context. */
+  highlighted?: boolean;
   onAction: (action: MessageAction, message: ChatMessage) => void;
   onMediaLoad: () => void;
 }
 
-export function MessageBubble({ message, mine, senderName, replyName, read, onAction, onMediaLoad }: Props) {
+export function MessageBubble({ message, mine, senderName, replyName, read, highlighted = false, onAction, onMediaLoad }: Props) {
   const { t, i18n } = useTranslation(CHAT_NS);
   const [menuOpen, setMenuOpen] = useState(false);
   const deleted = Boolean(message.deletedAt);
@@ -125,7 +127,13 @@ export function MessageBubble({ message, mine, senderName, replyName, read, onAc
   else content = <p className="whitespace-pre-wrap break-words">{message.body}</p>;
 
   return (
-    <li className={`flex flex-col ${mine ? 'items-end' : 'items-start'}`} data-testid="message" data-seq={message.seq} data-mine={mine}>
+    <li
+      className={`flex flex-col rounded-2xl transition-colors ${mine ? 'items-end' : 'items-start'} ${highlighted ? 'bg-amber-100 p-1' : ''}`}
+      data-testid="message"
+      data-seq={message.seq}
+      data-mine={mine}
+      data-highlighted={highlighted || undefined}
+    >
       <div className={`flex max-w-[85%] items-end gap-1 ${mine ? 'flex-row-reverse' : ''}`}>
         <div
           className={`min-w-0 rounded-2xl px-3 py-2 text-[15px] leading-snug ${

@@ -1,8 +1,11 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ChatMessage, RoomSummary } from '@studymate/contracts';
+import { MAX_GROUP_MEMBERS, type ChatMessage, type RoomSummary } from '@studymate/contracts';
+import { apiError, httpStatus } from '../../../lib/http';
 import { attachmentUrl } from '../api';
+import { presenceLabel } from '../format';
 import { CHAT_NS } from '../i18n';
+import { useChatStore } from '../store';
 
 type Member = RoomSummary['members'][number];
 
@@ -37,7 +40,25 @@ export function usePreview(): (message: ChatMessage) => string {
   };
 }
 
-export function Avatar({ name, photoUrl, size = 'size-11' }: { name: string; photoUrl: string | null | undefined; size?: string }) {
+export function Avatar({
+  name,
+  photoUrl,
+  size = 'size-11',
+  presenceOf,
+}: {
+  name: string;
+  photoUrl: string | null | undefined;
+  size?: string;
+  /** Shows this person's presence as a dot on the picture. */
+  presenceOf?: string;
+}) {
+  if (presenceOf)
+    return (
+      <span className="relative shrink-0">
+        <Avatar name={name} photoUrl={photoUrl} size={size} />
+        <PresenceDot userId={presenceOf} className="absolute right-0 bottom-0 ring-2 ring-white" />
+      </span>
+    );
   // Profile photos are public, unguessable URLs, so a plain <img> is fine here (unlike attachments).
   return photoUrl ? (
     <img src={photoUrl} alt="" className={`${size} shrink-0 rounded-full object-cover`} />
@@ -77,12 +98,16 @@ export function useAttachmentUrl(attachmentId: string | undefined): { url: strin
   return state.id === attachmentId ? { url: state.url, failed: state.failed } : { url: null, failed: false };
 }
 
+export const FILE_ICON = 'M7 3h7l5 5v13H7zM14 3v5h5';
+export const SEARCH_ICON = 'M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zM20 20l-4-4';
+export const MEMBERS_ICON = 'M9 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM3 20c0-3.3 2.7-5 6-5s6 1.7 6 5M16 5.5a3 3 0 0 1 0 5.5M18 15c2 .6 3 2.2 3 5';
+
 /** A 24 px line icon drawn from one SVG path, in the current text colour. */
-export function LineIcon({ d }: { d: string }) {
+export function LineIcon({ d, className = 'size-6' }: { d: string; className?: string }) {
   return (
     <svg
       viewBox="0 0 24 24"
-      className="size-6"
+      className={className}
       fill="none"
       stroke="currentColor"
       strokeWidth={1.8}
@@ -91,5 +116,71 @@ export function LineIcon({ d }: { d: string }) {
     >
       <path d={d} />
     </svg>
+  );
+}
+
+/** Re-renders every `ms` so relative times ("5 min ago") stay true. */
+export function useNow(ms = 30_000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(timer);
+  }, [ms]);
+  return now;
+}
+
+/** "Online", "Away", "Last seen 5 min ago" for one person, live from the presence topic. */
+export function usePresenceText(userId: string | undefined): { status: 'online' | 'away' | 'offline'; text: string } | null {
+  const { t } = useTranslation(CHAT_NS);
+  const presence = useChatStore((s) => (userId ? s.presence[userId] : undefined));
+  const now = useNow();
+  if (!userId || !presence) return null;
+  const label = presenceLabel(presence.status, presence.lastSeenAt, now);
+  return { status: presence.status, text: t(`presence.${label.key}`, label.values ?? {}) };
+}
+
+const DOT: Record<'online' | 'away' | 'offline', string> = {
+  online: 'bg-emerald-500',
+  away: 'bg-amber-400',
+  offline: 'bg-slate-300',
+};
+
+export function PresenceDot({ userId, className = '' }: { userId: string; className?: string }) {
+  const presence = usePresenceText(userId);
+  if (!presence) return null;
+  return (
+    <span
+      role="img"
+      aria-label={presence.text}
+      title={presence.text}
+      data-testid="presence-dot"
+      data-presence={presence.status}
+      className={`block size-3 rounded-full ${DOT[presence.status]} ${className}`}
+    />
+  );
+}
+
+/** A refusal from the group endpoints in words: full, not allowed, gone, or just "try again". */
+export function useGroupError(): (error: unknown) => string {
+  const { t } = useTranslation(CHAT_NS);
+  return (error) => {
+    const code = apiError(error)?.code;
+    const status = httpStatus(error);
+    if (code === 'CONFLICT' || status === 409) return t('group.full', { max: MAX_GROUP_MEMBERS });
+    if (code === 'VALIDATION_FAILED' && /at most/.test(apiError(error)?.message ?? ''))
+      return t('group.tooMany', { max: MAX_GROUP_MEMBERS });
+    if (code === 'FORBIDDEN' || status === 403) return t('group.forbidden');
+    if (code === 'NOT_FOUND' || status === 404) return t('group.notFound');
+    return t('group.failed');
+  };
+}
+
+/** A red box for a problem the person should read; announced to screen readers. */
+export function ErrorNote({ children }: { children: string | null }) {
+  if (!children) return null;
+  return (
+    <p role="alert" className="rounded-xl bg-red-50 p-3 text-sm text-red-700">
+      {children}
+    </p>
   );
 }
