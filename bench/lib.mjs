@@ -1,6 +1,7 @@
 // Shared by the benchmarks: start the built server as production would, and wait for it.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,13 +9,26 @@ import { fileURLToPath } from 'node:url';
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const serverEntry = path.join(root, 'apps/server/dist/main.js');
 
-export function freePort() {
-  return 20000 + Math.floor(Math.random() * 20000);
+/**
+ * A port below the kernel's ephemeral range (32768 and up here), checked free: the fan-out
+ * benchmark's thousands of client sockets take ephemeral ports, and a server port picked among
+ * them collided now and then (EADDRINUSE).
+ */
+export async function freePort() {
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    const free = await new Promise((resolve) => {
+      const probe = net.createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
 }
 
 /** Starts `node apps/server/dist/main.js` and resolves once /health/ready answers 200. */
 export async function startServer(env = {}) {
-  const port = freePort();
+  const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'studymate-bench-'));
   const started = performance.now();
   const child = spawn(process.execPath, [serverEntry], {

@@ -54,6 +54,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { cpuSeconds, percentile, round, startServer } from './lib.mjs';
@@ -308,6 +309,13 @@ async function prepareRabbit() {
   };
 }
 
+const generatorLoop = monitorEventLoopDelay({ resolution: 5 });
+generatorLoop.enable();
+const generatorGc = { maxMs: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) generatorGc.maxMs = Math.max(generatorGc.maxMs, entry.duration);
+}).observe({ entryTypes: ['gc'] });
+
 // ---- one target, same generator ----
 async function measure(target) {
   const N = opts.connections;
@@ -319,6 +327,8 @@ async function measure(target) {
   const stepOf = new Uint8Array(capacity); // 0 = warm-up, i + 1 = step i
   const steps = Array.from({ length: opts.rates.length + 1 }, () => ({
     latencies: [],
+    /** Due time of each delivery, alongside `latencies`, for the per-second view. */
+    dues: [],
     receiptLatencies: [],
     lags: [],
     sent: 0,
@@ -349,6 +359,7 @@ async function measure(target) {
       step.pendingDeliveries--;
       step.lastDelivery = now;
       step.latencies.push(now - Number(m[2]));
+      step.dues.push(Number(m[2]));
     },
     onReceipt(id) {
       const k = Number(id.slice(1));
@@ -489,6 +500,8 @@ async function measure(target) {
       phaseErrors = {};
       const step = steps[i + 1];
       const cpu0 = { broker: cpuSeconds(target.pid), generator: ownCpuSeconds(), at: performance.now() };
+      generatorLoop.reset();
+      generatorGc.maxMs = 0;
       const { start, sendSeconds } = await drive(opts.rates[i], opts.seconds, i + 1);
       const cpuWindow = (performance.now() - cpu0.at) / 1000;
       const cpu = {
@@ -497,6 +510,23 @@ async function measure(target) {
       };
       const loadAtStepEnd = load();
       await drain(step);
+      // p99 of each second of the step, by due time: shows whether the tail is one stall or spread out.
+      const bySecond = [];
+      step.latencies.forEach((latency, j) => {
+        const second = Math.floor((step.dues[j] - start) / 1000);
+        if (second >= 0) (bySecond[second] ??= []).push(latency);
+      });
+      const p99BySecond = Array.from(bySecond, (l) =>
+        l
+          ? round(
+              percentile(
+                l.sort((a, b) => a - b),
+                99,
+              ),
+              1,
+            )
+          : null,
+      );
       const lat = step.latencies.sort((a, b) => a - b);
       const rlat = step.receiptLatencies.sort((a, b) => a - b);
       const lags = step.lags.sort((a, b) => a - b);
@@ -520,6 +550,10 @@ async function measure(target) {
         receipt_p50_ms: round(percentile(rlat, 50)),
         receipt_p99_ms: round(percentile(rlat, 99)),
         generator_lag_p99_ms: round(percentile(lags, 99)),
+        // This process's own longest stall and GC pause in the step: a tail the generator caused.
+        generator_stall_max_ms: round(generatorLoop.max / 1e6, 1),
+        generator_gc_max_ms: round(generatorGc.maxMs, 1),
+        p99_by_second_ms: p99BySecond,
         errors: errorCount,
         error_kinds: phaseErrors,
         broker_cpu_pct: round((100 * cpu.broker) / cpuWindow, 0),

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/database.js';
@@ -7,87 +10,98 @@ import type { ChatTables, MessageRow } from '../src/modules/chat/repository.js';
 import { openDatabase } from '../src/platform/db/database.js';
 import { migrateToLatest } from '../src/platform/db/migrate.js';
 
-describe('chat message writer', () => {
-  let db: Kysely<Database>;
-  let transactions = 0;
-  let n = 0;
-  const row = (roomId: string, senderId: string, clientId = `c${++n}`): MessageRow => ({
-    id: `m${++n}`,
-    room_id: roomId,
-    seq: 0,
-    sender_id: senderId,
-    client_id: clientId,
-    kind: 'text',
-    body: `message ${n}`,
-    original_text: null,
-    reply_to_id: null,
-    attachment_id: null,
-    created_at: Date.now(),
-    edited_at: null,
-    deleted_at: null,
-  });
-  const seqsOf = async (roomId: string) =>
-    (await db.selectFrom('chat_messages').select('seq').where('room_id', '=', roomId).orderBy('seq').execute()).map((r) => Number(r.seq));
-
-  beforeAll(async () => {
-    db = await openDatabase<Database>({ kind: 'sqlite', file: ':memory:' });
-    await migrateToLatest(db, migrations);
-    const user = (id: string) => ({
-      id,
-      email: `${id}@example.test`,
-      display_name: id,
-      role: 'user' as const,
-      status: 'active' as const,
-      created_at: 0,
-      terms_accepted_at: 0,
-      marketing_consent: 0,
+for (const where of ['in memory, as a Kysely transaction', 'in a file, on the write thread'] as const) {
+  describe(`chat message writer (${where})`, () => {
+    let db: Kysely<Database>;
+    let transactions = 0;
+    let dir: string;
+    let n = 0;
+    const row = (roomId: string, senderId: string, clientId = `c${++n}`): MessageRow => ({
+      id: `m${++n}`,
+      room_id: roomId,
+      seq: 0,
+      sender_id: senderId,
+      client_id: clientId,
+      kind: 'text',
+      body: `message ${n}`,
+      original_text: null,
+      reply_to_id: null,
+      attachment_id: null,
+      created_at: Date.now(),
+      edited_at: null,
       deleted_at: null,
     });
-    await db
-      .insertInto('users')
-      .values([user('minji'), user('alex')])
-      .execute();
-    await db
-      .insertInto('chat_rooms')
-      .values(
-        ['r1', 'r2'].map((id) => ({
-          id,
-          kind: 'group' as const,
-          name: id,
-          owner_id: 'minji',
-          direct_key: null,
-          next_seq: 1,
-          created_at: 0,
-          last_message_at: null,
-        })),
-      )
-      .execute();
-    const open = db.transaction.bind(db);
-    db.transaction = () => (transactions++, open());
-  });
-  afterAll(() => db?.destroy());
+    const seqsOf = async (roomId: string) =>
+      (await db.selectFrom('chat_messages').select('seq').where('room_id', '=', roomId).orderBy('seq').execute()).map((r) => Number(r.seq));
 
-  it('stores the sends of one turn in one transaction, numbered densely per room', async () => {
-    const writer = createMessageWriter(db as unknown as Kysely<ChatTables>);
-    const before = transactions;
-    const rows = Array.from({ length: 12 }, (_, i) => row(i % 3 ? 'r1' : 'r2', i % 2 ? 'alex' : 'minji'));
-    await Promise.all(rows.map((r) => writer.store(r)));
-    expect(transactions - before).toBe(1);
-    expect(await seqsOf('r1')).toEqual(Array.from({ length: 8 }, (_, i) => i + 1));
-    expect(await seqsOf('r2')).toEqual([1, 2, 3, 4]);
-    // Each row carries the seq it was stored with.
-    expect(rows.filter((r) => r.room_id === 'r2').map((r) => r.seq)).toEqual([1, 2, 3, 4]);
-  });
+    beforeAll(async () => {
+      dir = mkdtempSync(path.join(tmpdir(), 'studymate-writer-'));
+      db = await openDatabase<Database>({
+        kind: 'sqlite',
+        file: where.startsWith('in memory') ? ':memory:' : path.join(dir, 'studymate.db'),
+      });
+      await migrateToLatest(db, migrations);
+      const user = (id: string) => ({
+        id,
+        email: `${id}@example.test`,
+        display_name: id,
+        role: 'user' as const,
+        status: 'active' as const,
+        created_at: 0,
+        terms_accepted_at: 0,
+        marketing_consent: 0,
+        deleted_at: null,
+      });
+      await db
+        .insertInto('users')
+        .values([user('minji'), user('alex')])
+        .execute();
+      await db
+        .insertInto('chat_rooms')
+        .values(
+          ['r1', 'r2'].map((id) => ({
+            id,
+            kind: 'group' as const,
+            name: id,
+            owner_id: 'minji',
+            direct_key: null,
+            next_seq: 1,
+            created_at: 0,
+            last_message_at: null,
+          })),
+        )
+        .execute();
+      const open = db.transaction.bind(db);
+      db.transaction = () => (transactions++, open());
+    });
+    afterAll(async () => {
+      await db?.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    });
 
-  it('fails only the message at fault when one of a batch cannot be stored', async () => {
-    const writer = createMessageWriter(db as unknown as Kysely<ChatTables>);
-    const stored = row('r1', 'minji');
-    await writer.store(stored);
-    const batch = [row('r1', 'alex'), row('r1', 'minji', stored.client_id), row('r2', 'alex')];
-    const results = await Promise.allSettled(batch.map((r) => writer.store(r)));
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    // No seq was taken by the failed batch or the refused message: still dense.
-    expect(await seqsOf('r1')).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
-    expect(await seqsOf('r2')).toEqual([1, 2, 3, 4, 5]);
+    it('stores the sends of one turn in one transaction, numbered densely per room', async () => {
+      const writer = createMessageWriter(db as unknown as Kysely<ChatTables>);
+      const before = transactions;
+      const rows = Array.from({ length: 12 }, (_, i) => row(i % 3 ? 'r1' : 'r2', i % 2 ? 'alex' : 'minji'));
+      await Promise.all(rows.map((r) => writer.store(r)));
+      // The write thread runs its own transactions; on the main connection, count them.
+      if (where.startsWith('in memory')) expect(transactions - before).toBe(1);
+      expect(await seqsOf('r1')).toEqual(Array.from({ length: 8 }, (_, i) => i + 1));
+      expect(await seqsOf('r2')).toEqual([1, 2, 3, 4]);
+      // Each row carries the seq it was stored with.
+      expect(rows.filter((r) => r.room_id === 'r2').map((r) => r.seq)).toEqual([1, 2, 3, 4]);
+    });
+
+    it('fails only the message at fault when one of a batch cannot be stored', async () => {
+      const writer = createMessageWriter(db as unknown as Kysely<ChatTables>);
+      const stored = row('r1', 'minji');
+      await writer.store(stored);
+      const batch = [row('r1', 'alex'), row('r1', 'minji', stored.client_id), row('r2', 'alex')];
+      const results = await Promise.allSettled(batch.map((r) => writer.store(r)));
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      // No seq was taken by the failed batch or the refused message: still dense.
+      expect(await seqsOf('r1')).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+      expect(await seqsOf('r2')).toEqual([1, 2, 3, 4, 5]);
+    });
   });
-});
+}

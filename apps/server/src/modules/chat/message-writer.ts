@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { transactionRunner } from '../../platform/db/write-thread.js';
 import type { AuthorizedRoomId } from './policy.js';
 import * as repo from './repository.js';
 import type { ChatTables, MessageRow } from './repository.js';
@@ -13,26 +14,35 @@ interface Pending {
 
 /**
  * Stores new messages in batches: the sends that arrive in one turn of the event loop share one
- * transaction, one seq reservation per room and one INSERT, instead of a transaction each. At
- * 2,000 messages/s the per-message transaction (its statements, its commit, its turn on the
- * connection) was most of the send path. A batch fails as a whole: then each of its messages is
+ * transaction, one seq reservation per room and one INSERT, instead of a transaction each, and
+ * on SQLite that transaction runs on the database's write thread. At 2,000 messages/s the
+ * per-message transaction (its statements, its commit, its turn on the connection) was most of
+ * the send path. A batch fails as a whole: then each of its messages is
  * stored on its own, so only the one at fault (a retried clientId, usually) fails, as before.
  */
 export function createMessageWriter(db: Kysely<ChatTables>) {
   const pending: Pending[] = [];
 
+  const runTransaction = transactionRunner(db);
+
   async function write(rows: MessageRow[]) {
-    await db.transaction().execute(async (tx) => {
-      const byRoom = new Map<string, MessageRow[]>();
-      for (const row of rows) byRoom.set(row.room_id, [...(byRoom.get(row.room_id) ?? []), row]);
-      // Rooms in one order, so two nodes' batches lock their rows without deadlocking.
-      for (const roomId of [...byRoom.keys()].sort()) {
+    const byRoom = new Map<string, MessageRow[]>();
+    for (const row of rows) byRoom.set(row.room_id, [...(byRoom.get(row.room_id) ?? []), row]);
+    const rooms = [...byRoom.keys()].sort();
+    const numbered = rooms.flatMap((roomId) => byRoom.get(roomId)!.map((row, i, inRoom) => ({ row, back: inRoom.length - i })));
+    const results = await runTransaction([
+      ...rooms.map((roomId) => {
         const inRoom = byRoom.get(roomId)!;
-        const first = await repo.takeSeqs(tx, roomId as AuthorizedRoomId, inRoom.length, inRoom.at(-1)!.created_at);
-        inRoom.forEach((row, i) => (row.seq = first + i));
-      }
-      await repo.insertMessages(tx, rows);
-    });
+        return repo.reserveSeqs(db, roomId as AuthorizedRoomId, inRoom.length, inRoom.at(-1)!.created_at);
+      }),
+      repo.insertReserved(db, numbered),
+      repo.seqsOf(
+        db,
+        rows.map((row) => row.id),
+      ),
+    ]);
+    const seqs = new Map((results.at(-1) as { id: string; seq: number }[]).map((r) => [r.id, Number(r.seq)]));
+    for (const row of rows) row.seq = seqs.get(row.id)!;
   }
 
   async function flush() {

@@ -128,18 +128,28 @@ export function lastMessages(db: Db, roomIds: string[]) {
  * Takes the next sequence number of a room. The update holds the room's row lock (MySQL) or the
  * write lock (SQLite) until commit, so sequence order is commit order.
  */
-/** Reserves `count` consecutive seqs in a room (inside the caller's transaction); returns the first. */
-export async function takeSeqs(db: Db, roomId: AuthorizedRoomId, count: number, at: number): Promise<number> {
-  await db
+/*
+ * Storing a batch of new messages: three statements for one transaction, compiled here and run by
+ * the message writer (on SQLite's write thread, or as a transaction on MySQL). Rooms first, in a
+ * fixed order: the update locks a room's row until commit, so seqs stay dense across nodes.
+ */
+export const reserveSeqs = (db: Db, roomId: AuthorizedRoomId, count: number, at: number) =>
+  db
     .updateTable('chat_rooms')
     .set({ next_seq: sql`next_seq + ${count}`, last_message_at: at })
     .where('id', '=', roomId)
-    .execute();
-  const row = await db.selectFrom('chat_rooms').select('next_seq').where('id', '=', roomId).executeTakeFirstOrThrow();
-  return Number(row.next_seq) - count;
-}
+    .compile();
 
-export const insertMessages = (db: Db, rows: MessageRow[]) => db.insertInto('chat_messages').values(rows).execute();
+/** Each row takes the seq `back` places before its room's next_seq, as reserved above. */
+export const insertReserved = (db: Db, rows: { row: MessageRow; back: number }[]) =>
+  db
+    .insertInto('chat_messages')
+    .values(
+      rows.map(({ row, back }) => ({ ...row, seq: sql<number>`(select next_seq from chat_rooms where id = ${row.room_id}) - ${back}` })),
+    )
+    .compile();
+
+export const seqsOf = (db: Db, ids: string[]) => db.selectFrom('chat_messages').select(['id', 'seq']).where('id', 'in', ids).compile();
 
 export const findByClientId = (db: Db, senderId: string, clientId: string) =>
   db.selectFrom('chat_messages').selectAll().where('sender_id', '=', senderId).where('client_id', '=', clientId).executeTakeFirst();

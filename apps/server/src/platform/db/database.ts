@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { startCheckpointer } from './checkpointer.js';
-import { Kysely, MysqlAdapter, MysqlDialect, SqliteDialect, sql, type Dialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { attachWriteThread, startWriteThread } from './write-thread.js';
+import { Kysely, MysqlAdapter, MysqlDialect, SqliteDialect, sql, type SqliteDatabase, type SqliteStatement } from 'kysely';
 
 export type DatabaseTarget = { kind: 'mysql'; url: string } | { kind: 'sqlite'; file: string };
 
@@ -11,7 +12,6 @@ export type DatabaseTarget = { kind: 'mysql'; url: string } | { kind: 'sqlite'; 
  * both dialects, so no driver or session time zone can shift them.
  */
 export async function openDatabase<DB>(target: DatabaseTarget): Promise<Kysely<DB>> {
-  let dialect: Dialect;
   if (target.kind === 'mysql') {
     // Loaded only when used, so the embedded mode starts without the MySQL driver.
     const { createPool } = await import('mysql2');
@@ -24,32 +24,37 @@ export async function openDatabase<DB>(target: DatabaseTarget): Promise<Kysely<D
       bigNumberStrings: false,
       enableKeepAlive: true,
     });
-    dialect = new MysqlDialect({ pool });
-  } else {
-    if (target.file !== ':memory:') mkdirSync(path.dirname(target.file), { recursive: true });
-    const file = new SQLite(target.file);
-    // WAL lets readers proceed while a write commits; busy_timeout rides out short write locks.
-    file.pragma('journal_mode = WAL');
-    file.pragma('synchronous = NORMAL');
-    file.pragma('busy_timeout = 5000');
-    file.pragma('foreign_keys = ON');
-    // 64 MB of page cache instead of 2: chat's indexes are keyed by random ids, so their pages
-    // are touched everywhere.
-    file.pragma('cache_size = -65536');
-    let database = withStatementCache(file);
-    if (target.file !== ':memory:') {
-      file.pragma('wal_autocheckpoint = 0');
-      file.pragma('journal_size_limit = 67108864');
-      const checkpointer = startCheckpointer(target.file, (error) => {
-        process.emitWarning(`SQLite checkpoints are back on the main thread: ${error}`);
-        if (file.open) file.pragma('wal_autocheckpoint = 1000');
-      });
-      const close = database.close;
-      database = { ...database, close: () => (checkpointer.stop(), close()) };
-    }
-    dialect = new SqliteDialect({ database });
+    return new Kysely<DB>({ dialect: new MysqlDialect({ pool }) });
   }
-  return new Kysely<DB>({ dialect });
+  if (target.file !== ':memory:') mkdirSync(path.dirname(target.file), { recursive: true });
+  const file = new SQLite(target.file);
+  // WAL lets readers proceed while a write commits; busy_timeout rides out short write locks.
+  const pragmas = ['journal_mode = WAL', 'synchronous = NORMAL', 'busy_timeout = 5000', 'foreign_keys = ON'];
+  for (const pragma of pragmas) file.pragma(pragma);
+  // 64 MB of page cache instead of 2: chat's indexes are keyed by random ids, so their pages
+  // are touched everywhere.
+  file.pragma('cache_size = -65536');
+  if (target.file === ':memory:') return new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) });
+
+  file.pragma('journal_size_limit = 67108864');
+  file.pragma('wal_autocheckpoint = 0');
+  const checkpointer = startCheckpointer(target.file, (error) => {
+    process.emitWarning(`SQLite checkpoints are back on the main thread: ${error}`);
+    if (file.open) file.pragma('wal_autocheckpoint = 1000');
+  });
+  const writer = startWriteThread(target.file, [...pragmas, 'cache_size = -16384', 'wal_autocheckpoint = 0']);
+  const cached = withStatementCache(file);
+  const database = {
+    ...cached,
+    close() {
+      writer.stop();
+      checkpointer.stop();
+      cached.close();
+    },
+  };
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
+  attachWriteThread(db, writer);
+  return db;
 }
 
 export const isMysql = (db: Kysely<any>) => db.getExecutor().adapter instanceof MysqlAdapter;

@@ -1,0 +1,110 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { CompiledQuery, Kysely } from 'kysely';
+
+// CommonJS, run with `eval`: the same source works from the esbuild bundle and under tsx.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const SQLite = require(workerData.driver);
+const db = new SQLite(workerData.file);
+for (const pragma of workerData.pragmas) db.pragma(pragma);
+const statements = new Map();
+const prepare = (text) => {
+  let statement = statements.get(text);
+  if (!statement) statements.set(text, (statement = db.prepare(text)));
+  return statement;
+};
+const run = db.transaction((queries) =>
+  queries.map(({ sql, parameters }) => {
+    const statement = prepare(sql);
+    if (statement.reader) return statement.all(parameters);
+    statement.run(parameters);
+    return [];
+  }),
+);
+parentPort.on('message', (message) => {
+  if (message === 'stop') {
+    db.close();
+    parentPort.close();
+    return;
+  }
+  try {
+    parentPort.postMessage({ id: message.id, rows: run(message.queries) });
+  } catch (error) {
+    parentPort.postMessage({ id: message.id, error: { message: String(error && error.message), code: error && error.code } });
+  }
+});
+`;
+
+/** Runs a transaction of compiled statements; each statement's rows come back in order. */
+export type TransactionRunner = (queries: readonly CompiledQuery[]) => Promise<unknown[][]>;
+
+export interface WriteThread {
+  run: TransactionRunner;
+  stop(): void;
+}
+
+/**
+ * A second SQLite connection on a worker thread, for the one write that runs at chat's message
+ * rate. better-sqlite3 works synchronously: on the main thread each commit (its statements, the
+ * log pages it writes) held up every socket of the process, and was the largest part of a chat
+ * message's cost. On the worker that work runs on the other core. WAL mode lets the main
+ * connection read meanwhile; if both write at once, SQLite's busy timeout makes one wait.
+ */
+export function startWriteThread(file: string, pragmas: string[]): WriteThread {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file, pragmas } });
+  worker.unref();
+  const waiting = new Map<number, { resolve(rows: unknown[][]): void; reject(error: Error): void }>();
+  let next = 0;
+  let failed: Error | null = null;
+  const failAll = (error: Error) => {
+    failed = error;
+    for (const { reject } of waiting.values()) reject(error);
+    waiting.clear();
+  };
+  worker.on('message', (reply: { id: number; rows?: unknown[][]; error?: { message: string; code?: string } }) => {
+    const call = waiting.get(reply.id);
+    if (!call) return;
+    waiting.delete(reply.id);
+    if (reply.error) call.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
+    else call.resolve(reply.rows!);
+  });
+  worker.on('error', (error) => failAll(error));
+  worker.on('exit', (code) => failAll(new Error(`the database write thread exited with ${code}`)));
+  return {
+    run(queries) {
+      if (failed) return Promise.reject(failed);
+      const id = ++next;
+      return new Promise((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        worker.postMessage({ id, queries: queries.map(({ sql, parameters }) => ({ sql, parameters })) });
+      });
+    },
+    stop() {
+      worker.postMessage('stop');
+    },
+  };
+}
+
+const writeThreads = new WeakMap<Kysely<any>, WriteThread>();
+
+export function attachWriteThread(db: Kysely<any>, thread: WriteThread) {
+  writeThreads.set(db, thread);
+}
+
+/**
+ * How to run a write transaction of compiled statements on this database: on its write thread
+ * when it has one (SQLite files), otherwise as a Kysely transaction (MySQL, where the server
+ * process does the work anyway).
+ */
+export function transactionRunner(db: Kysely<any>): TransactionRunner {
+  const thread = writeThreads.get(db);
+  if (thread) return thread.run;
+  return (queries) =>
+    db.transaction().execute(async (tx) => {
+      const results: unknown[][] = [];
+      for (const query of queries) results.push((await tx.executeQuery(query)).rows as unknown[]);
+      return results;
+    });
+}
