@@ -4,6 +4,7 @@ import { Registry } from 'prom-client';
 import { RedisBus } from '../../src/platform/bus/bus.js';
 import { headerValue } from '../../src/platform/realtime/codec.js';
 import type { RealtimePrincipal } from '../../src/platform/realtime/gateway.js';
+import { MemoryPresence, type PresenceStore } from '../../src/platform/realtime/presence.js';
 import { connectFrame, connectStomp, metricValue, rawPeer, sleep, startNode, tokenFor, type Node } from './harness.js';
 
 describe('realtime presence, backpressure and metrics', () => {
@@ -43,6 +44,35 @@ describe('realtime presence, backpressure and metrics', () => {
     expect(closed.map((c) => c.online)).toEqual([true, false]);
     const { lastSeen } = await node.gateway.presence('minji');
     expect(Date.now() - lastSeen!.getTime()).toBeLessThan(2000);
+  });
+
+  it('renews presence in slices, every connection each round, never two rounds at once', async () => {
+    const memory = new MemoryPresence();
+    const renewals: number[][] = [];
+    let inFlight = 0;
+    let overlapped = false;
+    const presence: PresenceStore = {
+      async keepAlive(entries, ttlMs) {
+        // A connection's own first write has one entry; a renewal slice lists several.
+        if (entries.length > 1 || renewals.length) renewals.push(entries.map((e) => Number(e.userId.slice(1))));
+        overlapped ||= ++inFlight > 1 && entries.length > 1;
+        await sleep(5);
+        inFlight--;
+        return memory.keepAlive(entries, ttlMs);
+      },
+      remove: (entry) => memory.remove(entry),
+      status: (userId) => memory.status(userId),
+    };
+    const node = await start({ presence, limits: { presenceTtlMs: 3000, presenceRenewSlice: 2 } });
+    const clients = [];
+    for (let i = 0; i < 5; i++) clients.push(await connectStomp(node.url, { Authorization: `Bearer ${await tokenFor(node, `u${i}`)}` }));
+    const deadline = Date.now() + 3000;
+    while (renewals.flat().length < 5 && Date.now() < deadline) await sleep(20);
+    const round = renewals.slice(0, 3);
+    expect(round.map((slice) => slice.length)).toEqual([2, 2, 1]);
+    expect(round.flat().sort()).toEqual([0, 1, 2, 3, 4]);
+    expect(overlapped).toBe(false);
+    await Promise.all(clients.map((c) => c.disconnect()));
   });
 
   it('drops a consumer that stops reading once its outbound buffer passes the limit', async () => {

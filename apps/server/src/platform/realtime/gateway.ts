@@ -51,6 +51,8 @@ export interface RealtimeLimits extends CodecLimits {
   heartbeatReceiveMs: number;
   /** How long a connection counts as online without its node renewing it. */
   presenceTtlMs: number;
+  /** Connections renewed per presence write; the event loop is free between slices. */
+  presenceRenewSlice: number;
   /** How long a SUBSCRIBE waits for the bus (Redis) before it is refused as UNAVAILABLE. */
   busSubscribeTimeoutMs: number;
 }
@@ -66,6 +68,7 @@ export const DEFAULT_REALTIME_LIMITS: RealtimeLimits = {
   heartbeatSendMs: 10_000,
   heartbeatReceiveMs: 10_000,
   presenceTtlMs: 60_000,
+  presenceRenewSlice: 250,
   busSubscribeTimeoutMs: 5_000,
 };
 
@@ -439,12 +442,26 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
     wss.handleUpgrade(request, socket, head, onConnection);
   };
 
+  // Renewed in slices, each its own write, with the event loop free between them: one Redis
+  // pipeline for 10,000 connections (50,000 commands) held every socket of the node for tens of
+  // milliseconds. A renewal still running when the next is due is not started twice.
+  let renewing = false;
+  async function renewPresence() {
+    const entries = [...sessions.values()]
+      .filter((s) => s.principal && s.isOpen)
+      .map((s) => ({ userId: s.principal!.userId, connectionId: s.id, away: awaySessions.has(s.id) }));
+    for (let i = 0; i < entries.length && !closing; i += limits.presenceRenewSlice) {
+      await presence.keepAlive(entries.slice(i, i + limits.presenceRenewSlice), limits.presenceTtlMs);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
   const renewal = setInterval(
     () => {
-      const entries = [...sessions.values()]
-        .filter((s) => s.principal && s.isOpen)
-        .map((s) => ({ userId: s.principal!.userId, connectionId: s.id, away: awaySessions.has(s.id) }));
-      presence.keepAlive(entries, limits.presenceTtlMs).catch((error) => logger.warn({ err: error }, 'realtime presence renewal failed'));
+      if (renewing) return;
+      renewing = true;
+      renewPresence()
+        .catch((error) => logger.warn({ err: error }, 'realtime presence renewal failed'))
+        .finally(() => (renewing = false));
     },
     Math.max(1000, Math.floor(limits.presenceTtlMs / 3)),
   ).unref();
