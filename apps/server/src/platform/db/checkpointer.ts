@@ -31,8 +31,11 @@ export interface Checkpointer {
  * where a slow disk stalls every request and socket of the process at once. So the main
  * connection never checkpoints (`onFailure` turns that back on); a worker thread with its own
  * connection runs a PASSIVE checkpoint, which waits for no reader or writer, every interval.
+ * Small and often: while a checkpoint's fsync flushes, ext4's journal holds back the writers'
+ * log appends too; a second's worth of chat at 3,000 messages/s held commits back by 50-100 ms,
+ * a tenth of a second's worth by a few (`bench/stomp-fanout.mjs`, p99 per second).
  */
-export function startCheckpointer(file: string, onFailure: (error: string) => void, intervalMs = 1000): Checkpointer {
+export function startCheckpointer(file: string, onFailure: (error: string) => void, intervalMs = 100): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file, intervalMs } });
   worker.unref();
