@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChatMessage, RoomEvent } from '@studymate/contracts';
@@ -10,7 +9,7 @@ import { loadConfig } from '../../src/config.js';
 import { migrations } from '../../src/migrations/index.js';
 import { openDatabase } from '../../src/platform/db/database.js';
 import { migrateToLatest } from '../../src/platform/db/migrate.js';
-import { api, givenUser, type Client } from '../helpers/app.js';
+import { api, freePort, givenUser, type Client } from '../helpers/app.js';
 import { mysqlRedis } from '../helpers/backends.js';
 import { connectStomp, type StompSession } from './harness.js';
 
@@ -33,14 +32,6 @@ const until = async (what: string, check: () => boolean | Promise<boolean>, ms =
   }
   throw new Error(`timed out waiting for ${what}`);
 };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface ServerProcess {
   url: string;
