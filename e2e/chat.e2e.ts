@@ -365,6 +365,9 @@ describe('STUDYMATE chat between two people', () => {
       await third.close();
     }
 
+    // Sam watches his room list: the group must appear there without a reload.
+    await b.page.goto('/chat');
+    await b.page.getByRole('link', { name: /김미나/ }).first().waitFor();
     await a.page.goto('/chat');
     await a.page.getByRole('link', { name: chat.rooms.newGroup }).click();
     await onPath(a.page, '/chat/new-group');
@@ -378,6 +381,7 @@ describe('STUDYMATE chat between two people', () => {
     const groupId = new URL(a.page.url()).pathname.split('/')[2]!;
     await a.page.getByRole('heading', { name: '주말 스터디' }).waitFor();
     await a.page.getByText(chat.group.count.replace('{{count}}', '2')).waitFor();
+    await b.page.getByRole('link', { name: /주말 스터디/ }).waitFor({ timeout: 10_000 });
 
     await a.page.getByRole('link', { name: chat.conversation.members }).click();
     await onPath(a.page, `/chat/${groupId}/members`);

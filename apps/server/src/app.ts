@@ -195,7 +195,10 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
     users,
     profile,
     storage,
-    broadcaster: { toRoom: (roomId, event) => realtime.publish('/sub/chat/rooms/{roomId}', { roomId }, event) },
+    broadcaster: {
+      toRoom: (roomId, event) => realtime.publish('/sub/chat/rooms/{roomId}', { roomId }, event),
+      toUser: (userId, notification) => realtime.sendToUser(userId, 'notifications', notification),
+    },
     translator: config.translation ? openAiCompatibleTranslator(config.translation) : null,
     presence: (userId) => realtime.presence(userId),
   });

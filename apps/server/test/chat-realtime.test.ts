@@ -188,6 +188,34 @@ for (const backend of BACKENDS) {
       expect(bad.errors[0]?.body).toContain('status');
     });
 
+    it('tells people on their notification queue when they are added to a room, and nobody else', async () => {
+      const [jun, sam] = await Promise.all([givenUser(t, { name: 'Jun' }), givenUser(t, { name: 'Sam' })]);
+      const junQueue = await (await connect(jun)).subscribe('/user/queue/notifications');
+      const samQueue = await (await connect(sam)).subscribe('/user/queue/notifications');
+      const strangerQueue = await (await connect(stranger)).subscribe('/user/queue/notifications');
+      const next = async (queue: typeof junQueue) => JSON.parse((await queue.next()).body);
+
+      // A partner's first 1:1 room.
+      const direct = (await api(t, 'POST', '/api/v1/chat/rooms/direct', { token: minji.token, body: { partnerId: jun.userId } })).json.id;
+      expect(await next(junQueue)).toMatchObject({ kind: 'chat-room-added', link: `/chat/${direct}`, title: expect.any(String) });
+      // A new group, to each member but its owner.
+      const group = (
+        await api(t, 'POST', '/api/v1/chat/rooms/group', { token: minji.token, body: { name: '주말 스터디', memberIds: [jun.userId] } })
+      ).json.id;
+      expect(await next(junQueue)).toMatchObject({ kind: 'chat-room-added', title: '주말 스터디', link: `/chat/${group}` });
+      // An invitation.
+      expect(
+        (await api(t, 'POST', `/api/v1/chat/rooms/${group}/members`, { token: minji.token, body: { userId: sam.userId } })).status,
+      ).toBe(200);
+      expect(await next(samQueue)).toMatchObject({ kind: 'chat-room-added', title: '주말 스터디', link: `/chat/${group}` });
+      // Opening an existing 1:1 again announces nothing; and nobody else heard a thing.
+      await api(t, 'POST', '/api/v1/chat/rooms/direct', { token: jun.token, body: { partnerId: minji.userId } });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(junQueue.received).toHaveLength(2);
+      expect(samQueue.received).toHaveLength(1);
+      expect(strangerQueue.received).toHaveLength(0);
+    });
+
     it('refuses an invalid message body with an ERROR naming the field', async () => {
       const s = await connect(minji);
       s.client.publish({

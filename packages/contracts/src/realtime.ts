@@ -20,7 +20,9 @@ export const STOMP_SUBPROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'] as con
 /** Named so that it never shadows the browser's own `Notification` in the web app. */
 export const RealtimeNotification = Type.Object({
   id: Type.String(),
-  kind: Type.String({ description: 'what happened, e.g. match-request, session-reminder' }),
+  kind: Type.String({
+    description: "what happened, e.g. chat-room-added (a new group, an invitation, a partner's first 1:1), match-request, session-reminder",
+  }),
   title: Type.String(),
   body: Type.Optional(Type.String()),
   link: Type.Optional(Type.String({ description: 'an app path to open, never an external URL' })),

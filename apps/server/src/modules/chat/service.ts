@@ -6,6 +6,7 @@ import {
   type MessagePage,
   type PresenceEvent,
   type PresenceState,
+  type RealtimeNotification,
   type RoomEvent,
   type RoomSummary,
   type SendMessageBody,
@@ -25,6 +26,8 @@ import type { AttachmentRow, ChatTables, MessageRow } from './repository.js';
 /** How the chat module reaches connected people; the realtime gateway implements it. */
 export interface RoomBroadcaster {
   toRoom(roomId: string, event: RoomEvent): Promise<void>;
+  /** To one person's notification queue, on all their devices: how they learn of a room they are not watching yet. */
+  toUser(userId: string, notification: RealtimeNotification): Promise<void>;
 }
 
 /** Who is connected; the realtime gateway's presence store implements it. */
@@ -73,6 +76,16 @@ export function createChatService(deps: {
   const { db, users, profile, storage } = deps;
   const notFound = () => refuse<never>('NOT_FOUND', 'No such room.');
   const messages = createMessageWriter(db);
+
+  /** Tells people they are now in a room (a new group, an invitation, a partner's first 1:1), so their list shows it at once. */
+  async function announceRoom(userIds: string[], roomId: string, title: string) {
+    const createdAt = new Date().toISOString();
+    await Promise.all(
+      userIds.map((userId) =>
+        deps.broadcaster.toUser(userId, { id: randomUUID(), kind: 'chat-room-added', title, link: `/chat/${roomId}`, createdAt }),
+      ),
+    );
+  }
 
   /** Rows → public messages, with replies and attachments looked up in two queries. */
   async function present(rows: MessageRow[]): Promise<ChatMessage[]> {
@@ -242,6 +255,8 @@ export function createChatService(deps: {
             ),
           );
           roomId = id;
+          const names = await users.namesOf([userId]);
+          await announceRoom([partnerId], id, names.get(userId)?.displayName ?? '');
         } catch (error) {
           // Both people opened the room at once; the other insert won.
           roomId = (await repo.findDirectRoom(db, directKey))?.id;
@@ -279,6 +294,7 @@ export function createChatService(deps: {
           ],
         ),
       );
+      await announceRoom(others, id, name.trim());
       return room(userId, id);
     },
 
@@ -293,6 +309,7 @@ export function createChatService(deps: {
         if (!(await activeAccounts([inviteeId]))) return refuse('NOT_FOUND', 'No such person.');
         await repo.addMember(db, { room_id: authorized, user_id: inviteeId, role: 'member', joined_at: nowMs(), last_read_seq: 0 });
         await deps.broadcaster.toRoom(authorized, { type: 'members-changed', roomId: authorized });
+        await announceRoom([inviteeId], authorized, (await repo.findRoom(db, authorized))?.name ?? '');
       }
       return room(userId, authorized);
     },

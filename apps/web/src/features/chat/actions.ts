@@ -1,4 +1,4 @@
-import type { ChatMessage, PresenceEvent, RoomEvent, RoomSummary, SendMessageBody } from '@studymate/contracts';
+import type { ChatMessage, PresenceEvent, RealtimeNotification, RoomEvent, RoomSummary, SendMessageBody } from '@studymate/contracts';
 import { httpStatus } from '../../lib/http';
 import { useAuthStore } from '../auth/store';
 import * as api from './api';
@@ -51,6 +51,12 @@ export function ensureChat(): void {
   store().setStatus('connecting');
   wiring.push(onRealtimeStatus((status) => store().setStatus(status)));
   wiring.push(reportPresence());
+  wiring.push(
+    subscribe('/user/queue/notifications', (body) => {
+      // Added to a room (a new group, an invitation, a partner's first 1:1): list it and follow it now.
+      if ((body as RealtimeNotification).kind === 'chat-room-added') void loadRooms().catch(() => {});
+    }),
+  );
   wiring.push(
     onConnected(() => {
       // Anything sent while we were away: fetch it, then send what is still queued.
