@@ -367,7 +367,10 @@ describe('STUDYMATE chat between two people', () => {
 
     // Sam watches his room list: the group must appear there without a reload.
     await b.page.goto('/chat');
-    await b.page.getByRole('link', { name: /김미나/ }).first().waitFor();
+    await b.page
+      .getByRole('link', { name: /김미나/ })
+      .first()
+      .waitFor();
     await a.page.goto('/chat');
     await a.page.getByRole('link', { name: chat.rooms.newGroup }).click();
     await onPath(a.page, '/chat/new-group');
