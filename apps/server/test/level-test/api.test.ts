@@ -241,6 +241,48 @@ for (const backend of BACKENDS) {
     });
   });
 
+  describe.skipIf(!!skip)(`level test retakes [${backend.name}]${skip ? ` (skipped: ${skip})` : ''}`, () => {
+    it('keeps the verified level of the newest test when an older one is scored again', { timeout: 120_000 }, async () => {
+      const stt = await startTranscriptionServer();
+      const adminEmail = `lt-retake-admin-${process.pid}-${Date.now()}@example.test`;
+      const t = await startApp(backend, {
+        STT_PROVIDERS: 'openai',
+        STT_API_URL: stt.url,
+        JOBS_POLL_MS: '50',
+        ADMIN_EMAILS: adminEmail,
+        RATE_LIMIT_UPLOAD: '10000',
+        LEVEL_TEST_COOLDOWN_SECONDS: '0',
+      });
+      try {
+        const user = await givenUser(t);
+        const verified = async () => (await api(t, 'GET', '/api/v1/me', { token: user.token })).json.verifiedLevels;
+        const takeTest = async () => {
+          const attempt = await recordWholeTest(t, user, stt);
+          await api(t, 'POST', `/api/v1/level-test/attempts/${attempt.id}/finish`, { token: user.token });
+          await waitForStatus(t, user, attempt.id, (s) => s.status === 'scored');
+          return attempt.id as string;
+        };
+        const older = await takeTest();
+        const first = await verified();
+        await takeTest();
+        const newest = await verified();
+        expect(newest).toHaveLength(1);
+        expect(Date.parse(newest[0].verifiedAt)).toBeGreaterThan(Date.parse(first[0].verifiedAt));
+
+        const admin = await givenUser(t, { email: adminEmail });
+        const rescored = await api(t, 'POST', `/api/v1/level-test/admin/attempts/${older}/rescore`, { token: admin.token });
+        expect(rescored.status).toBe(202);
+        await waitForStatus(t, user, older, (s) => s.status === 'scored');
+        // The older test has its result again, and the profile still shows the newest one's.
+        expect((await api(t, 'GET', `/api/v1/level-test/attempts/${older}/result`, { token: user.token })).status).toBe(200);
+        expect(await verified()).toEqual(newest);
+      } finally {
+        await t.close();
+        await stt.close();
+      }
+    });
+  });
+
   describe.skipIf(!!skip)(`level test scoring survives a restart [${backend.name}]${skip ? ` (skipped: ${skip})` : ''}`, () => {
     it('stops the app mid-scoring; a new app on the same database finishes the job', { timeout: 120_000 }, async () => {
       const stt = await startTranscriptionServer();

@@ -215,8 +215,12 @@ export function createLevelTestService(deps: {
       scoredAt: toIso(scoredAt)!,
     };
     context.signal.throwIfAborted();
+    // The verified level follows the newest handed-in test: re-scoring an older one leaves it be.
+    const newer = (await repo.attemptsOf(db, attempt.user_id)).some(
+      (a) => a.id !== id && a.status === 'scored' && Number(a.submitted_at ?? 0) > Number(attempt.submitted_at ?? 0),
+    );
     // The level first: if the node dies between the two writes, the rerun sets it again.
-    await deps.profile.setVerifiedLevel(attempt.user_id, 'en', engine.level, 'level-test');
+    if (!newer) await deps.profile.setVerifiedLevel(attempt.user_id, 'en', engine.level, 'level-test');
     await repo.moveAttempt(db, id, ['scoring'], {
       status: 'scored',
       scored_at: scoredAt,
@@ -437,7 +441,8 @@ export function createLevelTestService(deps: {
 
     /**
      * Administrators score a handed-in attempt again from its recordings (after a provider or
-     * engine change): transcripts are made afresh, and the verified level follows the new result.
+     * engine change): transcripts are made afresh, and the verified level follows the new result
+     * unless a newer test has been scored since.
      */
     async rescore(attemptId: string): Promise<Result<{ id: string; status: LevelTestStatus }>> {
       const found = await authorizeAttemptForAdmin(db, attemptId);
