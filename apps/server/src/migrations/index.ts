@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as foundation from './0001_foundation.js';
 import * as chat from './0002_chat.js';
 import * as levelTest from './0003_level_test.js';
+import * as levelTestOneDraft from './0004_level_test_one_draft.js';
 
 /** Every migration, in order; imported statically so the bundled server carries them. */
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_chat': chat,
   '0003_level_test': levelTest,
+  '0004_level_test_one_draft': levelTestOneDraft,
 };

@@ -242,6 +242,24 @@ for (const backend of BACKENDS) {
   });
 
   describe.skipIf(!!skip)(`level test retakes [${backend.name}]${skip ? ` (skipped: ${skip})` : ''}`, () => {
+    it('makes one draft when a person starts the test twice at the same moment', async () => {
+      const t = await startApp(backend, { LEVEL_TEST_COOLDOWN_SECONDS: '0' });
+      try {
+        for (let round = 0; round < 3; round++) {
+          const user = await givenUser(t);
+          const starts = await Promise.all(
+            Array.from({ length: 4 }, () => api(t, 'POST', '/api/v1/level-test/attempts', { token: user.token })),
+          );
+          expect(starts.map((s) => s.status).sort()).toEqual([200, 200, 200, 201]);
+          expect(new Set(starts.map((s) => s.json.id)).size).toBe(1);
+          const history = await api(t, 'GET', '/api/v1/level-test/attempts', { token: user.token });
+          expect(history.json.items).toHaveLength(1);
+        }
+      } finally {
+        await t.close();
+      }
+    });
+
     it('keeps the verified level of the newest test when an older one is scored again', { timeout: 120_000 }, async () => {
       const stt = await startTranscriptionServer();
       const adminEmail = `lt-retake-admin-${process.pid}-${Date.now()}@example.test`;

@@ -17,6 +17,8 @@ export interface LevelTestAttemptsTable {
   /** Comma list of the providers that took part. */
   providers: string | null;
   error: string | null;
+  /** The owner's id while this is a draft, else null; unique, so a person has one draft at most. */
+  draft_of: string | null;
 }
 export interface LevelTestAnswersTable {
   attempt_id: string;

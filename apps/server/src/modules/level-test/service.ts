@@ -278,12 +278,13 @@ export function createLevelTestService(deps: {
 
     /** Starts a test, or returns the one still being recorded; refused during the cool-down. */
     async startAttempt(userId: string): Promise<Result<{ attempt: LevelTestAttempt; created: boolean }>> {
-      const attempts = await repo.attemptsOf(db, userId);
-      const draft = attempts.find((a) => a.status === 'draft');
-      if (draft) {
+      const resume = async (draft: AttemptRow) => {
         const mine = (await owned(userId, draft.id))!;
         return ok({ attempt: presentAttempt(draft, await repo.answersOf(db, mine.id)), created: false });
-      }
+      };
+      const attempts = await repo.attemptsOf(db, userId);
+      const draft = attempts.find((a) => a.status === 'draft');
+      if (draft) return resume(draft);
       if (attempts.some((a) => a.status === 'submitted' || a.status === 'scoring'))
         return refuse('CONFLICT', 'Your last level test is still being scored; wait for its result.');
       const next = nextAttemptAt(attempts);
@@ -301,8 +302,16 @@ export function createLevelTestService(deps: {
         result: null,
         providers: null,
         error: null,
+        draft_of: userId,
       };
-      await repo.insertAttempt(db, row);
+      try {
+        await repo.insertAttempt(db, row);
+      } catch (error) {
+        // Another start for this person won the race (the unique draft_of): resume that draft.
+        const winner = (await repo.attemptsOf(db, userId)).find((a) => a.status === 'draft');
+        if (!winner) throw error;
+        return resume(winner);
+      }
       return ok({ attempt: presentAttempt(row, []), created: true });
     },
 
@@ -388,7 +397,7 @@ export function createLevelTestService(deps: {
       if (missing.length)
         return refuse('CONFLICT', `Record an answer to every prompt first (missing: ${missing.join(', ')}).`, { missing });
       const moved = await db.transaction().execute(async (tx) => {
-        const done = await repo.moveAttempt(tx, mine.id, ['draft'], { status: 'submitted', submitted_at: nowMs() });
+        const done = await repo.moveAttempt(tx, mine.id, ['draft'], { status: 'submitted', submitted_at: nowMs(), draft_of: null });
         if (done) await jobs.enqueue(SCORE_JOB, { attemptId: mine.id }, tx);
         return done;
       });
