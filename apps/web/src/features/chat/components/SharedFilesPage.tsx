@@ -7,7 +7,7 @@ import { ensureChat, loadRooms } from '../actions';
 import { fileKind, formatSize, type FileKind } from '../format';
 import { CHAT_NS } from '../i18n';
 import { useChatStore } from '../store';
-import { ErrorNote, FILE_ICON, LineIcon, useAttachmentUrl, useRoomTitle } from './common';
+import { ErrorNote, FILE_ICON, LineIcon, formatTime, useAttachmentUrl, useRoomTitle } from './common';
 
 const KIND_ICON: Record<FileKind, string> = {
   image: 'M4 5h16v14H4zM4 16l5-5 4 4 3-3 4 4M15 9h.01',
@@ -96,7 +96,6 @@ export function SharedFilesPage() {
     const room = rooms?.find((r) => r.id === roomId);
     return room ? title(room, me) : '';
   };
-  const date = new Intl.DateTimeFormat(i18n.language, { year: 'numeric', month: 'short', day: 'numeric' });
 
   return (
     <section className="space-y-4">
@@ -120,7 +119,7 @@ export function SharedFilesPage() {
                   <span className="block truncate font-semibold text-slate-900">{file.fileName}</span>
                   <span className="block truncate text-xs text-slate-500">
                     {t(`files.kind.${kind}`)} · {formatSize(file.size)} ·{' '}
-                    <time dateTime={file.uploadedAt}>{date.format(new Date(file.uploadedAt))}</time>
+                    <time dateTime={file.uploadedAt}>{formatTime(file.uploadedAt, i18n.language)}</time>
                   </span>
                   {roomName(file.roomId) && (
                     <Link to={`/chat/${file.roomId}`} className="block truncate text-xs font-medium text-indigo-600 hover:underline">
