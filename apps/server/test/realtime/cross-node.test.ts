@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InProcessBus, RedisBus, type Bus } from '../../src/platform/bus/bus.js';
+import type { RealtimeLimits } from '../../src/platform/realtime/gateway.js';
 import { MemoryPresence, RedisPresence, type PresenceStore } from '../../src/platform/realtime/presence.js';
 import { connectStomp, sleep, startNode, tokenFor, type Node } from './harness.js';
 
@@ -11,22 +12,25 @@ if (redisSkip) console.warn(`\n*** SKIPPING the Redis half of the realtime cross
 interface Cluster {
   a: Node;
   b: Node;
+  /** The presence store the nodes share, for writing what a node that died left behind. */
+  presence: PresenceStore;
   /** How many nodes listen on a bus channel right now, where the bus can tell. */
   listeners(channel: string): Promise<number | null>;
   close(): Promise<void>;
 }
 
-const clusters: Array<[string, () => Promise<Cluster>, string | null]> = [
+const clusters: Array<[string, (limits?: Partial<RealtimeLimits>) => Promise<Cluster>, string | null]> = [
   [
     'in-process bus, one process',
-    async () => {
+    async (limits) => {
       const bus = new InProcessBus();
       const presence = new MemoryPresence();
-      const a = await startNode({ bus, presence });
-      const b = await startNode({ bus, presence });
+      const a = await startNode({ bus, presence, limits });
+      const b = await startNode({ bus, presence, limits });
       return {
         a,
         b,
+        presence,
         listeners: async () => null,
         async close() {
           await a.close();
@@ -39,8 +43,8 @@ const clusters: Array<[string, () => Promise<Cluster>, string | null]> = [
   ],
   [
     'Redis bus and presence, two nodes',
-    async () => {
-      const prefix = `realtime-test-${process.pid}-${Date.now()}:`;
+    async (limits) => {
+      const prefix = `realtime-test-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}:`;
       const connections: Redis[] = [];
       const node = async () => {
         const redis = new Redis(redisUrl!);
@@ -48,7 +52,7 @@ const clusters: Array<[string, () => Promise<Cluster>, string | null]> = [
         connections.push(redis, subscriber);
         const bus: Bus = new RedisBus(redis, subscriber, prefix);
         const presence: PresenceStore = new RedisPresence(redis, prefix);
-        return { node: await startNode({ bus, presence }), bus };
+        return { node: await startNode({ bus, presence, limits }), bus, presence };
       };
       const first = await node();
       const second = await node();
@@ -56,6 +60,7 @@ const clusters: Array<[string, () => Promise<Cluster>, string | null]> = [
       return {
         a: first.node,
         b: second.node,
+        presence: first.presence,
         async listeners(channel) {
           const reply = (await probe.call('PUBSUB', 'NUMSUB', prefix + channel)) as [string, number];
           return Number(reply[1]);
@@ -127,6 +132,25 @@ for (const [name, make, skip] of clusters) {
       await sleep(100);
       expect(await cluster.a.gateway.isOnline('yuna')).toBe(false);
       expect((await cluster.a.gateway.presence('yuna')).lastSeen).toBeInstanceOf(Date);
+    });
+
+    it('tells the live node when the connections of a node that died lapse', async () => {
+      const short = await make({ presenceTtlMs: 600 });
+      try {
+        const changes: Array<{ userId: string; state: string }> = [];
+        // Whichever node sweeps tells its listeners (in the app, they publish to every node's watchers).
+        for (const node of [short.a, short.b])
+          node.gateway.onPresenceChanged((userId, status) => void changes.push({ userId, state: status.state }));
+        // What a node leaves behind when it is killed: a connection nobody renews or removes.
+        await short.presence.keepAlive([{ userId: 'jimin', connectionId: 'dead-node-1' }], 600);
+        expect(await short.b.gateway.isOnline('jimin')).toBe(true);
+        const deadline = Date.now() + 5000;
+        while (!changes.some((c) => c.userId === 'jimin') && Date.now() < deadline) await sleep(50);
+        expect(changes.filter((c) => c.userId === 'jimin')).toEqual([{ userId: 'jimin', state: 'offline' }]);
+        expect(await short.a.gateway.isOnline('jimin')).toBe(false);
+      } finally {
+        await short.close();
+      }
     });
 
     it('listens on a destination channel only while a local subscriber exists', async () => {

@@ -62,6 +62,7 @@ describe('realtime presence, backpressure and metrics', () => {
       },
       remove: (entry) => memory.remove(entry),
       status: (userId) => memory.status(userId),
+      sweepExpired: () => memory.sweepExpired(),
     };
     const node = await start({ presence, limits: { presenceTtlMs: 3000, presenceRenewSlice: 2 } });
     const clients = [];

@@ -454,6 +454,8 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
       await presence.keepAlive(entries.slice(i, i + limits.presenceRenewSlice), limits.presenceTtlMs);
       await new Promise((resolve) => setImmediate(resolve));
     }
+    // Someone whose node died is offline once their connections lapse: say so, as a close would.
+    for (const userId of await presence.sweepExpired()) await presenceChanged(userId);
   }
   const renewal = setInterval(
     () => {

@@ -25,6 +25,11 @@ export interface PresenceStore {
   keepAlive(entries: PresenceEntry[], ttlMs: number): Promise<void>;
   remove(entry: PresenceEntry): Promise<void>;
   status(userId: string): Promise<PresenceStatus>;
+  /**
+   * Drops the connections whose node stopped renewing them (it died without saying goodbye) and
+   * returns their people, so the people who watch them can be told. Safe to call from every node.
+   */
+  sweepExpired(): Promise<string[]>;
 }
 
 /** The embedded mode's store: one process, so a map is the whole truth. */
@@ -47,6 +52,18 @@ export class MemoryPresence implements PresenceStore {
     if (connections?.size === 0) this.open.delete(userId);
     this.seen.set(userId, Date.now());
   }
+  async sweepExpired() {
+    const now = Date.now();
+    const gone: string[] = [];
+    for (const [userId, connections] of this.open) {
+      for (const [connectionId, connection] of connections) if (connection.expiresAt <= now) connections.delete(connectionId);
+      if (connections.size === 0) {
+        this.open.delete(userId);
+        gone.push(userId);
+      }
+    }
+    return gone;
+  }
   async status(userId: string): Promise<PresenceStatus> {
     const now = Date.now();
     const live = [...(this.open.get(userId)?.values() ?? [])].filter((c) => c.expiresAt > now);
@@ -64,7 +81,8 @@ const LAST_SEEN_TTL_MS = 90 * 24 * 3600 * 1000;
 
 /**
  * Shared by all nodes: a sorted set per user whose members are connection ids scored by the time
- * they stop counting, so "online" is one ZCOUNT and expired members need no sweeper to be ignored.
+ * they stop counting, so "online" is one ZCOUNT and expired members are ignored even before the
+ * sweep removes them (the sweep is only there to tell people that someone went offline).
  * A second set holds only the connections that are not away, so "away" is the first without the second.
  */
 export class RedisPresence implements PresenceStore {
@@ -83,7 +101,8 @@ export class RedisPresence implements PresenceStore {
     const pipeline = this.redis.pipeline();
     for (const { userId, connectionId, away = false } of entries) {
       pipeline.zadd(this.openKey(userId), now + ttlMs, connectionId);
-      pipeline.pexpire(this.openKey(userId), ttlMs);
+      // The set outlives its members by a TTL, so the sweep still finds a dead node's members.
+      pipeline.pexpire(this.openKey(userId), 2 * ttlMs);
       if (away) pipeline.zrem(this.activeKey(userId), connectionId);
       else pipeline.zadd(this.activeKey(userId), now + ttlMs, connectionId).pexpire(this.activeKey(userId), ttlMs);
       pipeline.set(this.seenKey(userId), String(now), 'PX', LAST_SEEN_TTL_MS);
@@ -99,6 +118,31 @@ export class RedisPresence implements PresenceStore {
       .zrem(this.activeKey(userId), connectionId)
       .set(this.seenKey(userId), String(now), 'PX', LAST_SEEN_TTL_MS)
       .exec();
+  }
+  async sweepExpired() {
+    // One node sweeps at a time; the others find the lock taken and skip this round.
+    if ((await this.redis.set(`${this.prefix}presence:sweep`, '1', 'PX', 5000, 'NX')) === null) return [];
+    const now = Date.now();
+    const gone: string[] = [];
+    const prefix = this.openKey('');
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length === 0) continue;
+      const pipeline = this.redis.pipeline();
+      for (const key of keys) {
+        pipeline.zremrangebyscore(key, '-inf', now);
+        pipeline.zcard(key);
+      }
+      const results = (await pipeline.exec()) ?? [];
+      keys.forEach((key, i) => {
+        const removed = Number(results[2 * i]?.[1] ?? 0);
+        const left = Number(results[2 * i + 1]?.[1] ?? 0);
+        if (removed > 0 && left === 0) gone.push(key.slice(prefix.length));
+      });
+    } while (cursor !== '0');
+    return gone;
   }
   async status(userId: string): Promise<PresenceStatus> {
     const now = Date.now();
