@@ -1,5 +1,5 @@
 import type { DevSignInBody, PublicConfig, TermsBody, TokenReply } from '@studymate/contracts';
-import { http, refreshSession } from '../../lib/http';
+import { http } from '../../lib/http';
 import { useAuthStore } from './store';
 
 export async function fetchPublicConfig(): Promise<PublicConfig> {
@@ -16,8 +16,6 @@ export async function devSignIn(body: DevSignInBody): Promise<TokenReply> {
 export function startProviderSignIn(provider: 'naver' | 'google'): void {
   window.location.assign(`/api/v1/auth/${provider}/start`);
 }
-
-export { refreshSession };
 
 export async function acceptTerms(body: TermsBody): Promise<void> {
   await http.post('/me/terms', body);

@@ -203,7 +203,27 @@ function onRoomEvent(roomId: string, event: RoomEvent) {
   }
 }
 
-export async function loadRooms(): Promise<void> {
+let roomsLoading: Promise<void> | null = null;
+let roomsAgain: Promise<void> | null = null;
+
+/**
+ * The room list, fetched afresh. Pages, reconnects and notifications all ask for it, often at
+ * once: a call while a request is out waits for one more request after it (the list may have
+ * changed since that one left), and every caller meanwhile shares that one.
+ */
+export function loadRooms(): Promise<void> {
+  if (roomsLoading)
+    return (roomsAgain ??= roomsLoading
+      .catch(() => {})
+      .then(() => {
+        roomsAgain = null;
+        return loadRooms();
+      }));
+  roomsLoading = fetchRoomList().finally(() => (roomsLoading = null));
+  return roomsLoading;
+}
+
+async function fetchRoomList(): Promise<void> {
   const known = new Set(store().rooms?.map((r) => r.id) ?? []);
   const rooms = await api.fetchRooms();
   // A room created or opened while the list was on its way stays; one known before and missing now was left elsewhere.
@@ -270,7 +290,7 @@ export async function loadUntil(roomId: string, seq: number): Promise<boolean> {
 }
 
 /** Fetches everything after the newest message we hold (`after=`), page by page. */
-export function catchUp(roomId: string): Promise<void> {
+function catchUp(roomId: string): Promise<void> {
   const running = catchingUp.get(roomId);
   if (running) return running;
   const run = (async () => {
@@ -287,7 +307,7 @@ export function catchUp(roomId: string): Promise<void> {
 }
 
 /** 8-64 chars of [A-Za-z0-9_-], chosen once per message and reused on every retry. */
-export function newClientId(): string {
+function newClientId(): string {
   return crypto.randomUUID().replace(/-/g, '');
 }
 

@@ -13,10 +13,6 @@ export async function fetchRoom(roomId: string): Promise<RoomSummary> {
   return (await http.get<RoomSummary>(`${base}/rooms/${roomId}`)).data;
 }
 
-export async function openDirectRoom(partnerId: string): Promise<RoomSummary> {
-  return (await http.post<RoomSummary>(`${base}/rooms/direct`, { partnerId })).data;
-}
-
 /** Newest first; pass `nextBefore` back as `before` for the next older page. */
 export async function fetchOlder(roomId: string, before?: number, limit = 30): Promise<MessagePage> {
   return (await http.get<MessagePage>(`${base}/rooms/${roomId}/messages`, { params: { before, limit } })).data;

@@ -5,7 +5,7 @@ import { useAuthStore } from '../../auth/store';
 import { ensureChat, loadRooms } from '../actions';
 import { CHAT_NS } from '../i18n';
 import { useChatStore } from '../store';
-import { Avatar, FILE_ICON, LineIcon, formatTime, others, usePreview, useRoomTitle } from './common';
+import { Avatar, ErrorNote, FILE_ICON, LineIcon, formatTime, others, usePreview, useRoomTitle } from './common';
 import { ReconnectBanner } from './ReconnectBanner';
 
 /** `/chat`: my rooms, most recent activity first, kept current by the room subscriptions. */
@@ -41,11 +41,7 @@ export function ChatRoomsPage() {
         </nav>
       </div>
       <ReconnectBanner />
-      {failed && !rooms && (
-        <p role="alert" className="rounded-xl bg-red-50 p-4 text-sm text-red-700">
-          {t('rooms.loadFailed')}
-        </p>
-      )}
+      <ErrorNote>{failed && !rooms ? t('rooms.loadFailed') : null}</ErrorNote>
       {rooms && rooms.length === 0 && <p className="card text-center text-slate-600">{t('rooms.empty')}</p>}
       {rooms && rooms.length > 0 && (
         <ul className="divide-y divide-slate-100 overflow-hidden rounded-2xl border border-slate-200 bg-white">

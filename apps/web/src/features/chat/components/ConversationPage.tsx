@@ -56,11 +56,12 @@ export function ConversationPage() {
 
   // New messages count as read only while this conversation is actually visible.
   const newest = lastSeq(view);
+  const loaded = view?.loaded ?? false;
   useEffect(() => {
     const update = () => {
       const visible = document.visibilityState === 'visible';
       useChatStore.getState().setOpenRoom(visible ? roomId : null);
-      if (visible && view?.loaded) markRead(roomId);
+      if (visible && useChatStore.getState().views[roomId]?.loaded) markRead(roomId);
     };
     update();
     document.addEventListener('visibilitychange', update);
@@ -68,7 +69,10 @@ export function ConversationPage() {
       document.removeEventListener('visibilitychange', update);
       useChatStore.getState().setOpenRoom(null);
     };
-  }, [roomId, newest, view?.loaded]);
+  }, [roomId]);
+  useEffect(() => {
+    if (loaded && document.visibilityState === 'visible') markRead(roomId);
+  }, [roomId, newest, loaded]);
 
   // Keep the reader where they were when older messages are added above; follow new ones at the bottom.
   useLayoutEffect(() => {
@@ -159,15 +163,13 @@ export function ConversationPage() {
     });
   };
 
-  if (problem === 'notFound' || problem === 'loadFailed')
+  if (problem)
     return (
       <section className="space-y-4">
         <Link to="/chat" className="btn-link">
           ← {t('conversation.back')}
         </Link>
-        <p role="alert" className="rounded-xl bg-red-50 p-4 text-sm text-red-700">
-          {t(`conversation.${problem}`)}
-        </p>
+        <ErrorNote>{t(`conversation.${problem}`)}</ErrorNote>
       </section>
     );
 

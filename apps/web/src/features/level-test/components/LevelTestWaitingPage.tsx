@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { LevelTestProgress } from '@studymate/contracts';
+import { httpStatus } from '../../../lib/http';
 import { NS } from '../i18n';
 import { fetchProgress, problemOf } from '../api';
 import { ProblemNote, ProgressBar, Spinner, type Problem } from './common';
@@ -33,7 +34,7 @@ export function LevelTestWaitingPage() {
         if (stopped) return;
         setProblem(problemOf(error));
         // A dropped connection is usually brief; keep trying unless the test is gone.
-        if ((error as { response?: { status?: number } }).response?.status === 404) return;
+        if (httpStatus(error) === 404) return;
       }
       timer = setTimeout(() => void poll(), POLL_MS);
     };
