@@ -17,8 +17,9 @@ interface Pending {
  * transaction, one seq reservation per room and one INSERT, instead of a transaction each, and
  * on SQLite that transaction runs on the database's write thread. At 2,000 messages/s the
  * per-message transaction (its statements, its commit, its turn on the connection) was most of
- * the send path. A batch fails as a whole: then each of its messages is
- * stored on its own, so only the one at fault (a retried clientId, usually) fails, as before.
+ * the send path. A batch fails as a whole; then its messages already stored (a retried clientId,
+ * usually) fail, as they would alone, and the rest is written together again. Any other failure
+ * stores each message on its own, so only the one at fault fails.
  */
 export function createMessageWriter(db: Kysely<ChatTables>) {
   const pending: Pending[] = [];
@@ -45,22 +46,36 @@ export function createMessageWriter(db: Kysely<ChatTables>) {
     for (const row of rows) row.seq = seqs.get(row.id)!;
   }
 
-  async function flush() {
-    const batch = pending.splice(0, MAX_BATCH);
-    if (pending.length) setImmediate(flush);
+  async function settle(batch: Pending[]): Promise<void> {
     try {
       await write(batch.map((p) => p.row));
       for (const p of batch) p.done();
+      return;
     } catch (error) {
+      for (const p of batch) p.row.seq = 0;
       if (batch.length === 1) return batch[0]!.done(error);
-      for (const p of batch) {
-        p.row.seq = 0;
-        write([p.row]).then(
-          () => p.done(),
-          (alone: unknown) => p.done(alone),
-        );
+      // Usually a retried clientId, already stored: fail just those, and write the rest together again.
+      const stored = await repo
+        .storedClientIds(
+          db,
+          batch.map((p) => p.row),
+        )
+        .catch(() => null);
+      if (!stored) return batch.forEach((p) => p.done(error));
+      const retried = batch.filter((p) => stored.has(repo.clientKey(p.row)));
+      if (retried.length) {
+        for (const p of retried) p.done(error);
+        return settle(batch.filter((p) => !stored.has(repo.clientKey(p.row))));
       }
+      // Something else: each message on its own, so only the one at fault fails.
+      await Promise.all(batch.map((p) => settle([p])));
     }
+  }
+
+  function flush() {
+    const batch = pending.splice(0, MAX_BATCH);
+    if (pending.length) setImmediate(flush);
+    void settle(batch);
   }
 
   return {

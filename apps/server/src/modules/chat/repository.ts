@@ -149,6 +149,20 @@ export const insertReserved = (db: Db, rows: { row: MessageRow; back: number }[]
     )
     .compile();
 
+/** A message's idempotency key, the unique (sender, clientId). */
+export const clientKey = (row: Pick<MessageRow, 'sender_id' | 'client_id'>) => `${row.sender_id}\n${row.client_id}`;
+
+/** Which of these (sender, clientId) pairs are stored already, as `clientKey`s. */
+export async function storedClientIds(db: Db, rows: Pick<MessageRow, 'sender_id' | 'client_id'>[]): Promise<Set<string>> {
+  const found = await db
+    .selectFrom('chat_messages')
+    .select(['sender_id', 'client_id'])
+    .where('sender_id', 'in', [...new Set(rows.map((r) => r.sender_id))])
+    .where('client_id', 'in', [...new Set(rows.map((r) => r.client_id))])
+    .execute();
+  return new Set(found.map(clientKey));
+}
+
 export const seqsOf = (db: Db, ids: string[]) => db.selectFrom('chat_messages').select(['id', 'seq']).where('id', 'in', ids).compile();
 
 export const findByClientId = (db: Db, senderId: string, clientId: string) =>

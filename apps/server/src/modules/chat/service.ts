@@ -255,13 +255,13 @@ export function createChatService(deps: {
             ),
           );
           roomId = id;
-          const names = await users.namesOf([userId]);
-          await announceRoom([partnerId], id, names.get(userId)?.displayName ?? '');
         } catch (error) {
           // Both people opened the room at once; the other insert won.
           roomId = (await repo.findDirectRoom(db, directKey))?.id;
           if (!roomId) throw error;
         }
+        // Only the opener whose insert made the room tells the partner.
+        if (roomId === id) await announceRoom([partnerId], id, (await users.namesOf([userId])).get(userId)?.displayName ?? '');
       }
       return room(userId, roomId);
     },
@@ -309,7 +309,7 @@ export function createChatService(deps: {
         if (!(await activeAccounts([inviteeId]))) return refuse('NOT_FOUND', 'No such person.');
         await repo.addMember(db, { room_id: authorized, user_id: inviteeId, role: 'member', joined_at: nowMs(), last_read_seq: 0 });
         await deps.broadcaster.toRoom(authorized, { type: 'members-changed', roomId: authorized });
-        await announceRoom([inviteeId], authorized, (await repo.findRoom(db, authorized))?.name ?? '');
+        await announceRoom([inviteeId], authorized, current.name ?? '');
       }
       return room(userId, authorized);
     },
