@@ -94,6 +94,10 @@ export class RedisPresence implements PresenceStore {
   private openKey = (userId: string) => `${this.prefix}presence:open:${userId}`;
   private activeKey = (userId: string) => `${this.prefix}presence:active:${userId}`;
   private seenKey = (userId: string) => `${this.prefix}presence:seen:${userId}`;
+  /** Every connection of every node, scored by when it lapses: what the sweep reads. */
+  private get expiryKey() {
+    return `${this.prefix}presence:expiry`;
+  }
 
   async keepAlive(entries: PresenceEntry[], ttlMs: number) {
     if (entries.length === 0) return;
@@ -101,8 +105,8 @@ export class RedisPresence implements PresenceStore {
     const pipeline = this.redis.pipeline();
     for (const { userId, connectionId, away = false } of entries) {
       pipeline.zadd(this.openKey(userId), now + ttlMs, connectionId);
-      // The set outlives its members by a TTL, so the sweep still finds a dead node's members.
-      pipeline.pexpire(this.openKey(userId), 2 * ttlMs);
+      pipeline.pexpire(this.openKey(userId), ttlMs);
+      pipeline.zadd(this.expiryKey, now + ttlMs, `${userId}\n${connectionId}`);
       if (away) pipeline.zrem(this.activeKey(userId), connectionId);
       else pipeline.zadd(this.activeKey(userId), now + ttlMs, connectionId).pexpire(this.activeKey(userId), ttlMs);
       pipeline.set(this.seenKey(userId), String(now), 'PX', LAST_SEEN_TTL_MS);
@@ -116,33 +120,24 @@ export class RedisPresence implements PresenceStore {
       .zrem(this.openKey(userId), connectionId)
       .zremrangebyscore(this.openKey(userId), '-inf', now)
       .zrem(this.activeKey(userId), connectionId)
+      .zrem(this.expiryKey, `${userId}\n${connectionId}`)
       .set(this.seenKey(userId), String(now), 'PX', LAST_SEEN_TTL_MS)
       .exec();
   }
   async sweepExpired() {
-    // One node sweeps at a time; the others find the lock taken and skip this round.
-    if ((await this.redis.set(`${this.prefix}presence:sweep`, '1', 'PX', 5000, 'NX')) === null) return [];
     const now = Date.now();
-    const gone: string[] = [];
-    const prefix = this.openKey('');
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length === 0) continue;
-      const pipeline = this.redis.pipeline();
-      for (const key of keys) {
-        pipeline.zremrangebyscore(key, '-inf', now);
-        pipeline.zcard(key);
-      }
-      const results = (await pipeline.exec()) ?? [];
-      keys.forEach((key, i) => {
-        const removed = Number(results[2 * i]?.[1] ?? 0);
-        const left = Number(results[2 * i + 1]?.[1] ?? 0);
-        if (removed > 0 && left === 0) gone.push(key.slice(prefix.length));
-      });
-    } while (cursor !== '0');
-    return gone;
+    const lapsed = await this.redis.zrangebyscore(this.expiryKey, '-inf', now, 'LIMIT', 0, 1000);
+    if (lapsed.length === 0) return [];
+    // Every node may sweep: the one whose ZREM takes a connection is the one that reports it.
+    const take = this.redis.pipeline();
+    for (const member of lapsed) take.zrem(this.expiryKey, member);
+    const taken = (await take.exec()) ?? [];
+    const users = [...new Set(lapsed.filter((_, i) => taken[i]?.[1] === 1).map((member) => member.slice(0, member.indexOf('\n'))))];
+    // Reported only if no other connection of theirs is still open.
+    const count = this.redis.pipeline();
+    for (const userId of users) count.zcount(this.openKey(userId), `(${now}`, '+inf');
+    const live = (await count.exec()) ?? [];
+    return users.filter((_, i) => live[i]?.[1] === 0);
   }
   async status(userId: string): Promise<PresenceStatus> {
     const now = Date.now();
