@@ -40,14 +40,17 @@ for (const [name, make] of caches) {
       const cache = make!();
       const views = new ViewCache(cache, 'me');
       let release!: () => void;
+      let loading!: () => void;
       const gate = new Promise<void>((r) => (release = r));
+      const started = new Promise<void>((r) => (loading = r));
       // The slow reader read the rows before the write...
       const slow = views.read('u1', async () => {
+        loading();
         await gate;
         return 'before the write';
       });
       // ...the write commits and invalidates, then the slow reader stores what it read.
-      await new Promise((r) => setTimeout(r, 10));
+      await started;
       await views.invalidate('u1');
       release();
       expect(await slow).toBe('before the write');

@@ -1,12 +1,6 @@
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import { startSqliteWorker, type SqliteWorker } from './sqlite-worker.js';
 
-// CommonJS, run with `eval`: the same source works from the esbuild bundle and under tsx.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const SQLite = require(workerData.driver);
-const db = new SQLite(workerData.file);
-db.pragma('busy_timeout = 1000');
+const CHECKPOINT_BODY = `
 const timer = setInterval(() => {
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
@@ -14,16 +8,10 @@ const timer = setInterval(() => {
     parentPort.postMessage(String(error));
   }
 }, workerData.intervalMs);
-parentPort.once('message', () => {
-  clearInterval(timer);
-  db.close();
-  parentPort.close();
-});
+onStop.push(() => clearInterval(timer));
 `;
 
-export interface Checkpointer {
-  stop(): void;
-}
+export type Checkpointer = Pick<SqliteWorker, 'stop'>;
 
 /**
  * SQLite in WAL mode copies the log back into the database file at checkpoints, with an fsync.
@@ -36,19 +24,13 @@ export interface Checkpointer {
  * a tenth of a second's worth by a few (`bench/stomp-fanout.mjs`, p99 per second).
  */
 export function startCheckpointer(file: string, onFailure: (error: string) => void, intervalMs = 100): Checkpointer {
-  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file, intervalMs } });
-  worker.unref();
-  let stopping = false;
-  worker.on('message', (error: string) => onFailure(error));
-  worker.on('error', (error) => onFailure(String(error)));
-  worker.on('exit', (code) => {
-    if (!stopping) onFailure(`checkpoint worker exited with ${code}`);
+  const checkpointer = startSqliteWorker({
+    file,
+    pragmas: ['busy_timeout = 1000'],
+    body: CHECKPOINT_BODY,
+    data: { intervalMs },
+    onFailure,
   });
-  return {
-    stop() {
-      stopping = true;
-      worker.postMessage('stop');
-    },
-  };
+  checkpointer.worker.on('message', (error: string) => onFailure(error));
+  return checkpointer;
 }

@@ -1,13 +1,7 @@
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
 import type { CompiledQuery, Kysely } from 'kysely';
+import { startSqliteWorker } from './sqlite-worker.js';
 
-// CommonJS, run with `eval`: the same source works from the esbuild bundle and under tsx.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const SQLite = require(workerData.driver);
-const db = new SQLite(workerData.file);
-for (const pragma of workerData.pragmas) db.pragma(pragma);
+const WRITE_BODY = `
 const statements = new Map();
 const prepare = (text) => {
   let statement = statements.get(text);
@@ -23,11 +17,7 @@ const run = db.transaction((queries) =>
   }),
 );
 parentPort.on('message', (message) => {
-  if (message === 'stop') {
-    db.close();
-    parentPort.close();
-    return;
-  }
+  if (message === 'stop') return;
   try {
     parentPort.postMessage({ id: message.id, rows: run(message.queries) });
   } catch (error) {
@@ -41,6 +31,8 @@ export type TransactionRunner = (queries: readonly CompiledQuery[]) => Promise<u
 
 export interface WriteThread {
   run: TransactionRunner;
+  /** Set once the thread has died; writes then go through the main connection. */
+  readonly failed: boolean;
   stop(): void;
 }
 
@@ -52,38 +44,40 @@ export interface WriteThread {
  * connection read meanwhile; if both write at once, SQLite's busy timeout makes one wait.
  */
 export function startWriteThread(file: string, pragmas: string[]): WriteThread {
-  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file, pragmas } });
-  worker.unref();
   const waiting = new Map<number, { resolve(rows: unknown[][]): void; reject(error: Error): void }>();
   let next = 0;
   let failed: Error | null = null;
-  const failAll = (error: Error) => {
-    failed = error;
-    for (const { reject } of waiting.values()) reject(error);
-    waiting.clear();
-  };
-  worker.on('message', (reply: { id: number; rows?: unknown[][]; error?: { message: string; code?: string } }) => {
+  const thread = startSqliteWorker({
+    file,
+    pragmas,
+    body: WRITE_BODY,
+    onFailure(reason) {
+      failed = new Error(`the database write thread failed: ${reason}`);
+      process.emitWarning(`${failed.message}; writes go through the main connection`);
+      for (const { reject } of waiting.values()) reject(failed);
+      waiting.clear();
+    },
+  });
+  thread.worker.on('message', (reply: { id: number; rows?: unknown[][]; error?: { message: string; code?: string } }) => {
     const call = waiting.get(reply.id);
     if (!call) return;
     waiting.delete(reply.id);
     if (reply.error) call.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
     else call.resolve(reply.rows!);
   });
-  worker.on('error', (error) => failAll(error));
-  worker.on('exit', (code) => failAll(new Error(`the database write thread exited with ${code}`)));
   return {
+    get failed() {
+      return failed !== null;
+    },
     run(queries) {
       if (failed) return Promise.reject(failed);
       const id = ++next;
       return new Promise((resolve, reject) => {
         waiting.set(id, { resolve, reject });
-        worker.postMessage({ id, queries: queries.map(({ sql, parameters }) => ({ sql, parameters })) });
+        thread.worker.postMessage({ id, queries: queries.map(({ sql, parameters }) => ({ sql, parameters })) });
       });
     },
-    stop() {
-      worker.postMessage('stop');
-    },
+    stop: thread.stop,
   };
 }
 
@@ -95,16 +89,16 @@ export function attachWriteThread(db: Kysely<any>, thread: WriteThread) {
 
 /**
  * How to run a write transaction of compiled statements on this database: on its write thread
- * when it has one (SQLite files), otherwise as a Kysely transaction (MySQL, where the server
- * process does the work anyway).
+ * when it has a live one (SQLite files), otherwise as a Kysely transaction (MySQL, where the
+ * server process does the work anyway; or a SQLite file whose write thread died).
  */
 export function transactionRunner(db: Kysely<any>): TransactionRunner {
   const thread = writeThreads.get(db);
-  if (thread) return thread.run;
-  return (queries) =>
+  const onMainConnection: TransactionRunner = (queries) =>
     db.transaction().execute(async (tx) => {
       const results: unknown[][] = [];
       for (const query of queries) results.push((await tx.executeQuery(query)).rows as unknown[]);
       return results;
     });
+  return thread ? (queries) => (thread.failed ? onMainConnection(queries) : thread.run(queries)) : onMainConnection;
 }
