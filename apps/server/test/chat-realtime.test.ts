@@ -208,12 +208,16 @@ for (const backend of BACKENDS) {
         (await api(t, 'POST', `/api/v1/chat/rooms/${group}/members`, { token: minji.token, body: { userId: sam.userId } })).status,
       ).toBe(200);
       expect(await next(samQueue)).toMatchObject({ kind: 'chat-room-added', title: '주말 스터디', link: `/chat/${group}` });
-      // Opening an existing 1:1 again announces nothing; and nobody else heard a thing.
+      // Opening an existing 1:1 again announces nothing, and the stranger heard nothing: the next
+      // thing on each queue is a later group with all three.
       await api(t, 'POST', '/api/v1/chat/rooms/direct', { token: jun.token, body: { partnerId: minji.userId } });
-      await new Promise((r) => setTimeout(r, 200));
-      expect(junQueue.received).toHaveLength(2);
-      expect(samQueue.received).toHaveLength(1);
-      expect(strangerQueue.received).toHaveLength(0);
+      const later = (
+        await api(t, 'POST', '/api/v1/chat/rooms/group', {
+          token: minji.token,
+          body: { name: 'later', memberIds: [jun.userId, sam.userId, stranger.userId] },
+        })
+      ).json.id;
+      for (const queue of [junQueue, samQueue, strangerQueue]) expect(await next(queue)).toMatchObject({ link: `/chat/${later}` });
     });
 
     it('refuses an invalid message body with an ERROR naming the field', async () => {

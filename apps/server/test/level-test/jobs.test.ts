@@ -9,17 +9,9 @@ import { openDatabase } from '../../src/platform/db/database.js';
 import { migrateToLatest } from '../../src/platform/db/migrate.js';
 import { JobRunner, type JobsTables } from '../../src/platform/jobs/jobs.js';
 import { BACKENDS } from '../helpers/backends.js';
+import { until } from '../helpers/wait.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const until = async (check: () => Promise<boolean>, ms = 15_000) => {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('timed out waiting');
-};
-
 for (const backend of BACKENDS) {
   describe.skipIf(backend.skip)(`durable jobs [${backend.name}]${backend.skip ? ` (skipped: ${backend.skip})` : ''}`, () => {
     let db: Kysely<JobsTables>;
@@ -64,8 +56,10 @@ for (const backend of BACKENDS) {
       a.start();
       b.start();
       await until(
+        'all 30 jobs done',
         async () =>
           (await db.selectFrom('jobs').select('id').where('kind', '=', 'test.count').where('status', '=', 'done').execute()).length === 30,
+        15_000,
       );
       expect(seen.sort()).toEqual(Array.from({ length: 30 }, (_, n) => `${n}`).sort());
       const rows = await db.selectFrom('jobs').selectAll().where('id', 'in', ids).execute();
@@ -94,7 +88,11 @@ for (const backend of BACKENDS) {
       const flaky = await r.enqueue('test.flaky', { failUntil: 3 });
       const broken = await r.enqueue('test.broken', {});
       r.start();
-      await until(async () => (await r.find(flaky))?.status === 'done' && (await r.find(broken))?.status === 'failed');
+      await until(
+        'the flaky job done and the broken one failed',
+        async () => (await r.find(flaky))?.status === 'done' && (await r.find(broken))?.status === 'failed',
+        15_000,
+      );
       const flakyRow = (await r.find(flaky))!;
       expect(Number(flakyRow.attempts)).toBe(3);
       // Backoff: 20 ms before the 2nd run, 80 ms before the 3rd.
@@ -119,7 +117,7 @@ for (const backend of BACKENDS) {
       });
       const id = await first.enqueue('test.long', {});
       first.start();
-      await until(async () => started);
+      await until('the job to start', () => started, 15_000);
       await first.stop();
       const released = (await first.find(id))!;
       expect(released.status).toBe('queued');
@@ -127,7 +125,7 @@ for (const backend of BACKENDS) {
       const second = runner();
       second.register('test.long', { run: async () => undefined });
       second.start();
-      await until(async () => (await second.find(id))?.status === 'done', 5000);
+      await until('the second runner to finish the job', async () => (await second.find(id))?.status === 'done', 5000);
       await second.stop();
     });
 
@@ -181,7 +179,7 @@ for (const backend of BACKENDS) {
       await new Promise((r) => child.once('exit', r));
       const killedAt = Date.now();
       survivor.start();
-      await until(async () => (await survivor.find(id))?.status === 'done');
+      await until('the surviving node to finish the job', async () => (await survivor.find(id))?.status === 'done', 15_000);
       const row = (await survivor.find(id))!;
       expect(done).toEqual([7]);
       expect(Number(row.attempts)).toBe(2);

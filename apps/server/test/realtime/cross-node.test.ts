@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InProcessBus, RedisBus, type Bus } from '../../src/platform/bus/bus.js';
 import type { RealtimeLimits } from '../../src/platform/realtime/gateway.js';
 import { MemoryPresence, RedisPresence, type PresenceStore } from '../../src/platform/realtime/presence.js';
+import { until } from '../helpers/wait.js';
 import { connectStomp, sleep, startNode, tokenFor, type Node } from './harness.js';
 
 const redisUrl = process.env.TEST_REDIS_URL;
@@ -144,8 +145,7 @@ for (const [name, make, skip] of clusters) {
         // What a node leaves behind when it is killed: a connection nobody renews or removes.
         await short.presence.keepAlive([{ userId: 'jimin', connectionId: 'dead-node-1' }], 600);
         expect(await short.b.gateway.isOnline('jimin')).toBe(true);
-        const deadline = Date.now() + 5000;
-        while (!changes.some((c) => c.userId === 'jimin') && Date.now() < deadline) await sleep(50);
+        await until('the lapse to be noticed', () => changes.some((c) => c.userId === 'jimin'), 5000);
         expect(changes.filter((c) => c.userId === 'jimin')).toEqual([{ userId: 'jimin', state: 'offline' }]);
         expect(await short.a.gateway.isOnline('jimin')).toBe(false);
       } finally {

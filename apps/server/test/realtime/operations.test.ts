@@ -5,6 +5,7 @@ import { RedisBus } from '../../src/platform/bus/bus.js';
 import { headerValue } from '../../src/platform/realtime/codec.js';
 import type { RealtimePrincipal } from '../../src/platform/realtime/gateway.js';
 import { MemoryPresence, type PresenceStore } from '../../src/platform/realtime/presence.js';
+import { until } from '../helpers/wait.js';
 import { connectFrame, connectStomp, metricValue, rawPeer, sleep, startNode, tokenFor, type Node } from './harness.js';
 
 describe('realtime presence, backpressure and metrics', () => {
@@ -67,8 +68,7 @@ describe('realtime presence, backpressure and metrics', () => {
     const node = await start({ presence, limits: { presenceTtlMs: 3000, presenceRenewSlice: 2 } });
     const clients = [];
     for (let i = 0; i < 5; i++) clients.push(await connectStomp(node.url, { Authorization: `Bearer ${await tokenFor(node, `u${i}`)}` }));
-    const deadline = Date.now() + 3000;
-    while (renewals.flat().length < 5 && Date.now() < deadline) await sleep(20);
+    await until('a renewal round', () => renewals.flat().length >= 5, 3000);
     const round = renewals.slice(0, 3);
     expect(round.map((slice) => slice.length)).toEqual([2, 2, 1]);
     expect(round.flat().sort()).toEqual([0, 1, 2, 3, 4]);

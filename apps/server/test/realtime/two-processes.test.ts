@@ -10,6 +10,7 @@ import { migrations } from '../../src/migrations/index.js';
 import { openDatabase } from '../../src/platform/db/database.js';
 import { migrateToLatest } from '../../src/platform/db/migrate.js';
 import { api, freePort, givenUser, type Client } from '../helpers/app.js';
+import { until } from '../helpers/wait.js';
 import { mysqlRedis } from '../helpers/backends.js';
 import { connectStomp, type StompSession } from './harness.js';
 
@@ -24,14 +25,6 @@ const skip = mysqlRedis.skip;
 if (skip) console.warn(`\n*** SKIPPING the two-process chat suite (a node killed mid-conversation): ${skip} ***\n`);
 
 const entry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/main.ts');
-const until = async (what: string, check: () => boolean | Promise<boolean>, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
 
 interface ServerProcess {
   url: string;
