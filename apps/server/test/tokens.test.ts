@@ -1,4 +1,4 @@
-import { SignJWT, UnsecuredJWT } from 'jose';
+import { SignJWT, UnsecuredJWT, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { AccessTokens } from '../src/platform/auth/tokens.js';
 
@@ -11,6 +11,16 @@ describe('access tokens', () => {
   it('accepts what it signed, with subject and role', async () => {
     const result = await tokens.verify(await tokens.sign({ sub: 'u-1', role: 'admin' }));
     expect(result).toMatchObject({ ok: true, claims: { sub: 'u-1', role: 'admin' } });
+  });
+
+  it('signs standard HS256 JWTs that another library verifies', async () => {
+    const { payload, protectedHeader } = await jwtVerify(await tokens.sign({ sub: 'u-2', role: 'user' }), key, {
+      issuer: 'studymate',
+      algorithms: ['HS256'],
+    });
+    expect(protectedHeader).toEqual({ alg: 'HS256', typ: 'JWT' });
+    expect(payload).toMatchObject({ sub: 'u-2', role: 'user', typ: 'access' });
+    expect(payload.exp! - payload.iat!).toBe(900);
   });
 
   it('tells an expired token from a bad one', async () => {
