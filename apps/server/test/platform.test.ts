@@ -9,6 +9,7 @@ import { MemoryCache, RedisCache, type Cache } from '../src/platform/cache/cache
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { openDatabase, withStatementCache } from '../src/platform/db/database.js';
+import { openAiUrl } from '../src/platform/http/openai-url.js';
 import { sniffContentType } from '../src/platform/http/sniff.js';
 import { LocalStorage, S3Storage, type Storage } from '../src/platform/storage/storage.js';
 import { mysqlRedis } from './helpers/backends.js';
@@ -189,5 +190,12 @@ describe('SQLite checkpoints', () => {
     expect(reopened.prepare('select count(*) as n from notes').get()).toEqual({ n: 2000 });
     reopened.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('OpenAI-compatible endpoints', () => {
+  it('are found from a base URL written with or without the trailing slash and /v1', () => {
+    for (const base of ['http://ai.local', 'http://ai.local/', 'http://ai.local/v1', 'http://ai.local/v1/'])
+      expect(openAiUrl(base, 'chat/completions')).toBe('http://ai.local/v1/chat/completions');
   });
 });

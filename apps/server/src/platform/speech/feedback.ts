@@ -1,3 +1,5 @@
+import { openAiUrl } from '../http/openai-url.js';
+
 /**
  * Optional extra feedback on spoken answers from an OpenAI-compatible chat-completions endpoint
  * (OpenAI, Ollama, vLLM, a Clova Studio gateway). It only adds advice: the level never depends
@@ -28,7 +30,7 @@ const SYSTEM = [
 ].join(' ');
 
 export function openAiFeedbackProvider(config: { baseUrl: string; apiKey?: string; model: string; timeoutMs: number }): FeedbackProvider {
-  const url = `${config.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')}/v1/chat/completions`;
+  const url = openAiUrl(config.baseUrl, 'chat/completions');
   const name = 'openai-compatible-feedback';
 
   async function once(request: FeedbackRequest, signal?: AbortSignal): Promise<{ retry: boolean; items: FeedbackItem[] | null }> {

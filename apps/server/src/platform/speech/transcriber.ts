@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { openAiUrl } from '../http/openai-url.js';
 import { encodeWav, parseWav, resample } from './wav.js';
 
 export interface TranscriptWord {
@@ -86,7 +87,7 @@ export function openAiTranscriber(config: {
   timeoutMs: number;
   retries: number;
 }): Transcriber {
-  const url = `${config.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')}/v1/audio/transcriptions`;
+  const url = openAiUrl(config.baseUrl, 'audio/transcriptions');
   const name = 'openai-compatible';
   async function once(wav: Buffer, signal?: AbortSignal): Promise<Transcript> {
     const form = new FormData();

@@ -1,3 +1,5 @@
+import { openAiUrl } from '../http/openai-url.js';
+
 /** Translates a chat message; optional, configured by TRANSLATION_* variables. */
 export interface Translator {
   readonly name: string;
@@ -18,7 +20,7 @@ export interface OpenAiCompatibleSettings {
  * One retry with a short backoff on a 5xx or a dropped connection; a timeout is not retried.
  */
 export function openAiCompatibleTranslator(settings: OpenAiCompatibleSettings): Translator {
-  const url = `${settings.baseUrl.replace(/\/$/, '')}/v1/chat/completions`;
+  const url = openAiUrl(settings.baseUrl, 'chat/completions');
   async function attempt(text: string, target: string): Promise<{ retry: boolean; text?: string; error?: string }> {
     let response: Response;
     try {
