@@ -1,6 +1,6 @@
 import { Inbound } from '@studymate/contracts';
 import type { RealtimeGateway } from '../../platform/realtime/gateway.js';
-import type { ChatService } from './service.js';
+import { presenceEvent, type ChatService } from './service.js';
 
 /**
  * The chat module's STOMP destinations: as thin as its routes. The gateway validates each body
@@ -48,11 +48,5 @@ export function chatDestinations(realtime: RealtimeGateway, chat: ChatService) {
     },
     { body: Inbound['/pub/presence'] },
   );
-  realtime.onPresenceChanged((userId, status) =>
-    realtime.publish(
-      '/sub/presence/{userId}',
-      { userId },
-      { userId, status: status.state, lastSeenAt: status.lastSeen?.toISOString() ?? null },
-    ),
-  );
+  realtime.onPresenceChanged((userId, status) => realtime.publish('/sub/presence/{userId}', { userId }, presenceEvent(userId, status)));
 }

@@ -33,6 +33,13 @@ export interface RoomBroadcaster {
 /** Who is connected; the realtime gateway's presence store implements it. */
 export type PresenceLookup = (userId: string) => Promise<{ state: PresenceState; lastSeen: Date | null }>;
 
+/** A presence as the realtime topic and the room list show it. */
+export const presenceEvent = (userId: string, status: { state: PresenceState; lastSeen: Date | null }): PresenceEvent => ({
+  userId,
+  status: status.state,
+  lastSeenAt: status.lastSeen?.toISOString() ?? null,
+});
+
 const ATTACHMENT_KINDS: Record<string, 'image' | 'voice' | 'file'> = {
   'image/jpeg': 'image',
   'image/png': 'image',
@@ -123,8 +130,8 @@ export function createChatService(deps: {
     const statuses = await Promise.all(
       userIds.map((id) =>
         lookup(id).then(
-          (s): PresenceEvent => ({ userId: id, status: s.state, lastSeenAt: s.lastSeen?.toISOString() ?? null }),
-          (): PresenceEvent => ({ userId: id, status: 'offline', lastSeenAt: null }),
+          (status) => presenceEvent(id, status),
+          () => presenceEvent(id, { state: 'offline', lastSeen: null }),
         ),
       ),
     );
