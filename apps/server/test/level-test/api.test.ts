@@ -200,23 +200,28 @@ for (const backend of BACKENDS) {
       const jun = await givenUser(t);
       stt.setMode('error');
       stt.setFeedbackMode('error');
-      const attempt = await recordWholeTest(t, jun, stt, true);
-      await api(t, 'POST', `/api/v1/level-test/attempts/${attempt.id}/finish`, { token: jun.token });
-      await waitForStatus(t, jun, attempt.id, (s) => s.status === 'scored' || s.status === 'failed');
-      const result = (await api(t, 'GET', `/api/v1/level-test/attempts/${attempt.id}/result`, { token: jun.token })).json;
-      // Neither the recogniser nor the feedback provider took part; the level stands without them.
-      expect(result.providers).toEqual(['client-transcript']);
-      expect(result.feedback.every((f: any) => f.source === 'engine')).toBe(true);
-      expect(['A1', 'A2', 'B1', 'B2', 'C1', 'C2']).toContain(result.level);
-      expect(result.answers.every((a: any) => a.lowConfidence && a.words.every((w: any) => w.start === null))).toBe(true);
-      stt.setMode('ok');
-      stt.setFeedbackMode('malformed');
+      try {
+        const attempt = await recordWholeTest(t, jun, stt, true);
+        await api(t, 'POST', `/api/v1/level-test/attempts/${attempt.id}/finish`, { token: jun.token });
+        await waitForStatus(t, jun, attempt.id, (s) => s.status === 'scored' || s.status === 'failed');
+        const result = (await api(t, 'GET', `/api/v1/level-test/attempts/${attempt.id}/result`, { token: jun.token })).json;
+        // Neither the recogniser nor the feedback provider took part; the level stands without them.
+        expect(result.providers).toEqual(['client-transcript']);
+        expect(result.feedback.every((f: any) => f.source === 'engine')).toBe(true);
+        expect(['A1', 'A2', 'B1', 'B2', 'C1', 'C2']).toContain(result.level);
+        expect(result.answers).toHaveLength(4);
+        expect(result.answers.every((a: any) => a.lowConfidence && a.words.every((w: any) => w.start === null))).toBe(true);
+      } finally {
+        stt.setMode('ok');
+      }
     });
 
     it('lets an administrator, and only an administrator, score an attempt again', { timeout: 60_000 }, async () => {
       const refused = await api(t, 'POST', `/api/v1/level-test/admin/attempts/${attemptId}/rescore`, { token: minji.token });
       expect(refused.status).toBe(403);
       const admin = await givenUser(t, { email: adminEmail });
+      stt.setMode('ok');
+      stt.setFeedbackMode('malformed');
       const callsBefore = stt.requests.length;
       const rescored = await api(t, 'POST', `/api/v1/level-test/admin/attempts/${attemptId}/rescore`, { token: admin.token });
       expect(rescored.status).toBe(202);
