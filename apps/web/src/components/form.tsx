@@ -1,4 +1,4 @@
-import { useId, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import i18n from '../i18n';
 import { apiError, httpStatus } from '../lib/http';
 import { useTranslation } from 'react-i18next';
@@ -119,4 +119,22 @@ export function FormProblem({ problem }: { problem?: FieldProblem }) {
       {'key' in problem ? t(problem.key) : problem.text}
     </p>
   );
+}
+
+/** One action at a time, as a form runs it: busy while it runs, then the problem it ended with (described by `describe`). */
+export function useAction<P>(describe: (error: unknown) => P) {
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<P>();
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      await action();
+    } catch (error) {
+      setProblem(describe(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, problem, setProblem, run };
 }

@@ -8,6 +8,7 @@ import { ensureChat, handOver, invite, leave, loadRooms, openRoom } from '../act
 import { directPartners } from '../format';
 import { CHAT_NS } from '../i18n';
 import { useChatStore } from '../store';
+import { useAction } from '../../../components/form';
 import { Avatar, ErrorNote, useGroupError, usePresenceText, useRoomTitle } from './common';
 
 function MemberPresence({ userId }: { userId: string }) {
@@ -23,9 +24,7 @@ export function RoomMembersPage() {
   const me = useAuthStore((s) => s.user?.id ?? '');
   const room = useChatStore((s) => s.rooms?.find((r) => r.id === roomId));
   const rooms = useChatStore((s) => s.rooms);
-  const [problem, setProblem] = useState<string | null>(null);
   const [missing, setMissing] = useState(false);
-  const [busy, setBusy] = useState(false);
   const [invitee, setInvitee] = useState('');
   const describe = useGroupError();
   const title = useRoomTitle();
@@ -36,17 +35,7 @@ export function RoomMembersPage() {
     loadRooms().catch(() => {});
   }, [roomId]);
 
-  const act = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setProblem(null);
-    try {
-      await work();
-    } catch (error) {
-      setProblem(describe(error));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, problem, run: act } = useAction(describe);
 
   if (missing)
     return (
@@ -72,7 +61,7 @@ export function RoomMembersPage() {
         <h1 className="text-2xl font-bold break-words">{title(room, me)}</h1>
         <p className="text-sm text-slate-500">{t('group.count', { count: room.members.length })}</p>
       </div>
-      <ErrorNote>{problem}</ErrorNote>
+      <ErrorNote>{problem ?? null}</ErrorNote>
       {room.kind === 'direct' && <p className="card text-sm text-slate-600">{t('group.directNote')}</p>}
       <ul
         aria-label={t('group.membersTitle')}

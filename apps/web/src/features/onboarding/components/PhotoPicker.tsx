@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorProblem, FormProblem, type FieldProblem } from '../../../components/form';
+import { errorProblem, FormProblem, useAction } from '../../../components/form';
 import { removePhoto, uploadPhoto } from '../api';
 
 const ACCEPTED = ['image/jpeg', 'image/png', 'image/webp'];
@@ -15,37 +15,24 @@ interface Props {
 export function PhotoPicker({ photoUrl, onChange }: Props) {
   const { t } = useTranslation();
   const fileRef = useRef<HTMLInputElement>(null);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<FieldProblem | undefined>();
+  const { busy, problem, setProblem, run } = useAction(errorProblem);
   const [camera, setCamera] = useState(false);
 
   async function upload(photo: Blob, filename: string) {
     // Checked here for a quick answer; the server sniffs the bytes and has the final word.
     if (!ACCEPTED.includes(photo.type)) return setProblem({ key: 'errors.UNSUPPORTED_MEDIA_TYPE' });
     if (photo.size > MAX_BYTES) return setProblem({ key: 'errors.PAYLOAD_TOO_LARGE' });
-    setBusy(true);
-    setProblem(undefined);
-    try {
+    await run(async () => {
       onChange(await uploadPhoto(photo, filename));
       setCamera(false);
-    } catch (error) {
-      setProblem(errorProblem(error));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   async function remove() {
-    setBusy(true);
-    setProblem(undefined);
-    try {
+    await run(async () => {
       await removePhoto();
       onChange(null);
-    } catch (error) {
-      setProblem(errorProblem(error));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

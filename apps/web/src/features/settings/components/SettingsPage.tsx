@@ -1,27 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LoginHistoryReply } from '@studymate/contracts';
-import { errorProblem, FormProblem, type FieldProblem } from '../../../components/form';
+import { errorProblem, FormProblem, useAction, type FieldProblem } from '../../../components/form';
 import { logout, logoutEverywhere } from '../../auth/api';
 import { LanguageSwitch } from '../../shell/components/LanguageSwitch';
 import { deleteAccount, downloadExport, fetchLoginHistory } from '../api';
-
-function useAction() {
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<FieldProblem>();
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setProblem(undefined);
-    try {
-      await action();
-    } catch (error) {
-      setProblem(errorProblem(error));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, problem, run };
-}
 
 function LoginHistory() {
   const { t, i18n } = useTranslation();
@@ -67,7 +50,7 @@ function LoginHistory() {
 function DeleteAccount() {
   const { t } = useTranslation();
   const dialog = useRef<HTMLDialogElement>(null);
-  const { busy, problem, run } = useAction();
+  const { busy, problem, run } = useAction(errorProblem);
   return (
     <>
       <button type="button" className="btn-danger" onClick={() => dialog.current?.showModal()}>
@@ -100,8 +83,8 @@ function DeleteAccount() {
 
 export function SettingsPage() {
   const { t } = useTranslation();
-  const session = useAction();
-  const exporting = useAction();
+  const session = useAction(errorProblem);
+  const exporting = useAction(errorProblem);
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">{t('nav.settings')}</h1>
