@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const serverEntry = path.join(root, 'apps/server/dist/main.js');
+/** Node's flags for the server, as `npm start` and the README run it. */
+export const serverNodeFlags = ['--v8-pool-size=1'];
 
 /**
  * A port below the kernel's ephemeral range (32768 and up here), checked free: the fan-out
@@ -26,12 +28,12 @@ export async function freePort() {
   }
 }
 
-/** Starts `node apps/server/dist/main.js` and resolves once /health/ready answers 200. */
+/** Starts `node --v8-pool-size=1 apps/server/dist/main.js` and resolves once /health/ready answers 200. */
 export async function startServer(env = {}) {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'studymate-bench-'));
   const started = performance.now();
-  const child = spawn(process.execPath, [serverEntry], {
+  const child = spawn(process.execPath, [...serverNodeFlags, serverEntry], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', STUDYMATE_QUIET: '1', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

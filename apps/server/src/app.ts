@@ -195,6 +195,7 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
     users,
     profile,
     storage,
+    bus,
     broadcaster: {
       toRoom: (roomId, event) => realtime.publish('/sub/chat/rooms/{roomId}', { roomId }, event),
       toUser: (userId, notification) => realtime.sendToUser(userId, 'notifications', notification),

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.js';
 import { BACKENDS } from './helpers/backends.js';
 import { api, givenUser, startApp, type Client, type TestApp } from './helpers/app.js';
+import { until } from './helpers/wait.js';
 import { connectStomp, type StompSession } from './realtime/harness.js';
 
 let n = 0;
@@ -218,6 +220,41 @@ for (const backend of BACKENDS) {
         })
       ).json.id;
       for (const queue of [junQueue, samQueue, strangerQueue]) expect(await next(queue)).toMatchObject({ link: `/chat/${later}` });
+    });
+
+    it('stops a member who left from sending at once, on this node and on another sharing the backends', async () => {
+      // Embedded mode is one process, so only the production backends have a real second node.
+      const other = backend.name === 'mysql+redis' ? await buildApp(t.config) : null;
+      await other?.listen({ host: '127.0.0.1', port: 0 });
+      const otherUrl = other ? `http://127.0.0.1:${(other.server.address() as { port: number }).port}` : t.url;
+      try {
+        const group = (
+          await api(t, 'POST', '/api/v1/chat/rooms/group', { token: minji.token, body: { name: 'Leaving', memberIds: [alex.userId] } })
+        ).json.id;
+        const send = (url: string) =>
+          api({ url }, 'POST', `/api/v1/chat/rooms/${group}/messages`, {
+            token: alex.token,
+            body: { clientId: clientId(), kind: 'text', body: 'still here?' },
+          });
+        // Both nodes have now seen Alex as a member (and may remember it).
+        expect((await send(t.url)).status).toBe(200);
+        expect((await send(otherUrl)).status).toBe(200);
+        const s = await connect(alex);
+        expect((await api(t, 'DELETE', `/api/v1/chat/rooms/${group}/members/me`, { token: alex.token })).status).toBe(204);
+        expect((await send(t.url)).status).toBe(404);
+        s.client.publish({
+          destination: `/pub/chat/rooms/${group}/messages`,
+          body: JSON.stringify({ clientId: clientId(), kind: 'text', body: 'over STOMP' }),
+        });
+        await s.closed;
+        expect(s.errors[0]?.headers.code).toBe('NOT_FOUND');
+        // The other node hears of it through the bus, long before a remembered membership would lapse.
+        await until('the other node refuses the sender who left', async () => (await send(otherUrl)).status === 404, 5_000);
+        const history = await api(t, 'GET', `/api/v1/chat/rooms/${group}/messages`, { token: minji.token });
+        expect(history.json.items.map((m: { body: string }) => m.body)).toEqual(['still here?', 'still here?']);
+      } finally {
+        await other?.close();
+      }
     });
 
     it('refuses an invalid message body with an ERROR naming the field', async () => {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
+import { queryShape, type ShapedQuery } from '../../platform/db/query-shape.js';
 import { transactionRunner } from '../../platform/db/write-thread.js';
-import type { AuthorizedRoomId } from './policy.js';
 import * as repo from './repository.js';
 import type { ChatTables, MessageRow } from './repository.js';
 
@@ -26,21 +26,53 @@ export function createMessageWriter(db: Kysely<ChatTables>) {
 
   const runTransaction = transactionRunner(db);
 
+  // The three statements of a batch, compiled once per batch size.
+  const reserve = queryShape((standIn) => repo.reserveSeqs(db, standIn(), standIn(), standIn()));
+  const inserts = new Map<number, ShapedQuery>();
+  const seqReads = new Map<number, ShapedQuery>();
+  const shaped = (shapes: Map<number, ShapedQuery>, size: number, build: (size: number) => ShapedQuery) => {
+    let shape = shapes.get(size);
+    if (!shape) shapes.set(size, (shape = build(size)));
+    return shape;
+  };
+  const insertOf = (size: number) =>
+    queryShape((standIn) =>
+      repo.insertReserved(
+        db,
+        Array.from({ length: size }, () => ({
+          row: Object.fromEntries(repo.MESSAGE_COLUMNS.map((column) => [column, standIn()])) as MessageRow,
+          back: standIn(),
+        })),
+      ),
+    );
+  const seqsOf = (size: number) =>
+    queryShape((standIn) =>
+      repo.seqsOf(
+        db,
+        Array.from({ length: size }, () => standIn()),
+      ),
+    );
+
   async function write(rows: MessageRow[]) {
     const byRoom = new Map<string, MessageRow[]>();
-    for (const row of rows) byRoom.set(row.room_id, [...(byRoom.get(row.room_id) ?? []), row]);
+    for (const row of rows) {
+      const inRoom = byRoom.get(row.room_id);
+      if (inRoom) inRoom.push(row);
+      else byRoom.set(row.room_id, [row]);
+    }
     const rooms = [...byRoom.keys()].sort();
-    const numbered = rooms.flatMap((roomId) => byRoom.get(roomId)!.map((row, i, inRoom) => ({ row, back: inRoom.length - i })));
+    const insertValues: unknown[] = [];
+    for (const roomId of rooms) {
+      const inRoom = byRoom.get(roomId)!;
+      inRoom.forEach((row, i) => insertValues.push(...repo.MESSAGE_COLUMNS.map((column) => row[column]), inRoom.length - i));
+    }
     const results = await runTransaction([
       ...rooms.map((roomId) => {
         const inRoom = byRoom.get(roomId)!;
-        return repo.reserveSeqs(db, roomId as AuthorizedRoomId, inRoom.length, inRoom.at(-1)!.created_at);
+        return reserve([roomId, inRoom.length, inRoom.at(-1)!.created_at]);
       }),
-      repo.insertReserved(db, numbered),
-      repo.seqsOf(
-        db,
-        rows.map((row) => row.id),
-      ),
+      shaped(inserts, rows.length, insertOf)(insertValues),
+      shaped(seqReads, rows.length, seqsOf)(rows.map((row) => row.id)),
     ]);
     const seqs = new Map((results.at(-1) as { id: string; seq: number }[]).map((r) => [r.id, Number(r.seq)]));
     for (const row of rows) row.seq = seqs.get(row.id)!;

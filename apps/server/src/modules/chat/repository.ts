@@ -53,6 +53,21 @@ export interface ChatTables {
 export type RoomRow = Selectable<ChatRoomsTable>;
 export type MemberRow = Selectable<ChatMembersTable>;
 export type MessageRow = Selectable<ChatMessagesTable>;
+export const MESSAGE_COLUMNS = [
+  'id',
+  'room_id',
+  'seq',
+  'sender_id',
+  'client_id',
+  'kind',
+  'body',
+  'original_text',
+  'reply_to_id',
+  'attachment_id',
+  'created_at',
+  'edited_at',
+  'deleted_at',
+] as const satisfies readonly (keyof MessageRow)[];
 export type AttachmentRow = Selectable<ChatAttachmentsTable>;
 type Db = Kysely<ChatTables>;
 

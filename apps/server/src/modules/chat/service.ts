@@ -14,11 +14,12 @@ import {
 import { nowMs, toIso } from '../../platform/db/database.js';
 import { ok, refuse, type Result } from '../../platform/http/errors.js';
 import { sniffContentType } from '../../platform/http/sniff.js';
+import type { Bus } from '../../platform/bus/bus.js';
 import type { Storage } from '../../platform/storage/storage.js';
 import { TranslationFailure, type Translator } from '../../platform/translation/translator.js';
 import type { ProfileService } from '../profile/service.js';
 import type { AccountParticipant, UsersService } from '../users/service.js';
-import { authorizeRoom, mayEditMessage, mayManageMembers, type AuthorizedRoomId } from './policy.js';
+import { createRoomGate, mayEditMessage, mayManageMembers, type AuthorizedRoomId } from './policy.js';
 import { createMessageWriter } from './message-writer.js';
 import * as repo from './repository.js';
 import type { AttachmentRow, ChatTables, MessageRow } from './repository.js';
@@ -76,6 +77,8 @@ export function createChatService(deps: {
   profile: ProfileService;
   storage: Storage;
   broadcaster: RoomBroadcaster;
+  /** Tells the other nodes when memberships end. */
+  bus: Bus;
   translator: Translator | null;
   /** Without it (tests of the service alone) everyone shows as offline. */
   presence?: PresenceLookup;
@@ -83,6 +86,7 @@ export function createChatService(deps: {
   const { db, users, profile, storage } = deps;
   const notFound = () => refuse<never>('NOT_FOUND', 'No such room.');
   const messages = createMessageWriter(db);
+  const gate = createRoomGate(db, deps.bus);
 
   /** Tells people they are now in a room (a new group, an invitation, a partner's first 1:1), so their list shows it at once. */
   async function announceRoom(userIds: string[], roomId: string, title: string) {
@@ -224,6 +228,7 @@ export function createChatService(deps: {
       const files = await repo.attachmentsUploadedBy(tx, userId);
       await repo.eraseMemberships(tx, userId);
       return async () => {
+        await gate.ended(userId);
         await Promise.allSettled(files.map((f) => storage.delete(f.storage_key)));
       };
     },
@@ -235,7 +240,7 @@ export function createChatService(deps: {
     listRooms: summaries,
 
     async authorizeRoom(userId: string, roomId: string) {
-      return authorizeRoom(db, userId, roomId);
+      return gate.authorize(userId, roomId);
     },
 
     /** Someone's presence is seen by themselves and by the people they share a room with. */
@@ -306,7 +311,7 @@ export function createChatService(deps: {
     },
 
     async invite(userId: string, roomId: string, inviteeId: string): Promise<Result<RoomSummary>> {
-      const authorized = await authorizeRoom(db, userId, roomId);
+      const authorized = await gate.authorize(userId, roomId);
       if (!authorized) return notFound();
       const current = (await repo.findRoom(db, authorized))!;
       if (!mayManageMembers(current, userId)) return refuse('FORBIDDEN', 'Only the owner of a group invites people.');
@@ -323,7 +328,7 @@ export function createChatService(deps: {
 
     /** Leaving a group hands it to the longest-standing member when the owner goes. */
     async leave(userId: string, roomId: string): Promise<Result<void>> {
-      const authorized = await authorizeRoom(db, userId, roomId);
+      const authorized = await gate.authorize(userId, roomId);
       if (!authorized) return notFound();
       const current = (await repo.findRoom(db, authorized))!;
       if (current.kind === 'direct') return refuse('CONFLICT', 'A direct room cannot be left; unmatch the partner instead.');
@@ -335,12 +340,13 @@ export function createChatService(deps: {
           if (heir) await repo.setRole(tx, authorized, heir.user_id, 'owner');
         }
       });
+      await gate.ended(userId, authorized);
       await deps.broadcaster.toRoom(authorized, { type: 'members-changed', roomId: authorized });
       return ok(undefined);
     },
 
     async handOver(userId: string, roomId: string, newOwnerId: string): Promise<Result<RoomSummary>> {
-      const authorized = await authorizeRoom(db, userId, roomId);
+      const authorized = await gate.authorize(userId, roomId);
       if (!authorized) return notFound();
       const current = (await repo.findRoom(db, authorized))!;
       if (!mayManageMembers(current, userId)) return refuse('FORBIDDEN', 'Only the owner hands a group over.');
@@ -363,7 +369,7 @@ export function createChatService(deps: {
      * one copy by id), so a crash between storing and broadcasting loses nothing.
      */
     async sendMessage(userId: string, roomId: string, body: SendMessageBody): Promise<Result<ChatMessage>> {
-      const authorized = await authorizeRoom(db, userId, roomId);
+      const authorized = await gate.authorize(userId, roomId);
       if (!authorized) return notFound();
       const checked = await checkReferences(userId, authorized, body);
       if (!checked.ok) return checked;
@@ -402,7 +408,7 @@ export function createChatService(deps: {
       roomId: string,
       query: { before?: number; after?: number; limit?: number },
     ): Promise<Result<MessagePage>> {
-      const authorized = await authorizeRoom(db, userId, roomId);
+      const authorized = await gate.authorize(userId, roomId);
       if (!authorized) return notFound();
       const limit = query.limit ?? 30;
       const rows = await repo.history(db, authorized, { ...query, limit });
@@ -412,14 +418,14 @@ export function createChatService(deps: {
     },
 
     async search(userId: string, roomId: string, text: string, limit = 30): Promise<Result<{ items: ChatMessage[] }>> {
-      const authorized = await authorizeRoom(db, userId, roomId);
+      const authorized = await gate.authorize(userId, roomId);
       if (!authorized) return notFound();
       return ok({ items: await present(await repo.search(db, authorized, text, limit)) });
     },
 
     async editMessage(userId: string, messageId: string, body: string): Promise<Result<ChatMessage>> {
       const row = await repo.findMessage(db, messageId);
-      const authorized = row && (await authorizeRoom(db, userId, row.room_id));
+      const authorized = row && (await gate.authorize(userId, row.room_id));
       if (!row || !authorized) return refuse('NOT_FOUND', 'No such message.');
       if (!mayEditMessage(userId, row)) return refuse('FORBIDDEN', 'You can edit only your own messages.');
       if (!['text', 'correction'].includes(row.kind)) return refuse('CONFLICT', 'Only text can be edited; delete and send the file again.');
@@ -431,7 +437,7 @@ export function createChatService(deps: {
 
     async deleteMessage(userId: string, messageId: string): Promise<Result<ChatMessage>> {
       const row = await repo.findMessage(db, messageId);
-      const authorized = row && (await authorizeRoom(db, userId, row.room_id));
+      const authorized = row && (await gate.authorize(userId, row.room_id));
       if (!row || !authorized) return refuse('NOT_FOUND', 'No such message.');
       if (!mayEditMessage(userId, row)) return refuse('FORBIDDEN', 'You can delete only your own messages.');
       await repo.deleteMessage(db, messageId, nowMs());
@@ -441,7 +447,7 @@ export function createChatService(deps: {
     },
 
     async markRead(userId: string, roomId: string, seq: number): Promise<Result<void>> {
-      const authorized = await authorizeRoom(db, userId, roomId);
+      const authorized = await gate.authorize(userId, roomId);
       if (!authorized) return notFound();
       const current = (await repo.findRoom(db, authorized))!;
       const capped = Math.min(seq, Number(current.next_seq) - 1);
@@ -452,7 +458,7 @@ export function createChatService(deps: {
 
     /** Typing is not stored: it is only news while it is happening. */
     async typing(userId: string, roomId: string, typing: boolean): Promise<Result<void>> {
-      const authorized = await authorizeRoom(db, userId, roomId);
+      const authorized = await gate.authorize(userId, roomId);
       if (!authorized) return notFound();
       await deps.broadcaster.toRoom(authorized, { type: 'typing', roomId: authorized, userId, typing });
       return ok(undefined);
@@ -465,7 +471,7 @@ export function createChatService(deps: {
       bytes: Buffer,
       fileName: string,
     ): Promise<Result<ReturnType<typeof presentAttachment>>> {
-      const authorized = await authorizeRoom(db, userId, roomId);
+      const authorized = await gate.authorize(userId, roomId);
       if (!authorized) return notFound();
       const contentType = sniffContentType(bytes);
       const kind = contentType ? ATTACHMENT_KINDS[contentType] : undefined;
@@ -493,7 +499,7 @@ export function createChatService(deps: {
 
     async readAttachment(userId: string, id: string) {
       const row = await repo.findAttachment(db, id);
-      if (!row || !(await authorizeRoom(db, userId, row.room_id))) return null;
+      if (!row || !(await gate.authorize(userId, row.room_id))) return null;
       const stored = await storage.get(row.storage_key);
       return stored ? { ...stored, fileName: row.file_name, kind: row.kind } : null;
     },
@@ -510,7 +516,7 @@ export function createChatService(deps: {
     ): Promise<Result<{ text: string; target: string; provider: string }>> {
       if (!deps.translator) return refuse('UNAVAILABLE', 'Translation is not configured on this server.');
       const row = await repo.findMessage(db, messageId);
-      if (!row || !(await authorizeRoom(db, userId, row.room_id)) || row.deleted_at) return refuse('NOT_FOUND', 'No such message.');
+      if (!row || !(await gate.authorize(userId, row.room_id)) || row.deleted_at) return refuse('NOT_FOUND', 'No such message.');
       try {
         return ok({ text: await deps.translator.translate(row.body, target), target, provider: deps.translator.name });
       } catch (error) {

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import {
+  DummyDriver,
+  Kysely,
+  MysqlAdapter,
+  MysqlIntrospector,
+  MysqlQueryCompiler,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+} from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { queryShape } from '../src/platform/db/query-shape.js';
+import * as repo from '../src/modules/chat/repository.js';
+import type { AuthorizedRoomId } from '../src/modules/chat/policy.js';
+import type { ChatTables, MessageRow } from '../src/modules/chat/repository.js';
+
+const dialects = {
+  mysql: new Kysely<ChatTables>({
+    dialect: {
+      createAdapter: () => new MysqlAdapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (db) => new MysqlIntrospector(db),
+      createQueryCompiler: () => new MysqlQueryCompiler(),
+    },
+  }),
+  sqlite: new Kysely<ChatTables>({
+    dialect: {
+      createAdapter: () => new SqliteAdapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (db) => new SqliteIntrospector(db),
+      createQueryCompiler: () => new SqliteQueryCompiler(),
+    },
+  }),
+};
+
+const row = fc.record({
+  id: fc.uuid(),
+  room_id: fc.constantFrom(randomUUID(), randomUUID()),
+  seq: fc.nat(),
+  sender_id: fc.uuid(),
+  client_id: fc.string({ minLength: 8, maxLength: 64 }),
+  kind: fc.constantFrom('text', 'correction', 'image'),
+  body: fc.string(),
+  original_text: fc.option(fc.string()),
+  reply_to_id: fc.option(fc.uuid()),
+  attachment_id: fc.option(fc.uuid()),
+  created_at: fc.nat(),
+  edited_at: fc.option(fc.nat()),
+  deleted_at: fc.option(fc.nat()),
+}) satisfies fc.Arbitrary<MessageRow>;
+
+describe.each(Object.entries(dialects))('query shapes [%s]', (_name, db) => {
+  it('compile to what Kysely compiles for the same values', () => {
+    const reserve = queryShape((standIn) => repo.reserveSeqs(db, standIn(), standIn(), standIn()));
+    fc.assert(
+      fc.property(fc.uuid(), fc.integer({ min: 1, max: 100 }), fc.nat(), (roomId, count, at) => {
+        const expected = repo.reserveSeqs(db, roomId as AuthorizedRoomId, count, at);
+        expect(reserve([roomId, count, at])).toMatchObject({ sql: expected.sql, parameters: expected.parameters });
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.record({ row, back: fc.integer({ min: 1, max: 100 }) }), { minLength: 1, maxLength: 8 }), (rows) => {
+        const shape = queryShape((standIn) =>
+          repo.insertReserved(
+            db,
+            rows.map(() => ({ row: Object.fromEntries(repo.MESSAGE_COLUMNS.map((c) => [c, standIn()])) as MessageRow, back: standIn() })),
+          ),
+        );
+        const values = rows.flatMap(({ row, back }) => [...repo.MESSAGE_COLUMNS.map((c) => row[c]), back]);
+        const expected = repo.insertReserved(db, rows);
+        expect(shape(values)).toMatchObject({ sql: expected.sql, parameters: expected.parameters });
+      }),
+    );
+  });
+
+  it('refuses the wrong number of values', () => {
+    const shape = queryShape((standIn) => repo.seqsOf(db, [standIn(), standIn()]));
+    expect(() => shape(['only one'])).toThrow(/takes 2 values/);
+  });
+});
