@@ -554,6 +554,7 @@ async function measure(target) {
         generator_stall_max_ms: round(generatorLoop.max / 1e6, 1),
         generator_gc_max_ms: round(generatorGc.maxMs, 1),
         p99_by_second_ms: p99BySecond,
+        started_at_epoch_ms: Math.round(performance.timeOrigin + start),
         errors: errorCount,
         error_kinds: phaseErrors,
         broker_cpu_pct: round((100 * cpu.broker) / cpuWindow, 0),

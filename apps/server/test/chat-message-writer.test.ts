@@ -9,6 +9,7 @@ import { createMessageWriter } from '../src/modules/chat/message-writer.js';
 import type { ChatTables, MessageRow } from '../src/modules/chat/repository.js';
 import { openDatabase } from '../src/platform/db/database.js';
 import { migrateToLatest } from '../src/platform/db/migrate.js';
+import { until } from './helpers/wait.js';
 
 for (const where of ['in memory, as a Kysely transaction', 'in a file, on the write thread'] as const) {
   describe(`chat message writer (${where})`, () => {
@@ -93,6 +94,37 @@ for (const where of ['in memory, as a Kysely transaction', 'in a file, on the wr
       expect(await seqsOf('r2')).toEqual(following(r2, 4));
       // Each row carries the seq it was stored with.
       expect(rows.filter((r) => r.room_id === 'r2').map((r) => r.seq)).toEqual(following(r2, 4).slice(r2.length));
+    });
+
+    it.runIf(where.startsWith('in memory'))('writes one batch at a time; what arrives meanwhile goes in the next one', async () => {
+      const writer = createMessageWriter(db as unknown as Kysely<ChatTables>);
+      const counting = db.transaction;
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let started = 0;
+      // The first transaction waits for the test to let it go, as a slow commit would.
+      db.transaction = () => {
+        const builder = counting();
+        if (++started > 1) return builder;
+        return Object.assign(Object.create(builder), {
+          execute: async (work: Parameters<typeof builder.execute>[0]) => {
+            await held;
+            return builder.execute(work);
+          },
+        });
+      };
+      try {
+        const first = writer.store(row('r1', 'minji'));
+        await until('the first batch is being written', () => started === 1);
+        const later = Array.from({ length: 5 }, () => writer.store(row('r2', 'alex')));
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(started).toBe(1);
+        release();
+        await Promise.all([first, ...later]);
+        expect(started).toBe(2);
+      } finally {
+        db.transaction = counting;
+      }
     });
 
     it('fails only a retried message in a batch, and writes the rest together', async () => {

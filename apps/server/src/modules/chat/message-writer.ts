@@ -13,9 +13,11 @@ interface Pending {
 }
 
 /**
- * Stores new messages in batches: the sends that arrive in one turn of the event loop share one
- * transaction, one seq reservation per room and one INSERT, instead of a transaction each, and
- * on SQLite that transaction runs on the database's write thread. At 2,000 messages/s the
+ * Stores new messages in batches: one batch is written at a time, and the sends that arrive
+ * meanwhile (or in one turn of the event loop) make the next, with one transaction, one seq
+ * reservation per room and one INSERT, instead of a transaction each. When a commit is slow (a
+ * checkpoint's fsync holding up the log), what waits goes out in one transaction rather than a
+ * queue of them. On SQLite that transaction runs on the database's write thread. At 2,000 messages/s the
  * per-message transaction (its statements, its commit, its turn on the connection) was most of
  * the send path. A batch fails as a whole; then its messages already stored (a retried clientId,
  * usually) fail, as they would alone, and the rest is written together again. Any other failure
@@ -104,10 +106,14 @@ export function createMessageWriter(db: Kysely<ChatTables>) {
     }
   }
 
+  let writing = false;
   function flush() {
-    const batch = pending.splice(0, MAX_BATCH);
-    if (pending.length) setImmediate(flush);
-    void settle(batch);
+    if (writing || !pending.length) return;
+    writing = true;
+    void settle(pending.splice(0, MAX_BATCH)).finally(() => {
+      writing = false;
+      flush();
+    });
   }
 
   return {

@@ -194,6 +194,14 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
   const liveSessions = new Set<string>();
   /** Presence writes in flight, so a close never overtakes the open it follows, and shutdown waits for them. */
   const presenceWrites = new Map<string, Promise<void>>();
+  /** Runs after the connection's previous presence write; forgotten once done unless another follows. */
+  function presenceWrite(connectionId: string, write: () => Promise<void>): Promise<void> {
+    const chained: Promise<void> = (presenceWrites.get(connectionId) ?? Promise.resolve()).then(write).finally(() => {
+      if (presenceWrites.get(connectionId) === chained) presenceWrites.delete(connectionId);
+    });
+    presenceWrites.set(connectionId, chained);
+    return chained;
+  }
 
   // ---- local routing: route key -> local subscriptions, plus the bus subscription behind it ----
   interface Route {
@@ -339,28 +347,26 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
     opened(session) {
       const principal = session.principal!;
       liveSessions.add(session.id);
-      const write = presence
-        .keepAlive([{ userId: principal.userId, connectionId: session.id }], limits.presenceTtlMs)
-        .catch((error) => logger.warn({ err: error }, 'realtime presence write failed'))
-        .then(() => notify(openedListeners, principal))
-        .then(() => presenceChanged(principal.userId));
-      presenceWrites.set(session.id, write);
+      void presenceWrite(session.id, async () => {
+        await presence
+          .keepAlive([{ userId: principal.userId, connectionId: session.id }], limits.presenceTtlMs)
+          .catch((error) => logger.warn({ err: error }, 'realtime presence write failed'));
+        await notify(openedListeners, principal);
+        await presenceChanged(principal.userId);
+      });
     },
 
     closed(session) {
       const principal = session.principal!;
       liveSessions.delete(session.id);
-      const previous = presenceWrites.get(session.id) ?? Promise.resolve();
-      const write = previous
-        .then(() => presence.remove({ userId: principal.userId, connectionId: session.id }))
-        .catch((error) => logger.warn({ err: error }, 'realtime presence write failed'))
-        .then(() => notify(closedListeners, principal))
-        .then(() => presenceChanged(principal.userId))
-        .finally(() => {
-          awaySessions.delete(session.id);
-          if (presenceWrites.get(session.id) === write) presenceWrites.delete(session.id);
-        });
-      presenceWrites.set(session.id, write);
+      void presenceWrite(session.id, async () => {
+        await presence
+          .remove({ userId: principal.userId, connectionId: session.id })
+          .catch((error) => logger.warn({ err: error }, 'realtime presence write failed'));
+        await notify(closedListeners, principal);
+        await presenceChanged(principal.userId);
+        awaySessions.delete(session.id);
+      });
     },
 
     frameIn: (command) => metrics.framesIn.inc({ command }),
@@ -530,13 +536,12 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
       if (!liveSessions.has(connectionId) || awaySessions.has(connectionId) === away) return Promise.resolve();
       if (away) awaySessions.add(connectionId);
       else awaySessions.delete(connectionId);
-      const previous = presenceWrites.get(connectionId) ?? Promise.resolve();
-      const write = previous
-        .then(() => presence.keepAlive([{ userId: principal.userId, connectionId, away }], limits.presenceTtlMs))
-        .catch((error) => logger.warn({ err: error }, 'realtime presence write failed'))
-        .then(() => presenceChanged(principal.userId));
-      presenceWrites.set(connectionId, write);
-      return write;
+      return presenceWrite(connectionId, async () => {
+        await presence
+          .keepAlive([{ userId: principal.userId, connectionId, away }], limits.presenceTtlMs)
+          .catch((error) => logger.warn({ err: error }, 'realtime presence write failed'));
+        await presenceChanged(principal.userId);
+      });
     },
     /** Called with the new status whenever someone's presence may have changed, on the node where it happened. */
     onPresenceChanged(listener: PresenceListener) {

@@ -108,6 +108,7 @@ export class Session {
   private queued = 0;
   private paused = false;
   private lastRead = Date.now();
+  private connectTimer: NodeJS.Timeout | null;
   private readonly timers: NodeJS.Timeout[] = [];
   private deliveries = 0;
   private released = false;
@@ -134,11 +135,9 @@ export class Session {
     parser: StompParser,
   ) {
     this.parser = parser;
-    this.timers.push(
-      setTimeout(() => {
-        if (this.state === 'awaiting-connect' || this.state === 'connecting') this.fail('UNAUTHENTICATED', 'No CONNECT frame in time.');
-      }, host.timings.connectTimeoutMs).unref(),
-    );
+    this.connectTimer = setTimeout(() => {
+      if (this.state === 'awaiting-connect' || this.state === 'connecting') this.fail('UNAUTHENTICATED', 'No CONNECT frame in time.');
+    }, host.timings.connectTimeoutMs).unref();
   }
 
   get isOpen() {
@@ -162,6 +161,7 @@ export class Session {
     if (this.released) return;
     this.released = true;
     this.state = 'closed';
+    clearTimeout(this.connectTimer ?? undefined);
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.length = 0;
     for (const subscription of this.subscriptions.values()) this.host.unsubscribe(subscription);
@@ -325,6 +325,9 @@ export class Session {
     }
     this.principal = { userId: verified.claims.sub, role: verified.claims.role, sessionId: this.id };
     this.state = 'connected';
+    // Ten thousand connections each holding a spent timer were heap for every GC to walk.
+    clearTimeout(this.connectTimer ?? undefined);
+    this.connectTimer = null;
 
     const { heartbeatSendMs, heartbeatReceiveMs } = this.host.timings;
     // STOMP 1.2 negotiation: each direction uses the larger of what one side offers and the other wants.
