@@ -91,13 +91,16 @@ class Failure {
 }
 const fail = (kind: CodecErrorKind, message: string) => new Failure({ kind, message });
 
+/** Between frames; onCommand starts a frame's own array. */
+const NO_HEADERS: StompHeader[] = [];
+
 export class StompParser {
   readonly limits: CodecLimits;
   private state: State = 'frame-start';
   private line: Buffer[] = [];
   private lineBytes = 0;
   private command: StompCommand | null = null;
-  private headers: StompHeader[] = [];
+  private headers: StompHeader[] = NO_HEADERS;
   private headerBytes = 0;
   private body: Buffer[] = [];
   private bodyBytes = 0;
@@ -160,11 +163,19 @@ export class StompParser {
         case 'headers': {
           const end = chunk.indexOf(LF, pos);
           const stop = end === -1 ? chunk.length : end;
-          this.appendLine(chunk.subarray(pos, stop));
-          pos = stop;
-          if (end === -1) break;
-          pos++; // the LF
-          const line = this.takeLine();
+          let line: Buffer;
+          if (end !== -1 && this.line.length === 0) {
+            // The whole line is in this chunk: read it where it is (the usual case, and no copy).
+            line = this.takeLine(chunk.subarray(pos, stop));
+          } else {
+            this.appendLine(chunk.subarray(pos, stop));
+            if (end === -1) {
+              pos = stop;
+              break;
+            }
+            line = this.takeLine();
+          }
+          pos = stop + 1; // past the LF
           if (this.state === 'command') this.onCommand(line);
           else if (line.length === 0) this.onHeadersEnd();
           else this.onHeader(line);
@@ -204,20 +215,35 @@ export class StompParser {
 
   private appendLine(part: Buffer) {
     if (part.length === 0) return;
-    // One extra byte for the CR of a CRLF line ending.
-    if (this.lineBytes + part.length > this.limits.maxHeaderLineBytes + 1) {
-      throw fail('header-line-too-long', `a line exceeds ${this.limits.maxHeaderLineBytes} bytes`);
-    }
-    this.checkPending(part.length);
+    this.checkLine(this.lineBytes + part.length, part.length);
     this.line.push(Buffer.from(part)); // a copy: never pin the caller's whole chunk in memory
     this.lineBytes += part.length;
   }
 
-  private takeLine(): Buffer {
-    let line = this.line.length === 1 ? this.line[0]! : Buffer.concat(this.line, this.lineBytes);
-    const held = this.lineBytes;
-    this.line = [];
-    this.lineBytes = 0;
+  private checkLine(total: number, more: number) {
+    // One extra byte for the CR of a CRLF line ending.
+    if (total > this.limits.maxHeaderLineBytes + 1) {
+      throw fail('header-line-too-long', `a line exceeds ${this.limits.maxHeaderLineBytes} bytes`);
+    }
+    this.checkPending(more);
+  }
+
+  /** The line gathered by appendLine, or one found whole in the chunk (`inPlace`). */
+  private takeLine(inPlace?: Buffer): Buffer {
+    let line: Buffer;
+    let held: number;
+    if (inPlace) {
+      if (inPlace.length > 0) this.checkLine(inPlace.length, inPlace.length);
+      line = inPlace;
+      held = inPlace.length;
+    } else {
+      line = this.line.length === 1 ? this.line[0]! : Buffer.concat(this.line, this.lineBytes);
+      held = this.lineBytes;
+      // Emptied, not replaced: a new array per line outlived young-generation GCs on idle
+      // connections and filled the old generation.
+      this.line.length = 0;
+      this.lineBytes = 0;
+    }
     if (line.length > 0 && line[line.length - 1] === CR) line = line.subarray(0, line.length - 1);
     if (line.length > this.limits.maxHeaderLineBytes) {
       throw fail('header-line-too-long', `a line exceeds ${this.limits.maxHeaderLineBytes} bytes`);
@@ -232,6 +258,7 @@ export class StompParser {
     const command = line.toString('latin1');
     if (!COMMANDS.has(command)) throw fail('unknown-command', `unknown command ${JSON.stringify(command.slice(0, 32))}`);
     this.command = command as StompCommand;
+    this.headers = [];
     this.state = 'headers';
   }
 
@@ -282,13 +309,18 @@ export class StompParser {
     this.state = 'frame-start';
   }
 
+  /**
+   * Ready for the next frame. The frame's headers went out with it; the line and body arrays are
+   * emptied and kept: on ten thousand mostly idle connections, new ones per frame lived until
+   * that connection's next frame, past young-generation GCs, and filled the old generation.
+   */
   private reset() {
-    this.line = [];
+    this.line.length = 0;
     this.lineBytes = 0;
     this.command = null;
-    this.headers = [];
+    this.headers = NO_HEADERS;
     this.headerBytes = 0;
-    this.body = [];
+    this.body.length = 0;
     this.bodyBytes = 0;
     this.bodyLength = 0;
   }

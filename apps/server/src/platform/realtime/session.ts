@@ -405,7 +405,7 @@ export class Session {
   private flush() {
     if (!this.outbox.length) return;
     const data = this.outbox.length === 1 ? this.outbox[0]! : Buffer.concat(this.outbox);
-    this.outbox = [];
+    this.outbox.length = 0; // kept, not replaced: see StompParser.reset
     if (this.socket.readyState !== OPEN) return;
     // Text frames keep browser dev tools readable; bodies that are not UTF-8 must go as binary.
     this.socket.send(data, { binary: !isUtf8(data) });
