@@ -12,6 +12,7 @@ import {
   type SendMessageBody,
 } from '@studymate/contracts';
 import { nowMs, toIso } from '../../platform/db/database.js';
+import { timeOrderedId } from '../../platform/db/time-ordered-id.js';
 import { ok, refuse, type Result } from '../../platform/http/errors.js';
 import { sniffContentType } from '../../platform/http/sniff.js';
 import type { Bus } from '../../platform/bus/bus.js';
@@ -375,7 +376,7 @@ export function createChatService(deps: {
       if (!checked.ok) return checked;
       const at = nowMs();
       const candidate: MessageRow = {
-        id: randomUUID(),
+        id: timeOrderedId(at),
         room_id: authorized,
         seq: 0,
         sender_id: userId,

@@ -5,6 +5,9 @@ import { startCheckpointer } from './checkpointer.js';
 import { attachWriteThread, startWriteThread } from './write-thread.js';
 import { Kysely, MysqlAdapter, MysqlDialect, SqliteDialect, sql, type SqliteDatabase, type SqliteStatement } from 'kysely';
 
+/** The SQLite log (WAL) is cut back to this size whenever it starts over. */
+const LOG_LIMIT_BYTES = 64 * 1024 * 1024;
+
 export type DatabaseTarget = { kind: 'mysql'; url: string } | { kind: 'sqlite'; file: string };
 
 /**
@@ -29,20 +32,30 @@ export async function openDatabase<DB>(target: DatabaseTarget): Promise<Kysely<D
   if (target.file !== ':memory:') mkdirSync(path.dirname(target.file), { recursive: true });
   const file = new SQLite(target.file);
   // WAL lets readers proceed while a write commits; busy_timeout rides out short write locks.
-  const pragmas = ['journal_mode = WAL', 'synchronous = NORMAL', 'busy_timeout = 5000', 'foreign_keys = ON'];
+  // Temporary storage in memory: a multi-row INSERT's statement journal spilled to a temp file
+  // at a few rows, about ten thousand small writes a second at 3,000 chat messages/s.
+  // The log is cut back to 64 MB whenever a writer starts it over; every writing connection needs
+  // the limit, or a burst (ten thousand sign-ins) leaves it at its largest for good.
+  const pragmas = [
+    'journal_mode = WAL',
+    'synchronous = NORMAL',
+    'busy_timeout = 5000',
+    'foreign_keys = ON',
+    'temp_store = MEMORY',
+    `journal_size_limit = ${LOG_LIMIT_BYTES}`,
+  ];
   for (const pragma of pragmas) file.pragma(pragma);
   // 64 MB of page cache instead of 2: chat's indexes are keyed by random ids, so their pages
   // are touched everywhere.
   file.pragma('cache_size = -65536');
   if (target.file === ':memory:') return new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) });
 
-  file.pragma('journal_size_limit = 67108864');
   file.pragma('wal_autocheckpoint = 0');
   const checkpointer = startCheckpointer(target.file, (error) => {
     process.emitWarning(`SQLite checkpoints are back on the main thread: ${error}`);
     if (file.open) file.pragma('wal_autocheckpoint = 1000');
   });
-  const writer = startWriteThread(target.file, [...pragmas, 'cache_size = -16384', 'wal_autocheckpoint = 0']);
+  const writer = startWriteThread(target.file, [...pragmas, 'cache_size = -16384', 'wal_autocheckpoint = 0'], 1000);
   const cached = withStatementCache(file);
   const database = {
     ...cached,
