@@ -21,7 +21,9 @@ export type Checkpointer = Pick<SqliteWorker, 'stop'>;
  * connection runs a PASSIVE checkpoint, which waits for no reader or writer, every interval.
  * Small and often: while a checkpoint's fsync flushes, ext4's journal holds back the writers'
  * log appends too; a second's worth of chat at 3,000 messages/s held commits back by 50-100 ms,
- * a tenth of a second's worth by a few (`bench/stomp-fanout.mjs`, p99 per second).
+ * a tenth of a second's worth by a few (`bench/stomp-fanout.mjs`, p99 per second). Under steady
+ * writes a checkpoint here never ends with the whole log folded in, so the log would never start
+ * over: the write thread folds the rest in itself once a second (write-thread.ts).
  */
 export function startCheckpointer(file: string, onFailure: (error: string) => void, intervalMs = 100): Checkpointer {
   const checkpointer = startSqliteWorker({
