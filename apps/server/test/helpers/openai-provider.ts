@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 
-export type AiMode = 'ok' | 'slow' | 'error' | 'malformed' | 'flaky';
+export type AiMode = 'ok' | 'slow' | 'error' | 'malformed' | 'flaky' | 'busy';
 
 /** A local server speaking the OpenAI chat-completions API, with failure modes for tests. */
 export async function startOpenAiProvider() {
@@ -13,6 +13,8 @@ export async function startOpenAiProvider() {
     if (req.url !== '/v1/chat/completions' || req.method !== 'POST') return void res.writeHead(404).end();
     const body = JSON.parse(raw) as { model: string; messages: { role: string; content: string }[] };
     if (mode === 'slow') await new Promise((r) => setTimeout(r, 3000));
+    if (mode === 'busy' && calls % 2 === 1)
+      return void res.writeHead(429, { 'content-type': 'application/json' }).end('{"error":{"message":"rate limited"}}');
     if (mode === 'error' || (mode === 'flaky' && calls % 2 === 1))
       return void res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"message":"overloaded"}}');
     if (mode === 'malformed') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"choices":[]}');

@@ -1,4 +1,4 @@
-import { openAiUrl } from '../http/openai-url.js';
+import { chatCompletion, type OpenAiChatSettings } from '../http/openai-chat.js';
 
 /**
  * Optional extra feedback on spoken answers from an OpenAI-compatible chat-completions endpoint
@@ -29,22 +29,15 @@ const SYSTEM = [
   'Reply with JSON only: {"items":[{"kind":"strength"|"improve","en":"...","ko":"..."}]} where "ko" is the same advice in Korean.',
 ].join(' ');
 
-export function openAiFeedbackProvider(config: { baseUrl: string; apiKey?: string; model: string; timeoutMs: number }): FeedbackProvider {
-  const url = openAiUrl(config.baseUrl, 'chat/completions');
-  const name = 'openai-compatible-feedback';
-
-  async function once(request: FeedbackRequest, signal?: AbortSignal): Promise<{ retry: boolean; items: FeedbackItem[] | null }> {
-    const timeout = AbortSignal.timeout(config.timeoutMs);
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: 'POST',
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-        headers: { 'content-type': 'application/json', ...(config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {}) },
-        body: JSON.stringify({
-          model: config.model,
+export function openAiFeedbackProvider(settings: OpenAiChatSettings): FeedbackProvider {
+  return {
+    name: 'openai-compatible-feedback',
+    async suggest(request, signal) {
+      const result = await chatCompletion(
+        settings,
+        {
           temperature: 0.2,
-          response_format: { type: 'json_object' },
+          json: true,
           messages: [
             { role: 'system', content: SYSTEM },
             {
@@ -55,47 +48,33 @@ export function openAiFeedbackProvider(config: { baseUrl: string; apiKey?: strin
               }),
             },
           ],
-        }),
-      });
-    } catch {
-      if (signal?.aborted) throw signal.reason;
-      return { retry: !timeout.aborted, items: null };
-    }
-    if (response.status >= 500 || response.status === 429) return { retry: true, items: null };
-    if (!response.ok) return { retry: false, items: null };
-    const body = (await response.json().catch(() => null)) as { choices?: { message?: { content?: unknown } }[] } | null;
-    const content = body?.choices?.[0]?.message?.content;
-    if (typeof content !== 'string') return { retry: false, items: null };
-    let parsed: any;
-    try {
-      // Some models wrap JSON in a code fence despite being asked not to.
-      parsed = JSON.parse(content.replace(/^\s*```(?:json)?|```\s*$/g, ''));
-    } catch {
-      return { retry: false, items: null };
-    }
-    const items = (Array.isArray(parsed?.items) ? parsed.items : [])
-      .filter(
-        (i: any) =>
-          (i?.kind === 'strength' || i?.kind === 'improve') &&
-          typeof i.en === 'string' &&
-          typeof i.ko === 'string' &&
-          i.en.trim() &&
-          i.ko.trim(),
-      )
-      .slice(0, 4)
-      .map((i: any) => ({ kind: i.kind, en: i.en.trim().slice(0, 500), ko: i.ko.trim().slice(0, 500) }));
-    return { retry: false, items: items.length ? items : null };
-  }
-
-  return {
-    name,
-    async suggest(request, signal) {
-      let result = await once(request, signal);
-      if (result.retry) {
-        await new Promise((r) => setTimeout(r, 300));
-        result = await once(request, signal);
-      }
-      return result.items;
+        },
+        signal,
+      );
+      return result.ok ? itemsOf(result.content) : null;
     },
   };
+}
+
+/** The feedback items in a reply, or null when there are none worth showing. */
+function itemsOf(content: string): FeedbackItem[] | null {
+  let parsed: any;
+  try {
+    // Some models wrap JSON in a code fence despite being asked not to.
+    parsed = JSON.parse(content.replace(/^\s*```(?:json)?|```\s*$/g, ''));
+  } catch {
+    return null;
+  }
+  const items = (Array.isArray(parsed?.items) ? parsed.items : [])
+    .filter(
+      (i: any) =>
+        (i?.kind === 'strength' || i?.kind === 'improve') &&
+        typeof i.en === 'string' &&
+        typeof i.ko === 'string' &&
+        i.en.trim() &&
+        i.ko.trim(),
+    )
+    .slice(0, 4)
+    .map((i: any) => ({ kind: i.kind, en: i.en.trim().slice(0, 500), ko: i.ko.trim().slice(0, 500) }));
+  return items.length ? items : null;
 }
