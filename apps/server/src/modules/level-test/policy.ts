@@ -16,8 +16,11 @@ export async function authorizeAttempt(
   attemptId: string,
 ): Promise<{ id: AuthorizedAttemptId; row: AttemptRow } | null> {
   const row = await repo.findAttemptUnchecked(db, attemptId);
-  return row && row.user_id === userId ? { id: row.id as AuthorizedAttemptId, row } : null;
+  return row ? ownAttempt(userId, row) : null;
 }
+
+/** The same check on a row already read (one of the person's own, listed by user). */
+export const ownAttempt = (userId: string, row: AttemptRow) => (row.user_id === userId ? { id: row.id as AuthorizedAttemptId, row } : null);
 
 /** Administrators may re-score anyone's attempt; the route has checked the role. */
 export async function authorizeAttemptForAdmin(db: Kysely<LevelTestTables>, attemptId: string) {

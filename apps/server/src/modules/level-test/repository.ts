@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { LevelTestStatus } from '@studymate/contracts';
+import type { LevelTestPrompt, LevelTestResult, LevelTestStatus } from '@studymate/contracts';
 import type { AuthorizedAttemptId } from './policy.js';
 
 export interface LevelTestAttemptsTable {
@@ -38,6 +38,10 @@ export interface LevelTestTables {
   level_test_answers: LevelTestAnswersTable;
 }
 export type AttemptRow = Selectable<LevelTestAttemptsTable>;
+/** The prompts drawn for an attempt, stored as JSON. */
+export const promptsOf = (row: Pick<AttemptRow, 'prompts'>) => JSON.parse(row.prompts) as LevelTestPrompt[];
+/** The scored result, stored as JSON once the attempt is scored. */
+export const resultOf = (row: Pick<AttemptRow, 'result'>) => (row.result ? (JSON.parse(row.result) as LevelTestResult) : null);
 export type AnswerRow = Selectable<LevelTestAnswersTable>;
 type Db = Kysely<LevelTestTables>;
 

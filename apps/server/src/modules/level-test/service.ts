@@ -29,6 +29,7 @@ import {
   authorizeAttemptForAdmin,
   mayChangeAnswers,
   mayRescore,
+  ownAttempt,
   type AuthorizedAttemptId,
 } from './policy.js';
 import { drawPrompts } from './prompts.js';
@@ -69,7 +70,7 @@ function presentAttempt(row: AttemptRow, answers: AnswerRow[]): LevelTestAttempt
     id: row.id,
     language: 'en',
     status: row.status,
-    prompts: JSON.parse(row.prompts) as LevelTestPrompt[],
+    prompts: repo.promptsOf(row),
     answers: answers.map(presentAnswer),
     startedAt: toIso(row.started_at)!,
     submittedAt: toIso(row.submitted_at),
@@ -145,7 +146,7 @@ export function createLevelTestService(deps: {
     // Gone with its account, or already scored by an earlier run of this job.
     if (!attempt || attempt.status === 'scored' || attempt.status === 'draft') return;
     await repo.moveAttempt(db, id, ['submitted', 'scoring', 'failed'], { status: 'scoring', error: null });
-    const prompts = JSON.parse(attempt.prompts) as LevelTestPrompt[];
+    const prompts = repo.promptsOf(attempt);
     const answers = await repo.answersOf(db, id);
     const analyses = new Map<string, AnswerAnalysis>();
     for (const answer of answers) {
@@ -259,7 +260,7 @@ export function createLevelTestService(deps: {
         id: r.id,
         status: r.status,
         startedAt: toIso(r.started_at),
-        result: r.result ? JSON.parse(r.result) : null,
+        result: repo.resultOf(r),
       }));
     },
     async erase(accountTx, userId) {
@@ -279,7 +280,7 @@ export function createLevelTestService(deps: {
     /** Starts a test, or returns the one still being recorded; refused during the cool-down. */
     async startAttempt(userId: string): Promise<Result<{ attempt: LevelTestAttempt; created: boolean }>> {
       const resume = async (draft: AttemptRow) => {
-        const mine = (await owned(userId, draft.id))!;
+        const mine = ownAttempt(userId, draft)!;
         return ok({ attempt: presentAttempt(draft, await repo.answersOf(db, mine.id)), created: false });
       };
       const attempts = await repo.attemptsOf(db, userId);
@@ -289,7 +290,7 @@ export function createLevelTestService(deps: {
         return refuse('CONFLICT', 'Your last level test is still being scored; wait for its result.');
       const next = nextAttemptAt(attempts);
       if (next) return refuse('LEVEL_TEST_COOLDOWN', `You can take the level test again after ${toIso(next)}.`, { retryAt: toIso(next) });
-      const previous = new Set(attempts[0] ? (JSON.parse(attempts[0].prompts) as LevelTestPrompt[]).map((p) => p.id) : []);
+      const previous = new Set(attempts[0] ? repo.promptsOf(attempts[0]).map((p) => p.id) : []);
       const row: AttemptRow = {
         id: randomUUID(),
         user_id: userId,
@@ -324,7 +325,7 @@ export function createLevelTestService(deps: {
     async prompts(userId: string, attemptId: string): Promise<Result<{ items: LevelTestPrompt[] }>> {
       const mine = await owned(userId, attemptId);
       if (!mine) return notFound();
-      return ok({ items: JSON.parse(mine.row.prompts) as LevelTestPrompt[] });
+      return ok({ items: repo.promptsOf(mine.row) });
     },
 
     /**
@@ -342,7 +343,7 @@ export function createLevelTestService(deps: {
       const mine = await owned(userId, attemptId);
       if (!mine) return notFound();
       if (!mayChangeAnswers(mine.row)) return refuse('CONFLICT', 'This level test has been handed in; its answers can no longer change.');
-      const prompt = (JSON.parse(mine.row.prompts) as LevelTestPrompt[]).find((p) => p.id === promptId);
+      const prompt = repo.promptsOf(mine.row).find((p) => p.id === promptId);
       if (!prompt) return refuse('NOT_FOUND', 'No such prompt in this level test.');
       if (clientTranscript && clientTranscript.length > MAX_CLIENT_TRANSCRIPT)
         return refuse('VALIDATION_FAILED', `transcript must be at most ${MAX_CLIENT_TRANSCRIPT} characters`, [
@@ -391,7 +392,7 @@ export function createLevelTestService(deps: {
       const mine = await owned(userId, attemptId);
       if (!mine) return notFound();
       if (mine.row.status !== 'draft') return ok({ id: mine.id, status: mine.row.status });
-      const prompts = JSON.parse(mine.row.prompts) as LevelTestPrompt[];
+      const prompts = repo.promptsOf(mine.row);
       const answered = new Set((await repo.answersOf(db, mine.id)).map((a) => a.prompt_id));
       const missing = prompts.filter((p) => !answered.has(p.id)).map((p) => p.id);
       if (missing.length)
@@ -415,7 +416,7 @@ export function createLevelTestService(deps: {
         status: mine.row.status,
         progress: {
           transcribed: answers.filter((a) => a.analysed_at != null).length,
-          total: (JSON.parse(mine.row.prompts) as unknown[]).length,
+          total: repo.promptsOf(mine.row).length,
         },
         error: mine.row.error,
       });
@@ -426,7 +427,7 @@ export function createLevelTestService(deps: {
       if (!mine) return notFound();
       if (mine.row.status !== 'scored' || !mine.row.result)
         return refuse('CONFLICT', `This level test is not scored yet (status: ${mine.row.status}).`, { status: mine.row.status });
-      return ok(JSON.parse(mine.row.result) as LevelTestResult);
+      return ok(repo.resultOf(mine.row)!);
     },
 
     async history(userId: string): Promise<LevelTestHistory> {
@@ -434,7 +435,7 @@ export function createLevelTestService(deps: {
       const next = nextAttemptAt(rows);
       return {
         items: rows.map((r) => {
-          const result = r.result ? (JSON.parse(r.result) as LevelTestResult) : null;
+          const result = repo.resultOf(r);
           return {
             id: r.id,
             status: r.status,
