@@ -249,7 +249,7 @@ for (const backend of BACKENDS) {
   describe.skipIf(backend.skip)(`rate limits [${backend.name}]`, () => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await startApp(backend, { RATE_LIMIT_SIGN_IN: '3', RATE_LIMIT_UPLOAD: '2' });
+      t = await startApp(backend, { RATE_LIMIT_SIGN_IN: '3', RATE_LIMIT_UPLOAD: '2', RATE_LIMIT_REFRESH: '8' });
     });
     afterAll(async () => t?.close());
 
@@ -264,10 +264,13 @@ for (const backend of BACKENDS) {
     });
 
     it('gives token refresh a budget of its own, so reloading pages does not lock anyone out', async () => {
+      // With the sign-in budget (3) spent, refreshes still get answers, up to their own 8.
+      for (let i = 0; i < 3; i++) await api(t, 'POST', '/api/v1/auth/dev', { body: { email: `spent${i}@example.test`, displayName: 'x' } });
+      expect((await api(t, 'POST', '/api/v1/auth/dev', { body: { email: 'spent@example.test', displayName: 'x' } })).status).toBe(429);
       const statuses: number[] = [];
-      for (let i = 0; i < 6; i++)
+      for (let i = 0; i < 9; i++)
         statuses.push((await api(t, 'POST', '/api/v1/auth/refresh', { headers: { 'x-requested-with': 'studymate' } })).status);
-      expect(statuses).toEqual([401, 401, 401, 401, 401, 401]);
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 401, 401, 429]);
     });
   });
 }
