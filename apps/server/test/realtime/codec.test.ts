@@ -5,6 +5,8 @@ import {
   SERVER_COMMANDS,
   StompParser,
   encodeFrame,
+  encodeMessageHead,
+  encodeMessageTail,
   headerValue,
   type CodecLimits,
   type ParseEvent,
@@ -201,6 +203,25 @@ describe('STOMP codec: properties', () => {
         },
       ),
       { numRuns: 400 },
+    );
+  });
+
+  it('encodes a MESSAGE as a head per subscriber and a shared tail, the same frame as encodeFrame', () => {
+    const anyHeader = fc.tuple(fc.string({ minLength: 1, maxLength: 12 }), fc.string({ maxLength: 24 }));
+    fc.assert(
+      fc.property(
+        fc.array(anyHeader, { minLength: 1, maxLength: 2 }),
+        fc.array(anyHeader, { maxLength: 5 }),
+        fc.uint8Array({ maxLength: 200 }),
+        (own, shared, body) => {
+          const split = Buffer.concat([encodeMessageHead(own), encodeMessageTail(shared, body)]);
+          expect(split.equals(encodeFrame({ command: 'MESSAGE', headers: [...own, ...shared], body }))).toBe(true);
+          const [frame] = frames(new StompParser({ maxPendingBytes: 1 << 20 }).push(split));
+          expect(frame!.headers).toEqual([...own, ...shared, ['content-length', String(body.length)]]);
+          expect(Buffer.compare(frame!.body, body)).toBe(0);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

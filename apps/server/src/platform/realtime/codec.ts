@@ -370,19 +370,35 @@ export function encodeFrame(frame: OutgoingFrame, options: { contentLength?: boo
     const source = Symbol.iterator in frame.headers ? (frame.headers as Iterable<StompHeader>) : Object.entries(frame.headers);
     for (const [name, value] of source) if (value !== undefined) pairs.push([name, String(value)]);
   }
-  const escape = escapes(frame.command);
-  let head = frame.command + '\n';
-  let hasLength = false;
-  for (const [name, value] of pairs) {
-    if (name === 'content-length') hasLength = true;
-    if (escape) head += `${escapeHeader(name)}:${escapeHeader(value)}\n`;
-    else {
-      if (/[\r\n:]/.test(name) || /[\r\n]/.test(value))
-        throw new TypeError(`${frame.command} header ${JSON.stringify(name)} cannot be encoded`);
-      head += `${name}:${value}\n`;
-    }
-  }
-  if (!hasLength && options.contentLength !== false) head += `content-length:${body.byteLength}\n`;
+  let head = frame.command + '\n' + headerLines(frame.command, pairs);
+  if (options.contentLength !== false && !pairs.some(([name]) => name === 'content-length')) head += `content-length:${body.byteLength}\n`;
   head += '\n';
   return Buffer.concat([Buffer.from(head, 'utf8'), body, NUL_BUFFER]);
+}
+
+/**
+ * A MESSAGE frame in two parts, so that a room's subscribers share the encoding of what they get
+ * alike: `encodeMessageHead` holds one subscriber's own headers (subscription, ack),
+ * `encodeMessageTail` every other header, content-length and the body. Head then tail is one frame.
+ */
+export function encodeMessageHead(own: StompHeader[]): Buffer {
+  return Buffer.from('MESSAGE\n' + headerLines('MESSAGE', own), 'utf8');
+}
+
+export function encodeMessageTail(headers: StompHeader[], body: Uint8Array): Buffer {
+  const text = headerLines('MESSAGE', headers) + `content-length:${body.byteLength}\n\n`;
+  return Buffer.concat([Buffer.from(text, 'utf8'), body, NUL_BUFFER]);
+}
+
+function headerLines(command: StompCommand, pairs: StompHeader[]): string {
+  const escape = escapes(command);
+  let lines = '';
+  for (const [name, value] of pairs) {
+    if (escape) lines += `${escapeHeader(name)}:${escapeHeader(value)}\n`;
+    else {
+      if (/[\r\n:]/.test(name) || /[\r\n]/.test(value)) throw new TypeError(`${command} header ${JSON.stringify(name)} cannot be encoded`);
+      lines += `${name}:${value}\n`;
+    }
+  }
+  return lines;
 }

@@ -1,7 +1,17 @@
 import { isUtf8 } from 'node:buffer';
 import type { ErrorCode, Role } from '@studymate/contracts';
 import { AppError } from '../http/errors.js';
-import { encodeFrame, headerValue, StompParser, type CodecError, type ServerCommand, type StompFrame, type StompHeader } from './codec.js';
+import {
+  encodeFrame,
+  encodeMessageHead,
+  encodeMessageTail,
+  headerValue,
+  StompParser,
+  type CodecError,
+  type ServerCommand,
+  type StompFrame,
+  type StompHeader,
+} from './codec.js';
 
 /** Who is on the other end of a connection; handed to every authorisation hook and handler. */
 export interface RealtimePrincipal {
@@ -43,6 +53,8 @@ export interface OutgoingMessage {
   body: Buffer;
   headers: StompHeader[];
   publishedAt: number;
+  /** The encoded part every subscriber of one destination gets alike; made by the first delivery. */
+  tail?: { destination: string; bytes: Buffer };
 }
 
 export interface SessionTimings {
@@ -172,15 +184,18 @@ export class Session {
   /** Writes one MESSAGE for a subscription; never queues more than the slow-consumer limit. */
   deliver(subscription: LocalSubscription, message: OutgoingMessage) {
     if (this.state !== 'connected') return;
-    const headers: StompHeader[] = [
-      ['subscription', subscription.id],
-      ['message-id', message.id],
-      ['destination', subscription.destination],
-      ['content-type', message.contentType],
-    ];
-    if (subscription.ack !== 'auto') headers.push(['ack', `${this.id}.${++this.deliveries}`]);
-    headers.push(...message.headers);
-    this.write('MESSAGE', encodeFrame({ command: 'MESSAGE', headers, body: message.body }));
+    const own: StompHeader[] = [['subscription', subscription.id]];
+    if (subscription.ack !== 'auto') own.push(['ack', `${this.id}.${++this.deliveries}`]);
+    if (message.tail?.destination !== subscription.destination) {
+      const shared: StompHeader[] = [
+        ['message-id', message.id],
+        ['destination', subscription.destination],
+        ['content-type', message.contentType],
+        ...message.headers,
+      ];
+      message.tail = { destination: subscription.destination, bytes: encodeMessageTail(shared, message.body) };
+    }
+    this.write('MESSAGE', encodeMessageHead(own), message.tail.bytes);
     this.host.delivered(message.publishedAt);
   }
 
@@ -396,9 +411,10 @@ export class Session {
    * one socket write instead of one each: STOMP 1.2 over WebSocket allows several frames in a
    * message, and the socket writes were a fifth of the gateway's CPU at 2,000 messages/s.
    */
-  private write(command: ServerCommand, data: Buffer) {
+  private write(command: ServerCommand, ...parts: Buffer[]) {
     if (this.socket.readyState !== OPEN) return;
-    if (this.outbox.push(data) === 1) setImmediate(() => this.flush());
+    if (this.outbox.length === 0) setImmediate(() => this.flush());
+    this.outbox.push(...parts);
     this.host.frameOut(command);
   }
 
