@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import {
+  type DatabaseIntrospector,
+  type DialectAdapter,
+  type QueryCompiler,
   DummyDriver,
   Kysely,
   MysqlAdapter,
@@ -11,28 +14,24 @@ import {
   SqliteQueryCompiler,
 } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { queryShape } from '../src/platform/db/query-shape.js';
+import { queryShape, queryShapesBySize } from '../src/platform/db/query-shape.js';
 import * as repo from '../src/modules/chat/repository.js';
 import type { AuthorizedRoomId } from '../src/modules/chat/policy.js';
 import type { ChatTables, MessageRow } from '../src/modules/chat/repository.js';
 
+/** A Kysely that compiles for a dialect and runs nothing. */
+const compilerOnly = (adapter: DialectAdapter, compiler: QueryCompiler, introspector: (db: Kysely<any>) => DatabaseIntrospector) =>
+  new Kysely<ChatTables>({
+    dialect: {
+      createAdapter: () => adapter,
+      createDriver: () => new DummyDriver(),
+      createIntrospector: introspector,
+      createQueryCompiler: () => compiler,
+    },
+  });
 const dialects = {
-  mysql: new Kysely<ChatTables>({
-    dialect: {
-      createAdapter: () => new MysqlAdapter(),
-      createDriver: () => new DummyDriver(),
-      createIntrospector: (db) => new MysqlIntrospector(db),
-      createQueryCompiler: () => new MysqlQueryCompiler(),
-    },
-  }),
-  sqlite: new Kysely<ChatTables>({
-    dialect: {
-      createAdapter: () => new SqliteAdapter(),
-      createDriver: () => new DummyDriver(),
-      createIntrospector: (db) => new SqliteIntrospector(db),
-      createQueryCompiler: () => new SqliteQueryCompiler(),
-    },
-  }),
+  mysql: compilerOnly(new MysqlAdapter(), new MysqlQueryCompiler(), (db) => new MysqlIntrospector(db)),
+  sqlite: compilerOnly(new SqliteAdapter(), new SqliteQueryCompiler(), (db) => new SqliteIntrospector(db)),
 };
 
 const row = fc.record({
@@ -60,17 +59,21 @@ describe.each(Object.entries(dialects))('query shapes [%s]', (_name, db) => {
         expect(reserve([roomId, count, at])).toMatchObject({ sql: expected.sql, parameters: expected.parameters });
       }),
     );
+    // One shape per row count, reused for every batch of that size.
+    const insert = queryShapesBySize((size, standIn) =>
+      repo.insertReserved(
+        db,
+        Array.from({ length: size }, () => ({
+          row: Object.fromEntries(repo.MESSAGE_COLUMNS.map((c) => [c, standIn()])) as MessageRow,
+          back: standIn(),
+        })),
+      ),
+    );
     fc.assert(
       fc.property(fc.array(fc.record({ row, back: fc.integer({ min: 1, max: 100 }) }), { minLength: 1, maxLength: 8 }), (rows) => {
-        const shape = queryShape((standIn) =>
-          repo.insertReserved(
-            db,
-            rows.map(() => ({ row: Object.fromEntries(repo.MESSAGE_COLUMNS.map((c) => [c, standIn()])) as MessageRow, back: standIn() })),
-          ),
-        );
         const values = rows.flatMap(({ row, back }) => [...repo.MESSAGE_COLUMNS.map((c) => row[c]), back]);
         const expected = repo.insertReserved(db, rows);
-        expect(shape(values)).toMatchObject({ sql: expected.sql, parameters: expected.parameters });
+        expect(insert(rows.length)(values)).toMatchObject({ sql: expected.sql, parameters: expected.parameters });
       }),
     );
   });

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { queryShape, type ShapedQuery } from '../../platform/db/query-shape.js';
+import { queryShape, queryShapesBySize } from '../../platform/db/query-shape.js';
 import { transactionRunner } from '../../platform/db/write-thread.js';
 import * as repo from './repository.js';
 import type { ChatTables, MessageRow } from './repository.js';
@@ -28,32 +28,18 @@ export function createMessageWriter(db: Kysely<ChatTables>) {
 
   const runTransaction = transactionRunner(db);
 
-  // The three statements of a batch, compiled once per batch size.
+  // The three statements of a batch, compiled once (the last two once per batch size).
   const reserve = queryShape((standIn) => repo.reserveSeqs(db, standIn(), standIn(), standIn()));
-  const inserts = new Map<number, ShapedQuery>();
-  const seqReads = new Map<number, ShapedQuery>();
-  const shaped = (shapes: Map<number, ShapedQuery>, size: number, build: (size: number) => ShapedQuery) => {
-    let shape = shapes.get(size);
-    if (!shape) shapes.set(size, (shape = build(size)));
-    return shape;
-  };
-  const insertOf = (size: number) =>
-    queryShape((standIn) =>
-      repo.insertReserved(
-        db,
-        Array.from({ length: size }, () => ({
-          row: Object.fromEntries(repo.MESSAGE_COLUMNS.map((column) => [column, standIn()])) as MessageRow,
-          back: standIn(),
-        })),
-      ),
-    );
-  const seqsOf = (size: number) =>
-    queryShape((standIn) =>
-      repo.seqsOf(
-        db,
-        Array.from({ length: size }, () => standIn()),
-      ),
-    );
+  const insert = queryShapesBySize((size, standIn) =>
+    repo.insertReserved(
+      db,
+      Array.from({ length: size }, () => ({
+        row: Object.fromEntries(repo.MESSAGE_COLUMNS.map((column) => [column, standIn()])) as MessageRow,
+        back: standIn(),
+      })),
+    ),
+  );
+  const seqsOf = queryShapesBySize((size, standIn) => repo.seqsOf(db, Array.from({ length: size }, standIn)));
 
   async function write(rows: MessageRow[]) {
     const byRoom = new Map<string, MessageRow[]>();
@@ -62,19 +48,15 @@ export function createMessageWriter(db: Kysely<ChatTables>) {
       if (inRoom) inRoom.push(row);
       else byRoom.set(row.room_id, [row]);
     }
-    const rooms = [...byRoom.keys()].sort();
-    const insertValues: unknown[] = [];
-    for (const roomId of rooms) {
-      const inRoom = byRoom.get(roomId)!;
-      inRoom.forEach((row, i) => insertValues.push(...repo.MESSAGE_COLUMNS.map((column) => row[column]), inRoom.length - i));
-    }
+    const rooms = [...byRoom].sort(([a], [b]) => (a < b ? -1 : 1));
+    // Each row takes the seq `back` places before its room's new next_seq.
+    const insertValues = rooms.flatMap(([, inRoom]) =>
+      inRoom.flatMap((row, i) => [...repo.MESSAGE_COLUMNS.map((column) => row[column]), inRoom.length - i]),
+    );
     const results = await runTransaction([
-      ...rooms.map((roomId) => {
-        const inRoom = byRoom.get(roomId)!;
-        return reserve([roomId, inRoom.length, inRoom.at(-1)!.created_at]);
-      }),
-      shaped(inserts, rows.length, insertOf)(insertValues),
-      shaped(seqReads, rows.length, seqsOf)(rows.map((row) => row.id)),
+      ...rooms.map(([roomId, inRoom]) => reserve([roomId, inRoom.length, inRoom.at(-1)!.created_at])),
+      insert(rows.length)(insertValues),
+      seqsOf(rows.length)(rows.map((row) => row.id)),
     ]);
     const seqs = new Map((results.at(-1) as { id: string; seq: number }[]).map((r) => [r.id, Number(r.seq)]));
     for (const row of rows) row.seq = seqs.get(row.id)!;

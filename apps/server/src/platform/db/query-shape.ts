@@ -22,3 +22,13 @@ export function queryShape(build: (standIn: () => any) => CompiledQuery): Shaped
     return { ...compiled, parameters: slots.map((slot, i) => (slot === undefined ? compiled.parameters[i] : values[slot])) };
   };
 }
+
+/** Shapes of a statement whose SQL depends on a size (rows in an INSERT, ids in an IN list), each compiled on first use. */
+export function queryShapesBySize(build: (size: number, standIn: () => any) => CompiledQuery): (size: number) => ShapedQuery {
+  const shapes = new Map<number, ShapedQuery>();
+  return (size) => {
+    let shape = shapes.get(size);
+    if (!shape) shapes.set(size, (shape = queryShape((standIn) => build(size, standIn))));
+    return shape;
+  };
+}
