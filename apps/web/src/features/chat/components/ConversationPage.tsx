@@ -9,7 +9,7 @@ import { discard, ensureChat, loadOlder, loadUntil, markRead, openRoom, retry } 
 import { partnersReadUpTo } from '../format';
 import { CHAT_NS } from '../i18n';
 import { lastSeq, useChatStore } from '../store';
-import { Avatar, others, useRoomTitle, LineIcon, MEMBERS_ICON, SEARCH_ICON, usePresenceText, ErrorNote } from './common';
+import { Avatar, others, useRoomTitle, LineIcon, MEMBERS_ICON, SEARCH_ICON, usePresenceText, ErrorNote, BackToRooms } from './common';
 import { Composer, type ComposeMode } from './Composer';
 import { MessageBubble, PendingBubble, type MessageAction } from './MessageBubble';
 import { ReconnectBanner } from './ReconnectBanner';
@@ -166,9 +166,7 @@ export function ConversationPage() {
   if (problem)
     return (
       <section className="space-y-4">
-        <Link to="/chat" className="btn-link">
-          ← {t('conversation.back')}
-        </Link>
+        <BackToRooms />
         <ErrorNote>{t(`conversation.${problem}`)}</ErrorNote>
       </section>
     );

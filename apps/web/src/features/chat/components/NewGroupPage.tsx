@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { MAX_GROUP_MEMBERS } from '@studymate/contracts';
 import { useAuthStore } from '../../auth/store';
@@ -7,7 +7,7 @@ import { createGroup, ensureChat, loadRooms } from '../actions';
 import { directPartners } from '../format';
 import { CHAT_NS } from '../i18n';
 import { useChatStore } from '../store';
-import { Avatar, ErrorNote, useGroupError } from './common';
+import { Avatar, BackToRooms, ErrorNote, useGroupError } from './common';
 
 /** `/chat/new-group`: name a group and pick its members from my 1:1 partners. */
 export function NewGroupPage() {
@@ -51,9 +51,7 @@ export function NewGroupPage() {
 
   return (
     <section className="space-y-4">
-      <Link to="/chat" className="btn-link">
-        ← {t('conversation.back')}
-      </Link>
+      <BackToRooms />
       <h1 className="text-2xl font-bold">{t('group.createTitle')}</h1>
       <form
         className="card space-y-5"

@@ -9,7 +9,7 @@ import { directPartners } from '../format';
 import { CHAT_NS } from '../i18n';
 import { useChatStore } from '../store';
 import { useAction } from '../../../components/form';
-import { Avatar, ErrorNote, useGroupError, usePresenceText, useRoomTitle } from './common';
+import { Avatar, BackToRooms, ErrorNote, useGroupError, usePresenceText, useRoomTitle } from './common';
 
 function MemberPresence({ userId }: { userId: string }) {
   const presence = usePresenceText(userId);
@@ -40,9 +40,7 @@ export function RoomMembersPage() {
   if (missing)
     return (
       <section className="space-y-4">
-        <Link to="/chat" className="btn-link">
-          ← {t('conversation.back')}
-        </Link>
+        <BackToRooms />
         <ErrorNote>{t('conversation.notFound')}</ErrorNote>
       </section>
     );

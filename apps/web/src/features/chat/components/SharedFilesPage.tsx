@@ -7,7 +7,7 @@ import { ensureChat, loadRooms } from '../actions';
 import { fileKind, formatSize, type FileKind } from '../format';
 import { CHAT_NS } from '../i18n';
 import { useChatStore } from '../store';
-import { ErrorNote, FILE_ICON, LineIcon, formatTime, useAttachmentUrl, useRoomTitle } from './common';
+import { BackToRooms, ErrorNote, FILE_ICON, LineIcon, formatTime, useAttachmentUrl, useRoomTitle } from './common';
 
 const KIND_ICON: Record<FileKind, string> = {
   image: 'M4 5h16v14H4zM4 16l5-5 4 4 3-3 4 4M15 9h.01',
@@ -99,9 +99,7 @@ export function SharedFilesPage() {
 
   return (
     <section className="space-y-4">
-      <Link to="/chat" className="btn-link">
-        ← {t('conversation.back')}
-      </Link>
+      <BackToRooms />
       <h1 className="text-2xl font-bold">{t('files.title')}</h1>
       <ErrorNote>{failed ? t('files.loadFailed') : null}</ErrorNote>
       {files && files.length === 0 && <p className="card text-center text-slate-600">{t('files.empty')}</p>}

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { MAX_GROUP_MEMBERS, type ChatMessage, type RoomSummary } from '@studymate/contracts';
 import { apiError, httpStatus } from '../../../lib/http';
@@ -176,6 +177,16 @@ export function useGroupError(): (error: unknown) => string {
 }
 
 /** A red box for a problem the person should read; announced to screen readers. */
+/** The "back to my chats" link at the top of the chat pages. */
+export function BackToRooms() {
+  const { t } = useTranslation(CHAT_NS);
+  return (
+    <Link to="/chat" className="btn-link">
+      ← {t('conversation.back')}
+    </Link>
+  );
+}
+
 export function ErrorNote({ children }: { children: string | null }) {
   if (!children) return null;
   return (
