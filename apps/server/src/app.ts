@@ -74,7 +74,7 @@ export async function createPlatform(config: Config): Promise<Platform> {
     ? new (await import('ioredis')).Redis(config.redis.url, { maxRetriesPerRequest: 2, lazyConnect: false })
     : null;
   const cache = redis ? new RedisCache(redis, config.redis!.prefix) : new MemoryCache();
-  const bus = redis ? new RedisBus(redis, redis.duplicate(), config.redis!.prefix) : new InProcessBus();
+  const bus = redis ? RedisBus.over(redis, config.redis!.prefix) : new InProcessBus();
   const storage = config.storage.kind === 's3' ? new S3Storage(config.storage) : new LocalStorage(config.storage.dir);
   return { db, redis, cache, bus, storage };
 }

@@ -57,7 +57,7 @@ const buses: [string, () => { a: Bus; b: Bus }, string | null][] = [
     () => {
       const node = () => {
         const r = new Redis(redisUrl!);
-        return new RedisBus(r, r.duplicate(), prefix);
+        return RedisBus.over(r, prefix);
       };
       return { a: node(), b: node() };
     },

@@ -49,9 +49,8 @@ const clusters: Array<[string, (limits?: Partial<RealtimeLimits>) => Promise<Clu
       const connections: Redis[] = [];
       const node = async () => {
         const redis = new Redis(redisUrl!);
-        const subscriber = redis.duplicate();
-        connections.push(redis, subscriber);
-        const bus: Bus = new RedisBus(redis, subscriber, prefix);
+        connections.push(redis);
+        const bus: Bus = RedisBus.over(redis, prefix); // closing the bus closes its subscriber connection
         const presence: PresenceStore = new RedisPresence(redis, prefix);
         return { node: await startNode({ bus, presence, limits }), bus, presence };
       };

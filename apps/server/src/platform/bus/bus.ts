@@ -30,6 +30,16 @@ export class InProcessBus implements Bus {
 export class RedisBus implements Bus {
   private readonly handlers = new Map<string, Set<BusHandler>>();
 
+  /**
+   * A bus over `redis`, with a subscriber connection of its own. That connection skips ioredis's
+   * ready check: a SUBSCRIBE sent while it connects can put it in subscriber mode before the
+   * check's INFO, which Redis then refuses, and ioredis 5.8+ reconnects in a loop with nothing
+   * delivered (ioredis issue 2037; seen once in CI as a cross-node test that never got its message).
+   */
+  static over(redis: Redis, prefix: string): RedisBus {
+    return new RedisBus(redis, redis.duplicate({ enableReadyCheck: false }), prefix);
+  }
+
   constructor(
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
