@@ -13,7 +13,6 @@ import type { Kysely } from 'kysely';
 import { publicConfig, type Config } from './config.js';
 import type { Database } from './database.js';
 import { migrations } from './migrations/index.js';
-import { googleClient, naverClient } from './platform/auth/oauth.js';
 import { installGuard } from './platform/auth/guard.js';
 import { AccessTokens } from './platform/auth/tokens.js';
 import { InProcessBus, RedisBus, type Bus } from './platform/bus/bus.js';
@@ -27,29 +26,16 @@ import { installHealth } from './platform/observability/health.js';
 import { loggerOptions } from './platform/observability/logger.js';
 import { installMetrics } from './platform/observability/metrics.js';
 import { LocalStorage, S3Storage, type Storage } from './platform/storage/storage.js';
-import type { AuthTables } from './modules/auth/repository.js';
-import type { ProfileTables } from './modules/profile/repository.js';
-import type { UsersTables } from './modules/users/repository.js';
-import { authRoutes } from './modules/auth/routes.js';
-import { createAuthService } from './modules/auth/service.js';
-import { profileRoutes } from './modules/profile/routes.js';
-import { createProfileService } from './modules/profile/service.js';
-import type { ChatTables } from './modules/chat/repository.js';
-import { chatRoutes } from './modules/chat/routes.js';
-import { chatDestinations } from './modules/chat/destinations.js';
-import { createChatService } from './modules/chat/service.js';
 import { createRealtimeGateway, type RealtimeGateway } from './platform/realtime/gateway.js';
 import { installRealtimeDocs } from './platform/realtime/docs.js';
 import { MemoryPresence, RedisPresence } from './platform/realtime/presence.js';
-import { openAiCompatibleTranslator } from './platform/translation/translator.js';
-import { usersRoutes } from './modules/users/routes.js';
-import { createUsersService } from './modules/users/service.js';
 import { JobRunner, type JobsTables } from './platform/jobs/jobs.js';
-import { openAiFeedbackProvider } from './platform/speech/feedback.js';
-import { chooseTranscribers } from './platform/speech/transcriber.js';
-import type { LevelTestTables } from './modules/level-test/repository.js';
-import { levelTestRoutes } from './modules/level-test/routes.js';
-import { createLevelTestService } from './modules/level-test/service.js';
+import { authModule } from './modules/auth/module.js';
+import { chatModule } from './modules/chat/module.js';
+import { levelTestModule } from './modules/level-test/module.js';
+import { ownTables, type ModuleContext } from './modules/module-context.js';
+import { profileModule } from './modules/profile/module.js';
+import { usersModule } from './modules/users/module.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -88,7 +74,7 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
     forceCloseConnections: true,
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array' } },
   });
-  const { db, redis, cache, bus, storage } = platform;
+  const { db, redis, cache, bus } = platform;
   app.addHook('onClose', async () => {
     await bus.close();
     await cache.close();
@@ -158,24 +144,6 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
     redis: redis ? async () => void (await redis.ping()) : null,
   });
 
-  // Each module is handed a view of the database that shows only the tables it owns.
-  const own = <Tables>() => db as unknown as Kysely<Tables>;
-  const users = createUsersService({ db: own<UsersTables>(), adminEmails: config.auth.adminEmails });
-  const profile = createProfileService({ db: own<ProfileTables>(), users, storage, cache });
-  const auth = createAuthService({
-    db: own<AuthTables>(),
-    cache,
-    users,
-    profile,
-    tokens,
-    refreshTtlSeconds: config.auth.refreshTokenTtl,
-    reuseGraceSeconds: config.auth.refreshReuseGraceSeconds,
-    providers: {
-      ...(config.oauth.naver ? { naver: naverClient(config.oauth.naver, config.oauth.timeoutMs) } : {}),
-      ...(config.oauth.google ? { google: googleClient(config.oauth.google, config.oauth.timeoutMs) } : {}),
-    },
-    redirectUri: (provider) => `${config.publicUrl}/api/v1/auth/${provider}/callback`,
-  });
   // STOMP over WebSocket at /ws, fanned out to every node through the bus.
   const realtime = createRealtimeGateway({
     tokens,
@@ -189,51 +157,17 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   installRealtimeDocs(app);
   // preClose runs before onClose closes the bus: sockets get 1012 and clients reconnect elsewhere.
   app.addHook('preClose', async () => realtime.close());
+  // Durable background jobs kept in the database (level-test scoring, later reminders).
+  const jobs = new JobRunner(ownTables<JobsTables>(db), { ...config.jobs, log: app.log });
 
-  const chat = createChatService({
-    db: own<ChatTables>(),
-    users,
-    profile,
-    storage,
-    bus,
-    broadcaster: {
-      toRoom: (roomId, event) => realtime.publish('/sub/chat/rooms/{roomId}', { roomId }, event),
-      toUser: (userId, notification) => realtime.sendToUser(userId, 'notifications', notification),
-    },
-    translator: config.translation ? openAiCompatibleTranslator(config.translation) : null,
-    presence: (userId) => realtime.presence(userId),
-  });
-  users.addParticipant(profile.participant);
-  users.addParticipant(auth.participant);
-  users.addParticipant(chat.participant);
+  // The modules, in dependency order; each wires its own service, routes, destinations and participant.
+  const context: ModuleContext = { ...platform, app, config, tokens, realtime, jobs };
+  const users = usersModule(context);
+  const profile = profileModule(context, { users });
+  authModule(context, { users, profile });
+  chatModule(context, { users, profile });
+  levelTestModule(context, { users, profile });
 
-  authRoutes(app, auth, {
-    devSignIn: config.auth.devSignIn,
-    secureCookies: config.auth.secureCookies,
-    refreshTtlSeconds: config.auth.refreshTokenTtl,
-    signInsPerMinute: config.http.rateLimitSignIn,
-    refreshesPerMinute: config.http.rateLimitRefresh,
-    publicConfig: publicConfig(config),
-  });
-  usersRoutes(app, users);
-  profileRoutes(app, profile, { uploadsPerMinute: config.http.rateLimitUpload });
-  chatDestinations(realtime, chat);
-  chatRoutes(app, chat, { uploadsPerMinute: config.http.rateLimitUpload, messagesPerMinute: config.http.rateLimitMessages });
-
-  // The level test scores in durable jobs kept in the database; speech-to-text is chosen once here.
-  const jobs = new JobRunner(own<JobsTables>(), { ...config.jobs, log: app.log });
-  const levelTest = createLevelTestService({
-    db: own<LevelTestTables>(),
-    storage,
-    profile,
-    jobs,
-    transcribers: chooseTranscribers(config.speech),
-    cooldownSeconds: config.levelTest.cooldownSeconds,
-    feedback: config.levelTest.feedback ? openAiFeedbackProvider(config.levelTest.feedback) : null,
-    log: app.log,
-  });
-  users.addParticipant(levelTest.participant);
-  levelTestRoutes(app, levelTest, { uploadsPerMinute: config.http.rateLimitUpload });
   app.addHook('onReady', async () => jobs.start());
   // Runs before the database closes (onClose hooks registered earlier run later), so stopped jobs are handed back.
   app.addHook('onClose', async () => jobs.stop());

@@ -1,0 +1,33 @@
+import { openAiCompatibleTranslator } from '../../platform/translation/translator.js';
+import type { ModuleContext } from '../module-context.js';
+import { ownTables } from '../module-context.js';
+import type { ProfileService } from '../profile/service.js';
+import type { UsersService } from '../users/service.js';
+import { chatDestinations } from './destinations.js';
+import type { ChatTables } from './repository.js';
+import { chatRoutes } from './routes.js';
+import { createChatService } from './service.js';
+
+/** Rooms, messages, attachments, presence of members; HTTP routes and STOMP destinations. */
+export function chatModule(
+  { app, db, storage, bus, realtime, config }: ModuleContext,
+  { users, profile }: { users: UsersService; profile: ProfileService },
+) {
+  const chat = createChatService({
+    db: ownTables<ChatTables>(db),
+    users,
+    profile,
+    storage,
+    bus,
+    broadcaster: {
+      toRoom: (roomId, event) => realtime.publish('/sub/chat/rooms/{roomId}', { roomId }, event),
+      toUser: (userId, notification) => realtime.sendToUser(userId, 'notifications', notification),
+    },
+    translator: config.translation ? openAiCompatibleTranslator(config.translation) : null,
+    presence: (userId) => realtime.presence(userId),
+  });
+  users.addParticipant(chat.participant);
+  chatDestinations(realtime, chat);
+  chatRoutes(app, chat, { uploadsPerMinute: config.http.rateLimitUpload, messagesPerMinute: config.http.rateLimitMessages });
+  return chat;
+}

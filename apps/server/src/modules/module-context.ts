@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Platform } from '../app.js';
+import type { Config } from '../config.js';
+import type { Database } from '../database.js';
+import type { AccessTokens } from '../platform/auth/tokens.js';
+import type { JobRunner } from '../platform/jobs/jobs.js';
+import type { RealtimeGateway } from '../platform/realtime/gateway.js';
+
+/**
+ * What app.ts hands every module's wiring function: the platform chosen once at start-up. A module
+ * takes the services of other modules it needs as a second argument, so the order of the lines in
+ * app.ts is the dependency order.
+ */
+export interface ModuleContext extends Platform {
+  app: FastifyInstance;
+  config: Config;
+  tokens: AccessTokens;
+  realtime: RealtimeGateway;
+  jobs: JobRunner;
+}
+
+/** A module sees only the tables it owns (its repository's table types). */
+export const ownTables = <Tables>(db: Kysely<Database>) => db as unknown as Kysely<Tables>;

@@ -1,0 +1,12 @@
+import type { ModuleContext } from '../module-context.js';
+import { ownTables } from '../module-context.js';
+import type { UsersTables } from './repository.js';
+import { usersRoutes } from './routes.js';
+import { createUsersService } from './service.js';
+
+/** Accounts, terms, deletion and export; other modules join deletion and export as participants. */
+export function usersModule({ app, db, config }: ModuleContext) {
+  const users = createUsersService({ db: ownTables<UsersTables>(db), adminEmails: config.auth.adminEmails });
+  usersRoutes(app, users);
+  return users;
+}
