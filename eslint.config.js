@@ -54,8 +54,9 @@ export default tseslint.config(
       { files: [`apps/server/src/modules/${m}/repository.ts`], rules: rule([backwards(['./service*', './routes*', './destinations*'])]) },
     ];
   }),
-  {
-    files: ['packages/cefr/src/**/*.ts'],
+  // The engines are pure: no I/O, so they stay deterministic and testable without a server.
+  ...['cefr', 'matching'].map((engine) => ({
+    files: [`packages/${engine}/src/**/*.ts`],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -63,11 +64,11 @@ export default tseslint.config(
           patterns: [
             {
               group: ['node:*', 'fs', 'path', 'http', 'https', 'net', 'child_process'],
-              message: 'packages/cefr is a pure engine: no I/O. Read files in the server or the eval script and pass data in.',
+              message: `packages/${engine} is a pure engine: no I/O. Read files in the server or the eval script and pass data in.`,
             },
           ],
         },
       ],
     },
-  },
+  })),
 );
