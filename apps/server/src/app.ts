@@ -33,6 +33,7 @@ import { JobRunner, type JobsTables } from './platform/jobs/jobs.js';
 import { authModule } from './modules/auth/module.js';
 import { chatModule } from './modules/chat/module.js';
 import { levelTestModule } from './modules/level-test/module.js';
+import { matchingModule } from './modules/matching/module.js';
 import { ownTables, type ModuleContext } from './modules/module-context.js';
 import { profileModule } from './modules/profile/module.js';
 import { usersModule } from './modules/users/module.js';
@@ -165,7 +166,10 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   const users = usersModule(context);
   const profile = profileModule(context, { users });
   authModule(context, { users, profile });
-  chatModule(context, { users, profile });
+  // Chat asks matching whether a pair may talk (blocks, unmatches), and matching opens rooms
+  // through chat: chat's question reaches matching once it is wired, a line below.
+  const chat = chatModule(context, { users, profile, contacts: { contact: (a, b) => matching.contact(a, b) } });
+  const matching = matchingModule(context, { users, profile, chat });
   levelTestModule(context, { users, profile });
 
   app.addHook('onReady', async () => jobs.start());

@@ -50,6 +50,7 @@ export const EnvSchema = Type.Object({
   STT_TIMEOUT_MS: Type.Optional(Int(100, 600000)),
   STT_RETRIES: Type.Optional(Int(0, 10)),
   LEVEL_TEST_COOLDOWN_SECONDS: Type.Optional(Int(0, 31536000)),
+  MATCH_REQUEST_TTL_SECONDS: Type.Optional(Int(1, 31536000)),
   LEVEL_FEEDBACK_API_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   LEVEL_FEEDBACK_API_KEY: Type.Optional(Type.String()),
   LEVEL_FEEDBACK_MODEL: Type.Optional(Type.String({ minLength: 1 })),
@@ -116,6 +117,8 @@ export interface Config {
     /** Optional chat-completions feedback on the answers; the level never depends on it. */
     feedback: { baseUrl: string; apiKey?: string; model: string; timeoutMs: number } | null;
   };
+  /** How long a match request waits for an answer before it expires (the sender then sees "no answer"). */
+  matching: { requestTtlSeconds: number };
   jobs: { pollMs: number; leaseMs: number; maxAttempts: number };
   http: {
     corsOrigins: string[];
@@ -269,6 +272,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           }
         : null,
     },
+    matching: { requestTtlSeconds: Number(raw.MATCH_REQUEST_TTL_SECONDS ?? 7 * 24 * 3600) },
     jobs: {
       pollMs: Number(raw.JOBS_POLL_MS ?? 250),
       leaseMs: Number(raw.JOBS_LEASE_MS ?? 60_000),

@@ -88,6 +88,7 @@ describe('migrations', () => {
     expect(Object.keys(sqliteShape.tables).sort()).toEqual(
       [
         'availability_slots',
+        'blocks',
         'chat_attachments',
         'chat_members',
         'chat_messages',
@@ -96,6 +97,9 @@ describe('migrations', () => {
         'level_test_answers',
         'level_test_attempts',
         'login_events',
+        'match_events',
+        'match_requests',
+        'mates',
         'profile_languages',
         'profile_tags',
         'profiles',

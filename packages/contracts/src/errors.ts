@@ -22,6 +22,15 @@ export const ERROR_STATUS = {
   RATE_LIMITED: 429,
   /** A new level test before the cool-down after the last scored one has passed. */
   LEVEL_TEST_COOLDOWN: 429,
+  /** More match requests sent in the last 24 hours than the daily allowance. */
+  MATCH_REQUEST_LIMIT: 429,
+  /** A request between the two is already waiting for an answer. */
+  MATCH_REQUEST_EXISTS: 409,
+  /** The request was cancelled, answered or expired meanwhile. */
+  MATCH_REQUEST_CLOSED: 409,
+  ALREADY_MATES: 409,
+  /** A message or a new 1:1 between people one of whom blocked the other, or who unmatched. */
+  CONTACT_CLOSED: 403,
   OAUTH_STATE_MISMATCH: 400,
   OAUTH_DENIED: 400,
   OAUTH_PROVIDER_ERROR: 502,

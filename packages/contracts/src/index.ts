@@ -4,5 +4,6 @@ export * from './auth.js';
 export * from './onboarding.js';
 export * from './chat.js';
 export * from './level-test.js';
+export * from './matching.js';
 export * from './realtime.js';
 export * from './formats.js';

@@ -6,12 +6,12 @@ import type { UsersService } from '../users/service.js';
 import { chatDestinations } from './destinations.js';
 import type { ChatTables } from './repository.js';
 import { chatRoutes } from './routes.js';
-import { createChatService } from './service.js';
+import { createChatService, type ContactRules } from './service.js';
 
 /** Rooms, messages, attachments, presence of members; HTTP routes and STOMP destinations. */
 export function chatModule(
   { app, db, storage, bus, realtime, config }: ModuleContext,
-  { users, profile }: { users: UsersService; profile: ProfileService },
+  { users, profile, contacts }: { users: UsersService; profile: ProfileService; contacts?: ContactRules },
 ) {
   const chat = createChatService({
     db: ownTables<ChatTables>(db),
@@ -25,6 +25,7 @@ export function chatModule(
     },
     translator: config.translation ? openAiCompatibleTranslator(config.translation) : null,
     presence: (userId) => realtime.presence(userId),
+    contacts,
   });
   users.addParticipant(chat.participant);
   chatDestinations(realtime, chat);

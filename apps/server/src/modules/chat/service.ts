@@ -70,6 +70,17 @@ function presentAttachment(a: AttachmentRow) {
   };
 }
 
+/**
+ * Whether two people may write to each other: matching answers (a block either way, an unmatch).
+ * `read-only` keeps the history readable; `blocked` also refuses a new 1:1. Without it, anyone may.
+ */
+export interface ContactRules {
+  contact(a: string, b: string): Promise<'open' | 'read-only' | 'blocked'>;
+}
+
+/** Direct rooms whose pair this node remembers; a room's kind and pair never change. */
+const MAX_REMEMBERED_PAIRS = 100_000;
+
 export type ChatService = ReturnType<typeof createChatService>;
 
 export function createChatService(deps: {
@@ -83,6 +94,7 @@ export function createChatService(deps: {
   translator: Translator | null;
   /** Without it (tests of the service alone) everyone shows as offline. */
   presence?: PresenceLookup;
+  contacts?: ContactRules;
 }) {
   const { db, users, profile, storage } = deps;
   const notFound = () => refuse<never>('NOT_FOUND', 'No such room.');
@@ -97,6 +109,22 @@ export function createChatService(deps: {
         deps.broadcaster.toUser(userId, { id: randomUUID(), kind: 'chat-room-added', title, link: `/chat/${roomId}`, createdAt }),
       ),
     );
+  }
+
+  const directPairs = new Map<string, string[] | null>();
+  /** A refusal when the room is a 1:1 whose two people may no longer write to each other. */
+  async function contactClosed(userId: string, roomId: AuthorizedRoomId): Promise<Result<never> | null> {
+    if (!deps.contacts) return null;
+    let pair = directPairs.get(roomId);
+    if (pair === undefined) {
+      const key = (await repo.findRoom(db, roomId))?.direct_key;
+      pair = key ? key.split(':') : null;
+      if (directPairs.size >= MAX_REMEMBERED_PAIRS) directPairs.delete(directPairs.keys().next().value!);
+      directPairs.set(roomId, pair);
+    }
+    const partner = pair?.find((id) => id !== userId);
+    if (!partner || (await deps.contacts.contact(userId, partner)) === 'open') return null;
+    return refuse('CONTACT_CLOSED', 'You can no longer send messages to this partner.');
   }
 
   /** Rows → public messages, with replies and attachments looked up in two queries. */
@@ -254,6 +282,8 @@ export function createChatService(deps: {
       if (partnerId === userId)
         return refuse('VALIDATION_FAILED', 'partnerId must be someone else', [{ field: '/partnerId', message: 'must be someone else' }]);
       if (!(await activeAccounts([partnerId]))) return refuse('NOT_FOUND', 'No such partner.');
+      if ((await deps.contacts?.contact(userId, partnerId)) === 'blocked')
+        return refuse('CONTACT_CLOSED', 'You cannot open a conversation with this person.');
       const directKey = [userId, partnerId].sort().join(':');
       let roomId = (await repo.findDirectRoom(db, directKey))?.id;
       if (!roomId) {
@@ -372,6 +402,8 @@ export function createChatService(deps: {
     async sendMessage(userId: string, roomId: string, body: SendMessageBody): Promise<Result<ChatMessage>> {
       const authorized = await gate.authorize(userId, roomId);
       if (!authorized) return notFound();
+      const closed = await contactClosed(userId, authorized);
+      if (closed) return closed;
       const checked = await checkReferences(userId, authorized, body);
       if (!checked.ok) return checked;
       const at = nowMs();

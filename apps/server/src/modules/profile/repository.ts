@@ -158,3 +158,51 @@ export async function upsertVerifiedLevel(db: Db, row: VerifiedLevelsTable) {
     if (!exists) throw error;
   }
 }
+
+/** Every onboarding step saved: the condition for being matched. */
+const onboarded = ['basic_saved_at', 'languages_saved_at', 'interests_saved_at', 'partner_saved_at', 'schedule_saved_at'] as const;
+
+/**
+ * Candidate partners for a language pair, in SQL: people who offer one of `learns` (native, or
+ * C1 and above) and learn one of `offers`, with every onboarding step saved. The first join
+ * walks `profile_languages_lookup` (language, role); the second and the profile are primary-key
+ * lookups per candidate.
+ */
+export async function candidateIds(db: Db, q: { learns: string[]; offers: string[]; exclude: string; limit: number }): Promise<string[]> {
+  if (!q.learns.length || !q.offers.length) return [];
+  let query = db
+    .selectFrom('profile_languages as o')
+    .innerJoin('profile_languages as l', (j) =>
+      j.onRef('l.user_id', '=', 'o.user_id').on('l.role', '=', 'learns').on('l.language', 'in', q.offers),
+    )
+    .innerJoin('profiles as p', 'p.user_id', 'o.user_id')
+    .select('o.user_id')
+    .distinct()
+    .where('o.language', 'in', q.learns)
+    .where((eb) => eb.or([eb('o.role', '=', 'native'), eb('o.level', 'in', ['C1', 'C2'])]))
+    .where('o.user_id', '<>', q.exclude);
+  for (const column of onboarded) query = query.where(`p.${column}`, 'is not', null);
+  const rows = await query.limit(q.limit).execute();
+  return rows.map((r) => r.user_id);
+}
+
+/** The parts of several profiles at once, five queries whatever their number. */
+export async function loadManyParts(db: Db, userIds: string[]): Promise<Map<string, ProfileParts>> {
+  const parts = new Map<string, ProfileParts>(
+    userIds.map((id) => [id, { profile: undefined, languages: [], tags: [], slots: [], verified: [] }]),
+  );
+  if (!userIds.length) return parts;
+  const [profiles, languages, tags, slots, verified] = await Promise.all([
+    db.selectFrom('profiles').selectAll().where('user_id', 'in', userIds).execute(),
+    db.selectFrom('profile_languages').selectAll().where('user_id', 'in', userIds).execute(),
+    db.selectFrom('profile_tags').selectAll().where('user_id', 'in', userIds).execute(),
+    db.selectFrom('availability_slots').selectAll().where('user_id', 'in', userIds).execute(),
+    db.selectFrom('verified_levels').selectAll().where('user_id', 'in', userIds).execute(),
+  ]);
+  for (const p of profiles) parts.get(p.user_id)!.profile = p;
+  for (const l of languages) parts.get(l.user_id)!.languages.push(l);
+  for (const t of tags) parts.get(t.user_id)!.tags.push(t);
+  for (const s of slots) parts.get(s.user_id)!.slots.push({ ...s, day: Number(s.day), slot: Number(s.slot) });
+  for (const v of verified) parts.get(v.user_id)!.verified.push({ ...v, verified_at: Number(v.verified_at) });
+  return parts;
+}

@@ -127,12 +127,77 @@ function presentSteps(parts: ProfileParts) {
   return { basic, languages, interests, partner, schedule };
 }
 
+/** What matching needs of a profile to score and show a partner; `onboarded` when every step is saved. */
+export interface PartnerProfile {
+  id: string;
+  englishName: string | null;
+  cityId: string | null;
+  timeZone: string | null;
+  intro: string | null;
+  photoUrl: string | null;
+  gender: string | null;
+  birthYear: number | null;
+  native: string | null;
+  speaks: { language: string; level: string }[];
+  learns: { language: string; level: string; partnerLevel: string }[];
+  verified: { language: string; level: string }[];
+  topics: string[];
+  motivations: string[];
+  partnerStyles: string[];
+  partnerGender: string | null;
+  partnerAge: { min: number; max: number } | null;
+  communicationMethod: string | null;
+  dailyMinutes: number | null;
+  availability: { day: number; slot: number }[];
+  onboarded: boolean;
+  /** The last time any step was saved: changes whenever something matching reads changes. */
+  savedAt: number;
+}
+
+function presentPartner(id: string, parts: ProfileParts): PartnerProfile {
+  const p = parts.profile;
+  const tags = (kind: string) => parts.tags.filter((t) => t.kind === kind).map((t) => t.value);
+  const saved = p ? ONBOARDING_STEPS.map((s) => p[SAVED_AT[s]]) : [null];
+  return {
+    id,
+    englishName: p?.english_name ?? null,
+    cityId: p?.city_id ?? null,
+    timeZone: p?.time_zone ?? null,
+    intro: p?.intro ?? null,
+    photoUrl: photoUrl(p?.photo_key ?? null),
+    gender: p?.gender ?? null,
+    birthYear: p?.birth_year ?? null,
+    native: parts.languages.find((l) => l.role === 'native')?.language ?? null,
+    speaks: parts.languages.filter((l) => l.role === 'speaks').map((l) => ({ language: l.language, level: l.level! })),
+    learns: parts.languages
+      .filter((l) => l.role === 'learns')
+      .map((l) => ({ language: l.language, level: l.level!, partnerLevel: l.partner_level! })),
+    verified: parts.verified.map((v) => ({ language: v.language, level: v.level })),
+    topics: tags('topic'),
+    motivations: tags('motivation'),
+    partnerStyles: tags('partner_style'),
+    partnerGender: p?.partner_gender ?? null,
+    partnerAge: p?.partner_age_min != null && p.partner_age_max != null ? { min: p.partner_age_min, max: p.partner_age_max } : null,
+    communicationMethod: p?.communication_method ?? null,
+    dailyMinutes: p?.daily_minutes ?? null,
+    availability: parts.slots.map((s) => ({ day: s.day, slot: s.slot })),
+    onboarded: saved.every((at) => at != null),
+    savedAt: Math.max(0, ...saved.map((at) => Number(at ?? 0))),
+  };
+}
+
 export type ProfileService = ReturnType<typeof createProfileService>;
 
 export function createProfileService(deps: { db: Kysely<ProfileTables>; users: UsersService; storage: Storage; cache: Cache }) {
   const { db, users, storage } = deps;
   // `GET /me` runs on every page load: served from the cache until something it shows changes.
   const myProfileView = new ViewCache(deps.cache, 'me');
+  // Other modules that keep views of profiles (matching's recommendations) hear of every change.
+  const listeners: ((userId: string) => Promise<void>)[] = [];
+  async function changed(userId: string) {
+    await myProfileView.invalidate(userId);
+    await Promise.all(listeners.map((listener) => listener(userId).catch(() => undefined)));
+  }
 
   /** Onboarding is for accounts that accepted the terms. */
   async function requireConsent(userId: string): Promise<Result<void>> {
@@ -207,7 +272,7 @@ export function createProfileService(deps: { db: Kysely<ProfileTables>; users: U
       }
       await repo.updateProfile(tx, userId, { [SAVED_AT[step]]: at });
     });
-    await myProfileView.invalidate(userId);
+    await changed(userId);
     return ok(status({ profile: await repo.findProfile(db, userId) }));
   }
 
@@ -276,7 +341,25 @@ export function createProfileService(deps: { db: Kysely<ProfileTables>; users: U
     /** Records a level proven by a test (e.g. the level test), replacing any earlier one for that language. */
     async setVerifiedLevel(userId: string, language: string, level: string, source: string): Promise<void> {
       await repo.upsertVerifiedLevel(db, { user_id: userId, language, level, source, verified_at: nowMs() });
-      await myProfileView.invalidate(userId);
+      await changed(userId);
+    },
+
+    /** Called after every committed change to what matching reads of a profile. */
+    onChange(listener: (userId: string) => Promise<void>) {
+      listeners.push(listener);
+    },
+
+    /** Ids of onboarded people who offer a language `learns` lists and learn one `offers` lists. */
+    candidatesFor(userId: string, languages: { learns: string[]; offers: string[] }, limit: number): Promise<string[]> {
+      return repo.candidateIds(db, { ...languages, exclude: userId, limit });
+    },
+
+    /** Several profiles as matching reads them; ids without a profile are left out. */
+    async partnerProfiles(userIds: string[]): Promise<Map<string, PartnerProfile>> {
+      const parts = await repo.loadManyParts(db, [...new Set(userIds)]);
+      const profiles = new Map<string, PartnerProfile>();
+      for (const [id, p] of parts) if (p.profile) profiles.set(id, presentPartner(id, p));
+      return profiles;
     },
 
     async photoUrlsOf(userIds: string[]): Promise<Map<string, string | null>> {

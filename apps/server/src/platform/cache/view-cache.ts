@@ -17,6 +17,8 @@ export class ViewCache {
   constructor(
     private readonly cache: Cache,
     private readonly name: string,
+    /** How long an unchanged view is served; shorter for views that also follow other people's changes. */
+    private readonly ttlMs = VIEW_TTL_MS,
   ) {}
 
   async read(id: string, load: () => Promise<string | null>): Promise<string | null> {
@@ -34,7 +36,7 @@ export class ViewCache {
       return load();
     }
     const view = await load();
-    if (view !== null) await this.cache.set(viewKey, `${generation}\n${view}`, VIEW_TTL_MS).catch(() => undefined);
+    if (view !== null) await this.cache.set(viewKey, `${generation}\n${view}`, this.ttlMs).catch(() => undefined);
     return view;
   }
 

@@ -1,0 +1,29 @@
+import type { ChatService } from '../chat/service.js';
+import type { ModuleContext } from '../module-context.js';
+import { ownTables } from '../module-context.js';
+import type { ProfileService } from '../profile/service.js';
+import type { UsersService } from '../users/service.js';
+import type { MatchingTables } from './repository.js';
+import { matchingRoutes } from './routes.js';
+import { createMatchingService } from './service.js';
+
+/** Recommendations, search, match requests, mates and blocking. */
+export function matchingModule(
+  { app, db, cache, jobs, realtime, config }: ModuleContext,
+  { users, profile, chat }: { users: UsersService; profile: ProfileService; chat: ChatService },
+) {
+  const matching = createMatchingService({
+    db: ownTables<MatchingTables>(db),
+    users,
+    profile,
+    rooms: chat,
+    notify: (userId, notification) => realtime.sendToUser(userId, 'notifications', notification),
+    jobs,
+    cache,
+    requestTtlMs: config.matching.requestTtlSeconds * 1000,
+    presence: (userId) => realtime.presence(userId),
+  });
+  users.addParticipant(matching.participant);
+  matchingRoutes(app, matching);
+  return matching;
+}

@@ -1,0 +1,377 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type {
+  AcceptReply,
+  BlockedPerson,
+  Mate,
+  MatchRequest,
+  PartnerCard,
+  RealtimeNotification,
+  SendRequestBody,
+} from '@studymate/contracts';
+import type { Static } from '@sinclair/typebox';
+import type { Locale } from '@studymate/matching';
+import type { Cache } from '../../platform/cache/cache.js';
+import { nowMs, toIso } from '../../platform/db/database.js';
+import { ok, refuse, type Result } from '../../platform/http/errors.js';
+import type { JobRunner } from '../../platform/jobs/jobs.js';
+import { presenceEvent, type PresenceLookup } from '../chat/service.js';
+import type { ProfileService } from '../profile/service.js';
+import type { AccountParticipant, UsersService } from '../users/service.js';
+import { contactState, mayAnswer, mayBlock, mayCancel, mayRequest, senderSees, type ContactState, type RequestRefusal } from './policy.js';
+import { createRecommender } from './recommendations.js';
+import * as repo from './repository.js';
+import type { MatchEventKind, MatchingTables, RequestRow } from './repository.js';
+
+/** How matching opens the pair's 1:1 room: the chat module's service implements it (idempotent, one room per pair). */
+export interface RoomOpener {
+  openDirectRoom(userId: string, partnerId: string): Promise<Result<{ id: string }>>;
+}
+
+export const EXPIRE_JOB = 'matching.expire-request';
+export const COMPLETE_ACCEPT_JOB = 'matching.complete-accept';
+/**
+ * The accept itself opens the room and tells the sender; this job, committed with the accept, only
+ * finishes that work when the node died in between, so it waits a little before looking.
+ */
+const COMPLETE_ACCEPT_DELAY_MS = 30_000;
+const DAY_MS = 24 * 3600_000;
+const SENT_LIST_LIMIT = 50;
+
+const REFUSALS: Record<RequestRefusal, () => Result<never>> = {
+  self: () => refuse('VALIDATION_FAILED', 'receiverId must be someone else', [{ field: '/receiverId', message: 'must be someone else' }]),
+  'unknown-partner': () => refuse('NOT_FOUND', 'No such partner.'),
+  'not-onboarded': () => refuse('FORBIDDEN', 'Finish setting up your profile before sending requests.'),
+  'already-mates': () => refuse('ALREADY_MATES', 'You are already mates.'),
+  pending: () => refuse('MATCH_REQUEST_EXISTS', 'A request between you two is already waiting for an answer.'),
+  'daily-limit': () => refuse('MATCH_REQUEST_LIMIT', 'You have sent as many requests as a day allows; try again tomorrow.'),
+};
+
+export type MatchingService = ReturnType<typeof createMatchingService>;
+
+export function createMatchingService(deps: {
+  db: Kysely<MatchingTables>;
+  users: UsersService;
+  profile: ProfileService;
+  rooms: RoomOpener;
+  /** To one person's notification queue on all their devices. */
+  notify: (userId: string, notification: RealtimeNotification) => Promise<void>;
+  jobs: JobRunner;
+  cache: Cache;
+  /** How long a request waits for an answer (7 days). */
+  requestTtlMs: number;
+  presence?: PresenceLookup;
+}) {
+  const { db, users, profile, jobs } = deps;
+  const recommender = createRecommender({ db, profile, users, cache: deps.cache, presence: deps.presence });
+  const unknownRequest = () => refuse<never>('NOT_FOUND', 'No such request.');
+  const closedRequest = () => refuse<never>('MATCH_REQUEST_CLOSED', 'This request is no longer waiting for an answer.');
+
+  // A candidate's or viewer's profile edit changes what they should be shown.
+  profile.onChange((userId) => recommender.invalidate(userId));
+
+  const event = (actor: string, subject: string, kind: MatchEventKind, at: number) => ({
+    id: randomUUID(),
+    actor_id: actor,
+    subject_id: subject,
+    kind,
+    at,
+  });
+  const invalidate = (...userIds: string[]) => Promise.all(userIds.map((id) => recommender.invalidate(id)));
+
+  async function nameOf(userId: string) {
+    return (await users.namesOf([userId])).get(userId)?.displayName ?? '';
+  }
+
+  /**
+   * After an accept has committed: the pair's room (chat opens it once per pair, so a retry finds
+   * it), its id on the mates link, and the sender told once. Null when the pair can no longer
+   * talk (a block or a deleted account since).
+   */
+  async function completeAccept(request: RequestRow): Promise<string | null> {
+    const room = await deps.rooms.openDirectRoom(request.receiver_id, request.sender_id);
+    if (!room.ok) return null;
+    await repo.setMatesRoom(db, request.sender_id, request.receiver_id, room.value.id);
+    if (await repo.claimNotification(db, request.id, nowMs())) {
+      await deps.notify(request.sender_id, {
+        id: randomUUID(),
+        kind: 'match-accepted',
+        title: await nameOf(request.receiver_id),
+        body: 'accepted your request',
+        link: `/chat/${room.value.id}`,
+        createdAt: new Date().toISOString(),
+      });
+    }
+    return room.value.id;
+  }
+
+  jobs.register(EXPIRE_JOB, {
+    async run({ requestId }: { requestId: string }) {
+      const row = await repo.findRequest(db, requestId);
+      if (!row) return;
+      const at = nowMs();
+      // Unanswered: the receiver ignored it, which the engine counts as a no.
+      if (await repo.moveRequest(db, requestId, ['open'], 'expired', { open_pair_key: null })) {
+        await repo.recordEvents(db, [event(row.receiver_id, row.sender_id, 'ignore', at)]);
+        await invalidate(row.sender_id, row.receiver_id);
+      } else if (row.status === 'declined' && row.open_pair_key) {
+        // A silent decline keeps the pair until now, so the sender could not tell it from waiting.
+        await repo.freePair(db, requestId);
+        await invalidate(row.sender_id, row.receiver_id);
+      }
+    },
+  });
+  jobs.register(COMPLETE_ACCEPT_JOB, {
+    async run({ requestId }: { requestId: string }) {
+      const row = await repo.findRequest(db, requestId);
+      if (row?.status === 'accepted') await completeAccept(row);
+    },
+  });
+
+  async function requestsAs(viewerId: string, rows: RequestRow[], side: 'sender' | 'receiver', locale: Locale): Promise<MatchRequest[]> {
+    const partnerOf = (r: RequestRow) => (side === 'sender' ? r.receiver_id : r.sender_id);
+    const cards = await recommender.cardsFor(viewerId, [...new Set(rows.map(partnerOf))], locale);
+    const now = nowMs();
+    return rows
+      .filter((r) => cards.has(partnerOf(r)))
+      .map((r) => ({
+        id: r.id,
+        partner: cards.get(partnerOf(r))!,
+        message: r.message,
+        state: side === 'sender' ? senderSees(r, now) : 'pending',
+        createdAt: toIso(r.created_at)!,
+        expiresAt: toIso(r.expires_at)!,
+      }));
+  }
+
+  async function contact(a: string, b: string): Promise<ContactState> {
+    return contactState(await repo.contactBetween(db, a, b));
+  }
+
+  const participant: AccountParticipant = {
+    name: 'matching',
+    async exportData(userId) {
+      const [blocks, sent, mates] = await Promise.all([repo.blocksBy(db, userId), repo.sentBy(db, userId, 1000), repo.matesOf(db, userId)]);
+      return {
+        blocked: blocks.map((b) => ({ userId: b.blocked_id, blockedAt: toIso(b.created_at) })),
+        requestsSent: sent.map((r) => ({ to: r.receiver_id, message: r.message, sentAt: toIso(r.created_at) })),
+        mates: mates.map((m) => ({ userId: m.mate_id, since: toIso(m.since) })),
+      };
+    },
+    async erase(accountTx, userId) {
+      await repo.eraseMatching(accountTx as unknown as Kysely<MatchingTables>, userId);
+      return async () => void (await recommender.invalidate(userId));
+    },
+  };
+
+  return {
+    participant,
+    contact,
+
+    /** Whether either of the two blocked the other. */
+    async isBlocked(a: string, b: string): Promise<boolean> {
+      return (await contact(a, b)) === 'blocked';
+    },
+
+    recommendations: (userId: string, page: number, locale: Locale) => recommender.page(userId, page, locale),
+    search: recommender.search,
+
+    async person(viewerId: string, subjectId: string, locale: Locale): Promise<Result<PartnerCard>> {
+      const card = (await recommender.cardsFor(viewerId, [subjectId], locale)).get(subjectId);
+      return card ? ok(card) : refuse('NOT_FOUND', 'No such person.');
+    },
+
+    async sendRequest(senderId: string, body: SendRequestBody, locale: Locale): Promise<Result<MatchRequest>> {
+      const receiverId = body.receiverId;
+      const now = nowMs();
+      const [receiver, between, profiles, mate, occupied, sent] = await Promise.all([
+        users.getActiveUser(receiverId),
+        repo.contactBetween(db, senderId, receiverId),
+        profile.partnerProfiles([senderId, receiverId]),
+        repo.findMate(db, senderId, receiverId),
+        repo.findOpenPairRequest(db, repo.pairKey(senderId, receiverId)),
+        repo.countSentSince(db, senderId, now - DAY_MS),
+      ]);
+      const refusal = mayRequest({
+        self: senderId === receiverId,
+        partnerActive: !!receiver && !!profiles.get(receiverId)?.onboarded,
+        blockedEitherWay: between.blocked,
+        senderOnboarded: !!profiles.get(senderId)?.onboarded,
+        mates: !!mate && mate.ended_at == null,
+        pairOccupied: !!occupied,
+        sentInLastDay: sent,
+      });
+      if (refusal) return REFUSALS[refusal]();
+      const row: RequestRow = {
+        id: randomUUID(),
+        sender_id: senderId,
+        receiver_id: receiverId,
+        message: body.message.trim(),
+        status: 'open',
+        open_pair_key: repo.pairKey(senderId, receiverId),
+        created_at: now,
+        expires_at: now + deps.requestTtlMs,
+        answered_at: null,
+        notified_at: null,
+      };
+      try {
+        await db.transaction().execute(async (tx) => {
+          await repo.insertRequest(tx, row);
+          await repo.recordEvents(tx, [event(senderId, receiverId, 'request', now)]);
+          await jobs.enqueue(EXPIRE_JOB, { requestId: row.id }, tx, row.expires_at);
+        });
+      } catch (error) {
+        // The other side (or another tab) sent one for this pair at the same moment.
+        if (await repo.findOpenPairRequest(db, row.open_pair_key!)) return REFUSALS.pending();
+        throw error;
+      }
+      await invalidate(senderId, receiverId);
+      await deps.notify(receiverId, {
+        id: randomUUID(),
+        kind: 'match-request',
+        title: await nameOf(senderId),
+        body: row.message,
+        link: '/matching/requests',
+        createdAt: new Date(now).toISOString(),
+      });
+      const [presented] = await requestsAs(senderId, [row], 'sender', locale);
+      return ok(presented!);
+    },
+
+    /** Open requests waiting for my answer, newest first. */
+    async receivedRequests(userId: string, locale: Locale): Promise<MatchRequest[]> {
+      const now = nowMs();
+      const rows = (await repo.receivedOpen(db, userId)).filter((r) => Number(r.expires_at) > now);
+      return requestsAs(userId, rows, 'receiver', locale);
+    },
+
+    async sentRequests(userId: string, locale: Locale): Promise<MatchRequest[]> {
+      return requestsAs(userId, await repo.sentBy(db, userId, SENT_LIST_LIMIT), 'sender', locale);
+    },
+
+    /**
+     * Accepting makes the two mates and opens their room. The status change, the mates link and a
+     * completion job commit together; a retry of an accept already made completes it again.
+     */
+    async acceptRequest(userId: string, requestId: string): Promise<Result<Static<typeof AcceptReply>>> {
+      const row = await repo.findRequest(db, requestId);
+      if (!row || row.receiver_id !== userId) return unknownRequest();
+      if (row.status !== 'accepted') {
+        const now = nowMs();
+        const refusal = mayAnswer(row, userId, now);
+        if (refusal) return refusal === 'closed' ? closedRequest() : unknownRequest();
+        const moved = await db.transaction().execute(async (tx) => {
+          if (!(await repo.moveRequest(tx, requestId, ['open'], 'accepted', { answered_at: now, open_pair_key: null }))) return false;
+          await repo.linkMates(tx, row.sender_id, row.receiver_id, now);
+          await repo.recordEvents(tx, [event(userId, row.sender_id, 'accept', now)]);
+          await jobs.enqueue(COMPLETE_ACCEPT_JOB, { requestId }, tx, now + COMPLETE_ACCEPT_DELAY_MS);
+          return true;
+        });
+        if (!moved) return closedRequest();
+        await invalidate(row.sender_id, row.receiver_id);
+      }
+      const roomId = await completeAccept(row);
+      if (!roomId) return closedRequest();
+      return ok({ roomId, mateId: row.sender_id });
+    },
+
+    /** Silent: the sender keeps seeing the request as pending until it would have expired. */
+    async declineRequest(userId: string, requestId: string): Promise<Result<void>> {
+      const row = await repo.findRequest(db, requestId);
+      if (!row) return unknownRequest();
+      const now = nowMs();
+      const refusal = mayAnswer(row, userId, now);
+      if (refusal) return refusal === 'closed' ? closedRequest() : unknownRequest();
+      if (!(await repo.moveRequest(db, requestId, ['open'], 'declined', { answered_at: now }))) return closedRequest();
+      await repo.recordEvents(db, [event(userId, row.sender_id, 'decline', now)]);
+      await invalidate(userId);
+      return ok(undefined);
+    },
+
+    async cancelRequest(userId: string, requestId: string): Promise<Result<void>> {
+      const row = await repo.findRequest(db, requestId);
+      if (!row) return unknownRequest();
+      const now = nowMs();
+      const refusal = mayCancel(row, userId, now);
+      if (refusal) return refusal === 'closed' ? closedRequest() : unknownRequest();
+      if (!(await repo.moveRequest(db, requestId, ['open', 'declined'], 'cancelled', { open_pair_key: null }))) return closedRequest();
+      await repo.recordEvents(db, [event(userId, row.receiver_id, 'cancel', now)]);
+      await invalidate(row.sender_id, row.receiver_id);
+      return ok(undefined);
+    },
+
+    async mates(userId: string, locale: Locale): Promise<Mate[]> {
+      const rows = await repo.matesOf(db, userId);
+      const cards = await recommender.cardsFor(
+        userId,
+        rows.map((r) => r.mate_id),
+        locale,
+      );
+      const visible = rows.filter((r) => cards.has(r.mate_id));
+      const lookup = deps.presence;
+      const presence = await Promise.all(
+        visible.map((r) =>
+          lookup
+            ? lookup(r.mate_id).then(
+                (s) => presenceEvent(r.mate_id, s),
+                () => presenceEvent(r.mate_id, { state: 'offline', lastSeen: null }),
+              )
+            : presenceEvent(r.mate_id, { state: 'offline', lastSeen: null }),
+        ),
+      );
+      return visible.map((r, i) => ({
+        partner: cards.get(r.mate_id)!,
+        since: toIso(r.since)!,
+        roomId: r.room_id,
+        presence: presence[i]!.status,
+        lastSeenAt: presence[i]!.lastSeenAt,
+      }));
+    },
+
+    /** The room stays readable for both; chat refuses new messages until they match again. */
+    async unmatch(userId: string, mateId: string): Promise<Result<void>> {
+      const ended = await repo.endMates(db, userId, mateId, nowMs());
+      if (Number(ended.numUpdatedRows) === 0) return refuse('NOT_FOUND', 'No such mate.');
+      await invalidate(userId, mateId);
+      return ok(undefined);
+    },
+
+    /**
+     * Blocking hides the two from each other everywhere, withdraws any request between them and
+     * ends a mates link; chat then refuses their messages and a new 1:1.
+     */
+    async block(userId: string, targetId: string): Promise<Result<void>> {
+      if (!mayBlock(userId, targetId))
+        return refuse('VALIDATION_FAILED', 'userId must be someone else', [{ field: '/userId', message: 'must be someone else' }]);
+      if (!(await users.getActiveUser(targetId))) return refuse('NOT_FOUND', 'No such person.');
+      const now = nowMs();
+      await db.transaction().execute(async (tx) => {
+        await repo.insertBlock(tx, { blocker_id: userId, blocked_id: targetId, created_at: now });
+        for (const r of await repo.occupyingPair(tx, userId, targetId))
+          await repo.moveRequest(tx, r.id, ['open', 'declined'], 'withdrawn', { open_pair_key: null });
+        await repo.endMates(tx, userId, targetId, now);
+      });
+      await invalidate(userId, targetId);
+      return ok(undefined);
+    },
+
+    async unblock(userId: string, targetId: string): Promise<Result<void>> {
+      const deleted = await repo.deleteBlock(db, userId, targetId);
+      if (Number(deleted.numDeletedRows) === 0) return refuse('NOT_FOUND', 'You have not blocked this person.');
+      await invalidate(userId, targetId);
+      return ok(undefined);
+    },
+
+    async blocked(userId: string): Promise<BlockedPerson[]> {
+      const rows = await repo.blocksBy(db, userId);
+      const ids = rows.map((r) => r.blocked_id);
+      const [names, photos] = await Promise.all([users.namesOf(ids), profile.photoUrlsOf(ids)]);
+      return rows.map((r) => ({
+        userId: r.blocked_id,
+        name: names.get(r.blocked_id)?.displayName ?? 'deleted user',
+        photoUrl: photos.get(r.blocked_id) ?? null,
+        blockedAt: toIso(r.created_at)!,
+      }));
+    },
+  };
+}

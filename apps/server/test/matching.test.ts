@@ -1,0 +1,235 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from './helpers/backends.js';
+import { api, givenUser, startApp, STEP_BODIES, type Client, type TestApp } from './helpers/app.js';
+import { until } from './helpers/wait.js';
+import { connectStomp, type StompSession } from './realtime/harness.js';
+
+/** A Korean speaker learning English (the onboarding defaults), or an English speaker learning Korean. */
+const KOREAN = STEP_BODIES.languages;
+const ENGLISH = { native: 'en', speaks: [], learns: [{ language: 'ko', level: 'A2', partnerLevel: 'C1' }] };
+
+/** A signed-in person who finished all five onboarding steps through the API. */
+async function givenOnboarded(t: TestApp, name: string, languages: object): Promise<Client> {
+  const user = await givenUser(t, { name });
+  const bodies = { ...STEP_BODIES, basic: { ...STEP_BODIES.basic, englishName: name }, languages };
+  for (const step of ['basic', 'languages', 'interests', 'partner', 'schedule'] as const) {
+    const saved = await api(t, 'PUT', `/api/v1/onboarding/${step}`, { token: user.token, body: bodies[step] });
+    if (saved.status !== 200) throw new Error(`${step}: ${saved.status} ${saved.text}`);
+  }
+  return user;
+}
+
+const ids = (res: { json: { items: { userId?: string; partner?: { userId: string } }[] } }) =>
+  res.json.items.map((i) => i.userId ?? i.partner!.userId);
+
+for (const backend of BACKENDS) {
+  describe.skipIf(backend.skip)(`matching [${backend.name}]${backend.skip ? ` (skipped: ${backend.skip})` : ''}`, () => {
+    let t: TestApp;
+    const sessions: StompSession[] = [];
+    const notifications = async (user: Client) => {
+      const s = await connectStomp(`${t.url.replace('http', 'ws')}/ws`, { Authorization: `Bearer ${user.token}` });
+      sessions.push(s);
+      return s.subscribe('/user/queue/notifications');
+    };
+    const request = (from: Client, to: Client, message = 'Hi! Shall we practise together?') =>
+      api(t, 'POST', '/api/v1/matching/requests', { token: from.token, body: { receiverId: to.userId, message } });
+    const recommended = async (viewer: Client, locale = 'en') =>
+      ids((await api(t, 'GET', `/api/v1/matching/recommendations?locale=${locale}`, { token: viewer.token })) as never);
+
+    beforeAll(async () => {
+      t = await startApp(backend);
+    });
+    afterAll(async () => {
+      await Promise.allSettled(sessions.map((s) => s.disconnect()));
+      await t?.close();
+    });
+
+    it('recommends a complementary partner with a percentage and reasons in my language, and not someone learning what I learn', async () => {
+      const [minji, alex, sora] = [
+        await givenOnboarded(t, 'Minji', KOREAN),
+        await givenOnboarded(t, 'Alex', ENGLISH),
+        await givenOnboarded(t, 'Sora', KOREAN),
+      ];
+      const page = await api(t, 'GET', '/api/v1/matching/recommendations?locale=en', { token: minji.token });
+      expect(page.status).toBe(200);
+      const card = page.json.items.find((c: { userId: string }) => c.userId === alex.userId);
+      expect(card).toMatchObject({ name: 'Alex', speaks: [{ language: 'en', level: 'native' }], learns: [{ language: 'ko' }] });
+      expect(card.percent).toBeGreaterThan(0);
+      expect(card.reasons.join(' ')).toMatch(/both like|a week when you are both free/);
+      expect(ids(page)).not.toContain(sora.userId);
+      // Korean first: without a choice or an English browser, the reasons are in Korean.
+      const korean = await api(t, 'GET', '/api/v1/matching/recommendations', { token: alex.token });
+      expect(korean.json.items.find((c: { userId: string }) => c.userId === minji.userId).reasons.join(' ')).toMatch(/[가-힣]/);
+      // Search narrows by shared hours a week (both chose the same 1.5 h in Seoul).
+      const oneHour = await api(t, 'GET', '/api/v1/matching/search?language=en&minOverlapHours=1', { token: minji.token });
+      expect(ids(oneHour)).toContain(alex.userId);
+      const twoHours = await api(t, 'GET', '/api/v1/matching/search?language=en&minOverlapHours=2', { token: minji.token });
+      expect(ids(twoHours)).not.toContain(alex.userId);
+    });
+
+    it('request, then accept: the two become mates, their room exists, and the sender is told at once', async () => {
+      const [minji, alex] = [await givenOnboarded(t, 'Minji', KOREAN), await givenOnboarded(t, 'Alex', ENGLISH)];
+      const [minjiQueue, alexQueue] = [await notifications(minji), await notifications(alex)];
+      const sent = await request(minji, alex);
+      expect(sent.status).toBe(200);
+      expect(sent.json).toMatchObject({ state: 'pending', partner: { userId: alex.userId } });
+      // The receiver hears of it live, and finds it in their list.
+      expect(JSON.parse((await alexQueue.next()).body)).toMatchObject({
+        kind: 'match-request',
+        title: 'Minji',
+        link: '/matching/requests',
+      });
+      const received = await api(t, 'GET', '/api/v1/matching/requests/received', { token: alex.token });
+      expect(received.json.items).toMatchObject([{ id: sent.json.id, partner: { userId: minji.userId }, state: 'pending' }]);
+
+      const accepted = await api(t, 'POST', `/api/v1/matching/requests/${sent.json.id}/accept`, { token: alex.token });
+      expect(accepted.status).toBe(200);
+      const roomId = accepted.json.roomId;
+      await until('the sender is told the request was accepted', () =>
+        minjiQueue.received.some((m) => JSON.parse(m.body).kind === 'match-accepted'),
+      );
+      const told = minjiQueue.received.map((m) => JSON.parse(m.body)).find((n) => n.kind === 'match-accepted');
+      expect(told).toMatchObject({ title: 'Alex', link: `/chat/${roomId}` });
+      // The room is there for both, and they are each other's mates.
+      for (const user of [minji, alex])
+        expect((await api(t, 'GET', `/api/v1/chat/rooms/${roomId}`, { token: user.token })).status).toBe(200);
+      const minjiMates = await api(t, 'GET', '/api/v1/matching/mates', { token: minji.token });
+      expect(minjiMates.json.items).toMatchObject([{ partner: { userId: alex.userId }, roomId }]);
+      expect(ids((await api(t, 'GET', '/api/v1/matching/mates', { token: alex.token })) as never)).toEqual([minji.userId]);
+      expect((await api(t, 'GET', '/api/v1/matching/requests/sent', { token: minji.token })).json.items[0].state).toBe('accepted');
+      // Mates are no longer recommended to each other, and a retried accept lands in the same room.
+      expect(await recommended(minji)).not.toContain(alex.userId);
+      const again = await api(t, 'POST', `/api/v1/matching/requests/${sent.json.id}/accept`, { token: alex.token });
+      expect(again.json.roomId).toBe(roomId);
+      expect((await request(alex, minji)).json.error.code).toBe('ALREADY_MATES');
+      // Nobody else may answer it.
+      expect((await api(t, 'POST', `/api/v1/matching/requests/${sent.json.id}/accept`, { token: minji.token })).status).toBe(404);
+    });
+
+    it('allows one waiting request per pair and five a day', async () => {
+      const sender = await givenOnboarded(t, 'Sender', KOREAN);
+      const receivers = [];
+      for (let i = 0; i < 6; i++) receivers.push(await givenOnboarded(t, 'Receiver', ENGLISH));
+      expect((await request(sender, receivers[0]!)).status).toBe(200);
+      const twice = await request(sender, receivers[0]!);
+      expect([twice.status, twice.json.error.code]).toEqual([409, 'MATCH_REQUEST_EXISTS']);
+      expect((await request(receivers[0]!, sender)).json.error.code).toBe('MATCH_REQUEST_EXISTS');
+      for (const r of receivers.slice(1, 5)) expect((await request(sender, r)).status).toBe(200);
+      const sixth = await request(sender, receivers[5]!);
+      expect([sixth.status, sixth.json.error.code]).toEqual([429, 'MATCH_REQUEST_LIMIT']);
+    });
+
+    it('declines silently: the sender still sees it pending and cannot ask again; cancelling frees the pair', async () => {
+      const [minji, alex] = [await givenOnboarded(t, 'Minji', KOREAN), await givenOnboarded(t, 'Alex', ENGLISH)];
+      const sent = await request(minji, alex);
+      expect((await api(t, 'POST', `/api/v1/matching/requests/${sent.json.id}/decline`, { token: alex.token })).status).toBe(204);
+      expect((await api(t, 'GET', '/api/v1/matching/requests/sent', { token: minji.token })).json.items[0].state).toBe('pending');
+      expect((await api(t, 'GET', '/api/v1/matching/requests/received', { token: alex.token })).json.items).toEqual([]);
+      expect((await request(minji, alex)).json.error.code).toBe('MATCH_REQUEST_EXISTS');
+      expect((await api(t, 'POST', `/api/v1/matching/requests/${sent.json.id}/accept`, { token: alex.token })).json.error.code).toBe(
+        'MATCH_REQUEST_CLOSED',
+      );
+      expect((await api(t, 'DELETE', `/api/v1/matching/requests/${sent.json.id}`, { token: minji.token })).status).toBe(204);
+      expect((await api(t, 'GET', '/api/v1/matching/requests/sent', { token: minji.token })).json.items[0].state).toBe('cancelled');
+      expect((await request(minji, alex)).status).toBe(200);
+    });
+
+    it('blocking hides the two from each other in every list, withdraws the request between them, and closes their chat', async () => {
+      const [minji, alex] = [await givenOnboarded(t, 'Minji', KOREAN), await givenOnboarded(t, 'Alex', ENGLISH)];
+      // Mates with a room, and a waiting request the other way would be impossible; so a second pair for requests.
+      const first = await request(minji, alex);
+      const roomId = (await api(t, 'POST', `/api/v1/matching/requests/${first.json.id}/accept`, { token: alex.token })).json.roomId;
+      const [sora, ben] = [await givenOnboarded(t, 'Sora', KOREAN), await givenOnboarded(t, 'Ben', ENGLISH)];
+      const waiting = await request(sora, ben);
+      expect(await recommended(sora)).not.toContain(ben.userId); // a waiting request keeps them out too
+      expect(await recommended(minji)).toContain(ben.userId);
+
+      expect((await api(t, 'POST', '/api/v1/matching/blocks', { token: ben.token, body: { userId: sora.userId } })).status).toBe(204);
+      expect((await api(t, 'POST', '/api/v1/matching/blocks', { token: alex.token, body: { userId: minji.userId } })).status).toBe(204);
+
+      // The request is withdrawn from both lists, and cannot be answered.
+      expect((await api(t, 'GET', '/api/v1/matching/requests/received', { token: ben.token })).json.items).toEqual([]);
+      expect((await api(t, 'GET', '/api/v1/matching/requests/sent', { token: sora.token })).json.items).toEqual([]);
+      expect((await api(t, 'POST', `/api/v1/matching/requests/${waiting.json.id}/accept`, { token: ben.token })).status).toBe(409);
+      for (const [viewer, other] of [
+        [sora, ben],
+        [ben, sora],
+        [minji, alex],
+        [alex, minji],
+      ] as const) {
+        expect(await recommended(viewer)).not.toContain(other.userId);
+        expect(ids((await api(t, 'GET', '/api/v1/matching/search', { token: viewer.token })) as never)).not.toContain(other.userId);
+        expect((await api(t, 'GET', `/api/v1/matching/people/${other.userId}`, { token: viewer.token })).status).toBe(404);
+        expect(ids((await api(t, 'GET', '/api/v1/matching/mates', { token: viewer.token })) as never)).not.toContain(other.userId);
+        // A request reads as to nobody: it does not tell the sender they were blocked.
+        expect((await request(viewer, other)).status).toBe(404);
+      }
+      // No new 1:1 and no messages in the old one, either way.
+      const open = await api(t, 'POST', '/api/v1/chat/rooms/direct', { token: sora.token, body: { partnerId: ben.userId } });
+      expect([open.status, open.json.error.code]).toEqual([403, 'CONTACT_CLOSED']);
+      for (const user of [minji, alex]) {
+        const sent = await api(t, 'POST', `/api/v1/chat/rooms/${roomId}/messages`, {
+          token: user.token,
+          body: { clientId: `blocked-${user.userId.slice(0, 8)}`, kind: 'text', body: 'hello?' },
+        });
+        expect([sent.status, sent.json.error.code]).toEqual([403, 'CONTACT_CLOSED']);
+      }
+
+      // The blocked list in settings, and unblocking.
+      const blocked = await api(t, 'GET', '/api/v1/matching/blocks', { token: ben.token });
+      expect(blocked.json.items).toMatchObject([{ userId: sora.userId }]);
+      expect((await api(t, 'DELETE', `/api/v1/matching/blocks/${sora.userId}`, { token: ben.token })).status).toBe(204);
+      expect((await api(t, 'GET', '/api/v1/matching/blocks', { token: ben.token })).json.items).toEqual([]);
+      expect(await recommended(ben)).toContain(sora.userId);
+    });
+
+    it('unmatching keeps the chat readable and refuses new messages', async () => {
+      const [minji, alex] = [await givenOnboarded(t, 'Minji', KOREAN), await givenOnboarded(t, 'Alex', ENGLISH)];
+      const sent = await request(minji, alex);
+      const roomId = (await api(t, 'POST', `/api/v1/matching/requests/${sent.json.id}/accept`, { token: alex.token })).json.roomId;
+      const say = (user: Client, clientId: string) =>
+        api(t, 'POST', `/api/v1/chat/rooms/${roomId}/messages`, {
+          token: user.token,
+          body: { clientId, kind: 'text', body: '안녕하세요' },
+        });
+      expect((await say(minji, `before-${Date.now()}`)).status).toBe(200);
+      expect((await api(t, 'DELETE', `/api/v1/matching/mates/${minji.userId}`, { token: alex.token })).status).toBe(204);
+      expect((await api(t, 'GET', '/api/v1/matching/mates', { token: minji.token })).json.items).toEqual([]);
+      const history = await api(t, 'GET', `/api/v1/chat/rooms/${roomId}/messages`, { token: alex.token });
+      expect(history.json.items.map((m: { body: string }) => m.body)).toEqual(['안녕하세요']);
+      expect((await say(minji, `after-${Date.now()}`)).json.error.code).toBe('CONTACT_CLOSED');
+    });
+  });
+
+  describe.skipIf(backend.skip)(`match request expiry [${backend.name}]${backend.skip ? ` (skipped: ${backend.skip})` : ''}`, () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startApp(backend, { MATCH_REQUEST_TTL_SECONDS: '2', JOBS_POLL_MS: '50' });
+    });
+    afterAll(async () => t?.close());
+
+    it('expires an unanswered request as a durable job: the sender sees no answer, the receiver nothing, and the pair is free again', async () => {
+      const [minji, alex] = [await givenOnboarded(t, 'Minji', KOREAN), await givenOnboarded(t, 'Alex', ENGLISH)];
+      const sent = await api(t, 'POST', '/api/v1/matching/requests', {
+        token: minji.token,
+        body: { receiverId: alex.userId, message: 'Hello' },
+      });
+      expect(sent.status).toBe(200);
+      await until('the request expires', async () => {
+        const mine = await api(t, 'GET', '/api/v1/matching/requests/sent', { token: minji.token });
+        return mine.json.items[0].state === 'no-answer';
+      });
+      expect((await api(t, 'GET', '/api/v1/matching/requests/received', { token: alex.token })).json.items).toEqual([]);
+      expect((await api(t, 'POST', `/api/v1/matching/requests/${sent.json.id}/accept`, { token: alex.token })).json.error.code).toBe(
+        'MATCH_REQUEST_CLOSED',
+      );
+      await until('the expiry job frees the pair', async () => {
+        const again = await api(t, 'POST', '/api/v1/matching/requests', {
+          token: minji.token,
+          body: { receiverId: alex.userId, message: 'Hello again' },
+        });
+        return again.status === 200;
+      });
+    });
+  });
+}
