@@ -25,6 +25,10 @@ const ConversationPage = later(() => import('./features/chat'), 'ConversationPag
 const NewGroupPage = later(() => import('./features/chat'), 'NewGroupPage');
 const RoomMembersPage = later(() => import('./features/chat'), 'RoomMembersPage');
 const SharedFilesPage = later(() => import('./features/chat'), 'SharedFilesPage');
+const RecommendationsPage = later(() => import('./features/matching'), 'RecommendationsPage');
+const RequestsPage = later(() => import('./features/matching'), 'RequestsPage');
+const PersonPage = later(() => import('./features/matching'), 'PersonPage');
+const MatesPage = later(() => import('./features/matching'), 'MatesPage');
 const LevelTestIntroPage = later(() => import('./features/level-test'), 'LevelTestIntroPage');
 const LevelTestTakePage = later(() => import('./features/level-test'), 'LevelTestTakePage');
 const LevelTestWaitingPage = later(() => import('./features/level-test'), 'LevelTestWaitingPage');
@@ -56,6 +60,10 @@ const router = createBrowserRouter([
                   { path: '/chat/files', element: loading(<SharedFilesPage />) },
                   { path: '/chat/:roomId', element: loading(<ConversationPage />) },
                   { path: '/chat/:roomId/members', element: loading(<RoomMembersPage />) },
+                  { path: '/matching', element: loading(<RecommendationsPage />) },
+                  { path: '/matching/requests', element: loading(<RequestsPage />) },
+                  { path: '/matching/people/:userId', element: loading(<PersonPage />) },
+                  { path: '/mates', element: loading(<MatesPage />) },
                   ...PLACEHOLDER_AREAS.filter((area) => area.key !== 'levelTest').map((area) => ({
                     path: area.path,
                     element: <PlaceholderPage area={area.key} />,

@@ -30,7 +30,9 @@ interface Waiter {
   timer: ReturnType<typeof setTimeout>;
 }
 
-const topics = new Map<string, { handler: Handler; subscription?: StompSubscription }>();
+// Several features may listen on one destination (chat and matching on /user/queue/notifications):
+// one STOMP subscription per destination, every handler told.
+const topics = new Map<string, { handlers: Set<Handler>; subscription?: StompSubscription }>();
 const receipts = new Map<string, Waiter>();
 const statusListeners = new Set<(status: RealtimeStatus) => void>();
 const connectListeners = new Set<() => void>();
@@ -73,7 +75,8 @@ function subscribeNow(destination: string) {
   if (!entry || !client?.connected) return;
   entry.subscription = client.subscribe(destination, (message) => {
     try {
-      entry.handler(JSON.parse(message.body));
+      const body: unknown = JSON.parse(message.body);
+      for (const handler of entry.handlers) handler(body);
     } catch (error) {
       console.error('chat: unreadable realtime message', error);
     }
@@ -161,15 +164,16 @@ export function onConnected(listener: () => void): () => void {
 export function subscribe(destination: string, handler: Handler): () => void {
   const existing = topics.get(destination);
   if (existing) {
-    existing.handler = handler;
+    existing.handlers.add(handler);
   } else {
-    topics.set(destination, { handler });
+    topics.set(destination, { handlers: new Set([handler]) });
     subscribeNow(destination);
   }
   return () => {
     const entry = topics.get(destination);
+    if (!entry?.handlers.delete(handler) || entry.handlers.size > 0) return;
     topics.delete(destination);
-    if (entry?.subscription && client?.connected) entry.subscription.unsubscribe();
+    if (entry.subscription && client?.connected) entry.subscription.unsubscribe();
   };
 }
 

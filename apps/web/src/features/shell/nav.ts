@@ -8,8 +8,6 @@ export interface NavArea {
 
 /** Areas later issues fill; each renders a "coming soon" page until its feature lands. */
 export const PLACEHOLDER_AREAS: NavArea[] = [
-  { key: 'matching', path: '/matching', icon: 'matching' },
-  { key: 'mates', path: '/mates', icon: 'mates' },
   { key: 'sessions', path: '/sessions', icon: 'sessions' },
   { key: 'schedule', path: '/schedule', icon: 'schedule' },
   { key: 'statistics', path: '/statistics', icon: 'statistics' },
@@ -18,16 +16,16 @@ export const PLACEHOLDER_AREAS: NavArea[] = [
   { key: 'levelTest', path: '/level-test', icon: 'levelTest' },
 ];
 
-const byKey = (key: string) => PLACEHOLDER_AREAS.find((a) => a.key === key)!;
-
 export const HOME: NavArea = { key: 'home', path: '/', icon: 'home' };
 export const CHAT: NavArea = { key: 'chat', path: '/chat', icon: 'chat' };
+export const MATCHING: NavArea = { key: 'matching', path: '/matching', icon: 'matching' };
+export const MATES: NavArea = { key: 'mates', path: '/mates', icon: 'mates' };
 export const PROFILE: NavArea = { key: 'profile', path: '/profile', icon: 'profile' };
 export const SETTINGS: NavArea = { key: 'settings', path: '/settings', icon: 'settings' };
 
 /** Desktop side navigation: everything, in product order. */
-export const SIDE_NAV: NavArea[] = [HOME, CHAT, ...PLACEHOLDER_AREAS, PROFILE, SETTINGS];
+export const SIDE_NAV: NavArea[] = [HOME, CHAT, MATCHING, MATES, ...PLACEHOLDER_AREAS, PROFILE, SETTINGS];
 
 /** Phone bottom bar: the four most used areas; the rest sit behind "more". */
-export const TAB_BAR: NavArea[] = [HOME, CHAT, byKey('matching'), byKey('mates')];
+export const TAB_BAR: NavArea[] = [HOME, CHAT, MATCHING, MATES];
 export const MORE_MENU: NavArea[] = SIDE_NAV.filter((a) => !TAB_BAR.includes(a));

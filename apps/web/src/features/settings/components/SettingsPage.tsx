@@ -4,6 +4,7 @@ import type { LoginHistoryReply } from '@studymate/contracts';
 import { errorProblem, FormProblem, useAction, type FieldProblem } from '../../../components/form';
 import { logout, logoutEverywhere } from '../../auth/api';
 import { LanguageSwitch } from '../../shell/components/LanguageSwitch';
+import { BlockedList } from '../../matching/components/BlockedList';
 import { deleteAccount, downloadExport, fetchLoginHistory } from '../api';
 
 function LoginHistory() {
@@ -114,6 +115,7 @@ export function SettingsPage() {
       </section>
 
       <LoginHistory />
+      <BlockedList />
 
       <section className="card space-y-3" aria-labelledby="settings-data">
         <h2 id="settings-data" className="text-base font-bold">

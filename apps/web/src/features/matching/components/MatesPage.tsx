@@ -1,0 +1,89 @@
+import { useEffect } from 'react';
+import { Link } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import type { Mate } from '@studymate/contracts';
+import { errorProblem, FormProblem, useAction } from '../../../components/form';
+import { unmatch } from '../api';
+import { MATCHING_NS } from '../i18n';
+import { followMatchingNews, loadMates, useMatchingStore } from '../store';
+import { BlockButton, PartnerCardView } from './PartnerCardView';
+
+function MateCard({ mate }: { mate: Mate }) {
+  const { t, i18n } = useTranslation(MATCHING_NS);
+  const { busy, problem, run } = useAction(errorProblem);
+  const since = new Intl.DateTimeFormat(i18n.resolvedLanguage === 'en' ? 'en-GB' : 'ko-KR', { dateStyle: 'medium' }).format(
+    new Date(mate.since),
+  );
+  return (
+    <li>
+      <PartnerCardView
+        partner={mate.partner}
+        actions={
+          <div className="space-y-2">
+            <p className="text-sm text-slate-500">
+              <span className={mate.presence === 'online' ? 'font-semibold text-emerald-600' : ''}>
+                {t(`mates.presence.${mate.presence}`)}
+              </span>
+              {' · '}
+              {t('mates.since', { date: since })}
+            </p>
+            <FormProblem problem={problem} />
+            <div className="flex flex-wrap items-center gap-3">
+              {mate.roomId && (
+                <Link to={`/chat/${mate.roomId}`} className="btn-primary">
+                  {t('mates.chat')}
+                </Link>
+              )}
+              <button
+                type="button"
+                className="btn-secondary"
+                disabled={busy}
+                onClick={() => {
+                  if (!window.confirm(t('mates.unmatchConfirm', { name: mate.partner.name }))) return;
+                  void run(async () => {
+                    await unmatch(mate.partner.userId);
+                    await loadMates();
+                  });
+                }}
+              >
+                {t('mates.unmatch')}
+              </button>
+              <BlockButton partner={mate.partner} onBlocked={() => void loadMates()} />
+            </div>
+          </div>
+        }
+      />
+    </li>
+  );
+}
+
+/** `/mates`: my partners with presence and compatibility; chat, unmatch, block. */
+export function MatesPage() {
+  const { t, i18n } = useTranslation(MATCHING_NS);
+  const mates = useMatchingStore((s) => s.mates);
+  const { problem, run } = useAction(errorProblem);
+  useEffect(() => {
+    void run(loadMates);
+    return followMatchingNews();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [i18n.resolvedLanguage]);
+  return (
+    <section className="space-y-4">
+      <h1 className="text-2xl font-bold">{t('mates.title')}</h1>
+      <FormProblem problem={problem} />
+      {mates?.length === 0 && (
+        <div className="card space-y-3 text-center">
+          <p className="text-slate-600">{t('mates.empty')}</p>
+          <Link to="/matching" className="btn-primary">
+            {t('mates.find')}
+          </Link>
+        </div>
+      )}
+      <ul className="grid gap-4 md:grid-cols-2">
+        {mates?.map((m) => (
+          <MateCard key={m.partner.userId} mate={m} />
+        ))}
+      </ul>
+    </section>
+  );
+}
