@@ -2,48 +2,15 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
-import type { RoomSummary, StepBodies, TokenReply } from '@studymate/contracts';
+import type { RoomSummary } from '@studymate/contracts';
 import chat from '../apps/web/src/features/chat/i18n/ko.json';
+import { onboardedUser } from './support/accounts';
 import { baseUrl, launchBrowser, newPage } from './support/browser';
 import { horizontalOverflow, imageLoaded, onPath, until } from './support/flow';
 import { gradientPng } from './support/png';
 
 const resultsDir = path.resolve('test-results');
 mkdirSync(resultsDir, { recursive: true });
-
-// Sign-in, terms and onboarding are covered by onboarding.e2e.ts; here they go through the API so
-// the spec spends its time on chat. The request context shares the page's cookies, so the app
-// restores this session from the refresh cookie like after any reload.
-const CSRF = { 'X-Requested-With': 'studymate' };
-
-function profile(native: 'ko' | 'en'): StepBodies {
-  const learns = native === 'ko' ? 'en' : 'ko';
-  return {
-    basic: { englishName: native === 'ko' ? 'Mina Kim' : 'Sam Taylor', cityId: 'seoul', intro: 'STUDYMATE 채팅 테스트용 프로필입니다.' },
-    languages: { native, speaks: [], learns: [{ language: learns, level: 'B1', partnerLevel: 'C1' }] },
-    interests: { motivations: ['friends'], topics: ['food'], learningStyle: 'both', expectation: 'practical' },
-    partner: { partnerGender: 'any', partnerStyles: ['friendly'], ageMin: 20, ageMax: 40 },
-    schedule: { communicationMethod: 'text', dailyMinutes: 10, availability: [{ day: 3, slot: 40 }] },
-  };
-}
-
-async function onboardedUser(context: BrowserContext, email: string, displayName: string, native: 'ko' | 'en') {
-  const api = context.request;
-  const signIn = await api.post(`${baseUrl}/api/v1/auth/dev`, { data: { email, displayName }, headers: CSRF });
-  expect(signIn.status(), await signIn.text()).toBe(200);
-  const reply = (await signIn.json()) as TokenReply;
-  const headers = { Authorization: `Bearer ${reply.accessToken}` };
-  const terms = await api.post(`${baseUrl}/api/v1/me/terms`, {
-    data: { ageOver14: true, termsOfService: true, privacyPolicy: true, marketing: false },
-    headers,
-  });
-  expect(terms.ok(), await terms.text()).toBe(true);
-  for (const [step, body] of Object.entries(profile(native))) {
-    const saved = await api.put(`${baseUrl}/api/v1/onboarding/${step}`, { data: body, headers });
-    expect(saved.ok(), `${step}: ${await saved.text()}`).toBe(true);
-  }
-  return { id: reply.user.id, headers };
-}
 
 const messages = (page: Page) => page.getByRole('list', { name: chat.conversation.messages }).getByTestId('message');
 const composer = (page: Page) => page.getByLabel(chat.composer.label);

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import chat from '../apps/web/src/features/chat/i18n/ko.json';
+import matching from '../apps/web/src/features/matching/i18n/ko.json';
+import { onboardedUser } from './support/accounts';
+import { launchBrowser, newPage } from './support/browser';
+import { onPath, pathOf, until } from './support/flow';
+
+const composer = (page: Page) => page.getByLabel(chat.composer.label);
+
+describe('STUDYMATE matching: from a recommendation to a chat', () => {
+  let browser: Browser;
+  let a: { context: BrowserContext; page: Page };
+  let b: { context: BrowserContext; page: Page };
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    a = await newPage(browser, 'desktop');
+    b = await newPage(browser, 'phone');
+    const stamp = Date.now();
+    // Two newcomers with complementary languages: Korean learning English, English learning Korean.
+    await onboardedUser(a.context, `hana.${stamp}@example.com`, '이하나', 'ko', 'Hana Lee');
+    await onboardedUser(b.context, `owen.${stamp}@example.com`, 'Owen', 'en', 'Owen Brooks');
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('A sees B recommended with reasons and asks; B sees the request arrive live and accepts; both land in their chat', async () => {
+    // B waits on the requests page, which tells a newcomer what to do while it is empty.
+    await b.page.goto('/matching/requests');
+    await b.page.getByText(matching.requests.noneReceived).waitFor();
+
+    await a.page.goto('/matching');
+    const card = a.page.getByRole('article', { name: 'Owen Brooks' });
+    await card.getByText(/% 잘 맞아요$/).waitFor();
+    expect(await card.getByRole('listitem').count()).toBeGreaterThan(0); // the reasons
+    await card.getByRole('button', { name: matching.card.request }).click();
+    await card.getByRole('textbox').fill('안녕하세요! 같이 연습해요.');
+    await card.getByRole('button', { name: matching.request.send }).click();
+    await card.getByRole('status').waitFor();
+
+    // No reload: the request arrives on B's notifications queue.
+    const incoming = b.page.getByRole('article', { name: 'Hana Lee' });
+    await incoming.getByText('안녕하세요! 같이 연습해요.').waitFor();
+    await incoming.getByRole('button', { name: matching.requests.accept }).click();
+    await until('B is taken to the new room', async () => /^\/chat\/[0-9a-f-]{36}$/.test(pathOf(b.page)));
+    const roomPath = pathOf(b.page);
+    await composer(b.page).waitFor();
+
+    // A finds B among the mates, and the chat button opens the same room.
+    await a.page.goto('/mates');
+    await a.page.getByRole('article', { name: 'Owen Brooks' }).getByRole('link', { name: matching.mates.chat }).click();
+    await onPath(a.page, roomPath);
+    await composer(a.page).waitFor();
+  });
+
+  it('blocking from a card removes the person from recommendations, and settings lists them to unblock', async () => {
+    const third = await browser.newContext();
+    await onboardedUser(third, `liam.${Date.now()}@example.com`, 'Liam', 'en', 'Liam Scott');
+    await third.close();
+    await a.page.goto('/matching');
+    const card = a.page.getByRole('article', { name: 'Liam Scott' });
+    a.page.once('dialog', (dialog) => void dialog.accept());
+    await card.getByRole('button', { name: matching.card.block }).click();
+    await card.waitFor({ state: 'detached' });
+    await a.page.reload();
+    await a.page.getByRole('heading', { name: matching.title }).waitFor();
+    expect(await a.page.getByRole('article', { name: 'Liam Scott' }).count()).toBe(0);
+
+    await a.page.goto('/settings');
+    const blocked = a.page.getByRole('region', { name: matching.blocked.title });
+    await blocked.getByText('Liam').waitFor();
+    await blocked.getByRole('button', { name: matching.blocked.unblock }).click();
+    await blocked.getByText(matching.blocked.empty).waitFor();
+  });
+});
