@@ -175,6 +175,13 @@ for (const backend of BACKENDS) {
         expect([sent.status, sent.json.error.code]).toEqual([403, 'CONTACT_CLOSED']);
       }
 
+      // Nor each other's presence, though they still share the old room.
+      const watcher = await connectStomp(`${t.url.replace('http', 'ws')}/ws`, { Authorization: `Bearer ${minji.token}` });
+      sessions.push(watcher);
+      watcher.client.subscribe(`/sub/presence/${alex.userId}`, () => undefined);
+      await watcher.closed;
+      expect(watcher.errors[0]?.headers.message).toMatch(/No such destination/);
+
       // The blocked list in settings, and unblocking.
       const blocked = await api(t, 'GET', '/api/v1/matching/blocks', { token: ben.token });
       expect(blocked.json.items).toMatchObject([{ userId: sora.userId }]);

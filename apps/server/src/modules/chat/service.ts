@@ -272,9 +272,11 @@ export function createChatService(deps: {
       return gate.authorize(userId, roomId);
     },
 
-    /** Someone's presence is seen by themselves and by the people they share a room with. */
+    /** Someone's presence is seen by themselves and by the people they share a room with, unless either blocked the other. */
     async mayWatchPresence(userId: string, subjectId: string) {
-      return userId === subjectId || (await repo.shareARoom(db, userId, subjectId));
+      if (userId === subjectId) return true;
+      if ((await deps.contacts?.contact(userId, subjectId)) === 'blocked') return false;
+      return repo.shareARoom(db, userId, subjectId);
     },
 
     /** One room per pair, created the first time either side opens it. */
