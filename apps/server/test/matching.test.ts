@@ -208,6 +208,62 @@ for (const backend of BACKENDS) {
     });
   });
 
+  describe.skipIf(backend.skip)(`quick match [${backend.name}]${backend.skip ? ` (skipped: ${backend.skip})` : ''}`, () => {
+    let t: TestApp;
+    const sessions: StompSession[] = [];
+    beforeAll(async () => {
+      t = await startApp(backend);
+    });
+    afterAll(async () => {
+      await Promise.allSettled(sessions.map((s) => s.disconnect()));
+      await t?.close();
+    });
+
+    it('pairs people who join at once, each exactly once and with a compatible partner, and tells both where to meet', async () => {
+      const korean: Client[] = [];
+      const english: Client[] = [];
+      for (let i = 0; i < 4; i++) {
+        korean.push(await givenOnboarded(t, 'Korean', KOREAN));
+        english.push(await givenOnboarded(t, 'English', ENGLISH));
+      }
+      const everyone = [...korean, ...english];
+      const queues = await Promise.all(
+        everyone.map(async (user) => {
+          const s = await connectStomp(`${t.url.replace('http', 'ws')}/ws`, { Authorization: `Bearer ${user.token}` });
+          sessions.push(s);
+          return s.subscribe('/user/queue/notifications');
+        }),
+      );
+      const replies = await Promise.all(everyone.map((user) => api(t, 'POST', '/api/v1/matching/quick', { token: user.token })));
+      expect(replies.map((r) => r.status)).toEqual(everyone.map(() => 200));
+      // One of each pair made the match; the other was waiting when it was made.
+      expect(replies.filter((r) => r.json.state === 'matched')).toHaveLength(4);
+
+      const partnerOf = new Map<string, string>();
+      for (const [i, user] of everyone.entries()) {
+        const rooms = (await api(t, 'GET', '/api/v1/chat/rooms', { token: user.token })).json.items;
+        expect(rooms).toHaveLength(1);
+        const partner = rooms[0].members.find((m: { id: string }) => m.id !== user.userId).id;
+        partnerOf.set(user.userId, partner);
+        // Korean speakers learning English meet English speakers learning Korean, never each other.
+        expect((korean.includes(user) ? english : korean).map((u) => u.userId)).toContain(partner);
+        await until('the quick-match notice', () => queues[i]!.received.some((m) => JSON.parse(m.body).kind === 'quick-match'));
+        const notice = queues[i]!.received.map((m) => JSON.parse(m.body)).find((n) => n.kind === 'quick-match');
+        expect(notice.link).toBe(`/chat/${rooms[0].id}`);
+      }
+      for (const [user, partner] of partnerOf) expect(partnerOf.get(partner)).toBe(user);
+
+      // Nobody compatible is left: a newcomer waits, then leaves.
+      const late = await givenOnboarded(t, 'Late', KOREAN);
+      expect((await api(t, 'POST', '/api/v1/matching/quick', { token: late.token })).json).toEqual({
+        state: 'waiting',
+        roomId: null,
+        partnerId: null,
+      });
+      expect((await api(t, 'DELETE', '/api/v1/matching/quick', { token: late.token })).status).toBe(204);
+    });
+  });
+
   describe.skipIf(backend.skip)(`match request expiry [${backend.name}]${backend.skip ? ` (skipped: ${backend.skip})` : ''}`, () => {
     let t: TestApp;
     beforeAll(async () => {

@@ -120,3 +120,15 @@ export const BlockedPerson = Type.Object({
 });
 export type BlockedPerson = Static<typeof BlockedPerson>;
 export const BlockedList = Type.Object({ items: Type.Array(BlockedPerson) });
+
+/**
+ * Quick match: `waiting` until a compatible person who is also waiting is found (then both are
+ * told on the notifications queue, kind `quick-match`, with the room's link), or `matched` at once.
+ * A waiting page checks in again (the same call) every 20 seconds; silence drops it from the queue.
+ */
+export const QuickMatchReply = Type.Object({
+  state: Type.Union([Type.Literal('waiting'), Type.Literal('matched')]),
+  roomId: Nullable(Id),
+  partnerId: Nullable(Id),
+});
+export type QuickMatchReply = Static<typeof QuickMatchReply>;

@@ -4,12 +4,13 @@ import { ownTables } from '../module-context.js';
 import type { ProfileService } from '../profile/service.js';
 import type { UsersService } from '../users/service.js';
 import type { MatchingTables } from './repository.js';
+import { memoryQueue, redisQueue } from './quick-match.js';
 import { matchingRoutes } from './routes.js';
 import { createMatchingService } from './service.js';
 
 /** Recommendations, search, match requests, mates and blocking. */
 export function matchingModule(
-  { app, db, cache, jobs, realtime, config }: ModuleContext,
+  { app, db, cache, redis, jobs, realtime, config }: ModuleContext,
   { users, profile, chat }: { users: UsersService; profile: ProfileService; chat: ChatService },
 ) {
   const matching = createMatchingService({
@@ -21,6 +22,7 @@ export function matchingModule(
     jobs,
     cache,
     requestTtlMs: config.matching.requestTtlSeconds * 1000,
+    quickMatchQueue: redis ? redisQueue(redis, `${config.redis!.prefix}matching:quick`) : memoryQueue(),
     presence: (userId) => realtime.presence(userId),
   });
   users.addParticipant(matching.participant);

@@ -11,6 +11,7 @@ import {
   PartnerCard,
   PartnerSearchQuery,
   PersonParams,
+  QuickMatchReply,
   RecommendationPage,
   RecommendationsQuery,
   RequestList,
@@ -146,6 +147,22 @@ export function matchingRoutes(app: FastifyInstance, matching: MatchingService) 
       return reply.status(204).send();
     },
   );
+
+  r.post(
+    `${base}/quick`,
+    {
+      schema: {
+        tags,
+        summary: 'Quick match: join the queue (or check in again, every 20 s) for a compatible partner online now',
+        response: { 200: QuickMatchReply },
+      },
+    },
+    async (request) => matching.joinQuickMatch(request.auth.sub),
+  );
+  r.delete(`${base}/quick`, { schema: { tags, summary: 'Leave the quick-match queue' } }, async (request, reply) => {
+    await matching.leaveQuickMatch(request.auth.sub);
+    return reply.status(204).send();
+  });
 
   r.get(
     `${base}/blocks`,

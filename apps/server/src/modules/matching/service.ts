@@ -19,6 +19,7 @@ import { presenceEvent, type PresenceLookup } from '../chat/service.js';
 import type { ProfileService } from '../profile/service.js';
 import type { AccountParticipant, UsersService } from '../users/service.js';
 import { contactState, mayAnswer, mayBlock, mayCancel, mayRequest, senderSees, type ContactState, type RequestRefusal } from './policy.js';
+import { createQuickMatch, type QuickMatchQueue } from './quick-match.js';
 import { createRecommender } from './recommendations.js';
 import * as repo from './repository.js';
 import type { MatchEventKind, MatchingTables, RequestRow } from './repository.js';
@@ -60,6 +61,8 @@ export function createMatchingService(deps: {
   cache: Cache;
   /** How long a request waits for an answer (7 days). */
   requestTtlMs: number;
+  /** The quick-match queue: Redis across nodes, or in this process. */
+  quickMatchQueue: QuickMatchQueue;
   presence?: PresenceLookup;
 }) {
   const { db, users, profile, jobs } = deps;
@@ -144,6 +147,17 @@ export function createMatchingService(deps: {
       }));
   }
 
+  const quickMatch = createQuickMatch({
+    queue: deps.quickMatchQueue,
+    async compatibility(userId, others) {
+      const cards = await recommender.cardsFor(userId, others, 'en');
+      return new Map([...cards].map(([id, card]) => [id, card.percent]));
+    },
+    openRoom: (userId, partnerId) => deps.rooms.openDirectRoom(userId, partnerId),
+    notify: deps.notify,
+    nameOf,
+  });
+
   async function contact(a: string, b: string): Promise<ContactState> {
     return contactState(await repo.contactBetween(db, a, b));
   }
@@ -172,6 +186,10 @@ export function createMatchingService(deps: {
     async isBlocked(a: string, b: string): Promise<boolean> {
       return (await contact(a, b)) === 'blocked';
     },
+
+    /** Joins the quick-match queue (or checks in again) and pairs at once when a compatible person waits. */
+    joinQuickMatch: quickMatch.join,
+    leaveQuickMatch: quickMatch.leave,
 
     recommendations: (userId: string, page: number, locale: Locale) => recommender.page(userId, page, locale),
     search: recommender.search,
