@@ -55,6 +55,25 @@ describe('STUDYMATE matching: from a recommendation to a chat', () => {
     await composer(a.page).waitFor();
   });
 
+  it('quick match between two browsers: one waits live, the other joins, both land in the same room', async () => {
+    const stamp = Date.now();
+    const c = await newPage(browser, 'phone');
+    const d = await newPage(browser, 'desktop');
+    await onboardedUser(c.context, `jiwoo.${stamp}@example.com`, '지우', 'ko', 'Jiwoo Han');
+    await onboardedUser(d.context, `ella.${stamp}@example.com`, 'Ella', 'en', 'Ella Grant');
+    await c.page.goto('/matching');
+    await c.page.getByRole('button', { name: matching.quick.start }).click();
+    await c.page.getByRole('status').getByText(matching.quick.waiting.split('…')[0]!).waitFor();
+
+    await d.page.goto('/matching');
+    await d.page.getByRole('button', { name: matching.quick.start }).click();
+    await until('D lands in a room', async () => /^\/chat\/[0-9a-f-]{36}$/.test(pathOf(d.page)));
+    await onPath(c.page, pathOf(d.page));
+    await composer(c.page).waitFor();
+    await composer(d.page).waitFor();
+    await Promise.all([c.context.close(), d.context.close()]);
+  });
+
   it('blocking from a card removes the person from recommendations, and settings lists them to unblock', async () => {
     const third = await browser.newContext();
     await onboardedUser(third, `liam.${Date.now()}@example.com`, 'Liam', 'en', 'Liam Scott');

@@ -6,6 +6,7 @@ import type {
   MatchRequest,
   PartnerCard,
   PartnerSearchQuery,
+  QuickMatchReply,
   RecommendationPage,
 } from '@studymate/contracts';
 import { http } from '../../lib/http';
@@ -71,4 +72,13 @@ export async function unblock(userId: string): Promise<void> {
 
 export async function fetchBlocked(): Promise<BlockedPerson[]> {
   return (await http.get<{ items: BlockedPerson[] }>(`${base}/blocks`)).data.items;
+}
+
+/** Joins the quick-match queue, or checks in again while waiting. */
+export async function joinQuickMatch(): Promise<QuickMatchReply> {
+  return (await http.post<QuickMatchReply>(`${base}/quick`)).data;
+}
+
+export async function leaveQuickMatch(): Promise<void> {
+  await http.delete(`${base}/quick`);
 }

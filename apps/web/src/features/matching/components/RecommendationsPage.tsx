@@ -8,6 +8,7 @@ import { MATCHING_NS } from '../i18n';
 import { followMatchingNews, loadRequests } from '../store';
 import { MatchingTabs } from './MatchingTabs';
 import { PartnerCardView } from './PartnerCardView';
+import { QuickMatch } from './QuickMatch';
 
 type Filters = Record<'language' | 'levelMin' | 'levelMax' | 'topic' | 'gender' | 'ageMin' | 'ageMax' | 'minOverlapHours', string> & {
   onlineNow: boolean;
@@ -148,6 +149,7 @@ export function RecommendationsPage() {
         <h1 className="text-2xl font-bold">{t('title')}</h1>
         <MatchingTabs />
       </div>
+      <QuickMatch />
       <SearchForm onResults={setResults} />
       <FormProblem problem={problem} />
       {shown?.length === 0 && <p className="card text-center text-slate-600">{results ? t('search.empty') : t('recommendations.empty')}</p>}
