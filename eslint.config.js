@@ -61,8 +61,9 @@ export default tseslint.config(
       },
     ];
   }),
-  {
-    files: ['packages/cefr/src/**/*.ts'],
+  // The engines are pure: no I/O, so they stay deterministic and testable without a server.
+  ...['cefr', 'matching'].map((engine) => ({
+    files: [`packages/${engine}/src/**/*.ts`],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -70,11 +71,11 @@ export default tseslint.config(
           patterns: [
             {
               group: ['node:*', 'fs', 'path', 'http', 'https', 'net', 'child_process'],
-              message: 'packages/cefr is a pure engine: no I/O. Read files in the server or the eval script and pass data in.',
+              message: `packages/${engine} is a pure engine: no I/O. Read files in the server or the eval script and pass data in.`,
             },
           ],
         },
       ],
     },
-  },
+  })),
 );

@@ -1,0 +1,147 @@
+// Weekly availability as a bitset of 15-minute cells in UTC (672 cells, cell 0 = Monday 00:00-00:15
+// UTC), so the overlap of two people in any zones is a popcount. A bitset describes one week: the
+// offsets are taken at each cell's own instant, so a daylight-saving change inside the week and
+// +05:45 come out exact.
+import { CELL_MINUTES, CELLS_PER_WEEK, WEEK_WORDS } from './constants.js';
+import type { SharedWindow, TimeOfWeek } from './types.js';
+
+const MINUTE_MS = 60_000;
+
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+// Zone offsets change only on quarter hours, and asking Intl costs microseconds: remember them per
+// zone and 15-minute cell, forgetting everything past a bound so a long-running server stays small.
+const offsetCache = new Map<string, number>();
+const OFFSET_CACHE_LIMIT = 100_000;
+
+/** Offset of a zone from UTC at an instant, in minutes (Seoul +540, Kathmandu +345). */
+export function utcOffsetMinutes(timeZone: string, at: number): number {
+  const key = `${timeZone}@${Math.floor(at / (CELL_MINUTES * MINUTE_MS))}`;
+  const known = offsetCache.get(key);
+  if (known !== undefined) return known;
+  if (offsetCache.size >= OFFSET_CACHE_LIMIT) offsetCache.clear();
+  const offset = askOffset(timeZone, at);
+  offsetCache.set(key, offset);
+  return offset;
+}
+
+function askOffset(timeZone: string, at: number): number {
+  let format = offsetFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
+    offsetFormats.set(timeZone, format);
+  }
+  const name = format.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const m = /GMT([+-])(\d{2}):?(\d{2})?/.exec(name);
+  if (!m) return 0; // "GMT" itself
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0));
+}
+
+/** Monday 00:00 UTC of the ISO week that contains the instant. */
+export function weekStartUtc(at: number): number {
+  const d = new Date(at);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+}
+
+export function emptyWeek(): Uint32Array {
+  return new Uint32Array(WEEK_WORDS);
+}
+
+export function setCell(bits: Uint32Array, cell: number): void {
+  const c = ((cell % CELLS_PER_WEEK) + CELLS_PER_WEEK) % CELLS_PER_WEEK;
+  bits[c >>> 5]! |= 1 << (c & 31);
+}
+
+export function hasCell(bits: Uint32Array, cell: number): boolean {
+  return ((bits[cell >>> 5]! >>> (cell & 31)) & 1) === 1;
+}
+
+/** The UTC instant at which a zone's wall clock shows `localMs` (wall time written as if UTC). */
+function instantOfWallClock(localMs: number, timeZone: string): number {
+  // Guess with the offset at the wall-clock time, then correct with the offset at the guess.
+  const guess = localMs - utcOffsetMinutes(timeZone, localMs) * MINUTE_MS;
+  return localMs - utcOffsetMinutes(timeZone, guess) * MINUTE_MS;
+}
+
+/**
+ * Wall-clock weekly slots (ISO day 1-7, slot of `slotMinutes` from local midnight, as in the
+ * onboarding schedule step) of a person in `timeZone`, as the UTC bitset of the week that starts
+ * at `weekStart` (Monday 00:00 UTC). Cells that fall outside the UTC week wrap around it.
+ */
+export function availabilityBitset(
+  slots: readonly { day: number; slot: number }[],
+  timeZone: string,
+  weekStart: number,
+  slotMinutes = 30,
+): Uint32Array {
+  const bits = emptyWeek();
+  for (const { day, slot } of slots) {
+    const localMinute = (day - 1) * 24 * 60 + slot * slotMinutes;
+    for (let m = 0; m < slotMinutes; m += CELL_MINUTES) {
+      const at = instantOfWallClock(weekStart + (localMinute + m) * MINUTE_MS, timeZone);
+      setCell(bits, Math.floor((at - weekStart) / (CELL_MINUTES * MINUTE_MS)));
+    }
+  }
+  return bits;
+}
+
+function popcount32(v: number): number {
+  v -= (v >>> 1) & 0x55555555;
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/** Minutes a week two people are both available. */
+export function overlapMinutes(a: Uint32Array, b: Uint32Array): number {
+  let cells = 0;
+  for (let i = 0; i < WEEK_WORDS; i++) cells += popcount32(a[i]! & b[i]!);
+  return cells * CELL_MINUTES;
+}
+
+/** The wall-clock day and minute in a zone at a UTC instant. */
+export function localTimeOfWeek(at: number, timeZone: string): TimeOfWeek {
+  const local = at + utcOffsetMinutes(timeZone, at) * MINUTE_MS;
+  const d = new Date(local);
+  return { day: ((d.getUTCDay() + 6) % 7) + 1, minute: d.getUTCHours() * 60 + d.getUTCMinutes() };
+}
+
+/**
+ * The longest runs of cells both people share, longest first (earliest first among equals), each in
+ * both people's local time. A run that crosses the end of the week continues at its start.
+ */
+export function sharedWindows(
+  a: Uint32Array,
+  b: Uint32Array,
+  weekStart: number,
+  viewerZone: string,
+  partnerZone: string,
+  limit = 2,
+): SharedWindow[] {
+  const both = (c: number) => hasCell(a, c % CELLS_PER_WEEK) && hasCell(b, c % CELLS_PER_WEEK);
+  // Start scanning after a free cell, so a run across the week's end is not cut in two.
+  let origin = 0;
+  while (origin < CELLS_PER_WEEK && both(origin)) origin++;
+  if (origin === CELLS_PER_WEEK) origin = 0;
+  const runs: { start: number; length: number }[] = [];
+  for (let i = 0; i < CELLS_PER_WEEK;) {
+    const c = origin + i;
+    if (!both(c)) {
+      i++;
+      continue;
+    }
+    let length = 0;
+    while (i + length < CELLS_PER_WEEK && both(c + length)) length++;
+    runs.push({ start: c % CELLS_PER_WEEK, length });
+    i += length;
+  }
+  runs.sort((x, y) => y.length - x.length || x.start - y.start);
+  return runs.slice(0, limit).map(({ start, length }) => {
+    const from = weekStart + start * CELL_MINUTES * MINUTE_MS;
+    const to = from + length * CELL_MINUTES * MINUTE_MS;
+    const minutes = length * CELL_MINUTES;
+    return {
+      minutes,
+      viewer: { from: localTimeOfWeek(from, viewerZone), to: localTimeOfWeek(to, viewerZone) },
+      partner: { from: localTimeOfWeek(from, partnerZone), to: localTimeOfWeek(to, partnerZone) },
+    };
+  });
+}

@@ -1,0 +1,103 @@
+// Directional fit s(x→y): how well y suits what x asked for, shifted by what decisions teach.
+import { overlapMinutes } from './availability.js';
+import {
+  ACTIVE_FULL_MS,
+  ACTIVE_HALF_LIFE_MS,
+  COMPONENT_WEIGHTS,
+  DAILY_MINUTES_SPAN,
+  DEFAULT_BASE_ACCEPT_RATE,
+  FULL_OVERLAP_MINUTES,
+  LEVEL_STEP_PENALTY,
+  METHOD_FIT,
+  NO_SHARED_STYLE_FIT,
+  PROFILE_LOGIT_SPAN,
+  SHARED_ITEMS_SCALE,
+} from './constants.js';
+import { levelIn, levelRank, offeredLanguages } from './filters.js';
+import { acceptedRate, acceptsRate, collaborativeShift, learnedShift, logit, sigmoid } from './learned.js';
+import type { DirectionalFit, FitComponents, MatchProfile, NeighbourDecision, ScoreOptions } from './types.js';
+
+export const shared = (a: readonly string[], b: readonly string[]): string[] => a.filter((v) => b.includes(v));
+
+/** 1 - exp(-n / scale): a first shared item counts most. */
+export const sharedItemsFit = (n: number): number => 1 - Math.exp(-n / SHARED_ITEMS_SCALE);
+
+/** The language of x's that y offers best against the level x asked for, with its fit. */
+export function bestLanguage(
+  x: MatchProfile,
+  y: MatchProfile,
+): { language: string; fit: number; rank: number; wanted: number; verified: boolean } | null {
+  let best: { language: string; fit: number; rank: number; wanted: number; verified: boolean } | null = null;
+  for (const language of offeredLanguages(x, y)) {
+    const wanted = levelRank(x.learns.find((l) => l.language === language)!.partnerLevel);
+    const { rank, verified } = levelIn(y, language);
+    const fit = Math.max(0, 1 - LEVEL_STEP_PENALTY * Math.max(0, wanted - rank));
+    if (!best || fit > best.fit) best = { language, fit, rank, wanted, verified };
+  }
+  return best;
+}
+
+export function components(x: MatchProfile, y: MatchProfile, now: number): FitComponents {
+  const c: FitComponents = {};
+  const language = bestLanguage(x, y);
+  if (language) c.level = language.fit;
+  // Always counted (onboarding asks for both), so a first shared topic can only raise the fit.
+  c.topics = sharedItemsFit(shared(x.topics, y.topics).length);
+  c.motivations = sharedItemsFit(shared(x.motivations, y.motivations).length);
+  if (x.availability && y.availability) {
+    c.availability = Math.min(1, overlapMinutes(x.availability, y.availability) / FULL_OVERLAP_MINUTES);
+  }
+  if (x.communicationMethod && y.communicationMethod) {
+    c.method = METHOD_FIT[x.communicationMethod]?.[y.communicationMethod] ?? (x.communicationMethod === y.communicationMethod ? 1 : 0.5);
+  }
+  if (x.dailyMinutes !== null && y.dailyMinutes !== null) {
+    c.dailyMinutes = Math.max(0, 1 - Math.abs(x.dailyMinutes - y.dailyMinutes) / DAILY_MINUTES_SPAN);
+  }
+  if (x.partnerStyles.length && y.partnerStyles.length) {
+    c.style = shared(x.partnerStyles, y.partnerStyles).length > 0 ? 1 : NO_SHARED_STYLE_FIT;
+  }
+  if (y.lastActiveAt !== null) {
+    const away = Math.max(0, now - y.lastActiveAt - ACTIVE_FULL_MS);
+    c.activity = Math.pow(0.5, away / ACTIVE_HALF_LIFE_MS);
+  }
+  return c;
+}
+
+/** Weighted mean of the known components; 0.5 (no opinion) when none is known. */
+export function profileFit(c: FitComponents): number {
+  let sum = 0;
+  let weight = 0;
+  for (const [name, value] of Object.entries(c) as [keyof FitComponents, number][]) {
+    sum += COMPONENT_WEIGHTS[name] * value;
+    weight += COMPONENT_WEIGHTS[name];
+  }
+  return weight ? sum / weight : 0.5;
+}
+
+/**
+ * s(x→y) = sigmoid(logit(base) + profile term + chooser + partner + learned + collaborative):
+ * - profile: the profile fit around 0.5, PROFILE_LOGIT_SPAN wide;
+ * - chooser: how much more often than the population x accepts anyone (smoothed);
+ * - partner: how much more often than the population others accept y (smoothed);
+ * - learned: x's implicit preference for partners like y (RECON);
+ * - collaborative: what people who decide like x decided about y.
+ * Every shift is zero without decisions, so a newcomer is ranked on the profile answers alone.
+ */
+export function directionalFit(
+  x: MatchProfile,
+  y: MatchProfile,
+  options: ScoreOptions,
+  neighbours: readonly NeighbourDecision[] = [],
+): DirectionalFit {
+  const base = options.baseAcceptRate ?? DEFAULT_BASE_ACCEPT_RATE;
+  const c = components(x, y, options.now);
+  const profile = profileFit(c);
+  const shifts = {
+    chooser: logit(acceptsRate(x, base)) - logit(base),
+    partner: logit(acceptedRate(y, base)) - logit(base),
+    learned: learnedShift(x, y, options.now, base),
+    collaborative: collaborativeShift(neighbours, base),
+  };
+  const z = logit(base) + PROFILE_LOGIT_SPAN * (profile - 0.5) + shifts.chooser + shifts.partner + shifts.learned + shifts.collaborative;
+  return { score: sigmoid(z), profile, components: c, shifts };
+}
