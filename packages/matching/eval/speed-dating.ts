@@ -23,7 +23,7 @@ export interface Person {
   interests: Record<string, number>;
 }
 
-const INTERESTS = [
+export const INTERESTS = [
   'sports',
   'tvsports',
   'exercise',

@@ -8,9 +8,23 @@ import type { SharedWindow, TimeOfWeek } from './types.js';
 const MINUTE_MS = 60_000;
 
 const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+// Zone offsets change only on quarter hours, and asking Intl costs microseconds: remember them per
+// zone and 15-minute cell, forgetting everything past a bound so a long-running server stays small.
+const offsetCache = new Map<string, number>();
+const OFFSET_CACHE_LIMIT = 100_000;
 
 /** Offset of a zone from UTC at an instant, in minutes (Seoul +540, Kathmandu +345). */
 export function utcOffsetMinutes(timeZone: string, at: number): number {
+  const key = `${timeZone}@${Math.floor(at / (CELL_MINUTES * MINUTE_MS))}`;
+  const known = offsetCache.get(key);
+  if (known !== undefined) return known;
+  if (offsetCache.size >= OFFSET_CACHE_LIMIT) offsetCache.clear();
+  const offset = askOffset(timeZone, at);
+  offsetCache.set(key, offset);
+  return offset;
+}
+
+function askOffset(timeZone: string, at: number): number {
   let format = offsetFormats.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });

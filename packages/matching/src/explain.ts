@@ -19,6 +19,13 @@ function hasBatchim(word: string): boolean {
   return /[LMNRlmnr0136789]$/.test(word); // Latin letters and digits as Koreans read them aloud
 }
 
+/** (으)로: 로 after a vowel or ㄹ, 으로 after any other final consonant. */
+function instrumental(word: string): string {
+  const code = word.charCodeAt(word.length - 1);
+  const rieul = code >= 0xac00 && code <= 0xd7a3 && (code - 0xac00) % 28 === 8;
+  return word + (hasBatchim(word) && !rieul ? '으로' : '로');
+}
+
 const particle = (word: string, withFinal: string, withoutFinal: string) => word + (hasBatchim(word) ? withFinal : withoutFinal);
 
 function listEn(items: string[]): string {
@@ -93,9 +100,7 @@ export function formatReason(reason: Reason, locale: Locale): string {
     }
     case 'same-method': {
       const method = label(COMMUNICATION_METHODS, reason.method, locale);
-      return locale === 'ko'
-        ? `둘 다 ${method}${hasBatchim(method) ? '으로' : '로'} 대화하고 싶어해요`
-        : `you both prefer ${inSentence(method)}`;
+      return locale === 'ko' ? `둘 다 ${instrumental(method)} 대화하고 싶어해요` : `you both prefer ${inSentence(method)}`;
     }
     case 'partner-style': {
       const names = reason.styles.map((s) => label(PARTNER_STYLES, s, locale));

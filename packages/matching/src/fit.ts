@@ -41,8 +41,9 @@ export function components(x: MatchProfile, y: MatchProfile, now: number): FitCo
   const c: FitComponents = {};
   const language = bestLanguage(x, y);
   if (language) c.level = language.fit;
-  if (x.topics.length && y.topics.length) c.topics = sharedItemsFit(shared(x.topics, y.topics).length);
-  if (x.motivations.length && y.motivations.length) c.motivations = sharedItemsFit(shared(x.motivations, y.motivations).length);
+  // Always counted (onboarding asks for both), so a first shared topic can only raise the fit.
+  c.topics = sharedItemsFit(shared(x.topics, y.topics).length);
+  c.motivations = sharedItemsFit(shared(x.motivations, y.motivations).length);
   if (x.availability && y.availability) {
     c.availability = Math.min(1, overlapMinutes(x.availability, y.availability) / FULL_OVERLAP_MINUTES);
   }

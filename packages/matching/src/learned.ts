@@ -28,6 +28,18 @@ const AGE_BAND_YEARS = 5;
  * are scored as shared topics, so a topic two people share never counts against them.
  */
 export function profileFeatures(p: MatchProfile, now: number): string[] {
+  // Scoring asks for the same candidate's features once per viewer: keep them per profile object.
+  const year = new Date(now).getUTCFullYear();
+  const cached = featureCache.get(p);
+  if (cached && cached.year === year) return cached.features;
+  const features = computeFeatures(p, now);
+  featureCache.set(p, { year, features });
+  return features;
+}
+
+const featureCache = new WeakMap<MatchProfile, { year: number; features: string[] }>();
+
+function computeFeatures(p: MatchProfile, now: number): string[] {
   const features = [`native:${p.nativeLanguage}`];
   if (p.gender) features.push(`gender:${p.gender}`);
   const age = ageAt(p, now);
@@ -56,12 +68,13 @@ export function recordDecision(preference: LearnedPreference, partner: MatchProf
  */
 export function learnedShift(x: MatchProfile, y: MatchProfile, now: number, base = DEFAULT_BASE_ACCEPT_RATE): number {
   const own = acceptsRate(x, base);
+  const ownLogit = logit(own);
   const features = profileFeatures(y, now);
   let sum = 0;
   for (const f of features) {
     const yes = x.preference.accepted[f] ?? 0;
     const no = x.preference.declined[f] ?? 0;
-    sum += logit(smoothedRate(yes, yes + no, own, FEATURE_PRIOR_DECISIONS)) - logit(own);
+    if (yes + no > 0) sum += logit(smoothedRate(yes, yes + no, own, FEATURE_PRIOR_DECISIONS)) - ownLogit;
   }
   return features.length ? sum / features.length : 0;
 }

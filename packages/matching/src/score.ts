@@ -24,7 +24,8 @@ import {
   type ScoreOptions,
 } from './types.js';
 
-export const harmonicMean = (a: number, b: number): number => (a + b > 0 ? (2 * a * b) / (a + b) : 0);
+// Written so that swapping a and b gives the same bits: the score is exactly symmetric.
+export const harmonicMean = (a: number, b: number): number => (a + b > 0 ? (2 * (a * b)) / (a + b) : 0);
 
 /** 1 up to EXPOSURE_FREE_REQUESTS open requests, then 1/sqrt(1 + extra/EXPOSURE_SCALE). */
 export function exposureDamping(p: MatchProfile): number {
@@ -52,7 +53,7 @@ export interface PairEvidence {
 }
 
 function combine(xy: DirectionalFit, yx: DirectionalFit, x: MatchProfile, y: MatchProfile): number {
-  return harmonicMean(xy.score, yx.score) * exposureDamping(x) * exposureDamping(y) * badRatingSink(x) * badRatingSink(y);
+  return harmonicMean(xy.score, yx.score) * (exposureDamping(x) * exposureDamping(y)) * (badRatingSink(x) * badRatingSink(y));
 }
 
 /** What the viewer sees about a candidate: the score, its percentage and the reasons. */

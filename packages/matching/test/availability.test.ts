@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import {
+  availabilityBitset,
+  CELLS_PER_WEEK,
+  hasCell,
+  overlapMinutes,
+  sharedWindows,
+  utcOffsetMinutes,
+  weekStartUtc,
+} from '../src/index.js';
+import { weeklySlotsInUtc } from '../../../apps/server/src/modules/profile/availability.js';
+import { evening, WEEK } from './helpers.js';
+
+const cells = (bits: Uint32Array) => Array.from({ length: CELLS_PER_WEEK }, (_, c) => c).filter((c) => hasCell(bits, c));
+const cellOf = (day: number, hour: number, minute = 0) => (day - 1) * 96 + hour * 4 + minute / 15;
+
+describe('weekly availability bitset', () => {
+  it('places a Kathmandu (+05:45) evening on the exact 15-minute UTC cells', () => {
+    // Monday 20:00-21:00 in Kathmandu is Monday 14:15-15:15 UTC.
+    const bits = availabilityBitset(evening(1, 20, 21), 'Asia/Kathmandu', WEEK);
+    expect(cells(bits)).toEqual([cellOf(1, 14, 15), cellOf(1, 14, 30), cellOf(1, 14, 45), cellOf(1, 15, 0)]);
+  });
+
+  it('counts 45 minutes shared between Kathmandu 20:00-21:00 and Seoul 23:00-24:00', () => {
+    const kathmandu = availabilityBitset(evening(1, 20, 21), 'Asia/Kathmandu', WEEK);
+    const seoul = availabilityBitset(evening(1, 23, 24), 'Asia/Seoul', WEEK);
+    expect(overlapMinutes(kathmandu, seoul)).toBe(45);
+  });
+
+  it('follows a daylight-saving change inside the week (New York, Sunday 8 March 2026)', () => {
+    const week = Date.UTC(2026, 2, 2); // Monday 2 March
+    // 09:00-10:00 local on Monday (EST, UTC-5) and on Sunday after the change (EDT, UTC-4).
+    const bits = availabilityBitset([...evening(1, 9, 10), ...evening(7, 9, 10)], 'America/New_York', week);
+    expect(cells(bits)).toEqual([
+      ...[0, 15, 30, 45].map((m) => cellOf(1, 14, m)), // Monday 14:00-15:00 UTC
+      ...[0, 15, 30, 45].map((m) => cellOf(7, 13, m)), // Sunday 13:00-14:00 UTC
+    ]);
+    // The same wall-clock hours a week later are both in EDT.
+    const next = availabilityBitset([...evening(1, 9, 10), ...evening(7, 9, 10)], 'America/New_York', week + 7 * 86_400_000);
+    expect(cells(next)[0]).toBe(cellOf(1, 13, 0));
+  });
+
+  it('wraps a slot that falls before Monday 00:00 UTC to the end of the week', () => {
+    // Monday 00:00-00:30 in Seoul is Sunday 15:00-15:30 UTC.
+    expect(cells(availabilityBitset([{ day: 1, slot: 0 }], 'Asia/Seoul', WEEK))).toEqual([cellOf(7, 15), cellOf(7, 15, 15)]);
+  });
+
+  it('agrees with the server profile module in awkward zones and in the weeks their clocks change', () => {
+    const zones = [
+      'Asia/Kathmandu',
+      'Asia/Kolkata',
+      'America/New_York',
+      'Europe/London',
+      'Australia/Sydney',
+      'Pacific/Auckland',
+      'Asia/Seoul',
+    ];
+    const slots = [...evening(1, 0, 3), ...evening(3, 7, 9), ...evening(7, 21, 24), { day: 7, slot: 2 }, { day: 7, slot: 5 }];
+    // New York 8 Mar and 1 Nov, London 29 Mar and 25 Oct, Sydney 5 Apr, Auckland 27 Sep 2026.
+    const weeks = [2, 23, 30]
+      .map((d) => Date.UTC(2026, 2, d))
+      .concat([Date.UTC(2026, 9, 19), Date.UTC(2026, 9, 26), Date.UTC(2026, 8, 21), WEEK]);
+    for (const week of weeks) {
+      for (const zone of zones) {
+        const expected = new Set<number>();
+        for (const [s, e] of weeklySlotsInUtc(slots, zone, new Date(week))) for (let m = s; m < e; m += 15) expected.add(m / 15);
+        expect(cells(availabilityBitset(slots, zone, week)), `${zone} ${new Date(week).toISOString()}`).toEqual(
+          [...expected].sort((a, b) => a - b),
+        );
+      }
+    }
+  });
+
+  it('reads zone offsets, including 45-minute and negative ones', () => {
+    expect(utcOffsetMinutes('Asia/Kathmandu', WEEK)).toBe(345);
+    expect(utcOffsetMinutes('America/St_Johns', WEEK)).toBe(-150);
+    expect(utcOffsetMinutes('UTC', WEEK)).toBe(0);
+  });
+
+  it('finds Monday 00:00 UTC of the week', () => {
+    expect(weekStartUtc(Date.UTC(2026, 5, 7, 23, 59))).toBe(WEEK);
+    expect(weekStartUtc(WEEK)).toBe(WEEK);
+  });
+
+  it('shows the longest shared windows in each person’s own time', () => {
+    const seoul = availabilityBitset(evening(2, 20, 22), 'Asia/Seoul', WEEK);
+    const london = availabilityBitset(evening(2, 12, 13), 'Europe/London', WEEK); // BST: 11:00-12:00 UTC = 20:00-21:00 Seoul
+    const [w] = sharedWindows(seoul, london, WEEK, 'Asia/Seoul', 'Europe/London');
+    expect(w).toEqual({
+      minutes: 60,
+      viewer: { from: { day: 2, minute: 20 * 60 }, to: { day: 2, minute: 21 * 60 } },
+      partner: { from: { day: 2, minute: 12 * 60 }, to: { day: 2, minute: 13 * 60 } },
+    });
+  });
+
+  it('keeps a window that crosses the end of the week in one piece', () => {
+    const all = availabilityBitset([...evening(7, 23, 24), ...evening(1, 0, 1)], 'UTC', WEEK);
+    expect(sharedWindows(all, all, WEEK, 'UTC', 'UTC')).toEqual([
+      {
+        minutes: 120,
+        viewer: { from: { day: 7, minute: 23 * 60 }, to: { day: 1, minute: 60 } },
+        partner: { from: { day: 7, minute: 23 * 60 }, to: { day: 1, minute: 60 } },
+      },
+    ]);
+  });
+});
