@@ -6,6 +6,10 @@ import { createTable } from '../platform/db/schema-helpers.js';
  * A pair is keyed by its two ids sorted and joined with ':' (`pair_key`).
  */
 export async function up(db: Kysely<any>) {
+  // Candidate generation (profile's repository, candidateIds) walks a language and role from a
+  // pivot id: one index range per query.
+  await db.schema.createIndex('profile_languages_match').on('profile_languages').columns(['language', 'role', 'user_id']).execute();
+
   await createTable(db, 'blocks')
     .addColumn('blocker_id', 'varchar(36)', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('blocked_id', 'varchar(36)', (c) => c.notNull().references('users.id').onDelete('cascade'))
@@ -60,4 +64,5 @@ export async function down(db: Kysely<any>) {
   for (const table of ['match_events', 'mates', 'match_requests', 'blocks']) {
     await db.schema.dropTable(table).ifExists().execute();
   }
+  await db.schema.dropIndex('profile_languages_match').on('profile_languages').execute();
 }

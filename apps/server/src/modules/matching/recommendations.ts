@@ -6,6 +6,7 @@ import {
   formatReasons,
   levelIn,
   overlapMinutes,
+  reciprocalScore,
   recommend,
   recordDecision,
   weekStartUtc,
@@ -37,8 +38,12 @@ import type { MatchingTables } from './repository.js';
  * than recomputing).
  */
 const RANKED_TTL_MS = 60_000;
-/** Candidates scored per viewer: the SQL step keeps the in-memory step bounded. */
-const MAX_CANDIDATES = 2000;
+/**
+ * Candidates scored per viewer: the SQL step keeps the in-memory step bounded. 500 keeps a cache
+ * miss near 100 ms of work among 100,000 people on the 2-core machines we run on (bench/README.md);
+ * each viewer's slice starts at their own id, so different viewers see different people.
+ */
+const MAX_CANDIDATES = 500;
 /** Search answers with at most this many people. */
 const MAX_SEARCH_RESULTS = 50;
 /** Past decisions the viewer's learned preference is built from. */
@@ -205,20 +210,30 @@ export function createRecommender(deps: {
 
   type Pool = NonNullable<Awaited<ReturnType<typeof pool>>>;
 
-  function rank(p: Pool, keep: (c: Pool['candidates'][number]) => boolean = () => true) {
-    const ranked: (Ranked & { candidate: Pool['candidates'][number] })[] = [];
+  /**
+   * The best `limit` candidates that pass `keep` and the hard filters, best first. The score alone
+   * ranks everyone; reasons (shared windows, labels) are worked out only for the ones kept.
+   */
+  function rank(p: Pool, limit: number, keep: (c: Pool['candidates'][number]) => boolean = () => true) {
+    const scored: { candidate: Pool['candidates'][number]; score: number }[] = [];
     for (const candidate of p.candidates) {
       if (!keep(candidate)) continue;
+      const score = reciprocalScore(p.viewer, candidate.match, p.options);
+      if (score !== null) scored.push({ candidate, score });
+    }
+    scored.sort((a, b) => b.score - a.score || a.candidate.profile.id.localeCompare(b.candidate.profile.id));
+    const ranked: (Ranked & { candidate: Pool['candidates'][number] })[] = [];
+    for (const { candidate } of scored.slice(0, limit)) {
       const r = recommend(p.viewer, candidate.match, p.options);
       if (r.eligible) ranked.push({ id: candidate.profile.id, score: r.score, percent: r.percent, reasons: r.reasons, candidate });
     }
-    return ranked.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+    return ranked;
   }
 
   async function rankedFor(viewerId: string): Promise<Ranked[]> {
     const json = await rankedView.read(viewerId, async () => {
       const p = await pool(viewerId);
-      const top = p ? rank(p).slice(0, MAX_RECOMMENDATIONS) : [];
+      const top = p ? rank(p, MAX_RECOMMENDATIONS) : [];
       return JSON.stringify(top.map(({ id, score, percent, reasons }) => ({ id, score, percent, reasons })));
     });
     return JSON.parse(json!) as Ranked[];
@@ -260,7 +275,7 @@ export function createRecommender(deps: {
       const rankOf = (level: string) => ['A1', 'A2', 'B1', 'B2', 'C1', 'C2'].indexOf(level) + 1;
       const [minRank, maxRank] = [q.levelMin ? rankOf(q.levelMin) : 1, q.levelMax ? rankOf(q.levelMax) : 7];
       const year = new Date(p.options.now).getUTCFullYear();
-      let found = rank(p, ({ match, profile: c }) => {
+      let found = rank(p, MAX_SEARCH_RESULTS * 4, ({ match, profile: c }) => {
         const language = q.language ?? p.viewer.learns.map((l) => l.language).find((l) => levelIn(match, l).rank > 0);
         // A native speaker counts as C2 against a level range.
         const level = language ? Math.min(6, levelIn(match, language).rank) : 0;
