@@ -50,6 +50,13 @@ const MAX_SEARCH_RESULTS = 50;
 const MAX_LEARNED_DECISIONS = 200;
 /** Weekly bitsets remembered per node (each 84 bytes plus its key). */
 const MAX_BITSETS = 100_000;
+/**
+ * Candidates' profiles are remembered per node for as long as a ranking is (a candidate's edit
+ * shows within the same bound); loading 500 of them was most of a cache miss's time among
+ * 100,000 people. The viewer's own profile is always read fresh.
+ */
+const CANDIDATE_TTL_MS = RANKED_TTL_MS;
+const MAX_REMEMBERED_CANDIDATES = 20_000;
 
 /** A person the viewer could meet, with the engine's verdict. */
 interface Ranked {
@@ -122,6 +129,23 @@ export function createRecommender(deps: {
     return bits;
   }
 
+  const remembered = new Map<string, { at: number; profile: PartnerProfile | null; name: string | null }>();
+  /** Candidates' profiles and names, from this node's memory when recent enough; deleted accounts have no name. */
+  async function candidateProfiles(ids: string[]) {
+    const now = Date.now();
+    const missing = ids.filter((id) => now - (remembered.get(id)?.at ?? 0) > CANDIDATE_TTL_MS);
+    if (missing.length) {
+      const [profiles, names] = await Promise.all([profile.partnerProfiles(missing), users.namesOf(missing)]);
+      for (const id of missing) {
+        const name = names.get(id);
+        remembered.delete(id);
+        if (remembered.size >= MAX_REMEMBERED_CANDIDATES) remembered.delete(remembered.keys().next().value!);
+        remembered.set(id, { at: now, profile: profiles.get(id) ?? null, name: name && !name.deleted ? name.displayName : null });
+      }
+    }
+    return ids.map((id) => remembered.get(id)!).filter((e) => e.profile && e.name !== null) as { profile: PartnerProfile; name: string }[];
+  }
+
   function toMatchProfile(p: PartnerProfile, weekStart: number, extra: Partial<MatchProfile>): MatchProfile {
     const verified = new Map(p.verified.map((v) => [v.language, v.level]));
     return {
@@ -185,9 +209,8 @@ export function createRecommender(deps: {
     // Blocked people, mates and those a request is pending with are never candidates.
     const hidden = new Set([...blocked, ...mates.map((m) => m.mate_id), ...pending]);
     const candidateIds = ids.filter((id) => maySee(viewerId, id, hidden));
-    const [profiles, names, stats, incoming, preference] = await Promise.all([
-      profile.partnerProfiles(candidateIds),
-      users.namesOf([viewerId, ...candidateIds]),
+    const [found, stats, incoming, preference] = await Promise.all([
+      candidateProfiles(candidateIds),
       repo.decisionCounts(db, [viewerId, ...candidateIds]),
       repo.openIncomingCounts(db, candidateIds),
       learnedPreference(viewerId, weekStart, now),
@@ -198,13 +221,11 @@ export function createRecommender(deps: {
       decisions: stats.get(viewerId)!,
       preference,
     });
-    const candidates = [...profiles.values()]
-      .filter((p) => names.has(p.id) && !names.get(p.id)!.deleted)
-      .map((p) => ({
-        profile: p,
-        name: names.get(p.id)!.displayName,
-        match: toMatchProfile(p, weekStart, { decisions: stats.get(p.id)!, openIncomingRequests: incoming.get(p.id) ?? 0 }),
-      }));
+    const candidates = found.map(({ profile: p, name }) => ({
+      profile: p,
+      name,
+      match: toMatchProfile(p, weekStart, { decisions: stats.get(p.id)!, openIncomingRequests: incoming.get(p.id) ?? 0 }),
+    }));
     return { me, viewer, candidates, options: { now, weekStart } };
   }
 
