@@ -190,6 +190,25 @@ for (const backend of BACKENDS) {
       expect(await recommended(ben)).toContain(sora.userId);
     });
 
+    it('exports my matching data, and deleting an account takes the person out of every list', async () => {
+      const [minji, alex, sora] = [
+        await givenOnboarded(t, 'Minji', KOREAN),
+        await givenOnboarded(t, 'Alex', ENGLISH),
+        await givenOnboarded(t, 'Sora', KOREAN),
+      ];
+      const sent = await request(minji, alex);
+      await api(t, 'POST', `/api/v1/matching/requests/${sent.json.id}/accept`, { token: alex.token });
+      await request(sora, alex);
+      await api(t, 'POST', '/api/v1/matching/blocks', { token: minji.token, body: { userId: sora.userId } });
+      const exported = await api(t, 'GET', '/api/v1/me/export', { token: minji.token });
+      expect(JSON.stringify(exported.json)).toContain(sora.userId);
+
+      expect((await api(t, 'DELETE', '/api/v1/me', { token: alex.token })).status).toBe(204);
+      expect((await api(t, 'GET', '/api/v1/matching/mates', { token: minji.token })).json.items).toEqual([]);
+      expect((await api(t, 'GET', '/api/v1/matching/requests/sent', { token: sora.token })).json.items).toEqual([]);
+      expect(await recommended(sora)).not.toContain(alex.userId);
+    });
+
     it('unmatching keeps the chat readable and refuses new messages', async () => {
       const [minji, alex] = [await givenOnboarded(t, 'Minji', KOREAN), await givenOnboarded(t, 'Alex', ENGLISH)];
       const sent = await request(minji, alex);
