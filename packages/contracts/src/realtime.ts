@@ -21,7 +21,8 @@ export const STOMP_SUBPROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'] as con
 export const RealtimeNotification = Type.Object({
   id: Type.String(),
   kind: Type.String({
-    description: "what happened, e.g. chat-room-added (a new group, an invitation, a partner's first 1:1), match-request, session-reminder",
+    description:
+      "what happened, e.g. chat-room-added (a new group, an invitation, a partner's first 1:1), match-request (someone asks me; title: their name, body: their message), match-accepted (my request was accepted; link: our room), quick-match (paired; link: our room), session-reminder",
   }),
   title: Type.String(),
   body: Type.Optional(Type.String()),

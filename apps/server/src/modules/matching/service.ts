@@ -37,6 +37,9 @@ export const COMPLETE_ACCEPT_JOB = 'matching.complete-accept';
  */
 const COMPLETE_ACCEPT_DELAY_MS = 30_000;
 const DAY_MS = 24 * 3600_000;
+/** How long this node believes a pair may still write to each other without asking the database. */
+const OPEN_BELIEVED_MS = 5_000;
+const MAX_OPEN_PAIRS = 100_000;
 const SENT_LIST_LIMIT = 50;
 
 const REFUSALS: Record<RequestRefusal, () => Result<never>> = {
@@ -158,8 +161,21 @@ export function createMatchingService(deps: {
     nameOf,
   });
 
+  // Chat asks before every message in a 1:1. An open pair is believed for a few seconds on this
+  // node; a block or an unmatch forgets it here at once, and other nodes within OPEN_BELIEVED_MS.
+  const openPairs = new Map<string, number>();
+  const forgetPair = (a: string, b: string) => openPairs.delete(repo.pairKey(a, b));
   async function contact(a: string, b: string): Promise<ContactState> {
-    return contactState(await repo.contactBetween(db, a, b));
+    const key = repo.pairKey(a, b);
+    const at = openPairs.get(key);
+    if (at !== undefined && Date.now() - at < OPEN_BELIEVED_MS) return 'open';
+    const state = contactState(await repo.contactBetween(db, a, b));
+    openPairs.delete(key);
+    if (state === 'open') {
+      if (openPairs.size >= MAX_OPEN_PAIRS) openPairs.delete(openPairs.keys().next().value!);
+      openPairs.set(key, Date.now());
+    }
+    return state;
   }
 
   const participant: AccountParticipant = {
@@ -350,6 +366,7 @@ export function createMatchingService(deps: {
     async unmatch(userId: string, mateId: string): Promise<Result<void>> {
       const ended = await repo.endMates(db, userId, mateId, nowMs());
       if (Number(ended.numUpdatedRows) === 0) return refuse('NOT_FOUND', 'No such mate.');
+      forgetPair(userId, mateId);
       await invalidate(userId, mateId);
       return ok(undefined);
     },
@@ -369,6 +386,7 @@ export function createMatchingService(deps: {
           await repo.moveRequest(tx, r.id, ['open', 'declined'], 'withdrawn', { open_pair_key: null });
         await repo.endMates(tx, userId, targetId, now);
       });
+      forgetPair(userId, targetId);
       await invalidate(userId, targetId);
       return ok(undefined);
     },
