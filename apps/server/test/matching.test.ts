@@ -9,9 +9,9 @@ const KOREAN = STEP_BODIES.languages;
 const ENGLISH = { native: 'en', speaks: [], learns: [{ language: 'ko', level: 'A2', partnerLevel: 'C1' }] };
 
 /** A signed-in person who finished all five onboarding steps through the API. */
-async function givenOnboarded(t: TestApp, name: string, languages: object): Promise<Client> {
+async function givenOnboarded(t: TestApp, name: string, languages: object, partner: object = STEP_BODIES.partner): Promise<Client> {
   const user = await givenUser(t, { name });
-  const bodies = { ...STEP_BODIES, basic: { ...STEP_BODIES.basic, englishName: name }, languages };
+  const bodies = { ...STEP_BODIES, basic: { ...STEP_BODIES.basic, englishName: name }, languages, partner };
   for (const step of ['basic', 'languages', 'interests', 'partner', 'schedule'] as const) {
     const saved = await api(t, 'PUT', `/api/v1/onboarding/${step}`, { token: user.token, body: bodies[step] });
     if (saved.status !== 200) throw new Error(`${step}: ${saved.status} ${saved.text}`);
@@ -280,6 +280,15 @@ for (const backend of BACKENDS) {
         partnerId: null,
       });
       expect((await api(t, 'DELETE', '/api/v1/matching/quick', { token: late.token })).status).toBe(204);
+    });
+
+    it("sets the joiner's own gender and age wishes aside only when the page asks after a long wait", async () => {
+      const waiting = await givenOnboarded(t, 'Waiting', ENGLISH); // female, like every default profile
+      const picky = await givenOnboarded(t, 'Picky', KOREAN, { ...STEP_BODIES.partner, partnerGender: 'male' });
+      expect((await api(t, 'POST', '/api/v1/matching/quick', { token: waiting.token })).json.state).toBe('waiting');
+      expect((await api(t, 'POST', '/api/v1/matching/quick', { token: picky.token })).json.state).toBe('waiting');
+      const relaxed = await api(t, 'POST', '/api/v1/matching/quick?relaxed=true', { token: picky.token });
+      expect(relaxed.json).toMatchObject({ state: 'matched', partnerId: waiting.userId });
     });
   });
 

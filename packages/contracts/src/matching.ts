@@ -132,3 +132,6 @@ export const QuickMatchReply = Type.Object({
   partnerId: Nullable(Id),
 });
 export type QuickMatchReply = Static<typeof QuickMatchReply>;
+export const QuickMatchQuery = Type.Object({
+  relaxed: Type.Optional(Type.Boolean({ description: 'after 2 minutes of waiting: set my own partner gender and age wishes aside' })),
+});

@@ -8,6 +8,8 @@ import type { Result } from '../../platform/http/errors.js';
  * 20 s while it waits, so a closed tab or a lost connection drops out within this.
  */
 export const QUICK_MATCH_STALE_MS = 45_000;
+/** After this long in the queue the page asks with relaxed criteria, and says so. */
+export const QUICK_MATCH_RELAX_MS = 120_000;
 /** Waiting people a joiner scores, oldest first: enough for a busy hour, bounded per join. */
 const MAX_SCANNED = 200;
 
@@ -88,19 +90,20 @@ export type QuickMatchOutcome =
 export function createQuickMatch(deps: {
   queue: QuickMatchQueue;
   /** Compatibility of the joiner with each person, percent; 0 or absent when they may not be paired. */
-  compatibility: (userId: string, others: string[]) => Promise<Map<string, number>>;
+  compatibility: (userId: string, others: string[], relaxed: boolean) => Promise<Map<string, number>>;
   openRoom: (userId: string, partnerId: string) => Promise<Result<{ id: string }>>;
   notify: (userId: string, notification: RealtimeNotification) => Promise<void>;
   nameOf: (userId: string) => Promise<string>;
 }) {
   const waiting: QuickMatchOutcome = { state: 'waiting', roomId: null, partnerId: null };
   return {
-    async join(userId: string): Promise<QuickMatchOutcome> {
+    /** `relaxed` after QUICK_MATCH_RELAX_MS of waiting: the joiner's own gender and age wishes are set aside. */
+    async join(userId: string, relaxed = false): Promise<QuickMatchOutcome> {
       const now = Date.now();
       await deps.queue.join(userId, now);
       const others = (await deps.queue.waiting(now - QUICK_MATCH_STALE_MS, MAX_SCANNED)).filter((id) => id !== userId);
       if (!others.length) return waiting;
-      const scores = await deps.compatibility(userId, others);
+      const scores = await deps.compatibility(userId, others, relaxed);
       const ranked = others.filter((id) => (scores.get(id) ?? 0) > 0).sort((x, y) => scores.get(y)! - scores.get(x)!);
       for (const partnerId of ranked) {
         if (!(await deps.queue.claimPair(userId, partnerId))) continue;

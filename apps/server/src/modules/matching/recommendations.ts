@@ -335,14 +335,20 @@ export function createRecommender(deps: {
      * People as the viewer sees them, with the pair's compatibility when the engine would pair
      * them (0 and no reasons otherwise). Left out: anyone blocked either way, deleted, or not set up.
      */
-    async cardsFor(viewerId: string, subjectIds: string[], locale: Locale): Promise<Map<string, PartnerCard>> {
+    async cardsFor(
+      viewerId: string,
+      subjectIds: string[],
+      locale: Locale,
+      /** Quick match after a long wait: the viewer's own partner gender and age wishes are set aside. */
+      relaxed = false,
+    ): Promise<Map<string, PartnerCard>> {
       const blocked = new Set(await repo.blockedEitherWay(db, viewerId));
       const visible = subjectIds.filter((id) => maySee(viewerId, id, blocked));
       const [profiles, names] = await Promise.all([profile.partnerProfiles([viewerId, ...visible]), users.namesOf(visible)]);
       const now = Date.now();
       const weekStart = weekStartUtc(now);
       const me = profiles.get(viewerId);
-      const viewer = me && toMatchProfile(me, weekStart, {});
+      const viewer = me && toMatchProfile(me, weekStart, relaxed ? { partnerGender: 'any', partnerAge: null } : {});
       const found = new Map<string, PartnerCard>();
       for (const id of visible) {
         const subject = profiles.get(id);

@@ -11,6 +11,7 @@ import {
   PartnerCard,
   PartnerSearchQuery,
   PersonParams,
+  QuickMatchQuery,
   QuickMatchReply,
   RecommendationPage,
   RecommendationsQuery,
@@ -154,10 +155,11 @@ export function matchingRoutes(app: FastifyInstance, matching: MatchingService) 
       schema: {
         tags,
         summary: 'Quick match: join the queue (or check in again, every 20 s) for a compatible partner online now',
+        querystring: QuickMatchQuery,
         response: { 200: QuickMatchReply },
       },
     },
-    async (request) => matching.joinQuickMatch(request.auth.sub),
+    async (request) => matching.joinQuickMatch(request.auth.sub, request.query.relaxed ?? false),
   );
   r.delete(`${base}/quick`, { schema: { tags, summary: 'Leave the quick-match queue' } }, async (request, reply) => {
     await matching.leaveQuickMatch(request.auth.sub);

@@ -152,8 +152,8 @@ export function createMatchingService(deps: {
 
   const quickMatch = createQuickMatch({
     queue: deps.quickMatchQueue,
-    async compatibility(userId, others) {
-      const cards = await recommender.cardsFor(userId, others, 'en');
+    async compatibility(userId, others, relaxed) {
+      const cards = await recommender.cardsFor(userId, others, 'en', relaxed);
       return new Map([...cards].map(([id, card]) => [id, card.percent]));
     },
     openRoom: (userId, partnerId) => deps.rooms.openDirectRoom(userId, partnerId),

@@ -74,9 +74,9 @@ export async function fetchBlocked(): Promise<BlockedPerson[]> {
   return (await http.get<{ items: BlockedPerson[] }>(`${base}/blocks`)).data.items;
 }
 
-/** Joins the quick-match queue, or checks in again while waiting. */
-export async function joinQuickMatch(): Promise<QuickMatchReply> {
-  return (await http.post<QuickMatchReply>(`${base}/quick`)).data;
+/** Joins the quick-match queue, or checks in again while waiting; `relaxed` after two minutes. */
+export async function joinQuickMatch(relaxed = false): Promise<QuickMatchReply> {
+  return (await http.post<QuickMatchReply>(`${base}/quick`, undefined, { params: relaxed ? { relaxed } : {} })).data;
 }
 
 export async function leaveQuickMatch(): Promise<void> {

@@ -9,6 +9,8 @@ import { MATCHING_NS } from '../i18n';
 
 /** The server drops a waiting person who has not checked in for 45 s. */
 const CHECK_IN_MS = 20_000;
+/** After two minutes the search sets my own gender and age wishes aside, and says so. */
+const RELAX_AFTER_MS = 120_000;
 
 /** Join the queue for a partner online now; wait live; land in the room when paired. */
 export function QuickMatch() {
@@ -31,7 +33,7 @@ export function QuickMatch() {
       }
     });
     const checkIn = setInterval(() => {
-      void joinQuickMatch().then(
+      void joinQuickMatch(Date.now() - waitingSince >= RELAX_AFTER_MS).then(
         (reply) => {
           if (reply.state === 'matched' && reply.roomId) navigate(`/chat/${reply.roomId}`);
         },
@@ -73,6 +75,7 @@ export function QuickMatch() {
         <span className="size-3 animate-pulse rounded-full bg-indigo-500" aria-hidden="true" />
         {t('quick.waiting', { seconds })}
       </p>
+      {seconds * 1000 >= RELAX_AFTER_MS && <p className="w-full text-sm text-slate-500">{t('quick.relaxed')}</p>}
       <button type="button" className="btn-secondary" onClick={() => setWaitingSince(null)}>
         {t('quick.cancel')}
       </button>
