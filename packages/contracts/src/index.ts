@@ -6,3 +6,4 @@ export * from './chat.js';
 export * from './level-test.js';
 export * from './realtime.js';
 export * from './formats.js';
+export * from './schema.js';
