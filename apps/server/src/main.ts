@@ -42,7 +42,7 @@ async function main() {
   if (!process.env.STUDYMATE_QUIET) {
     const [first, ...others] = reachableUrls(config, app.server.address());
     console.log(`STUDYMATE is running at ${first}`);
-    for (const url of others) console.log(`  also at ${url} (dev sign-in only; OAuth returns to ${config.publicUrl})`);
+    for (const url of others) console.log(`  also at ${url} (Naver and Google sign-in return to ${config.publicUrl})`);
   }
 
   // Finish requests in flight, then close the database; give up after 10 s.

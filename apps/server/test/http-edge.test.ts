@@ -4,6 +4,7 @@ import { loadConfig, ConfigError } from '../src/config.js';
 import { BACKENDS } from './helpers/backends.js';
 import { api, givenUser, startApp, type Client, type TestApp } from './helpers/app.js';
 import { tinyPng } from './helpers/files.js';
+import { until } from './helpers/wait.js';
 import { connectStomp } from './realtime/harness.js';
 
 /** A connection that speaks HTTP/1.1 by hand, for request targets and pacing fetch cannot produce. */
@@ -115,6 +116,17 @@ for (const backend of BACKENDS) {
       expect(c.isClosed()).toBe(true);
       expect(Date.now() - started).toBeLessThan(1000 + 1000);
       expect(await c.status(100)).toBe(408);
+    });
+
+    it('keeps an idle keep-alive connection open past those limits (they time requests, not the pauses between them)', async () => {
+      const c = rawConnection(t);
+      await c.write('GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n');
+      expect(await c.status(3000)).toBe(200);
+      await sleep(2500);
+      expect(c.isClosed()).toBe(false);
+      await c.write('GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+      await until('the second answer', () => c.text().split('HTTP/1.1 200').length === 3, 3000);
+      c.close();
     });
 
     it('keeps a client request id only when it is plainly an id', async () => {
