@@ -20,7 +20,8 @@ import { MemoryCache, RedisCache, type Cache } from './platform/cache/cache.js';
 import { openDatabase, pingDatabase } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
 import { AppError, installErrorHandler } from './platform/http/errors.js';
-import { installSecurityHeaders } from './platform/http/security-headers.js';
+import { installRequestValues, requestValueKeywords } from './platform/http/request-values.js';
+import { installSecurityHeaders, securityHeaders } from './platform/http/security-headers.js';
 import { MAX_UPLOAD_BYTES } from './platform/http/sniff.js';
 import { installHealth } from './platform/observability/health.js';
 import { loggerOptions } from './platform/observability/logger.js';
@@ -70,10 +71,10 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   const platform = given ?? (await createPlatform(config));
   const app = Fastify({
     ...loggerOptions(config.logLevel),
-    trustProxy: config.http.trustProxy,
+    ...httpOptions(config.http),
     bodyLimit: 1024 * 1024,
     forceCloseConnections: true,
-    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array' } },
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array' }, plugins: [requestValueKeywords] },
   });
   const { db, redis, cache, bus } = platform;
   app.addHook('onClose', async () => {
@@ -91,25 +92,8 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
 
   // Platform plugins first, then modules.
   installErrorHandler(app);
-  installSecurityHeaders(app, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        mediaSrc: ["'self'", 'blob:'],
-        connectSrc: ["'self'", 'ws:', 'wss:'],
-        fontSrc: ["'self'", 'data:'],
-        objectSrc: ["'none'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-      },
-    },
-    // Naver and Google redirect back with a top-level navigation; strict COOP is fine for that.
-    crossOriginEmbedderPolicy: false,
-  });
+  installRequestValues(app);
+  installSecurityHeaders(app, securityHeaders(config.publicUrl));
   await app.register(fastifyCors, { origin: config.http.corsOrigins, credentials: true });
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
@@ -139,7 +123,7 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
 
   const tokens = new AccessTokens(config.auth.jwtSecret, config.auth.accessTokenTtl);
   installGuard(app, tokens);
-  const registry = installMetrics(app);
+  const registry = installMetrics(app, { token: config.http.metricsToken });
   installHealth(app, {
     database: () => pingDatabase(db),
     redis: redis ? async () => void (await redis.ping()) : null,
@@ -180,10 +164,34 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   return app;
 }
 
+/**
+ * Who the client is (TRUST_PROXY), and how long a request may take to arrive. A body trickled a byte at a time once held a connection (and its buffers) for ever. Node cuts a
+ * request whose headers or whole body have not arrived in time with 408; it checks its open
+ * requests on an interval (30 s by default), which we shorten so the limits hold to within a quarter.
+ */
+function httpOptions(http: Config['http']) {
+  const { requestTimeoutMs, headersTimeoutMs, keepAliveTimeoutMs } = http;
+  const connectionsCheckingInterval = Math.min(5000, Math.max(100, Math.floor(headersTimeoutMs / 4)));
+  const { trustProxy } = http;
+  return {
+    // A number of hops: trust that many addresses from the socket leftwards (Fastify's own reading of a number).
+    trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
+    requestTimeout: requestTimeoutMs,
+    keepAliveTimeout: keepAliveTimeoutMs,
+    http: { requestTimeout: requestTimeoutMs, headersTimeout: headersTimeoutMs, connectionsCheckingInterval },
+  };
+}
+
 /** The built web app at `/`; client-side routes fall back to index.html. */
 async function serveWebApp(app: FastifyInstance, webDist: string) {
   const index = path.join(webDist, 'index.html');
   const built = existsSync(index);
+  // The web app's files are public; the guard denies every route not marked so. @fastify/static
+  // registers one route per file and names the folder it serves in the route's config.
+  app.addHook('onRoute', (route) => {
+    const root = (route.config as { rootPath?: unknown } | undefined)?.rootPath;
+    if (typeof root === 'string' && path.resolve(root) === path.resolve(webDist)) route.config = { ...route.config, public: true };
+  });
   if (built) await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false, index: ['index.html'] });
   app.setNotFoundHandler((request, reply) => {
     const url = request.url.split('?')[0]!;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,7 +64,11 @@ export const EnvSchema = Type.Object({
   RATE_LIMIT_REFRESH: Type.Optional(Int(1, 100000)),
   RATE_LIMIT_UPLOAD: Type.Optional(Int(1, 100000)),
   RATE_LIMIT_MESSAGES: Type.Optional(Int(1, 100000)),
-  TRUST_PROXY: Type.Optional(Bool),
+  TRUST_PROXY: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z.:/, ]+$' })),
+  HTTP_REQUEST_TIMEOUT_MS: Type.Optional(Int(500, 3600000)),
+  HTTP_HEADERS_TIMEOUT_MS: Type.Optional(Int(500, 600000)),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: Type.Optional(Int(1000, 600000)),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, pattern: '^[\\x21-\\x7e]+$' })),
   LOG_LEVEL: Type.Optional(Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)))),
   WEB_DIST: Type.Optional(Type.String()),
 });
@@ -122,7 +127,14 @@ export interface Config {
   jobs: { pollMs: number; leaseMs: number; maxAttempts: number };
   http: {
     corsOrigins: string[];
-    trustProxy: boolean;
+    /** Fastify's trustProxy: false, a number of proxy hops in front of us, or their addresses/CIDRs. */
+    trustProxy: false | number | string[];
+    /** The whole request (headers and body) must arrive within this; slow-drip bodies are cut with 408. */
+    requestTimeoutMs: number;
+    headersTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    /** Bearer token a Prometheus scraper sends to /metrics; without one, /metrics is off. */
+    metricsToken: string | null;
     rateLimitSignIn: number;
     rateLimitRefresh: number;
     rateLimitUpload: number;
@@ -180,6 +192,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (!!raw.NAVER_CLIENT_ID !== !!raw.NAVER_CLIENT_SECRET) problems.push('NAVER_CLIENT_ID / NAVER_CLIENT_SECRET: set both or neither');
   if (!!raw.GOOGLE_CLIENT_ID !== !!raw.GOOGLE_CLIENT_SECRET) problems.push('GOOGLE_CLIENT_ID / GOOGLE_CLIENT_SECRET: set both or neither');
   if (raw.STT_PROVIDERS?.includes('openai') && !raw.STT_API_URL) problems.push('STT_PROVIDERS: lists openai but STT_API_URL is not set');
+  const trustProxy = parseTrustProxy(raw.TRUST_PROXY, problems);
+  const requestTimeoutMs = Number(raw.HTTP_REQUEST_TIMEOUT_MS ?? 120_000);
+  const headersTimeoutMs = Number(raw.HTTP_HEADERS_TIMEOUT_MS ?? Math.min(15_000, requestTimeoutMs));
+  if (headersTimeoutMs > requestTimeoutMs) problems.push('HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS');
   if (problems.length) throw new ConfigError(problems);
 
   const port = Number(raw.PORT ?? 8080);
@@ -240,7 +256,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         .split(',')
         .map((o) => o.trim())
         .filter(Boolean),
-      trustProxy: raw.TRUST_PROXY === 'true',
+      trustProxy,
+      requestTimeoutMs,
+      headersTimeoutMs,
+      keepAliveTimeoutMs: Number(raw.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 72_000),
+      metricsToken: raw.METRICS_TOKEN ?? null,
       rateLimitSignIn: Number(raw.RATE_LIMIT_SIGN_IN ?? 10),
       rateLimitRefresh: Number(raw.RATE_LIMIT_REFRESH ?? 120),
       rateLimitUpload: Number(raw.RATE_LIMIT_UPLOAD ?? 20),
@@ -281,6 +301,37 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: raw.LOG_LEVEL ?? (env === 'test' ? 'silent' : 'info'),
     webDist: path.resolve(raw.WEB_DIST ?? path.join(repoRoot, 'apps/web/dist')),
   };
+}
+
+/**
+ * TRUST_PROXY says whom to believe about the client's address in X-Forwarded-For. Each proxy
+ * appends the address it saw, so only entries written by our own proxies count, read from the
+ * right; the left-most entry is whatever the client sent. `true` means one hop (one load balancer
+ * in front, as in deploy/): a wrong count then yields the proxy's address, never a client-chosen one.
+ */
+function parseTrustProxy(value: string | undefined, problems: string[]): Config['http']['trustProxy'] {
+  if (value === undefined || value === 'false' || value === '0') return false;
+  if (value === 'true') return 1;
+  if (/^[0-9]+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 10) problems.push('TRUST_PROXY: at most 10 proxy hops');
+    return hops;
+  }
+  const entries = value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  const named = new Set(['loopback', 'linklocal', 'uniquelocal']);
+  const bad = entries.filter((e) => {
+    if (named.has(e)) return false;
+    const [address, bits, extra] = e.split('/');
+    const family = isIP(address ?? '');
+    if (!family || extra !== undefined) return true;
+    return bits !== undefined && !(/^[0-9]+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  });
+  if (bad.length || !entries.length)
+    problems.push(`TRUST_PROXY: false, true, a number of hops, or proxy addresses/CIDRs (bad: ${bad.join(', ') || value})`);
+  return entries;
 }
 
 /** Embedded mode keeps a generated signing key under DATA_DIR so sessions survive a restart. */

@@ -1,5 +1,7 @@
+import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { buildApp, createPlatform } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { migrations } from './migrations/index.js';
 import { migrateToLatest } from './platform/db/migrate.js';
 
@@ -37,7 +39,11 @@ async function main() {
     },
     'STUDYMATE is ready',
   );
-  if (!process.env.STUDYMATE_QUIET) console.log(`STUDYMATE is running at ${config.publicUrl}`);
+  if (!process.env.STUDYMATE_QUIET) {
+    const [first, ...others] = reachableUrls(config, app.server.address());
+    console.log(`STUDYMATE is running at ${first}`);
+    for (const url of others) console.log(`  also at ${url} (Naver and Google sign-in return to ${config.publicUrl})`);
+  }
 
   // Finish requests in flight, then close the database; give up after 10 s.
   let closing = false;
@@ -56,6 +62,22 @@ async function main() {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/**
+ * The addresses that load the web app. With an http PUBLIC_URL and a wildcard HOST, the machine's
+ * LAN addresses work too (phones on the same network); with an https PUBLIC_URL only that one does,
+ * because the pages ask the browser to upgrade every request to https.
+ */
+function reachableUrls(config: Config, address: AddressInfo | string | null): string[] {
+  const urls = [config.publicUrl];
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  if (config.publicUrl.startsWith('https://') || !['0.0.0.0', '::'].includes(config.host)) return urls;
+  const lan = Object.values(networkInterfaces())
+    .flat()
+    .filter((i) => i && i.family === 'IPv4' && !i.internal)
+    .map((i) => `http://${i!.address}:${port}`);
+  return [...new Set([...urls, ...lan])];
 }
 
 main().catch((error) => {

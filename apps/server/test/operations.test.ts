@@ -13,7 +13,7 @@ for (const backend of BACKENDS) {
       web = mkdtempSync(path.join(tmpdir(), 'studymate-web-'));
       writeFileSync(path.join(web, 'index.html'), '<!doctype html><title>STUDYMATE</title><div id="root"></div>');
       writeFileSync(path.join(web, 'app.js'), 'console.log(1)');
-      t = await startApp(backend, { WEB_DIST: web });
+      t = await startApp(backend, { WEB_DIST: web, METRICS_TOKEN: 'operations-scrape-token-0123' });
     });
     afterAll(async () => {
       await t?.close();
@@ -34,7 +34,7 @@ for (const backend of BACKENDS) {
     it('exposes Prometheus metrics with request latency by route pattern and event-loop lag', async () => {
       const user = await givenUser(t);
       await api(t, 'GET', '/api/v1/me', { token: user.token });
-      const metrics = await api(t, 'GET', '/metrics');
+      const metrics = await api(t, 'GET', '/metrics', { token: 'operations-scrape-token-0123' });
       expect(metrics.status).toBe(200);
       expect(metrics.text).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/api\/v1\/me"/);
       expect(metrics.text).toContain('studymate_event_loop_lag_p99_seconds');

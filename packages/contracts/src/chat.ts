@@ -1,7 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable } from './schema.js';
-
-const Id = Type.String({ format: 'uuid' });
+import { ClientInteger, Nullable, Uuid as Id } from './schema.js';
 
 export const MAX_GROUP_MEMBERS = 20;
 export const MESSAGE_KINDS = ['text', 'image', 'file', 'voice', 'correction'] as const;
@@ -111,8 +109,8 @@ export type SendMessageBody = Static<typeof SendMessageBody>;
 export const EditMessageBody = Type.Object({ body: Type.String({ minLength: 1, maxLength: 4000 }) }, { additionalProperties: false });
 
 export const HistoryQuery = Type.Object({
-  before: Type.Optional(Type.Integer({ minimum: 1, description: 'messages with seq below this, newest first' })),
-  after: Type.Optional(Type.Integer({ minimum: 0, description: 'messages with seq above this, oldest first (catch-up)' })),
+  before: Type.Optional(ClientInteger({ minimum: 1, description: 'messages with seq below this, newest first' })),
+  after: Type.Optional(ClientInteger({ minimum: 0, description: 'messages with seq above this, oldest first (catch-up)' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 30 })),
 });
 export const MessagePage = Type.Object({
@@ -122,7 +120,7 @@ export const MessagePage = Type.Object({
 });
 export type MessagePage = Static<typeof MessagePage>;
 
-export const ReadBody = Type.Object({ seq: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
+export const ReadBody = Type.Object({ seq: ClientInteger({ minimum: 0 }) }, { additionalProperties: false });
 export const SearchQuery = Type.Object({
   q: Type.String({ minLength: 1, maxLength: 100 }),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),

@@ -37,7 +37,10 @@ export const ERROR_STATUS = {
   OAUTH_PROVIDER_TIMEOUT: 504,
   PROVIDER_NOT_CONFIGURED: 404,
   INTERNAL: 500,
+  /** A backend we depend on (Redis, the database) does not answer; the reply says when to retry. */
   UNAVAILABLE: 503,
+  /** The upload folder's disk is full (ENOSPC/EDQUOT); nothing was stored. */
+  INSUFFICIENT_STORAGE: 507,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

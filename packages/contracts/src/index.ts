@@ -7,3 +7,4 @@ export * from './level-test.js';
 export * from './matching.js';
 export * from './realtime.js';
 export * from './formats.js';
+export * from './schema.js';

@@ -19,12 +19,17 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return scheme?.toLowerCase() === 'bearer' && token ? token : undefined;
 }
 
-/** Default-deny: every /api route verifies the access token unless it is declared public. */
+/**
+ * Default-deny: every route verifies the access token unless it is declared public. The decision
+ * reads the route the router matched, never the raw URL: `/%61pi/v1/me` and the absolute form
+ * `GET http://host/api/v1/me` match `/api/v1/me` too, and once reached a handler with no user.
+ * It runs on request, before any body is read, so an anonymous upload is refused unbuffered.
+ */
 export function installGuard(app: FastifyInstance, tokens: AccessTokens) {
   app.decorateRequest('auth', null as unknown as AccessClaims);
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/') || request.routeOptions.config?.public) return;
-    // Unknown /api paths fall to the 404 handler, which has no config; they still need a token.
+    // No route matched: the not-found handler answers (a 404, or the web app's index page) and reads no user.
+    if (request.is404 || request.routeOptions.config?.public) return;
     const result = await tokens.verify(bearerToken(request));
     if (!result.ok) {
       throw result.reason === 'expired'

@@ -39,6 +39,21 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
 };
 
+/** Seconds a client is told to wait (Retry-After) when a backend is down. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * A backend that does not answer is an outage to wait out (503), not a bug (500): ioredis gives
+ * up on a command after its retries (MaxRetriesPerRequestError) or aborts the queued ones when the
+ * connection drops (AbortError); sockets fail with the usual errno codes; mysql2 loses its connection.
+ */
+const UNREACHABLE_NAMES = new Set(['MaxRetriesPerRequestError', 'AbortError']);
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE', 'PROTOCOL_CONNECTION_LOST']);
+function backendDown(error: { name?: string; code?: string; message?: string }) {
+  return UNREACHABLE_NAMES.has(error.name ?? '') || UNREACHABLE_CODES.has(error.code ?? '') || error.message === 'Connection is closed.';
+}
+const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT']);
+
 /** The one place an error becomes an HTTP reply: `{ error: { code, message, details } }`. */
 export function installErrorHandler(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
@@ -70,6 +85,19 @@ export function installErrorHandler(app: FastifyInstance) {
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.status(error.statusCode).send({ error: { code: 'BAD_REQUEST', message: error.message } });
+    }
+    if (backendDown(error)) {
+      request.log.warn({ err: error }, 'a backend is unavailable');
+      return reply
+        .status(503)
+        .header('retry-after', String(RETRY_AFTER_SECONDS))
+        .send({ error: { code: 'UNAVAILABLE', message: 'A service we depend on is unavailable; try again shortly.' } });
+    }
+    if (DISK_FULL_CODES.has(error.code ?? '')) {
+      request.log.error({ err: error }, 'upload storage is full');
+      return reply
+        .status(507)
+        .send({ error: { code: 'INSUFFICIENT_STORAGE', message: 'We cannot store files right now; nothing was saved.' } });
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send({ error: { code: 'INTERNAL', message: 'Something went wrong on our side.' } });

@@ -21,3 +21,36 @@ export function installSecurityHeaders(app: FastifyInstance, options: HelmetOpti
   });
   return headers;
 }
+
+/**
+ * The policy for the web app served from PUBLIC_URL. Script may connect to its own origin only:
+ * 'self' covers same-origin ws:/wss: in current browsers (CSP Level 3), and the explicit
+ * ws(s)://host is for older Safari. `ws: wss:` once let injected script talk to any host.
+ * upgrade-insecure-requests only on https: on http (a LAN address in development) it turned every
+ * script and style request into an https one that nothing answered, and the page stayed blank.
+ */
+export function securityHeaders(publicUrl: string): HelmetOptions {
+  const url = new URL(publicUrl);
+  const secure = url.protocol === 'https:';
+  const socketOrigin = `${secure ? 'wss' : 'ws'}://${url.host}`;
+  return {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'", socketOrigin],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: secure ? [] : null,
+      },
+    },
+    // Naver and Google redirect back with a top-level navigation; strict COOP is fine for that.
+    crossOriginEmbedderPolicy: false,
+  };
+}

@@ -1,9 +1,11 @@
+import { timingSafeEqual } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AppError } from '../http/errors.js';
 
 /** One registry per app instance, so tests that build several apps do not share counters. */
-export function installMetrics(app: FastifyInstance) {
+export function installMetrics(app: FastifyInstance, options: { token: string | null }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const latency = new Histogram({
@@ -30,7 +32,15 @@ export function installMetrics(app: FastifyInstance) {
     latency.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
   app.addHook('onClose', async () => loop.disable());
-  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
+  // Metrics name routes, volumes and internals: a scraper shows METRICS_TOKEN, a signed-in person's
+  // access token is no use here. A token rather than a second port: it works through the one port a
+  // load balancer or ingress exposes, and a private port would still need a firewall to stay private.
+  const expected = options.token === null ? null : Buffer.from(`Bearer ${options.token}`);
+  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
+    if (!expected) throw new AppError('NOT_FOUND', 'Metrics are off; set METRICS_TOKEN to turn them on.');
+    const given = Buffer.from(request.headers.authorization ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      throw new AppError('UNAUTHENTICATED', 'Send the metrics token as a bearer token.');
     reply.header('content-type', registry.contentType);
     return registry.metrics();
   });

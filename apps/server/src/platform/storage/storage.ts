@@ -36,9 +36,15 @@ export class LocalStorage implements Storage {
     await mkdir(path.dirname(file), { recursive: true });
     // Write then rename, so a reader never sees half a file.
     const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, bytes);
-    await writeFile(`${file}.type`, contentType);
-    await rename(tmp, file);
+    try {
+      await writeFile(tmp, bytes);
+      await writeFile(`${file}.type`, contentType);
+      await rename(tmp, file);
+    } catch (error) {
+      // A full disk left half-written files that kept it full; take back what this write took.
+      await Promise.all([rm(tmp, { force: true }), rm(`${file}.type`, { force: true })]);
+      throw error;
+    }
   }
   async get(key: string) {
     checkKey(key);
