@@ -15,6 +15,7 @@ import type { Database } from './database.js';
 import { migrations } from './migrations/index.js';
 import { googleClient, naverClient } from './platform/auth/oauth.js';
 import { installGuard } from './platform/auth/guard.js';
+import { endedCovers, SessionRevocations } from './platform/auth/revocation.js';
 import { AccessTokens } from './platform/auth/tokens.js';
 import { InProcessBus, RedisBus, type Bus } from './platform/bus/bus.js';
 import { MemoryCache, RedisCache, type Cache } from './platform/cache/cache.js';
@@ -151,7 +152,10 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { deepLinking: true } });
 
   const tokens = new AccessTokens(config.auth.jwtSecret, config.auth.accessTokenTtl);
-  installGuard(app, tokens);
+  // Signing out and deleting an account end access tokens at once, on HTTP and at CONNECT, on every node.
+  const revocations = new SessionRevocations(tokens, cache, bus, app.log);
+  await revocations.start();
+  installGuard(app, revocations);
   const registry = installMetrics(app);
   installHealth(app, {
     database: () => pingDatabase(db),
@@ -168,6 +172,7 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
     users,
     profile,
     tokens,
+    revocations,
     refreshTtlSeconds: config.auth.refreshTokenTtl,
     reuseGraceSeconds: config.auth.refreshReuseGraceSeconds,
     providers: {
@@ -178,13 +183,19 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   });
   // STOMP over WebSocket at /ws, fanned out to every node through the bus.
   const realtime = createRealtimeGateway({
-    tokens,
+    tokens: revocations,
     bus,
     registry,
     logger: app.log,
     presence: redis ? new RedisPresence(redis, config.redis!.prefix) : new MemoryPresence(),
   });
   realtime.attach(app.server);
+  revocations.onEnded((ended) =>
+    realtime.endSessions(
+      (principal) => endedCovers(ended, principal),
+      new AppError('SESSION_ENDED', 'This session was ended (signed out or account deleted); sign in again.'),
+    ),
+  );
   app.decorate('realtime', realtime);
   installRealtimeDocs(app);
   // preClose runs before onClose closes the bus: sockets get 1012 and clients reconnect elsewhere.

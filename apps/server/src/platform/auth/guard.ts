@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../http/errors.js';
-import type { AccessClaims, AccessTokens } from './tokens.js';
+import type { AccessClaims, VerifyResult } from './tokens.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -19,8 +19,11 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return scheme?.toLowerCase() === 'bearer' && token ? token : undefined;
 }
 
-/** Default-deny: every /api route verifies the access token unless it is declared public. */
-export function installGuard(app: FastifyInstance, tokens: AccessTokens) {
+/**
+ * Default-deny: every /api route verifies the access token unless it is declared public. The
+ * verifier also refuses tokens whose session ended (SessionRevocations).
+ */
+export function installGuard(app: FastifyInstance, tokens: { verify(token: string | undefined): Promise<VerifyResult> }) {
   app.decorateRequest('auth', null as unknown as AccessClaims);
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/') || request.routeOptions.config?.public) return;
@@ -29,9 +32,12 @@ export function installGuard(app: FastifyInstance, tokens: AccessTokens) {
     if (!result.ok) {
       throw result.reason === 'expired'
         ? new AppError('TOKEN_EXPIRED', 'The access token has expired; refresh it.')
-        : new AppError('UNAUTHENTICATED', 'Sign in to continue.');
+        : result.reason === 'revoked'
+          ? new AppError('SESSION_ENDED', 'This session was ended (signed out or account deleted); sign in again.')
+          : new AppError('UNAUTHENTICATED', 'Sign in to continue.');
     }
-    request.auth = { sub: result.claims.sub, role: result.claims.role };
+    const { sub, role, sid } = result.claims;
+    request.auth = sid === undefined ? { sub, role } : { sub, role, sid };
   });
 }
 
