@@ -21,7 +21,8 @@ export const STOMP_SUBPROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'] as con
 export const RealtimeNotification = Type.Object({
   id: Type.String(),
   kind: Type.String({
-    description: "what happened, e.g. chat-room-added (a new group, an invitation, a partner's first 1:1), match-request, session-reminder",
+    description:
+      "what happened, e.g. chat-room-added (a new group, an invitation, a partner's first 1:1), chat-room-removed (you left the group or were removed: the server has already ended your subscriptions to it), match-request, session-reminder",
   }),
   title: Type.String(),
   body: Type.Optional(Type.String()),

@@ -244,6 +244,9 @@ export function createChatService(deps: {
       return gate.authorize(userId, roomId);
     },
 
+    /** Called on every node when someone's membership of a room (or, without a room, of all rooms) ended. */
+    onMembershipEnded: gate.onEnded,
+
     /** Someone's presence is seen by themselves and by the people they share a room with. */
     async mayWatchPresence(userId: string, subjectId: string) {
       return userId === subjectId || (await repo.shareARoom(db, userId, subjectId));
@@ -342,6 +345,14 @@ export function createChatService(deps: {
         }
       });
       await gate.ended(userId, authorized);
+      // Their devices drop the room's subscription server-side; this tells their apps why.
+      await deps.broadcaster.toUser(userId, {
+        id: randomUUID(),
+        kind: 'chat-room-removed',
+        title: current.name ?? '',
+        link: `/chat/${authorized}`,
+        createdAt: new Date().toISOString(),
+      });
       await deps.broadcaster.toRoom(authorized, { type: 'members-changed', roomId: authorized });
       return ok(undefined);
     },

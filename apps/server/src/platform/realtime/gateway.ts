@@ -260,6 +260,7 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
     const message: OutgoingMessage = { id: envelope.i, contentType: envelope.c, body, headers: envelope.h ?? [], publishedAt: envelope.t };
     for (const subscription of route.subscriptions) {
       if (envelope.q !== undefined && subscription.queue !== envelope.q) continue;
+      if (suspended.size > 0 && suspended.has(subscription)) continue;
       subscription.session.deliver(subscription, message);
     }
   }
@@ -475,6 +476,8 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
   ).unref();
 
   // ---- ending access that must end (a signed-out session, a deleted account, a membership that ended) ----
+  /** Subscriptions being asked about again (reauthorize): delivered nothing until the answer. */
+  const suspended = new Set<LocalSubscription>();
 
   /** Ends, with an ERROR that says why, every connection on this node whose principal `ended` picks. */
   function endSessions(ended: (principal: RealtimePrincipal) => boolean, why: AppError): number {
@@ -491,7 +494,9 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
    * Asks the authoriser again about the topic subscriptions on this node that `pick` selects, and
    * ends the ones it now refuses, silently: STOMP 1.2 has no server-sent UNSUBSCRIBE, and an ERROR
    * would close the whole connection with every other subscription on it. The module that ended
-   * the access tells the person on their own queue. Resolves with how many ended.
+   * the access tells the person on their own queue. Nothing is delivered to a picked subscription
+   * while it is being asked about (the bus may bring the room's next message before the answer).
+   * Resolves with how many ended.
    */
   async function reauthorize(pick: (principal: RealtimePrincipal, destination: string) => boolean): Promise<number> {
     const picked: LocalSubscription[] = [];
@@ -502,6 +507,7 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
         if (principal && pick(principal, subscription.destination)) picked.push(subscription);
       }
     }
+    for (const subscription of picked) suspended.add(subscription);
     let ended = 0;
     await Promise.all(
       picked.map(async (subscription) => {
@@ -513,6 +519,7 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
             break;
           }
         }
+        suspended.delete(subscription);
         const { session } = subscription;
         if (allowed || session.subscriptions.get(subscription.id) !== subscription) return;
         session.subscriptions.delete(subscription.id);
