@@ -212,6 +212,8 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
       toUser: (userId, notification) => realtime.sendToUser(userId, 'notifications', notification),
     },
     translator: config.translation ? openAiCompatibleTranslator(config.translation) : null,
+    cache,
+    limits: { groupsPerDay: config.http.rateLimitGroupsPerDay, newContactsPerDay: config.http.rateLimitNewContactsPerDay },
     presence: (userId) => realtime.presence(userId),
   });
   users.addParticipant(profile.participant);

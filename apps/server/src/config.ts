@@ -62,6 +62,8 @@ export const EnvSchema = Type.Object({
   RATE_LIMIT_REFRESH: Type.Optional(Int(1, 100000)),
   RATE_LIMIT_UPLOAD: Type.Optional(Int(1, 100000)),
   RATE_LIMIT_MESSAGES: Type.Optional(Int(1, 100000)),
+  RATE_LIMIT_GROUPS_PER_DAY: Type.Optional(Int(1, 100000)),
+  RATE_LIMIT_NEW_CONTACTS_PER_DAY: Type.Optional(Int(1, 100000)),
   TRUST_PROXY: Type.Optional(Bool),
   LOG_LEVEL: Type.Optional(Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)))),
   WEB_DIST: Type.Optional(Type.String()),
@@ -124,6 +126,10 @@ export interface Config {
     rateLimitRefresh: number;
     rateLimitUpload: number;
     rateLimitMessages: number;
+    /** Group rooms one person may create per UTC day. */
+    rateLimitGroupsPerDay: number;
+    /** People one person may bring into a room per UTC day without sharing a room with them already (1:1 rooms, group members). */
+    rateLimitNewContactsPerDay: number;
   };
   logLevel: string;
   webDist: string;
@@ -242,6 +248,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       rateLimitRefresh: Number(raw.RATE_LIMIT_REFRESH ?? 120),
       rateLimitUpload: Number(raw.RATE_LIMIT_UPLOAD ?? 20),
       rateLimitMessages: Number(raw.RATE_LIMIT_MESSAGES ?? 120),
+      rateLimitGroupsPerDay: Number(raw.RATE_LIMIT_GROUPS_PER_DAY ?? 10),
+      rateLimitNewContactsPerDay: Number(raw.RATE_LIMIT_NEW_CONTACTS_PER_DAY ?? 20),
     },
     translation: raw.TRANSLATION_API_URL
       ? {

@@ -1,11 +1,9 @@
-import type { FastifyInstance } from 'fastify';
 import type { IMessage } from '@stomp/stompjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/app.js';
+import { startTwoNodes, type TwoNodes } from './helpers/two-nodes.js';
 import { BACKENDS } from './helpers/backends.js';
-import { api, givenUser, startApp, type Client, type TestApp } from './helpers/app.js';
+import { api, givenUser, type Client, type TestApp } from './helpers/app.js';
 import { until } from './helpers/wait.js';
-import { connectStomp, type StompSession } from './realtime/harness.js';
 
 let n = 0;
 const clientId = () => `me${Date.now().toString(36)}${(++n).toString(36).padStart(4, '0')}`;
@@ -16,32 +14,18 @@ for (const backend of BACKENDS) {
   describe.skipIf(backend.skip)(
     `a membership that ends ends its subscriptions [${backend.name}]${backend.skip ? ` (skipped: ${backend.skip})` : ''}`,
     () => {
+      let nodes: TwoNodes;
       let t: TestApp;
-      // Embedded mode is one process; the production backends get a real second node sharing them.
-      let other: FastifyInstance | null = null;
       let otherUrl: string;
-      const sessions: StompSession[] = [];
-      const connect = async (url: string, user: Client) => {
-        const s = await connectStomp(`${url.replace('http', 'ws')}/ws`, { Authorization: `Bearer ${user.token}` });
-        sessions.push(s);
-        return s;
-      };
+      const connect = (url: string, user: Client) => nodes.connect(url, user.token);
       const say = (user: Client, roomId: string, body: string) =>
         api(t, 'POST', `/api/v1/chat/rooms/${roomId}/messages`, { token: user.token, body: { clientId: clientId(), kind: 'text', body } });
 
       beforeAll(async () => {
-        t = await startApp(backend);
-        if (backend.name === 'mysql+redis') {
-          other = await buildApp(t.config);
-          await other.listen({ host: '127.0.0.1', port: 0 });
-        }
-        otherUrl = other ? `http://127.0.0.1:${(other.server.address() as { port: number }).port}` : t.url;
+        nodes = await startTwoNodes(backend);
+        ({ t, otherUrl } = nodes);
       });
-      afterAll(async () => {
-        await Promise.allSettled(sessions.map((s) => s.disconnect()));
-        await other?.close();
-        await t?.close();
-      });
+      afterAll(async () => nodes?.close());
 
       it("someone who leaves a group stops getting its messages and its members' presence at once, on every node, and is told", async () => {
         const [minji, alex, jun] = await Promise.all([givenUser(t), givenUser(t), givenUser(t)]);

@@ -1,40 +1,24 @@
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/app.js';
+import { startTwoNodes, type TwoNodes } from './helpers/two-nodes.js';
 import { BACKENDS } from './helpers/backends.js';
-import { api, givenUser, refreshCookie, startApp, type Client, type TestApp } from './helpers/app.js';
-import { connectStomp, type StompSession } from './realtime/harness.js';
+import { api, givenUser, refreshCookie, type Client, type TestApp } from './helpers/app.js';
 import { tinyPng } from './helpers/files.js';
 
 for (const backend of BACKENDS) {
   describe.skipIf(backend.skip)(`ending sessions everywhere [${backend.name}]${backend.skip ? ` (skipped: ${backend.skip})` : ''}`, () => {
+    let nodes: TwoNodes;
     let t: TestApp;
-    // Embedded mode is one process; the production backends get a real second node sharing them.
-    let other: FastifyInstance | null = null;
     let otherUrl: string;
-    const sessions: StompSession[] = [];
-    const connect = async (url: string, token: string) => {
-      const s = await connectStomp(`${url.replace('http', 'ws')}/ws`, { Authorization: `Bearer ${token}` });
-      sessions.push(s);
-      return s;
-    };
+    const connect = (url: string, token: string) => nodes.connect(url, token);
     const me = (url: string, token: string) => api({ url }, 'GET', '/api/v1/me', { token });
     /** A second device of the same person: another sign-in, another session family. */
     const secondDevice = async (user: Client): Promise<Client> => givenUser(t, { email: user.email, acceptTerms: false });
 
     beforeAll(async () => {
-      t = await startApp(backend, { REFRESH_REUSE_GRACE_SECONDS: '0' });
-      if (backend.name === 'mysql+redis') {
-        other = await buildApp(t.config);
-        await other.listen({ host: '127.0.0.1', port: 0 });
-      }
-      otherUrl = other ? `http://127.0.0.1:${(other.server.address() as { port: number }).port}` : t.url;
+      nodes = await startTwoNodes(backend, { REFRESH_REUSE_GRACE_SECONDS: '0' });
+      ({ t, otherUrl } = nodes);
     });
-    afterAll(async () => {
-      await Promise.allSettled(sessions.map((s) => s.disconnect()));
-      await other?.close();
-      await t?.close();
-    });
+    afterAll(async () => nodes?.close());
 
     it('signing out one device ends that device only: its token, its connections, on every node', async () => {
       const phone = await givenUser(t);
