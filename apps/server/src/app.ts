@@ -154,7 +154,8 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   const tokens = new AccessTokens(config.auth.jwtSecret, config.auth.accessTokenTtl);
   // Signing out and deleting an account end access tokens at once, on HTTP and at CONNECT, on every node.
   const revocations = new SessionRevocations(tokens, cache, bus, app.log);
-  await revocations.start();
+  // Not awaited: with Redis unreachable at start-up the subscription would hold the boot up; until it is live, every check reads the cache.
+  void revocations.start();
   installGuard(app, revocations);
   const registry = installMetrics(app);
   installHealth(app, {
