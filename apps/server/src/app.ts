@@ -14,6 +14,7 @@ import { publicConfig, type Config } from './config.js';
 import type { Database } from './database.js';
 import { migrations } from './migrations/index.js';
 import { installGuard } from './platform/auth/guard.js';
+import { endedCovers, SessionRevocations } from './platform/auth/revocation.js';
 import { AccessTokens } from './platform/auth/tokens.js';
 import { InProcessBus, RedisBus, type Bus } from './platform/bus/bus.js';
 import { MemoryCache, RedisCache, type Cache } from './platform/cache/cache.js';
@@ -122,7 +123,11 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { deepLinking: true } });
 
   const tokens = new AccessTokens(config.auth.jwtSecret, config.auth.accessTokenTtl);
-  installGuard(app, tokens);
+  // Signing out and deleting an account end access tokens at once, on HTTP and at CONNECT, on every node.
+  const revocations = new SessionRevocations(tokens, cache, bus, app.log);
+  // Not awaited: with Redis unreachable at start-up the subscription would hold the boot up; until it is live, every check reads the cache.
+  void revocations.start();
+  installGuard(app, revocations);
   const registry = installMetrics(app, { token: config.http.metricsToken });
   installHealth(app, {
     database: () => pingDatabase(db),
@@ -131,13 +136,19 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
 
   // STOMP over WebSocket at /ws, fanned out to every node through the bus.
   const realtime = createRealtimeGateway({
-    tokens,
+    tokens: revocations,
     bus,
     registry,
     logger: app.log,
     presence: redis ? new RedisPresence(redis, config.redis!.prefix) : new MemoryPresence(),
   });
   realtime.attach(app.server);
+  revocations.onEnded((ended) =>
+    realtime.endSessions(
+      (principal) => endedCovers(ended, principal),
+      new AppError('SESSION_ENDED', 'This session was ended (signed out or account deleted); sign in again.'),
+    ),
+  );
   app.decorate('realtime', realtime);
   installRealtimeDocs(app);
   // preClose runs before onClose closes the bus: sockets get 1012 and clients reconnect elsewhere.
@@ -146,7 +157,7 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   const jobs = new JobRunner(ownTables<JobsTables>(db), { ...config.jobs, log: app.log });
 
   // The modules, in dependency order; each wires its own service, routes, destinations and participant.
-  const context: ModuleContext = { ...platform, app, config, tokens, realtime, jobs };
+  const context: ModuleContext = { ...platform, app, config, tokens, revocations, realtime, jobs };
   const users = usersModule(context);
   const profile = profileModule(context, { users });
   authModule(context, { users, profile });

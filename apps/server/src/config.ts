@@ -69,6 +69,8 @@ export const EnvSchema = Type.Object({
   HTTP_HEADERS_TIMEOUT_MS: Type.Optional(Int(500, 600000)),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: Type.Optional(Int(1000, 600000)),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, pattern: '^[\\x21-\\x7e]+$' })),
+  RATE_LIMIT_GROUPS_PER_DAY: Type.Optional(Int(1, 100000)),
+  RATE_LIMIT_NEW_CONTACTS_PER_DAY: Type.Optional(Int(1, 100000)),
   LOG_LEVEL: Type.Optional(Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)))),
   WEB_DIST: Type.Optional(Type.String()),
 });
@@ -139,6 +141,10 @@ export interface Config {
     rateLimitRefresh: number;
     rateLimitUpload: number;
     rateLimitMessages: number;
+    /** Group rooms one person may create per UTC day. */
+    rateLimitGroupsPerDay: number;
+    /** People one person may bring into a room per UTC day without sharing a room with them already (1:1 rooms, group members). */
+    rateLimitNewContactsPerDay: number;
   };
   logLevel: string;
   webDist: string;
@@ -265,6 +271,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       rateLimitRefresh: Number(raw.RATE_LIMIT_REFRESH ?? 120),
       rateLimitUpload: Number(raw.RATE_LIMIT_UPLOAD ?? 20),
       rateLimitMessages: Number(raw.RATE_LIMIT_MESSAGES ?? 120),
+      rateLimitGroupsPerDay: Number(raw.RATE_LIMIT_GROUPS_PER_DAY ?? 10),
+      rateLimitNewContactsPerDay: Number(raw.RATE_LIMIT_NEW_CONTACTS_PER_DAY ?? 20),
     },
     translation: raw.TRANSLATION_API_URL
       ? {

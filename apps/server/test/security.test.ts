@@ -70,8 +70,11 @@ for (const backend of BACKENDS) {
           expect(res.status, `${method} ${route} with ${kind} token`).toBe(401);
           expect(res.json.error.code).toMatch(/^(UNAUTHENTICATED|TOKEN_EXPIRED)$/);
         }
-        // The real token passes the guard (whatever the route then says about the body).
-        const ok = await api(t, method, route, { token: probe.token, body: ['POST', 'PUT', 'PATCH'].includes(method) ? {} : undefined });
+        // The real token passes the guard (whatever the route then says about the body). Deleting
+        // the account and signing out everywhere end the probe's session, so they get their own.
+        const endsSession = (method === 'DELETE' && route === '/api/v1/me') || route === '/api/v1/auth/logout-all';
+        const token = endsSession ? (await givenUser(t)).token : probe.token;
+        const ok = await api(t, method, route, { token, body: ['POST', 'PUT', 'PATCH'].includes(method) ? {} : undefined });
         expect(ok.status, `${method} ${route} with a valid token`).not.toBe(401);
       }
     });

@@ -16,7 +16,7 @@ export type PublicConfig = Static<typeof PublicConfig>;
 export const DevSignInBody = Type.Object(
   {
     email: Type.String({ format: 'email', maxLength: 254 }),
-    displayName: Type.String({ minLength: 1, maxLength: 50 }),
+    displayName: Type.String({ minLength: 1, maxLength: 50, pattern: '\\S', description: 'not only spaces' }),
   },
   { additionalProperties: false },
 );

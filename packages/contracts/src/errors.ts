@@ -11,6 +11,8 @@ export const ERROR_STATUS = {
   TOKEN_EXPIRED: 401,
   REFRESH_TOKEN_INVALID: 401,
   REFRESH_TOKEN_REUSED: 401,
+  /** The access token is valid but its session was ended: signed out (here or everywhere), or the account was deleted. */
+  SESSION_ENDED: 401,
   FORBIDDEN: 403,
   TERMS_REQUIRED: 403,
   DEV_SIGN_IN_DISABLED: 403,

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Platform } from '../app.js';
 import type { Config } from '../config.js';
 import type { Database } from '../database.js';
+import type { SessionRevocations } from '../platform/auth/revocation.js';
 import type { AccessTokens } from '../platform/auth/tokens.js';
 import type { JobRunner } from '../platform/jobs/jobs.js';
 import type { RealtimeGateway } from '../platform/realtime/gateway.js';
@@ -16,6 +17,8 @@ export interface ModuleContext extends Platform {
   app: FastifyInstance;
   config: Config;
   tokens: AccessTokens;
+  /** Ends access tokens and connections early (sign-out, account deletion), on every node. */
+  revocations: SessionRevocations;
   realtime: RealtimeGateway;
   jobs: JobRunner;
 }

@@ -20,6 +20,9 @@ export async function startApp(backend: Backend, env: Record<string, string> = {
     HOST: '127.0.0.1',
     WEB_DIST: '/nonexistent',
     RATE_LIMIT_SIGN_IN: '10000',
+    // Suites make many rooms with strangers; the daily allowances get their own test with small values.
+    RATE_LIMIT_GROUPS_PER_DAY: '100000',
+    RATE_LIMIT_NEW_CONTACTS_PER_DAY: '100000',
     ...env,
   });
   const app = await buildApp(config);

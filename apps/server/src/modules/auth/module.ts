@@ -10,7 +10,7 @@ import { createAuthService } from './service.js';
 
 /** Dev, Naver and Google sign-in, refresh-token families and login history. */
 export function authModule(
-  { app, db, cache, tokens, config }: ModuleContext,
+  { app, db, cache, tokens, revocations, config }: ModuleContext,
   { users, profile }: { users: UsersService; profile: ProfileService },
 ) {
   const auth = createAuthService({
@@ -19,6 +19,7 @@ export function authModule(
     users,
     profile,
     tokens,
+    revocations,
     refreshTtlSeconds: config.auth.refreshTokenTtl,
     reuseGraceSeconds: config.auth.refreshReuseGraceSeconds,
     providers: {

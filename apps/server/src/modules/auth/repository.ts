@@ -48,6 +48,18 @@ export const revokeFamily = (db: Db, familyId: string, at: number) =>
 export const revokeAllOf = (db: Db, userId: string, at: number) =>
   db.updateTable('refresh_tokens').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
 
+/** The session families of a person that may still hold an unexpired access token. */
+export async function liveFamiliesOf(db: Db, userId: string, expiringAfter: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('refresh_tokens')
+    .select('family_id')
+    .distinct()
+    .where('user_id', '=', userId)
+    .where('expires_at', '>', expiringAfter)
+    .execute();
+  return rows.map((r) => r.family_id);
+}
+
 export const insertLoginEvent = (db: Db, row: Selectable<LoginEventsTable>) => db.insertInto('login_events').values(row).execute();
 
 export const loginEventsOf = (db: Db, userId: string, limit: number) =>

@@ -5,6 +5,7 @@ import type { Cache } from '../../platform/cache/cache.js';
 import { nowMs, toIso } from '../../platform/db/database.js';
 import { ok, refuse, type Result } from '../../platform/http/errors.js';
 import { OAuthFailure, type AuthorizationRequest, type OAuthProviderClient } from '../../platform/auth/oauth.js';
+import type { SessionRevocations } from '../../platform/auth/revocation.js';
 import { hashToken, randomToken, type AccessTokens } from '../../platform/auth/tokens.js';
 import type { ProfileService } from '../profile/service.js';
 import type { Account, AccountParticipant, SignInIdentity, UsersService } from '../users/service.js';
@@ -33,13 +34,21 @@ export function createAuthService(deps: {
   users: UsersService;
   profile: ProfileService;
   tokens: AccessTokens;
+  /** Ends access tokens and connections of a family or an account before they expire, on every node. */
+  revocations: SessionRevocations;
   refreshTtlSeconds: number;
   /** How long after rotation the previous token still rotates instead of ending the family. */
   reuseGraceSeconds: number;
   providers: Partial<Record<OAuthProvider, OAuthProviderClient>>;
   redirectUri: (provider: OAuthProvider) => string;
 }) {
-  const { db, cache, users, profile, tokens } = deps;
+  const { db, cache, users, profile, tokens, revocations } = deps;
+
+  /** Ends a session family: its refresh tokens here, its access tokens and connections everywhere. */
+  async function endFamily(userId: string, familyId: string, at: number) {
+    await repo.revokeFamily(db, familyId, at);
+    await revocations.endFamilies(userId, [familyId]);
+  }
 
   async function sessionUser(user: Account): Promise<SessionUser> {
     const onboarding = await profile.onboardingStatus(user.id);
@@ -52,9 +61,9 @@ export function createAuthService(deps: {
     };
   }
 
-  async function tokenReply(user: Account): Promise<TokenReply> {
+  async function tokenReply(user: Account, familyId: string): Promise<TokenReply> {
     return {
-      accessToken: await tokens.sign({ sub: user.id, role: user.role }),
+      accessToken: await tokens.sign({ sub: user.id, role: user.role, sid: familyId }),
       tokenType: 'Bearer',
       expiresIn: tokens.ttlSeconds,
       user: await sessionUser(user),
@@ -89,8 +98,9 @@ export function createAuthService(deps: {
       user_agent: meta.userAgent?.slice(0, 255) ?? null,
       ip: meta.ip?.slice(0, 64) ?? null,
     });
-    const refreshToken = await newRefreshToken(user.id, randomUUID());
-    return ok({ reply: await tokenReply(user), refreshToken, isNew });
+    const familyId = randomUUID();
+    const refreshToken = await newRefreshToken(user.id, familyId);
+    return ok({ reply: await tokenReply(user, familyId), refreshToken, isNew });
   }
 
   const participant: AccountParticipant = {
@@ -101,6 +111,8 @@ export function createAuthService(deps: {
     },
     async erase(tx, userId) {
       await repo.eraseAuthData(tx as unknown as Kysely<AuthTables>, userId);
+      // Once committed, no token of the account opens anything, and its connections close, on every node.
+      return () => revocations.endAccount(userId);
     },
   };
 
@@ -181,7 +193,7 @@ export function createAuthService(deps: {
       if (!row) return refuse('REFRESH_TOKEN_INVALID', 'The session is not known; sign in.');
       const withinGrace = (rotatedAt: number) => at - rotatedAt <= deps.reuseGraceSeconds * 1000;
       const reused = async () => {
-        await repo.revokeFamily(db, row.family_id, at);
+        await endFamily(row.user_id, row.family_id, at);
         return refuse<IssuedSession>('REFRESH_TOKEN_REUSED', 'This session was already used elsewhere and has been ended; sign in again.');
       };
       if (row.revoked_at != null) return reused();
@@ -191,21 +203,25 @@ export function createAuthService(deps: {
       if (row.expires_at <= at) return refuse('REFRESH_TOKEN_INVALID', 'The session has expired; sign in.');
       const user = await users.getActiveUser(row.user_id);
       if (!user || user.status !== 'active') {
-        await repo.revokeFamily(db, row.family_id, at);
+        await endFamily(row.user_id, row.family_id, at);
         return refuse('REFRESH_TOKEN_INVALID', 'The account is not available.');
       }
       const refreshToken = await newRefreshToken(user.id, row.family_id);
-      return ok({ reply: await tokenReply(user), refreshToken, isNew: false });
+      return ok({ reply: await tokenReply(user, row.family_id), refreshToken, isNew: false });
     },
 
     async logout(token: string | undefined) {
       if (!token) return;
       const row = await repo.findRefreshToken(db, hashToken(token));
-      if (row) await repo.revokeFamily(db, row.family_id, nowMs());
+      if (row) await endFamily(row.user_id, row.family_id, nowMs());
     },
 
+    /** Ends every family that may still hold a live access token, and every refresh token. */
     async logoutEverywhere(userId: string) {
-      await repo.revokeAllOf(db, userId, nowMs());
+      const at = nowMs();
+      const families = await repo.liveFamiliesOf(db, userId, at - tokens.ttlSeconds * 1000);
+      await repo.revokeAllOf(db, userId, at);
+      await revocations.endFamilies(userId, families);
     },
 
     async loginHistory(userId: string) {

@@ -48,5 +48,16 @@ export function chatDestinations(realtime: RealtimeGateway, chat: ChatService) {
     },
     { body: Inbound['/pub/presence'] },
   );
+  // A membership that ended ends what it allowed, on every node: the room's subscriptions of the
+  // person who left, and presence subscriptions between them and people they no longer share a
+  // room with (both ways). The rest are asked again and stay.
+  chat.onMembershipEnded((userId, roomId) => {
+    const room = roomId === undefined ? null : `/sub/chat/rooms/${roomId}`;
+    void realtime.reauthorize((principal, destination) =>
+      principal.userId === userId
+        ? (room === null ? destination.startsWith('/sub/chat/rooms/') : destination === room) || destination.startsWith('/sub/presence/')
+        : destination === `/sub/presence/${userId}`,
+    );
+  });
   realtime.onPresenceChanged((userId, status) => realtime.publish('/sub/presence/{userId}', { userId }, presenceEvent(userId, status)));
 }

@@ -10,7 +10,7 @@ import { createChatService, type ContactRules } from './service.js';
 
 /** Rooms, messages, attachments, presence of members; HTTP routes and STOMP destinations. */
 export function chatModule(
-  { app, db, storage, bus, realtime, config }: ModuleContext,
+  { app, db, storage, bus, realtime, config, cache }: ModuleContext,
   { users, profile, contacts }: { users: UsersService; profile: ProfileService; contacts?: ContactRules },
 ) {
   const chat = createChatService({
@@ -26,6 +26,8 @@ export function chatModule(
     translator: config.translation ? openAiCompatibleTranslator(config.translation) : null,
     presence: (userId) => realtime.presence(userId),
     contacts,
+    cache,
+    limits: { groupsPerDay: config.http.rateLimitGroupsPerDay, newContactsPerDay: config.http.rateLimitNewContactsPerDay },
   });
   users.addParticipant(chat.participant);
   chatDestinations(realtime, chat);

@@ -26,7 +26,8 @@ export type RoomGate = ReturnType<typeof createRoomGate>;
  * read mark asks, and on SQLite each database read paid for the write thread's last commit
  * (the main connection starts a read transaction each time): about 30 µs of the event loop per
  * chat message. Memberships only end by leaving or by deleting the account; the node that
- * commits that forgets at once and tells the others through the bus. A lookup that overlaps an
+ * commits that forgets at once and tells the others through the bus, and each node's listeners
+ * end the subscriptions that depended on them. A lookup that overlaps an
  * ending is not remembered, and until the bus subscription is live nothing is.
  */
 export function createRoomGate(db: Kysely<ChatTables>, bus: Bus) {
@@ -34,12 +35,14 @@ export function createRoomGate(db: Kysely<ChatTables>, bus: Bus) {
   const key = (userId: string, roomId: string) => `${userId} ${roomId}`;
   let endings = 0;
   let listening = false;
+  const listeners = new Set<(userId: string, roomId?: string) => void>();
 
   function forget(message: string) {
     endings++;
     const { userId, roomId } = JSON.parse(message) as { userId: string; roomId?: string };
     if (roomId !== undefined) remembered.delete(key(userId, roomId));
     else for (const k of remembered.keys()) if (k.startsWith(`${userId} `)) remembered.delete(k);
+    for (const listener of listeners) listener(userId, roomId);
   }
   bus.subscribe(ENDED_CHANNEL, forget).then(
     () => (listening = true),
@@ -66,6 +69,12 @@ export function createRoomGate(db: Kysely<ChatTables>, bus: Bus) {
      * After the commit that ended them: one membership, or without a room all of the person's.
      * Forgotten here at once; should the bus fail, other nodes forget within REMEMBER_MS.
      */
+    /** Told on every node, synchronously, when memberships end there or elsewhere (to end what depended on them). */
+    onEnded(listener: (userId: string, roomId?: string) => void): () => void {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+
     async ended(userId: string, roomId?: string): Promise<void> {
       const message = JSON.stringify(roomId === undefined ? { userId } : { userId, roomId });
       forget(message);

@@ -120,6 +120,21 @@ export async function shareARoom(db: Db, a: string, b: string): Promise<boolean>
   return row !== undefined;
 }
 
+/** Those of `others` who share no room with the person: strangers, as far as chat knows. */
+export async function strangersAmong(db: Db, userId: string, others: string[]): Promise<string[]> {
+  if (others.length === 0) return [];
+  const known = await db
+    .selectFrom('chat_members as me')
+    .innerJoin('chat_members as them', 'them.room_id', 'me.room_id')
+    .select('them.user_id')
+    .distinct()
+    .where('me.user_id', '=', userId)
+    .where('them.user_id', 'in', others)
+    .execute();
+  const contacts = new Set(known.map((r) => r.user_id));
+  return others.filter((id) => !contacts.has(id));
+}
+
 export const membersOfRooms = (db: Db, roomIds: string[]) =>
   roomIds.length ? db.selectFrom('chat_members').selectAll().where('room_id', 'in', roomIds).execute() : Promise.resolve([] as MemberRow[]);
 
@@ -256,6 +271,62 @@ export const filesInRoomsOf = (db: Db, userId: string, limit: number) =>
     .orderBy('a.created_at', 'desc')
     .limit(limit)
     .execute();
+
+/** Whether a message that is not deleted still shows this file. */
+export async function attachmentStillShown(db: Db, attachmentId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('chat_messages')
+    .select('id')
+    .where('attachment_id', '=', attachmentId)
+    .where('deleted_at', 'is', null)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Detaches a file from the messages that referred to it and removes its row; the caller deletes the stored object. */
+export async function deleteAttachment(db: Db, attachmentId: string) {
+  await db.updateTable('chat_messages').set({ attachment_id: null }).where('attachment_id', '=', attachmentId).execute();
+  await db.deleteFrom('chat_attachments').where('id', '=', attachmentId).execute();
+}
+
+/**
+ * Erases every file a person uploaded: the messages that carried one are deleted as a sender's
+ * own deletion would (so no file name or link stays), then the rows go.
+ */
+export async function eraseAttachmentsOf(db: Db, uploaderId: string, at: number) {
+  const theirs = db.selectFrom('chat_attachments').select('id').where('uploader_id', '=', uploaderId);
+  await db
+    .updateTable('chat_messages')
+    .set({ body: '', original_text: null, deleted_at: at })
+    .where('attachment_id', 'in', theirs)
+    .where('deleted_at', 'is', null)
+    .execute();
+  await db.updateTable('chat_messages').set({ attachment_id: null }).where('attachment_id', 'in', theirs).execute();
+  await db.deleteFrom('chat_attachments').where('uploader_id', '=', uploaderId).execute();
+}
+
+export const groupsOwnedBy = (db: Db, userId: string) =>
+  db.selectFrom('chat_rooms').select('id').where('owner_id', '=', userId).where('kind', '=', 'group').execute();
+
+/** Makes the longest-standing remaining member the owner, or leaves the group without one when nobody is left. */
+export async function handToLongestStanding(db: Db, roomId: string) {
+  const heir = await db
+    .selectFrom('chat_members')
+    .select('user_id')
+    .where('room_id', '=', roomId)
+    .orderBy('joined_at')
+    .orderBy('user_id')
+    .limit(1)
+    .executeTakeFirst();
+  await db
+    .updateTable('chat_rooms')
+    .set({ owner_id: heir?.user_id ?? null })
+    .where('id', '=', roomId)
+    .execute();
+  if (heir)
+    await db.updateTable('chat_members').set({ role: 'owner' }).where('room_id', '=', roomId).where('user_id', '=', heir.user_id).execute();
+}
 
 export const eraseMemberships = (db: Db, userId: string) => db.deleteFrom('chat_members').where('user_id', '=', userId).execute();
 export const attachmentsUploadedBy = (db: Db, userId: string) =>

@@ -16,6 +16,8 @@ import { timeOrderedId } from '../../platform/db/time-ordered-id.js';
 import { ok, refuse, type Result } from '../../platform/http/errors.js';
 import { sniffContentType } from '../../platform/http/sniff.js';
 import type { Bus } from '../../platform/bus/bus.js';
+import type { Cache } from '../../platform/cache/cache.js';
+import { DailyQuota } from '../../platform/cache/daily-quota.js';
 import type { Storage } from '../../platform/storage/storage.js';
 import { TranslationFailure, type Translator } from '../../platform/translation/translator.js';
 import type { ProfileService } from '../profile/service.js';
@@ -92,6 +94,9 @@ export function createChatService(deps: {
   /** Tells the other nodes when memberships end. */
   bus: Bus;
   translator: Translator | null;
+  /** Daily allowances (matching will replace the stranger allowance with matched partners), counted in `cache`. */
+  cache: Cache;
+  limits: { groupsPerDay: number; newContactsPerDay: number };
   /** Without it (tests of the service alone) everyone shows as offline. */
   presence?: PresenceLookup;
   contacts?: ContactRules;
@@ -100,6 +105,21 @@ export function createChatService(deps: {
   const notFound = () => refuse<never>('NOT_FOUND', 'No such room.');
   const messages = createMessageWriter(db);
   const gate = createRoomGate(db, deps.bus);
+  const groupsQuota = new DailyQuota(deps.cache, 'chat-groups', deps.limits.groupsPerDay);
+  const strangersQuota = new DailyQuota(deps.cache, 'chat-new-contacts', deps.limits.newContactsPerDay);
+
+  /**
+   * Until matching lands, anyone's id opens a room with them; this keeps that from becoming a way
+   * to message everyone: people one shares no room with yet count against a daily allowance.
+   */
+  async function takeStrangers(userId: string, others: string[]): Promise<Result<number>> {
+    const strangers = await repo.strangersAmong(db, userId, others);
+    const taken = await strangersQuota.take(userId, strangers.length);
+    if (taken.ok) return ok(strangers.length);
+    return overQuota(`You can start talking to at most ${strangersQuota.limit} new people a day`, taken.resetsAt);
+  }
+  const overQuota = <T>(what: string, resetsAt: Date) =>
+    refuse<T>('RATE_LIMITED', `${what}; the allowance resets at ${resetsAt.toISOString()}.`, { resetsAt: resetsAt.toISOString() });
 
   /** Tells people they are now in a room (a new group, an invitation, a partner's first 1:1), so their list shows it at once. */
   async function announceRoom(userIds: string[], roomId: string, title: string) {
@@ -255,10 +275,15 @@ export function createChatService(deps: {
       // uploaded are personal data and go.
       const tx = accountTx as unknown as Kysely<ChatTables>;
       const files = await repo.attachmentsUploadedBy(tx, userId);
+      await repo.eraseAttachmentsOf(tx, userId, nowMs());
+      const owned = await repo.groupsOwnedBy(tx, userId);
       await repo.eraseMemberships(tx, userId);
+      // A group is never left without an owner while it has members.
+      for (const group of owned) await repo.handToLongestStanding(tx, group.id);
       return async () => {
         await gate.ended(userId);
         await Promise.allSettled(files.map((f) => storage.delete(f.storage_key)));
+        await Promise.allSettled(owned.map(({ id }) => deps.broadcaster.toRoom(id, { type: 'members-changed', roomId: id })));
       };
     },
   };
@@ -271,6 +296,9 @@ export function createChatService(deps: {
     async authorizeRoom(userId: string, roomId: string) {
       return gate.authorize(userId, roomId);
     },
+
+    /** Called on every node when someone's membership of a room (or, without a room, of all rooms) ended. */
+    onMembershipEnded: gate.onEnded,
 
     /** Someone's presence is seen by themselves and by the people they share a room with, unless either blocked the other. */
     async mayWatchPresence(userId: string, subjectId: string) {
@@ -289,6 +317,8 @@ export function createChatService(deps: {
       const directKey = [userId, partnerId].sort().join(':');
       let roomId = (await repo.findDirectRoom(db, directKey))?.id;
       if (!roomId) {
+        const allowed = await takeStrangers(userId, [partnerId]);
+        if (!allowed.ok) return allowed;
         const at = nowMs();
         const id = randomUUID();
         try {
@@ -318,6 +348,13 @@ export function createChatService(deps: {
           { field: '/memberIds', message: `at most ${MAX_GROUP_MEMBERS - 1}` },
         ]);
       if (!(await activeAccounts(others))) return refuse('NOT_FOUND', 'One of the invited people does not exist.');
+      const strangers = await takeStrangers(userId, others);
+      if (!strangers.ok) return strangers;
+      const group = await groupsQuota.take(userId);
+      if (!group.ok) {
+        await strangersQuota.giveBack(userId, strangers.value);
+        return overQuota(`You can create at most ${groupsQuota.limit} groups a day`, group.resetsAt);
+      }
       const at = nowMs();
       const id = randomUUID();
       await db.transaction().execute((tx) =>
@@ -352,6 +389,8 @@ export function createChatService(deps: {
       if (!members.some((m) => m.user_id === inviteeId)) {
         if (members.length >= MAX_GROUP_MEMBERS) return refuse('CONFLICT', `A group has at most ${MAX_GROUP_MEMBERS} members.`);
         if (!(await activeAccounts([inviteeId]))) return refuse('NOT_FOUND', 'No such person.');
+        const allowed = await takeStrangers(userId, [inviteeId]);
+        if (!allowed.ok) return allowed;
         await repo.addMember(db, { room_id: authorized, user_id: inviteeId, role: 'member', joined_at: nowMs(), last_read_seq: 0 });
         await deps.broadcaster.toRoom(authorized, { type: 'members-changed', roomId: authorized });
         await announceRoom([inviteeId], authorized, current.name ?? '');
@@ -367,13 +406,17 @@ export function createChatService(deps: {
       if (current.kind === 'direct') return refuse('CONFLICT', 'A direct room cannot be left; unmatch the partner instead.');
       await db.transaction().execute(async (tx) => {
         await repo.removeMember(tx, authorized, userId);
-        if (current.owner_id === userId) {
-          const heir = (await repo.membersOf(tx, authorized))[0];
-          await repo.setOwner(tx, authorized, heir?.user_id ?? null);
-          if (heir) await repo.setRole(tx, authorized, heir.user_id, 'owner');
-        }
+        if (current.owner_id === userId) await repo.handToLongestStanding(tx, authorized);
       });
       await gate.ended(userId, authorized);
+      // Their devices drop the room's subscription server-side; this tells their apps why.
+      await deps.broadcaster.toUser(userId, {
+        id: randomUUID(),
+        kind: 'chat-room-removed',
+        title: current.name ?? '',
+        link: `/chat/${authorized}`,
+        createdAt: new Date().toISOString(),
+      });
       await deps.broadcaster.toRoom(authorized, { type: 'members-changed', roomId: authorized });
       return ok(undefined);
     },
@@ -383,6 +426,10 @@ export function createChatService(deps: {
       if (!authorized) return notFound();
       const current = (await repo.findRoom(db, authorized))!;
       if (!mayManageMembers(current, userId)) return refuse('FORBIDDEN', 'Only the owner hands a group over.');
+      if (newOwnerId === userId)
+        return refuse('VALIDATION_FAILED', 'You already own this group; name another member.', [
+          { field: '/userId', message: 'is already the owner' },
+        ]);
       if (!(await repo.findMembership(db, authorized, newOwnerId)))
         return refuse('VALIDATION_FAILED', 'The new owner must be a member.', [
           { field: '/userId', message: 'is not a member of this room' },
@@ -475,7 +522,15 @@ export function createChatService(deps: {
       const authorized = row && (await gate.authorize(userId, row.room_id));
       if (!row || !authorized) return refuse('NOT_FOUND', 'No such message.');
       if (!mayEditMessage(userId, row)) return refuse('FORBIDDEN', 'You can delete only your own messages.');
-      await repo.deleteMessage(db, messageId, nowMs());
+      // The file goes with the message (unless another message still shows it): no download, no listing.
+      const attachment = await db.transaction().execute(async (tx) => {
+        await repo.deleteMessage(tx, messageId, nowMs());
+        if (!row.attachment_id || (await repo.attachmentStillShown(tx, row.attachment_id))) return undefined;
+        const file = await repo.findAttachment(tx, row.attachment_id);
+        await repo.deleteAttachment(tx, row.attachment_id);
+        return file;
+      });
+      if (attachment) await storage.delete(attachment.storage_key).catch(() => undefined);
       const [message] = await present([(await repo.findMessage(db, messageId))!]);
       await deps.broadcaster.toRoom(authorized, { type: 'message-updated', message: message! });
       return ok(message!);

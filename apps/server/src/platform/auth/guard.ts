@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../http/errors.js';
-import type { AccessClaims, AccessTokens } from './tokens.js';
+import type { AccessClaims, VerifyResult } from './tokens.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -24,8 +24,9 @@ export function bearerToken(request: FastifyRequest): string | undefined {
  * reads the route the router matched, never the raw URL: `/%61pi/v1/me` and the absolute form
  * `GET http://host/api/v1/me` match `/api/v1/me` too, and once reached a handler with no user.
  * It runs on request, before any body is read, so an anonymous upload is refused unbuffered.
+ * The verifier also refuses tokens whose session ended (SessionRevocations).
  */
-export function installGuard(app: FastifyInstance, tokens: AccessTokens) {
+export function installGuard(app: FastifyInstance, tokens: { verify(token: string | undefined): Promise<VerifyResult> }) {
   app.decorateRequest('auth', null as unknown as AccessClaims);
   app.addHook('onRequest', async (request) => {
     // No route matched: the not-found handler answers (a 404, or the web app's index page) and reads no user.
@@ -34,9 +35,12 @@ export function installGuard(app: FastifyInstance, tokens: AccessTokens) {
     if (!result.ok) {
       throw result.reason === 'expired'
         ? new AppError('TOKEN_EXPIRED', 'The access token has expired; refresh it.')
-        : new AppError('UNAUTHENTICATED', 'Sign in to continue.');
+        : result.reason === 'revoked'
+          ? new AppError('SESSION_ENDED', 'This session was ended (signed out or account deleted); sign in again.')
+          : new AppError('UNAUTHENTICATED', 'Sign in to continue.');
     }
-    request.auth = { sub: result.claims.sub, role: result.claims.role };
+    const { sub, role, sid } = result.claims;
+    request.auth = sid === undefined ? { sub, role } : { sub, role, sid };
   });
 }
 

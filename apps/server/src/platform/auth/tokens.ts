@@ -4,9 +4,13 @@ import type { Role } from '@studymate/contracts';
 export interface AccessClaims {
   sub: string;
   role: Role;
+  /** The session family (refresh-token family) the token was issued for, so ending the family ends it too. */
+  sid?: string;
 }
 
-export type VerifyFailure = 'missing' | 'expired' | 'invalid';
+/** `revoked`: well-formed and unexpired, but its session was ended (sign-out, account deletion). */
+export type VerifyFailure = 'missing' | 'expired' | 'invalid' | 'revoked';
+export type VerifyResult = { ok: true; claims: AccessClaims & { exp: number } } | { ok: false; reason: VerifyFailure };
 
 /** Short-lived HS256 access tokens. `typ` keeps any other token we might sign from passing as one. */
 export class AccessTokens {
@@ -21,7 +25,15 @@ export class AccessTokens {
   /** Signs with the same node:crypto HMAC and the same header that `verify` accepts: one place owns the format. */
   async sign(claims: AccessClaims): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
-    const payload = { role: claims.role, typ: 'access', sub: claims.sub, iat: now, iss: 'studymate', exp: now + this.ttlSeconds };
+    const payload = {
+      role: claims.role,
+      typ: 'access',
+      sub: claims.sub,
+      ...(claims.sid === undefined ? {} : { sid: claims.sid }),
+      iat: now,
+      iss: 'studymate',
+      exp: now + this.ttlSeconds,
+    };
     const signed = `${SIGNED_HEADER}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
     return `${signed}.${createHmac('sha256', this.secret).update(signed).digest('base64url')}`;
   }
@@ -33,16 +45,14 @@ export class AccessTokens {
    * other algorithm are refused before the signature is looked at), then the signature in
    * constant time, then issuer, type, subject and expiry.
    */
-  async verify(
-    token: string | undefined,
-  ): Promise<{ ok: true; claims: AccessClaims & { exp: number } } | { ok: false; reason: VerifyFailure }> {
+  async verify(token: string | undefined): Promise<VerifyResult> {
     if (!token) return { ok: false, reason: 'missing' };
     const parts = token.split('.');
     if (parts.length !== 3 || parts[0] !== SIGNED_HEADER) return { ok: false, reason: 'invalid' };
     const expected = createHmac('sha256', this.secret).update(`${parts[0]}.${parts[1]}`).digest();
     const given = Buffer.from(parts[2]!, 'base64url');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'invalid' };
-    let payload: { sub?: unknown; role?: unknown; typ?: unknown; iss?: unknown; exp?: unknown };
+    let payload: { sub?: unknown; role?: unknown; sid?: unknown; typ?: unknown; iss?: unknown; exp?: unknown };
     try {
       payload = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
     } catch {
@@ -52,7 +62,15 @@ export class AccessTokens {
       return { ok: false, reason: 'invalid' };
     }
     if (payload.exp <= Math.floor(Date.now() / 1000)) return { ok: false, reason: 'expired' };
-    return { ok: true, claims: { sub: payload.sub, role: payload.role === 'admin' ? 'admin' : 'user', exp: payload.exp } };
+    return {
+      ok: true,
+      claims: {
+        sub: payload.sub,
+        role: payload.role === 'admin' ? 'admin' : 'user',
+        ...(typeof payload.sid === 'string' ? { sid: payload.sid } : {}),
+        exp: payload.exp,
+      },
+    };
   }
 }
 

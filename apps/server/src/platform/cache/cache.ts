@@ -9,6 +9,8 @@ export interface Cache {
   /** Reads and deletes in one step, so a one-time value can be used once across nodes. */
   take(key: string): Promise<string | null>;
   del(key: string): Promise<void>;
+  /** Adds to a counter that starts at 0 with this lifetime (kept by later additions), atomically across nodes; answers the new value. */
+  increment(key: string, by: number, ttlMs: number): Promise<number>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -34,6 +36,13 @@ export class MemoryCache implements Cache {
   }
   async del(key: string) {
     this.entries.delete(key);
+  }
+  async increment(key: string, by: number, ttlMs: number) {
+    const current = this.entries.get(key);
+    const live = current && current.expiresAt > Date.now() ? current : { value: '0', expiresAt: Date.now() + ttlMs };
+    const value = Number(live.value) + by;
+    this.entries.set(key, { value: String(value), expiresAt: live.expiresAt });
+    return value;
   }
   async ping() {}
   async close() {
@@ -74,6 +83,17 @@ export class RedisCache implements Cache {
   }
   async del(key: string) {
     await this.redis.del(this.prefix + key);
+  }
+  async increment(key: string, by: number, ttlMs: number) {
+    // SET NX starts the counter with its lifetime; INCRBY keeps that lifetime. One MULTI, so no counter outlives it.
+    const replies = await this.redis
+      .multi()
+      .set(this.prefix + key, '0', 'PX', Math.max(1, Math.round(ttlMs)), 'NX')
+      .incrby(this.prefix + key, by)
+      .exec();
+    const [error, value] = replies?.[1] ?? [new Error('cache increment failed'), null];
+    if (error) throw error;
+    return Number(value);
   }
   async ping() {
     await this.redis.ping();

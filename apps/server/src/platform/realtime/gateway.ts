@@ -260,6 +260,7 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
     const message: OutgoingMessage = { id: envelope.i, contentType: envelope.c, body, headers: envelope.h ?? [], publishedAt: envelope.t };
     for (const subscription of route.subscriptions) {
       if (envelope.q !== undefined && subscription.queue !== envelope.q) continue;
+      if (suspended.size > 0 && suspended.has(subscription)) continue;
       subscription.session.deliver(subscription, message);
     }
   }
@@ -474,9 +475,66 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
     Math.max(1000, Math.floor(limits.presenceTtlMs / 3)),
   ).unref();
 
+  // ---- ending access that must end (a signed-out session, a deleted account, a membership that ended) ----
+  /** Subscriptions being asked about again (reauthorize): delivered nothing until the answer. */
+  const suspended = new Set<LocalSubscription>();
+
+  /** Ends, with an ERROR that says why, every connection on this node whose principal `ended` picks. */
+  function endSessions(ended: (principal: RealtimePrincipal) => boolean, why: AppError): number {
+    let count = 0;
+    for (const session of [...sessions.values()]) {
+      if (!session.principal || !session.isOpen || !ended(session.principal)) continue;
+      session.fail(why.code, why.message);
+      count++;
+    }
+    return count;
+  }
+
+  /**
+   * Asks the authoriser again about the topic subscriptions on this node that `pick` selects, and
+   * ends the ones it now refuses, silently: STOMP 1.2 has no server-sent UNSUBSCRIBE, and an ERROR
+   * would close the whole connection with every other subscription on it. The module that ended
+   * the access tells the person on their own queue. Nothing is delivered to a picked subscription
+   * while it is being asked about (the bus may bring the room's next message before the answer).
+   * Resolves with how many ended.
+   */
+  async function reauthorize(pick: (principal: RealtimePrincipal, destination: string) => boolean): Promise<number> {
+    const picked: LocalSubscription[] = [];
+    for (const [key, route] of routes) {
+      if (!key.startsWith('t:')) continue;
+      for (const subscription of route.subscriptions) {
+        const principal = subscription.session.principal;
+        if (principal && pick(principal, subscription.destination)) picked.push(subscription);
+      }
+    }
+    for (const subscription of picked) suspended.add(subscription);
+    let ended = 0;
+    await Promise.all(
+      picked.map(async (subscription) => {
+        let allowed = false;
+        for (const { compiled, authorize } of subscriptionPatterns) {
+          const params = matchPattern(compiled, subscription.destination);
+          if (params) {
+            allowed = await authorize(subscription.session.principal!, params as DestinationParams<string>).catch(() => false);
+            break;
+          }
+        }
+        suspended.delete(subscription);
+        const { session } = subscription;
+        if (allowed || session.subscriptions.get(subscription.id) !== subscription) return;
+        session.subscriptions.delete(subscription.id);
+        removeFromRoute(subscription);
+        ended++;
+      }),
+    );
+    return ended;
+  }
+
   return {
     nodeId,
     registry,
+    endSessions,
+    reauthorize,
 
     attach(server: Server) {
       if (attachedTo) throw new Error('the realtime gateway is already attached');

@@ -18,6 +18,8 @@ export interface RealtimePrincipal {
   userId: string;
   role: Role;
   sessionId: string;
+  /** The session family of the token the connection opened with: signing that family out closes it. */
+  familyId?: string;
 }
 
 /** The only parts of a WebSocket a session uses. */
@@ -68,7 +70,9 @@ export interface SessionTimings {
   maxSendsPerSecond: number;
 }
 
-type Verified = { ok: true; claims: { sub: string; role: Role; exp: number } } | { ok: false; reason: 'missing' | 'expired' | 'invalid' };
+type Verified =
+  | { ok: true; claims: { sub: string; role: Role; sid?: string; exp: number } }
+  | { ok: false; reason: 'missing' | 'expired' | 'invalid' | 'revoked' };
 
 /** What a session needs from its gateway: authorisation, routing and bookkeeping. */
 export interface SessionHost {
@@ -336,9 +340,13 @@ export class Session {
     if (!verified.ok) {
       return verified.reason === 'expired'
         ? this.fail('TOKEN_EXPIRED', 'The access token has expired; refresh it and reconnect.')
-        : this.fail('UNAUTHENTICATED', 'CONNECT needs a valid Authorization: Bearer token.');
+        : verified.reason === 'revoked'
+          ? this.fail('SESSION_ENDED', 'This session was ended; sign in again.')
+          : this.fail('UNAUTHENTICATED', 'CONNECT needs a valid Authorization: Bearer token.');
     }
-    this.principal = { userId: verified.claims.sub, role: verified.claims.role, sessionId: this.id };
+    const { sub, role, sid } = verified.claims;
+    this.principal =
+      sid === undefined ? { userId: sub, role, sessionId: this.id } : { userId: sub, role, sessionId: this.id, familyId: sid };
     this.state = 'connected';
     // Ten thousand connections each holding a spent timer were heap for every GC to walk.
     clearTimeout(this.connectTimer ?? undefined);

@@ -117,7 +117,7 @@ export function startRealtime(): void {
     },
     onStompError: (frame: IFrame) => {
       const code = frame.headers.code ?? 'ERROR';
-      if (code === 'TOKEN_EXPIRED' || code === 'UNAUTHENTICATED') tokenRejected = true;
+      if (code === 'TOKEN_EXPIRED' || code === 'UNAUTHENTICATED' || code === 'SESSION_ENDED') tokenRejected = true;
       const receiptId = frame.headers['receipt-id'];
       const waiter = receiptId ? receipts.get(receiptId) : undefined;
       if (receiptId && waiter) {
