@@ -217,7 +217,7 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   });
   usersRoutes(app, users);
   profileRoutes(app, profile, { uploadsPerMinute: config.http.rateLimitUpload });
-  chatDestinations(realtime, chat);
+  chatDestinations(realtime, chat, { messagesPerMinute: config.http.rateLimitMessages });
   chatRoutes(app, chat, { uploadsPerMinute: config.http.rateLimitUpload, messagesPerMinute: config.http.rateLimitMessages });
 
   // The level test scores in durable jobs kept in the database; speech-to-text is chosen once here.
