@@ -178,10 +178,13 @@ export class Session {
         'inboundBytesPerSecond',
         'RATE_LIMITED',
         `More than ${inboundBytesPerSecond} bytes a second (bursts up to ${inboundBurstBytes}) on one connection.`,
+        { stopReading: true },
       );
     }
     if (!this.connectSeen && (this.bytesBeforeConnect += data.length) > maxBytesBeforeConnect) {
-      return this.refuse('maxBytesBeforeConnect', 'UNAUTHENTICATED', `No CONNECT frame within the first ${maxBytesBeforeConnect} bytes.`);
+      return this.refuse('maxBytesBeforeConnect', 'UNAUTHENTICATED', `No CONNECT frame within the first ${maxBytesBeforeConnect} bytes.`, {
+        stopReading: true,
+      });
     }
     this.lastRead = Date.now();
     // Heart-beats of one WebSocket message are one metric increment, however many there were.
@@ -198,10 +201,23 @@ export class Session {
     if (heartbeat) this.host.frameIn('HEARTBEAT');
   }
 
-  /** A limit refused this connection: counted by name, then ERROR and close. */
-  private refuse(limit: string, code: ErrorCode, message: string, options: { receipt?: string; details?: unknown } = {}) {
+  /**
+   * A limit refused this connection: counted by name, then ERROR and close. A flooding peer
+   * (`stopReading`) is not read any further: ws would otherwise go on unmasking whatever it sent
+   * until its close frame came; it gets a moment for our ERROR to arrive, then the socket ends.
+   */
+  private refuse(
+    limit: string,
+    code: ErrorCode,
+    message: string,
+    options: { receipt?: string; details?: unknown; stopReading?: boolean } = {},
+  ) {
     this.host.limited(limit);
     this.fail(code, message, options);
+    if (options.stopReading) {
+      this.socket.pause();
+      setTimeout(() => this.socket.terminate(), FLOODER_GRACE_MS).unref();
+    }
   }
 
   /** The socket is gone (closed by either side): release everything exactly once. */
@@ -486,6 +502,8 @@ export class Session {
 }
 
 const HEARTBEAT = Buffer.from('\n');
+/** How long a peer refused for flooding has to read our ERROR before its socket is destroyed. */
+const FLOODER_GRACE_MS = 1000;
 
 function parseHeartBeat(value: string): { clientSends: number; clientWants: number } | null {
   const match = /^\s*(\d{1,9})\s*,\s*(\d{1,9})\s*$/.exec(value);
