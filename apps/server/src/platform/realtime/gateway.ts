@@ -133,6 +133,9 @@ export interface RealtimeGatewayOptions {
   path?: string;
 }
 
+/** How long a CONNECT waits for the presence store's count of the user's connections. */
+const PRESENCE_READ_TIMEOUT_MS = 1000;
+
 /** Header names the gateway sets on every MESSAGE; a publisher may not override them. */
 const RESERVED = new Set(['subscription', 'message-id', 'destination', 'content-type', 'content-length', 'ack']);
 const USER_QUEUE = /^\/user\/queue\/([A-Za-z0-9._~-]+)$/;
@@ -417,10 +420,16 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
       if (!refused) {
         connectionsByUser.set(userId, here + 1);
         // Other nodes' connections, as far as the presence store has them: one read per CONNECT.
-        const everywhere = await presence.connections(userId).catch((error) => {
-          logger.warn({ err: error }, 'realtime presence read failed');
-          return 0;
-        });
+        // An unreachable store admits (this node's count still holds) rather than hold every CONNECT.
+        let timer: NodeJS.Timeout | undefined;
+        const everywhere = await Promise.race([
+          presence.connections(userId).catch((error) => {
+            logger.warn({ err: error }, 'realtime presence read failed');
+            return 0;
+          }),
+          new Promise<number>((resolve) => (timer = setTimeout(() => resolve(0), PRESENCE_READ_TIMEOUT_MS))),
+        ]);
+        clearTimeout(timer);
         refused = everywhere >= limits.maxConnectionsPerUser;
         if (refused) releaseConnection(userId);
       }
