@@ -22,6 +22,8 @@ export const ERROR_STATUS = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  /** A realtime CONNECT beyond the open connections one person may have at once. */
+  TOO_MANY_CONNECTIONS: 429,
   /** A new level test before the cool-down after the last scored one has passed. */
   LEVEL_TEST_COOLDOWN: 429,
   /** More match requests sent in the last 24 hours than the daily allowance. */

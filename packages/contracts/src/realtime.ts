@@ -10,6 +10,10 @@ import { ErrorBody } from './errors.js';
  *             `/user/queue/{q}`   the signed-in user's own queues, on all their devices (UserQueues below)
  *   send      `/pub/...`          handled by a module; RECEIPT only after it succeeded  (Inbound below)
  *   refusal   ERROR frame, `message` header, body = ErrorBody (`{ error: { code, message } }`), then close
+ *   limits    (values: the server's DEFAULT_REALTIME_LIMITS) bytes before CONNECT and bytes a second, SENDs a
+ *             second (RATE_LIMITED); one subscription per destination on a connection (CONFLICT); connections
+ *             per user (TOO_MANY_CONNECTIONS); chat messages per user a minute, RATE_LIMIT_MESSAGES
+ *             (RATE_LIMITED); typing past its rate is dropped without a word
  *
  * Every MESSAGE body is JSON (`content-type: application/json`). Modules add their destinations here,
  * and the gateway's `publish`/`sendToUser` only accept the payload their destination declares.

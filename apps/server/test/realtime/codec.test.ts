@@ -32,10 +32,10 @@ function feed(parser: StompParser, bytes: Buffer, cuts: number[] = []): ParseEve
 }
 
 describe('STOMP codec: unit behaviour', () => {
-  it('reads heart-beat EOLs between frames, LF and CRLF alike', () => {
+  it('reads heart-beat EOLs between frames, LF and CRLF alike, one event per run', () => {
     const parser = new StompParser();
     const events = parser.push('\n\r\nSEND\ndestination:/pub/a\n\nhi\0\n\r\n\nSEND\r\ndestination:/pub/b\r\n\r\nthere\0');
-    expect(heartbeats(events)).toBe(5);
+    expect(events.map((e) => e.type)).toEqual(['heartbeat', 'frame', 'heartbeat', 'frame']);
     expect(errors(events)).toEqual([]);
     const [a, b] = frames(events);
     expect(headerValue(a!, 'destination')).toBe('/pub/a');
@@ -198,7 +198,10 @@ describe('STOMP codec: properties', () => {
             expect(got[i]!.headers).toEqual(expectedHeaders);
             expect(Buffer.compare(got[i]!.body, frame.body)).toBe(0);
           });
-          expect(heartbeats(events)).toBe(items.reduce((n, [, eols]) => n + eols.length, 0));
+          // A run of EOLs is one heart-beat, or one per piece when a cut falls inside it.
+          const runs = items.filter(([, eols]) => eols.length > 0).length;
+          expect(heartbeats(events)).toBeGreaterThanOrEqual(runs);
+          expect(heartbeats(events)).toBeLessThanOrEqual(runs + cuts.length);
           expect(parser.pendingBytes).toBe(0);
         },
       ),

@@ -63,6 +63,7 @@ describe('realtime presence, backpressure and metrics', () => {
       },
       remove: (entry) => memory.remove(entry),
       status: (userId) => memory.status(userId),
+      connections: (userId) => memory.connections(userId),
       sweepExpired: () => memory.sweepExpired(),
     };
     const node = await start({ presence, limits: { presenceTtlMs: 3000, presenceRenewSlice: 2 } });

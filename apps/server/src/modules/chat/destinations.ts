@@ -7,7 +7,7 @@ import { presenceEvent, type ChatService } from './service.js';
  * against its schema first; a refusal ends the connection with an ERROR that names it, and a
  * RECEIPT goes out only after the handler resolved, so a receipted message is stored.
  */
-export function chatDestinations(realtime: RealtimeGateway, chat: ChatService) {
+export function chatDestinations(realtime: RealtimeGateway, chat: ChatService, limits: { messagesPerMinute: number }) {
   realtime.registerSubscription(
     '/sub/chat/rooms/{roomId}',
     async (principal, { roomId }) => (await chat.authorizeRoom(principal.userId, roomId)) !== null,
@@ -19,7 +19,8 @@ export function chatDestinations(realtime: RealtimeGateway, chat: ChatService) {
       const result = await chat.sendMessage(principal.userId, roomId, frame.payload);
       if (!result.ok) return { error: result.error };
     },
-    { body: Inbound['/pub/chat/rooms/{roomId}/messages'] },
+    // The HTTP route's budget (RATE_LIMIT_MESSAGES), per user over all their connections.
+    { body: Inbound['/pub/chat/rooms/{roomId}/messages'], perUserPerMinute: limits.messagesPerMinute },
   );
   realtime.registerHandler(
     '/pub/chat/rooms/{roomId}/typing',
@@ -27,7 +28,7 @@ export function chatDestinations(realtime: RealtimeGateway, chat: ChatService) {
       const result = await chat.typing(principal.userId, roomId, frame.payload.typing);
       if (!result.ok) return { error: result.error };
     },
-    { body: Inbound['/pub/chat/rooms/{roomId}/typing'] },
+    { body: Inbound['/pub/chat/rooms/{roomId}/typing'], signal: true },
   );
   realtime.registerHandler(
     '/pub/chat/rooms/{roomId}/read',

@@ -30,7 +30,7 @@ export function chatModule(
     limits: { groupsPerDay: config.http.rateLimitGroupsPerDay, newContactsPerDay: config.http.rateLimitNewContactsPerDay },
   });
   users.addParticipant(chat.participant);
-  chatDestinations(realtime, chat);
+  chatDestinations(realtime, chat, { messagesPerMinute: config.http.rateLimitMessages });
   chatRoutes(app, chat, { uploadsPerMinute: config.http.rateLimitUpload, messagesPerMinute: config.http.rateLimitMessages });
   return chat;
 }

@@ -21,6 +21,7 @@ import { AppError } from '../http/errors.js';
 import { DEFAULT_CODEC_LIMITS, headerValue, StompParser, type CodecLimits, type StompFrame, type StompHeader } from './codec.js';
 import { compilePattern, fillPattern, matchPattern, overlaps, type CompiledPattern } from './patterns.js';
 import { MemoryPresence, type PresenceStatus, type PresenceStore } from './presence.js';
+import { TokenBucket, WindowCounter } from './rate-limits.js';
 import {
   Session,
   type AckMode,
@@ -55,6 +56,18 @@ export interface RealtimeLimits extends CodecLimits {
   presenceRenewSlice: number;
   /** How long a SUBSCRIBE waits for the bus (Redis) before it is refused as UNAVAILABLE. */
   busSubscribeTimeoutMs: number;
+  /** Bytes a socket may send before its CONNECT frame; an anonymous socket gets no more. */
+  maxBytesBeforeConnect: number;
+  /** Inbound bytes per second per connection on average (a burst may reach inboundBurstBytes). */
+  inboundBytesPerSecond: number;
+  inboundBurstBytes: number;
+  /** Counted for each WebSocket message on top of its bytes: tiny messages cost us more than bytes. */
+  inboundBytesPerMessage: number;
+  /** Open connections per user: per node exactly, across nodes as far as the presence store has seen them. */
+  maxConnectionsPerUser: number;
+  /** SENDs per second per connection to destinations registered as `signal` (typing); the excess is dropped. */
+  signalsPerSecond: number;
+  signalBurst: number;
 }
 
 export const DEFAULT_REALTIME_LIMITS: RealtimeLimits = {
@@ -70,6 +83,16 @@ export const DEFAULT_REALTIME_LIMITS: RealtimeLimits = {
   presenceTtlMs: 60_000,
   presenceRenewSlice: 250,
   busSubscribeTimeoutMs: 5_000,
+  // A CONNECT with its bearer token is about 1 KB.
+  maxBytesBeforeConnect: 8 * 1024,
+  // A chat client sends a few hundred bytes a second at most; a burst admits any one message.
+  inboundBytesPerSecond: 64 * 1024,
+  inboundBurstBytes: 256 * 1024,
+  inboundBytesPerMessage: 64,
+  maxConnectionsPerUser: 10,
+  // The web app says "typing" at most every 3 s per room, and "stopped" once.
+  signalsPerSecond: 2,
+  signalBurst: 6,
 };
 
 export interface RealtimeLogger {
@@ -109,6 +132,9 @@ export interface RealtimeGatewayOptions {
   limits?: Partial<RealtimeLimits>;
   path?: string;
 }
+
+/** How long a CONNECT waits for the presence store's count of the user's connections. */
+const PRESENCE_READ_TIMEOUT_MS = 1000;
 
 /** Header names the gateway sets on every MESSAGE; a publisher may not override them. */
 const RESERVED = new Set(['subscription', 'message-id', 'destination', 'content-type', 'content-length', 'ack']);
@@ -175,6 +201,12 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
       help: 'Connections dropped because their outbound buffer passed the limit',
       registers: [registry],
     }),
+    limited: new Counter({
+      name: 'studymate_realtime_limited_total',
+      help: 'Connections refused or frames dropped by an abuse limit, by limit name',
+      labelNames: ['limit'],
+      registers: [registry],
+    }),
     heartbeatTimeouts: new Counter({
       name: 'studymate_realtime_heartbeat_timeouts_total',
       help: 'Connections dropped after twice the agreed heart-beat interval of silence',
@@ -183,7 +215,24 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
   };
 
   const subscriptionPatterns: Array<{ compiled: CompiledPattern; authorize: SubscriptionAuthorizer<string> }> = [];
-  const sendPatterns: Array<{ compiled: CompiledPattern; handler: SendHandler<string, unknown>; schema?: TSchema }> = [];
+  const sendPatterns: Array<{
+    compiled: CompiledPattern;
+    handler: SendHandler<string, unknown>;
+    schema?: TSchema;
+    perUserPerMinute?: number;
+    signal?: boolean;
+  }> = [];
+  /** Per-user SEND budgets of handlers that declare one, shared by the user's connections on this node. */
+  const userSends = new WindowCounter(60_000);
+  /** Signal buckets per connection (its principal is one object per connection). */
+  const signalBuckets = new WeakMap<RealtimePrincipal, TokenBucket>();
+  /** Connections per user on this node, counted from admission to close. */
+  const connectionsByUser = new Map<string, number>();
+  const releaseConnection = (userId: string) => {
+    const left = (connectionsByUser.get(userId) ?? 1) - 1;
+    if (left > 0) connectionsByUser.set(userId, left);
+    else connectionsByUser.delete(userId);
+  };
   const openedListeners = new Set<SessionListener>();
   const closedListeners = new Set<SessionListener>();
   const presenceListeners = new Set<PresenceListener>();
@@ -317,9 +366,28 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
     unsubscribe: removeFromRoute,
 
     async send(principal, destination, frame: StompFrame) {
-      for (const { compiled, handler, schema } of sendPatterns) {
+      for (const { compiled, handler, schema, perUserPerMinute, signal } of sendPatterns) {
         const params = matchPattern(compiled, destination);
         if (!params) continue;
+        if (perUserPerMinute !== undefined) {
+          const waitMs = userSends.hit(`${principal.userId}\n${compiled.pattern}`, perUserPerMinute);
+          if (waitMs > 0) {
+            metrics.limited.inc({ limit: 'perUserPerMinute' });
+            const retryAfterSeconds = Math.ceil(waitMs / 1000);
+            return new AppError('RATE_LIMITED', `More than ${perUserPerMinute} a minute; try again in ${retryAfterSeconds} s.`, {
+              retryAfterSeconds,
+            });
+          }
+        }
+        if (signal) {
+          let bucket = signalBuckets.get(principal);
+          if (!bucket) signalBuckets.set(principal, (bucket = new TokenBucket(limits.signalsPerSecond, limits.signalBurst)));
+          // Best effort by nature: the excess is dropped (and receipted) rather than ending the connection.
+          if (!bucket.take()) {
+            metrics.limited.inc({ limit: 'signalsPerSecond' });
+            return null;
+          }
+        }
         let payload: unknown = undefined;
         if (schema) {
           try {
@@ -345,6 +413,35 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
       return notFound();
     },
 
+    async admit(principal) {
+      const { userId } = principal;
+      const here = connectionsByUser.get(userId) ?? 0;
+      // Counted before the await, so that a burst of CONNECTs by one user cannot all pass together.
+      let refused = here >= limits.maxConnectionsPerUser;
+      if (!refused) {
+        connectionsByUser.set(userId, here + 1);
+        // Other nodes' connections, as far as the presence store has them: one read per CONNECT.
+        // An unreachable store admits (this node's count still holds) rather than hold every CONNECT.
+        let timer: NodeJS.Timeout | undefined;
+        const everywhere = await Promise.race([
+          presence.connections(userId).catch((error) => {
+            logger.warn({ err: error }, 'realtime presence read failed');
+            return 0;
+          }),
+          new Promise<number>((resolve) => (timer = setTimeout(() => resolve(0), PRESENCE_READ_TIMEOUT_MS))),
+        ]);
+        clearTimeout(timer);
+        refused = everywhere >= limits.maxConnectionsPerUser;
+        if (refused) releaseConnection(userId);
+      }
+      if (!refused) return null;
+      metrics.limited.inc({ limit: 'maxConnectionsPerUser' });
+      return new AppError('TOO_MANY_CONNECTIONS', `At most ${limits.maxConnectionsPerUser} connections at once; close another first.`, {
+        limit: limits.maxConnectionsPerUser,
+      });
+    },
+    release: (principal) => releaseConnection(principal.userId),
+
     opened(session) {
       const principal = session.principal!;
       liveSessions.add(session.id);
@@ -359,6 +456,7 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
 
     closed(session) {
       const principal = session.principal!;
+      releaseConnection(principal.userId);
       liveSessions.delete(session.id);
       void presenceWrite(session.id, async () => {
         await presence
@@ -377,6 +475,7 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
       metrics.slowConsumers.inc();
       logger.warn({ session: session.id, user: session.principal?.userId }, 'realtime slow consumer dropped');
     },
+    limited: (limit) => metrics.limited.inc({ limit }),
     heartbeatLost(session) {
       metrics.heartbeatTimeouts.inc();
       logger.debug({ session: session.id }, 'realtime peer silent past the heart-beat window');
@@ -425,7 +524,10 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
     const session = new Session(`${nodeId}-${++sessionCounter}`, ws, host, new StompParser(codecLimits));
     sessions.set(ws, session);
     metrics.connections.inc();
-    ws.on('message', (data) => session.receive(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)));
+    // ws hands over a Buffer of its own (binaryType nodebuffer): read it as it is, without a copy.
+    ws.on('message', (data) =>
+      session.receive(Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)),
+    );
     ws.on('close', () => {
       sessions.delete(ws);
       metrics.connections.dec();
@@ -552,10 +654,15 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
     },
 
     /** The handler for SENDs to a `/pub/...` destination; the RECEIPT waits for it to resolve. */
+    /**
+     * `perUserPerMinute`: SENDs one user may make here a minute, all their connections together
+     * (refused with RATE_LIMITED beyond). `signal`: best effort, like typing; each connection
+     * shares `signalsPerSecond` between all signal destinations, and the excess is dropped.
+     */
     registerHandler<P extends string, S extends TSchema | undefined = undefined>(
       pattern: P,
       handler: SendHandler<P, S extends TSchema ? Static<S> : unknown>,
-      handlerOptions: { body?: S } = {},
+      handlerOptions: { body?: S; perUserPerMinute?: number; signal?: boolean } = {},
     ) {
       if (!pattern.startsWith('/pub/')) throw new Error(`send pattern ${pattern} must start with /pub/`);
       const compiled = compilePattern(pattern);
@@ -565,6 +672,8 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
         compiled,
         handler: handler as SendHandler<string, unknown>,
         ...(handlerOptions.body ? { schema: handlerOptions.body } : {}),
+        ...(handlerOptions.perUserPerMinute === undefined ? {} : { perUserPerMinute: handlerOptions.perUserPerMinute }),
+        ...(handlerOptions.signal ? { signal: true } : {}),
       });
     },
 
@@ -624,6 +733,7 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
     async close() {
       closing = true;
       clearInterval(renewal);
+      userSends.close();
       attachedTo?.off('upgrade', onUpgrade);
       const gone = [...sessions.keys()].map(
         (ws) =>

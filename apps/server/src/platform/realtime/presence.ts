@@ -25,6 +25,8 @@ export interface PresenceStore {
   keepAlive(entries: PresenceEntry[], ttlMs: number): Promise<void>;
   remove(entry: PresenceEntry): Promise<void>;
   status(userId: string): Promise<PresenceStatus>;
+  /** Open connections of the user on every node (away ones included). */
+  connections(userId: string): Promise<number>;
   /**
    * Drops the connections whose node stopped renewing them (it died without saying goodbye) and
    * returns their people, so the people who watch them can be told. Safe to call from every node.
@@ -63,6 +65,12 @@ export class MemoryPresence implements PresenceStore {
       }
     }
     return gone;
+  }
+  async connections(userId: string) {
+    const now = Date.now();
+    let count = 0;
+    for (const connection of this.open.get(userId)?.values() ?? []) if (connection.expiresAt > now) count++;
+    return count;
   }
   async status(userId: string): Promise<PresenceStatus> {
     const now = Date.now();
@@ -138,6 +146,9 @@ export class RedisPresence implements PresenceStore {
     for (const userId of users) count.zcount(this.openKey(userId), `(${now}`, '+inf');
     const live = (await count.exec()) ?? [];
     return users.filter((_, i) => live[i]?.[1] === 0);
+  }
+  connections(userId: string) {
+    return this.redis.zcount(this.openKey(userId), `(${Date.now()}`, '+inf');
   }
   async status(userId: string): Promise<PresenceStatus> {
     const now = Date.now();

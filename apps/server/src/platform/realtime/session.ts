@@ -12,6 +12,7 @@ import {
   type StompFrame,
   type StompHeader,
 } from './codec.js';
+import { TokenBucket } from './rate-limits.js';
 
 /** Who is on the other end of a connection; handed to every authorisation hook and handler. */
 export interface RealtimePrincipal {
@@ -68,6 +69,13 @@ export interface SessionTimings {
   maxQueuedFrames: number;
   /** SEND frames a connection may make per second on average; twice as many in a burst. */
   maxSendsPerSecond: number;
+  /** Bytes a connection may send before its CONNECT frame. */
+  maxBytesBeforeConnect: number;
+  /** Inbound bytes per second per connection on average, and the burst above it. */
+  inboundBytesPerSecond: number;
+  inboundBurstBytes: number;
+  /** What each WebSocket message costs on top of its bytes, so a flood of tiny messages counts too. */
+  inboundBytesPerMessage: number;
 }
 
 type Verified =
@@ -83,6 +91,9 @@ export interface SessionHost {
   subscribe(session: Session, id: string, destination: string, ack: AckMode): Promise<LocalSubscription | AppError>;
   unsubscribe(subscription: LocalSubscription): void;
   send(principal: RealtimePrincipal, destination: string, frame: StompFrame): Promise<AppError | null>;
+  /** May this principal open one more connection? Counts it if so, until `release` or `closed`. */
+  admit(principal: RealtimePrincipal): Promise<AppError | null>;
+  release(principal: RealtimePrincipal): void;
   opened(session: Session): void;
   closed(session: Session): void;
   frameIn(command: string): void;
@@ -90,6 +101,8 @@ export interface SessionHost {
   delivered(publishedAt: number): void;
   slowConsumer(session: Session): void;
   heartbeatLost(session: Session): void;
+  /** A connection hit the named limit (it was refused, or its frame dropped). */
+  limited(limit: string): void;
   error(context: object, message: string): void;
 }
 
@@ -131,18 +144,15 @@ export class Session {
   /** Frames written in this turn of the event loop, sent together as one WebSocket message. */
   private outbox: Buffer[] = [];
 
-  /** A token bucket for SEND frames: refills at the configured rate, holds a burst of twice that. */
-  private sendTokens = -1;
-  private sendTokensAt = 0;
-  private takeSendToken(): boolean {
-    const rate = this.host.timings.maxSendsPerSecond;
-    const now = performance.now();
-    this.sendTokens = this.sendTokens < 0 ? rate * 2 : Math.min(rate * 2, this.sendTokens + ((now - this.sendTokensAt) / 1000) * rate);
-    this.sendTokensAt = now;
-    if (this.sendTokens < 1) return false;
-    this.sendTokens -= 1;
-    return true;
-  }
+  /** SEND frames: the configured rate, with a burst of twice that. */
+  private readonly sendTokens: TokenBucket;
+  /**
+   * Inbound bytes. Past the limit the connection is closed rather than paused: no client of ours
+   * comes near it, and a paused abuser would keep its socket and buffers for as long as it liked.
+   */
+  private readonly inboundTokens: TokenBucket;
+  private bytesBeforeConnect = 0;
+  private connectSeen = false;
 
   constructor(
     readonly id: string,
@@ -151,6 +161,9 @@ export class Session {
     parser: StompParser,
   ) {
     this.parser = parser;
+    const timings = host.timings;
+    this.sendTokens = new TokenBucket(timings.maxSendsPerSecond, timings.maxSendsPerSecond * 2);
+    this.inboundTokens = new TokenBucket(timings.inboundBytesPerSecond, timings.inboundBurstBytes);
     this.connectTimer = setTimeout(() => {
       if (this.state === 'awaiting-connect' || this.state === 'connecting') this.fail('UNAUTHENTICATED', 'No CONNECT frame in time.');
     }, host.timings.connectTimeoutMs).unref();
@@ -163,12 +176,51 @@ export class Session {
   /** Bytes from the WebSocket, whatever their framing. */
   receive(data: Buffer) {
     if (this.state === 'closed') return;
+    const { inboundBytesPerSecond, inboundBurstBytes, inboundBytesPerMessage, maxBytesBeforeConnect } = this.host.timings;
+    if (!this.inboundTokens.take(data.length + inboundBytesPerMessage)) {
+      return this.refuse(
+        'inboundBytesPerSecond',
+        'RATE_LIMITED',
+        `More than ${inboundBytesPerSecond} bytes a second (bursts up to ${inboundBurstBytes}) on one connection.`,
+        { stopReading: true },
+      );
+    }
+    if (!this.connectSeen && (this.bytesBeforeConnect += data.length) > maxBytesBeforeConnect) {
+      return this.refuse('maxBytesBeforeConnect', 'UNAUTHENTICATED', `No CONNECT frame within the first ${maxBytesBeforeConnect} bytes.`, {
+        stopReading: true,
+      });
+    }
     this.lastRead = Date.now();
+    // Heart-beats of one WebSocket message are one metric increment, however many there were.
+    let heartbeat = false;
     for (const event of this.parser.push(data)) {
-      if (event.type === 'heartbeat') this.host.frameIn('HEARTBEAT');
+      if (event.type === 'heartbeat') heartbeat = true;
       else if (event.type === 'error') {
         this.fail(codecErrorCode(event.error), `Malformed frame: ${event.error.message}`);
-      } else this.enqueue(event.frame);
+      } else {
+        if (event.frame.command === 'CONNECT' || event.frame.command === 'STOMP') this.connectSeen = true;
+        this.enqueue(event.frame);
+      }
+    }
+    if (heartbeat) this.host.frameIn('HEARTBEAT');
+  }
+
+  /**
+   * A limit refused this connection: counted by name, then ERROR and close. A flooding peer
+   * (`stopReading`) is not read any further: ws would otherwise go on unmasking whatever it sent
+   * until its close frame came; it gets a moment for our ERROR to arrive, then the socket ends.
+   */
+  private refuse(
+    limit: string,
+    code: ErrorCode,
+    message: string,
+    options: { receipt?: string; details?: unknown; stopReading?: boolean } = {},
+  ) {
+    this.host.limited(limit);
+    this.fail(code, message, options);
+    if (options.stopReading) {
+      this.socket.pause();
+      setTimeout(() => this.socket.terminate(), FLOODER_GRACE_MS).unref();
     }
   }
 
@@ -268,6 +320,15 @@ export class Session {
         if (!id || !destination) return this.fail('BAD_REQUEST', 'SUBSCRIBE needs id and destination headers.', { receipt });
         if (!ACK_MODES.has(ack)) return this.fail('BAD_REQUEST', `Unknown ack mode ${ack}.`, { receipt });
         if (this.subscriptions.has(id)) return this.fail('BAD_REQUEST', `Subscription id ${id} is already in use.`, { receipt });
+        for (const existing of this.subscriptions.values()) {
+          // A second subscription to one destination would deliver every message twice over one socket.
+          if (existing.destination === destination) {
+            return this.refuse('duplicateSubscription', 'CONFLICT', `Already subscribed to ${destination} on this connection.`, {
+              receipt,
+              details: { destination, subscription: existing.id },
+            });
+          }
+        }
         if (this.subscriptions.size >= this.host.timings.maxSubscriptionsPerSession) {
           return this.fail('BAD_REQUEST', 'Too many subscriptions on one connection.', { receipt });
         }
@@ -291,7 +352,8 @@ export class Session {
       case 'SEND': {
         const destination = headerValue(frame, 'destination');
         if (!destination) return this.fail('BAD_REQUEST', 'SEND needs a destination header.', { receipt });
-        if (!this.takeSendToken()) return this.fail('RATE_LIMITED', 'Too many messages at once; slow down.', { receipt });
+        if (!this.sendTokens.take())
+          return this.refuse('maxSendsPerSecond', 'RATE_LIMITED', 'Too many messages at once; slow down.', { receipt });
         const refusal = await this.host.send(principal, destination, frame);
         if (refusal) return this.fail(refusal.code, refusal.message, { receipt, details: refusal.details });
         break;
@@ -345,8 +407,15 @@ export class Session {
           : this.fail('UNAUTHENTICATED', 'CONNECT needs a valid Authorization: Bearer token.');
     }
     const { sub, role, sid } = verified.claims;
-    this.principal =
+    const principal: RealtimePrincipal =
       sid === undefined ? { userId: sub, role, sessionId: this.id } : { userId: sub, role, sessionId: this.id, familyId: sid };
+    const refusal = await this.host.admit(principal);
+    if (this.state !== 'connecting') {
+      if (!refusal) this.host.release(principal); // the socket went away while we counted
+      return;
+    }
+    if (refusal) return this.fail(refusal.code, refusal.message, { details: refusal.details });
+    this.principal = principal;
     this.state = 'connected';
     // Ten thousand connections each holding a spent timer were heap for every GC to walk.
     clearTimeout(this.connectTimer ?? undefined);
@@ -441,6 +510,8 @@ export class Session {
 }
 
 const HEARTBEAT = Buffer.from('\n');
+/** How long a peer refused for flooding has to read our ERROR before its socket is destroyed. */
+const FLOODER_GRACE_MS = 1000;
 
 function parseHeartBeat(value: string): { clientSends: number; clientWants: number } | null {
   const match = /^\s*(\d{1,9})\s*,\s*(\d{1,9})\s*$/.exec(value);
