@@ -46,6 +46,7 @@ import { usersRoutes } from './modules/users/routes.js';
 import { createUsersService } from './modules/users/service.js';
 import { JobRunner, type JobsTables } from './platform/jobs/jobs.js';
 import { openAiFeedbackProvider } from './platform/speech/feedback.js';
+import { sweepScratch } from './platform/speech/scratch.js';
 import { chooseTranscribers } from './platform/speech/transcriber.js';
 import type { LevelTestTables } from './modules/level-test/repository.js';
 import { levelTestRoutes } from './modules/level-test/routes.js';
@@ -221,6 +222,9 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   chatRoutes(app, chat, { uploadsPerMinute: config.http.rateLimitUpload, messagesPerMinute: config.http.rateLimitMessages });
 
   // The level test scores in durable jobs kept in the database; speech-to-text is chosen once here.
+  // Scratch files a crashed node left mid-recognition go before any job can start another.
+  const swept = await sweepScratch(config.speech.scratchDir);
+  if (swept) app.log.info({ swept }, 'removed speech scratch files left by a stopped node');
   const jobs = new JobRunner(own<JobsTables>(), { ...config.jobs, log: app.log });
   const levelTest = createLevelTestService({
     db: own<LevelTestTables>(),

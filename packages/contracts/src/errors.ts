@@ -22,6 +22,8 @@ export const ERROR_STATUS = {
   RATE_LIMITED: 429,
   /** A new level test before the cool-down after the last scored one has passed. */
   LEVEL_TEST_COOLDOWN: 429,
+  /** A level-test answer longer than its prompt's speaking window plus a margin (details.maxSeconds). */
+  LEVEL_TEST_ANSWER_TOO_LONG: 413,
   OAUTH_STATE_MISMATCH: 400,
   OAUTH_DENIED: 400,
   OAUTH_PROVIDER_ERROR: 502,
