@@ -24,9 +24,14 @@ function workerEntry(): { source: string | URL; eval: boolean } {
   if (import.meta.url.endsWith('.ts')) {
     // Node 20 does not run a worker through the --import hooks of its parent: tsx loads it itself.
     // tsx's ESM API ("tsx/esm/api" for import), found from its package folder: require.resolve gives the CommonJS one.
-    const api = pathToFileURL(path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+    const api = pathToFileURL(
+      path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs'),
+    ).href;
     const entry = new URL('./analysis-worker.ts', import.meta.url).href;
-    return { source: `import(${JSON.stringify(api)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`, eval: true };
+    return {
+      source: `import(${JSON.stringify(api)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`,
+      eval: true,
+    };
   }
   for (const candidate of ['./speech-analysis-worker.js', '../speech-analysis-worker.js']) {
     const url = new URL(candidate, import.meta.url);

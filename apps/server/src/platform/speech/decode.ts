@@ -20,7 +20,22 @@ export function decodableAudioTypes(): string[] {
 export async function toWav(bytes: Buffer, contentType: string, options: { maxSec: number; signal?: AbortSignal }): Promise<Buffer> {
   if (contentType === 'audio/wav') return bytes;
   if (!decodableAudioTypes().includes(contentType)) throw new AudioFormatError(`this server cannot decode ${contentType}`);
-  const args = ['-nostdin', '-loglevel', 'error', '-i', 'pipe:0', '-t', String(options.maxSec), '-ac', '1', '-ar', '16000', '-f', 'wav', 'pipe:1'];
+  const args = [
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-i',
+    'pipe:0',
+    '-t',
+    String(options.maxSec),
+    '-ac',
+    '1',
+    '-ar',
+    '16000',
+    '-f',
+    'wav',
+    'pipe:1',
+  ];
   // ffmpeg is far faster than real time; a minute covers any recording we accept.
   const run = runSupervised('ffmpeg', args, { limitMs: 60_000, signal: options.signal });
   const chunks: Buffer[] = [];

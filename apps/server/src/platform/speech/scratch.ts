@@ -47,8 +47,22 @@ export async function sweepScratch(dir: string, now = Date.now()): Promise<numbe
     const file = path.join(dir, name);
     const pid = Number(m[1]);
     const stale =
-      pid === process.pid || !running(pid) || now - (await stat(file).then((s) => s.mtimeMs, () => now)) > STALE_AFTER_MS;
-    if (stale && (await rm(file, { force: true }).then(() => true, () => false))) removed++;
+      pid === process.pid ||
+      !running(pid) ||
+      now -
+        (await stat(file).then(
+          (s) => s.mtimeMs,
+          () => now,
+        )) >
+        STALE_AFTER_MS;
+    if (
+      stale &&
+      (await rm(file, { force: true }).then(
+        () => true,
+        () => false,
+      ))
+    )
+      removed++;
   }
   return removed;
 }

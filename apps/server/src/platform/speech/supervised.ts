@@ -52,7 +52,10 @@ export function runSupervised(command: string, args: string[], options: { limitM
       failure ??= reason;
       killGroup();
     };
-    const timer = setTimeout(() => stop(new SupervisedFailure(`${command}: no result within ${options.limitMs} ms`, true)), options.limitMs);
+    const timer = setTimeout(
+      () => stop(new SupervisedFailure(`${command}: no result within ${options.limitMs} ms`, true)),
+      options.limitMs,
+    );
     const onAbort = () => stop(options.signal!.reason);
     options.signal?.addEventListener('abort', onAbort, { once: true });
     child.stdin.on('error', () => undefined);

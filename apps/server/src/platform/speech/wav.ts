@@ -96,7 +96,11 @@ function monoReader(bytes: Buffer, layout: WavLayout): (f: number) => number {
  * channel count (a 192 kHz 16-channel file would otherwise need its full-rate samples first).
  * The same filters as resample(parseWav(...)).
  */
-export function decodeWavAt(bytes: Buffer, rate: number, maxSec = Infinity): { samples: Float32Array; durationSec: number; truncated: boolean } {
+export function decodeWavAt(
+  bytes: Buffer,
+  rate: number,
+  maxSec = Infinity,
+): { samples: Float32Array; durationSec: number; truncated: boolean } {
   const layout = readWavHeader(bytes);
   const frames = Math.min(layout.frames, Math.floor(maxSec * layout.sampleRate));
   const mono = monoReader(bytes, layout);
