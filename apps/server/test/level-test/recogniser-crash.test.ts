@@ -120,8 +120,9 @@ for (const backend of BACKENDS) {
         const user = await givenUser(server);
         const attempt = (await api(server, 'POST', '/api/v1/level-test/attempts', { token: user.token })).json;
         for (const p of attempt.prompts) {
-          // Tones in noise for the whole window: pocketsphinx spends tens of seconds on each.
-          const parts = Array.from({ length: p.answerSec / 2 }, (_, i) => [{ sec: 1.5, hz: 150 + (i % 5) * 40 }, { sec: 0.5 }]).flat();
+          // One unbroken voiced sound for the whole window: pocketsphinx spends tens of seconds on it
+          // and prints nothing before the end (a recogniser that writes would die of SIGPIPE anyway).
+          const parts = Array.from({ length: p.answerSec * 2 }, (_, i) => ({ sec: 0.5, hz: 150 + (i % 5) * 40 }));
           expect((await uploadAnswer(server, user, attempt.id, p.id, synth(parts, { noise: 0.05 }).wav)).status).toBe(200);
         }
         expect((await api(server, 'POST', `/api/v1/level-test/attempts/${attempt.id}/finish`, { token: user.token })).status).toBe(202);
