@@ -1,8 +1,10 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { sweepScratch } from '../../src/platform/speech/scratch.js';
 import { pocketsphinxAvailable } from '../../src/platform/speech/transcriber.js';
 import { api, givenUser } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/backends.js';
@@ -69,7 +71,7 @@ async function startNode(script: string, args: string[], env: Record<string, str
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, script), ...args], {
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'inherit'],
-  }) as ChildProcessWithoutNullStreams;
+  });
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (c: Buffer) => {
@@ -94,6 +96,31 @@ describe('a supervised command dies with the server that started it', () => {
     expect(alive(pid)).toBe(true);
     await node.kill();
     await until('the command to die with its server', () => !alive(pid), 5000);
+  });
+});
+
+describe('the speech scratch folder at start-up', () => {
+  it('loses the files of processes that are gone, and keeps those of a live node sharing it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'studymate-scratch-'));
+    try {
+      const gone = spawnSync('true').pid!;
+      const live = process.ppid;
+      const hoursAgo = new Date(Date.now() - 2 * 3600_000);
+      const files = {
+        live: `stt-${live}-a.wav`,
+        gone: `stt-${gone}-b.wav`,
+        mine: `stt-${process.pid}-c.wav`, // this pid's earlier life (a container restarts as the same pid)
+        old: `stt-${live}-d.wav`,
+        other: 'notes.txt',
+      };
+      for (const name of Object.values(files)) writeFileSync(path.join(dir, name), 'x');
+      utimesSync(path.join(dir, files.old), hoursAgo, hoursAgo);
+      expect(await sweepScratch(dir)).toBe(3);
+      expect(readdirSync(dir).sort()).toEqual([files.live, files.other].sort());
+      expect(await sweepScratch(path.join(dir, 'missing'))).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
