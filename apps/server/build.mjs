@@ -12,7 +12,8 @@ const here = new URL('.', import.meta.url).pathname;
 rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true });
 await build({
   absWorkingDir: here,
-  entryPoints: ['src/main.ts'],
+  // The speech analysis runs in a worker thread, which loads its own entry (platform/speech/analysis.ts finds it).
+  entryPoints: { main: 'src/main.ts', 'speech-analysis-worker': 'src/platform/speech/analysis-worker.ts' },
   outdir: 'dist',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',

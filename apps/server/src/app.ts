@@ -39,6 +39,7 @@ import { matchingModule } from './modules/matching/module.js';
 import { ownTables, type ModuleContext } from './modules/module-context.js';
 import { profileModule } from './modules/profile/module.js';
 import { usersModule } from './modules/users/module.js';
+import { sweepScratch } from './platform/speech/scratch.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -153,6 +154,9 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   installRealtimeDocs(app);
   // preClose runs before onClose closes the bus: sockets get 1012 and clients reconnect elsewhere.
   app.addHook('preClose', async () => realtime.close());
+  // Scratch files a crashed node left mid-recognition go before any job can start another.
+  const swept = await sweepScratch(config.speech.scratchDir);
+  if (swept) app.log.info({ swept }, 'removed speech scratch files left by a stopped node');
   // Durable background jobs kept in the database (level-test scoring, later reminders).
   const jobs = new JobRunner(ownTables<JobsTables>(db), { ...config.jobs, log: app.log });
 

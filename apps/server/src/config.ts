@@ -118,6 +118,8 @@ export interface Config {
     openai: { baseUrl: string; apiKey?: string; model: string } | null;
     timeoutMs: number;
     retries: number;
+    /** Scratch files of recognition (DATA_DIR/tmp/speech), swept at start-up. */
+    scratchDir: string;
   };
   levelTest: {
     cooldownSeconds: number;
@@ -288,6 +290,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       openai: raw.STT_API_URL ? { baseUrl: raw.STT_API_URL, apiKey: raw.STT_API_KEY, model: raw.STT_MODEL ?? 'whisper-1' } : null,
       timeoutMs: Number(raw.STT_TIMEOUT_MS ?? 60_000),
       retries: Number(raw.STT_RETRIES ?? 2),
+      scratchDir: path.join(dataDir, 'tmp', 'speech'),
     },
     levelTest: {
       cooldownSeconds: Number(raw.LEVEL_TEST_COOLDOWN_SECONDS ?? 24 * 3600),

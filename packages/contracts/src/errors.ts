@@ -35,6 +35,8 @@ export const ERROR_STATUS = {
   ALREADY_MATES: 409,
   /** A message or a new 1:1 between people one of whom blocked the other, or who unmatched. */
   CONTACT_CLOSED: 403,
+  /** A level-test answer longer than its prompt's speaking window plus a margin (details.maxSeconds). */
+  LEVEL_TEST_ANSWER_TOO_LONG: 413,
   OAUTH_STATE_MISMATCH: 400,
   OAUTH_DENIED: 400,
   OAUTH_PROVIDER_ERROR: 502,

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeFeatures, scoreLevelTest } from '@studymate/cefr';
 import { detectVoice } from '../../src/platform/speech/vad.js';
-import { AudioFormatError, encodeWav, parseWav, resample } from '../../src/platform/speech/wav.js';
+import { AudioFormatError, decodeWavAt, encodeWav, parseWav, readWavHeader, resample } from '../../src/platform/speech/wav.js';
 import { ESPEAK, ESPEAK_MISSING, speak, synth } from './helpers.js';
 
 /** A WAV with an arbitrary format tag, bit depth and channel count around the given frames. */
@@ -116,6 +116,45 @@ describe('WAV parsing', () => {
     expect(at16.length).toBeLessThanOrEqual(16000);
     const back = parseWav(encodeWav(at16, 16000));
     expect(back.durationSec).toBeCloseTo(1, 2);
+  });
+});
+
+describe('bounded decoding for analysis', () => {
+  it('reads the length from the header alone, even of a file claiming hours', () => {
+    const wav = wavOf([[0.1], [0.2]], { bits: 8, rate: 4000 });
+    // A header whose data runs to the end of a file it does not fully have yet: only the bytes present count.
+    expect(readWavHeader(wav)).toMatchObject({ sampleRate: 4000, channels: 1, bits: 8, frames: 2, durationSec: 2 / 4000 });
+    const long = Buffer.concat([wav, Buffer.alloc(4000 * 60)]);
+    long.writeUInt32LE(0xffffffff, 40);
+    expect(readWavHeader(long).durationSec).toBeCloseTo(60 + 2 / 4000, 6);
+  });
+
+  it('decodes straight to 16 kHz mono as parsing and resampling would, and stops at the limit', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(8000, 16000, 22050, 44100, 48000),
+        fc.constantFrom(8, 16, 24),
+        fc.integer({ min: 1, max: 3 }),
+        fc.array(fc.double({ min: -0.9, max: 0.9, noNaN: true }), { minLength: 1, maxLength: 3000 }),
+        (rate, bits, channels, values) => {
+          const wav = wavOf(
+            values.map((v, i) => Array.from({ length: channels }, (_, c) => (c % 2 ? -v : v) * (i % 7 === 0 ? 0.5 : 1))),
+            { rate, bits },
+          );
+          const whole = decodeWavAt(wav, 16000);
+          expect(whole.truncated).toBe(false);
+          const reference = resample(parseWav(wav), 16000);
+          expect(whole.samples.length).toBe(reference.length);
+          // The same filter; only float32 rounding of the intermediate samples differs.
+          whole.samples.forEach((x, i) => expect(Math.abs(x - reference[i]!)).toBeLessThan(1e-6));
+          const limit = values.length / rate / 2;
+          const cut = decodeWavAt(wav, 16000, limit);
+          expect(cut.durationSec).toBeLessThanOrEqual(limit + 1e-9);
+          expect(cut.samples.length).toBeLessThanOrEqual(Math.ceil(limit * 16000));
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
 

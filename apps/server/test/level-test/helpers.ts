@@ -6,7 +6,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { encodeWav, parseWav } from '../../src/platform/speech/wav.js';
 import type { Backend } from '../helpers/backends.js';
-import type { TestApp } from '../helpers/app.js';
+import { api, type Client, type TestApp } from '../helpers/app.js';
 
 const hasCommand = (bin: string) => {
   try {
@@ -166,4 +166,59 @@ export async function startAppOn(
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   return { app, config, url, close: () => app.close() };
+}
+
+/** PUTs one answer as the web app does: multipart "audio" and an optional "transcript". */
+export async function uploadAnswer(
+  t: Pick<TestApp, 'url'>,
+  user: Client,
+  attemptId: string,
+  promptId: string,
+  bytes: Buffer,
+  transcript?: string,
+) {
+  const form = new FormData();
+  if (transcript) form.append('transcript', transcript); // before the file: the reader takes either order
+  form.append('audio', new Blob([new Uint8Array(bytes)]), 'answer.wav');
+  const res = await fetch(`${t.url}/api/v1/level-test/attempts/${attemptId}/answers/${promptId}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${user.token}` },
+    body: form,
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : null };
+}
+
+export async function waitForStatus(t: Pick<TestApp, 'url'>, user: Client, attemptId: string, want: (s: any) => boolean, ms = 60_000) {
+  const end = Date.now() + ms;
+  let last: any;
+  while (Date.now() < end) {
+    last = (await api(t, 'GET', `/api/v1/level-test/attempts/${attemptId}/status`, { token: user.token })).json;
+    if (want(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`level test never reached the wanted status; last: ${JSON.stringify(last)}`);
+}
+
+/** A PCM WAV of `sec` seconds of silence in any layout: how long a file claims to be, cheaply. */
+export function silentWav(sec: number, options: { rate?: number; bits?: 8 | 16; channels?: number } = {}) {
+  const rate = options.rate ?? 16000;
+  const bits = options.bits ?? 16;
+  const channels = options.channels ?? 1;
+  const block = (bits / 8) * channels;
+  const data = Buffer.alloc(Math.round(sec * rate) * block, bits === 8 ? 128 : 0);
+  const head = Buffer.alloc(44);
+  head.write('RIFF', 0, 'latin1');
+  head.writeUInt32LE(36 + data.length, 4);
+  head.write('WAVEfmt ', 8, 'latin1');
+  head.writeUInt32LE(16, 16);
+  head.writeUInt16LE(1, 20);
+  head.writeUInt16LE(channels, 22);
+  head.writeUInt32LE(rate, 24);
+  head.writeUInt32LE(rate * block, 28);
+  head.writeUInt16LE(block, 32);
+  head.writeUInt16LE(bits, 34);
+  head.write('data', 36, 'latin1');
+  head.writeUInt32LE(data.length, 40);
+  return Buffer.concat([head, data]);
 }

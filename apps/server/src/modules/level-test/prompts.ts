@@ -156,3 +156,28 @@ export function drawPrompts(previous: ReadonlySet<string>, random: () => number 
     return pool[Math.floor(random() * pool.length) % pool.length]!;
   });
 }
+
+/**
+ * Seconds an answer may run past its prompt's speaking window: the web app stops recording at the
+ * window (a second late at worst, plus its flush), a slow device a little later.
+ */
+export const ANSWER_MARGIN_SEC = 15;
+/**
+ * The byte rate the size gate allows for: mono 16-bit at 48 kHz, three times the 16 kHz the web
+ * app records. A bigger file is refused before it is read, whatever its header says.
+ */
+export const ANSWER_BYTES_PER_SEC = 96_000;
+
+export interface AnswerLimit {
+  speakingSec: number;
+  maxSec: number;
+  maxBytes: number;
+}
+
+/** How long, and so how big, an answer to this prompt may be; the longest window for an unknown id. */
+export function answerLimit(promptId: string): AnswerLimit {
+  const speakingSec = PROMPT_BANK.find((p) => p.id === promptId)?.answerSec ?? Math.max(...PROMPT_BANK.map((p) => p.answerSec));
+  const maxSec = speakingSec + ANSWER_MARGIN_SEC;
+  // 44 bytes of WAV header, and room for a few metadata chunks some recorders add.
+  return { speakingSec, maxSec, maxBytes: maxSec * ANSWER_BYTES_PER_SEC + 4096 };
+}

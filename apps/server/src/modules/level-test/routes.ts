@@ -18,6 +18,8 @@ import type { LevelTestService } from './service.js';
 const AttemptParams = Type.Object({ attemptId: Type.String({ format: 'uuid' }) });
 const AnswerParams = Type.Object({ attemptId: Type.String({ format: 'uuid' }), promptId: Type.String({ pattern: '^[a-z0-9-]{1,40}$' }) });
 const tags = ['level-test'];
+/** Multipart boundaries, part headers and the transcript field (at most 5,000 characters). */
+const MULTIPART_OVERHEAD = 64 * 1024;
 export function levelTestRoutes(app: FastifyInstance, levelTest: LevelTestService, limits: { uploadsPerMinute: number }) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const base = '/api/v1/level-test';
@@ -65,13 +67,17 @@ export function levelTestRoutes(app: FastifyInstance, levelTest: LevelTestServic
       schema: {
         tags,
         summary:
-          'Upload (or re-record) my answer to a prompt: multipart field "audio" (WAV, at most 10 MB) and optional "transcript" (what the browser heard)',
+          'Upload (or re-record) my answer to a prompt: multipart field "audio" (WAV, at most 10 MB and the prompt\'s answerSec + 15 s, else 413 LEVEL_TEST_ANSWER_TOO_LONG) and optional "transcript" (what the browser heard)',
         params: AnswerParams,
         consumes: ['multipart/form-data'],
         response: { 200: LevelTestAnswerSummary },
       },
     },
     async (request) => {
+      // Refused before the body is read when it announces more than any allowed answer (less the form's own overhead).
+      const announced = Number(request.headers['content-length'] ?? 0) - MULTIPART_OVERHEAD;
+      const oversized = levelTest.checkAnswerSize(request.params.promptId, announced);
+      if (oversized) unwrap(oversized);
       const { bytes, fields } = await readUpload(request, 'audio', ['transcript']);
       const transcript = fields.transcript ?? null;
       return unwrap(await levelTest.uploadAnswer(request.auth.sub, request.params.attemptId, request.params.promptId, bytes, transcript));

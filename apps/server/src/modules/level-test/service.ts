@@ -15,10 +15,11 @@ import { nowMs, toIso } from '../../platform/db/database.js';
 import { ok, refuse, type Result } from '../../platform/http/errors.js';
 import { sniffContentType } from '../../platform/http/sniff.js';
 import type { JobContext, JobRunner } from '../../platform/jobs/jobs.js';
-import { decodableAudioTypes, toWav } from '../../platform/speech/decode.js';
+import { analyseRecording } from '../../platform/speech/analysis.js';
+import { decodableAudioTypes, recordingSeconds, toWav } from '../../platform/speech/decode.js';
 import type { FeedbackProvider } from '../../platform/speech/feedback.js';
 import { transcribeWithFallback, type Transcriber, type TranscriptWord } from '../../platform/speech/transcriber.js';
-import { detectVoice, type VoiceSegment } from '../../platform/speech/vad.js';
+import type { VoiceSegment } from '../../platform/speech/vad.js';
 import { AudioFormatError } from '../../platform/speech/wav.js';
 import type { Storage } from '../../platform/storage/storage.js';
 import type { ProfileService } from '../profile/service.js';
@@ -32,7 +33,7 @@ import {
   ownAttempt,
   type AuthorizedAttemptId,
 } from './policy.js';
-import { drawPrompts } from './prompts.js';
+import { ANSWER_MARGIN_SEC, answerLimit, drawPrompts, type AnswerLimit } from './prompts.js';
 import * as repo from './repository.js';
 import type { AnswerRow, AttemptRow, LevelTestTables } from './repository.js';
 
@@ -54,6 +55,22 @@ interface AnswerAnalysis {
 }
 
 const notFound = () => refuse<never>('NOT_FOUND', 'No such level test.');
+
+const tooLong = (limit: AnswerLimit, what: string, details: Record<string, number>) =>
+  refuse<never>(
+    'LEVEL_TEST_ANSWER_TOO_LONG',
+    `${what}; an answer to this prompt may be at most ${limit.maxSec} s (${limit.speakingSec} s to speak plus ${ANSWER_MARGIN_SEC} s).`,
+    { maxSeconds: limit.maxSec, maxBytes: limit.maxBytes, ...details },
+  );
+
+/** The first gate on an answer, from its size alone (no recording of the allowed length is bigger); null when it passes. */
+function checkAnswerSize(promptId: string, bytes: number): Result<never> | null {
+  const limit = answerLimit(promptId);
+  if (bytes <= limit.maxBytes) return null;
+  return tooLong(limit, `This recording is ${(bytes / 1e6).toFixed(1)} MB, more than ${limit.maxSec} s of 16-bit mono audio at 48 kHz`, {
+    bytes,
+  });
+}
 
 function presentAnswer(a: AnswerRow): LevelTestAnswerSummary {
   return {
@@ -103,12 +120,16 @@ export function createLevelTestService(deps: {
     const stored = await storage.get(answer.storage_key);
     // The recording was stored before its row was written; losing it is a broken invariant.
     if (!stored) throw new Error(`the recording of ${answer.prompt_id} is missing from storage`);
-    const { wav, pcm } = await toWav(await readAll(stored.body), answer.content_type, signal);
-    const voice = detectVoice(pcm);
-    const transcript = await transcribeWithFallback(deps.transcribers, wav, {
-      durationSec: pcm.durationSec,
+    // Bounded even for a recording kept from before the length limit: only its allowed part is analysed.
+    const { maxSec } = answerLimit(answer.prompt_id);
+    const wav = await toWav(await readAll(stored.body), answer.content_type, { maxSec, signal });
+    const analysed = await analyseRecording(wav, { maxSec, signal });
+    const voice = analysed.voice;
+    const transcript = await transcribeWithFallback(deps.transcribers, analysed.truncated ? analysed.speech : wav, {
+      durationSec: analysed.durationSec,
       clientTranscript: answer.client_transcript,
       signal,
+      speech: analysed.speech,
     });
     return {
       words: transcript.words,
@@ -119,7 +140,7 @@ export function createLevelTestService(deps: {
       voiceSegments: voice.segments,
       speechSec: voice.speechSec,
       pauseCount: voice.pauses.length,
-      durationSec: Math.round(pcm.durationSec * 1000) / 1000,
+      durationSec: Math.round(analysed.durationSec * 1000) / 1000,
     };
   }
 
@@ -328,10 +349,12 @@ export function createLevelTestService(deps: {
       return ok({ items: repo.promptsOf(mine.row) });
     },
 
+    checkAnswerSize,
+
     /**
-     * Keeps one recorded answer. The bytes must sniff as audio this server can decode; the
-     * recording is stored before anything is done with it, and removed again if it then proves
-     * undecodable. A re-recording replaces the earlier one.
+     * Keeps one recorded answer. The bytes must sniff as audio this server can decode, and be no
+     * longer than the prompt's speaking window plus a margin (answerLimit), checked from their size
+     * and the WAV header before anything is stored. A re-recording replaces the earlier one.
      */
     async uploadAnswer(
       userId: string,
@@ -359,16 +382,20 @@ export function createLevelTestService(deps: {
             : 'Send the answer as a WAV recording (16 kHz mono PCM).',
           { accepted },
         );
-      const key = `level-test/${mine.id}/${randomUUID()}`;
-      await storage.put(key, bytes, contentType);
+      const oversized = checkAnswerSize(promptId, bytes.length);
+      if (oversized) return oversized;
+      // The length comes from the WAV header (no sample is decoded here); decoding waits for scoring.
+      const limit = answerLimit(promptId);
       let durationSec: number;
       try {
-        durationSec = (await toWav(bytes, contentType)).pcm.durationSec;
+        durationSec = await recordingSeconds(bytes, contentType, limit.maxSec);
       } catch (error) {
-        await storage.delete(key).catch(() => undefined);
         if (error instanceof AudioFormatError) return refuse('UNSUPPORTED_MEDIA_TYPE', `The recording cannot be read: ${error.message}.`);
         throw error;
       }
+      if (durationSec > limit.maxSec) return tooLong(limit, `This recording is ${durationSec.toFixed(1)} s long`, { durationSec });
+      const key = `level-test/${mine.id}/${randomUUID()}`;
+      await storage.put(key, bytes, contentType);
       const previous = await repo.findAnswer(db, mine.id, promptId);
       const row: AnswerRow = {
         attempt_id: mine.id,

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { AudioFormatError, parseWav, type Pcm } from './wav.js';
+import { runSupervised } from './supervised.js';
+import { AudioFormatError, readWavHeader } from './wav.js';
 
 const COMPRESSED = ['audio/webm', 'audio/ogg', 'audio/mpeg', 'audio/mp4'];
 
@@ -13,27 +13,44 @@ export function decodableAudioTypes(): string[] {
 }
 
 /**
- * A WAV file of the recording, whatever it came in: WAV as is (after checking it parses), other
- * types through ffmpeg when it is installed. Throws AudioFormatError when it cannot be decoded.
+ * A WAV file of the recording, whatever it came in: WAV as is, other types through ffmpeg when it
+ * is installed, cut after `maxSec` seconds so its output stays bounded. Throws AudioFormatError
+ * when it cannot be decoded.
  */
-export async function toWav(bytes: Buffer, contentType: string, signal?: AbortSignal): Promise<{ wav: Buffer; pcm: Pcm }> {
-  if (contentType === 'audio/wav') return { wav: bytes, pcm: parseWav(bytes) };
+export async function toWav(bytes: Buffer, contentType: string, options: { maxSec: number; signal?: AbortSignal }): Promise<Buffer> {
+  if (contentType === 'audio/wav') return bytes;
   if (!decodableAudioTypes().includes(contentType)) throw new AudioFormatError(`this server cannot decode ${contentType}`);
-  const wav = await new Promise<Buffer>((resolve, reject) => {
-    const child = spawn('ffmpeg', ['-nostdin', '-loglevel', 'error', '-i', 'pipe:0', '-ac', '1', '-ar', '16000', '-f', 'wav', 'pipe:1'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      signal,
-    });
-    const chunks: Buffer[] = [];
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => chunks.push(c));
-    child.stderr.on('data', (c: Buffer) => (err = (err + c.toString()).slice(-500)));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve(Buffer.concat(chunks)) : reject(new AudioFormatError(`ffmpeg could not decode it: ${err.trim()}`)),
-    );
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(bytes);
-  });
-  return { wav, pcm: parseWav(wav) };
+  const args = [
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-i',
+    'pipe:0',
+    '-t',
+    String(options.maxSec),
+    '-ac',
+    '1',
+    '-ar',
+    '16000',
+    '-f',
+    'wav',
+    'pipe:1',
+  ];
+  // ffmpeg is far faster than real time; a minute covers any recording we accept.
+  const run = runSupervised('ffmpeg', args, { limitMs: 60_000, signal: options.signal });
+  const chunks: Buffer[] = [];
+  run.stdout.on('data', (c: Buffer) => chunks.push(c));
+  run.stdin.end(bytes);
+  const { code, stderr } = await run.done;
+  if (code !== 0) throw new AudioFormatError(`ffmpeg could not decode it: ${stderr.trim().slice(-500)}`);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * How long a recording is, from the WAV header alone (no sample is decoded), or from at most one
+ * second more than `maxSec` decoded by ffmpeg for compressed types: a longer one reads as longer
+ * than `maxSec`, whatever its real length. Throws AudioFormatError when it cannot be read.
+ */
+export async function recordingSeconds(bytes: Buffer, contentType: string, maxSec: number): Promise<number> {
+  return readWavHeader(await toWav(bytes, contentType, { maxSec: maxSec + 1 })).durationSec;
 }

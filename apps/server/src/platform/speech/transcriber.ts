@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openAiUrl } from '../http/openai-url.js';
-import { encodeWav, parseWav, resample } from './wav.js';
+import { scratchFile } from './scratch.js';
+import { runSupervised, SupervisedFailure } from './supervised.js';
+import { encodeWav, parseWav, readWavHeader, resample } from './wav.js';
 
 export interface TranscriptWord {
   text: string;
@@ -30,6 +30,8 @@ export interface TranscribeOptions {
   /** What the browser's own recogniser heard, if it sent anything. */
   clientTranscript?: string | null;
   signal?: AbortSignal;
+  /** The recording as 16 kHz mono 16-bit WAV, when the caller has it already (spares decoding it again). */
+  speech?: Buffer;
 }
 
 /** One speech-to-text provider. `wav` is a PCM WAV file of any rate and channel count. */
@@ -186,44 +188,35 @@ export function parsePocketsphinxTimes(output: string): TranscriptWord[] {
 }
 
 /**
- * Offline recognition with CMU PocketSphinx (the 0.8 CLI Debian ships). It needs 16 kHz mono, so
- * the answer is resampled first. It runs at roughly real time on one core, so its time limit
- * grows with the recording.
+ * Offline recognition with CMU PocketSphinx (the 0.8 CLI Debian ships). It reads 16 kHz mono
+ * from a scratch file (see scratch.ts), in a supervised process group that dies with this server
+ * (supervised.ts). It runs at roughly real time on one core, so its time limit grows with the
+ * recording, which the level test bounds (prompts.ts: answerLimitSec).
  */
-export function pocketsphinxTranscriber(config: { timeoutMs: number }): Transcriber {
+export function pocketsphinxTranscriber(config: { timeoutMs: number; scratchDir?: string }): Transcriber {
   const name = 'pocketsphinx';
+  const dir = config.scratchDir ?? path.join(tmpdir(), 'studymate-speech');
   return {
     name,
     async transcribe(wav, options) {
-      const pcm = parseWav(wav);
-      const file = path.join(tmpdir(), `studymate-stt-${randomUUID()}.wav`);
-      await writeFile(file, encodeWav(resample(pcm, 16000), 16000));
-      const limitMs = Math.max(config.timeoutMs, Math.ceil(pcm.durationSec * 3000) + 10_000);
+      const speech = options.speech ?? encodeWav(resample(parseWav(wav), 16000), 16000);
+      const limitMs = Math.max(config.timeoutMs, Math.ceil(readWavHeader(speech).durationSec * 3000) + 10_000);
+      const file = await scratchFile(dir, '.wav');
       try {
-        const output = await new Promise<string>((resolve, reject) => {
-          const child = spawn(POCKETSPHINX_BIN, ['-infile', file, '-time', 'yes', '-logfn', '/dev/null'], {
-            stdio: ['ignore', 'pipe', 'pipe'],
-          });
-          let out = '';
-          let err = '';
-          child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-          child.stderr.on('data', (c: Buffer) => (err = (err + c.toString('utf8')).slice(-2000)));
-          const kill = (reason: unknown) => {
-            child.kill('SIGKILL');
-            reject(reason);
-          };
-          const timer = setTimeout(() => kill(new TranscriptionFailure(`${name}: no result within ${limitMs} ms`, true)), limitMs);
-          const onAbort = () => kill(options.signal!.reason);
-          options.signal?.addEventListener('abort', onAbort, { once: true });
-          child.on('error', (e) => reject(new TranscriptionFailure(`${name}: ${e.message}`, false)));
-          child.on('close', (code) => {
-            clearTimeout(timer);
-            options.signal?.removeEventListener('abort', onAbort);
-            if (code === 0) resolve(out);
-            else reject(new TranscriptionFailure(`${name}: exited with ${code}: ${err.trim().slice(-300)}`, false));
-          });
+        await writeFile(file, speech);
+        const run = runSupervised(POCKETSPHINX_BIN, ['-infile', file, '-time', 'yes', '-logfn', '/dev/null'], {
+          limitMs,
+          signal: options.signal,
         });
-        const words = parsePocketsphinxTimes(output);
+        run.stdin.end();
+        let out = '';
+        run.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+        const { code, stderr } = await run.done.catch((error) => {
+          if (error instanceof SupervisedFailure) throw new TranscriptionFailure(`${name}: ${error.message}`, error.timedOut);
+          throw error;
+        });
+        if (code !== 0) throw new TranscriptionFailure(`${name}: exited with ${code}: ${stderr.trim().slice(-300)}`, false);
+        const words = parsePocketsphinxTimes(out);
         const confidence = words.length ? words.reduce((s, w) => s + (w.confidence ?? 0), 0) / words.length : 0;
         return { words, confidence: Math.round(confidence * 1000) / 1000, provider: name, lowConfidence: false };
       } finally {
@@ -257,6 +250,8 @@ export interface SpeechConfig {
   openai: { baseUrl: string; apiKey?: string; model: string } | null;
   timeoutMs: number;
   retries: number;
+  /** Where pocketsphinx's scratch files go (DATA_DIR/tmp/speech); swept at start-up. */
+  scratchDir?: string;
 }
 
 /** The providers in the order they are tried; `auto` takes every one that can work here. */
@@ -270,7 +265,7 @@ export function chooseTranscribers(config: SpeechConfig): Transcriber[] {
       if (!config.openai) throw new Error('the openai speech provider needs STT_API_URL');
       return openAiTranscriber({ ...config.openai, timeoutMs: config.timeoutMs, retries: config.retries });
     }
-    if (p === 'pocketsphinx') return pocketsphinxTranscriber({ timeoutMs: config.timeoutMs });
+    if (p === 'pocketsphinx') return pocketsphinxTranscriber({ timeoutMs: config.timeoutMs, scratchDir: config.scratchDir });
     return clientTranscriber();
   });
 }

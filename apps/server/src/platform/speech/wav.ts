@@ -11,17 +11,30 @@ const PCM = 1;
 const IEEE_FLOAT = 3;
 const EXTENSIBLE = 0xfffe;
 
+/** Where the samples of a WAV file are and how they are laid out, read from its header only. */
+export interface WavLayout {
+  tag: number;
+  channels: number;
+  sampleRate: number;
+  bits: number;
+  /** Byte offset and length of the sample data. */
+  dataStart: number;
+  dataLength: number;
+  frames: number;
+  durationSec: number;
+}
+
 /**
- * Reads a RIFF/WAVE file: integer PCM of 8, 16, 24 or 32 bits or 32/64-bit float, any rate, any
- * channel count (mixed down to mono). Browsers and recorders that stream write a placeholder data
- * size (0 or 0xFFFFFFFF); the data then runs to the end of the file.
+ * Reads the header of a RIFF/WAVE file without touching its samples: integer PCM of 8, 16, 24 or
+ * 32 bits or 32/64-bit float, any rate, any channel count. Browsers and recorders that stream
+ * write a placeholder data size (0 or 0xFFFFFFFF); the data then runs to the end of the file.
  */
-export function parseWav(bytes: Buffer): Pcm {
+export function readWavHeader(bytes: Buffer): WavLayout {
   if (bytes.length < 12 || bytes.toString('latin1', 0, 4) !== 'RIFF' || bytes.toString('latin1', 8, 12) !== 'WAVE') {
     throw new AudioFormatError('not a RIFF/WAVE file');
   }
-  let format: { tag: number; channels: number; rate: number; bits: number; blockAlign: number } | null = null;
-  let data: Buffer | null = null;
+  let format: { tag: number; channels: number; rate: number; bits: number } | null = null;
+  let data: { start: number; length: number } | null = null;
   let offset = 12;
   while (offset + 8 <= bytes.length) {
     const id = bytes.toString('latin1', offset, offset + 4);
@@ -32,16 +45,10 @@ export function parseWav(bytes: Buffer): Pcm {
       if (size < 16) throw new AudioFormatError('fmt chunk too short');
       let tag = bytes.readUInt16LE(body);
       if (tag === EXTENSIBLE && size >= 26) tag = bytes.readUInt16LE(body + 24);
-      format = {
-        tag,
-        channels: bytes.readUInt16LE(body + 2),
-        rate: bytes.readUInt32LE(body + 4),
-        blockAlign: bytes.readUInt16LE(body + 12),
-        bits: bytes.readUInt16LE(body + 14),
-      };
+      format = { tag, channels: bytes.readUInt16LE(body + 2), rate: bytes.readUInt32LE(body + 4), bits: bytes.readUInt16LE(body + 14) };
     } else if (id === 'data') {
       const streamed = declared === 0 || declared === 0xffffffff;
-      data = bytes.subarray(body, streamed ? bytes.length : body + size);
+      data = { start: body, length: streamed ? bytes.length - body : size };
       break;
     }
     // Chunks are padded to an even length.
@@ -53,20 +60,72 @@ export function parseWav(bytes: Buffer): Pcm {
   if (tag !== PCM && tag !== IEEE_FLOAT) throw new AudioFormatError(`compressed WAV (format ${tag}) is not supported; send PCM`);
   if (channels < 1 || channels > 16) throw new AudioFormatError(`unsupported channel count ${channels}`);
   if (rate < 4000 || rate > 192000) throw new AudioFormatError(`unsupported sample rate ${rate}`);
-  const bytesPerSample = bits / 8;
   const valid = (tag === PCM && [8, 16, 24, 32].includes(bits)) || (tag === IEEE_FLOAT && (bits === 32 || bits === 64));
   if (!valid) throw new AudioFormatError(`unsupported sample format: ${bits}-bit ${tag === PCM ? 'PCM' : 'float'}`);
+  const frames = Math.floor(data.length / ((bits / 8) * channels));
+  return { tag, channels, sampleRate: rate, bits, dataStart: data.start, dataLength: data.length, frames, durationSec: frames / rate };
+}
+
+/** Reads a whole RIFF/WAVE file (see readWavHeader), mixed down to mono at its own rate. */
+export function parseWav(bytes: Buffer): Pcm {
+  const layout = readWavHeader(bytes);
+  const mono = monoReader(bytes, layout);
+  const samples = new Float32Array(layout.frames);
+  for (let f = 0; f < layout.frames; f++) samples[f] = mono(f);
+  return { sampleRate: layout.sampleRate, samples, durationSec: layout.durationSec };
+}
+
+/** Frame `f` of the file, its channels averaged. */
+function monoReader(bytes: Buffer, layout: WavLayout): (f: number) => number {
+  const { channels, dataStart } = layout;
+  const bytesPerSample = layout.bits / 8;
   const frameBytes = bytesPerSample * channels;
-  const frames = Math.floor(data.length / frameBytes);
-  const read = sampleReader(tag, bits);
-  const samples = new Float32Array(frames);
-  for (let f = 0; f < frames; f++) {
+  const read = sampleReader(layout.tag, layout.bits);
+  if (channels === 1) return (f) => read(bytes, dataStart + f * frameBytes);
+  return (f) => {
     let sum = 0;
-    const base = f * frameBytes;
-    for (let c = 0; c < channels; c++) sum += read(data, base + c * bytesPerSample);
-    samples[f] = sum / channels;
+    const base = dataStart + f * frameBytes;
+    for (let c = 0; c < channels; c++) sum += read(bytes, base + c * bytesPerSample);
+    return sum / channels;
+  };
+}
+
+/**
+ * The first `maxSec` seconds of a WAV file as mono samples at `rate`, decoded and resampled in one
+ * pass straight from the bytes: memory holds only the output, whatever the file's own rate and
+ * channel count (a 192 kHz 16-channel file would otherwise need its full-rate samples first).
+ * The same filters as resample(parseWav(...)).
+ */
+export function decodeWavAt(
+  bytes: Buffer,
+  rate: number,
+  maxSec = Infinity,
+): { samples: Float32Array; durationSec: number; truncated: boolean } {
+  const layout = readWavHeader(bytes);
+  const frames = Math.min(layout.frames, Math.floor(maxSec * layout.sampleRate));
+  const mono = monoReader(bytes, layout);
+  const ratio = layout.sampleRate / rate;
+  const out = new Float32Array(Math.floor(frames / ratio));
+  for (let i = 0; i < out.length; i++) out[i] = resampledAt(mono, frames, ratio, i);
+  return { samples: out, durationSec: frames / layout.sampleRate, truncated: frames < layout.frames };
+}
+
+/** Output sample `i` of a resampling by `ratio` (input rate / output rate) of `length` input samples. */
+function resampledAt(input: (j: number) => number, length: number, ratio: number, i: number): number {
+  const from = i * ratio;
+  if (ratio === 1) return input(i);
+  if (ratio > 1) {
+    // Downsampling: the average of the span this output sample covers (a box filter).
+    const start = Math.floor(from);
+    const end = Math.min(length, Math.max(start + 1, Math.floor(from + ratio)));
+    let sum = 0;
+    for (let j = start; j < end; j++) sum += input(j);
+    return sum / (end - start);
   }
-  return { sampleRate: rate, samples, durationSec: frames / rate };
+  // Upsampling: linear interpolation.
+  const j = Math.floor(from);
+  const t = from - j;
+  return input(j) * (1 - t) + (j + 1 < length ? input(j + 1) : input(length - 1)) * t;
 }
 
 function sampleReader(tag: number, bits: number): (b: Buffer, at: number) => number {
@@ -90,22 +149,10 @@ function sampleReader(tag: number, bits: number): (b: Buffer, at: number) => num
 export function resample(pcm: Pcm, rate: number): Float32Array {
   if (pcm.sampleRate === rate) return pcm.samples;
   const ratio = pcm.sampleRate / rate;
-  const out = new Float32Array(Math.floor(pcm.samples.length / ratio));
   const input = pcm.samples;
-  for (let i = 0; i < out.length; i++) {
-    const from = i * ratio;
-    if (ratio > 1) {
-      const start = Math.floor(from);
-      const end = Math.min(input.length, Math.max(start + 1, Math.floor(from + ratio)));
-      let sum = 0;
-      for (let j = start; j < end; j++) sum += input[j]!;
-      out[i] = sum / (end - start);
-    } else {
-      const j = Math.floor(from);
-      const t = from - j;
-      out[i] = input[j]! * (1 - t) + (input[Math.min(j + 1, input.length - 1)] ?? 0) * t;
-    }
-  }
+  const out = new Float32Array(Math.floor(input.length / ratio));
+  const at = (j: number) => input[j]!;
+  for (let i = 0; i < out.length; i++) out[i] = resampledAt(at, input.length, ratio, i);
   return out;
 }
 
