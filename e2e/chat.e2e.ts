@@ -2,48 +2,15 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
-import type { RoomSummary, StepBodies, TokenReply } from '@studymate/contracts';
+import type { RoomSummary } from '@studymate/contracts';
 import chat from '../apps/web/src/features/chat/i18n/ko.json';
 import { baseUrl, launchBrowser, newPage } from './support/browser';
-import { horizontalOverflow, imageLoaded, onPath, until } from './support/flow';
+import { confirmInDialog, horizontalOverflow, imageLoaded, onPath, until } from './support/flow';
 import { gradientPng } from './support/png';
+import { onboardedUser } from './support/api';
 
 const resultsDir = path.resolve('test-results');
 mkdirSync(resultsDir, { recursive: true });
-
-// Sign-in, terms and onboarding are covered by onboarding.e2e.ts; here they go through the API so
-// the spec spends its time on chat. The request context shares the page's cookies, so the app
-// restores this session from the refresh cookie like after any reload.
-const CSRF = { 'X-Requested-With': 'studymate' };
-
-function profile(native: 'ko' | 'en'): StepBodies {
-  const learns = native === 'ko' ? 'en' : 'ko';
-  return {
-    basic: { englishName: native === 'ko' ? 'Mina Kim' : 'Sam Taylor', cityId: 'seoul', intro: 'STUDYMATE 채팅 테스트용 프로필입니다.' },
-    languages: { native, speaks: [], learns: [{ language: learns, level: 'B1', partnerLevel: 'C1' }] },
-    interests: { motivations: ['friends'], topics: ['food'], learningStyle: 'both', expectation: 'practical' },
-    partner: { partnerGender: 'any', partnerStyles: ['friendly'], ageMin: 20, ageMax: 40 },
-    schedule: { communicationMethod: 'text', dailyMinutes: 10, availability: [{ day: 3, slot: 40 }] },
-  };
-}
-
-async function onboardedUser(context: BrowserContext, email: string, displayName: string, native: 'ko' | 'en') {
-  const api = context.request;
-  const signIn = await api.post(`${baseUrl}/api/v1/auth/dev`, { data: { email, displayName }, headers: CSRF });
-  expect(signIn.status(), await signIn.text()).toBe(200);
-  const reply = (await signIn.json()) as TokenReply;
-  const headers = { Authorization: `Bearer ${reply.accessToken}` };
-  const terms = await api.post(`${baseUrl}/api/v1/me/terms`, {
-    data: { ageOver14: true, termsOfService: true, privacyPolicy: true, marketing: false },
-    headers,
-  });
-  expect(terms.ok(), await terms.text()).toBe(true);
-  for (const [step, body] of Object.entries(profile(native))) {
-    const saved = await api.put(`${baseUrl}/api/v1/onboarding/${step}`, { data: body, headers });
-    expect(saved.ok(), `${step}: ${await saved.text()}`).toBe(true);
-  }
-  return { id: reply.user.id, headers };
-}
 
 const messages = (page: Page) => page.getByRole('list', { name: chat.conversation.messages }).getByTestId('message');
 const composer = (page: Page) => page.getByLabel(chat.composer.label);
@@ -257,9 +224,9 @@ describe('STUDYMATE chat between two people', () => {
     // Opened at the newest message, also once the image and the player above it have loaded.
     await until('the newest message to be in view', () => newestInView(b.page));
     expect(await horizontalOverflow(b.page), 'the conversation scrolls sideways').toBeLessThanOrEqual(0);
-    // The composer sits above the phone's tab bar, inside the screen.
+    // The conversation fills the screen (no tab bar, as in messengers): the composer is at its bottom.
     const box = await composer(b.page).boundingBox();
-    expect(box && box.y + box.height).toBeLessThanOrEqual(812 - 64);
+    expect(box && box.y + box.height).toBeLessThanOrEqual(812);
     await b.page.screenshot({ path: path.join(resultsDir, 'chat-conversation-375.png') });
     await a.page.screenshot({ path: path.join(resultsDir, 'chat-conversation-desktop.png') });
   });
@@ -290,8 +257,8 @@ describe('STUDYMATE chat between two people', () => {
 
     const editedMine = messages(a.page).filter({ hasText: '저도 정말 반가워요' });
     await editedMine.getByRole('button', { name: chat.message.actions }).click();
-    a.page.once('dialog', (dialog) => void dialog.accept());
     await editedMine.getByRole('menuitem', { name: chat.message.delete }).click();
+    await confirmInDialog(a.page, chat.message.confirmDelete, chat.message.delete);
     await until('the deletion to reach Sam', async () => (await messages(b.page).filter({ hasText: '저도 정말 반가워요' }).count()) === 0);
     await messages(b.page).filter({ hasText: chat.message.deleted }).waitFor();
   });
@@ -394,8 +361,8 @@ describe('STUDYMATE chat between two people', () => {
     await members.filter({ hasText: 'Jun' }).waitFor();
 
     // Hand over to Sam: Mina loses the owner's buttons, Sam sees himself as the owner.
-    a.page.once('dialog', (dialog) => void dialog.accept());
     await members.filter({ hasText: 'Sam' }).getByRole('button', { name: chat.group.handOver }).click();
+    await confirmInDialog(a.page, chat.group.confirmHandOver.replace('{{name}}', 'Sam'), chat.group.handOver);
     await members.filter({ hasText: 'Sam' }).getByText(chat.group.owner, { exact: true }).waitFor();
     await until('Mina no longer the owner', async () => (await a.page.getByRole('button', { name: chat.group.handOver }).count()) === 0);
     expect(await a.page.getByRole('button', { name: chat.group.inviteButton }).count()).toBe(0);
@@ -408,8 +375,8 @@ describe('STUDYMATE chat between two people', () => {
     await b.page.screenshot({ path: path.join(resultsDir, 'chat-members-375.png') });
 
     // Mina leaves: back on her list, the group is gone; Sam's member list updates live.
-    a.page.once('dialog', (dialog) => void dialog.accept());
     await a.page.getByRole('button', { name: chat.group.leave }).click();
+    await confirmInDialog(a.page, chat.group.confirmLeave, chat.group.leave);
     await onPath(a.page, '/chat');
     await a.page.getByRole('link', { name: /Sam/ }).first().waitFor();
     expect(await a.page.getByRole('link', { name: /주말 스터디/ }).count()).toBe(0);

@@ -56,3 +56,14 @@ export async function choosePartner(page: Page): Promise<void> {
 export async function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 }
+
+/**
+ * Answers the app's own confirmation dialog (never the browser's `confirm()`, which a person
+ * cannot read in the app's style and which this would not find).
+ */
+export async function confirmInDialog(page: Page, title: string, button: string): Promise<void> {
+  const dialog = page.getByRole('dialog', { name: title });
+  await dialog.waitFor();
+  await dialog.getByRole('button', { name: button, exact: true }).click();
+  await dialog.waitFor({ state: 'detached' });
+}

@@ -64,10 +64,14 @@ export function WeekGrid({ value, onChange, labelledBy }: Props) {
     };
   }, []);
 
-  // Open the week at 07:00 rather than midnight, where few people are free.
+  // Open the week at 07:00 rather than midnight, where few people are free. Measured against the
+  // scroller itself: offsetTop counts from the page, which opened the grid at about 14:00.
   useEffect(() => {
-    const row = scroller.current?.querySelector<HTMLElement>('[data-row="14"]');
-    if (row && scroller.current) scroller.current.scrollTop = row.offsetTop - 32;
+    const box = scroller.current;
+    const row = box?.querySelector<HTMLElement>('[data-row="14"]');
+    const header = box?.querySelector<HTMLElement>('[data-header]');
+    if (!box || !row) return;
+    box.scrollTop += row.getBoundingClientRect().top - box.getBoundingClientRect().top - (header?.offsetHeight ?? 0);
   }, []);
 
   const slots = Array.from({ length: SLOTS_PER_DAY }, (_, i) => i);
@@ -104,6 +108,7 @@ export function WeekGrid({ value, onChange, labelledBy }: Props) {
           {WEEKDAYS.map((d) => (
             <div
               key={d.id}
+              data-header
               className="sticky top-0 z-10 border-b border-slate-200 bg-white py-2 text-center text-xs font-semibold text-slate-600"
             >
               {label(d)}
