@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import type { RoomSummary } from '@studymate/contracts';
 import ko from '../apps/web/src/i18n/ko.json';
+import chat from '../apps/web/src/features/chat/i18n/ko.json';
 import lt from '../apps/web/src/features/level-test/i18n/ko.json';
 import { baseUrl, launchBrowser, newPage } from './support/browser';
 import { onPath, pathOf, until } from './support/flow';
@@ -101,6 +102,8 @@ describe('STUDYMATE on first use', () => {
     await sam.page.getByRole('link', { name: /김미나/ }).tap();
     await onPath(sam.page, `/chat/${roomId}`);
     await sam.page.getByText('주말에 시간 있어요?').waitFor();
+    // This server has no translator (no TRANSLATION_API_URL): no Translate button that could only fail.
+    expect(await sam.page.getByRole('button', { name: chat.message.translate }).count()).toBe(0);
     expect(await sam.page.getByRole('navigation', { name: ko.nav.tabs }).count(), 'the tab bar is hidden in a conversation').toBe(0);
     const composerBottom = await sam.page
       .getByRole('textbox')
@@ -114,6 +117,11 @@ describe('STUDYMATE on first use', () => {
     await onPath(sam.page, '/chat');
     await sam.page.getByRole('navigation', { name: ko.nav.tabs }).waitFor();
     expect(await samsChatTab.getByTestId('unread-badge').count()).toBe(0);
+
+    // Settings say why, and what an operator sets up.
+    await sam.page.goto('/settings');
+    await sam.page.getByText(ko.settings.translation.off).waitFor();
+    await sam.page.getByText('TRANSLATION_API_URL').waitFor();
   });
 
   it('asks before leaving the level test with a recording not yet submitted, and keeps the recording on "stay"', async () => {
@@ -153,5 +161,29 @@ describe('STUDYMATE on first use', () => {
     await sideNav.getByRole('link', { name: ko.nav.home }).click();
     await dialog.getByRole('button', { name: lt.leave.confirm }).click();
     await onPath(page, '/');
+  });
+
+  it('serves the app like production: precompressed, hashed assets cached for good, index.html revalidated, no public source maps', async () => {
+    const visitor = await newPage(browser, 'phone');
+    const responses: Response[] = [];
+    visitor.page.on('response', (r) => responses.push(r));
+    await visitor.page.goto('/signin');
+    await visitor.page.getByLabel(ko.signin.dev.email).waitFor();
+
+    const document = responses.find((r) => r.request().resourceType() === 'document')!;
+    expect(document.headers()['cache-control']).toBe('no-cache');
+    const script = responses.find((r) => /^\/assets\/index-[\w-]+\.js$/.test(new URL(r.url()).pathname));
+    expect(script, 'the entry script').toBeTruthy();
+    const headers = script!.headers();
+    expect(headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(['br', 'gzip']).toContain(headers['content-encoding']);
+    expect(await script!.text()).not.toContain('sourceMappingURL');
+
+    // Asked for brotli, the prebuilt brotli file; its map is not published.
+    const br = await visitor.context.request.get(script!.url(), { headers: { 'accept-encoding': 'br' } });
+    expect(br.headers()['content-encoding']).toBe('br');
+    expect(br.headers()['vary']).toMatch(/accept-encoding/i);
+    expect((await visitor.context.request.get(`${script!.url()}.map`)).status()).toBe(404);
+    await visitor.context.close();
   });
 });

@@ -242,6 +242,7 @@ for (const backend of BACKENDS) {
     it('translates through the configured provider, and says clearly when it cannot', async () => {
       const message = await send(alex, { body: 'See you tomorrow' });
       const url = `/api/v1/chat/messages/${message.json.id}/translate`;
+      expect((await api(t, 'GET', '/api/v1/config')).json.features).toEqual({ translation: true });
       ai.setMode('ok');
       const ok = await api(t, 'POST', url, { token: minji.token, body: { target: 'ko' } });
       expect(ok.json).toMatchObject({ text: '[ko] See you tomorrow', target: 'ko' });

@@ -4,6 +4,7 @@ import type { ChatMessage } from '@studymate/contracts';
 import { apiError, httpStatus } from '../../../lib/http';
 import { currentUiLanguage } from '../../../i18n';
 import { translateMessage } from '../api';
+import { usePublicConfig } from '../../auth/api';
 import { CHAT_NS } from '../i18n';
 import type { OutgoingMessage } from '../store';
 import { formatTime, useAttachmentUrl } from './common';
@@ -108,6 +109,8 @@ export function MessageBubble({ message, mine, senderName, replyName, read, high
   const [menuOpen, setMenuOpen] = useState(false);
   const deleted = Boolean(message.deletedAt);
   const textual = message.kind === 'text' || message.kind === 'correction';
+  // Offered only where the server has a translator; elsewhere it could only fail.
+  const canTranslate = usePublicConfig()?.features.translation ?? false;
   const actions: MessageAction[] = deleted
     ? []
     : mine
@@ -183,7 +186,7 @@ export function MessageBubble({ message, mine, senderName, replyName, read, high
         </div>
       )}
       <p className="mt-0.5 flex items-center gap-2 px-1 text-[11px] text-slate-400">
-        {!mine && textual && !deleted && <Translation messageId={message.id} />}
+        {canTranslate && !mine && textual && !deleted && <Translation messageId={message.id} />}
         {message.editedAt && !deleted && <span>{t('message.edited')}</span>}
         <time dateTime={message.createdAt}>{formatTime(message.createdAt, i18n.language)}</time>
         {read && <span className="font-semibold text-indigo-600">{t('message.read')}</span>}

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LoginHistoryReply } from '@studymate/contracts';
 import { errorProblem, FormProblem, useAction, type FieldProblem } from '../../../components/form';
-import { logout, logoutEverywhere } from '../../auth/api';
+import { logout, logoutEverywhere, usePublicConfig } from '../../auth/api';
 import { LanguageSwitch } from '../../shell/components/LanguageSwitch';
 import { deleteAccount, downloadExport, fetchLoginHistory } from '../api';
 
@@ -42,6 +42,32 @@ function LoginHistory() {
             </li>
           ))}
         </ul>
+      )}
+    </section>
+  );
+}
+
+/** Whether chat offers Translate here, and what an operator sets up to offer it. */
+function TranslationStatus() {
+  const { t } = useTranslation();
+  const config = usePublicConfig();
+  if (!config) return null;
+  return (
+    <section className="card space-y-2" aria-labelledby="settings-translation">
+      <h2 id="settings-translation" className="text-base font-bold">
+        {t('settings.translation.title')}
+      </h2>
+      {config.features.translation ? (
+        <p className="text-sm text-slate-600">{t('settings.translation.on')}</p>
+      ) : (
+        <>
+          <p className="text-sm text-slate-600">{t('settings.translation.off')}</p>
+          <p className="text-sm text-slate-500">
+            {t('settings.translation.operator')} <code className="rounded bg-slate-100 px-1 text-xs">TRANSLATION_API_URL</code>,{' '}
+            <code className="rounded bg-slate-100 px-1 text-xs">TRANSLATION_API_KEY</code>,{' '}
+            <code className="rounded bg-slate-100 px-1 text-xs">TRANSLATION_MODEL</code>
+          </p>
+        </>
       )}
     </section>
   );
@@ -112,6 +138,8 @@ export function SettingsPage() {
         <p className="text-sm text-slate-500">{t('settings.logoutAllHint')}</p>
         <FormProblem problem={session.problem} />
       </section>
+
+      <TranslationStatus />
 
       <LoginHistory />
 
