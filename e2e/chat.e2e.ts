@@ -231,7 +231,7 @@ describe('STUDYMATE chat between two people', () => {
     await a.page.screenshot({ path: path.join(resultsDir, 'chat-conversation-desktop.png') });
   });
 
-  it('replies, edits and deletes, and says plainly when translation is not available', async () => {
+  it('replies, edits and deletes, and offers no Translate where the server has no translator', async () => {
     expect(ready, 'needs the room from the first test').toBe(true);
     const samsReply = messages(a.page).filter({ hasText: 'Nice to meet you' });
     await samsReply.getByRole('button', { name: chat.message.actions }).click();
@@ -244,8 +244,8 @@ describe('STUDYMATE chat between two people', () => {
 
     await reply.getByRole('button', { name: chat.message.actions }).tap();
     expect(await reply.getByRole('menuitem', { name: chat.message.edit }).count(), "no editing someone else's message").toBe(0);
-    await reply.getByRole('button', { name: chat.message.translate }).tap();
-    await reply.getByText(chat.message.translationUnavailable).waitFor();
+    // This server has no translator configured: Translate is not offered (it could only fail).
+    expect(await reply.getByRole('button', { name: chat.message.translate }).count()).toBe(0);
 
     const mine = messages(a.page).filter({ hasText: '저도 만나서 반가워요' });
     await mine.getByRole('button', { name: chat.message.actions }).click();

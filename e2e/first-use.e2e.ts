@@ -7,7 +7,7 @@ import ko from '../apps/web/src/i18n/ko.json';
 import chat from '../apps/web/src/features/chat/i18n/ko.json';
 import lt from '../apps/web/src/features/level-test/i18n/ko.json';
 import { baseUrl, launchBrowser, newPage } from './support/browser';
-import { onPath, pathOf, until } from './support/flow';
+import { onPath, pathOf, smallTapTargets, until } from './support/flow';
 import { onboardedUser } from './support/api';
 
 const resultsDir = path.resolve('test-results');
@@ -20,6 +20,8 @@ describe('STUDYMATE on first use', () => {
   let sam: { context: BrowserContext; page: Page };
   let minaAuth: Awaited<ReturnType<typeof onboardedUser>>;
   let samAuth: Awaited<ReturnType<typeof onboardedUser>>;
+  /** Mina and Sam's 1:1 room, opened by the first test. */
+  let roomId = '';
 
   beforeAll(async () => {
     browser = await launchBrowser();
@@ -65,7 +67,7 @@ describe('STUDYMATE on first use', () => {
       headers: minaAuth.headers,
     });
     expect(opened.status(), await opened.text()).toBe(200);
-    const roomId = ((await opened.json()) as RoomSummary).id;
+    roomId = ((await opened.json()) as RoomSummary).id;
     // Mina opened the room on another device; her home page here learns of it when it loads.
     await mina.page.goto('/');
     await mina.page.getByRole('navigation', { name: ko.nav.main }).waitFor();
@@ -185,5 +187,57 @@ describe('STUDYMATE on first use', () => {
     expect(br.headers()['vary']).toMatch(/accept-encoding/i);
     expect((await visitor.context.request.get(`${script!.url()}.map`)).status()).toBe(404);
     await visitor.context.close();
+  });
+
+  it('gives every control at least 44×44 px to tap on a phone, on every page', async () => {
+    const small: Record<string, string[]> = {};
+    const measure = async (page: Page, name: string) => {
+      await page.waitForLoadState('networkidle').catch(() => {});
+      const found = await smallTapTargets(page);
+      if (found.length) small[name] = found;
+    };
+    // A newcomer: sign-in and terms.
+    const visitor = await newPage(browser, 'phone');
+    await visitor.page.goto('/signin');
+    await visitor.page.getByLabel(ko.signin.dev.email).waitFor();
+    await measure(visitor.page, '/signin');
+    await visitor.page.getByLabel(ko.signin.dev.email).fill(`taps.${Date.now()}@example.com`);
+    await visitor.page.getByLabel(ko.signin.dev.displayName).fill('탭');
+    await visitor.page.getByRole('button', { name: ko.signin.dev.submit, exact: true }).tap();
+    await onPath(visitor.page, '/terms');
+    await measure(visitor.page, '/terms');
+    await visitor.context.close();
+
+    // Sam, onboarded, with a conversation: every page of the app.
+    const { page } = sam;
+    expect(roomId, 'needs the room from the first test').not.toBe('');
+    const pages = [
+      '/',
+      '/chat',
+      `/chat/${roomId}`,
+      '/chat/files',
+      '/chat/new-group',
+      '/profile',
+      '/settings',
+      '/level-test',
+      '/level-test/history',
+      '/matching',
+    ];
+    for (const step of ['basic', 'languages', 'interests', 'partner', 'schedule']) pages.push(`/onboarding/${step}`);
+    for (const path of pages) {
+      await page.goto(path);
+      await onPath(page, path);
+      await measure(page, path);
+    }
+    // The message menu, open.
+    await page.goto(`/chat/${roomId}`);
+    const theirs = page.getByTestId('message').filter({ hasText: '주말에 시간 있어요?' });
+    await theirs.getByRole('button', { name: chat.message.actions }).tap();
+    await measure(page, 'message menu');
+    // The "more" menu of the tab bar.
+    await page.goto('/');
+    await page.getByRole('navigation', { name: ko.nav.tabs }).getByRole('button', { name: ko.nav.more }).tap();
+    await measure(page, 'more menu');
+    expect(small).toEqual({});
   });
 });

@@ -3,6 +3,7 @@ import * as foundation from './0001_foundation.js';
 import * as chat from './0002_chat.js';
 import * as levelTest from './0003_level_test.js';
 import * as levelTestOneDraft from './0004_level_test_one_draft.js';
+import * as voiceNoteDuration from './0005_voice_note_duration_first_use.js';
 
 /** Every migration, in order; imported statically so the bundled server carries them. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002_chat': chat,
   '0003_level_test': levelTest,
   '0004_level_test_one_draft': levelTestOneDraft,
+  '0005_voice_note_duration_first_use': voiceNoteDuration,
 };

@@ -42,7 +42,7 @@ export function TermsPage() {
   }
 
   const item = (k: Consent, required: boolean) => (
-    <label key={k} className="flex cursor-pointer items-start gap-3 py-2">
+    <label key={k} className="flex min-h-11 cursor-pointer items-start gap-3 py-2.5">
       <input
         type="checkbox"
         className="mt-0.5 size-5 shrink-0 accent-indigo-600"

@@ -228,7 +228,7 @@ export function Composer({ roomId, mode, nameOf, onModeDone, onSent }: Props) {
                 title={t('composer.attach')}
                 disabled={busy}
                 onClick={() => fileInput.current?.click()}
-                className="flex size-10 shrink-0 items-center justify-center rounded-full text-slate-500 hover:bg-slate-100 disabled:opacity-50"
+                className="flex size-11 shrink-0 items-center justify-center rounded-full text-slate-500 hover:bg-slate-100 disabled:opacity-50"
               >
                 <LineIcon d="M12 5v14M5 12h14" />
               </button>
@@ -250,7 +250,7 @@ export function Composer({ roomId, mode, nameOf, onModeDone, onSent }: Props) {
                 title={t('composer.record')}
                 disabled={busy}
                 onClick={() => void startRecording()}
-                className="flex size-10 shrink-0 items-center justify-center rounded-full text-slate-500 hover:bg-slate-100 disabled:opacity-50"
+                className="flex size-11 shrink-0 items-center justify-center rounded-full text-slate-500 hover:bg-slate-100 disabled:opacity-50"
               >
                 <LineIcon d="M12 4a3 3 0 0 0-3 3v5a3 3 0 0 0 6 0V7a3 3 0 0 0-3-3zM6 12a6 6 0 0 0 12 0M12 18v3" />
               </button>
@@ -268,9 +268,9 @@ export function Composer({ roomId, mode, nameOf, onModeDone, onSent }: Props) {
               if (mode?.kind !== 'edit' && e.target.value) notifyTyping(roomId);
             }}
             onKeyDown={onKeyDown}
-            className="input max-h-32 min-h-10 flex-1 resize-none py-2"
+            className="input max-h-32 min-h-11 flex-1 resize-none py-2.5"
           />
-          <button type="submit" className="btn-primary h-10 shrink-0 px-3" disabled={busy || !text.trim() || unchanged}>
+          <button type="submit" className="btn-primary h-11 shrink-0 px-3" disabled={busy || !text.trim() || unchanged}>
             {t('composer.send')}
           </button>
         </div>

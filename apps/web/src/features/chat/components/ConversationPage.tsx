@@ -187,10 +187,14 @@ export function ConversationPage() {
   return (
     // A fixed-height column: the page itself does not scroll, the message list does. On a phone the
     // shell hides its tab bar here (as messengers do), so the column ends at the screen's bottom.
-    <section className="-mx-4 flex h-[calc(100dvh-4.25rem)] flex-col pb-[env(safe-area-inset-bottom)] md:mx-0 md:h-[calc(100dvh-4rem)] md:pb-0">
+    <section className="-mx-4 flex h-[calc(100dvh-5rem)] flex-col pb-[env(safe-area-inset-bottom)] md:mx-0 md:h-[calc(100dvh-4rem)] md:pb-0">
       {confirm.dialog}
       <header className="flex items-center gap-3 border-b border-slate-200 px-4 pb-3">
-        <Link to="/chat" aria-label={t('conversation.back')} className="-ml-1 rounded-full p-1 text-slate-500 hover:bg-slate-100">
+        <Link
+          to="/chat"
+          aria-label={t('conversation.back')}
+          className="-ml-3 flex size-11 items-center justify-center rounded-full text-slate-500 hover:bg-slate-100"
+        >
           <LineIcon d="M15 5l-7 7 7 7" />
         </Link>
         {room && (
@@ -213,7 +217,7 @@ export function ConversationPage() {
           aria-label={t('conversation.search')}
           aria-expanded={searchOpen}
           onClick={() => (searchOpen ? closeSearch() : setSearchOpen(true))}
-          className={`rounded-full p-1.5 hover:bg-slate-100 ${searchOpen ? 'text-indigo-600' : 'text-slate-500'}`}
+          className={`flex size-11 items-center justify-center rounded-full hover:bg-slate-100 ${searchOpen ? 'text-indigo-600' : 'text-slate-500'}`}
         >
           <LineIcon d={SEARCH_ICON} />
         </button>
@@ -221,7 +225,7 @@ export function ConversationPage() {
           <Link
             to={`/chat/${roomId}/members`}
             aria-label={t('conversation.members')}
-            className="rounded-full p-1.5 text-slate-500 hover:bg-slate-100"
+            className="flex size-11 items-center justify-center rounded-full text-slate-500 hover:bg-slate-100"
           >
             <LineIcon d={MEMBERS_ICON} />
           </Link>

@@ -159,7 +159,7 @@ export function MessageBubble({ message, mine, senderName, replyName, read, high
             aria-label={t('message.actions')}
             aria-expanded={menuOpen}
             onClick={() => setMenuOpen((o) => !o)}
-            className="mb-1 shrink-0 rounded-full px-1.5 text-lg leading-none text-slate-400 hover:bg-slate-100 hover:text-slate-700"
+            className="-my-2 flex size-11 shrink-0 items-center justify-center rounded-full text-lg leading-none text-slate-400 hover:bg-slate-100 hover:text-slate-700"
           >
             ⋯
           </button>
@@ -172,7 +172,7 @@ export function MessageBubble({ message, mine, senderName, replyName, read, high
               key={action}
               type="button"
               role="menuitem"
-              className={`rounded-full border px-3 py-1 text-xs font-semibold ${
+              className={`min-h-11 rounded-full border px-4 py-1 text-sm font-semibold ${
                 action === 'delete' ? 'border-red-200 text-red-700' : 'border-slate-200 text-slate-700'
               } bg-white hover:bg-slate-50`}
               onClick={() => {

@@ -149,7 +149,7 @@ export function WeekGrid({ value, onChange, labelledBy }: Props) {
 
       {/* Phone: a day at a time. */}
       <div className="space-y-3 sm:hidden">
-        <div className="grid grid-cols-7 gap-1" role="group" aria-label={t('schedule.day')}>
+        <div className="-mx-3 grid grid-cols-7 gap-0.5" role="group" aria-label={t('schedule.day')}>
           {WEEKDAYS.map((d) => {
             const count = value.filter((s) => s.day === d.id).length;
             return (
@@ -158,7 +158,7 @@ export function WeekGrid({ value, onChange, labelledBy }: Props) {
                 type="button"
                 aria-pressed={phoneDay === d.id}
                 onClick={() => setPhoneDay(d.id)}
-                className={`rounded-lg py-2 text-sm font-semibold ${phoneDay === d.id ? 'bg-indigo-600 text-white' : 'bg-white text-slate-600 ring-1 ring-slate-200'}`}
+                className={`min-h-11 min-w-11 rounded-lg py-2 text-sm font-semibold ${phoneDay === d.id ? 'bg-indigo-600 text-white' : 'bg-white text-slate-600 ring-1 ring-slate-200'}`}
               >
                 {label(d)}
                 <span
@@ -182,7 +182,7 @@ export function WeekGrid({ value, onChange, labelledBy }: Props) {
                 aria-pressed={on}
                 aria-label={`${dayLabel(phoneDay)} ${slotTime(slot)}`}
                 onClick={() => toggle(phoneDay, slot)}
-                className={`rounded-md py-2 text-xs tabular-nums ${on ? 'bg-indigo-500 font-semibold text-white' : 'bg-slate-50 text-slate-600'}`}
+                className={`min-h-11 rounded-md py-2 text-xs tabular-nums ${on ? 'bg-indigo-500 font-semibold text-white' : 'bg-slate-50 text-slate-600'}`}
               >
                 {slotTime(slot)}
               </button>

@@ -94,7 +94,7 @@ export function AppShell() {
       </aside>
 
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="sticky top-0 z-10 flex items-center justify-between border-b border-slate-200 bg-white/90 px-4 py-3 backdrop-blur md:hidden">
+        <header className="sticky top-0 z-10 flex items-center justify-between border-b border-slate-200 bg-white/90 px-4 py-1.5 backdrop-blur md:hidden">
           <span className="text-base font-bold tracking-tight text-indigo-600">STUDYMATE</span>
           <LanguageSwitch />
         </header>
