@@ -151,11 +151,21 @@ describe('STUDYMATE chat between two people', () => {
     await a.page.getByText(/녹음 중 0:0[2-9]/).waitFor(); // at least two seconds of the fake microphone
     await a.page.getByRole('button', { name: chat.composer.stopRecording }).click();
     const audio = messages(b.page).locator('audio');
-    await audio.waitFor();
+    await audio.waitFor({ state: 'attached' }); // the app's own player shows it
     expect(await audio.getAttribute('src')).toMatch(/^blob:/);
     await until('the voice note to be playable', () => audio.evaluate((el) => (el as HTMLAudioElement).readyState >= 1));
     // The server sniffed the recording as a voice note (not a file): it is a `voice` message for Mina too.
-    await messages(a.page).locator('audio').waitFor();
+    await messages(a.page).getByTestId('voice-note').waitFor();
+
+    // Its length, not 0:00 (a recorded WebM carries none), a readable name, and seeking works.
+    const note = messages(b.page).getByTestId('voice-note');
+    expect(await note.getByTestId('voice-length').textContent()).toMatch(/^0:0[2-9]$/);
+    const length = (await note.getByTestId('voice-length').textContent())!;
+    await note.getByRole('button', { name: `${chat.message.play}: ${chat.message.voiceName.replace('{{length}}', length)}` }).waitFor();
+    const bars = note.getByRole('slider', { name: chat.message.voiceName.replace('{{length}}', length) });
+    const box = (await bars.boundingBox())!;
+    await b.page.mouse.click(box.x + box.width * 0.6, box.y + box.height / 2);
+    await until('the note to jump to about 60%', async () => (await audio.evaluate((el) => (el as HTMLAudioElement).currentTime)) > 1);
   });
 
   it("corrects the partner's sentence, shown struck through beside the correction", async () => {

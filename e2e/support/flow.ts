@@ -77,7 +77,7 @@ export async function smallTapTargets(page: Page, min = 44): Promise<string[]> {
   return page.evaluate((min) => {
     const found: string[] = [];
     const controls = document.querySelectorAll<HTMLElement>('a[href], button, select, summary, input, textarea, [role="button"]');
-    for (const el of controls) {
+    for (const el of Array.from(controls)) {
       let target: HTMLElement = el;
       if (el instanceof HTMLInputElement && (el.type === 'checkbox' || el.type === 'radio' || el.type === 'file')) {
         const label = el.closest('label') ?? (el.id ? document.querySelector<HTMLElement>(`label[for="${el.id}"]`) : null);
