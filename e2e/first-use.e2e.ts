@@ -240,4 +240,25 @@ describe('STUDYMATE on first use', () => {
     await measure(page, 'more menu');
     expect(small).toEqual({});
   });
+
+  it("says plainly when a page does not exist, names devices in the login history and time zones in the reader's language", async () => {
+    const { page } = sam;
+    await page.goto('/no-such-page');
+    await page.getByRole('heading', { name: ko.notFound.title }).waitFor();
+    expect(pathOf(page), 'no silent jump home').toBe('/no-such-page');
+    await page.getByRole('link', { name: ko.notFound.home }).tap();
+    await onPath(page, '/');
+
+    await page.goto('/settings');
+    const device = page.getByTestId('login-device').first();
+    await device.waitFor();
+    // Headless Chromium on Linux, said the way a person would.
+    expect(await device.textContent()).toBe(ko.settings.device.replace('{{system}}', 'Linux').replace('{{browser}}', 'Chrome'));
+
+    await page.goto('/profile');
+    const city = page.getByTestId('profile-city');
+    await city.waitFor();
+    expect(await city.textContent()).not.toContain('Asia/Seoul');
+    expect(await city.textContent()).toContain('한국 표준시');
+  });
 });

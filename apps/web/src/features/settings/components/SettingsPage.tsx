@@ -5,6 +5,7 @@ import { errorProblem, FormProblem, useAction, type FieldProblem } from '../../.
 import { logout, logoutEverywhere, usePublicConfig } from '../../auth/api';
 import { LanguageSwitch } from '../../shell/components/LanguageSwitch';
 import { deleteAccount, downloadExport, fetchLoginHistory } from '../api';
+import { describeAgent } from '../userAgent';
 
 function LoginHistory() {
   const { t, i18n } = useTranslation();
@@ -16,6 +17,11 @@ function LoginHistory() {
       .catch((error: unknown) => setProblem(errorProblem(error)));
   }, []);
   const when = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: 'medium', timeStyle: 'short' });
+  const device = (userAgent: string | null) => {
+    const { browser, system } = describeAgent(userAgent ?? '');
+    if (browser && system) return t('settings.device', { browser, system });
+    return browser ?? system ?? t('settings.unknownDevice');
+  };
   return (
     <section className="card" aria-labelledby="login-history">
       <h2 id="login-history" className="mb-3 text-base font-bold">
@@ -36,8 +42,8 @@ function LoginHistory() {
                   {t(`settings.method.${item.method}`, { defaultValue: item.method })} · {item.ip ?? '—'}
                 </span>
               </div>
-              <p className="truncate text-xs text-slate-400" title={item.userAgent ?? undefined}>
-                {item.userAgent ?? '—'}
+              <p className="truncate text-xs text-slate-400" title={item.userAgent ?? undefined} data-testid="login-device">
+                {device(item.userAgent)}
               </p>
             </li>
           ))}
