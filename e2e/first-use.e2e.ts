@@ -206,6 +206,18 @@ describe('STUDYMATE on first use', () => {
     await visitor.page.getByRole('button', { name: ko.signin.dev.submit, exact: true }).tap();
     await onPath(visitor.page, '/terms');
     await measure(visitor.page, '/terms');
+    // Both documents are one tap away, in a new tab so the ticked boxes stay, in either language.
+    const [terms] = await Promise.all([
+      visitor.context.waitForEvent('page'),
+      visitor.page.getByRole('link', { name: ko.legal.read.terms }).tap(),
+    ]);
+    await terms.getByRole('heading', { name: '서비스 이용약관', level: 1 }).waitFor();
+    await measure(terms, '/legal/terms');
+    await terms.getByRole('button', { name: 'English', exact: true }).tap();
+    await terms.getByRole('heading', { name: 'Terms of Service', level: 1 }).waitFor();
+    await terms.close();
+    await visitor.page.goto('/legal/privacy');
+    await visitor.page.getByRole('heading', { name: 'Privacy Policy', level: 1 }).waitFor();
     await visitor.context.close();
 
     // Sam, onboarded, with a conversation: every page of the app.

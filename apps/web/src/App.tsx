@@ -31,11 +31,14 @@ const LevelTestTakePage = later(() => import('./features/level-test'), 'LevelTes
 const LevelTestWaitingPage = later(() => import('./features/level-test'), 'LevelTestWaitingPage');
 const LevelTestResultPage = later(() => import('./features/level-test'), 'LevelTestResultPage');
 const LevelTestHistoryPage = later(() => import('./features/level-test'), 'LevelTestHistoryPage');
+const LegalPage = lazy(async () => ({ default: (await import('./features/legal/components/LegalPage')).LegalPage }));
 const loading = (page: ReactNode) => <Suspense fallback={<FullPageSpinner />}>{page}</Suspense>;
 
 const router = createBrowserRouter([
   { path: '/signin', element: <SignInPage /> },
   { path: '/auth/complete', element: <AuthCompletePage /> },
+  { path: '/legal/terms', element: loading(<LegalPage document="terms" />) },
+  { path: '/legal/privacy', element: loading(<LegalPage document="privacy" />) },
   {
     element: <RequireSession />,
     children: [
