@@ -227,7 +227,7 @@ describe('STUDYMATE chat between two people', () => {
     await messages(b.page).filter({ hasText: 'Nice to meet you' }).waitFor();
     await messages(b.page).filter({ hasText: '안녕하세요!' }).first().waitFor();
     await until('the image after reload', () => imageLoaded(messages(b.page).getByRole('img').first()));
-    await messages(b.page).locator('audio').waitFor();
+    await messages(b.page).getByTestId('voice-note').waitFor();
     await messages(b.page).getByTestId('correction').waitFor();
     // hello, reply, image, voice, correction, and the three from the reconnect test: each once.
     expect(await messages(b.page).count()).toBe(8);
