@@ -75,18 +75,26 @@ describe('a new STUDYMATE user in the browser', () => {
     expect(uploadedSrc).toBeTruthy();
 
     await page.getByLabel(ko.basic.englishName).fill('Minji Kim');
+    // The fixed field's message goes away at once; the one still to fix stays.
+    await page.getByText(ko.validation.englishName).waitFor({ state: 'detached' });
+    expect(await page.getByText(ko.validation.intro).count()).toBe(1);
     await page.getByLabel(ko.basic.city).selectOption('busan');
     await page.getByLabel(ko.basic.intro).fill('부산에 사는 디자이너예요. 영어로 여행 이야기를 나누고 싶어요.');
     await page.getByLabel(ko.basic.gender).selectOption('female');
     await page.getByLabel(ko.basic.birthYear).fill('1996');
     await page.getByRole('button', { name: ko.onboarding.saveNext }).click();
 
-    // Step 2: languages. Learning one's own native language is refused before saving.
+    // Step 2: languages. A native language is never offered to learn: switching it to English
+    // (the language being learned) turns the learned one into Korean, and back.
     await onPath(page, '/onboarding/languages');
+    const learning = page.getByLabel(ko.languages.learnLanguage.replace('{{n}}', '1'));
+    const offered = () => learning.locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
     await page.getByLabel(ko.languages.native, { exact: true }).selectOption('en');
-    await page.getByRole('button', { name: ko.onboarding.saveNext }).click();
-    await page.getByText(ko.validation.learnsNative).waitFor();
+    expect(await learning.inputValue()).toBe('ko');
+    expect(await offered()).not.toContain('en');
     await page.getByLabel(ko.languages.native, { exact: true }).selectOption('ko');
+    expect(await learning.inputValue()).toBe('en');
+    expect(await offered()).not.toContain('ko');
     await page.getByLabel(ko.languages.myLevelFor.replace('{{name}}', '영어')).selectOption('B1');
     await page.getByRole('button', { name: `+ ${ko.languages.addSpeak}` }).click();
     await page.getByLabel(ko.languages.speakLanguage.replace('{{n}}', '1')).selectOption('ja');
@@ -104,6 +112,13 @@ describe('a new STUDYMATE user in the browser', () => {
     await page.getByRole('radio', { name: '영상' }).check();
     await page.getByRole('radio', { name: '20분' }).check();
     const cell = (name: string) => page.getByRole('button', { name, exact: true });
+    // The week opens at 07:00: that row sits right under the day names, the rows above scrolled away.
+    const firstRowShown = await cell('월 07:00').evaluate((el) => {
+      const scroller = el.closest('[role="group"]')!;
+      const header = scroller.querySelector('[data-header]')!.getBoundingClientRect();
+      return el.getBoundingClientRect().top - header.bottom;
+    });
+    expect(Math.abs(firstRowShown), 'the 07:00 row is the first below the day names').toBeLessThan(4);
     await cell('월 19:00').scrollIntoViewIfNeeded();
     const from = (await cell('월 19:00').boundingBox())!;
     const to = (await cell('목 19:00').boundingBox())!;
@@ -132,7 +147,7 @@ describe('a new STUDYMATE user in the browser', () => {
     await page.getByRole('heading', { name: displayName, level: 1 }).waitFor();
     expect(pathOf(page)).toBe('/profile');
     await page.getByText('Minji Kim', { exact: true }).first().waitFor();
-    expect(await page.getByTestId('profile-city').textContent()).toBe('부산 · Asia/Seoul');
+    expect(await page.getByTestId('profile-city').textContent()).toBe('부산 · 한국 표준시'); // the zone in the reader's words, not Asia/Seoul
     const photo = page.getByRole('img', { name: `${displayName}님의 프로필 사진` });
     await until('the profile photo to load', () => imageLoaded(photo));
     expect(await photo.getAttribute('src')).toBe(uploadedSrc);
@@ -183,7 +198,7 @@ describe('a new STUDYMATE user in the browser', () => {
     await page.getByRole('button', { name: 'English', exact: true }).click();
     await page.getByRole('heading', { name: en.onboarding.steps.basic }).waitFor();
     expect(await page.getByRole('heading', { name: ko.onboarding.steps.basic }).count()).toBe(0);
-    expect(await page.getByTestId('profile-city').textContent()).toBe('Busan · Asia/Seoul');
+    expect(await page.getByTestId('profile-city').textContent()).toMatch(/^Busan · Korean/);
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
 
     await page.reload();

@@ -56,3 +56,45 @@ export async function choosePartner(page: Page): Promise<void> {
 export async function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 }
+
+/**
+ * Answers the app's own confirmation dialog (never the browser's `confirm()`, which a person
+ * cannot read in the app's style and which this would not find).
+ */
+export async function confirmInDialog(page: Page, title: string, button: string): Promise<void> {
+  const dialog = page.getByRole('dialog', { name: title });
+  await dialog.waitFor();
+  await dialog.getByRole('button', { name: button, exact: true }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
+/**
+ * Every control on the page smaller than `min`×`min` CSS pixels, as "name (w×h)". A checkbox or
+ * radio counts by its label (the label is what a finger hits); a link inside running text is
+ * exempt, as in WCAG 2.5.8.
+ */
+export async function smallTapTargets(page: Page, min = 44): Promise<string[]> {
+  return page.evaluate((min) => {
+    const found: string[] = [];
+    const controls = document.querySelectorAll<HTMLElement>('a[href], button, select, summary, input, textarea, [role="button"]');
+    for (const el of Array.from(controls)) {
+      let target: HTMLElement = el;
+      if (el instanceof HTMLInputElement && (el.type === 'checkbox' || el.type === 'radio' || el.type === 'file')) {
+        const label = el.closest('label') ?? (el.id ? document.querySelector<HTMLElement>(`label[for="${el.id}"]`) : null);
+        if (!label) continue;
+        target = label;
+      }
+      if (el instanceof HTMLInputElement && el.type === 'hidden') continue;
+      if (el.closest('p, li > span') && el.tagName === 'A' && getComputedStyle(el).display === 'inline') continue;
+      const box = target.getBoundingClientRect();
+      if (box.width === 0 && box.height === 0) continue; // not shown
+      const style = getComputedStyle(target);
+      if (style.visibility === 'hidden') continue;
+      if (box.width < min - 0.5 || box.height < min - 0.5) {
+        const name = (el.getAttribute('aria-label') ?? target.textContent ?? el.tagName).trim().replace(/\s+/g, ' ').slice(0, 40);
+        found.push(`${el.tagName.toLowerCase()} "${name}" (${Math.round(box.width)}×${Math.round(box.height)})`);
+      }
+    }
+    return [...new Set(found)];
+  }, min);
+}

@@ -207,7 +207,22 @@ async function serveWebApp(app: FastifyInstance, webDist: string) {
     const root = (route.config as { rootPath?: unknown } | undefined)?.rootPath;
     if (typeof root === 'string' && path.resolve(root) === path.resolve(webDist)) route.config = { ...route.config, public: true };
   });
-  if (built) await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false, index: ['index.html'] });
+  if (built)
+    await app.register(fastifyStatic, {
+      root: webDist,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+      // The build writes .br and .gz twins (apps/web/vite.config.ts); sent as they are.
+      preCompressed: true,
+      // Hashed names under assets/ never change content: cached for a year. Everything else
+      // (index.html above all) is checked each time, so a deploy reaches people at once.
+      setHeaders: (res, file) =>
+        res.header(
+          'cache-control',
+          path.relative(webDist, file).startsWith(`assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        ),
+    });
   app.setNotFoundHandler((request, reply) => {
     const url = request.url.split('?')[0]!;
     const pageRoute = request.method === 'GET' && !url.startsWith('/api/') && !url.startsWith('/health') && !path.extname(url);

@@ -361,5 +361,6 @@ export function publicConfig(config: Config) {
     providers: { naver: !!config.oauth.naver, google: !!config.oauth.google },
     devSignIn: config.auth.devSignIn,
     version: process.env.npm_package_version ?? '0.1.0',
+    features: { translation: !!config.translation },
   };
 }

@@ -27,8 +27,9 @@ function wav(): Buffer {
   return Buffer.concat([header, data]);
 }
 
-async function upload(t: TestApp, user: Client, roomId: string, bytes: Buffer, name: string) {
+async function upload(t: TestApp, user: Client, roomId: string, bytes: Buffer, name: string, fields: Record<string, string> = {}) {
   const form = new FormData();
+  for (const [key, value] of Object.entries(fields)) form.append(key, value);
   form.append('file', new Blob([new Uint8Array(bytes)]), name);
   const res = await fetch(`${t.url}/api/v1/chat/rooms/${roomId}/attachments`, {
     method: 'POST',
@@ -231,6 +232,30 @@ for (const backend of BACKENDS) {
       expect(files.json.items.map((f: { id: string }) => f.id)).toEqual(expect.arrayContaining([image.json.id, voice.json.id]));
     });
 
+    it("keeps a voice note's length: measured from a WAV, taken from the sender for WebM when the size can hold it", async () => {
+      // 1,600 bytes of 16 kHz 16-bit mono: 50 ms, whatever the sender claims.
+      const measured = await upload(t, alex, roomId, wav(), 'note.wav', { durationMs: '9000' });
+      expect(measured.json).toMatchObject({ kind: 'voice', durationMs: 50 });
+      // MediaRecorder's WebM has no duration in it: 6 s of Opus at 32 kbit/s is about 24 KB.
+      const webm = Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.alloc(24_000)]);
+      const waveform = '01234567899876543210012345678998';
+      const sent = await upload(t, alex, roomId, webm, 'voice.webm', { durationMs: '6000', waveform });
+      expect(sent.status, JSON.stringify(sent.json)).toBe(200);
+      expect(sent.json).toMatchObject({ kind: 'voice', contentType: 'audio/webm', durationMs: 6000, waveform });
+      const message = await send(alex, { kind: 'voice', body: '', attachmentId: sent.json.id });
+      const history = await api(t, 'GET', `/api/v1/chat/rooms/${roomId}/messages`, { token: minji.token });
+      expect(history.json.items.find((m: { id: string }) => m.id === message.json.id).attachment).toMatchObject({
+        durationMs: 6000,
+        waveform,
+      });
+      // Ten minutes cannot fit in 24 KB: refused, nothing stored.
+      const implausible = await upload(t, alex, roomId, webm, 'voice.webm', { durationMs: '600000' });
+      expect(implausible.status).toBe(400);
+      expect(implausible.json.error.code).toBe('VALIDATION_FAILED');
+      // A malformed outline is dropped, not stored.
+      expect((await upload(t, alex, roomId, webm, 'voice.webm', { durationMs: '6000', waveform: '<svg>' })).json.waveform).toBeNull();
+    });
+
     it('refuses an unknown file type with 415 and an oversized one with 413, storing nothing', async () => {
       const uploads = path.join(t.config.dataDir, 'uploads');
       const before = countFiles(uploads);
@@ -242,6 +267,7 @@ for (const backend of BACKENDS) {
     it('translates through the configured provider, and says clearly when it cannot', async () => {
       const message = await send(alex, { body: 'See you tomorrow' });
       const url = `/api/v1/chat/messages/${message.json.id}/translate`;
+      expect((await api(t, 'GET', '/api/v1/config')).json.features).toEqual({ translation: true });
       ai.setMode('ok');
       const ok = await api(t, 'POST', url, { token: minji.token, body: { target: 'ko' } });
       expect(ok.json).toMatchObject({ text: '[ko] See you tomorrow', target: 'ko' });

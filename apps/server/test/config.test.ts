@@ -13,6 +13,8 @@ describe('configuration', () => {
     expect(config.auth.jwtSecret.length).toBeGreaterThanOrEqual(32);
     // The generated key is kept, so a restart keeps everyone signed in.
     expect(loadConfig({ DATA_DIR: '/tmp/studymate-config-test' }).auth.jwtSecret).toBe(config.auth.jwtSecret);
+    // Nothing to translate with: the browser is told, so it offers no Translate button that would fail.
+    expect(publicConfig(config).features).toEqual({ translation: false });
   });
 
   it('reports every bad variable at once, each by name', () => {

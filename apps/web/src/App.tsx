@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, type ComponentType, type ReactNode } from 'react';
-import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
+import { createBrowserRouter, RouterProvider } from 'react-router';
 import { refreshSession } from './lib/http';
 import { useAuthStore } from './features/auth/store';
 import { RequireOnboarded, RequireSession, RequireTerms } from './features/auth/components/guards';
@@ -10,6 +10,7 @@ import { FullPageSpinner } from './features/shell/components/FullPageSpinner';
 import { AppShell } from './features/shell/components/AppShell';
 import { HomePage } from './features/shell/components/HomePage';
 import { PlaceholderPage } from './features/shell/components/PlaceholderPage';
+import { NotFoundPage } from './features/shell/components/NotFoundPage';
 import { PLACEHOLDER_AREAS } from './features/shell/nav';
 
 // The forms (and the schema checker they use) load only once a signed-in user needs them,
@@ -34,11 +35,14 @@ const LevelTestTakePage = later(() => import('./features/level-test'), 'LevelTes
 const LevelTestWaitingPage = later(() => import('./features/level-test'), 'LevelTestWaitingPage');
 const LevelTestResultPage = later(() => import('./features/level-test'), 'LevelTestResultPage');
 const LevelTestHistoryPage = later(() => import('./features/level-test'), 'LevelTestHistoryPage');
+const LegalPage = lazy(async () => ({ default: (await import('./features/legal/components/LegalPage')).LegalPage }));
 const loading = (page: ReactNode) => <Suspense fallback={<FullPageSpinner />}>{page}</Suspense>;
 
 const router = createBrowserRouter([
   { path: '/signin', element: <SignInPage /> },
   { path: '/auth/complete', element: <AuthCompletePage /> },
+  { path: '/legal/terms', element: loading(<LegalPage document="terms" />) },
+  { path: '/legal/privacy', element: loading(<LegalPage document="privacy" />) },
   {
     element: <RequireSession />,
     children: [
@@ -83,7 +87,7 @@ const router = createBrowserRouter([
       },
     ],
   },
-  { path: '*', element: <Navigate to="/" replace /> },
+  { path: '*', element: <NotFoundPage /> },
 ]);
 
 export function App() {

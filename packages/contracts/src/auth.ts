@@ -10,6 +10,8 @@ export const PublicConfig = Type.Object({
   providers: Type.Object({ naver: Type.Boolean(), google: Type.Boolean() }),
   devSignIn: Type.Boolean(),
   version: Type.String(),
+  /** Optional services this server has set up: the app offers only what works here. */
+  features: Type.Object({ translation: Type.Boolean() }),
 });
 export type PublicConfig = Static<typeof PublicConfig>;
 

@@ -14,7 +14,14 @@ export const Attachment = Type.Object({
   /** Fetched with the access token; never a public URL. */
   url: Type.String(),
   uploadedAt: Type.String({ format: 'date-time' }),
+  /** Voice notes: length in milliseconds (null for other files and notes sent before it was kept). */
+  durationMs: Nullable(Type.Integer()),
+  /** Voice notes: loudness over time, `VOICE_WAVEFORM_BARS` digits 0-9, drawn as bars. */
+  waveform: Nullable(Type.String()),
 });
+export const VOICE_WAVEFORM_BARS = 32;
+/** The longest voice note the composer records. */
+export const MAX_VOICE_NOTE_MS = 5 * 60_000;
 export type Attachment = Static<typeof Attachment>;
 
 export const ChatMessage = Type.Object({

@@ -3,7 +3,8 @@ import * as foundation from './0001_foundation.js';
 import * as chat from './0002_chat.js';
 import * as levelTest from './0003_level_test.js';
 import * as levelTestOneDraft from './0004_level_test_one_draft.js';
-import * as matchingModule from './0005_matching_module.js';
+import * as matching from './0005_matching.js';
+import * as voiceNoteDuration from './0006_voice_note_duration.js';
 
 /** Every migration, in order; imported statically so the bundled server carries them. */
 export const migrations: Record<string, Migration> = {
@@ -11,5 +12,6 @@ export const migrations: Record<string, Migration> = {
   '0002_chat': chat,
   '0003_level_test': levelTest,
   '0004_level_test_one_draft': levelTestOneDraft,
-  '0005_matching_module': matchingModule,
+  '0005_matching': matching,
+  '0006_voice_note_duration': voiceNoteDuration,
 };

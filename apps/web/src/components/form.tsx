@@ -92,7 +92,7 @@ export function ChoiceGroup<V extends string | number>(
               onChange={() => toggle(o.value)}
               className="peer absolute inset-0 size-full cursor-pointer appearance-none rounded-full opacity-0"
             />
-            <span className="pointer-events-none inline-block rounded-full border border-slate-300 bg-white px-3.5 py-2 text-sm text-slate-700 transition peer-checked:border-indigo-600 peer-checked:bg-indigo-600 peer-checked:text-white peer-focus-visible:ring-2 peer-focus-visible:ring-indigo-300">
+            <span className="pointer-events-none inline-block rounded-full border border-slate-300 bg-white px-3.5 py-2 text-sm text-slate-700 transition min-h-11 min-w-11 text-center leading-[1.625rem] peer-checked:border-indigo-600 peer-checked:bg-indigo-600 peer-checked:text-white peer-focus-visible:ring-2 peer-focus-visible:ring-indigo-300">
               {o.label}
             </span>
           </label>

@@ -28,6 +28,9 @@ export interface ChatAttachmentsTable {
   content_type: string;
   size: number;
   created_at: number;
+  /** Voice notes: length in ms and 32 loudness levels as digits 0-9; NULL for others and older notes. */
+  duration_ms: number | null;
+  waveform: string | null;
 }
 export interface ChatMessagesTable {
   id: string;

@@ -181,15 +181,16 @@ export function chatRoutes(app: FastifyInstance, chat: ChatService, limits: { up
       config: { rateLimit: { max: limits.uploadsPerMinute, timeWindow: 60_000 } },
       schema: {
         tags,
-        summary: 'Upload an image, voice note or file (multipart field "file", at most 10 MB); then send a message that references it',
+        summary:
+          'Upload an image, voice note or file (multipart field "file", at most 10 MB; a voice note may add "durationMs" and "waveform", 32 digits 0-9); then send a message that references it',
         params: RoomParams,
         consumes: ['multipart/form-data'],
         response: { 200: Attachment },
       },
     },
     async (request) => {
-      const { bytes, fileName } = await readUpload(request, 'file');
-      return unwrap(await chat.uploadAttachment(request.auth.sub, request.params.roomId, bytes, fileName));
+      const { bytes, fileName, fields } = await readUpload(request, 'file', ['durationMs', 'waveform']);
+      return unwrap(await chat.uploadAttachment(request.auth.sub, request.params.roomId, bytes, fileName, fields));
     },
   );
   r.get(

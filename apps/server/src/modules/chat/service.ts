@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import {
   MAX_GROUP_MEMBERS,
+  MAX_VOICE_NOTE_MS,
+  VOICE_WAVEFORM_BARS,
   type ChatMessage,
   type MessagePage,
   type PresenceEvent,
@@ -15,6 +17,7 @@ import { nowMs, toIso } from '../../platform/db/database.js';
 import { timeOrderedId } from '../../platform/db/time-ordered-id.js';
 import { ok, refuse, type Result } from '../../platform/http/errors.js';
 import { sniffContentType } from '../../platform/http/sniff.js';
+import { parseWav } from '../../platform/speech/wav.js';
 import type { Bus } from '../../platform/bus/bus.js';
 import type { Cache } from '../../platform/cache/cache.js';
 import { DailyQuota } from '../../platform/cache/daily-quota.js';
@@ -60,6 +63,43 @@ const ATTACHMENT_KINDS: Record<string, 'image' | 'voice' | 'file'> = {
 
 const attachmentUrl = (id: string) => `/api/v1/chat/attachments/${id}`;
 
+/**
+ * Bytes per second a voice note can plausibly have: Opus at 6 kbit/s and below is still speech
+ * (about 750 B/s; 400 leaves room for silence), 48 kHz 16-bit stereo WAV is 192,000.
+ */
+const VOICE_BYTES_PER_SEC = { min: 400, max: 200_000 };
+
+/**
+ * A voice note's length: measured from a WAV's header, otherwise the sender's measure (a
+ * MediaRecorder WebM carries none), refused when the file's size cannot hold that much audio.
+ */
+function voiceLength(bytes: Buffer, contentType: string, sent: { durationMs?: string; waveform?: string }) {
+  let durationMs: number | null = null;
+  if (contentType === 'audio/wav') {
+    try {
+      durationMs = Math.round(parseWav(bytes).durationSec * 1000);
+    } catch {
+      durationMs = null;
+    }
+  } else if (sent.durationMs !== undefined) {
+    durationMs = /^\d{1,9}$/.test(sent.durationMs) ? Number(sent.durationMs) : NaN;
+    const perSec = bytes.length / (durationMs / 1000);
+    if (!(
+      durationMs > 0 &&
+      durationMs <= MAX_VOICE_NOTE_MS + 5_000 &&
+      perSec >= VOICE_BYTES_PER_SEC.min &&
+      perSec <= VOICE_BYTES_PER_SEC.max
+    ))
+      return refuse<{ duration_ms: number | null; waveform: string | null }>(
+        'VALIDATION_FAILED',
+        'The voice note is not as long as its durationMs says.',
+        [{ field: '/durationMs', message: `does not fit a file of ${bytes.length} bytes` }],
+      );
+  }
+  const waveform = sent.waveform && new RegExp(`^[0-9]{${VOICE_WAVEFORM_BARS}}$`).test(sent.waveform) ? sent.waveform : null;
+  return ok({ duration_ms: durationMs, waveform });
+}
+
 function presentAttachment(a: AttachmentRow) {
   return {
     id: a.id,
@@ -69,6 +109,8 @@ function presentAttachment(a: AttachmentRow) {
     size: Number(a.size),
     url: attachmentUrl(a.id),
     uploadedAt: toIso(a.created_at)!,
+    durationMs: a.duration_ms === null ? null : Number(a.duration_ms),
+    waveform: a.waveform,
   };
 }
 
@@ -560,6 +602,7 @@ export function createChatService(deps: {
       roomId: string,
       bytes: Buffer,
       fileName: string,
+      voice: { durationMs?: string; waveform?: string } = {},
     ): Promise<Result<ReturnType<typeof presentAttachment>>> {
       const authorized = await gate.authorize(userId, roomId);
       if (!authorized) return notFound();
@@ -570,8 +613,11 @@ export function createChatService(deps: {
           'UNSUPPORTED_MEDIA_TYPE',
           'Send an image (JPEG, PNG, WebP, GIF), a voice note (WAV, WebM, Ogg, MP3, M4A) or a PDF or ZIP file.',
         );
+      const measured = kind === 'voice' ? voiceLength(bytes, contentType, voice) : ok({ duration_ms: null, waveform: null });
+      if (!measured.ok) return measured;
       const id = randomUUID();
       const row: AttachmentRow = {
+        ...measured.value,
         id,
         room_id: authorized,
         uploader_id: userId,

@@ -1,9 +1,36 @@
+import { useEffect, useState } from 'react';
 import type { DevSignInBody, PublicConfig, TermsBody, TokenReply } from '@studymate/contracts';
 import { http } from '../../lib/http';
 import { useAuthStore } from './store';
 
-export async function fetchPublicConfig(): Promise<PublicConfig> {
-  return (await http.get<PublicConfig>('/config')).data;
+let publicConfig: Promise<PublicConfig> | null = null;
+
+/** Asked once per page load (it changes only with a server restart); asked again after a failure. */
+export function fetchPublicConfig(): Promise<PublicConfig> {
+  publicConfig ??= http.get<PublicConfig>('/config').then(
+    (res) => res.data,
+    (error: unknown) => {
+      publicConfig = null;
+      throw error;
+    },
+  );
+  return publicConfig;
+}
+
+/** The server's public configuration, or null until it has arrived (or when it could not be read). */
+export function usePublicConfig(): PublicConfig | null {
+  const [config, setConfig] = useState<PublicConfig | null>(null);
+  useEffect(() => {
+    let live = true;
+    fetchPublicConfig().then(
+      (c) => live && setConfig(c),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  return config;
 }
 
 export async function devSignIn(body: DevSignInBody): Promise<TokenReply> {

@@ -44,8 +44,15 @@ export async function translateMessage(messageId: string, target: string): Promi
   return (await http.post<{ text: string }>(`${base}/messages/${messageId}/translate`, { target })).data.text;
 }
 
-export async function uploadAttachment(roomId: string, file: Blob, fileName: string): Promise<Attachment> {
+export async function uploadAttachment(
+  roomId: string,
+  file: Blob,
+  fileName: string,
+  voice?: { durationMs: number; waveform?: string },
+): Promise<Attachment> {
   const form = new FormData();
+  if (voice) form.append('durationMs', String(voice.durationMs));
+  if (voice?.waveform) form.append('waveform', voice.waveform);
   form.append('file', file, fileName);
   return (await http.post<Attachment>(`${base}/rooms/${roomId}/attachments`, form)).data;
 }

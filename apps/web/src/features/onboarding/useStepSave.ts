@@ -1,4 +1,4 @@
-import { useState, type RefObject } from 'react';
+import { useCallback, useState, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OnboardingStatus, OnboardingStep, StepBodies } from '@studymate/contracts';
 import { errorProblem, type FieldErrors, type FieldProblem } from '../../components/form';
@@ -47,5 +47,22 @@ export function useStepSave<S extends OnboardingStep>(step: S, formRef: RefObjec
     }
   }
 
-  return { errors, setErrors, formProblem, saving, save };
+  /**
+   * After a refused save, the form as it is now: a problem the person has fixed goes away at once
+   * (a stale "required" under a filled field reads as if the fix did not count); none is added
+   * before the next save.
+   */
+  const clearFixed = useCallback(
+    (body: StepBodies[S]) =>
+      setErrors((current) => {
+        const shown = Object.keys(current);
+        if (shown.length === 0) return current;
+        const still = validateStep(step, body);
+        const kept = shown.filter((k) => k in still || k === '_form');
+        return kept.length === shown.length ? current : Object.fromEntries(kept.map((k) => [k, current[k]]));
+      }),
+    [step],
+  );
+
+  return { errors, setErrors, formProblem, saving, save, clearFixed };
 }

@@ -41,21 +41,36 @@ export function TermsPage() {
     }
   }
 
+  const documentOf: Partial<Record<Consent, 'terms' | 'privacy'>> = { termsOfService: 'terms', privacyPolicy: 'privacy' };
   const item = (k: Consent, required: boolean) => (
-    <label key={k} className="flex cursor-pointer items-start gap-3 py-2">
-      <input
-        type="checkbox"
-        className="mt-0.5 size-5 shrink-0 accent-indigo-600"
-        checked={checked[k]}
-        onChange={(e) => setChecked({ ...checked, [k]: e.target.checked })}
-      />
-      <span className="text-sm">
-        {t(`terms.${k}`)}{' '}
-        <span className={required ? 'font-semibold text-indigo-600' : 'text-slate-400'}>
-          ({t(required ? 'terms.required' : 'terms.optional')})
+    <div key={k} className="flex items-start gap-2">
+      <label className="flex min-h-11 flex-1 cursor-pointer items-start gap-3 py-2.5">
+        <input
+          type="checkbox"
+          className="mt-0.5 size-5 shrink-0 accent-indigo-600"
+          checked={checked[k]}
+          onChange={(e) => setChecked({ ...checked, [k]: e.target.checked })}
+        />
+        <span className="text-sm">
+          {t(`terms.${k}`)}{' '}
+          <span className={required ? 'font-semibold text-indigo-600' : 'text-slate-400'}>
+            ({t(required ? 'terms.required' : 'terms.optional')})
+          </span>
         </span>
-      </span>
-    </label>
+      </label>
+      {documentOf[k] && (
+        // A new tab, so the boxes already ticked here stay ticked.
+        <a
+          href={`/legal/${documentOf[k]}`}
+          target="_blank"
+          rel="noopener"
+          className="btn-link shrink-0 px-1"
+          aria-label={t(`legal.read.${documentOf[k]}`)}
+        >
+          {t('legal.view')}
+        </a>
+      )}
+    </div>
   );
 
   return (

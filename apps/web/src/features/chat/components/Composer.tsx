@@ -5,6 +5,7 @@ import { httpStatus } from '../../../lib/http';
 import { editMessage, uploadAttachment } from '../api';
 import { notifyTyping, send, stopTyping } from '../actions';
 import { CHAT_NS } from '../i18n';
+import { clock, measureVoice } from '../voice';
 import { LineIcon } from './common';
 
 /** The server's upload limit (10 MB); checked here too so nobody waits for a doomed upload. */
@@ -33,7 +34,9 @@ export function Composer({ roomId, mode, nameOf, onModeDone, onSent }: Props) {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [recording, setRecording] = useState<{ startedAt: number; elapsed: number } | null>(null);
-  const recorder = useRef<{ media: MediaRecorder; chunks: Blob[]; cancelled: boolean; stream: MediaStream } | null>(null);
+  const recorder = useRef<{ media: MediaRecorder; chunks: Blob[]; cancelled: boolean; stream: MediaStream; startedAt: number } | null>(
+    null,
+  );
   const fileInput = useRef<HTMLInputElement>(null);
   const textArea = useRef<HTMLTextAreaElement>(null);
 
@@ -68,12 +71,12 @@ export function Composer({ roomId, mode, nameOf, onModeDone, onSent }: Props) {
     [roomId],
   );
 
-  async function sendFile(file: Blob, fileName: string, localPreview: boolean) {
+  async function sendFile(file: Blob, fileName: string, localPreview: boolean, voice?: { durationMs: number; waveform?: string }) {
     if (file.size > MAX_BYTES) return setProblem(t('composer.tooLarge'));
     setBusy(true);
     setProblem(null);
     try {
-      const attachment = await uploadAttachment(roomId, file, fileName);
+      const attachment = await uploadAttachment(roomId, file, fileName, voice);
       // The server decides the kind from the bytes; the message must say the same.
       send(
         roomId,
@@ -103,7 +106,7 @@ export function Composer({ roomId, mode, nameOf, onModeDone, onSent }: Props) {
     }
     const mimeType = recorderType();
     const media = new MediaRecorder(stream, mimeType ? { mimeType } : undefined);
-    const state = { media, chunks: [] as Blob[], cancelled: false, stream };
+    const state = { media, chunks: [] as Blob[], cancelled: false, stream, startedAt: Date.now() };
     media.ondataavailable = (e) => {
       if (e.data.size > 0) state.chunks.push(e.data);
     };
@@ -114,7 +117,10 @@ export function Composer({ roomId, mode, nameOf, onModeDone, onSent }: Props) {
       if (state.cancelled || state.chunks.length === 0) return;
       const blob = new Blob(state.chunks, { type: media.mimeType || 'audio/webm' });
       const extension = blob.type.includes('ogg') ? 'ogg' : blob.type.includes('mp4') ? 'm4a' : 'webm';
-      void sendFile(blob, `voice-${new Date().toISOString().replace(/[:.]/g, '-')}.${extension}`, false);
+      void measureVoice(blob, Date.now() - state.startedAt).then((voice) =>
+        // A name a person can read in the shared files and downloads: "Voice note, 0-06.webm".
+        sendFile(blob, `${t('message.voiceName', { length: clock(voice.durationMs).replace(':', '-') })}.${extension}`, false, voice),
+      );
     };
     recorder.current = state;
     media.start(1_000);
@@ -171,7 +177,6 @@ export function Composer({ roomId, mode, nameOf, onModeDone, onSent }: Props) {
   // A correction or edit that changes nothing is not worth a message.
   const unchanged = (mode?.kind === 'correct' || mode?.kind === 'edit') && text.trim() === mode.message.body.trim();
   const seconds = Math.floor((recording?.elapsed ?? 0) / 1000);
-  const clock = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 
   return (
     <form onSubmit={(e) => void submit(e)} className="border-t border-slate-200 bg-white px-2 pt-2 pb-2">
@@ -209,7 +214,7 @@ export function Composer({ roomId, mode, nameOf, onModeDone, onSent }: Props) {
             role="status"
           >
             <span className="size-2.5 animate-pulse rounded-full bg-red-600" aria-hidden="true" />
-            {t('composer.recording', { time: clock })}
+            {t('composer.recording', { time: clock(seconds * 1000) })}
           </span>
           <button type="button" className="btn-secondary px-3" onClick={() => stopRecording(true)}>
             {t('composer.cancelRecording')}
@@ -228,7 +233,7 @@ export function Composer({ roomId, mode, nameOf, onModeDone, onSent }: Props) {
                 title={t('composer.attach')}
                 disabled={busy}
                 onClick={() => fileInput.current?.click()}
-                className="flex size-10 shrink-0 items-center justify-center rounded-full text-slate-500 hover:bg-slate-100 disabled:opacity-50"
+                className="flex size-11 shrink-0 items-center justify-center rounded-full text-slate-500 hover:bg-slate-100 disabled:opacity-50"
               >
                 <LineIcon d="M12 5v14M5 12h14" />
               </button>
@@ -250,7 +255,7 @@ export function Composer({ roomId, mode, nameOf, onModeDone, onSent }: Props) {
                 title={t('composer.record')}
                 disabled={busy}
                 onClick={() => void startRecording()}
-                className="flex size-10 shrink-0 items-center justify-center rounded-full text-slate-500 hover:bg-slate-100 disabled:opacity-50"
+                className="flex size-11 shrink-0 items-center justify-center rounded-full text-slate-500 hover:bg-slate-100 disabled:opacity-50"
               >
                 <LineIcon d="M12 4a3 3 0 0 0-3 3v5a3 3 0 0 0 6 0V7a3 3 0 0 0-3-3zM6 12a6 6 0 0 0 12 0M12 18v3" />
               </button>
@@ -268,9 +273,9 @@ export function Composer({ roomId, mode, nameOf, onModeDone, onSent }: Props) {
               if (mode?.kind !== 'edit' && e.target.value) notifyTyping(roomId);
             }}
             onKeyDown={onKeyDown}
-            className="input max-h-32 min-h-10 flex-1 resize-none py-2"
+            className="input max-h-32 min-h-11 flex-1 resize-none py-2.5"
           />
-          <button type="submit" className="btn-primary h-10 shrink-0 px-3" disabled={busy || !text.trim() || unchanged}>
+          <button type="submit" className="btn-primary h-11 shrink-0 px-3" disabled={busy || !text.trim() || unchanged}>
             {t('composer.send')}
           </button>
         </div>

@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { ChatMessage } from '@studymate/contracts';
 import { httpStatus } from '../../../lib/http';
+import { useConfirm } from '../../../components/ConfirmDialog';
 import { useAuthStore } from '../../auth/store';
 import { deleteMessage } from '../api';
 import { discard, ensureChat, loadOlder, loadUntil, markRead, openRoom, retry } from '../actions';
@@ -34,6 +35,8 @@ export function ConversationPage() {
   const [searchOpen, setSearchOpen] = useState(false);
   const search = useRoomSearch(roomId);
   const [highlight, setHighlight] = useState<{ seq: number | null; missing: boolean }>({ seq: null, missing: false });
+  const confirm = useConfirm();
+  const [deleteFailed, setDeleteFailed] = useState(false);
 
   const list = useRef<HTMLDivElement>(null);
   const top = useRef<HTMLDivElement>(null);
@@ -133,11 +136,14 @@ export function ConversationPage() {
 
   const onAction = (action: MessageAction, message: ChatMessage) => {
     if (action === 'delete') {
-      if (window.confirm(t('message.confirmDelete')))
+      void confirm.ask({ title: t('message.confirmDelete'), confirmLabel: t('message.delete'), danger: true }).then((yes) => {
+        if (!yes) return;
+        setDeleteFailed(false);
         deleteMessage(message.id).then(
           (updated) => useChatStore.getState().mergeMessages(roomId, [updated], me),
-          () => window.alert(t('composer.deleteFailed')),
+          () => setDeleteFailed(true),
         );
+      });
       return;
     }
     setMode({ kind: action, message });
@@ -179,11 +185,16 @@ export function ConversationPage() {
   const partner = room?.kind === 'direct' ? others(room, me)[0] : undefined;
 
   return (
-    // A fixed-height column: the page itself does not scroll, the message list does. On a phone it
-    // ends just above the tab bar (the shell's bottom padding makes room for the bar, hence -mb).
-    <section className="-mx-4 -mb-8 flex h-[calc(100dvh-9rem)] flex-col md:mx-0 md:mb-0 md:h-[calc(100dvh-4rem)]">
+    // A fixed-height column: the page itself does not scroll, the message list does. On a phone the
+    // shell hides its tab bar here (as messengers do), so the column ends at the screen's bottom.
+    <section className="-mx-4 flex h-[calc(100dvh-5rem)] flex-col pb-[env(safe-area-inset-bottom)] md:mx-0 md:h-[calc(100dvh-4rem)] md:pb-0">
+      {confirm.dialog}
       <header className="flex items-center gap-3 border-b border-slate-200 px-4 pb-3">
-        <Link to="/chat" aria-label={t('conversation.back')} className="-ml-1 rounded-full p-1 text-slate-500 hover:bg-slate-100">
+        <Link
+          to="/chat"
+          aria-label={t('conversation.back')}
+          className="-ml-3 flex size-11 items-center justify-center rounded-full text-slate-500 hover:bg-slate-100"
+        >
           <LineIcon d="M15 5l-7 7 7 7" />
         </Link>
         {room && (
@@ -206,7 +217,7 @@ export function ConversationPage() {
           aria-label={t('conversation.search')}
           aria-expanded={searchOpen}
           onClick={() => (searchOpen ? closeSearch() : setSearchOpen(true))}
-          className={`rounded-full p-1.5 hover:bg-slate-100 ${searchOpen ? 'text-indigo-600' : 'text-slate-500'}`}
+          className={`flex size-11 items-center justify-center rounded-full hover:bg-slate-100 ${searchOpen ? 'text-indigo-600' : 'text-slate-500'}`}
         >
           <LineIcon d={SEARCH_ICON} />
         </button>
@@ -214,7 +225,7 @@ export function ConversationPage() {
           <Link
             to={`/chat/${roomId}/members`}
             aria-label={t('conversation.members')}
-            className="rounded-full p-1.5 text-slate-500 hover:bg-slate-100"
+            className="flex size-11 items-center justify-center rounded-full text-slate-500 hover:bg-slate-100"
           >
             <LineIcon d={MEMBERS_ICON} />
           </Link>
@@ -224,6 +235,11 @@ export function ConversationPage() {
       <div className="px-4 pt-2 empty:hidden">
         <ReconnectBanner />
       </div>
+      {deleteFailed && (
+        <div className="px-4 pt-2">
+          <ErrorNote>{t('composer.deleteFailed')}</ErrorNote>
+        </div>
+      )}
       {highlight.missing && (
         <div className="px-4 pt-2">
           <ErrorNote>{t('search.notLoaded')}</ErrorNote>

@@ -1,10 +1,12 @@
-import { useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ChatMessage } from '@studymate/contracts';
+import { VOICE_WAVEFORM_BARS, type ChatMessage } from '@studymate/contracts';
 import { apiError, httpStatus } from '../../../lib/http';
 import { currentUiLanguage } from '../../../i18n';
 import { translateMessage } from '../api';
+import { usePublicConfig } from '../../auth/api';
 import { CHAT_NS } from '../i18n';
+import { clock } from '../voice';
 import type { OutgoingMessage } from '../store';
 import { formatTime, useAttachmentUrl } from './common';
 
@@ -32,6 +34,8 @@ function AttachmentBody({
         className="max-h-72 max-w-full rounded-xl object-contain"
       />
     );
+  if (attachment.kind === 'voice' && attachment.durationMs !== null)
+    return <VoiceNote url={url} durationMs={attachment.durationMs} waveform={attachment.waveform} onLoad={onMediaLoad} />;
   if (attachment.kind === 'voice')
     return <audio controls src={url} aria-label={t('message.voice')} className="h-10 w-60 max-w-full" onLoadedMetadata={onMediaLoad} />;
   return (
@@ -40,6 +44,93 @@ function AttachmentBody({
       <span className="truncate">{attachment.fileName}</span>
       <span className="shrink-0 font-normal opacity-70">({Math.max(1, Math.round(attachment.size / 1024))} KB)</span>
     </a>
+  );
+}
+
+/**
+ * A voice note with its stored length: play/pause, the loudness outline as bars that fill as it
+ * plays, and a tap on the bars seeks. The length comes from the server because a recorded WebM
+ * has none (the browser's own player said 0:00 and could not seek).
+ */
+function VoiceNote({
+  url,
+  durationMs,
+  waveform,
+  onLoad,
+}: {
+  url: string;
+  durationMs: number;
+  waveform: string | null;
+  onLoad: () => void;
+}) {
+  const { t } = useTranslation(CHAT_NS);
+  const audio = useRef<HTMLAudioElement>(null);
+  const [playing, setPlaying] = useState(false);
+  const [position, setPosition] = useState(0);
+  const levels = (waveform ?? '4'.repeat(VOICE_WAVEFORM_BARS)).split('').map(Number);
+  const played = durationMs > 0 ? position / durationMs : 0;
+  const name = t('message.voiceName', { length: clock(durationMs) });
+  const seek = (fraction: number) => {
+    const el = audio.current;
+    if (!el) return;
+    el.currentTime = (Math.min(1, Math.max(0, fraction)) * durationMs) / 1000;
+    setPosition(el.currentTime * 1000);
+  };
+  return (
+    <div className="flex w-64 max-w-full items-center gap-2" data-testid="voice-note">
+      <audio
+        ref={audio}
+        src={url}
+        preload="metadata"
+        onLoadedMetadata={onLoad}
+        onTimeUpdate={(e) => setPosition(e.currentTarget.currentTime * 1000)}
+        onPlay={() => setPlaying(true)}
+        onPause={() => setPlaying(false)}
+        onEnded={() => {
+          setPlaying(false);
+          setPosition(0);
+        }}
+      />
+      <button
+        type="button"
+        aria-label={`${playing ? t('message.pause') : t('message.play')}: ${name}`}
+        onClick={() => (playing ? audio.current?.pause() : void audio.current?.play())}
+        className="flex size-11 shrink-0 items-center justify-center rounded-full bg-white/90 text-indigo-700 shadow-sm"
+      >
+        <svg viewBox="0 0 24 24" className="size-5" fill="currentColor" aria-hidden="true">
+          <path d={playing ? 'M7 5h4v14H7zM13 5h4v14h-4z' : 'M8 5v14l11-7z'} />
+        </svg>
+      </button>
+      <div
+        role="slider"
+        tabIndex={0}
+        aria-label={name}
+        aria-valuemin={0}
+        aria-valuemax={Math.round(durationMs / 1000)}
+        aria-valuenow={Math.round(position / 1000)}
+        aria-valuetext={`${clock(position)} / ${clock(durationMs)}`}
+        className="flex h-11 min-w-0 flex-1 cursor-pointer items-center gap-px"
+        onClick={(e) => {
+          const box = e.currentTarget.getBoundingClientRect();
+          seek((e.clientX - box.left) / box.width);
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowRight') seek((position + 5000) / durationMs);
+          if (e.key === 'ArrowLeft') seek((position - 5000) / durationMs);
+        }}
+      >
+        {levels.map((level, i) => (
+          <span
+            key={i}
+            className={`flex-1 rounded-full ${i / levels.length < played ? 'bg-current' : 'bg-current opacity-35'}`}
+            style={{ height: `${20 + level * 8}%` }}
+          />
+        ))}
+      </div>
+      <span className="shrink-0 text-xs tabular-nums opacity-80" data-testid="voice-length">
+        {playing || position > 0 ? clock(position) : clock(durationMs)}
+      </span>
+    </div>
   );
 }
 
@@ -108,6 +199,8 @@ export function MessageBubble({ message, mine, senderName, replyName, read, high
   const [menuOpen, setMenuOpen] = useState(false);
   const deleted = Boolean(message.deletedAt);
   const textual = message.kind === 'text' || message.kind === 'correction';
+  // Offered only where the server has a translator; elsewhere it could only fail.
+  const canTranslate = usePublicConfig()?.features.translation ?? false;
   const actions: MessageAction[] = deleted
     ? []
     : mine
@@ -156,7 +249,7 @@ export function MessageBubble({ message, mine, senderName, replyName, read, high
             aria-label={t('message.actions')}
             aria-expanded={menuOpen}
             onClick={() => setMenuOpen((o) => !o)}
-            className="mb-1 shrink-0 rounded-full px-1.5 text-lg leading-none text-slate-400 hover:bg-slate-100 hover:text-slate-700"
+            className="-my-2 flex size-11 shrink-0 items-center justify-center rounded-full text-lg leading-none text-slate-400 hover:bg-slate-100 hover:text-slate-700"
           >
             ⋯
           </button>
@@ -169,7 +262,7 @@ export function MessageBubble({ message, mine, senderName, replyName, read, high
               key={action}
               type="button"
               role="menuitem"
-              className={`rounded-full border px-3 py-1 text-xs font-semibold ${
+              className={`min-h-11 rounded-full border px-4 py-1 text-sm font-semibold ${
                 action === 'delete' ? 'border-red-200 text-red-700' : 'border-slate-200 text-slate-700'
               } bg-white hover:bg-slate-50`}
               onClick={() => {
@@ -183,7 +276,7 @@ export function MessageBubble({ message, mine, senderName, replyName, read, high
         </div>
       )}
       <p className="mt-0.5 flex items-center gap-2 px-1 text-[11px] text-slate-400">
-        {!mine && textual && !deleted && <Translation messageId={message.id} />}
+        {canTranslate && !mine && textual && !deleted && <Translation messageId={message.id} />}
         {message.editedAt && !deleted && <span>{t('message.edited')}</span>}
         <time dateTime={message.createdAt}>{formatTime(message.createdAt, i18n.language)}</time>
         {read && <span className="font-semibold text-indigo-600">{t('message.read')}</span>}

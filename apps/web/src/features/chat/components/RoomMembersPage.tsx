@@ -9,6 +9,7 @@ import { directPartners } from '../format';
 import { CHAT_NS } from '../i18n';
 import { useChatStore } from '../store';
 import { useAction } from '../../../components/form';
+import { useConfirm } from '../../../components/ConfirmDialog';
 import { Avatar, BackToRooms, ErrorNote, useGroupError, usePresenceText, useRoomTitle } from './common';
 
 function MemberPresence({ userId }: { userId: string }) {
@@ -36,6 +37,7 @@ export function RoomMembersPage() {
   }, [roomId]);
 
   const { busy, problem, run: act } = useAction(describe);
+  const confirm = useConfirm();
 
   if (missing)
     return (
@@ -52,6 +54,7 @@ export function RoomMembersPage() {
 
   return (
     <section className="space-y-4">
+      {confirm.dialog}
       <Link to={`/chat/${roomId}`} className="btn-link">
         ← {t('group.back')}
       </Link>
@@ -86,7 +89,9 @@ export function RoomMembersPage() {
                 className="btn-secondary shrink-0 px-3 py-1.5 text-xs"
                 disabled={busy}
                 onClick={() => {
-                  if (window.confirm(t('group.confirmHandOver', { name: m.displayName }))) void act(() => handOver(roomId, m.id));
+                  void confirm
+                    .ask({ title: t('group.confirmHandOver', { name: m.displayName }), confirmLabel: t('group.handOver') })
+                    .then((yes) => (yes ? act(() => handOver(roomId, m.id)) : undefined));
                 }}
               >
                 {t('group.handOver')}
@@ -140,11 +145,14 @@ export function RoomMembersPage() {
           className="btn-danger w-full"
           disabled={busy}
           onClick={() => {
-            if (window.confirm(t('group.confirmLeave')))
-              void act(async () => {
-                await leave(roomId);
-                void navigate('/chat');
-              });
+            void confirm.ask({ title: t('group.confirmLeave'), confirmLabel: t('group.leave'), danger: true }).then((yes) =>
+              yes
+                ? act(async () => {
+                    await leave(roomId);
+                    void navigate('/chat');
+                  })
+                : undefined,
+            );
           }}
         >
           {t('group.leave')}

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { useBlocker, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { LevelTestAttempt, LevelTestPrompt } from '@studymate/contracts';
 import { apiError } from '../../../lib/http';
+import { useConfirm } from '../../../components/ConfirmDialog';
 import { NS } from '../i18n';
 import { fetchAttempt, finishAttempt, problemOf, uploadAnswer } from '../api';
 import type { Capture, MicSession } from '../audio/microphone';
@@ -137,7 +138,35 @@ function PromptRunner({ attempt, mic }: { attempt: LevelTestAttempt; mic: MicSes
     [discardReview],
   );
 
-  const goTo = (next: number) => {
+  // A recording not yet sent exists only in this page: leaving (a menu link, back, another
+  // question, closing the tab) asks first. Asked mid-recording, the recording stops and is kept
+  // for review, so staying loses nothing.
+  const unsent = phase.kind === 'recording' || phase.kind === 'review' || phase.kind === 'uploading';
+  const { dialog, ask } = useConfirm();
+  const askToLeave = useCallback(async () => {
+    if (capture.current) await stopRecording(false);
+    return ask({ title: t('leave.title'), body: t('leave.body'), confirmLabel: t('leave.confirm'), danger: true });
+  }, [ask, stopRecording, t]);
+  const blocker = useBlocker(({ currentLocation, nextLocation }) => unsent && currentLocation.pathname !== nextLocation.pathname);
+  const asking = useRef(false);
+  useEffect(() => {
+    if (blocker.state !== 'blocked' || asking.current) return;
+    asking.current = true;
+    void askToLeave().then((yes) => {
+      asking.current = false;
+      if (yes) blocker.proceed();
+      else blocker.reset();
+    });
+  }, [blocker, askToLeave]);
+  useEffect(() => {
+    if (!unsent) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [unsent]);
+
+  const goTo = async (next: number) => {
+    if (phase.kind === 'review' && !(await askToLeave())) return;
     discardReview();
     setProblem(null);
     setIndex(next);
@@ -183,6 +212,7 @@ function PromptRunner({ attempt, mic }: { attempt: LevelTestAttempt; mic: MicSes
 
   return (
     <div className="mx-auto max-w-2xl space-y-4">
+      {dialog}
       <ol className="flex gap-1.5" aria-label={t('prompt.counter', { n: index + 1, total: prompts.length })}>
         {prompts.map((p, n) => (
           <li
@@ -280,11 +310,11 @@ function PromptRunner({ attempt, mic }: { attempt: LevelTestAttempt; mic: MicSes
       </section>
 
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <button type="button" className="btn-secondary" disabled={busy || index === 0} onClick={() => goTo(index - 1)}>
+        <button type="button" className="btn-secondary" disabled={busy || index === 0} onClick={() => void goTo(index - 1)}>
           {t('prompt.previous')}
         </button>
         {index < prompts.length - 1 ? (
-          <button type="button" className="btn-primary" disabled={busy} onClick={() => goTo(index + 1)}>
+          <button type="button" className="btn-primary" disabled={busy} onClick={() => void goTo(index + 1)}>
             {t('prompt.next')}
           </button>
         ) : (

@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CITIES, GENDERS, cityById, type BasicInfo } from '@studymate/contracts';
 import { Field, FormProblem } from '../../../components/form';
@@ -14,7 +14,7 @@ export function BasicStepForm({ initial, profile, submitLabel, onSaved, onBack, 
   const { t } = useTranslation();
   const label = useLabel();
   const formRef = useRef<HTMLFormElement>(null);
-  const { errors, formProblem, saving, save } = useStepSave('basic', formRef);
+  const { errors, formProblem, saving, save, clearFixed } = useStepSave('basic', formRef);
   const [englishName, setEnglishName] = useState(initial?.englishName ?? '');
   const [cityId, setCityId] = useState<string>(initial?.cityId ?? 'seoul');
   const [intro, setIntro] = useState(initial?.intro ?? '');
@@ -22,16 +22,20 @@ export function BasicStepForm({ initial, profile, submitLabel, onSaved, onBack, 
   const [birthYear, setBirthYear] = useState(initial?.birthYear ? String(initial.birthYear) : '');
   const [photoUrl, setPhotoUrl] = useState(profile.photoUrl);
 
+  const current = (): BasicInfo => ({
+    // Spaces typed at the ends or twice in a row are not what the user means to keep.
+    englishName: englishName.trim().replace(/\s+/g, ' '),
+    cityId: cityId as BasicInfo['cityId'],
+    intro: intro.trim(),
+    gender: gender || null,
+    birthYear: birthYear.trim() === '' ? null : Number(birthYear),
+  });
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- current() reads exactly these fields
+  useEffect(() => clearFixed(current()), [englishName, cityId, intro, gender, birthYear, clearFixed]);
+
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const body = {
-      // Spaces typed at the ends or twice in a row are not what the user means to keep.
-      englishName: englishName.trim().replace(/\s+/g, ' '),
-      cityId: cityId as BasicInfo['cityId'],
-      intro: intro.trim(),
-      gender: gender || null,
-      birthYear: birthYear.trim() === '' ? null : Number(birthYear),
-    };
+    const body = current();
     const status = await save(body);
     if (status) onSaved(status, body);
   }

@@ -67,6 +67,19 @@ export function LanguagesStepForm({ initial, submitLabel, onSaved, onBack, backL
   const used = [native, ...speaks.map((s) => s.language), ...learns.map((l) => l.language)];
   const nameOf = (code: Code) => label(LANGUAGES.find((l) => l.id === code)!);
 
+  /**
+   * A new native language cannot stay on the learning or speaking lists: a language being learned
+   * becomes the old native one (ko->en learner switching to en native now learns ko), a spoken one goes.
+   */
+  function changeNative(next: Code) {
+    const keptSpeaks = speaks.filter((s) => s.language !== next);
+    const taken = [next, ...keptSpeaks.map((s) => s.language), ...learns.map((l) => l.language).filter((l) => l !== next)];
+    const replacement = taken.includes(native) ? firstFree(taken) : native;
+    setNative(next);
+    setSpeaks(keptSpeaks);
+    setLearns(learns.map((l) => (l.language === next ? { ...l, language: replacement } : l)));
+  }
+
   async function submit(e: FormEvent) {
     e.preventDefault();
     const body = { native, speaks, learns };
@@ -82,7 +95,7 @@ export function LanguagesStepForm({ initial, submitLabel, onSaved, onBack, backL
             id={id}
             className="input"
             value={native}
-            onChange={(e) => setNative(e.target.value as Code)}
+            onChange={(e) => changeNative(e.target.value as Code)}
             aria-describedby={describedBy}
             aria-invalid={invalid || undefined}
           >

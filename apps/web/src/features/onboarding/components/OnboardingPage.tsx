@@ -61,7 +61,7 @@ function Progress({ current, status }: { current: OnboardingStep; status: Onboar
           return (
             <li key={step} aria-current={i === index ? 'step' : undefined}>
               {reachable && i !== index ? (
-                <Link to={`/onboarding/${step}`} className="block" title={name}>
+                <Link to={`/onboarding/${step}`} className="-my-[19px] block py-[19px] sm:my-0 sm:py-0" title={name}>
                   <span className={`block ${bar}`} />
                   <span className="mt-1.5 hidden truncate text-xs text-slate-500 sm:block">{name}</span>
                   <span className="sr-only sm:hidden">{name}</span>

@@ -64,10 +64,14 @@ export function WeekGrid({ value, onChange, labelledBy }: Props) {
     };
   }, []);
 
-  // Open the week at 07:00 rather than midnight, where few people are free.
+  // Open the week at 07:00 rather than midnight, where few people are free. Measured against the
+  // scroller itself: offsetTop counts from the page, which opened the grid at about 14:00.
   useEffect(() => {
-    const row = scroller.current?.querySelector<HTMLElement>('[data-row="14"]');
-    if (row && scroller.current) scroller.current.scrollTop = row.offsetTop - 32;
+    const box = scroller.current;
+    const row = box?.querySelector<HTMLElement>('[data-row="14"]');
+    const header = box?.querySelector<HTMLElement>('[data-header]');
+    if (!box || !row) return;
+    box.scrollTop += row.getBoundingClientRect().top - box.getBoundingClientRect().top - (header?.offsetHeight ?? 0);
   }, []);
 
   const slots = Array.from({ length: SLOTS_PER_DAY }, (_, i) => i);
@@ -104,6 +108,7 @@ export function WeekGrid({ value, onChange, labelledBy }: Props) {
           {WEEKDAYS.map((d) => (
             <div
               key={d.id}
+              data-header
               className="sticky top-0 z-10 border-b border-slate-200 bg-white py-2 text-center text-xs font-semibold text-slate-600"
             >
               {label(d)}
@@ -144,7 +149,7 @@ export function WeekGrid({ value, onChange, labelledBy }: Props) {
 
       {/* Phone: a day at a time. */}
       <div className="space-y-3 sm:hidden">
-        <div className="grid grid-cols-7 gap-1" role="group" aria-label={t('schedule.day')}>
+        <div className="-mx-3 grid grid-cols-7 gap-0.5" role="group" aria-label={t('schedule.day')}>
           {WEEKDAYS.map((d) => {
             const count = value.filter((s) => s.day === d.id).length;
             return (
@@ -153,7 +158,7 @@ export function WeekGrid({ value, onChange, labelledBy }: Props) {
                 type="button"
                 aria-pressed={phoneDay === d.id}
                 onClick={() => setPhoneDay(d.id)}
-                className={`rounded-lg py-2 text-sm font-semibold ${phoneDay === d.id ? 'bg-indigo-600 text-white' : 'bg-white text-slate-600 ring-1 ring-slate-200'}`}
+                className={`min-h-11 min-w-11 rounded-lg py-2 text-sm font-semibold ${phoneDay === d.id ? 'bg-indigo-600 text-white' : 'bg-white text-slate-600 ring-1 ring-slate-200'}`}
               >
                 {label(d)}
                 <span
@@ -177,7 +182,7 @@ export function WeekGrid({ value, onChange, labelledBy }: Props) {
                 aria-pressed={on}
                 aria-label={`${dayLabel(phoneDay)} ${slotTime(slot)}`}
                 onClick={() => toggle(phoneDay, slot)}
-                className={`rounded-md py-2 text-xs tabular-nums ${on ? 'bg-indigo-500 font-semibold text-white' : 'bg-slate-50 text-slate-600'}`}
+                className={`min-h-11 rounded-md py-2 text-xs tabular-nums ${on ? 'bg-indigo-500 font-semibold text-white' : 'bg-slate-50 text-slate-600'}`}
               >
                 {slotTime(slot)}
               </button>

@@ -180,8 +180,18 @@ function Section({ step, profile, onSaved }: { step: OnboardingStep; profile: Pr
   );
 }
 
+/** "대한민국 시간" / "Korean Standard Time" rather than "Asia/Seoul": the zone in the reader's words. */
+function zoneName(zone: string, language: string | undefined): string {
+  try {
+    const parts = new Intl.DateTimeFormat(language, { timeZone: zone, timeZoneName: 'longGeneric' }).formatToParts(new Date());
+    return parts.find((p) => p.type === 'timeZoneName')?.value ?? zone;
+  } catch {
+    return zone;
+  }
+}
+
 export function ProfilePage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const label = useLabel();
   const { profile, load } = useProfileStore();
   const [problem, setProblem] = useState<FieldProblem>();
@@ -209,10 +219,13 @@ export function ProfilePage() {
           </div>
           <div className="min-w-0">
             <h1 className="truncate text-xl font-bold">{profile.displayName}</h1>
-            {profile.basic && <p className="text-slate-600">{profile.basic.englishName}</p>}
+            {/* The English name only when it says something the display name does not. */}
+            {profile.basic && profile.basic.englishName.trim().toLowerCase() !== profile.displayName.trim().toLowerCase() && (
+              <p className="text-slate-600">{profile.basic.englishName}</p>
+            )}
             {city && (
               <p className="text-sm text-slate-500" data-testid="profile-city">
-                {label(city)} · {profile.timeZone ?? city.timeZone}
+                {label(city)} · {zoneName(profile.timeZone ?? city.timeZone, i18n.resolvedLanguage)}
               </p>
             )}
             {profile.email && <p className="truncate text-sm text-slate-400">{profile.email}</p>}

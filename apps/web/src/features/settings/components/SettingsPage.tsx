@@ -2,10 +2,11 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LoginHistoryReply } from '@studymate/contracts';
 import { errorProblem, FormProblem, useAction, type FieldProblem } from '../../../components/form';
-import { logout, logoutEverywhere } from '../../auth/api';
+import { logout, logoutEverywhere, usePublicConfig } from '../../auth/api';
 import { LanguageSwitch } from '../../shell/components/LanguageSwitch';
 import { BlockedList } from '../../matching/components/BlockedList';
 import { deleteAccount, downloadExport, fetchLoginHistory } from '../api';
+import { describeAgent } from '../userAgent';
 
 function LoginHistory() {
   const { t, i18n } = useTranslation();
@@ -17,6 +18,11 @@ function LoginHistory() {
       .catch((error: unknown) => setProblem(errorProblem(error)));
   }, []);
   const when = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: 'medium', timeStyle: 'short' });
+  const device = (userAgent: string | null) => {
+    const { browser, system } = describeAgent(userAgent ?? '');
+    if (browser && system) return t('settings.device', { browser, system });
+    return browser ?? system ?? t('settings.unknownDevice');
+  };
   return (
     <section className="card" aria-labelledby="login-history">
       <h2 id="login-history" className="mb-3 text-base font-bold">
@@ -37,12 +43,38 @@ function LoginHistory() {
                   {t(`settings.method.${item.method}`, { defaultValue: item.method })} · {item.ip ?? '—'}
                 </span>
               </div>
-              <p className="truncate text-xs text-slate-400" title={item.userAgent ?? undefined}>
-                {item.userAgent ?? '—'}
+              <p className="truncate text-xs text-slate-400" title={item.userAgent ?? undefined} data-testid="login-device">
+                {device(item.userAgent)}
               </p>
             </li>
           ))}
         </ul>
+      )}
+    </section>
+  );
+}
+
+/** Whether chat offers Translate here, and what an operator sets up to offer it. */
+function TranslationStatus() {
+  const { t } = useTranslation();
+  const config = usePublicConfig();
+  if (!config) return null;
+  return (
+    <section className="card space-y-2" aria-labelledby="settings-translation">
+      <h2 id="settings-translation" className="text-base font-bold">
+        {t('settings.translation.title')}
+      </h2>
+      {config.features.translation ? (
+        <p className="text-sm text-slate-600">{t('settings.translation.on')}</p>
+      ) : (
+        <>
+          <p className="text-sm text-slate-600">{t('settings.translation.off')}</p>
+          <p className="text-sm text-slate-500">
+            {t('settings.translation.operator')} <code className="rounded bg-slate-100 px-1 text-xs">TRANSLATION_API_URL</code>,{' '}
+            <code className="rounded bg-slate-100 px-1 text-xs">TRANSLATION_API_KEY</code>,{' '}
+            <code className="rounded bg-slate-100 px-1 text-xs">TRANSLATION_MODEL</code>
+          </p>
+        </>
       )}
     </section>
   );
@@ -113,6 +145,8 @@ export function SettingsPage() {
         <p className="text-sm text-slate-500">{t('settings.logoutAllHint')}</p>
         <FormProblem problem={session.problem} />
       </section>
+
+      <TranslationStatus />
 
       <LoginHistory />
       <BlockedList />

@@ -3,9 +3,53 @@ import { NavLink, Outlet, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { Icon } from './Icon';
 import { LanguageSwitch } from './LanguageSwitch';
-import { MORE_MENU, SIDE_NAV, TAB_BAR, type NavArea } from '../nav';
+import { CHAT, MORE_MENU, SIDE_NAV, TAB_BAR, type NavArea } from '../nav';
+import { useChatStore } from '../../chat/store';
 
-function SideLink({ area }: { area: NavArea }) {
+/** Unread messages over all my rooms, kept current by chat's room subscriptions. */
+function useUnreadTotal(): number {
+  return useChatStore((s) => (s.rooms ?? []).reduce((sum, room) => sum + room.unreadCount, 0));
+}
+
+/**
+ * Chat runs on every page of the shell, not only on chat pages: otherwise a message arriving
+ * while the person is elsewhere would go unnoticed. Loaded apart, so the sign-in page stays small.
+ */
+function useChatEverywhere() {
+  useEffect(() => {
+    void import('../../chat/actions').then(({ ensureChat, loadRooms }) => {
+      ensureChat();
+      loadRooms().catch(() => {});
+    });
+  }, []);
+}
+
+/** "(3) STUDYMATE" while messages wait, as a tab in the background shows. */
+function useTitleCount(unread: number) {
+  useEffect(() => {
+    document.title = unread > 0 ? `(${unread > 99 ? '99+' : unread}) STUDYMATE` : 'STUDYMATE';
+  }, [unread]);
+  useEffect(() => () => void (document.title = 'STUDYMATE'), []);
+}
+
+function UnreadBadge({ count, className }: { count: number; className: string }) {
+  const { t } = useTranslation();
+  if (count === 0) return null;
+  return (
+    <span
+      data-testid="unread-badge"
+      aria-label={t('nav.unread', { count })}
+      className={`rounded-full bg-indigo-600 px-1.5 text-center text-[11px] leading-[18px] font-semibold text-white ${className}`}
+    >
+      {count > 99 ? '99+' : count}
+    </span>
+  );
+}
+
+/** A conversation fills a phone's screen: no tab bar under the composer. */
+const isConversation = (path: string) => /^\/chat\/(?!new-group$|files$)[^/]+$/.test(path);
+
+function SideLink({ area, unread }: { area: NavArea; unread: number }) {
   const { t } = useTranslation();
   return (
     <NavLink
@@ -18,7 +62,8 @@ function SideLink({ area }: { area: NavArea }) {
       }
     >
       <Icon name={area.icon} className="size-5" />
-      {t(`nav.${area.key}`)}
+      <span className="flex-1">{t(`nav.${area.key}`)}</span>
+      <UnreadBadge count={unread} className="min-w-5" />
     </NavLink>
   );
 }
@@ -29,6 +74,10 @@ export function AppShell() {
   const location = useLocation();
   useEffect(() => setMoreOpen(false), [location.pathname]);
   const moreActive = MORE_MENU.some((a) => location.pathname.startsWith(a.path));
+  const unread = useUnreadTotal();
+  useChatEverywhere();
+  useTitleCount(unread);
+  const inConversation = isConversation(location.pathname);
 
   return (
     <div className="min-h-dvh md:flex">
@@ -36,7 +85,7 @@ export function AppShell() {
         <div className="px-5 py-5 text-lg font-bold tracking-tight text-indigo-600">STUDYMATE</div>
         <nav aria-label={t('nav.main')} className="flex flex-1 flex-col gap-0.5 overflow-y-auto px-3 pb-4">
           {SIDE_NAV.map((area) => (
-            <SideLink key={area.key} area={area} />
+            <SideLink key={area.key} area={area} unread={area === CHAT ? unread : 0} />
           ))}
         </nav>
         <div className="border-t border-slate-200 p-4">
@@ -45,11 +94,11 @@ export function AppShell() {
       </aside>
 
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="sticky top-0 z-10 flex items-center justify-between border-b border-slate-200 bg-white/90 px-4 py-3 backdrop-blur md:hidden">
+        <header className="sticky top-0 z-10 flex items-center justify-between border-b border-slate-200 bg-white/90 px-4 py-1.5 backdrop-blur md:hidden">
           <span className="text-base font-bold tracking-tight text-indigo-600">STUDYMATE</span>
           <LanguageSwitch />
         </header>
-        <main className="mx-auto w-full max-w-3xl flex-1 px-4 pt-4 pb-24 md:px-8 md:py-8">
+        <main className={`mx-auto w-full max-w-3xl flex-1 px-4 pt-4 md:px-8 md:py-8 ${inConversation ? 'pb-0' : 'pb-24'}`}>
           <Outlet />
         </main>
       </div>
@@ -80,38 +129,41 @@ export function AppShell() {
         </div>
       )}
 
-      <nav
-        aria-label={t('nav.tabs')}
-        className="fixed inset-x-0 bottom-0 z-30 grid grid-cols-5 border-t border-slate-200 bg-white pb-[env(safe-area-inset-bottom)] md:hidden"
-      >
-        {TAB_BAR.map((area) => (
-          <NavLink
-            key={area.key}
-            to={area.path}
-            end={area.path === '/'}
-            className={({ isActive }) =>
-              `flex h-16 flex-col items-center justify-center gap-0.5 text-[11px] font-medium ${
-                isActive && !moreOpen ? 'text-indigo-600' : 'text-slate-500'
-              }`
-            }
-          >
-            <Icon name={area.icon} />
-            {t(`nav.${area.key}`)}
-          </NavLink>
-        ))}
-        <button
-          type="button"
-          aria-expanded={moreOpen}
-          aria-controls="more-menu"
-          onClick={() => setMoreOpen((o) => !o)}
-          className={`flex h-16 flex-col items-center justify-center gap-0.5 text-[11px] font-medium ${
-            moreOpen || moreActive ? 'text-indigo-600' : 'text-slate-500'
-          }`}
+      {!inConversation && (
+        <nav
+          aria-label={t('nav.tabs')}
+          className="fixed inset-x-0 bottom-0 z-30 grid grid-cols-5 border-t border-slate-200 bg-white pb-[env(safe-area-inset-bottom)] md:hidden"
         >
-          <Icon name="more" />
-          {t('nav.more')}
-        </button>
-      </nav>
+          {TAB_BAR.map((area) => (
+            <NavLink
+              key={area.key}
+              to={area.path}
+              end={area.path === '/'}
+              className={({ isActive }) =>
+                `relative flex h-16 flex-col items-center justify-center gap-0.5 text-[11px] font-medium ${
+                  isActive && !moreOpen ? 'text-indigo-600' : 'text-slate-500'
+                }`
+              }
+            >
+              <Icon name={area.icon} />
+              {t(`nav.${area.key}`)}
+              {area === CHAT && <UnreadBadge count={unread} className="absolute top-1.5 left-1/2 ml-1.5 min-w-[18px]" />}
+            </NavLink>
+          ))}
+          <button
+            type="button"
+            aria-expanded={moreOpen}
+            aria-controls="more-menu"
+            onClick={() => setMoreOpen((o) => !o)}
+            className={`flex h-16 flex-col items-center justify-center gap-0.5 text-[11px] font-medium ${
+              moreOpen || moreActive ? 'text-indigo-600' : 'text-slate-500'
+            }`}
+          >
+            <Icon name="more" />
+            {t('nav.more')}
+          </button>
+        </nav>
+      )}
     </div>
   );
 }

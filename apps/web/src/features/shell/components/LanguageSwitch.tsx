@@ -19,7 +19,7 @@ export function LanguageSwitch({ className = '' }: { className?: string }) {
             lang={lng}
             aria-pressed={active}
             onClick={() => setUiLanguage(lng)}
-            className={`rounded-md px-2.5 py-1 font-medium transition ${active ? 'bg-indigo-600 text-white' : 'text-slate-600 hover:bg-slate-100'}`}
+            className={`min-h-11 min-w-11 rounded-md px-2.5 py-1 font-medium transition ${active ? 'bg-indigo-600 text-white' : 'text-slate-600 hover:bg-slate-100'}`}
           >
             {t(`lang.${lng}`)}
           </button>

@@ -1,0 +1,38 @@
+import { expect } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import type { StepBodies, TokenReply } from '@studymate/contracts';
+import { baseUrl } from './browser';
+
+// Sign-in, terms and onboarding are covered by onboarding.e2e.ts; here they go through the API so
+// the spec spends its time on chat. The request context shares the page's cookies, so the app
+// restores this session from the refresh cookie like after any reload.
+export const CSRF = { 'X-Requested-With': 'studymate' };
+
+export function profile(native: 'ko' | 'en'): StepBodies {
+  const learns = native === 'ko' ? 'en' : 'ko';
+  return {
+    basic: { englishName: native === 'ko' ? 'Mina Kim' : 'Sam Taylor', cityId: 'seoul', intro: 'STUDYMATE 채팅 테스트용 프로필입니다.' },
+    languages: { native, speaks: [], learns: [{ language: learns, level: 'B1', partnerLevel: 'C1' }] },
+    interests: { motivations: ['friends'], topics: ['food'], learningStyle: 'both', expectation: 'practical' },
+    partner: { partnerGender: 'any', partnerStyles: ['friendly'], ageMin: 20, ageMax: 40 },
+    schedule: { communicationMethod: 'text', dailyMinutes: 10, availability: [{ day: 3, slot: 40 }] },
+  };
+}
+
+export async function onboardedUser(context: BrowserContext, email: string, displayName: string, native: 'ko' | 'en') {
+  const api = context.request;
+  const signIn = await api.post(`${baseUrl}/api/v1/auth/dev`, { data: { email, displayName }, headers: CSRF });
+  expect(signIn.status(), await signIn.text()).toBe(200);
+  const reply = (await signIn.json()) as TokenReply;
+  const headers = { Authorization: `Bearer ${reply.accessToken}` };
+  const terms = await api.post(`${baseUrl}/api/v1/me/terms`, {
+    data: { ageOver14: true, termsOfService: true, privacyPolicy: true, marketing: false },
+    headers,
+  });
+  expect(terms.ok(), await terms.text()).toBe(true);
+  for (const [step, body] of Object.entries(profile(native))) {
+    const saved = await api.put(`${baseUrl}/api/v1/onboarding/${step}`, { data: body, headers });
+    expect(saved.ok(), `${step}: ${await saved.text()}`).toBe(true);
+  }
+  return { id: reply.user.id, headers };
+}
