@@ -8,7 +8,7 @@
 #   S3_BUCKET         the uploads bucket (with S3_ENDPOINT and AWS_* credentials; needs the aws CLI)
 #   BACKUP_KEEP_DAYS  days of backups kept, counted over the days that have one (default 7)
 #
-# Writes BACKUP_DIR/studymate-YYYY-MM-DD-HHMMSS/{database.sql.gz, uploads.tar.gz, SHA256SUMS},
+# Writes BACKUP_DIR/studymate-YYYY-MM-DD-HHMMSS/ (UTC){database.sql.gz, uploads.tar.gz, SHA256SUMS},
 # under a temporary name until every check passed. Exits non-zero on any failure, and then
 # deletes nothing.
 set -euo pipefail
@@ -23,10 +23,13 @@ pick_clients
 write_option_file
 mkdir -p "$BACKUP_DIR"
 
-name="studymate-$(date +%Y-%m-%d-%H%M%S)"
+# Named by UTC date and time, so names sort in time order whatever the host's zone.
+name="studymate-$(date -u +%Y-%m-%d-%H%M%S)"
 work="$BACKUP_DIR/.partial-$name"
 rm -rf "$work"
 mkdir -p "$work"
+# A failed run leaves no half-written backup behind (a finished one has been moved away by then).
+trap 'rm -f "$DB_OPTIONS"; rm -rf "$work"' EXIT
 started=$(date +%s)
 
 # One consistent snapshot without locking InnoDB tables; rows streamed, not buffered.
@@ -63,4 +66,5 @@ keep_dates=$(list_backups "$BACKUP_DIR" | cut -c11-20 | sort -u | tail -n "$KEEP
 for old in $(list_backups "$BACKUP_DIR"); do
   grep -qx "${old:10:10}" <<<"$keep_dates" || { rm -rf "${BACKUP_DIR:?}/$old"; echo "removed $old"; }
 done
+# Leftovers of a run that was killed outright (no EXIT trap ran).
 find "$BACKUP_DIR" -mindepth 1 -maxdepth 1 -name '.partial-*' -mmin +1440 -exec rm -rf {} +

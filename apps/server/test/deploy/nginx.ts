@@ -35,7 +35,8 @@ pid ${prefix}/nginx.pid;
 error_log ${prefix}/logs/error.log warn;
 events { worker_connections 1024; }
 http {
-  access_log ${prefix}/logs/access.log;
+  log_format upstream '$remote_addr "$request" $status upstream=$upstream_addr';
+  access_log ${prefix}/logs/access.log upstream;
   client_body_temp_path ${prefix}/temp/body;
   proxy_temp_path ${prefix}/temp/proxy;
   fastcgi_temp_path ${prefix}/temp/fastcgi;
@@ -54,6 +55,7 @@ export interface Nginx {
   ws: string;
   child: ChildProcess;
   accessLog(): string;
+  errorLog(): string;
   stop(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function startNginx(listenPort: number, upstreamPorts: number[]): P
     ws: `ws://127.0.0.1:${listenPort}/ws`,
     child,
     accessLog: () => readFileSync(path.join(prefix, 'logs/access.log'), 'utf8'),
+    errorLog: () => readFileSync(path.join(prefix, 'logs/error.log'), 'utf8'),
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
