@@ -150,7 +150,7 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { deepLinking: true } });
 
-  const tokens = new AccessTokens(config.auth.jwtSecret, config.auth.accessTokenTtl);
+  const tokens = new AccessTokens(config.auth.jwtSecret, config.auth.accessTokenTtl, config.auth.jwtSecretPrevious ?? undefined);
   installGuard(app, tokens);
   const registry = installMetrics(app);
   installHealth(app, {
