@@ -123,7 +123,7 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', uiConfig: { deepLinking: true } });
 
-  const tokens = new AccessTokens(config.auth.jwtSecret, config.auth.accessTokenTtl);
+  const tokens = new AccessTokens(config.auth.jwtSecret, config.auth.accessTokenTtl, config.auth.jwtSecretPrevious ?? undefined);
   // Signing out and deleting an account end access tokens at once, on HTTP and at CONNECT, on every node.
   const revocations = new SessionRevocations(tokens, cache, bus, app.log);
   // Not awaited: with Redis unreachable at start-up the subscription would hold the boot up; until it is live, every check reads the cache.

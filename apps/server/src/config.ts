@@ -20,6 +20,7 @@ export const EnvSchema = Type.Object({
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   REDIS_PREFIX: Type.Optional(Type.String()),
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  JWT_SECRET_PREVIOUS: Type.Optional(Type.String({ minLength: 32 })),
   ACCESS_TOKEN_TTL: Type.Optional(Int(30, 86400)),
   REFRESH_TOKEN_TTL: Type.Optional(Int(60, 31536000)),
   REFRESH_REUSE_GRACE_SECONDS: Type.Optional(Int(0, 300)),
@@ -88,6 +89,8 @@ export interface Config {
   embedded: boolean;
   auth: {
     jwtSecret: string;
+    /** Still accepted for verification after a rotation, for one token lifetime. */
+    jwtSecretPrevious: string | null;
     accessTokenTtl: number;
     refreshTokenTtl: number;
     refreshReuseGraceSeconds: number;
@@ -219,6 +222,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     embedded,
     auth: {
       jwtSecret: raw.JWT_SECRET ?? embeddedSecret(dataDir),
+      jwtSecretPrevious: raw.JWT_SECRET_PREVIOUS ?? null,
       accessTokenTtl: Number(raw.ACCESS_TOKEN_TTL ?? 900),
       refreshTokenTtl: Number(raw.REFRESH_TOKEN_TTL ?? 30 * 24 * 3600),
       refreshReuseGraceSeconds: Number(raw.REFRESH_REUSE_GRACE_SECONDS ?? 15),

@@ -5,6 +5,9 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { migrations } from './migrations/index.js';
 import { migrateToLatest } from './platform/db/migrate.js';
 
+/** How long a stopping node may take to drain; deploy/ gives it more (compose 15 s, Kubernetes 25 s). */
+const SHUTDOWN_GRACE_MS = 10_000;
+
 async function main() {
   const startedAt = performance.now();
   let config;
@@ -45,20 +48,38 @@ async function main() {
     for (const url of others) console.log(`  also at ${url} (Naver and Google sign-in return to ${config.publicUrl})`);
   }
 
-  // Finish requests in flight, then close the database; give up after 10 s.
+  // Requests in flight, so a shutdown can wait for them before it closes anything.
+  let inFlight = 0;
+  let drained: (() => void) | null = null;
+  app.server.on('request', (_request, response) => {
+    inFlight++;
+    response.once('close', () => {
+      if (--inFlight === 0) drained?.();
+    });
+  });
+
+  // A rolling restart must lose nothing: first stop accepting connections (the load balancer's
+  // next connect is refused and goes to another node, where Fastify's own close would answer 503),
+  // let the requests in flight finish, and only then close: STOMP clients get 1012 and reconnect
+  // elsewhere, running jobs are handed back, the database closes. Give up after SHUTDOWN_GRACE_MS;
+  // the stop grace in deploy/ (compose, Kubernetes) is longer.
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
-    app.log.info({ signal }, 'shutting down');
-    setTimeout(() => process.exit(1), 10_000).unref();
-    app.close().then(
-      () => process.exit(0),
-      (error) => {
-        app.log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    app.log.info({ signal, inFlight }, 'shutting down');
+    setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
+    app.server.close();
+    const requestsDone = inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (drained = resolve));
+    requestsDone
+      .then(() => app.close())
+      .then(
+        () => process.exit(0),
+        (error) => {
+          app.log.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

@@ -25,6 +25,7 @@ describe('configuration', () => {
         DATABASE_URL: 'postgres://x',
         REDIS_URL: 'http://nope',
         JWT_SECRET: 'short',
+        JWT_SECRET_PREVIOUS: 'short',
         NAVER_CLIENT_ID: 'only-id',
         LOG_LEVEL: 'loud',
       });
@@ -33,7 +34,7 @@ describe('configuration', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join('\n');
-    for (const name of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'NAVER_CLIENT_ID', 'LOG_LEVEL'])
+    for (const name of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'JWT_SECRET_PREVIOUS', 'NAVER_CLIENT_ID', 'LOG_LEVEL'])
       expect(problems).toContain(name);
   });
 

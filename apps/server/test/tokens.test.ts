@@ -23,6 +23,19 @@ describe('access tokens', () => {
     expect(payload.exp! - payload.iat!).toBe(900);
   });
 
+  it('accepts tokens signed with the previous key after a rotation, and signs only with the new one', async () => {
+    const before = await tokens.sign({ sub: 'u-3', role: 'user' });
+    const rotated = new AccessTokens('the-new-key-after-rotation-0123456789', 900, SECRET);
+    expect(await rotated.verify(before)).toMatchObject({ ok: true, claims: { sub: 'u-3' } });
+    const after = await rotated.sign({ sub: 'u-3', role: 'user' });
+    expect(await tokens.verify(after)).toEqual({ ok: false, reason: 'invalid' });
+    // Once the previous key is dropped, tokens signed with it are refused.
+    expect(await new AccessTokens('the-new-key-after-rotation-0123456789', 900).verify(before)).toEqual({ ok: false, reason: 'invalid' });
+    // A key that was never ours is refused either way.
+    const stranger = await new AccessTokens('somebody-elses-key-that-is-long-enough', 900).sign({ sub: 'u-3', role: 'user' });
+    expect(await rotated.verify(stranger)).toEqual({ ok: false, reason: 'invalid' });
+  });
+
   it('tells an expired token from a bad one', async () => {
     const expired = await new SignJWT({ typ: 'access', role: 'user' })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })

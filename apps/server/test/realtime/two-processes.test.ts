@@ -1,15 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ChatMessage, RoomEvent } from '@studymate/contracts';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { migrations } from '../../src/migrations/index.js';
-import { openDatabase } from '../../src/platform/db/database.js';
-import { migrateToLatest } from '../../src/platform/db/migrate.js';
-import { api, freePort, givenUser, type Client } from '../helpers/app.js';
+import { api, givenUser, type Client } from '../helpers/app.js';
+import { killAll, provisionReplicas, startServerProcess, type ServerProcess } from '../helpers/processes.js';
 import { until } from '../helpers/wait.js';
 import { mysqlRedis } from '../helpers/backends.js';
 import { connectStomp, type StompSession } from './harness.js';
@@ -23,46 +17,6 @@ import { connectStomp, type StompSession } from './harness.js';
 
 const skip = mysqlRedis.skip;
 if (skip) console.warn(`\n*** SKIPPING the two-process chat suite (a node killed mid-conversation): ${skip} ***\n`);
-
-const entry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/main.ts');
-
-interface ServerProcess {
-  url: string;
-  ws: string;
-  child: ChildProcess;
-  exited: Promise<void>;
-}
-
-/** Spawns a node from source; `started` gets it at once, so cleanup finds it even if it never got ready. */
-async function startServer(env: Record<string, string>, started: ChildProcess[]): Promise<ServerProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  started.push(child);
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-  let gone = false;
-  void exited.then(() => (gone = true));
-  await until(
-    `the node on port ${port} to be ready`,
-    async () => {
-      if (gone) throw new Error(`node on port ${port} exited before it was ready`);
-      return fetch(`${url}/health/ready`).then(
-        (r) => r.ok,
-        () => false,
-      );
-    },
-    30_000,
-  ).catch((error: Error) => {
-    throw new Error(`${error.message}\n${output}`);
-  });
-  return { url, ws: `ws://127.0.0.1:${port}/ws`, child, exited };
-}
 
 interface Outgoing {
   clientId: string;
@@ -186,42 +140,17 @@ describe.skipIf(skip)(`chat across two server processes, one killed${skip ? ` (s
   const members: Member[] = [];
   const stoppers: Array<() => void> = [];
   let drop: (() => Promise<void>) | undefined;
-  let prefix = '';
 
   beforeAll(async () => {
-    const provisioned = await mysqlRedis.provision();
-    drop = provisioned.drop;
-    prefix = provisioned.env.REDIS_PREFIX!;
-    // Migrated once up front, so the two nodes start side by side without racing for the schema.
-    const db = await openDatabase(loadConfig(provisioned.env).database);
-    await migrateToLatest(db, migrations);
-    await db.destroy();
-    const env = {
-      ...provisioned.env,
-      // One signing key for both replicas, as in production: a token from one works on the other.
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      LOG_LEVEL: 'warn',
-      STUDYMATE_QUIET: '1',
-      WEB_DIST: '/nonexistent',
-      RATE_LIMIT_SIGN_IN: '10000',
-    };
-    nodes.push(...(await Promise.all([startServer(env, children), startServer(env, children)])));
+    const replicas = await provisionReplicas();
+    drop = replicas.drop;
+    nodes.push(...(await Promise.all([startServerProcess(replicas.env, children), startServerProcess(replicas.env, children)])));
   });
 
   afterAll(async () => {
     for (const stop of stoppers) stop();
     await Promise.allSettled(members.map((m) => m.session?.disconnect()));
-    const exits = children.map((child) =>
-      child.exitCode !== null || child.signalCode !== null ? undefined : new Promise((r) => child.once('exit', r)),
-    );
-    for (const child of children) child.kill('SIGKILL');
-    await Promise.all(exits);
-    if (prefix && process.env.TEST_REDIS_URL) {
-      const redis = new Redis(process.env.TEST_REDIS_URL);
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length) await redis.del(...keys);
-      redis.disconnect();
-    }
+    await killAll(children);
     await drop?.();
   });
 

@@ -15,11 +15,15 @@ export type VerifyResult = { ok: true; claims: AccessClaims & { exp: number } } 
 /** Short-lived HS256 access tokens. `typ` keeps any other token we might sign from passing as one. */
 export class AccessTokens {
   private readonly secret: Buffer;
+  /** The key before the last rotation: still accepted, never used to sign (docs/OPERATIONS.md). */
+  private readonly previous: Buffer | null;
   constructor(
     secret: string,
     readonly ttlSeconds: number,
+    previousSecret?: string,
   ) {
     this.secret = Buffer.from(secret, 'utf8');
+    this.previous = previousSecret ? Buffer.from(previousSecret, 'utf8') : null;
   }
 
   /** Signs with the same node:crypto HMAC and the same header that `verify` accepts: one place owns the format. */
@@ -49,9 +53,12 @@ export class AccessTokens {
     if (!token) return { ok: false, reason: 'missing' };
     const parts = token.split('.');
     if (parts.length !== 3 || parts[0] !== SIGNED_HEADER) return { ok: false, reason: 'invalid' };
-    const expected = createHmac('sha256', this.secret).update(`${parts[0]}.${parts[1]}`).digest();
     const given = Buffer.from(parts[2]!, 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'invalid' };
+    const signedBy = (key: Buffer) => {
+      const expected = createHmac('sha256', key).update(`${parts[0]}.${parts[1]}`).digest();
+      return given.length === expected.length && timingSafeEqual(given, expected);
+    };
+    if (!signedBy(this.secret) && !(this.previous && signedBy(this.previous))) return { ok: false, reason: 'invalid' };
     let payload: { sub?: unknown; role?: unknown; sid?: unknown; typ?: unknown; iss?: unknown; exp?: unknown };
     try {
       payload = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
