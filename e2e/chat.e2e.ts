@@ -8,7 +8,6 @@ import { onboardedUser } from './support/accounts';
 import { baseUrl, launchBrowser, newPage } from './support/browser';
 import { confirmInDialog, horizontalOverflow, imageLoaded, onPath, until } from './support/flow';
 import { gradientPng } from './support/png';
-import { onboardedUser } from './support/api';
 
 const resultsDir = path.resolve('test-results');
 mkdirSync(resultsDir, { recursive: true });

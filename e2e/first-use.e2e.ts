@@ -8,7 +8,7 @@ import chat from '../apps/web/src/features/chat/i18n/ko.json';
 import lt from '../apps/web/src/features/level-test/i18n/ko.json';
 import { baseUrl, launchBrowser, newPage } from './support/browser';
 import { onPath, pathOf, smallTapTargets, until } from './support/flow';
-import { onboardedUser } from './support/api';
+import { onboardedUser } from './support/accounts';
 
 const resultsDir = path.resolve('test-results');
 mkdirSync(resultsDir, { recursive: true });
