@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
+import { AccessTokens } from '../../src/platform/auth/tokens.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Backend } from './backends.js';
 
@@ -128,4 +129,15 @@ export async function freePort(): Promise<number> {
   const port = (server.address() as { port: number }).port;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/**
+ * A user holding an administrator's access token. Dev sign-in never grants admin (only a Naver or
+ * Google identity listed in ADMIN_EMAILS does, see oauth.test.ts); suites that test what an
+ * administrator may do sign the role with the app's own key instead.
+ */
+export async function givenAdmin(t: Pick<TestApp, 'url' | 'config'>): Promise<Client> {
+  const user = await givenUser(t);
+  const token = await new AccessTokens(t.config.auth.jwtSecret, t.config.auth.accessTokenTtl).sign({ sub: user.userId, role: 'admin' });
+  return { ...user, token };
 }

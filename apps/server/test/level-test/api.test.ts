@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config.js';
 import type { LevelTestTables } from '../../src/modules/level-test/repository.js';
 import { openDatabase } from '../../src/platform/db/database.js';
 import type { JobsTables } from '../../src/platform/jobs/jobs.js';
-import { api, givenUser, startApp, type Client, type TestApp } from '../helpers/app.js';
+import { api, givenAdmin, givenUser, startApp, type Client, type TestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { countFiles, tinyPng } from '../helpers/files.js';
 import { ESPEAK, ESPEAK_MISSING, speak, startAppOn, startTranscriptionServer, uploadAnswer, waitForStatus } from './helpers.js';
@@ -46,7 +46,6 @@ for (const backend of BACKENDS) {
     let stt: Awaited<ReturnType<typeof startTranscriptionServer>>;
     let minji: Client;
     let attemptId: string;
-    const adminEmail = `lt-admin-${process.pid}-${Date.now()}@example.test`;
 
     beforeAll(async () => {
       stt = await startTranscriptionServer();
@@ -56,7 +55,6 @@ for (const backend of BACKENDS) {
         STT_TIMEOUT_MS: '5000',
         STT_RETRIES: '0',
         JOBS_POLL_MS: '50',
-        ADMIN_EMAILS: adminEmail,
         LEVEL_FEEDBACK_API_URL: stt.url,
         LEVEL_FEEDBACK_MODEL: 'coach-test',
         RATE_LIMIT_UPLOAD: '10000',
@@ -196,7 +194,7 @@ for (const backend of BACKENDS) {
     it('lets an administrator, and only an administrator, score an attempt again', { timeout: 60_000 }, async () => {
       const refused = await api(t, 'POST', `/api/v1/level-test/admin/attempts/${attemptId}/rescore`, { token: minji.token });
       expect(refused.status).toBe(403);
-      const admin = await givenUser(t, { email: adminEmail });
+      const admin = await givenAdmin(t);
       stt.setMode('ok');
       stt.setFeedbackMode('malformed');
       const callsBefore = stt.requests.length;
@@ -244,12 +242,10 @@ for (const backend of BACKENDS) {
 
     it('keeps the verified level of the newest test when an older one is scored again', { timeout: 120_000 }, async () => {
       const stt = await startTranscriptionServer();
-      const adminEmail = `lt-retake-admin-${process.pid}-${Date.now()}@example.test`;
       const t = await startApp(backend, {
         STT_PROVIDERS: 'openai',
         STT_API_URL: stt.url,
         JOBS_POLL_MS: '50',
-        ADMIN_EMAILS: adminEmail,
         RATE_LIMIT_UPLOAD: '10000',
         LEVEL_TEST_COOLDOWN_SECONDS: '0',
       });
@@ -269,7 +265,7 @@ for (const backend of BACKENDS) {
         expect(newest).toHaveLength(1);
         expect(Date.parse(newest[0].verifiedAt)).toBeGreaterThan(Date.parse(first[0].verifiedAt));
 
-        const admin = await givenUser(t, { email: adminEmail });
+        const admin = await givenAdmin(t);
         const rescored = await api(t, 'POST', `/api/v1/level-test/admin/attempts/${older}/rescore`, { token: admin.token });
         expect(rescored.status).toBe(202);
         await waitForStatus(t, user, older, (s) => s.status === 'scored');
