@@ -49,7 +49,7 @@ for (const backend of BACKENDS) {
     let wsUrl: string;
 
     beforeAll(async () => {
-      t = await startApp(backend, { RATE_LIMIT_MESSAGES: '3' });
+      t = await startApp(backend, { RATE_LIMIT_MESSAGES: '3', METRICS_TOKEN: 'abuse-scrape-token-0123' });
       wsUrl = `${t.url.replace('http', 'ws')}/ws`;
     });
     afterAll(async () => t?.close());
@@ -78,7 +78,7 @@ for (const backend of BACKENDS) {
       expect(report.signedIn.message).toMatch(/bytes a second/);
       // Each was read only up to its budget: one refusal per limit, and the few messages read
       // before the signed-in one ran out of burst counted as a heart-beat each, not per newline.
-      const metrics = await (await fetch(`${t.url}/metrics`)).text();
+      const metrics = await (await fetch(`${t.url}/metrics`, { headers: { authorization: 'Bearer abuse-scrape-token-0123' } })).text();
       const metric = (line: string) =>
         Number(
           metrics
