@@ -8,7 +8,7 @@ export function MatchingTabs() {
   const { t } = useTranslation(MATCHING_NS);
   const waiting = useMatchingStore((s) => s.received?.length ?? 0);
   const tab = ({ isActive }: { isActive: boolean }) =>
-    `rounded-xl px-3 py-2 text-sm font-semibold ${isActive ? 'bg-indigo-600 text-white' : 'bg-white text-slate-700 border border-slate-200'}`;
+    `inline-flex min-h-11 items-center rounded-xl px-3 py-2 text-sm font-semibold ${isActive ? 'bg-indigo-600 text-white' : 'bg-white text-slate-700 border border-slate-200'}`;
   return (
     <nav aria-label={t('tabs.label')} className="flex gap-2">
       <NavLink to="/matching" end className={tab}>

@@ -88,7 +88,7 @@ function SearchForm({ onResults }: { onResults: (items: PartnerCard[] | null) =>
           {number('ageMax', t('search.ageMax'), 14, 120)}
           {number('minOverlapHours', t('search.overlap'), 1, 168)}
         </div>
-        <label className="flex items-center gap-2 text-sm">
+        <label className="flex min-h-11 cursor-pointer items-center gap-2 text-sm">
           <input type="checkbox" checked={filters.onlineNow} onChange={(e) => setFilters({ ...filters, onlineNow: e.target.checked })} />
           {t('search.online')}
         </label>
