@@ -68,7 +68,7 @@ const router = createBrowserRouter([
                   { path: '/matching/requests', element: loading(<RequestsPage />) },
                   { path: '/matching/people/:userId', element: loading(<PersonPage />) },
                   { path: '/mates', element: loading(<MatesPage />) },
-                  ...PLACEHOLDER_AREAS.filter((area) => area.key !== 'levelTest').map((area) => ({
+                  ...PLACEHOLDER_AREAS.map((area) => ({
                     path: area.path,
                     element: <PlaceholderPage area={area.key} />,
                   })),
