@@ -1,0 +1,50 @@
+import type { Kysely } from 'kysely';
+import { createTable } from '../platform/db/schema-helpers.js';
+
+/**
+ * Progress: the append-only activity ledger (one row per event and person it concerns, so a
+ * replayed or twice-delivered event is kept once), daily roll-ups per person, day and language
+ * (derived from the ledger; `npm run progress:rebuild` recomputes them), and achievements awarded.
+ */
+export async function up(db: Kysely<any>) {
+  await createTable(db, 'progress_activity')
+    .addColumn('event_id', 'varchar(80)', (c) => c.notNull())
+    .addColumn('user_id', 'varchar(36)', (c) => c.notNull())
+    .addColumn('kind', 'varchar(12)', (c) => c.notNull())
+    .addColumn('at', 'bigint', (c) => c.notNull())
+    .addColumn('day', 'varchar(10)', (c) => c.notNull())
+    .addColumn('time_zone', 'varchar(64)', (c) => c.notNull())
+    .addColumn('language', 'varchar(8)', (c) => c.notNull())
+    .addColumn('amount', 'integer', (c) => c.notNull())
+    .addColumn('partner_id', 'varchar(36)')
+    .addColumn('detail', 'varchar(500)')
+    .addPrimaryKeyConstraint('progress_activity_pk', ['event_id', 'user_id'])
+    .execute();
+  await db.schema.createIndex('progress_activity_user').on('progress_activity').columns(['user_id', 'kind', 'at']).execute();
+
+  await createTable(db, 'progress_daily')
+    .addColumn('user_id', 'varchar(36)', (c) => c.notNull())
+    .addColumn('day', 'varchar(10)', (c) => c.notNull())
+    .addColumn('language', 'varchar(8)', (c) => c.notNull())
+    .addColumn('time_zone', 'varchar(64)', (c) => c.notNull())
+    .addColumn('chat_messages', 'integer', (c) => c.notNull())
+    .addColumn('call_seconds', 'integer', (c) => c.notNull())
+    .addColumn('calls', 'integer', (c) => c.notNull())
+    .addColumn('video_calls', 'integer', (c) => c.notNull())
+    .addColumn('voice_calls', 'integer', (c) => c.notNull())
+    .addColumn('level_tests', 'integer', (c) => c.notNull())
+    .addColumn('mates', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('progress_daily_pk', ['user_id', 'day', 'language'])
+    .execute();
+
+  await createTable(db, 'progress_awards')
+    .addColumn('user_id', 'varchar(36)', (c) => c.notNull())
+    .addColumn('achievement', 'varchar(32)', (c) => c.notNull())
+    .addColumn('awarded_at', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('progress_awards_pk', ['user_id', 'achievement'])
+    .execute();
+}
+
+export async function down(db: Kysely<any>) {
+  for (const table of ['progress_awards', 'progress_daily', 'progress_activity']) await db.schema.dropTable(table).execute();
+}
