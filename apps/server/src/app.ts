@@ -31,12 +31,15 @@ import { LocalStorage, S3Storage, type Storage } from './platform/storage/storag
 import { createRealtimeGateway, type RealtimeGateway } from './platform/realtime/gateway.js';
 import { installRealtimeDocs } from './platform/realtime/docs.js';
 import { MemoryPresence, RedisPresence } from './platform/realtime/presence.js';
+import { DomainEvents as DomainEventBus } from './platform/events/domain-events.js';
 import { JobRunner, type JobsTables } from './platform/jobs/jobs.js';
 import { authModule } from './modules/auth/module.js';
 import { chatModule } from './modules/chat/module.js';
 import { levelTestModule } from './modules/level-test/module.js';
 import { matchingModule } from './modules/matching/module.js';
+import type { DomainEvents } from './modules/events.js';
 import { ownTables, type ModuleContext } from './modules/module-context.js';
+import { notificationsModule } from './modules/notifications/module.js';
 import { profileModule } from './modules/profile/module.js';
 import { usersModule } from './modules/users/module.js';
 import { sweepScratch } from './platform/speech/scratch.js';
@@ -161,14 +164,16 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   const jobs = new JobRunner(ownTables<JobsTables>(db), { ...config.jobs, log: app.log });
 
   // The modules, in dependency order; each wires its own service, routes, destinations and participant.
-  const context: ModuleContext = { ...platform, app, config, tokens, revocations, realtime, jobs };
+  const events: DomainEvents = new DomainEventBus(jobs);
+  const context: ModuleContext = { ...platform, app, config, tokens, revocations, realtime, jobs, events };
   const users = usersModule(context);
   const profile = profileModule(context, { users });
   authModule(context, { users, profile });
+  const notifications = notificationsModule(context, { users });
   // Chat asks matching whether a pair may talk (blocks, unmatches), and matching opens rooms
   // through chat: chat's question reaches matching once it is wired, a line below.
-  const chat = chatModule(context, { users, profile, contacts: { contact: (a, b) => matching.contact(a, b) } });
-  const matching = matchingModule(context, { users, profile, chat });
+  const chat = chatModule(context, { users, profile, notifications, contacts: { contact: (a, b) => matching.contact(a, b) } });
+  const matching = matchingModule(context, { users, profile, chat, notifications });
   levelTestModule(context, { users, profile });
 
   app.addHook('onReady', async () => jobs.start());

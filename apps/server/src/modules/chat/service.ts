@@ -8,7 +8,6 @@ import {
   type MessagePage,
   type PresenceEvent,
   type PresenceState,
-  type RealtimeNotification,
   type RoomEvent,
   type RoomSummary,
   type SendMessageBody,
@@ -27,14 +26,13 @@ import type { ProfileService } from '../profile/service.js';
 import type { AccountParticipant, UsersService } from '../users/service.js';
 import { createRoomGate, mayEditMessage, mayManageMembers, type AuthorizedRoomId } from './policy.js';
 import { createMessageWriter } from './message-writer.js';
+import type { NotificationsService } from '../notifications/service.js';
 import * as repo from './repository.js';
 import type { AttachmentRow, ChatTables, MessageRow } from './repository.js';
 
 /** How the chat module reaches connected people; the realtime gateway implements it. */
 export interface RoomBroadcaster {
   toRoom(roomId: string, event: RoomEvent): Promise<void>;
-  /** To one person's notification queue, on all their devices: how they learn of a room they are not watching yet. */
-  toUser(userId: string, notification: RealtimeNotification): Promise<void>;
 }
 
 /** Who is connected; the realtime gateway's presence store implements it. */
@@ -133,6 +131,8 @@ export function createChatService(deps: {
   profile: ProfileService;
   storage: Storage;
   broadcaster: RoomBroadcaster;
+  /** How people learn of a room they are not watching yet, on all their devices. */
+  notifications: Pick<NotificationsService, 'send' | 'signal'>;
   /** Tells the other nodes when memberships end. */
   bus: Bus;
   translator: Translator | null;
@@ -165,10 +165,16 @@ export function createChatService(deps: {
 
   /** Tells people they are now in a room (a new group, an invitation, a partner's first 1:1), so their list shows it at once. */
   async function announceRoom(userIds: string[], roomId: string, title: string) {
-    const createdAt = new Date().toISOString();
     await Promise.all(
       userIds.map((userId) =>
-        deps.broadcaster.toUser(userId, { id: randomUUID(), kind: 'chat-room-added', title, link: `/chat/${roomId}`, createdAt }),
+        deps.notifications.send({
+          userId,
+          category: 'chat',
+          kind: 'chat-room-added',
+          title: { ko: title, en: title },
+          body: { ko: '새 대화가 생겼어요', en: 'A new conversation is waiting for you' },
+          link: `/chat/${roomId}`,
+        }),
       ),
     );
   }
@@ -452,12 +458,11 @@ export function createChatService(deps: {
       });
       await gate.ended(userId, authorized);
       // Their devices drop the room's subscription server-side; this tells their apps why.
-      await deps.broadcaster.toUser(userId, {
-        id: randomUUID(),
+      await deps.notifications.signal({
+        userId,
         kind: 'chat-room-removed',
-        title: current.name ?? '',
+        title: { ko: current.name ?? '', en: current.name ?? '' },
         link: `/chat/${authorized}`,
-        createdAt: new Date().toISOString(),
       });
       await deps.broadcaster.toRoom(authorized, { type: 'members-changed', roomId: authorized });
       return ok(undefined);
