@@ -40,6 +40,7 @@ import { matchingModule } from './modules/matching/module.js';
 import type { DomainEvents } from './modules/events.js';
 import { ownTables, type ModuleContext } from './modules/module-context.js';
 import { notificationsModule } from './modules/notifications/module.js';
+import { progressModule } from './modules/progress/module.js';
 import { profileModule } from './modules/profile/module.js';
 import { usersModule } from './modules/users/module.js';
 import { sweepScratch } from './platform/speech/scratch.js';
@@ -175,6 +176,7 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   const chat = chatModule(context, { users, profile, notifications, contacts: { contact: (a, b) => matching.contact(a, b) } });
   const matching = matchingModule(context, { users, profile, chat, notifications });
   levelTestModule(context, { users, profile });
+  progressModule(context, { users, profile, notifications });
 
   app.addHook('onReady', async () => jobs.start());
   // Runs before the database closes (onClose hooks registered earlier run later), so stopped jobs are handed back.

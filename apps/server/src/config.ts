@@ -53,6 +53,7 @@ export const EnvSchema = Type.Object({
   STT_RETRIES: Type.Optional(Int(0, 10)),
   LEVEL_TEST_COOLDOWN_SECONDS: Type.Optional(Int(0, 31536000)),
   MATCH_REQUEST_TTL_SECONDS: Type.Optional(Int(1, 31536000)),
+  CHAT_TALLY_SECONDS: Type.Optional(Int(1, 3600)),
   LEVEL_FEEDBACK_API_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   LEVEL_FEEDBACK_API_KEY: Type.Optional(Type.String()),
   LEVEL_FEEDBACK_MODEL: Type.Optional(Type.String({ minLength: 1 })),
@@ -131,6 +132,8 @@ export interface Config {
   };
   /** How long a match request waits for an answer before it expires (the sender then sees "no answer"). */
   matching: { requestTtlSeconds: number };
+  /** How often chat tells progress how many messages each person sent (chat/tally.ts). */
+  chatTallySeconds: number;
   jobs: { pollMs: number; leaseMs: number; maxAttempts: number };
   http: {
     corsOrigins: string[];
@@ -308,6 +311,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         : null,
     },
     matching: { requestTtlSeconds: Number(raw.MATCH_REQUEST_TTL_SECONDS ?? 7 * 24 * 3600) },
+    chatTallySeconds: Number(raw.CHAT_TALLY_SECONDS ?? 60),
     jobs: {
       pollMs: Number(raw.JOBS_POLL_MS ?? 250),
       leaseMs: Number(raw.JOBS_LEASE_MS ?? 60_000),

@@ -4,16 +4,17 @@ import type { ProfileTables } from './modules/profile/repository.js';
 import type { UsersTables } from './modules/users/repository.js';
 import type { LevelTestTables } from './modules/level-test/repository.js';
 import type { MatchingTables } from './modules/matching/repository.js';
-<<<<<<< HEAD
+import type { NotificationsTables } from './modules/notifications/repository.js';
 import type { ProgressTables } from './modules/progress/repository.js';
 import type { JobsTables } from './platform/jobs/jobs.js';
 
 /** The whole schema, assembled from the tables each module owns. */
-export type Database = UsersTables & AuthTables & ProfileTables & ChatTables & LevelTestTables & MatchingTables & ProgressTables & JobsTables;
-=======
-import type { NotificationsTables } from './modules/notifications/repository.js';
-import type { JobsTables } from './platform/jobs/jobs.js';
-
-/** The whole schema, assembled from the tables each module owns. */
-export type Database = UsersTables & AuthTables & ProfileTables & ChatTables & LevelTestTables & MatchingTables & NotificationsTables & JobsTables;
->>>>>>> main
+export type Database = UsersTables &
+  AuthTables &
+  ProfileTables &
+  ChatTables &
+  LevelTestTables &
+  MatchingTables &
+  NotificationsTables &
+  ProgressTables &
+  JobsTables;

@@ -43,8 +43,17 @@ export async function up(db: Kysely<any>) {
     .addColumn('awarded_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('progress_awards_pk', ['user_id', 'achievement'])
     .execute();
+
+  // Chat's tally of messages sent (chat/tally.ts): the watermark in the time-ordered message ids
+  // and the one job chain that moves it.
+  await createTable(db, 'chat_tally')
+    .addColumn('name', 'varchar(16)', (c) => c.primaryKey().notNull())
+    .addColumn('chain', 'varchar(36)', (c) => c.notNull())
+    .addColumn('last_id', 'varchar(36)', (c) => c.notNull())
+    .addColumn('heard_at', 'bigint', (c) => c.notNull())
+    .execute();
 }
 
 export async function down(db: Kysely<any>) {
-  for (const table of ['progress_awards', 'progress_daily', 'progress_activity']) await db.schema.dropTable(table).execute();
+  for (const table of ['chat_tally', 'progress_awards', 'progress_daily', 'progress_activity']) await db.schema.dropTable(table).execute();
 }

@@ -7,11 +7,12 @@ import type { UsersService } from '../users/service.js';
 import { chatDestinations } from './destinations.js';
 import type { ChatTables } from './repository.js';
 import { chatRoutes } from './routes.js';
+import { chatTally } from './tally.js';
 import { createChatService, type ContactRules } from './service.js';
 
 /** Rooms, messages, attachments, presence of members; HTTP routes and STOMP destinations. */
 export function chatModule(
-  { app, db, storage, bus, realtime, config, cache }: ModuleContext,
+  { app, db, storage, bus, realtime, config, cache, jobs, events }: ModuleContext,
   {
     users,
     profile,
@@ -38,5 +39,8 @@ export function chatModule(
   users.addParticipant(chat.participant);
   chatDestinations(realtime, chat, { messagesPerMinute: config.http.rateLimitMessages });
   chatRoutes(app, chat, { uploadsPerMinute: config.http.rateLimitUpload, messagesPerMinute: config.http.rateLimitMessages });
+  // Messages sent reach progress as one event per sender a minute, never from the send path.
+  const tally = chatTally({ db: ownTables<ChatTables>(db), jobs, events, everyMs: config.chatTallySeconds * 1000 });
+  app.addHook('onReady', () => tally.ensure());
   return chat;
 }

@@ -47,7 +47,15 @@ export interface ChatMessagesTable {
   edited_at: number | null;
   deleted_at: number | null;
 }
+export interface ChatTallyTable {
+  name: string;
+  chain: string;
+  /** Messages with ids from here on are not counted yet (chat/tally.ts). */
+  last_id: string;
+  heard_at: number;
+}
 export interface ChatTables {
+  chat_tally: ChatTallyTable;
   chat_rooms: ChatRoomsTable;
   chat_members: ChatMembersTable;
   chat_attachments: ChatAttachmentsTable;

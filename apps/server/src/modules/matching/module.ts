@@ -11,7 +11,7 @@ import { createMatchingService } from './service.js';
 
 /** Recommendations, search, match requests, mates and blocking. */
 export function matchingModule(
-  { app, db, cache, redis, jobs, realtime, config }: ModuleContext,
+  { app, db, cache, redis, jobs, realtime, config, events }: ModuleContext,
   {
     users,
     profile,
@@ -30,6 +30,7 @@ export function matchingModule(
     requestTtlMs: config.matching.requestTtlSeconds * 1000,
     quickMatchQueue: redis ? redisQueue(redis, `${config.redis!.prefix}matching:quick`) : memoryQueue(),
     presence: (userId) => realtime.presence(userId),
+    events,
   });
   users.addParticipant(matching.participant);
   matchingRoutes(app, matching);

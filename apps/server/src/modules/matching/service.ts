@@ -8,6 +8,7 @@ import { nowMs, toIso } from '../../platform/db/database.js';
 import { ok, refuse, type Result } from '../../platform/http/errors.js';
 import type { JobRunner } from '../../platform/jobs/jobs.js';
 import { presenceEvent, type PresenceLookup } from '../chat/service.js';
+import type { DomainEvents } from '../events.js';
 import type { NotificationInput } from '../notifications/service.js';
 import type { ProfileService } from '../profile/service.js';
 import type { AccountParticipant, UsersService } from '../users/service.js';
@@ -60,6 +61,8 @@ export function createMatchingService(deps: {
   /** The quick-match queue: Redis across nodes, or in this process. */
   quickMatchQueue: QuickMatchQueue;
   presence?: PresenceLookup;
+  /** Facts for other modules (progress counts mates). */
+  events?: DomainEvents;
 }) {
   const { db, users, profile, jobs } = deps;
   const recommender = createRecommender({ db, profile, users, cache: deps.cache, presence: deps.presence });
@@ -296,9 +299,11 @@ export function createMatchingService(deps: {
           await repo.linkMates(tx, row.sender_id, row.receiver_id, now);
           await repo.recordEvents(tx, [event(userId, row.sender_id, 'accept', now)]);
           await jobs.enqueue(COMPLETE_ACCEPT_JOB, { requestId }, tx, now + COMPLETE_ACCEPT_DELAY_MS);
+          await deps.events?.publish(tx, 'matching.mate-added', { a: row.sender_id, b: row.receiver_id, at: toIso(now)! });
           return true;
         });
         if (!moved) return closedRequest();
+        deps.events?.deliver();
         await invalidate(row.sender_id, row.receiver_id);
       }
       const roomId = await completeAccept(row);
