@@ -49,6 +49,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The STOMP gateway on this server, for modules wired later and for tests. */
     realtime: RealtimeGateway;
+    /** Domain events on this server, for tests that play a module not yet built (sessions, calls). */
+    events: DomainEvents;
   }
 }
 
@@ -166,6 +168,7 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
 
   // The modules, in dependency order; each wires its own service, routes, destinations and participant.
   const events: DomainEvents = new DomainEventBus(jobs);
+  app.decorate('events', events);
   const context: ModuleContext = { ...platform, app, config, tokens, revocations, realtime, jobs, events };
   const users = usersModule(context);
   const profile = profileModule(context, { users });

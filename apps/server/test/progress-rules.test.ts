@@ -12,7 +12,8 @@ const LOS_ANGELES = 'America/Los_Angeles';
 
 /** A chat at a wall-clock instant (ISO with its offset), lived in a zone. */
 const at = (iso: string, timeZone: string) => ({ day: localDay(Date.parse(iso), timeZone), timeZone });
-const streakAt = (days: { day: string; timeZone: string }[], nowIso: string, zoneNow: string) => streaksOf(days, Date.parse(nowIso), zoneNow);
+const streakAt = (days: { day: string; timeZone: string }[], nowIso: string, zoneNow: string) =>
+  streaksOf(days, Date.parse(nowIso), zoneNow);
 
 describe('streaks in the person’s own zone (tests run in Asia/Kathmandu)', () => {
   it('runs in Kathmandu: 23:50 and 00:05 the next night are two days, and the streak is alive the morning after', () => {
@@ -36,11 +37,18 @@ describe('streaks in the person’s own zone (tests run in Asia/Kathmandu)', () 
   });
 
   it('in New York, the 23-hour day in March and the 25-hour day in November neither break nor add a day', () => {
-    const march = ['03-06', '03-07', '03-08', '03-09', '03-10'].map((d) => at(`2026-${d}T23:30:00${d >= '03-08' ? '-04:00' : '-05:00'}`, NEW_YORK));
+    const march = ['03-06', '03-07', '03-08', '03-09', '03-10'].map((d) =>
+      at(`2026-${d}T23:30:00${d >= '03-08' ? '-04:00' : '-05:00'}`, NEW_YORK),
+    );
     // 2026-03-08 is 23 hours long in New York; a day start moves from -05:00 to -04:00.
     expect(dayStart('2026-03-09', NEW_YORK) - dayStart('2026-03-08', NEW_YORK)).toBe(23 * 3_600_000);
     expect(streakAt(march, '2026-03-11T08:00:00-04:00', NEW_YORK)).toMatchObject({ current: 5, best: 5 });
-    const november = [at('2026-10-31T00:30:00-04:00', NEW_YORK), at('2026-11-01T00:30:00-04:00', NEW_YORK), at('2026-11-01T23:30:00-05:00', NEW_YORK), at('2026-11-02T00:10:00-05:00', NEW_YORK)];
+    const november = [
+      at('2026-10-31T00:30:00-04:00', NEW_YORK),
+      at('2026-11-01T00:30:00-04:00', NEW_YORK),
+      at('2026-11-01T23:30:00-05:00', NEW_YORK),
+      at('2026-11-02T00:10:00-05:00', NEW_YORK),
+    ];
     expect(dayStart('2026-11-02', NEW_YORK) - dayStart('2026-11-01', NEW_YORK)).toBe(25 * 3_600_000);
     expect(streakAt(november, '2026-11-02T20:00:00-05:00', NEW_YORK)).toEqual({ current: 3, best: 3, lastDay: '2026-11-02' });
   });
@@ -126,16 +134,31 @@ const calls = (n: number, minutes = 30) => Array.from({ length: n }, () => ({ ki
 describe('achievements, each awarded once when the event that reaches it arrives', () => {
   const table: { rule: string; steps: Step[]; expected: [number, string[]][] }[] = [
     { rule: 'first session: the first completed call', steps: calls(2), expected: [[0, ['first-session']]] },
-    { rule: '10 sessions: on the tenth call', steps: calls(11, 5), expected: [[0, ['first-session']], [9, ['sessions-10']]] },
+    {
+      rule: '10 sessions: on the tenth call',
+      steps: calls(11, 5),
+      expected: [
+        [0, ['first-session']],
+        [9, ['sessions-10']],
+      ],
+    },
     {
       rule: '50 sessions: on the fiftieth call (and 10 hours arrive on the way at 20 × 30 min)',
       steps: calls(50),
-      expected: [[0, ['first-session']], [9, ['sessions-10']], [19, ['hours-10']], [49, ['sessions-50']]],
+      expected: [
+        [0, ['first-session']],
+        [9, ['sessions-10']],
+        [19, ['hours-10']],
+        [49, ['sessions-50']],
+      ],
     },
     {
       rule: 'first mate and 5 mates',
       steps: Array.from({ length: 6 }, (_, i) => ({ kind: 'mate' as const, iso: day(1 + i) })),
-      expected: [[0, ['first-mate']], [4, ['mates-5']]],
+      expected: [
+        [0, ['first-mate']],
+        [4, ['mates-5']],
+      ],
     },
     {
       rule: '7-day streak from a chat a day (10 messages: 1 minute of credit)',
@@ -149,18 +172,33 @@ describe('achievements, each awarded once when the event that reaches it arrives
     },
     {
       rule: '30-day streak',
-      steps: Array.from({ length: 30 }, (_, i) => ({ kind: 'chat' as const, iso: `2026-06-${String(1 + i).padStart(2, '0')}T09:00:00+09:00`, messages: 1 })),
-      expected: [[6, ['streak-7']], [29, ['streak-30']]],
+      steps: Array.from({ length: 30 }, (_, i) => ({
+        kind: 'chat' as const,
+        iso: `2026-06-${String(1 + i).padStart(2, '0')}T09:00:00+09:00`,
+        messages: 1,
+      })),
+      expected: [
+        [6, ['streak-7']],
+        [29, ['streak-30']],
+      ],
     },
     {
       rule: '10, 50 and 100 hours from long calls',
       steps: Array.from({ length: 5 }, (_, i) => ({ kind: 'call' as const, iso: day(1 + i), minutes: 1200 })),
-      expected: [[0, ['first-session', 'hours-10']], [2, ['hours-50']], [4, ['hours-100']]],
+      expected: [
+        [0, ['first-session', 'hours-10']],
+        [2, ['hours-50']],
+        [4, ['hours-100']],
+      ],
     },
     {
       rule: 'chat credit is capped at 30 minutes a day: 20 days of 10,000 messages are 10 hours, not 333',
       steps: Array.from({ length: 20 }, (_, i) => ({ kind: 'chat' as const, iso: day(1 + i), messages: 10_000 })),
-      expected: [[6, ['streak-7']], [9, ['perfect-week']], [19, ['hours-10']]],
+      expected: [
+        [6, ['streak-7']],
+        [9, ['perfect-week']],
+        [19, ['hours-10']],
+      ],
     },
     {
       rule: 'first level-up: a higher level than an earlier test, not the first placement and not the same level again',
@@ -193,7 +231,11 @@ describe('achievements, each awarded once when the event that reaches it arrives
 
   it('a perfect week in New York follows New York’s Monday, across the March clock change', () => {
     // 2026-03-09 is a Monday; the week holds the 23-hour day? No: 03-08 is the Sunday before. Use 03-02..03-08.
-    const steps = ['03-02', '03-03', '03-04', '03-05', '03-06', '03-07', '03-08'].map((d) => ({ kind: 'chat' as const, iso: `2026-${d}T23:30:00-05:00`, messages: 200 }));
+    const steps = ['03-02', '03-03', '03-04', '03-05', '03-06', '03-07', '03-08'].map((d) => ({
+      kind: 'chat' as const,
+      iso: `2026-${d}T23:30:00-05:00`,
+      messages: 200,
+    }));
     steps[6]!.iso = '2026-03-08T23:30:00-04:00';
     const awards = awardsOver(steps, { zone: NEW_YORK, goal: 20 });
     expect(awards[6]).toContain('perfect-week');
@@ -242,7 +284,11 @@ describe('achievements, each awarded once when the event that reaches it arrives
           });
           if (s.kind === 'test') tests.push({ language: 'en', level: s.level });
           const facts = factsOf(daySummaries([...rollups.values()]), tests, goal, t, s.zone);
-          const reached = new Set(achievementProgress(facts).filter((p) => p.reached).map((p) => p.id));
+          const reached = new Set<string>(
+            achievementProgress(facts)
+              .filter((p) => p.reached)
+              .map((p) => p.id),
+          );
           for (const id of reachedBefore) expect(reached.has(id)).toBe(true);
           awarded.push(...newlyReached(facts, new Set(awarded)));
           reachedBefore = reached;

@@ -34,36 +34,49 @@ export function chatTally(deps: { db: Kysely<ChatTables>; jobs: JobRunner; event
     // A chain replaced by a newer one (a restart revived it) ends here.
     if (!state || state.chain !== payload.chain) return;
     const upTo = idFloor(now() - settleMs);
-    await db.transaction().execute(async (tx) => {
-      if (upTo > state.last_id) {
-        const senders = await tx
-          .selectFrom('chat_messages')
-          .select(['sender_id', (eb) => eb.fn.countAll<number>().as('count'), (eb) => eb.fn.min('created_at').as('first'), (eb) => eb.fn.max('created_at').as('last')])
-          .where('id', '>=', state.last_id)
-          .where('id', '<', upTo)
-          .groupBy('sender_id')
-          .execute();
-        for (const s of senders)
-          await deps.events.publish(
-            tx,
-            'chat.messages-sent',
-            { userId: s.sender_id, count: Number(s.count), firstAt: new Date(Number(s.first)).toISOString(), lastAt: new Date(Number(s.last)).toISOString() },
-            `chat.messages-sent:${s.sender_id}:${state.last_id}`,
-          );
-      }
-      const moved = await tx
-        .updateTable('chat_tally')
-        .set({ last_id: upTo > state.last_id ? upTo : state.last_id, heard_at: now() })
-        .where('name', '=', 'sent')
-        .where('chain', '=', payload.chain)
-        .where('last_id', '=', state.last_id)
-        .executeTakeFirst();
-      // Another run of this chain got there first: nothing of ours commits.
-      if (Number(moved.numUpdatedRows) !== 1) throw new TallyRaced();
-      await deps.jobs.enqueue(TALLY_JOB, payload, tx, now() + everyMs);
-    }).catch((error) => {
-      if (!(error instanceof TallyRaced)) throw error;
-    });
+    await db
+      .transaction()
+      .execute(async (tx) => {
+        if (upTo > state.last_id) {
+          const senders = await tx
+            .selectFrom('chat_messages')
+            .select([
+              'sender_id',
+              (eb) => eb.fn.countAll<number>().as('count'),
+              (eb) => eb.fn.min('created_at').as('first'),
+              (eb) => eb.fn.max('created_at').as('last'),
+            ])
+            .where('id', '>=', state.last_id)
+            .where('id', '<', upTo)
+            .groupBy('sender_id')
+            .execute();
+          for (const s of senders)
+            await deps.events.publish(
+              tx,
+              'chat.messages-sent',
+              {
+                userId: s.sender_id,
+                count: Number(s.count),
+                firstAt: new Date(Number(s.first)).toISOString(),
+                lastAt: new Date(Number(s.last)).toISOString(),
+              },
+              `chat.messages-sent:${s.sender_id}:${state.last_id}`,
+            );
+        }
+        const moved = await tx
+          .updateTable('chat_tally')
+          .set({ last_id: upTo > state.last_id ? upTo : state.last_id, heard_at: now() })
+          .where('name', '=', 'sent')
+          .where('chain', '=', payload.chain)
+          .where('last_id', '=', state.last_id)
+          .executeTakeFirst();
+        // Another run of this chain got there first: nothing of ours commits.
+        if (Number(moved.numUpdatedRows) !== 1) throw new TallyRaced();
+        await deps.jobs.enqueue(TALLY_JOB, payload, tx, now() + everyMs);
+      })
+      .catch((error) => {
+        if (!(error instanceof TallyRaced)) throw error;
+      });
     deps.events.deliver();
   }
 
@@ -76,7 +89,10 @@ export function chatTally(deps: { db: Kysely<ChatTables>; jobs: JobRunner; event
     await db.transaction().execute(async (tx) => {
       if (!state) {
         // Counting starts now: messages from before progress existed are not replayed.
-        const inserted = await sql`insert into chat_tally (name, chain, last_id, heard_at) select ${'sent'}, ${chain}, ${idFloor(at)}, ${at} where not exists (select 1 from chat_tally where name = ${'sent'})`.execute(tx);
+        const inserted =
+          await sql`insert into chat_tally (name, chain, last_id, heard_at) select ${'sent'}, ${chain}, ${idFloor(at)}, ${at} where not exists (select 1 from chat_tally where name = ${'sent'})`.execute(
+            tx,
+          );
         if (Number(inserted.numAffectedRows ?? 0n) !== 1) return;
       } else {
         const taken = await tx

@@ -246,7 +246,12 @@ export function createLevelTestService(deps: {
     // The level first: if the node dies between the two writes, the rerun sets it again.
     if (!newer) await deps.profile.setVerifiedLevel(attempt.user_id, 'en', engine.level, 'level-test');
     // Before the attempt is marked scored, with the attempt's id as the event's: a rerun publishes the same event again, which progress keeps once.
-    await deps.events?.publish(db, 'level-test.scored', { userId: attempt.user_id, testId: id, level: engine.level, verified: !newer, language: 'en', at: toIso(scoredAt)! }, `level-test.scored:${id}`);
+    await deps.events?.publish(
+      db,
+      'level-test.scored',
+      { userId: attempt.user_id, testId: id, level: engine.level, verified: !newer, language: 'en', at: toIso(scoredAt)! },
+      `level-test.scored:${id}`,
+    );
     await repo.moveAttempt(db, id, ['scoring'], {
       status: 'scored',
       scored_at: scoredAt,

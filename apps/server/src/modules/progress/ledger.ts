@@ -101,7 +101,21 @@ export function daySummaries(rows: readonly DailyTotals[]): DaySummary[] {
   for (const r of rows) {
     let d = byDay.get(r.day);
     if (!d) {
-      d = { day: r.day, timeZone: r.timeZone, minutes: 0, callMinutes: 0, chatMinutes: 0, messages: 0, callSeconds: 0, calls: 0, videoCalls: 0, voiceCalls: 0, levelTests: 0, mates: 0, active: false };
+      d = {
+        day: r.day,
+        timeZone: r.timeZone,
+        minutes: 0,
+        callMinutes: 0,
+        chatMinutes: 0,
+        messages: 0,
+        callSeconds: 0,
+        calls: 0,
+        videoCalls: 0,
+        voiceCalls: 0,
+        levelTests: 0,
+        mates: 0,
+        active: false,
+      };
       byDay.set(r.day, d);
     }
     d.messages += r.chatMessages;
@@ -116,11 +130,18 @@ export function daySummaries(rows: readonly DailyTotals[]): DaySummary[] {
   return days.map(({ callSeconds, ...d }) => {
     const callMinutes = callSeconds / 60;
     const chatMinutes = chatCreditMinutes(d.messages);
-    return { ...d, callMinutes, chatMinutes, minutes: callMinutes + chatMinutes, active: d.messages > 0 || d.calls > 0 || d.levelTests > 0 };
+    return {
+      ...d,
+      callMinutes,
+      chatMinutes,
+      minutes: callMinutes + chatMinutes,
+      active: d.messages > 0 || d.calls > 0 || d.levelTests > 0,
+    };
   });
 }
 
-export const activeDays = (days: readonly DaySummary[]): ActiveDay[] => days.filter((d) => d.active).map((d) => ({ day: d.day, timeZone: d.timeZone }));
+export const activeDays = (days: readonly DaySummary[]): ActiveDay[] =>
+  days.filter((d) => d.active).map((d) => ({ day: d.day, timeZone: d.timeZone }));
 
 /** Monday-to-Sunday weeks in which every one of the seven days reached the daily goal. */
 export function perfectWeeks(days: readonly DaySummary[], dailyGoalMinutes: number): number {

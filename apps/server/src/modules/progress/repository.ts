@@ -93,10 +93,8 @@ export const toDailyTotals = (r: ProgressDailyTable): DailyTotals => ({
 
 /** Appends an entry unless this event was already recorded for this person; true when it was new. */
 export async function appendEntry(db: Db, entry: ActivityEntry): Promise<boolean> {
-  const insert = db.insertInto('progress_activity').values(toRow(entry));
-  const result = isMysql(db)
-    ? await insert.onDuplicateKeyUpdate({ event_id: sql`event_id` }).executeTakeFirst()
-    : await insert.onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  // `insert ignore` on MySQL (its "on duplicate key" counts a found row as affected), `insert or ignore` on SQLite.
+  const result = await db.insertInto('progress_activity').orIgnore().values(toRow(entry)).executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
 }
 
@@ -111,13 +109,13 @@ async function upsertDaily(db: Db, rows: ProgressDailyTable[]) {
   if (!rows.length) return;
   const insert = db.insertInto('progress_daily').values(rows);
   if (isMysql(db))
-    await insert
-      .onDuplicateKeyUpdate(Object.fromEntries(SUMMED.map((c) => [c, sql`${sql.ref(c)} + values(${sql.ref(c)})`])))
-      .execute();
+    await insert.onDuplicateKeyUpdate(Object.fromEntries(SUMMED.map((c) => [c, sql`${sql.ref(c)} + values(${sql.ref(c)})`]))).execute();
   else
     await insert
       .onConflict((oc) =>
-        oc.columns(['user_id', 'day', 'language']).doUpdateSet(Object.fromEntries(SUMMED.map((c) => [c, sql`progress_daily.${sql.ref(c)} + excluded.${sql.ref(c)}`]))),
+        oc
+          .columns(['user_id', 'day', 'language'])
+          .doUpdateSet(Object.fromEntries(SUMMED.map((c) => [c, sql`progress_daily.${sql.ref(c)} + excluded.${sql.ref(c)}`]))),
       )
       .execute();
 }
@@ -173,10 +171,7 @@ export async function awardsOf(db: Db, userId: string) {
 
 /** Awards once: true only for the call that stored it (two nodes evaluating at once award once). */
 export async function insertAward(db: Db, row: ProgressAwardsTable): Promise<boolean> {
-  const insert = db.insertInto('progress_awards').values(row);
-  const result = isMysql(db)
-    ? await insert.onDuplicateKeyUpdate({ user_id: sql`user_id` }).executeTakeFirst()
-    : await insert.onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  const result = await db.insertInto('progress_awards').orIgnore().values(row).executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
 }
 
@@ -202,7 +197,8 @@ export async function replaceAllDaily(db: Db, rows: DailyTotals[]) {
 }
 
 export async function eraseUser(db: Db, userId: string) {
-  for (const table of ['progress_activity', 'progress_daily', 'progress_awards'] as const) await db.deleteFrom(table).where('user_id', '=', userId).execute();
+  for (const table of ['progress_activity', 'progress_daily', 'progress_awards'] as const)
+    await db.deleteFrom(table).where('user_id', '=', userId).execute();
 }
 
 export const exportUser = async (db: Db, userId: string) => ({

@@ -28,7 +28,9 @@ export function progressRoutes(app: FastifyInstance, progress: ProgressService) 
   );
   r.get(
     `${base}/achievements`,
-    { schema: { tags, summary: 'Every achievement with my progress toward it and when it was awarded', response: { 200: AchievementList } } },
+    {
+      schema: { tags, summary: 'Every achievement with my progress toward it and when it was awarded', response: { 200: AchievementList } },
+    },
     async (request) => progress.achievements(request.auth.sub),
   );
 }

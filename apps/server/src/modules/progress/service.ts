@@ -230,7 +230,13 @@ export function createProgressService(deps: {
         sessionsThisWeek: days.filter((d) => d.day >= monday && d.day <= addDays(monday, 6)).reduce((s, d) => s + d.calls, 0),
         recentMates: mates.map((m) => ({ ...card(m.partnerId!), since: toIso(m.at)! })),
         nextSession: upcoming
-          ? { sessionId: upcoming.d.sessionId, kind: upcoming.d.kind, startsAt: upcoming.d.startsAt, minutes: upcoming.d.minutes, partner: card(upcoming.b.partnerId!) }
+          ? {
+              sessionId: upcoming.d.sessionId,
+              kind: upcoming.d.kind,
+              startsAt: upcoming.d.startsAt,
+              minutes: upcoming.d.minutes,
+              partner: card(upcoming.b.partnerId!),
+            }
           : null,
         levelHistory: tests.map(levelOf),
         weeklyGoal: {
@@ -276,7 +282,11 @@ export function createProgressService(deps: {
         range,
         from,
         to,
-        practice: [...buckets.values()].map((b) => ({ label: b.label, callMinutes: Math.floor(b.callMinutes), chatMinutes: Math.floor(b.chatMinutes) })),
+        practice: [...buckets.values()].map((b) => ({
+          label: b.label,
+          callMinutes: Math.floor(b.callMinutes),
+          chatMinutes: Math.floor(b.chatMinutes),
+        })),
         sessionTypes: {
           video: days.reduce((s, d) => s + d.videoCalls, 0),
           voice: days.reduce((s, d) => s + d.voiceCalls, 0),
@@ -298,29 +308,36 @@ export function createProgressService(deps: {
         items: achievementProgress(facts).map((p) => {
           const when = awarded.get(p.id);
           // An award stays, even if a rebuild or a changed goal would read the figure lower now.
-          return { id: p.id, value: when !== undefined ? p.target : p.value, target: p.target, awardedAt: when !== undefined ? toIso(when) : null };
+          return {
+            id: p.id,
+            value: when !== undefined ? p.target : p.value,
+            target: p.target,
+            awardedAt: when !== undefined ? toIso(when) : null,
+          };
         }),
       };
     },
 
-    /** Recomputes every roll-up from the ledger (after a fix to how entries count). Awards stay. */
-    async rebuild(): Promise<{ entries: number; days: number }> {
-      const rollups = new Map<string, DailyTotals>();
-      let after: { userId: string; at: number; eventId: string } | null = null;
-      let entries = 0;
-      for (;;) {
-        const page = await repo.ledgerPage(db, after, 2000);
-        for (const entry of page) applyEntry(rollups, entry);
-        entries += page.length;
-        if (page.length < 2000) break;
-        const last = page.at(-1)!;
-        after = { userId: last.userId, at: last.at, eventId: last.eventId };
-      }
-      await db.transaction().execute((tx) => repo.replaceAllDaily(tx, [...rollups.values()]));
-      return { entries, days: rollups.size };
-    },
+    rebuild: () => rebuildRollups(db),
   };
 }
 
 /** A roll-up row's practice minutes (calls, and the chat credit of that row's messages). */
 const languageMinutes = (r: DailyTotals) => r.callSeconds / 60 + chatCreditMinutes(r.chatMessages);
+
+/** Recomputes every roll-up from the ledger (after a fix to how entries count). Awards stay. */
+export async function rebuildRollups(db: Kysely<ProgressTables>): Promise<{ entries: number; days: number }> {
+  const rollups = new Map<string, DailyTotals>();
+  let after: { userId: string; at: number; eventId: string } | null = null;
+  let entries = 0;
+  for (;;) {
+    const page = await repo.ledgerPage(db, after, 2000);
+    for (const entry of page) applyEntry(rollups, entry);
+    entries += page.length;
+    if (page.length < 2000) break;
+    const last = page.at(-1)!;
+    after = { userId: last.userId, at: last.at, eventId: last.eventId };
+  }
+  await db.transaction().execute((tx) => repo.replaceAllDaily(tx, [...rollups.values()]));
+  return { entries, days: rollups.size };
+}
