@@ -37,6 +37,8 @@ export const RealtimeNotification = Type.Object({
   category: Type.Optional(NotificationCategory),
   /** My unread count after this notification, or after a mark-read on another device (kind `notifications-read`), for the bell. */
   unread: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** Arrived during my quiet hours: the bell counts it, the app shows no toast and plays nothing. */
+  quiet: Type.Optional(Type.Boolean()),
 });
 export type RealtimeNotification = Static<typeof RealtimeNotification>;
 

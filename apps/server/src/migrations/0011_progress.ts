@@ -44,6 +44,9 @@ export async function up(db: Kysely<any>) {
     .addPrimaryKeyConstraint('progress_awards_pk', ['user_id', 'achievement'])
     .execute();
 
+  // Notification preferences per person (categories turned off, quiet hours in their zone), as JSON.
+  await db.schema.alterTable('notification_settings').addColumn('preferences', 'varchar(1000)').execute();
+
   // Chat's tally of messages sent (chat/tally.ts): the watermark in the time-ordered message ids
   // and the one job chain that moves it.
   await createTable(db, 'chat_tally')
@@ -55,5 +58,6 @@ export async function up(db: Kysely<any>) {
 }
 
 export async function down(db: Kysely<any>) {
+  await db.schema.alterTable('notification_settings').dropColumn('preferences').execute();
   for (const table of ['chat_tally', 'progress_awards', 'progress_daily', 'progress_activity']) await db.schema.dropTable(table).execute();
 }
