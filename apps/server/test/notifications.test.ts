@@ -92,7 +92,11 @@ for (const backend of BACKENDS) {
       expect(exported.json.notifications).toMatchObject({ locale: 'en', notifications: [{ kind: 'match-request', title: 'Minji' }, {}] });
       // Becoming mates also earned an achievement (progress), told through the same module.
       expect(exported.json.notifications.notifications).toHaveLength(2);
-      expect(exported.json.notifications.notifications[1]).toMatchObject({ kind: 'achievement', category: 'achievement', title: 'First mate' });
+      expect(exported.json.notifications.notifications[1]).toMatchObject({
+        kind: 'achievement',
+        category: 'achievement',
+        title: 'First mate',
+      });
     });
   });
 }

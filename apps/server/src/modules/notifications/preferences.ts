@@ -27,7 +27,9 @@ export function inQuietHours(quiet: QuietHours | null, at: number): boolean {
   if (!quiet || quiet.start === quiet.end) return false;
   let clock: string;
   try {
-    clock = new Intl.DateTimeFormat('en-GB', { timeZone: quiet.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(at));
+    clock = new Intl.DateTimeFormat('en-GB', { timeZone: quiet.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
+      new Date(at),
+    );
   } catch {
     return false;
   }

@@ -121,7 +121,11 @@ export async function saveSettings(
       .execute();
   } catch {
     // Saved by another request in between: the last writer wins.
-    await db.updateTable('notification_settings').set({ ...changes, updated_at: at }).where('user_id', '=', userId).execute();
+    await db
+      .updateTable('notification_settings')
+      .set({ ...changes, updated_at: at })
+      .where('user_id', '=', userId)
+      .execute();
   }
 }
 

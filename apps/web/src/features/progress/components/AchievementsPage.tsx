@@ -9,6 +9,7 @@ import { locale } from './format';
 /** `/achievements`: every achievement with my progress toward it; earned ones first. */
 export function AchievementsPage() {
   const { t, i18n } = useTranslation(PROGRESS_NS);
+  const { t: tApp } = useTranslation();
   const lang = locale(i18n.resolvedLanguage);
   const [items, setItems] = useState<AchievementList['items'] | null>(null);
   const { problem, run } = useAction(errorProblem);
@@ -19,7 +20,7 @@ export function AchievementsPage() {
   const sorted = items ? [...items].sort((a, b) => Number(!!b.awardedAt) - Number(!!a.awardedAt)) : [];
   return (
     <section className="space-y-4">
-      <h1 className="text-2xl font-bold">{t('achievements')}</h1>
+      <h1 className="text-2xl font-bold">{tApp('nav.achievements')}</h1>
       <p className="text-slate-600">{t('achievementsIntro')}</p>
       <FormProblem problem={problem} />
       <ul className="grid gap-3 sm:grid-cols-2">
@@ -35,12 +36,20 @@ export function AchievementsPage() {
                 <span className="text-sm text-slate-500">{t('progressOf', { value: a.value, target: a.target })}</span>
               </div>
               <p className="text-sm text-slate-600">{t(`items.${a.id}.body`)}</p>
-              <div className="h-2 overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
+              <div
+                className="h-2 overflow-hidden rounded-full bg-slate-100"
+                role="progressbar"
+                aria-valuenow={percent}
+                aria-valuemin={0}
+                aria-valuemax={100}
+              >
                 <div className={`h-full ${a.awardedAt ? 'bg-amber-500' : 'bg-indigo-500'}`} style={{ width: `${percent}%` }} />
               </div>
               {a.awardedAt && (
                 <p className="text-xs text-amber-800">
-                  {t('earned', { date: new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'ko-KR', { dateStyle: 'medium' }).format(new Date(a.awardedAt)) })}
+                  {t('earned', {
+                    date: new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'ko-KR', { dateStyle: 'medium' }).format(new Date(a.awardedAt)),
+                  })}
                 </p>
               )}
             </li>

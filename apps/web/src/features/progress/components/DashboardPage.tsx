@@ -21,6 +21,7 @@ function Tile({ label, value, hint }: { label: string; value: string; hint?: str
 /** The home page: what I practised, my streak, partners, next session, levels and this week's goal. */
 export function DashboardPage() {
   const { t, i18n } = useTranslation(PROGRESS_NS);
+  const { t: tApp } = useTranslation();
   const lang = locale(i18n.resolvedLanguage);
   const [data, setData] = useState<Dashboard | null>(null);
   const { problem, run } = useAction(errorProblem);
@@ -34,7 +35,7 @@ export function DashboardPage() {
   return (
     <section className="space-y-4" data-testid="dashboard">
       <header className="space-y-1">
-        <h1 className="text-2xl font-bold">{t('greeting', { name: data.name })}</h1>
+        <h1 className="text-2xl font-bold">{tApp('home.greeting', { name: data.name })}</h1>
         <div className="flex flex-wrap items-center gap-2">
           {data.verifiedLevels.length ? (
             data.verifiedLevels.map((v) => (
@@ -94,7 +95,13 @@ export function DashboardPage() {
             {t('goalOfDays', { minutes: data.weeklyGoal.minutes, goal: data.weeklyGoal.goalMinutes, daily: data.weeklyGoal.dailyMinutes })}
           </span>
         </div>
-        <div className="h-3 overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-valuenow={goalPercent} aria-valuemin={0} aria-valuemax={100}>
+        <div
+          className="h-3 overflow-hidden rounded-full bg-slate-100"
+          role="progressbar"
+          aria-valuenow={goalPercent}
+          aria-valuemin={0}
+          aria-valuemax={100}
+        >
           <div className="h-full bg-indigo-500" style={{ width: `${goalPercent}%` }} />
         </div>
         <ol className="grid grid-cols-7 gap-1 text-center text-xs">
@@ -115,9 +122,11 @@ export function DashboardPage() {
               {t('sessionWith', { kind: t(data.nextSession.kind === 'voice' ? 'voice' : 'video'), name: data.nextSession.partner.name })}
               <br />
               <span className="text-sm text-slate-500">
-                {new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'ko-KR', { dateStyle: 'medium', timeStyle: 'short', timeZone: data.timeZone }).format(
-                  new Date(data.nextSession.startsAt),
-                )}
+                {new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'ko-KR', {
+                  dateStyle: 'medium',
+                  timeStyle: 'short',
+                  timeZone: data.timeZone,
+                }).format(new Date(data.nextSession.startsAt))}
               </span>
             </p>
             <Link to={`/sessions/${data.nextSession.sessionId}`} className="btn-primary">

@@ -16,6 +16,7 @@ const CHAT_COLOR = '#a5b4fc';
 /** `/statistics`: practice over a week, a month or the last 12 months. */
 export function StatisticsPage() {
   const { t, i18n } = useTranslation(PROGRESS_NS);
+  const { t: tApp } = useTranslation();
   const lang = locale(i18n.resolvedLanguage);
   const [range, setRange] = useState<StatisticsRange>('week');
   const [data, setData] = useState<Statistics | null>(null);
@@ -27,7 +28,9 @@ export function StatisticsPage() {
 
   const chart = useMemo(() => {
     if (!data) return null;
-    const labels = data.practice.map((b) => (data.range === 'year' ? monthLabel(b.label, lang) : data.range === 'week' ? shortDay(b.label, lang, false) : shortDay(b.label, lang)));
+    const labels = data.practice.map((b) =>
+      data.range === 'year' ? monthLabel(b.label, lang) : data.range === 'week' ? shortDay(b.label, lang, false) : shortDay(b.label, lang),
+    );
     return {
       x: data.practice.map((_, i) => i),
       labels,
@@ -42,7 +45,7 @@ export function StatisticsPage() {
   const empty = data && data.totalMinutes === 0 && data.levelTests.length === 0;
   return (
     <section className="space-y-4">
-      <h1 className="text-2xl font-bold">{t('statistics')}</h1>
+      <h1 className="text-2xl font-bold">{tApp('nav.statistics')}</h1>
       <div role="tablist" className="grid grid-cols-3 gap-1 rounded-xl bg-slate-100 p-1">
         {RANGES.map((r) => (
           <button
@@ -141,7 +144,11 @@ export function StatisticsPage() {
           </div>
           <div className="card space-y-2">
             <h2 className="font-semibold">{t('levelTests')}</h2>
-            {data.levelTests.length ? <LevelChart points={data.levelTests} title={t('levelTests')} /> : <p className="text-sm text-slate-600">{t('noLevels')}</p>}
+            {data.levelTests.length ? (
+              <LevelChart points={data.levelTests} title={t('levelTests')} />
+            ) : (
+              <p className="text-sm text-slate-600">{t('noLevels')}</p>
+            )}
           </div>
         </>
       )}
