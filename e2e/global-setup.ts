@@ -96,6 +96,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       // Every spec signs in and reloads from 127.0.0.1 within seconds, far beyond the per-minute
       // sign-in budget of one person; the limit itself is covered by the server's own tests.
       RATE_LIMIT_SIGN_IN: '1000',
+      // Chat reaches progress once a tally; every 2 s here so a spec sees its chat day on the dashboard.
+      CHAT_TALLY_SECONDS: '2',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
