@@ -260,7 +260,7 @@ describe('a new STUDYMATE user in the browser', () => {
   it('renews an expired access token once and retries; sends the user to sign-in when renewal fails', async () => {
     needsOnboardedUser();
     await page.goto('/achievements');
-    await page.getByText(ko.placeholder.badge).waitFor();
+    await page.getByRole('heading', { name: ko.nav.achievements, level: 1 }).waitFor();
     let refreshes = 0;
     page.on('request', (r) => {
       if (new URL(r.url()).pathname === '/api/v1/auth/refresh') refreshes++;

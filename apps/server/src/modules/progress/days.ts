@@ -28,7 +28,9 @@ export function localDay(at: number, timeZone: string): string {
   return formatter(isZone(timeZone) ? timeZone : 'UTC').format(new Date(at));
 }
 
-const dayNumber = (day: string) => Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / 86_400_000;
+/** Days since 1970-01-01 (a Thursday). */
+export const dayNumber = (day: string) =>
+  Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / 86_400_000;
 const fromDayNumber = (n: number) => new Date(n * 86_400_000).toISOString().slice(0, 10);
 
 export const addDays = (day: string, n: number) => fromDayNumber(dayNumber(day) + n);
@@ -36,6 +38,8 @@ export const addDays = (day: string, n: number) => fromDayNumber(dayNumber(day) 
 export const daysBetween = (a: string, b: string) => dayNumber(b) - dayNumber(a);
 /** Monday of the day's week. */
 export const weekStart = (day: string) => addDays(day, -((new Date(dayNumber(day) * 86_400_000).getUTCDay() + 6) % 7));
+/** A number per Monday-to-Sunday week, the same for every day of it. */
+export const weekNumber = (day: string) => Math.floor((dayNumber(day) + 3) / 7);
 export const monthStart = (day: string) => `${day.slice(0, 7)}-01`;
 
 /**

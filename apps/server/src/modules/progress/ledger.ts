@@ -1,5 +1,5 @@
 import { CHAT_CREDIT, LEVELS } from '@studymate/contracts';
-import { addDays, weekStart } from './days.js';
+import { weekNumber } from './days.js';
 import type { ProgressFacts } from './achievements.js';
 import { streaksOf, type ActiveDay } from './streaks.js';
 
@@ -145,10 +145,11 @@ export const activeDays = (days: readonly DaySummary[]): ActiveDay[] =>
 
 /** Monday-to-Sunday weeks in which every one of the seven days reached the daily goal. */
 export function perfectWeeks(days: readonly DaySummary[], dailyGoalMinutes: number): number {
-  const met = new Set(days.filter((d) => d.minutes >= dailyGoalMinutes).map((d) => d.day));
-  const weeks = new Set([...met].map(weekStart));
+  // Days are distinct: a week with seven days that met the goal is a perfect one.
+  const metPerWeek = new Map<number, number>();
+  for (const d of days) if (d.minutes >= dailyGoalMinutes) metPerWeek.set(weekNumber(d.day), (metPerWeek.get(weekNumber(d.day)) ?? 0) + 1);
   let perfect = 0;
-  for (const monday of weeks) if (Array.from({ length: 7 }, (_, i) => addDays(monday, i)).every((day) => met.has(day))) perfect++;
+  for (const met of metPerWeek.values()) if (met === 7) perfect++;
   return perfect;
 }
 

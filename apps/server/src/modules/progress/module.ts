@@ -26,13 +26,14 @@ const AWARD_TEXTS: Record<AchievementId, { ko: string; en: string }> = {
 
 /** The activity ledger fed by domain events; dashboard, statistics, streaks and achievements from it. */
 export function progressModule(
-  { app, db, events }: ModuleContext,
+  { app, db, events, cache }: ModuleContext,
   { users, profile, notifications }: { users: UsersService; profile: ProfileService; notifications: NotificationsService },
 ) {
   const progress = createProgressService({
     db: ownTables<ProgressTables>(db),
     users,
     profile,
+    cache,
     announce: (userId, achievement) =>
       notifications.send({
         userId,

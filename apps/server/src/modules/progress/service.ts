@@ -1,12 +1,23 @@
 import type { Kysely } from 'kysely';
 import type { AchievementId, AchievementList, Dashboard, Statistics, StatisticsRange } from '@studymate/contracts';
 import { CHAT_CREDIT } from '@studymate/contracts';
+import type { Cache } from '../../platform/cache/cache.js';
+import { ViewCache } from '../../platform/cache/view-cache.js';
 import { nowMs, toIso } from '../../platform/db/database.js';
 import type { ProfileService } from '../profile/service.js';
 import type { AccountParticipant, UsersService } from '../users/service.js';
 import { achievementProgress, newlyReached } from './achievements.js';
 import { addDays, dayStart, localDay, monthStart, weekStart } from './days.js';
-import { activeDays, applyEntry, chatCreditMinutes, daySummaries, factsOf, type ActivityEntry, type DailyTotals } from './ledger.js';
+import {
+  activeDays,
+  applyEntry,
+  chatCreditMinutes,
+  daySummaries,
+  factsOf,
+  type ActivityEntry,
+  type DailyTotals,
+  type DaySummary,
+} from './ledger.js';
 import * as repo from './repository.js';
 import type { ProgressTables } from './repository.js';
 import { streaksOf } from './streaks.js';
@@ -61,6 +72,8 @@ export function createProgressService(deps: {
   db: Kysely<ProgressTables>;
   profile: ProfileService;
   users: UsersService;
+  /** Keeps each person's day summaries between changes (on every node, through the shared cache). */
+  cache: Cache;
   /** Tells a person about an achievement (the notifications module); idempotent per person and achievement. */
   announce?: (userId: string, achievement: AchievementId) => Promise<void>;
   now?: () => number;
@@ -105,17 +118,50 @@ export function createProgressService(deps: {
         language: e.language ?? person.language,
       };
     });
-    await db.transaction().execute(async (tx) => {
-      for (const entry of full) if (await repo.appendEntry(tx, entry)) await repo.addToDaily(tx, entry);
+    const added = await db.transaction().execute(async (tx) => {
+      let any = false;
+      for (const entry of full)
+        if (await repo.appendEntry(tx, entry)) {
+          await repo.addToDaily(tx, entry);
+          any = true;
+        }
+      return any;
     });
-    for (const userId of who.keys()) await awardReached(userId);
+    for (const userId of who.keys()) {
+      if (added) await summaries.invalidate(userId);
+      await awardReached(userId);
+    }
+  }
+
+  /**
+   * A person's days (languages added together), practice per day and language, and level tests:
+   * everything the pages derive from the roll-ups, loaded once per change. Every record
+   * invalidates it after commit; the rest of a request reads a few small indexed ranges.
+   */
+  const summaries = new ViewCache(deps.cache, 'progress-days');
+  // The parsed copy of the last summary served per person, reused while the cache hands back the same text.
+  const parsed = new Map<string, { json: string; summary: Summary }>();
+  async function summaryOf(userId: string): Promise<Summary> {
+    const json = (await summaries.read(userId, async () => JSON.stringify(await loadSummary(userId))))!;
+    const memo = parsed.get(userId);
+    if (memo && memo.json === json) return memo.summary;
+    const summary = JSON.parse(json) as Summary;
+    if (parsed.size >= 500) parsed.delete(parsed.keys().next().value!);
+    parsed.set(userId, { json, summary });
+    return summary;
+  }
+  async function loadSummary(userId: string): Promise<Summary> {
+    const [daily, tests] = await Promise.all([repo.dailyOf(db, userId), repo.entriesOf(db, userId, 'level-test')]);
+    return {
+      days: daySummaries(daily),
+      languageDays: daily.map((r) => ({ day: r.day, language: r.language, minutes: languageMinutes(r) })),
+      tests: tests.map((t) => ({ ...levelOf(t), ms: t.at })),
+    };
   }
 
   async function factsFor(userId: string, person: { timeZone: string; dailyMinutes: number }) {
-    const [daily, tests] = await Promise.all([repo.dailyOf(db, userId), repo.entriesOf(db, userId, 'level-test')]);
-    const days = daySummaries(daily);
-    const levels = tests.map(levelOf);
-    return { daily, days, tests, facts: factsOf(days, levels, person.dailyMinutes, now(), person.timeZone) };
+    const summary = await summaryOf(userId);
+    return { ...summary, facts: factsOf(summary.days, summary.tests, person.dailyMinutes, now(), person.timeZone) };
   }
 
   async function awardReached(userId: string) {
@@ -201,7 +247,7 @@ export function createProgressService(deps: {
       const today = localDay(at, zone);
       const monday = weekStart(today);
       const [{ days, tests }, partners, mates, bookings] = await Promise.all([
-        factsFor(userId, person),
+        summaryOf(userId),
         repo.topPartners(db, userId, at - 30 * DAY_MS, 1000),
         repo.latestEntries(db, userId, 'mate', 5),
         repo.latestEntries(db, userId, 'booking', 50),
@@ -238,7 +284,7 @@ export function createProgressService(deps: {
               partner: card(upcoming.b.partnerId!),
             }
           : null,
-        levelHistory: tests.map(levelOf),
+        levelHistory: tests.map(({ ms: _ms, ...point }) => point),
         weeklyGoal: {
           dailyMinutes: person.dailyMinutes,
           days: week,
@@ -256,13 +302,11 @@ export function createProgressService(deps: {
       const from =
         range === 'week' ? weekStart(today) : range === 'month' ? monthStart(today) : monthStart(addDays(monthStart(today), -335));
       const to = range === 'week' ? addDays(from, 6) : range === 'month' ? addDays(monthStart(addDays(from, 31)), -1) : today;
-      const [daily, tests, partners] = await Promise.all([
-        repo.dailyOf(db, userId),
-        repo.entriesOf(db, userId, 'level-test', dayStart(from, person.timeZone)),
-        repo.topPartners(db, userId, dayStart(from, person.timeZone), 5),
-      ]);
+      const start = dayStart(from, person.timeZone);
+      const [summary, partners] = await Promise.all([summaryOf(userId), repo.topPartners(db, userId, start, 5)]);
       const inRange = (r: { day: string }) => r.day >= from && r.day <= to;
-      const days = daySummaries(daily).filter(inRange);
+      const days = summary.days.filter(inRange);
+      const tests = summary.tests.filter((t) => t.ms >= start);
       const bucketOf = (day: string) => (range === 'year' ? monthStart(day) : day);
       const labels: string[] = [];
       if (range === 'year') for (let m = from; m <= to; m = monthStart(addDays(m, 31))) labels.push(m);
@@ -276,7 +320,7 @@ export function createProgressService(deps: {
         }
       }
       const perLanguage = new Map<string, number>();
-      for (const r of daily.filter(inRange)) perLanguage.set(r.language, (perLanguage.get(r.language) ?? 0) + languageMinutes(r));
+      for (const r of summary.languageDays.filter(inRange)) perLanguage.set(r.language, (perLanguage.get(r.language) ?? 0) + r.minutes);
       const card = await peopleCards(partners.map((p) => p.partnerId));
       return {
         range,
@@ -296,7 +340,7 @@ export function createProgressService(deps: {
           .map(([language, minutes]) => ({ language, minutes: Math.floor(minutes) }))
           .sort((a, b) => b.minutes - a.minutes),
         topPartners: partners.map((p) => ({ ...card(p.partnerId), minutes: Math.floor(p.seconds / 60), calls: p.calls })),
-        levelTests: tests.map(levelOf),
+        levelTests: tests.map(({ ms: _ms, ...point }) => point),
         totalMinutes: Math.floor(days.reduce((s, d) => s + d.minutes, 0)),
       };
     },
@@ -320,6 +364,18 @@ export function createProgressService(deps: {
 
     rebuild: () => rebuildRollups(db),
   };
+}
+
+interface LevelPoint {
+  at: string;
+  language: string;
+  level: string;
+  verified: boolean;
+}
+interface Summary {
+  days: DaySummary[];
+  languageDays: { day: string; language: string; minutes: number }[];
+  tests: (LevelPoint & { ms: number })[];
 }
 
 /** A roll-up row's practice minutes (calls, and the chat credit of that row's messages). */
