@@ -38,6 +38,9 @@ async function main() {
     await migrateToLatest(platform.db, migrations);
     const rebuilt = await rebuildRollups(ownTables<ProgressTables>(platform.db));
     console.log(`progress: ${rebuilt.days} daily roll-ups recomputed from ${rebuilt.entries} ledger entries`);
+    // The bus's subscriber connection too, or the process would stay up.
+    await platform.bus.close();
+    await platform.cache.close();
     await platform.db.destroy();
     platform.redis?.disconnect();
     return;
