@@ -258,15 +258,14 @@ export function createProgressService(deps: {
         .map((b) => ({ b, d: JSON.parse(b.detail ?? '{}') as { sessionId: string; kind: string; startsAt: string; minutes: number } }))
         .filter(({ d }) => ms(d.startsAt) + d.minutes * 60_000 > at)
         .sort((x, y) => ms(x.d.startsAt) - ms(y.d.startsAt))[0];
-      const card = await peopleCards([...mates.map((m) => m.partnerId!), ...(upcoming ? [upcoming.b.partnerId!] : [])]);
+      const card = await peopleCards([userId, ...mates.map((m) => m.partnerId!), ...(upcoming ? [upcoming.b.partnerId!] : [])]);
       const week = Array.from({ length: 7 }, (_, i) => {
         const day = addDays(monday, i);
         const minutes = Math.floor(byDay.get(day)?.minutes ?? 0);
         return { day, minutes, met: minutes >= person.dailyMinutes };
       });
-      const names = await users.namesOf([userId]);
       return {
-        name: names.get(userId)?.displayName ?? '',
+        name: card(userId).name,
         timeZone: zone,
         verifiedLevels: person.verified,
         totalMinutes: Math.floor(days.reduce((s, d) => s + d.minutes, 0)),

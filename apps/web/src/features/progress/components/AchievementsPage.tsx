@@ -5,6 +5,7 @@ import { errorProblem, FormProblem, useAction } from '../../../components/form';
 import { fetchAchievements } from '../api';
 import { PROGRESS_NS } from '../i18n';
 import { locale } from './format';
+import { ProgressBar } from './ProgressBar';
 
 /** `/achievements`: every achievement with my progress toward it; earned ones first. */
 export function AchievementsPage() {
@@ -36,15 +37,7 @@ export function AchievementsPage() {
                 <span className="text-sm text-slate-500">{t('progressOf', { value: a.value, target: a.target })}</span>
               </div>
               <p className="text-sm text-slate-600">{t(`items.${a.id}.body`)}</p>
-              <div
-                className="h-2 overflow-hidden rounded-full bg-slate-100"
-                role="progressbar"
-                aria-valuenow={percent}
-                aria-valuemin={0}
-                aria-valuemax={100}
-              >
-                <div className={`h-full ${a.awardedAt ? 'bg-amber-500' : 'bg-indigo-500'}`} style={{ width: `${percent}%` }} />
-              </div>
+              <ProgressBar percent={percent} done={!!a.awardedAt} />
               {a.awardedAt && (
                 <p className="text-xs text-amber-800">
                   {t('earned', {

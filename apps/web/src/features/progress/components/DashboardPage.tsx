@@ -7,6 +7,7 @@ import { fetchDashboard } from '../api';
 import { PROGRESS_NS } from '../i18n';
 import { duration, languageName, locale, shortDay } from './format';
 import { LevelChart } from './LevelChart';
+import { ProgressBar } from './ProgressBar';
 
 function Tile({ label, value, hint }: { label: string; value: string; hint?: string }) {
   return (
@@ -95,15 +96,7 @@ export function DashboardPage() {
             {t('goalOfDays', { minutes: data.weeklyGoal.minutes, goal: data.weeklyGoal.goalMinutes, daily: data.weeklyGoal.dailyMinutes })}
           </span>
         </div>
-        <div
-          className="h-3 overflow-hidden rounded-full bg-slate-100"
-          role="progressbar"
-          aria-valuenow={goalPercent}
-          aria-valuemin={0}
-          aria-valuemax={100}
-        >
-          <div className="h-full bg-indigo-500" style={{ width: `${goalPercent}%` }} />
-        </div>
+        <ProgressBar percent={goalPercent} tall />
         <ol className="grid grid-cols-7 gap-1 text-center text-xs">
           {data.weeklyGoal.days.map((d) => (
             <li key={d.day} className={`rounded-lg py-2 ${d.met ? 'bg-emerald-100 text-emerald-800' : 'bg-slate-50 text-slate-500'}`}>
