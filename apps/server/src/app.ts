@@ -10,6 +10,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
+import { ERROR_STATUS, type ErrorCode } from '@studymate/contracts';
 import { publicConfig, type Config } from './config.js';
 import type { Database } from './database.js';
 import { migrations } from './migrations/index.js';
@@ -39,6 +40,7 @@ import { matchingModule } from './modules/matching/module.js';
 import { ownTables, type ModuleContext } from './modules/module-context.js';
 import { profileModule } from './modules/profile/module.js';
 import { usersModule } from './modules/users/module.js';
+import { safetyModule } from './modules/safety/module.js';
 import { sweepScratch } from './platform/speech/scratch.js';
 
 declare module 'fastify' {
@@ -147,7 +149,9 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   revocations.onEnded((ended) =>
     realtime.endSessions(
       (principal) => endedCovers(ended, principal),
-      new AppError('SESSION_ENDED', 'This session was ended (signed out or account deleted); sign in again.'),
+      ended.reason && ended.reason.code in ERROR_STATUS
+        ? new AppError(ended.reason.code as ErrorCode, ended.reason.message, ended.reason.details)
+        : new AppError('SESSION_ENDED', 'This session was ended (signed out or account deleted); sign in again.'),
     ),
   );
   app.decorate('realtime', realtime);
@@ -164,11 +168,48 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   const context: ModuleContext = { ...platform, app, config, tokens, revocations, realtime, jobs };
   const users = usersModule(context);
   const profile = profileModule(context, { users });
-  authModule(context, { users, profile });
-  // Chat asks matching whether a pair may talk (blocks, unmatches), and matching opens rooms
-  // through chat: chat's question reaches matching once it is wired, a line below.
-  const chat = chatModule(context, { users, profile, contacts: { contact: (a, b) => matching.contact(a, b) } });
-  const matching = matchingModule(context, { users, profile, chat });
+  const auth = authModule(context, { users, profile });
+  // Chat asks matching whether a pair may talk (blocks, unmatches) and safety whether the recipient
+  // accepts them (privacy, sanctions); matching opens rooms through chat, and safety copies chat's
+  // messages as evidence: the questions reach the modules wired below once they exist.
+  const chat = chatModule(context, {
+    users,
+    profile,
+    contacts: {
+      async contact(a, b) {
+        const state = await matching.contact(a, b);
+        return state === 'open' && !(await safety.mayMessage(a, b)) ? 'read-only' : state;
+      },
+    },
+    screen: (senderId, roomId, text) => screening.screenMessage(senderId, roomId, text),
+    presenceShown: (userId) => safety.presenceShown(userId),
+  });
+  const matching = matchingModule(context, {
+    users,
+    profile,
+    chat,
+    visibility: {
+      hiddenFromDiscovery: (viewerId, ids) => safety.hiddenFromDiscovery(viewerId, ids),
+      hiddenProfiles: (viewerId, ids, mates) => safety.hiddenProfiles(viewerId, ids, mates),
+      citiesHidden: (ids) => safety.citiesHidden(ids),
+    },
+    presenceShown: (userId) => safety.presenceShown(userId),
+  });
+  const { safety, screening } = safetyModule(context, {
+    users,
+    auth,
+    chat,
+    matching,
+    notify: async (userId, note) =>
+      realtime.sendToUser(userId, 'notifications', {
+        id: note.key,
+        kind: note.kind,
+        title: note.title.en,
+        ...(note.body ? { body: note.body.en } : {}),
+        ...(note.link ? { link: note.link } : {}),
+        createdAt: new Date().toISOString(),
+      }),
+  });
   levelTestModule(context, { users, profile });
 
   app.addHook('onReady', async () => jobs.start());

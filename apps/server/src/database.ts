@@ -5,6 +5,7 @@ import type { UsersTables } from './modules/users/repository.js';
 import type { LevelTestTables } from './modules/level-test/repository.js';
 import type { MatchingTables } from './modules/matching/repository.js';
 import type { JobsTables } from './platform/jobs/jobs.js';
+import type { SafetyTables } from './modules/safety/repository.js';
 
 /** The whole schema, assembled from the tables each module owns. */
-export type Database = UsersTables & AuthTables & ProfileTables & ChatTables & LevelTestTables & MatchingTables & JobsTables;
+export type Database = UsersTables & AuthTables & ProfileTables & ChatTables & LevelTestTables & MatchingTables & SafetyTables & JobsTables;

@@ -11,7 +11,19 @@ import { createChatService, type ContactRules } from './service.js';
 /** Rooms, messages, attachments, presence of members; HTTP routes and STOMP destinations. */
 export function chatModule(
   { app, db, storage, bus, realtime, config, cache }: ModuleContext,
-  { users, profile, contacts }: { users: UsersService; profile: ProfileService; contacts?: ContactRules },
+  {
+    users,
+    profile,
+    contacts,
+    screen,
+    presenceShown,
+  }: {
+    users: UsersService;
+    profile: ProfileService;
+    contacts?: ContactRules;
+    screen?: Parameters<typeof createChatService>[0]['screen'];
+    presenceShown?: (userId: string) => Promise<boolean>;
+  },
 ) {
   const chat = createChatService({
     db: ownTables<ChatTables>(db),
@@ -26,6 +38,8 @@ export function chatModule(
     translator: config.translation ? openAiCompatibleTranslator(config.translation) : null,
     presence: (userId) => realtime.presence(userId),
     contacts,
+    screen,
+    presenceShown,
     cache,
     limits: { groupsPerDay: config.http.rateLimitGroupsPerDay, newContactsPerDay: config.http.rateLimitNewContactsPerDay },
   });

@@ -142,6 +142,10 @@ export function createChatService(deps: {
   /** Without it (tests of the service alone) everyone shows as offline. */
   presence?: PresenceLookup;
   contacts?: ContactRules;
+  /** Safety's screen of a message's text: a spam burst is refused, abusive words are masked for recipients. */
+  screen?: (senderId: string, roomId: string, text: string) => { spam: true } | { spam: false; verdict: { masked: boolean } };
+  /** Whether others may see this person's online status (safety: privacy and sanctions). */
+  presenceShown?: (userId: string) => Promise<boolean>;
 }) {
   const { db, users, profile, storage } = deps;
   const notFound = () => refuse<never>('NOT_FOUND', 'No such room.');
@@ -172,6 +176,12 @@ export function createChatService(deps: {
       ),
     );
   }
+
+  /** Presence as others may see it: offline without a last seen for someone who hides it. */
+  const shownPresence: PresenceLookup | undefined =
+    deps.presence &&
+    (async (userId) =>
+      deps.presenceShown && !(await deps.presenceShown(userId)) ? { state: 'offline', lastSeen: null } : deps.presence!(userId));
 
   const directPairs = new Map<string, string[] | null>();
   /** A refusal when the room is a 1:1 whose two people may no longer write to each other. */
@@ -214,13 +224,22 @@ export function createChatService(deps: {
         createdAt: toIso(r.created_at)!,
         editedAt: toIso(r.edited_at),
         deletedAt: toIso(r.deleted_at),
+        ...(r.screened && !r.deleted_at ? { screened: true } : {}),
       };
     });
   }
 
+  /** 1 when the text must be masked for recipients; a refusal when it is part of a spam burst. */
+  function screenText(senderId: string, roomId: string, text: string): Result<number> {
+    if (!deps.screen || !text) return ok(0);
+    const screened = deps.screen(senderId, roomId, text);
+    if (screened.spam) return refuse('RATE_LIMITED', 'The same message to many people looks like spam; it was not sent.');
+    return ok(screened.verdict.masked ? 1 : 0);
+  }
+
   /** Presence of several people at once; a failing store shows them offline rather than failing the list. */
   async function presenceOf(userIds: string[]): Promise<Map<string, PresenceEvent>> {
-    const lookup = deps.presence;
+    const lookup = shownPresence;
     if (!lookup || userIds.length === 0) return new Map();
     const statuses = await Promise.all(
       userIds.map((id) =>
@@ -306,6 +325,21 @@ export function createChatService(deps: {
     return ok(undefined);
   }
 
+  async function evidenceRows(rows: MessageRow[]) {
+    const names = await users.namesOf(rows.map((r) => r.sender_id));
+    return rows.map((r) => ({
+      messageId: r.id,
+      seq: Number(r.seq),
+      senderId: r.sender_id,
+      senderName: names.get(r.sender_id)?.displayName ?? 'deleted user',
+      kind: r.kind,
+      body: r.body,
+      createdAt: Number(r.created_at),
+      editedAt: r.edited_at == null ? null : Number(r.edited_at),
+      deletedAt: r.deleted_at == null ? null : Number(r.deleted_at),
+    }));
+  }
+
   const participant: AccountParticipant = {
     name: 'chat',
     async exportData(userId) {
@@ -341,6 +375,11 @@ export function createChatService(deps: {
 
     /** Called on every node when someone's membership of a room (or, without a room, of all rooms) ended. */
     onMembershipEnded: gate.onEnded,
+
+    /** A presence change as the people watching may see it. */
+    async presenceAsShown(userId: string, status: { state: PresenceState; lastSeen: Date | null }) {
+      return deps.presenceShown && !(await deps.presenceShown(userId)) ? { state: 'offline' as const, lastSeen: null } : status;
+    },
 
     /** Someone's presence is seen by themselves and by the people they share a room with, unless either blocked the other. */
     async mayWatchPresence(userId: string, subjectId: string) {
@@ -497,6 +536,8 @@ export function createChatService(deps: {
       if (closed) return closed;
       const checked = await checkReferences(userId, authorized, body);
       if (!checked.ok) return checked;
+      const screened = screenText(userId, authorized, body.kind === 'text' || body.kind === 'correction' ? body.body.trim() : '');
+      if (!screened.ok) return screened;
       const at = nowMs();
       const candidate: MessageRow = {
         id: timeOrderedId(at),
@@ -512,6 +553,7 @@ export function createChatService(deps: {
         created_at: at,
         edited_at: null,
         deleted_at: null,
+        screened: screened.value,
       };
       let row: MessageRow | undefined = candidate;
       try {
@@ -553,7 +595,9 @@ export function createChatService(deps: {
       if (!row || !authorized) return refuse('NOT_FOUND', 'No such message.');
       if (!mayEditMessage(userId, row)) return refuse('FORBIDDEN', 'You can edit only your own messages.');
       if (!['text', 'correction'].includes(row.kind)) return refuse('CONFLICT', 'Only text can be edited; delete and send the file again.');
-      await repo.editMessage(db, messageId, body.trim(), nowMs());
+      const screened = screenText(userId, authorized, body.trim());
+      if (!screened.ok) return screened;
+      await repo.editMessage(db, messageId, body.trim(), nowMs(), screened.value);
       const [message] = await present([(await repo.findMessage(db, messageId))!]);
       await deps.broadcaster.toRoom(authorized, { type: 'message-updated', message: message! });
       return ok(message!);
@@ -644,6 +688,31 @@ export function createChatService(deps: {
       const rows = await repo.filesInRoomsOf(db, userId, 200);
       return { items: rows.map((r) => ({ ...presentAttachment(r), roomId: r.room_id, uploaderId: r.uploader_id })) };
     },
+
+    /**
+     * The conversation around a message, as a copy for a report's evidence: only for someone who
+     * belongs to the message's room, `around` messages either side, with each sender's name now.
+     */
+    async evidenceAround(userId: string, messageId: string, around: number) {
+      const row = await repo.findMessage(db, messageId);
+      const authorized = row && (await gate.authorize(userId, row.room_id));
+      if (!row || !authorized) return null;
+      const rows = await repo.messagesBetween(db, authorized, Number(row.seq) - around, Number(row.seq) + around);
+      return { roomId: authorized as string, senderId: row.sender_id, messages: await evidenceRows(rows) };
+    },
+
+    /** The latest messages of the 1:1 between two people, for a report about a person (empty without a room). */
+    async evidenceWith(userId: string, partnerId: string, count: number) {
+      const room = await repo.findDirectRoom(db, [userId, partnerId].sort().join(':'));
+      const authorized = room && (await gate.authorize(userId, room.id));
+      if (!authorized) return { roomId: null, messages: [] };
+      const rows = (await repo.history(db, authorized, { limit: count })).reverse();
+      return { roomId: authorized as string, messages: await evidenceRows(rows) };
+    },
+
+    /** Messages per UTC day since `since`, for the administrators' daily figures. */
+    messagesPerDay: (since: number) => repo.messagesPerDay(db, since),
+    shareAGroup: (a: string, b: string) => repo.shareAGroup(db, a, b),
 
     async translate(
       userId: string,

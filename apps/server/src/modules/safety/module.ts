@@ -1,0 +1,42 @@
+import type { AdminReport } from '@studymate/contracts';
+import type { AuthService } from '../auth/service.js';
+import type { ChatService } from '../chat/service.js';
+import type { MatchingService } from '../matching/service.js';
+import type { ModuleContext } from '../module-context.js';
+import { ownTables } from '../module-context.js';
+import type { UsersService } from '../users/service.js';
+import { safetyDestinations } from './destinations.js';
+import type { SafetyTables } from './repository.js';
+import { safetyRoutes } from './routes.js';
+import { createScreening } from './screening.js';
+import { createSafetyService, type Notify } from './service.js';
+
+/** Reports with evidence, sanctions, the audit log, privacy settings and screening; the admin pages' API. */
+export function safetyModule(
+  { app, db, bus, realtime, config }: ModuleContext,
+  {
+    users,
+    auth,
+    chat,
+    matching,
+    notify,
+  }: { users: UsersService; auth: AuthService; chat: ChatService; matching: MatchingService; notify: Notify },
+) {
+  const screening = createScreening({ db: ownTables<SafetyTables>(db), bus, moderation: config.moderation, log: app.log });
+  const safety = createSafetyService({
+    db: ownTables<SafetyTables>(db),
+    users,
+    bus,
+    chat,
+    sessions: auth,
+    leaveQueue: (userId) => matching.leaveQuickMatch(userId),
+    areMates: (a, b) => matching.areMates(a, b),
+    notify,
+    onReport: (report: AdminReport) => realtime.publish('/sub/admin/reports', {}, report),
+    log: app.log,
+  });
+  users.addParticipant(safety.participant);
+  safetyRoutes(app, safety, screening, { reportsPerMinute: 10 });
+  safetyDestinations(realtime);
+  return { safety, screening };
+}
