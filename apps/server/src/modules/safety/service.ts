@@ -328,7 +328,8 @@ export function createSafetyService(deps: {
     /** Of these people, those the viewer must not find (recommendations, search, quick match). */
     async hiddenFromDiscovery(viewerId: string, ids: string[]): Promise<Set<string>> {
       const found = await subjects(ids);
-      return new Set(ids.filter((id) => !mayFind(viewerId, id, found.get(id)!)));
+      // The viewer among them (the queue asks about the joiner too) is hidden only when others could not find them.
+      return new Set(ids.filter((id) => !mayFind(id === viewerId ? '' : viewerId, id, found.get(id)!)));
     },
     /** Of these people, those whose profile the viewer must not see; `mates` are the viewer's mates among them. */
     async hiddenProfiles(viewerId: string, ids: string[], mates: ReadonlySet<string>): Promise<Set<string>> {
