@@ -36,7 +36,14 @@ describe('STUDYMATE safety: a report, its evidence and a suspension that takes e
       headers: bAuth.headers,
     });
     roomId = ((await room.json()) as RoomSummary).id;
-    for (const [i, text] of ['안녕하세요!', 'hi, nice to meet you', 'where do you live?', 'Seoul', 'send me money now or else'].entries()) {
+    for (const [i, text] of [
+      '안녕하세요!',
+      'hi, nice to meet you',
+      'where do you live?',
+      'Seoul',
+      '서울 좋아요',
+      'send me money now or else',
+    ].entries()) {
       const from = i % 2 ? a : b;
       const headers = i % 2 ? aAuth.headers : bAuth.headers;
       const sent = await from.context.request.post(`${baseUrl}/api/v1/chat/rooms/${roomId}/messages`, {
@@ -84,14 +91,16 @@ describe('STUDYMATE safety: a report, its evidence and a suspension that takes e
       headers,
     });
     const steps = {
-      basic: { englishName: 'Admin Kim', cityId: 'seoul', intro: '운영자입니다.' },
+      basic: { englishName: 'Admin Kim', cityId: 'seoul', intro: 'STUDYMATE 운영팀의 관리자 계정입니다.' },
       languages: { native: 'ko', speaks: [], learns: [{ language: 'en', level: 'B1', partnerLevel: 'C1' }] },
       interests: { motivations: ['friends'], topics: ['food'], learningStyle: 'both', expectation: 'practical' },
       partner: { partnerGender: 'any', partnerStyles: ['friendly'], ageMin: 20, ageMax: 40 },
       schedule: { communicationMethod: 'text', dailyMinutes: 10, availability: [{ day: 3, slot: 40 }] },
     };
-    for (const [step, body] of Object.entries(steps))
-      expect((await api.put(`${baseUrl}/api/v1/onboarding/${step}`, { data: body, headers })).ok()).toBe(true);
+    for (const [step, body] of Object.entries(steps)) {
+      const saved = await api.put(`${baseUrl}/api/v1/onboarding/${step}`, { data: body, headers });
+      expect(saved.ok(), `${step}: ${await saved.text()}`).toBe(true);
+    }
 
     const page = boss.page;
     await page.goto('/');
@@ -102,10 +111,10 @@ describe('STUDYMATE safety: a report, its evidence and a suspension that takes e
     const evidence = page.getByTestId('evidence-message');
     await evidence.filter({ hasText: 'send me money now or else' }).and(page.locator('[data-reported]')).waitFor();
     await evidence.filter({ hasText: '안녕하세요!' }).waitFor();
-    expect(await evidence.count()).toBe(5);
+    expect(await evidence.count()).toBe(6);
     await page.getByTestId('person-history').getByText(/Abe/).first().waitFor();
 
-    await page.getByLabel(admin.action.suspend).check();
+    await page.getByLabel(admin.action.suspend, { exact: true }).check();
     await page.getByLabel(admin.action.days).fill('3');
     await page.getByLabel(admin.action.reason).fill('협박 메시지');
     await page.getByRole('button', { name: admin.action.submit }).click();

@@ -177,6 +177,8 @@ for (const backend of BACKENDS) {
       await live.closed;
       expect(Date.now() - started).toBeLessThan(1000);
       expect(live.errors[0]?.headers.code).toBe('ACCOUNT_SUSPENDED');
+      // The closed connection says why, so the app can show it.
+      expect(JSON.parse(live.errors[0]!.body).error.details).toMatchObject({ kind: 'ban', until: null, reason: 'threats' });
       expect(bystander.client.connected).toBe(true);
       for (const url of [t.url, nodes.otherUrl]) {
         const refused = await refresh(a, url);

@@ -108,7 +108,8 @@ export function createScreening(deps: {
   function check(text: string): Verdict {
     if (!text) return CLEAN;
     const terms = koreanHits(text);
-    if (english.hasMatch(text)) terms.push('english-list');
+    // The English matcher runs only on text with Latin letters: most Korean messages skip it.
+    if (/[A-Za-z]/.test(text) && english.hasMatch(text)) terms.push('english-list');
     const admin = adminLatin?.exec(text);
     if (admin) terms.push(admin[1]!.toLowerCase());
     return terms.length ? { masked: true, terms } : CLEAN;
