@@ -8,4 +8,11 @@ import type { NotificationsTables } from './modules/notifications/repository.js'
 import type { JobsTables } from './platform/jobs/jobs.js';
 
 /** The whole schema, assembled from the tables each module owns. */
-export type Database = UsersTables & AuthTables & ProfileTables & ChatTables & LevelTestTables & MatchingTables & NotificationsTables & JobsTables;
+export type Database = UsersTables &
+  AuthTables &
+  ProfileTables &
+  ChatTables &
+  LevelTestTables &
+  MatchingTables &
+  NotificationsTables &
+  JobsTables;
