@@ -32,12 +32,15 @@ import { LocalStorage, S3Storage, type Storage } from './platform/storage/storag
 import { createRealtimeGateway, type RealtimeGateway } from './platform/realtime/gateway.js';
 import { installRealtimeDocs } from './platform/realtime/docs.js';
 import { MemoryPresence, RedisPresence } from './platform/realtime/presence.js';
+import { DomainEvents as DomainEventBus } from './platform/events/domain-events.js';
 import { JobRunner, type JobsTables } from './platform/jobs/jobs.js';
 import { authModule } from './modules/auth/module.js';
 import { chatModule } from './modules/chat/module.js';
 import { levelTestModule } from './modules/level-test/module.js';
 import { matchingModule } from './modules/matching/module.js';
+import type { DomainEvents } from './modules/events.js';
 import { ownTables, type ModuleContext } from './modules/module-context.js';
+import { notificationsModule } from './modules/notifications/module.js';
 import { profileModule } from './modules/profile/module.js';
 import { usersModule } from './modules/users/module.js';
 import { safetyModule } from './modules/safety/module.js';
@@ -165,16 +168,19 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   const jobs = new JobRunner(ownTables<JobsTables>(db), { ...config.jobs, log: app.log });
 
   // The modules, in dependency order; each wires its own service, routes, destinations and participant.
-  const context: ModuleContext = { ...platform, app, config, tokens, revocations, realtime, jobs };
+  const events: DomainEvents = new DomainEventBus(jobs);
+  const context: ModuleContext = { ...platform, app, config, tokens, revocations, realtime, jobs, events };
   const users = usersModule(context);
   const profile = profileModule(context, { users });
   const auth = authModule(context, { users, profile });
+  const notifications = notificationsModule(context, { users });
   // Chat asks matching whether a pair may talk (blocks, unmatches) and safety whether the recipient
   // accepts them (privacy, sanctions); matching opens rooms through chat, and safety copies chat's
   // messages as evidence: the questions reach the modules wired below once they exist.
   const chat = chatModule(context, {
     users,
     profile,
+    notifications,
     contacts: {
       async contact(a, b) {
         const state = await matching.contact(a, b);
@@ -188,6 +194,7 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
     users,
     profile,
     chat,
+    notifications,
     visibility: {
       hiddenFromDiscovery: (viewerId, ids) => safety.hiddenFromDiscovery(viewerId, ids),
       hiddenProfiles: (viewerId, ids, mates) => safety.hiddenProfiles(viewerId, ids, mates),
@@ -200,15 +207,8 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
     auth,
     chat,
     matching,
-    notify: async (userId, note) =>
-      realtime.sendToUser(userId, 'notifications', {
-        id: note.key,
-        kind: note.kind,
-        title: note.title.en,
-        ...(note.body ? { body: note.body.en } : {}),
-        ...(note.link ? { link: note.link } : {}),
-        createdAt: new Date().toISOString(),
-      }),
+    // Warnings and report outcomes are system notifications, stored and pushed in the person's language.
+    notify: (userId, note) => notifications.send({ userId, category: 'system', ...note }),
   });
   levelTestModule(context, { users, profile });
 

@@ -1,6 +1,7 @@
 import { openAiCompatibleTranslator } from '../../platform/translation/translator.js';
 import type { ModuleContext } from '../module-context.js';
 import { ownTables } from '../module-context.js';
+import type { NotificationsService } from '../notifications/service.js';
 import type { ProfileService } from '../profile/service.js';
 import type { UsersService } from '../users/service.js';
 import { chatDestinations } from './destinations.js';
@@ -14,12 +15,14 @@ export function chatModule(
   {
     users,
     profile,
+    notifications,
     contacts,
     screen,
     presenceShown,
   }: {
     users: UsersService;
     profile: ProfileService;
+    notifications: NotificationsService;
     contacts?: ContactRules;
     screen?: Parameters<typeof createChatService>[0]['screen'];
     presenceShown?: (userId: string) => Promise<boolean>;
@@ -33,8 +36,8 @@ export function chatModule(
     bus,
     broadcaster: {
       toRoom: (roomId, event) => realtime.publish('/sub/chat/rooms/{roomId}', { roomId }, event),
-      toUser: (userId, notification) => realtime.sendToUser(userId, 'notifications', notification),
     },
+    notifications,
     translator: config.translation ? openAiCompatibleTranslator(config.translation) : null,
     presence: (userId) => realtime.presence(userId),
     contacts,

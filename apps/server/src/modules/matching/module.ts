@@ -1,6 +1,7 @@
 import type { ChatService } from '../chat/service.js';
 import type { ModuleContext } from '../module-context.js';
 import { ownTables } from '../module-context.js';
+import type { NotificationsService } from '../notifications/service.js';
 import type { ProfileService } from '../profile/service.js';
 import type { UsersService } from '../users/service.js';
 import type { MatchingTables } from './repository.js';
@@ -15,12 +16,14 @@ export function matchingModule(
     users,
     profile,
     chat,
+    notifications,
     visibility,
     presenceShown,
   }: {
     users: UsersService;
     profile: ProfileService;
     chat: ChatService;
+    notifications: NotificationsService;
     visibility?: Visibility;
     /** Whether others may see this person's online status (safety). */
     presenceShown?: (userId: string) => Promise<boolean>;
@@ -31,7 +34,7 @@ export function matchingModule(
     users,
     profile,
     rooms: chat,
-    notify: (userId, notification) => realtime.sendToUser(userId, 'notifications', notification),
+    notify: (notification) => notifications.send(notification),
     jobs,
     cache,
     requestTtlMs: config.matching.requestTtlSeconds * 1000,
