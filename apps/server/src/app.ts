@@ -199,11 +199,13 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
       hiddenFromDiscovery: (viewerId, ids) => safety.hiddenFromDiscovery(viewerId, ids),
       hiddenProfiles: (viewerId, ids, mates) => safety.hiddenProfiles(viewerId, ids, mates),
       citiesHidden: (ids) => safety.citiesHidden(ids),
+      masked: (text) => screening.check(text).masked,
     },
     presenceShown: (userId) => safety.presenceShown(userId),
   });
   const { safety, screening } = safetyModule(context, {
     users,
+    profile,
     auth,
     chat,
     matching,

@@ -252,6 +252,12 @@ for (const backend of BACKENDS) {
       });
       const standing = await api(t, 'GET', '/api/v1/me/standing', { token: (await signIn(c)).json.accessToken });
       expect(standing.json.warnings[0]).toMatchObject({ reason: 'be kind in chat' });
+      // The warning is also a notification, in the person's language.
+      const told = await api(t, 'GET', '/api/v1/notifications', { token: c.token });
+      expect(told.json.items.find((n: { kind: string }) => n.kind === 'safety-warning')).toMatchObject({ body: 'be kind in chat' });
+      // The reporter hears that their report was reviewed.
+      const reporterTold = await api(t, 'GET', '/api/v1/notifications', { token: b.token });
+      expect(reporterTold.json.items.map((n: { kind: string }) => n.kind)).toContain('report-outcome');
       await api(t, 'POST', `/api/v1/me/standing/warnings/${standing.json.warnings[0].id}/seen`, { token: c.token });
       expect((await api(t, 'GET', '/api/v1/me/standing', { token: c.token })).json.warnings).toEqual([]);
     });
@@ -316,6 +322,22 @@ for (const backend of BACKENDS) {
         const person = await api(t, 'GET', `/api/v1/admin/users/${a.userId}`, { token: admin.token });
         return person.json.flags >= 6;
       });
+    });
+
+    it('flags an abusive self-introduction and leaves it off the card others see', async () => {
+      const rude = await givenOnboarded(t, 'Rudy', ENGLISH);
+      const other = await givenOnboarded(t, 'Olive');
+      const saved = await api(t, 'PUT', '/api/v1/onboarding/basic', {
+        token: rude.token,
+        body: { ...STEP_BODIES.basic, englishName: 'Rudy', intro: 'Learning Korean, and fuck you all' },
+      });
+      expect(saved.status).toBe(200);
+      const card = await api(t, 'GET', `/api/v1/matching/people/${rude.userId}`, { token: other.token });
+      expect(card.json.intro).toBeNull();
+      await until(
+        'the introduction was flagged',
+        async () => (await api(t, 'GET', `/api/v1/admin/users/${rude.userId}`, { token: admin.token })).json.flags >= 1,
+      );
     });
 
     it('flags a burst of 500 near-identical messages to 50 people as spam and throttles it', async () => {

@@ -52,6 +52,8 @@ export interface Visibility {
   hiddenProfiles(viewerId: string, ids: string[], mates: ReadonlySet<string>): Promise<Set<string>>;
   /** Of these people, those who hide their city from others. */
   citiesHidden(ids: string[]): Promise<Set<string>>;
+  /** Whether screening would mask this text (a self-introduction with abusive words is not shown). */
+  masked?(text: string): boolean;
 }
 
 export function createMatchingService(deps: {
@@ -167,7 +169,8 @@ export function createMatchingService(deps: {
     const noCity = await v.citiesHidden(ids);
     return cards
       .filter((c) => !hidden.has(c.userId))
-      .map((c) => (noCity.has(c.userId) && c.userId !== viewerId ? { ...c, cityId: null } : c));
+      .map((c) => (noCity.has(c.userId) && c.userId !== viewerId ? { ...c, cityId: null } : c))
+      .map((c) => (c.intro && c.userId !== viewerId && v.masked?.(c.intro) ? { ...c, intro: null } : c));
   }
 
   const quickMatch = createQuickMatch({

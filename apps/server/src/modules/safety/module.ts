@@ -4,6 +4,7 @@ import type { ChatService } from '../chat/service.js';
 import type { MatchingService } from '../matching/service.js';
 import type { ModuleContext } from '../module-context.js';
 import { ownTables } from '../module-context.js';
+import type { ProfileService } from '../profile/service.js';
 import type { UsersService } from '../users/service.js';
 import { safetyDestinations } from './destinations.js';
 import type { SafetyTables } from './repository.js';
@@ -16,11 +17,12 @@ export function safetyModule(
   { app, db, bus, realtime, config }: ModuleContext,
   {
     users,
+    profile,
     auth,
     chat,
     matching,
     notify,
-  }: { users: UsersService; auth: AuthService; chat: ChatService; matching: MatchingService; notify: Notify },
+  }: { users: UsersService; profile: ProfileService; auth: AuthService; chat: ChatService; matching: MatchingService; notify: Notify },
 ) {
   const screening = createScreening({ db: ownTables<SafetyTables>(db), bus, moderation: config.moderation, log: app.log });
   const safety = createSafetyService({
@@ -36,6 +38,14 @@ export function safetyModule(
     log: app.log,
   });
   users.addParticipant(safety.participant);
+  // Self-introductions and names are screened whenever a profile is saved: a hit is an automatic
+  // flag for administrators, and matching leaves the introduction off the cards others see.
+  profile.onChange(async (userId) => {
+    const saved = (await profile.partnerProfiles([userId])).get(userId);
+    const name = (await users.namesOf([userId])).get(userId)?.displayName ?? '';
+    if (saved?.intro) await screening.screenText(userId, 'intro', saved.intro, null);
+    for (const text of new Set([name, saved?.englishName ?? ''])) if (text) await screening.screenText(userId, 'name', text, null);
+  });
   safetyRoutes(app, safety, screening, { reportsPerMinute: 10 });
   safetyDestinations(realtime);
   return { safety, screening };
