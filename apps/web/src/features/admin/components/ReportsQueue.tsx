@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { REPORT_REASONS, type AdminReport, type ReportReason, type ReportState } from '@studymate/contracts';
 import { errorProblem, FormProblem, type FieldProblem } from '../../../components/form';
 import { fetchQueue } from '../api';
+import { subscribe } from '../../chat/realtime';
 import { ADMIN_NS } from '../i18n';
 
 /** `/admin`: the reports queue, oldest first, filtered by state and reason. */
@@ -19,6 +20,16 @@ export function ReportsQueue() {
       setProblem(errorProblem(error)),
     );
   }, [state, reason]);
+  // A new report joins the queue on the page at once (the topic is administrators' only).
+  useEffect(
+    () =>
+      subscribe('/sub/admin/reports', (body) => {
+        const report = body as AdminReport;
+        if ((state && report.state !== state) || (reason && report.reason !== reason)) return;
+        setItems((current) => (current && !current.some((r) => r.id === report.id) ? [...current, report] : current));
+      }),
+    [state, reason],
+  );
   const when = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: 'medium', timeStyle: 'short' });
   return (
     <div className="space-y-3">
