@@ -199,6 +199,7 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
       hiddenFromDiscovery: (viewerId, ids) => safety.hiddenFromDiscovery(viewerId, ids),
       hiddenProfiles: (viewerId, ids, mates) => safety.hiddenProfiles(viewerId, ids, mates),
       citiesHidden: (ids) => safety.citiesHidden(ids),
+      agesHidden: (ids) => safety.agesHidden(ids),
       masked: (text) => screening.check(text).masked,
     },
     presenceShown: (userId) => safety.presenceShown(userId),

@@ -5,6 +5,14 @@ import { api, givenAdmin, givenUser, STEP_BODIES, type Client, type TestApp } fr
 import { startTwoNodes, type TwoNodes } from './helpers/two-nodes.js';
 import { until } from './helpers/wait.js';
 
+const DEFAULTS = {
+  profileVisibility: 'everyone',
+  showAge: true,
+  showCity: true,
+  showOnline: true,
+  allowMatching: true,
+  whoCanMessage: 'groups',
+};
 const ENGLISH = { native: 'en', speaks: [], learns: [{ language: 'ko', level: 'A2', partnerLevel: 'C1' }] };
 
 async function givenOnboarded(t: TestApp, name: string, languages: object = STEP_BODIES.languages): Promise<Client> {
@@ -267,6 +275,11 @@ for (const backend of BACKENDS) {
       const ids = async (path: string) =>
         (await api(t, 'GET', path, { token: other.token })).json.items.map((c: { userId: string }) => c.userId);
       expect(await ids('/api/v1/matching/recommendations')).toContain(me.userId);
+      // An age filter finds me while I show my age, and never once I hide it.
+      expect(await ids('/api/v1/matching/search?language=en&ageMin=18&ageMax=60')).toContain(me.userId);
+      await api(t, 'PUT', '/api/v1/me/privacy', { token: me.token, body: { ...DEFAULTS, showAge: false } });
+      expect(await ids('/api/v1/matching/search?language=en&ageMin=18&ageMax=60')).not.toContain(me.userId);
+      expect(await ids('/api/v1/matching/search?language=en')).toContain(me.userId);
       const settings = {
         profileVisibility: 'mates',
         showAge: false,

@@ -52,6 +52,8 @@ export interface Visibility {
   hiddenProfiles(viewerId: string, ids: string[], mates: ReadonlySet<string>): Promise<Set<string>>;
   /** Of these people, those who hide their city from others. */
   citiesHidden(ids: string[]): Promise<Set<string>>;
+  /** Of these people, those who hide their age (an age-filtered search must not reveal it). */
+  agesHidden?(ids: string[]): Promise<Set<string>>;
   /** Whether screening would mask this text (a self-introduction with abusive words is not shown). */
   masked?(text: string): boolean;
 }
@@ -239,7 +241,11 @@ export function createMatchingService(deps: {
       return { ...found, items: await shaped(userId, found.items, 'discover') };
     },
     async search(viewerId: string, q: Parameters<typeof recommender.search>[1], locale: Locale) {
-      return shaped(viewerId, await recommender.search(viewerId, q, locale), 'discover');
+      const found = await shaped(viewerId, await recommender.search(viewerId, q, locale), 'discover');
+      if (!(q.ageMin || q.ageMax) || !deps.visibility?.agesHidden) return found;
+      // Someone who hides their age never matches an age filter: the filter would tell it.
+      const noAge = await deps.visibility.agesHidden(found.map((c) => c.userId));
+      return found.filter((c) => !noAge.has(c.userId));
     },
     /** Whether the two are mates now. */
     async areMates(a: string, b: string) {

@@ -20,7 +20,7 @@ import type { Bus } from '../../platform/bus/bus.js';
 import { nowMs, toIso } from '../../platform/db/database.js';
 import { AppError, ok, refuse, type Result } from '../../platform/http/errors.js';
 import type { AccountParticipant, UsersService } from '../users/service.js';
-import { mayFind, mayMessage, mayReport, mayShowPresence, maySeeProfile, sanctionShape, type Subject } from './policy.js';
+import { mayFind, mayMessage, mayReport, mayShowPresence, maySeeProfile, sanctionShape, shownDetails, type Subject } from './policy.js';
 import * as repo from './repository.js';
 import type { PrivacyRow, ReportRow, SafetyTables, SanctionRow } from './repository.js';
 
@@ -339,7 +339,12 @@ export function createSafetyService(deps: {
     /** Of these people, those who hide their city from others. */
     async citiesHidden(ids: string[]): Promise<Set<string>> {
       const found = await subjects(ids);
-      return new Set(ids.filter((id) => !found.get(id)!.privacy.showCity));
+      return new Set(ids.filter((id) => !shownDetails(false, found.get(id)!.privacy).city));
+    },
+    /** Of these people, those who hide their age from others. */
+    async agesHidden(ids: string[]): Promise<Set<string>> {
+      const found = await subjects(ids);
+      return new Set(ids.filter((id) => !shownDetails(false, found.get(id)!.privacy).age));
     },
     /** Whether others see this person's online status and last seen. */
     async presenceShown(userId: string): Promise<boolean> {
