@@ -73,6 +73,12 @@ export interface RealtimeLimits extends CodecLimits {
   inboundBytesPerMessage: number;
   /** Open connections per user: per node exactly, across nodes as far as the presence store has seen them. */
   maxConnectionsPerUser: number;
+  /**
+   * CONNECTs one user may open a second on a node, with a burst: a refused client that reconnects
+   * at once, over and over, made each node register and publish presence ~90 times a second.
+   */
+  connectsPerSecond: number;
+  connectBurst: number;
   /** SENDs per second per connection to destinations registered as `signal` (typing); the excess is dropped. */
   signalsPerSecond: number;
   signalBurst: number;
@@ -98,6 +104,10 @@ export const DEFAULT_REALTIME_LIMITS: RealtimeLimits = {
   inboundBurstBytes: 256 * 1024,
   inboundBytesPerMessage: 64,
   maxConnectionsPerUser: 10,
+  // A phone's app reconnects after each network change, a few times a minute at the very most;
+  // ten tabs opening at once fit the burst.
+  connectsPerSecond: 0.5,
+  connectBurst: 20,
   // The web app says "typing" at most every 3 s per room, and "stopped" once.
   signalsPerSecond: 2,
   signalBurst: 6,
@@ -252,6 +262,11 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
   }
   /** Signal buckets per connection (its principal is one object per connection). */
   const signalBuckets = new WeakMap<RealtimePrincipal, TokenBucket>();
+  // Forgotten once full again (an idle user's bucket holds nothing a new one would not).
+  const connectBuckets = new Map<string, TokenBucket>();
+  const connectSweeper = setInterval(() => {
+    for (const [userId, bucket] of connectBuckets) if (bucket.full()) connectBuckets.delete(userId);
+  }, 60_000).unref();
   /** Connections per user on this node, counted from admission to close. */
   const connectionsByUser = new Map<string, number>();
   const releaseConnection = (userId: string) => {
@@ -443,6 +458,13 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
 
     async admit(principal) {
       const { userId } = principal;
+      let connects = connectBuckets.get(userId);
+      if (!connects) connectBuckets.set(userId, (connects = new TokenBucket(limits.connectsPerSecond, limits.connectBurst)));
+      if (!connects.take()) {
+        metrics.limited.inc({ limit: 'connectsPerSecond' });
+        const retryAfterSeconds = Math.ceil(1 / limits.connectsPerSecond);
+        return new AppError('RATE_LIMITED', `Too many connections opened; try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
+      }
       const here = connectionsByUser.get(userId) ?? 0;
       // Counted before the await, so that a burst of CONNECTs by one user cannot all pass together.
       let refused = here >= limits.maxConnectionsPerUser;
@@ -762,6 +784,7 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
       closing = true;
       clearInterval(renewal);
       userSends.close();
+      clearInterval(connectSweeper);
       attachedTo?.off('upgrade', onUpgrade);
       const gone = [...sessions.keys()].map(
         (ws) =>
