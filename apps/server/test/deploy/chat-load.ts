@@ -42,9 +42,13 @@ class Talker {
     this.client = new Stomp({
       webSocketFactory: () => new WebSocket(wsUrl, ['v12.stomp']),
       connectHeaders: { Authorization: `Bearer ${user.token}` },
-      reconnectDelay: 1_000,
+      // As the web app (features/chat/realtime.ts): a first retry after 250 ms plus up to 250 ms of jitter, then backing off.
+      reconnectDelay: 250,
       maxReconnectDelay: 30_000,
       reconnectTimeMode: ReconnectionTimeMode.EXPONENTIAL,
+      beforeConnect: async () => {
+        if (this.connections > 0) await new Promise((r) => setTimeout(r, Math.random() * 250));
+      },
       heartbeatIncoming: 10_000,
       heartbeatOutgoing: 10_000,
       debug: () => {},
