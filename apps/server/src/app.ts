@@ -68,6 +68,8 @@ export async function createPlatform(config: Config): Promise<Platform> {
   const redis = config.redis
     ? new (await import('ioredis')).Redis(config.redis.url, { maxRetriesPerRequest: 2, lazyConnect: false })
     : null;
+  // Without a listener ioredis reports every failed reconnect as an "Unhandled error event"; buildApp logs them.
+  redis?.on('error', () => undefined);
   const cache = redis ? new RedisCache(redis, config.redis!.prefix) : new MemoryCache();
   const bus = redis ? RedisBus.over(redis, config.redis!.prefix) : new InProcessBus();
   const storage = config.storage.kind === 's3' ? new S3Storage(config.storage) : new LocalStorage(config.storage.dir);
@@ -84,6 +86,13 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array' }, plugins: [requestValueKeywords] },
   });
   const { db, redis, cache, bus } = platform;
+  // While Redis is away, requests that need it answer 503 and /health/ready says so; the log says why, at most every 10 s.
+  let redisWarnedAt = 0;
+  redis?.on('error', (error) => {
+    if (Date.now() - redisWarnedAt < 10_000) return;
+    redisWarnedAt = Date.now();
+    app.log.warn({ err: error }, 'redis connection error');
+  });
   app.addHook('onClose', async () => {
     await bus.close();
     await cache.close();
@@ -147,6 +156,8 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
     registry,
     logger: app.log,
     presence: redis ? new RedisPresence(redis, config.redis!.prefix) : new MemoryPresence(),
+    // Per-user SEND budgets count over every node when there are several (Redis).
+    ...(redis ? { counter: cache } : {}),
   });
   realtime.attach(app.server);
   revocations.onEnded((ended) =>

@@ -4,7 +4,7 @@ import { nowMs } from '../../platform/db/database.js';
 import { ok, refuse, type Result } from '../../platform/http/errors.js';
 import type { MessageRow } from './repository.js';
 import { DailyQuota } from '../../platform/cache/daily-quota.js';
-import { mayManageMembers } from './policy.js';
+import { mayManageMembers, type AuthorizedRoomId } from './policy.js';
 import * as repo from './repository.js';
 import type { ChatContext } from './service.js';
 
@@ -122,6 +122,24 @@ export function createRooms({ db, deps, gate, notFound }: ChatContext, present: 
   async function activeAccounts(ids: string[]) {
     const names = await users.namesOf(ids);
     return ids.every((id) => names.has(id) && !names.get(id)!.deleted);
+  }
+
+  /** Ends one membership of a group: the owner's leaving hands the group on; every node cuts what it allowed. */
+  async function endMembership(current: { id: string; name: string | null; owner_id: string | null }, memberId: string) {
+    const roomId = current.id as AuthorizedRoomId;
+    await db.transaction().execute(async (tx) => {
+      await repo.removeMember(tx, roomId, memberId);
+      if (current.owner_id === memberId) await repo.handToLongestStanding(tx, roomId);
+    });
+    await gate.ended(memberId, roomId);
+    // Their devices drop the room's subscription server-side; this tells their apps why.
+    await deps.notifications.signal({
+      userId: memberId,
+      kind: 'chat-room-removed',
+      title: { ko: current.name ?? '', en: current.name ?? '' },
+      link: `/chat/${roomId}`,
+    });
+    await deps.broadcaster.toRoom(roomId, { type: 'members-changed', roomId });
   }
 
   return {
@@ -247,20 +265,21 @@ export function createRooms({ db, deps, gate, notFound }: ChatContext, present: 
       if (!authorized) return notFound();
       const current = (await repo.findRoom(db, authorized))!;
       if (current.kind === 'direct') return refuse('CONFLICT', 'A direct room cannot be left; unmatch the partner instead.');
-      await db.transaction().execute(async (tx) => {
-        await repo.removeMember(tx, authorized, userId);
-        if (current.owner_id === userId) await repo.handToLongestStanding(tx, authorized);
-      });
-      await gate.ended(userId, authorized);
-      // Their devices drop the room's subscription server-side; this tells their apps why.
-      await deps.notifications.signal({
-        userId,
-        kind: 'chat-room-removed',
-        title: { ko: current.name ?? '', en: current.name ?? '' },
-        link: `/chat/${authorized}`,
-      });
-      await deps.broadcaster.toRoom(authorized, { type: 'members-changed', roomId: authorized });
+      await endMembership(current, userId);
       return ok(undefined);
+    },
+
+    /** The owner removes a member from the group; the member's devices stop hearing it at once, on every node. */
+    async removeMember(userId: string, roomId: string, memberId: string): Promise<Result<RoomSummary>> {
+      const authorized = await gate.authorize(userId, roomId);
+      if (!authorized) return notFound();
+      const current = (await repo.findRoom(db, authorized))!;
+      if (!mayManageMembers(current, userId)) return refuse('FORBIDDEN', 'Only the owner of a group removes people.');
+      if (memberId === userId)
+        return refuse('CONFLICT', 'To leave your own group, leave it (the longest-standing member becomes the owner).');
+      if (!(await repo.findMembership(db, authorized, memberId))) return refuse('NOT_FOUND', 'This person is not a member of the group.');
+      await endMembership(current, memberId);
+      return room(userId, authorized);
     },
 
     async handOver(userId: string, roomId: string, newOwnerId: string): Promise<Result<RoomSummary>> {
