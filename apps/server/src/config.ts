@@ -294,7 +294,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         }
       : null,
     moderation: raw.MODERATION_API_URL
-      ? { baseUrl: raw.MODERATION_API_URL, apiKey: raw.MODERATION_API_KEY, model: raw.MODERATION_MODEL ?? 'omni-moderation-latest', timeoutMs: 5_000 }
+      ? {
+          baseUrl: raw.MODERATION_API_URL,
+          apiKey: raw.MODERATION_API_KEY,
+          model: raw.MODERATION_MODEL ?? 'omni-moderation-latest',
+          timeoutMs: 5_000,
+        }
       : null,
     speech: {
       providers:
