@@ -38,6 +38,7 @@ import { levelTestModule } from './modules/level-test/module.js';
 import { matchingModule } from './modules/matching/module.js';
 import { ownTables, type ModuleContext } from './modules/module-context.js';
 import { profileModule } from './modules/profile/module.js';
+import { sessionsModule } from './modules/sessions/module.js';
 import { usersModule } from './modules/users/module.js';
 import { sweepScratch } from './platform/speech/scratch.js';
 
@@ -170,6 +171,7 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   const chat = chatModule(context, { users, profile, contacts: { contact: (a, b) => matching.contact(a, b) } });
   const matching = matchingModule(context, { users, profile, chat });
   levelTestModule(context, { users, profile });
+  sessionsModule(context, { users, profile, matching });
 
   app.addHook('onReady', async () => jobs.start());
   // Runs before the database closes (onClose hooks registered earlier run later), so stopped jobs are handed back.

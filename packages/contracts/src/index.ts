@@ -8,3 +8,4 @@ export * from './matching.js';
 export * from './realtime.js';
 export * from './formats.js';
 export * from './schema.js';
+export * from './sessions.js';

@@ -198,6 +198,12 @@ export function createMatchingService(deps: {
     participant,
     contact,
 
+    /** Whether the two are mates now: linked, not unmatched, and neither blocked the other (sessions book only with mates). */
+    async areMates(a: string, b: string): Promise<boolean> {
+      const mate = await repo.findMate(db, a, b);
+      return !!mate && mate.ended_at == null && (await contact(a, b)) === 'open';
+    },
+
     /** Whether either of the two blocked the other. */
     async isBlocked(a: string, b: string): Promise<boolean> {
       return (await contact(a, b)) === 'blocked';
