@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { mayAnswer, mayAnswerMove, mayCancel, mayMove, overlaps, type OccurrenceFacts, type SessionFacts } from '../src/modules/sessions/policy.js';
+import {
+  mayAnswer,
+  mayAnswerMove,
+  mayCancel,
+  mayMove,
+  overlaps,
+  type OccurrenceFacts,
+  type SessionFacts,
+} from '../src/modules/sessions/policy.js';
 
 const NOW = 1_800_000_000_000;
 const HOUR = 3600_000;
@@ -46,8 +54,20 @@ describe('who may cancel what', () => {
     ['a stranger learns nothing', 'stranger', session('booked'), occurrence(), 'not-found'],
     ['an occurrence the rule does not have is not found', 'organiser', session('booked'), occurrence({ exists: false }), 'not-found'],
     ['a cancelled occurrence cannot be cancelled twice', 'organiser', session('booked'), occurrence({ cancelled: true }), 'closed'],
-    ['an occurrence that is over cannot be cancelled', 'organiser', session('booked'), occurrence({ start: NOW - 2 * HOUR, end: NOW - HOUR }), 'closed'],
-    ['an occurrence under way can still be called off', 'organiser', session('booked'), occurrence({ start: NOW - 1, end: NOW + HOUR }), null],
+    [
+      'an occurrence that is over cannot be cancelled',
+      'organiser',
+      session('booked'),
+      occurrence({ start: NOW - 2 * HOUR, end: NOW - HOUR }),
+      'closed',
+    ],
+    [
+      'an occurrence under way can still be called off',
+      'organiser',
+      session('booked'),
+      occurrence({ start: NOW - 1, end: NOW + HOUR }),
+      null,
+    ],
     ['a series that is all behind us cannot be cancelled', 'organiser', session('booked', { lastEnd: NOW - 1 }), null, 'closed'],
     ['a declined session cannot be cancelled', 'organiser', session('declined'), null, 'closed'],
     ['a cancelled session cannot be cancelled again', 'partner', session('cancelled'), null, 'closed'],
@@ -61,7 +81,14 @@ describe('who may move an occurrence, and who answers the move', () => {
   it.each([
     ['the organiser asks to move a booked occurrence', 'organiser', session('booked'), occurrence(), later, null],
     ['the partner asks to move it too', 'partner', session('booked'), occurrence(), later, null],
-    ['a new ask replaces a waiting one', 'partner', session('booked'), occurrence({ proposedBy: 'organiser', proposedStart: later }), later + HOUR, null],
+    [
+      'a new ask replaces a waiting one',
+      'partner',
+      session('booked'),
+      occurrence({ proposedBy: 'organiser', proposedStart: later }),
+      later + HOUR,
+      null,
+    ],
     ['a stranger learns nothing', 'stranger', session('booked'), occurrence(), later, 'not-found'],
     ['a proposal is not moved (withdraw and propose again)', 'organiser', session('proposed'), occurrence(), later, 'closed'],
     ['a cancelled occurrence cannot move', 'organiser', session('booked'), occurrence({ cancelled: true }), later, 'closed'],

@@ -45,7 +45,12 @@ describe('a weekly series keeps the organiser’s wall clock across daylight-sav
   });
 
   it('ends on its until date or count, every two weeks or monthly (a 31st skips shorter months)', () => {
-    const fortnightly = ruleStarts({ ...weekly('Asia/Seoul', '2027-01-04T20:00', 0), every: 'two-weeks', count: null, until: '2027-02-01' });
+    const fortnightly = ruleStarts({
+      ...weekly('Asia/Seoul', '2027-01-04T20:00', 0),
+      every: 'two-weeks',
+      count: null,
+      until: '2027-02-01',
+    });
     expect(fortnightly.map((s) => new Date(s).toISOString().slice(0, 10))).toEqual(['2027-01-04', '2027-01-18', '2027-02-01']);
     const monthly = ruleStarts({ ...weekly('Asia/Seoul', '2027-01-31T20:00', 4), every: 'month' });
     expect(monthly.map((s) => new Date(s + 9 * 3600_000).toISOString().slice(0, 10))).toEqual([
@@ -80,7 +85,18 @@ describe('the .ics file', () => {
     updated_at: 0,
   };
   const exceptions = new Map<number, StoredException>([
-    [1, { occurrence: 1, cancelled: 1, cancel_reason: 'travelling', moved_start: null, proposed_start: null, proposed_by: null, proposed_reason: null }],
+    [
+      1,
+      {
+        occurrence: 1,
+        cancelled: 1,
+        cancel_reason: 'travelling',
+        moved_start: null,
+        proposed_start: null,
+        proposed_by: null,
+        proposed_reason: null,
+      },
+    ],
     [
       3,
       {

@@ -42,8 +42,8 @@ for (const backend of BACKENDS) {
         body: { partnerId: to.userId, kind: 'video', ...local(at, zone), minutes: 30, reminders: [15], ...extra },
       });
     const calendarOf = async (user: Client, from = Date.now() - DAY, to = Date.now() + 60 * DAY) =>
-      (await api(t, 'GET', `/api/v1/sessions?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`, { token: user.token })).json
-        .items as any[];
+      (await api(t, 'GET', `/api/v1/sessions?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`, { token: user.token }))
+        .json.items as any[];
 
     beforeAll(async () => {
       t = await startApp(backend);
@@ -77,21 +77,32 @@ for (const backend of BACKENDS) {
       expect(told.body).toContain(local(at, 'America/New_York').time);
 
       const [waiting] = await calendarOf(alex);
-      expect(waiting).toMatchObject({ sessionId: proposed.json.sessionId, state: 'proposed', organiser: false, partner: { name: 'Minji' } });
+      expect(waiting).toMatchObject({
+        sessionId: proposed.json.sessionId,
+        state: 'proposed',
+        organiser: false,
+        partner: { name: 'Minji' },
+      });
 
       const accepted = await api(t, 'POST', `/api/v1/sessions/${proposed.json.sessionId}/accept`, { token: alex.token });
       expect([accepted.status, accepted.json.state]).toEqual([200, 'booked']);
       await until('Minji is told it was accepted', () => minjiQueue.received.some((m) => JSON.parse(m.body).kind === 'session-accepted'));
-      for (const user of [minji, alex]) expect((await calendarOf(user))[0]).toMatchObject({ state: 'booked', startsAt: new Date(at).toISOString() });
+      for (const user of [minji, alex])
+        expect((await calendarOf(user))[0]).toMatchObject({ state: 'booked', startsAt: new Date(at).toISOString() });
 
       // Nobody else sees or answers it, and a non-mate cannot be asked.
       const stranger = await givenOnboarded(t, 'Stranger', ENGLISH);
       expect((await api(t, 'GET', `/api/v1/sessions/${proposed.json.sessionId}`, { token: stranger.token })).status).toBe(404);
-      expect((await api(t, 'POST', `/api/v1/sessions/${proposed.json.sessionId}/cancel`, { token: stranger.token, body: { reason: 'x' } })).status).toBe(404);
+      expect(
+        (await api(t, 'POST', `/api/v1/sessions/${proposed.json.sessionId}/cancel`, { token: stranger.token, body: { reason: 'x' } }))
+          .status,
+      ).toBe(404);
       expect((await propose(minji, stranger, daysAhead(4))).status).toBe(404);
       expect((await calendarOf(stranger)).length).toBe(0);
       // Accepting twice is refused as closed.
-      expect((await api(t, 'POST', `/api/v1/sessions/${proposed.json.sessionId}/accept`, { token: alex.token })).json.error.code).toBe('SESSION_CLOSED');
+      expect((await api(t, 'POST', `/api/v1/sessions/${proposed.json.sessionId}/accept`, { token: alex.token })).json.error.code).toBe(
+        'SESSION_CLOSED',
+      );
     });
 
     it('refuses a booking that overlaps a booked session of either person, naming it', async () => {
@@ -114,7 +125,11 @@ for (const backend of BACKENDS) {
       // Alex's session is in Jun's way: Jun learns the time, not with whom.
       const theirs = await propose(jun, alex, at);
       expect(theirs.status).toBe(409);
-      expect(theirs.json.error.details).toEqual({ startsAt: new Date(at).toISOString(), endsAt: new Date(at + HOUR).toISOString(), whose: 'partner' });
+      expect(theirs.json.error.details).toEqual({
+        startsAt: new Date(at).toISOString(),
+        endsAt: new Date(at + HOUR).toISOString(),
+        whose: 'partner',
+      });
       // Right after it is fine.
       expect((await propose(minji, sora, at + HOUR)).status).toBe(200);
 
@@ -162,7 +177,9 @@ for (const backend of BACKENDS) {
       // Minji cancels the third occurrence only, with a reason Alex sees.
       const one = await api(t, 'POST', `/api/v1/sessions/${id}/cancel`, { token: minji.token, body: { index: 2, reason: 'Family visit' } });
       expect(one.json).toMatchObject({ index: 2, state: 'cancelled', cancelReason: 'Family visit' });
-      await until('Alex is told of the cancellation', () => alexQueue.received.some((m) => JSON.parse(m.body).kind === 'session-cancelled'));
+      await until('Alex is told of the cancellation', () =>
+        alexQueue.received.some((m) => JSON.parse(m.body).kind === 'session-cancelled'),
+      );
       const cancelNote = alexQueue.received.map((m) => JSON.parse(m.body)).find((n) => n.kind === 'session-cancelled');
       expect(cancelNote.body).toContain('Family visit');
       expect((await calendarOf(alex, at - HOUR, at + 20 * DAY)).map((o) => [o.startsAt, o.state])).toEqual([
@@ -171,16 +188,23 @@ for (const backend of BACKENDS) {
         [new Date(at + 14 * DAY).toISOString(), 'cancelled'],
       ]);
       // Cancelling it again is refused; then Alex cancels the whole series.
-      expect((await api(t, 'POST', `/api/v1/sessions/${id}/cancel`, { token: alex.token, body: { index: 2, reason: 'x' } })).json.error.code).toBe(
-        'SESSION_CLOSED',
+      expect(
+        (await api(t, 'POST', `/api/v1/sessions/${id}/cancel`, { token: alex.token, body: { index: 2, reason: 'x' } })).json.error.code,
+      ).toBe('SESSION_CLOSED');
+      expect((await api(t, 'POST', `/api/v1/sessions/${id}/cancel`, { token: alex.token, body: { reason: 'Moving away' } })).status).toBe(
+        200,
       );
-      expect((await api(t, 'POST', `/api/v1/sessions/${id}/cancel`, { token: alex.token, body: { reason: 'Moving away' } })).status).toBe(200);
       expect((await calendarOf(minji, at - HOUR, at + 20 * DAY)).every((o) => o.state === 'cancelled')).toBe(true);
 
       // A proposal is declined by the partner (who cannot "cancel" it) and withdrawn by its organiser.
       const next = await propose(minji, alex, daysAhead(9, 12));
-      expect((await api(t, 'POST', `/api/v1/sessions/${next.json.sessionId}/cancel`, { token: alex.token, body: { reason: 'x' } })).status).toBe(409);
-      const declined = await api(t, 'POST', `/api/v1/sessions/${next.json.sessionId}/decline`, { token: alex.token, body: { reason: 'Busy week' } });
+      expect(
+        (await api(t, 'POST', `/api/v1/sessions/${next.json.sessionId}/cancel`, { token: alex.token, body: { reason: 'x' } })).status,
+      ).toBe(409);
+      const declined = await api(t, 'POST', `/api/v1/sessions/${next.json.sessionId}/decline`, {
+        token: alex.token,
+        body: { reason: 'Busy week' },
+      });
       expect(declined.json).toMatchObject({ state: 'declined', cancelReason: 'Busy week' });
       await until('Minji hears of the decline', () => minjiQueue.received.some((m) => JSON.parse(m.body).kind === 'session-declined'));
     });

@@ -46,10 +46,11 @@ export const ProposeSessionBody = Type.Object(
     time: LocalTime,
     minutes: Type.Integer({ minimum: SESSION_MIN_MINUTES, maximum: SESSION_MAX_MINUTES }),
     repeat: Type.Optional(SessionRepeat),
-    reminders: Type.Array(
-      Type.Union(SESSION_REMINDERS.map((m) => Type.Literal(m))),
-      { maxItems: SESSION_REMINDERS.length, uniqueItems: true, default: [] },
-    ),
+    reminders: Type.Array(Type.Union(SESSION_REMINDERS.map((m) => Type.Literal(m))), {
+      maxItems: SESSION_REMINDERS.length,
+      uniqueItems: true,
+      default: [],
+    }),
     topic: Type.Optional(Type.String({ maxLength: 200 })),
     /** The organiser's IANA zone when their profile has none (the browser's). */
     timeZone: Type.Optional(Type.String({ maxLength: 64 })),

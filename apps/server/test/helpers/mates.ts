@@ -23,7 +23,10 @@ export async function givenOnboarded(
 
 /** Two people who asked and accepted through the matching API, so they are mates. */
 export async function givenMates(t: Pick<TestApp, 'url'>, a: Client, b: Client) {
-  const sent = await api(t, 'POST', '/api/v1/matching/requests', { token: a.token, body: { receiverId: b.userId, message: 'Shall we practise?' } });
+  const sent = await api(t, 'POST', '/api/v1/matching/requests', {
+    token: a.token,
+    body: { receiverId: b.userId, message: 'Shall we practise?' },
+  });
   if (sent.status !== 200) throw new Error(`request: ${sent.status} ${sent.text}`);
   const accepted = await api(t, 'POST', `/api/v1/matching/requests/${sent.json.id}/accept`, { token: b.token });
   if (accepted.status !== 200) throw new Error(`accept: ${accepted.status} ${accepted.text}`);

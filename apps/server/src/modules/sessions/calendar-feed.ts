@@ -11,7 +11,11 @@ export interface FeedSession {
   partnerName: string;
 }
 
-const FREQ = { week: ICalEventRepeatingFreq.WEEKLY, 'two-weeks': ICalEventRepeatingFreq.WEEKLY, month: ICalEventRepeatingFreq.MONTHLY } as const;
+const FREQ = {
+  week: ICalEventRepeatingFreq.WEEKLY,
+  'two-weeks': ICalEventRepeatingFreq.WEEKLY,
+  month: ICalEventRepeatingFreq.MONTHLY,
+} as const;
 const STATUS = { proposed: ICalEventStatus.TENTATIVE, booked: ICalEventStatus.CONFIRMED, cancelled: ICalEventStatus.CANCELLED } as const;
 
 /**

@@ -58,7 +58,13 @@ export function mayCancel(s: SessionFacts, userId: string, occurrence: Occurrenc
 }
 
 /** Either person asks to move a booked occurrence that has not started to a time still ahead; a new ask replaces a waiting one. */
-export function mayMove(s: SessionFacts, userId: string, occurrence: OccurrenceFacts, newStart: number, now: number): SessionRefusal | null {
+export function mayMove(
+  s: SessionFacts,
+  userId: string,
+  occurrence: OccurrenceFacts,
+  newStart: number,
+  now: number,
+): SessionRefusal | null {
   if (roleOf(s, userId) === 'stranger') return 'not-found';
   if (!occurrence.exists) return 'not-found';
   if (s.state !== 'booked' || occurrence.cancelled) return 'closed';

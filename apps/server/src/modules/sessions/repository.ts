@@ -105,7 +105,12 @@ export async function updateSession(db: Db, id: string, from: SessionRowState[],
 export async function sessionsOf(db: Db, userIds: string[], from: number, to: number, states?: SessionRowState[]): Promise<SessionRow[]> {
   if (!userIds.length) return [];
   const side = (column: 'organiser_id' | 'partner_id') => {
-    let q = db.selectFrom('study_sessions').selectAll().where(column, 'in', userIds).where('last_end', '>', from).where('first_start', '<', to);
+    let q = db
+      .selectFrom('study_sessions')
+      .selectAll()
+      .where(column, 'in', userIds)
+      .where('last_end', '>', from)
+      .where('first_start', '<', to);
     if (states) q = q.where('state', 'in', states);
     return q.execute();
   };
@@ -129,7 +134,13 @@ export async function exceptionsOf(db: Db, sessionIds: string[]): Promise<Map<st
 }
 
 /** Writes the changed columns of one occurrence's exception, creating it when there is none yet. */
-export async function saveException(db: Db, sessionId: string, occurrence: number, changes: Partial<StudySessionExceptionsTable>, now: number) {
+export async function saveException(
+  db: Db,
+  sessionId: string,
+  occurrence: number,
+  changes: Partial<StudySessionExceptionsTable>,
+  now: number,
+) {
   const updated = await db
     .updateTable('study_session_exceptions')
     .set({ ...changes, updated_at: now })
@@ -188,10 +199,17 @@ export async function lockCalendars(db: Db, userIds: string[]) {
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) === 0) {
       try {
-        await db.insertInto('session_calendars').values({ user_id: userId, feed_token_hash: null, feed_created_at: null, bookings: 1 }).execute();
+        await db
+          .insertInto('session_calendars')
+          .values({ user_id: userId, feed_token_hash: null, feed_created_at: null, bookings: 1 })
+          .execute();
       } catch {
         // Another booking made the row a moment ago: lock it as usual.
-        await db.updateTable('session_calendars').set({ bookings: sql`bookings + 1` } as never).where('user_id', '=', userId).execute();
+        await db
+          .updateTable('session_calendars')
+          .set({ bookings: sql`bookings + 1` } as never)
+          .where('user_id', '=', userId)
+          .execute();
       }
     }
   }
@@ -210,7 +228,10 @@ export async function setFeedToken(db: Db, userId: string, tokenHash: string | n
     .where('user_id', '=', userId)
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0 && tokenHash)
-    await db.insertInto('session_calendars').values({ user_id: userId, feed_token_hash: tokenHash, feed_created_at: at, bookings: 0 }).execute();
+    await db
+      .insertInto('session_calendars')
+      .values({ user_id: userId, feed_token_hash: tokenHash, feed_created_at: at, bookings: 0 })
+      .execute();
 }
 
 /** Claims one reminder; false when it was already sent (a job that ran twice). */
@@ -219,13 +240,20 @@ export async function claimReminder(db: Db, key: string, sessionId: string, at: 
     await db.insertInto('study_session_reminders').values({ reminder_key: key, session_id: sessionId, sent_at: at }).execute();
     return true;
   } catch (error) {
-    const existing = await db.selectFrom('study_session_reminders').select('reminder_key').where('reminder_key', '=', key).executeTakeFirst();
+    const existing = await db
+      .selectFrom('study_session_reminders')
+      .select('reminder_key')
+      .where('reminder_key', '=', key)
+      .executeTakeFirst();
     if (existing) return false;
     throw error;
   }
 }
 
 export async function eraseSessions(db: Db, userId: string) {
-  await db.deleteFrom('study_sessions').where((eb) => eb.or([eb('organiser_id', '=', userId), eb('partner_id', '=', userId)])).execute();
+  await db
+    .deleteFrom('study_sessions')
+    .where((eb) => eb.or([eb('organiser_id', '=', userId), eb('partner_id', '=', userId)]))
+    .execute();
   await db.deleteFrom('session_calendars').where('user_id', '=', userId).execute();
 }

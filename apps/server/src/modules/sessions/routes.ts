@@ -59,7 +59,7 @@ export function sessionsRoutes(app: FastifyInstance, sessions: SessionsService, 
     {
       schema: {
         tags,
-        summary: "The next times both of us are available (our weekly schedules) and free",
+        summary: 'The next times both of us are available (our weekly schedules) and free',
         querystring: SuggestionsQuery,
         response: { 200: SessionSuggestions },
       },
@@ -126,7 +126,15 @@ export function sessionsRoutes(app: FastifyInstance, sessions: SessionsService, 
   );
   r.get(
     `${base}/:sessionId/ics`,
-    { schema: { tags, summary: 'One session as an .ics file', params: SessionParams, response: { 200: IcsReply }, produces: ['text/calendar'] } },
+    {
+      schema: {
+        tags,
+        summary: 'One session as an .ics file',
+        params: SessionParams,
+        response: { 200: IcsReply },
+        produces: ['text/calendar'],
+      },
+    },
     async (request, reply) => {
       const body = unwrap(await sessions.sessionIcs(request.auth.sub, request.params.sessionId));
       return reply
@@ -137,7 +145,14 @@ export function sessionsRoutes(app: FastifyInstance, sessions: SessionsService, 
   );
   r.post(
     `${base}/:sessionId/accept`,
-    { schema: { tags, summary: 'Accept a proposed session (the partner only)', params: SessionParams, response: { 200: SessionOccurrence } } },
+    {
+      schema: {
+        tags,
+        summary: 'Accept a proposed session (the partner only)',
+        params: SessionParams,
+        response: { 200: SessionOccurrence },
+      },
+    },
     async (request) => unwrap(await sessions.acceptSession(request.auth.sub, request.params.sessionId)),
   );
   r.post(

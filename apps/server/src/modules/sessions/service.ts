@@ -15,7 +15,16 @@ import { utcWeekStart, weeklyOverlapIntervals, weeklySlotsInUtc } from '../profi
 import type { ProfileService } from '../profile/service.js';
 import type { AccountParticipant, UsersService } from '../users/service.js';
 import { sessionsCalendar, type FeedSession } from './calendar-feed.js';
-import { mayAnswer, mayAnswerMove, mayCancel, mayMove, overlaps, type OccurrenceFacts, type SessionFacts, type SessionRefusal } from './policy.js';
+import {
+  mayAnswer,
+  mayAnswerMove,
+  mayCancel,
+  mayMove,
+  overlaps,
+  type OccurrenceFacts,
+  type SessionFacts,
+  type SessionRefusal,
+} from './policy.js';
 import * as repo from './repository.js';
 import type { SessionRow, SessionsTables } from './repository.js';
 import { isTimeZone, occurrencesOf, ruleStarts, wallClockToUtc, type Occurrence } from './series.js';
@@ -200,7 +209,17 @@ export function createSessionsService(deps: {
      * as it is now: cancelled, moved (its start differs from the one this reminder was for) or no
      * longer booked means nothing is sent.
      */
-    async run({ sessionId, index, startsAt, minutesBefore }: { sessionId: string; index: number; startsAt: number; minutesBefore: number }) {
+    async run({
+      sessionId,
+      index,
+      startsAt,
+      minutesBefore,
+    }: {
+      sessionId: string;
+      index: number;
+      startsAt: number;
+      minutesBefore: number;
+    }) {
       const found = await load(db, sessionId);
       if (!found || found.row.state !== 'booked') return;
       const o = found.occurrences[index];
@@ -218,7 +237,10 @@ export function createSessionsService(deps: {
           await deps.notify({
             userId,
             kind: 'session-reminder',
-            title: { ko: `${name}님과 ${KIND[row.kind].ko} 세션이 곧 시작돼요`, en: `Your ${KIND[row.kind].en} session with ${name} starts soon` },
+            title: {
+              ko: `${name}님과 ${KIND[row.kind].ko} 세션이 곧 시작돼요`,
+              en: `Your ${KIND[row.kind].en} session with ${name} starts soon`,
+            },
             body: at,
             link: `/sessions?session=${sessionId}`,
             key,
@@ -346,11 +368,14 @@ export function createSessionsService(deps: {
       if (!(await users.getActiveUser(body.partnerId)) || !(await deps.areMates(userId, body.partnerId)))
         return refuse('NOT_FOUND', 'No such mate: sessions are booked with mates.');
       const given = body.timeZone && isTimeZone(body.timeZone) ? body.timeZone : null;
-      if (body.timeZone && !given) return refuse('VALIDATION_FAILED', 'Unknown time zone', [{ field: '/timeZone', message: 'unknown time zone' }]);
+      if (body.timeZone && !given)
+        return refuse('VALIDATION_FAILED', 'Unknown time zone', [{ field: '/timeZone', message: 'unknown time zone' }]);
       const timeZone = (await profile.partnerProfiles([userId])).get(userId)?.timeZone ?? given ?? 'UTC';
       const repeat = body.repeat ?? null;
       if (repeat && !repeat.until && !repeat.count)
-        return refuse('VALIDATION_FAILED', 'A repeat ends on a date or after a count', [{ field: '/repeat', message: 'needs until or count' }]);
+        return refuse('VALIDATION_FAILED', 'A repeat ends on a date or after a count', [
+          { field: '/repeat', message: 'needs until or count' },
+        ]);
       if (repeat?.until && repeat.until < body.date)
         return refuse('VALIDATION_FAILED', 'The repeat ends before it starts', [{ field: '/repeat/until', message: 'is before date' }]);
       const localStart = `${body.date}T${body.time}`;
@@ -427,7 +452,8 @@ export function createSessionsService(deps: {
         const ahead = found.occurrences.filter((o) => !o.cancelled);
         const hit = await findOverlap(tx, [row.organiser_id, row.partner_id], ahead, { sessionId });
         if (hit) return { hit };
-        if (!(await repo.updateSession(tx, sessionId, ['proposed'], { state: 'booked', updated_at: now }))) return { refusal: 'closed' as const };
+        if (!(await repo.updateSession(tx, sessionId, ['proposed'], { state: 'booked', updated_at: now })))
+          return { refusal: 'closed' as const };
         await enqueueReminders(tx, row, found.occurrences, now);
         await deps.booked?.(tx, {
           sessionId,
@@ -540,7 +566,8 @@ export function createSessionsService(deps: {
         return refuse('VALIDATION_FAILED', 'Unknown time zone', [{ field: '/timeZone', message: 'unknown time zone' }]);
       const zone = body.timeZone ?? (await zonesOf([userId])).get(userId)!;
       const newStart = wallClockToUtc(body.date, body.time, zone);
-      if (!Number.isFinite(newStart)) return refuse('VALIDATION_FAILED', 'No such date', [{ field: '/date', message: 'is not a calendar date' }]);
+      if (!Number.isFinite(newStart))
+        return refuse('VALIDATION_FAILED', 'No such date', [{ field: '/date', message: 'is not a calendar date' }]);
       const o = found.occurrences[index];
       const now = nowMs();
       const refusal = mayMove(facts(found.row), userId, occurrenceFacts(o), newStart, now);
