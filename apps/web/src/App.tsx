@@ -30,6 +30,8 @@ const RecommendationsPage = later(() => import('./features/matching'), 'Recommen
 const RequestsPage = later(() => import('./features/matching'), 'RequestsPage');
 const PersonPage = later(() => import('./features/matching'), 'PersonPage');
 const MatesPage = later(() => import('./features/matching'), 'MatesPage');
+const SessionsPage = later(() => import('./features/sessions'), 'SessionsPage');
+const SchedulePage = later(() => import('./features/sessions'), 'SchedulePage');
 const LevelTestIntroPage = later(() => import('./features/level-test'), 'LevelTestIntroPage');
 const LevelTestTakePage = later(() => import('./features/level-test'), 'LevelTestTakePage');
 const LevelTestWaitingPage = later(() => import('./features/level-test'), 'LevelTestWaitingPage');
@@ -68,6 +70,8 @@ const router = createBrowserRouter([
                   { path: '/matching/requests', element: loading(<RequestsPage />) },
                   { path: '/matching/people/:userId', element: loading(<PersonPage />) },
                   { path: '/mates', element: loading(<MatesPage />) },
+                  { path: '/sessions', element: loading(<SessionsPage />) },
+                  { path: '/schedule', element: loading(<SchedulePage />) },
                   ...PLACEHOLDER_AREAS.map((area) => ({
                     path: area.path,
                     element: <PlaceholderPage area={area.key} />,
