@@ -234,6 +234,9 @@ describe('STUDYMATE on first use', () => {
       '/level-test',
       '/level-test/history',
       '/matching',
+      '/sessions',
+      '/sessions?view=month',
+      '/schedule',
     ];
     for (const step of ['basic', 'languages', 'interests', 'partner', 'schedule']) pages.push(`/onboarding/${step}`);
     for (const path of pages) {

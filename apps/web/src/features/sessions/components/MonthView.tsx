@@ -47,13 +47,18 @@ export function MonthView({ zone, version, onChanged }: { zone: string; version:
   return (
     <div className="space-y-4">
       <div className="flex items-center justify-between gap-2">
-        <button type="button" className="btn-secondary" aria-label={t('previous')} onClick={() => setMonth(month.minus({ months: 1 }))}>
+        <button
+          type="button"
+          className="btn-secondary min-w-11"
+          aria-label={t('previous')}
+          onClick={() => setMonth(month.minus({ months: 1 }))}
+        >
           ‹
         </button>
         <h2 className="text-lg font-semibold" data-testid="month-title">
           {formatMonth(month, i18n.resolvedLanguage)}
         </h2>
-        <button type="button" className="btn-secondary" aria-label={t('next')} onClick={() => setMonth(month.plus({ months: 1 }))}>
+        <button type="button" className="btn-secondary min-w-11" aria-label={t('next')} onClick={() => setMonth(month.plus({ months: 1 }))}>
           ›
         </button>
       </div>

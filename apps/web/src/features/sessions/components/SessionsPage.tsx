@@ -36,7 +36,7 @@ export function SessionsPage() {
     (o) => !waiting.includes(o) && Date.parse(o.endsAt) > now && (o.state === 'booked' || o.state === 'proposed' || o.cancelReason),
   );
   const tab = (active: boolean) =>
-    `inline-flex min-h-11 items-center rounded-xl px-3 py-2 text-sm font-semibold ${active ? 'bg-indigo-600 text-white' : 'border border-slate-200 bg-white text-slate-700'}`;
+    `inline-flex min-h-11 min-w-11 items-center justify-center rounded-xl px-3 py-2 text-sm font-semibold ${active ? 'bg-indigo-600 text-white' : 'border border-slate-200 bg-white text-slate-700'}`;
 
   return (
     <section className="space-y-4">
