@@ -235,7 +235,6 @@ describe('STUDYMATE on first use', () => {
       '/level-test/history',
       '/matching',
       '/sessions',
-      '/sessions?view=month',
       '/schedule',
     ];
     for (const step of ['basic', 'languages', 'interests', 'partner', 'schedule']) pages.push(`/onboarding/${step}`);
