@@ -4,8 +4,17 @@ import type { ProfileTables } from './modules/profile/repository.js';
 import type { UsersTables } from './modules/users/repository.js';
 import type { LevelTestTables } from './modules/level-test/repository.js';
 import type { MatchingTables } from './modules/matching/repository.js';
+import type { NotificationsTables } from './modules/notifications/repository.js';
 import type { SessionsTables } from './modules/sessions/repository.js';
 import type { JobsTables } from './platform/jobs/jobs.js';
 
 /** The whole schema, assembled from the tables each module owns. */
-export type Database = UsersTables & AuthTables & ProfileTables & ChatTables & LevelTestTables & MatchingTables & SessionsTables & JobsTables;
+export type Database = UsersTables &
+  AuthTables &
+  ProfileTables &
+  ChatTables &
+  LevelTestTables &
+  MatchingTables &
+  NotificationsTables &
+  SessionsTables &
+  JobsTables;

@@ -2,8 +2,7 @@ import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from './helpers/backends.js';
-import { api, givenUser, startApp, type Client, type TestApp } from './helpers/app.js';
-import { ENGLISH, givenMates, givenOnboarded, KOREAN } from './helpers/mates.js';
+import { api, ENGLISH, givenMates, givenOnboarded, givenUser, KOREAN, startApp, type Client, type TestApp } from './helpers/app.js';
 import { until } from './helpers/wait.js';
 import { connectStomp, type StompSession } from './realtime/harness.js';
 

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { MatchingService } from '../matching/service.js';
+import type { NotificationsService } from '../notifications/service.js';
 import type { ModuleContext } from '../module-context.js';
 import { ownTables } from '../module-context.js';
 import type { ProfileService } from '../profile/service.js';
@@ -13,23 +13,22 @@ const FEED_READS_PER_MINUTE = 60;
 
 /** Booking sessions with mates: proposals, answers, moves, cancellations, reminders, calendars and feeds. */
 export function sessionsModule(
-  { app, db, jobs, realtime, config }: ModuleContext,
-  { users, profile, matching }: { users: UsersService; profile: ProfileService; matching: MatchingService },
+  { app, db, jobs, events, config }: ModuleContext,
+  {
+    users,
+    profile,
+    matching,
+    notifications,
+  }: { users: UsersService; profile: ProfileService; matching: MatchingService; notifications: NotificationsService },
 ) {
   const sessions = createSessionsService({
     db: ownTables<SessionsTables>(db),
     users,
     profile,
     areMates: (a, b) => matching.areMates(a, b),
-    notify: (notice) =>
-      realtime.sendToUser(notice.userId, 'notifications', {
-        id: randomUUID(),
-        kind: notice.kind,
-        title: notice.title.en,
-        body: notice.body?.en,
-        link: notice.link,
-        createdAt: new Date().toISOString(),
-      }),
+    notify: (notice) => notifications.send({ ...notice, category: 'session' }),
+    // Committed with the accept; delivered to subscribers (progress, achievements) after it.
+    booked: async (tx, fact) => void (await events.publish(tx, 'session.booked', fact)),
     jobs,
     publicUrl: config.publicUrl,
   });

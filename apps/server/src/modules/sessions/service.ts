@@ -12,6 +12,7 @@ import { nowMs, toIso } from '../../platform/db/database.js';
 import { ok, refuse, type Result } from '../../platform/http/errors.js';
 import type { JobRunner } from '../../platform/jobs/jobs.js';
 import { utcWeekStart, weeklyOverlapIntervals, weeklySlotsInUtc } from '../profile/availability.js';
+import type { DomainEventCatalogue } from '../events.js';
 import type { ProfileService } from '../profile/service.js';
 import type { AccountParticipant, UsersService } from '../users/service.js';
 import { sessionsCalendar, type FeedSession } from './calendar-feed.js';
@@ -62,15 +63,8 @@ export interface CallTarget {
   endsAt: string;
 }
 
-/** A booked session's fact for other modules (the 'session.booked' event's payload). */
-export interface SessionBooked {
-  sessionId: string;
-  organiserId: string;
-  partnerId: string;
-  kind: 'video' | 'voice';
-  startsAt: string;
-  minutes: number;
-}
+/** A booked session's fact for other modules: the 'session.booked' event's payload. */
+export type SessionBooked = DomainEventCatalogue['session.booked'];
 
 const REFUSALS: Record<SessionRefusal, () => Result<never>> = {
   'not-found': () => refuse('NOT_FOUND', 'No such session.'),
