@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { SESSION_JOIN_EARLY_MINUTES, type SessionOccurrence } from '@studymate/contracts';
@@ -30,7 +30,22 @@ function useJoinable(o: SessionOccurrence): boolean {
 }
 
 /** One occurrence with what I may do to it: answer, join, move, cancel, download. */
-export function SessionCard({ occurrence: o, zone, onChanged }: { occurrence: SessionOccurrence; zone: string; onChanged: () => void }) {
+export function SessionCard({
+  occurrence: o,
+  zone,
+  onChanged,
+  focused = false,
+}: {
+  occurrence: SessionOccurrence;
+  zone: string;
+  onChanged: () => void;
+  /** Opened from a notification's link: scrolled to and marked. */
+  focused?: boolean;
+}) {
+  const card = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (focused) card.current?.scrollIntoView?.({ block: 'center' });
+  }, [focused]);
   const { t, i18n } = useTranslation(SESSIONS_NS);
   const navigate = useNavigate();
   const { busy, problem, run } = useAction(errorProblem);
@@ -57,7 +72,13 @@ export function SessionCard({ occurrence: o, zone, onChanged }: { occurrence: Se
   const showOrganiserTime = o.timeZone !== zone;
 
   return (
-    <article className="card space-y-3" data-testid="session" data-session={o.sessionId} aria-label={formatWhen(o.startsAt, zone, lang)}>
+    <article
+      ref={card}
+      className={`card space-y-3 ${focused ? 'ring-2 ring-indigo-400' : ''}`}
+      data-testid="session"
+      data-session={o.sessionId}
+      aria-label={formatWhen(o.startsAt, zone, lang)}
+    >
       <div className="flex flex-wrap items-start justify-between gap-2">
         <div>
           <p className="text-lg font-semibold" data-testid="session-when">

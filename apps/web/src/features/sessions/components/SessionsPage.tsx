@@ -19,6 +19,7 @@ export function SessionsPage() {
   const zone = useMyZone();
   const [params, setParams] = useSearchParams();
   const view = params.get('view') === 'month' ? 'month' : 'list';
+  const focus = params.get('session');
   const [items, setItems] = useState<SessionOccurrence[] | null>(null);
   const [version, setVersion] = useState(0);
   const { problem, run } = useAction(errorProblem);
@@ -79,7 +80,13 @@ export function SessionsPage() {
             <div className="space-y-3">
               <h2 className="text-lg font-semibold">{t('waiting')}</h2>
               {waiting.map((o) => (
-                <SessionCard key={`${o.sessionId}-${o.index}`} occurrence={o} zone={zone} onChanged={changed} />
+                <SessionCard
+                  key={`${o.sessionId}-${o.index}`}
+                  occurrence={o}
+                  zone={zone}
+                  onChanged={changed}
+                  focused={o.sessionId === focus && o === items?.find((i) => i.sessionId === focus)}
+                />
               ))}
             </div>
           )}
@@ -87,7 +94,13 @@ export function SessionsPage() {
             <div className="space-y-3">
               <h2 className="text-lg font-semibold">{t('upcoming')}</h2>
               {upcoming.map((o) => (
-                <SessionCard key={`${o.sessionId}-${o.index}`} occurrence={o} zone={zone} onChanged={changed} />
+                <SessionCard
+                  key={`${o.sessionId}-${o.index}`}
+                  occurrence={o}
+                  zone={zone}
+                  onChanged={changed}
+                  focused={o.sessionId === focus && o === items?.find((i) => i.sessionId === focus)}
+                />
               ))}
             </div>
           )}
