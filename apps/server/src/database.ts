@@ -7,6 +7,7 @@ import type { MatchingTables } from './modules/matching/repository.js';
 import type { NotificationsTables } from './modules/notifications/repository.js';
 import type { SessionsTables } from './modules/sessions/repository.js';
 import type { JobsTables } from './platform/jobs/jobs.js';
+import type { SafetyTables } from './modules/safety/repository.js';
 
 /** The whole schema, assembled from the tables each module owns. */
 export type Database = UsersTables &
@@ -17,4 +18,5 @@ export type Database = UsersTables &
   MatchingTables &
   NotificationsTables &
   SessionsTables &
+  SafetyTables &
   JobsTables;

@@ -10,3 +10,4 @@ export * from './realtime.js';
 export * from './formats.js';
 export * from './schema.js';
 export * from './sessions.js';
+export * from './safety.js';

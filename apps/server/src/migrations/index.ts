@@ -7,6 +7,7 @@ import * as matching from './0005_matching.js';
 import * as voiceNoteDuration from './0006_voice_note_duration.js';
 import * as notifications from './0007_notifications.js';
 import * as sessions from './0009_sessions.js';
+import * as safety from './0012_safety.js';
 
 /** Every migration, in order; imported statically so the bundled server carries them. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006_voice_note_duration': voiceNoteDuration,
   '0007_notifications': notifications,
   '0009_sessions': sessions,
+  '0012_safety': safety,
 };

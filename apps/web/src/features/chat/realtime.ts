@@ -2,6 +2,7 @@ import { Client, ReconnectionTimeMode, type IFrame, type StompSubscription } fro
 import { REALTIME_PATH } from '@studymate/contracts';
 import { refreshSession } from '../../lib/http';
 import { useAuthStore } from '../auth/store';
+import { noteSuspension } from '../safety/store';
 
 /**
  * The app's one STOMP connection (`/ws`, STOMP 1.2). It owns reconnection and the access token:
@@ -126,6 +127,19 @@ export function startRealtime(): void {
     onStompError: (frame: IFrame) => {
       const code = frame.headers.code ?? 'ERROR';
       if (code === 'TOKEN_EXPIRED' || code === 'UNAUTHENTICATED' || code === 'SESSION_ENDED') tokenRejected = true;
+      if (code === 'ACCOUNT_SUSPENDED') {
+        // Suspended or banned on some node: signed out everywhere at once, with the reason and the end date.
+        let details: unknown = null;
+        try {
+          details = (JSON.parse(frame.body) as { error?: { details?: unknown } }).error?.details;
+        } catch {
+          details = null;
+        }
+        noteSuspension(details);
+        stopRealtime();
+        useAuthStore.getState().signedOut();
+        return;
+      }
       const receiptId = frame.headers['receipt-id'];
       const waiter = receiptId ? receipts.get(receiptId) : undefined;
       if (receiptId && waiter) {
