@@ -234,6 +234,8 @@ describe('STUDYMATE on first use', () => {
       '/level-test',
       '/level-test/history',
       '/matching',
+      '/sessions',
+      '/schedule',
     ];
     for (const step of ['basic', 'languages', 'interests', 'partner', 'schedule']) pages.push(`/onboarding/${step}`);
     for (const path of pages) {

@@ -9,10 +9,10 @@ import { baseUrl } from './browser';
 const CSRF = { 'X-Requested-With': 'studymate' };
 
 /** A Korean speaker learning English, or the other way round: complementary partners. */
-function profile(native: 'ko' | 'en', englishName: string): StepBodies {
+function profile(native: 'ko' | 'en', englishName: string, cityId: StepBodies['basic']['cityId']): StepBodies {
   const learns = native === 'ko' ? 'en' : 'ko';
   return {
-    basic: { englishName, cityId: 'seoul', intro: 'STUDYMATE 채팅 테스트용 프로필입니다.' },
+    basic: { englishName, cityId, intro: 'STUDYMATE 채팅 테스트용 프로필입니다.' },
     languages: { native, speaks: [], learns: [{ language: learns, level: 'B1', partnerLevel: 'C1' }] },
     interests: { motivations: ['friends'], topics: ['food'], learningStyle: 'both', expectation: 'practical' },
     partner: { partnerGender: 'any', partnerStyles: ['friendly'], ageMin: 20, ageMax: 40 },
@@ -27,6 +27,7 @@ export async function onboardedUser(
   displayName: string,
   native: 'ko' | 'en',
   englishName = native === 'ko' ? 'Mina Kim' : 'Sam Taylor',
+  cityId: StepBodies['basic']['cityId'] = 'seoul',
 ) {
   const api = context.request;
   const signIn = await api.post(`${baseUrl}/api/v1/auth/dev`, { data: { email, displayName }, headers: CSRF });
@@ -38,7 +39,7 @@ export async function onboardedUser(
     headers,
   });
   expect(terms.ok(), await terms.text()).toBe(true);
-  for (const [step, body] of Object.entries(profile(native, englishName))) {
+  for (const [step, body] of Object.entries(profile(native, englishName, cityId))) {
     const saved = await api.put(`${baseUrl}/api/v1/onboarding/${step}`, { data: body, headers });
     expect(saved.ok(), `${step}: ${await saved.text()}`).toBe(true);
   }

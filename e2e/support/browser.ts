@@ -33,13 +33,17 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
 let contexts = 0;
 
 /** Desktop by default; `phone` is a 375×812 touch screen. */
-export async function newPage(browser: Browser, device: 'desktop' | 'phone' = 'desktop'): Promise<{ context: BrowserContext; page: Page }> {
+export async function newPage(
+  browser: Browser,
+  device: 'desktop' | 'phone' = 'desktop',
+  timezoneId = 'Asia/Seoul',
+): Promise<{ context: BrowserContext; page: Page }> {
   const screen =
     device === 'phone'
       ? { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true }
       : { viewport: { width: 1280, height: 900 } };
   mkdirSync(path.resolve('test-results'), { recursive: true });
-  const context = await browser.newContext({ ...screen, baseURL: baseUrl, locale: 'ko-KR', timezoneId: 'Asia/Seoul' });
+  const context = await browser.newContext({ ...screen, baseURL: baseUrl, locale: 'ko-KR', timezoneId });
   await context.grantPermissions(['camera'], { origin: baseUrl });
   // Every API answer the browser saw, for reading a failed run (test-results/e2e-api-<n>-<device>.log).
   const log = createWriteStream(path.resolve('test-results', `e2e-api-${++contexts}-${device}.log`));

@@ -43,6 +43,7 @@ import { ownTables, type ModuleContext } from './modules/module-context.js';
 import { notificationsModule } from './modules/notifications/module.js';
 import { progressModule } from './modules/progress/module.js';
 import { profileModule } from './modules/profile/module.js';
+import { sessionsModule } from './modules/sessions/module.js';
 import { usersModule } from './modules/users/module.js';
 import { safetyModule } from './modules/safety/module.js';
 import { sweepScratch } from './platform/speech/scratch.js';
@@ -230,6 +231,7 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   });
   levelTestModule(context, { users, profile });
   progressModule(context, { users, profile, notifications });
+  sessionsModule(context, { users, profile, matching, notifications });
 
   app.addHook('onReady', async () => jobs.start());
   // Runs before the database closes (onClose hooks registered earlier run later), so stopped jobs are handed back.

@@ -6,6 +6,7 @@ import type { LevelTestTables } from './modules/level-test/repository.js';
 import type { MatchingTables } from './modules/matching/repository.js';
 import type { NotificationsTables } from './modules/notifications/repository.js';
 import type { ProgressTables } from './modules/progress/repository.js';
+import type { SessionsTables } from './modules/sessions/repository.js';
 import type { JobsTables } from './platform/jobs/jobs.js';
 import type { SafetyTables } from './modules/safety/repository.js';
 
@@ -18,5 +19,6 @@ export type Database = UsersTables &
   MatchingTables &
   NotificationsTables &
   ProgressTables &
+  SessionsTables &
   SafetyTables &
   JobsTables;

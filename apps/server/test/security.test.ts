@@ -115,6 +115,7 @@ for (const backend of BACKENDS) {
           'GET /api/v1/catalog',
           'GET /api/v1/config',
           'GET /api/v1/photos/{id}',
+          'GET /api/v1/sessions/feed.ics',
           'GET /health/live',
           'GET /health/ready',
           'POST /api/v1/auth/dev',

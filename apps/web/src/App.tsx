@@ -8,9 +8,7 @@ import { AuthCompletePage } from './features/auth/components/AuthCompletePage';
 import { TermsPage } from './features/auth/components/TermsPage';
 import { FullPageSpinner } from './features/shell/components/FullPageSpinner';
 import { AppShell } from './features/shell/components/AppShell';
-import { PlaceholderPage } from './features/shell/components/PlaceholderPage';
 import { NotFoundPage } from './features/shell/components/NotFoundPage';
-import { PLACEHOLDER_AREAS } from './features/shell/nav';
 
 // The forms (and the schema checker they use) load only once a signed-in user needs them,
 // so the sign-in page stays small.
@@ -29,6 +27,8 @@ const RecommendationsPage = later(() => import('./features/matching'), 'Recommen
 const RequestsPage = later(() => import('./features/matching'), 'RequestsPage');
 const PersonPage = later(() => import('./features/matching'), 'PersonPage');
 const MatesPage = later(() => import('./features/matching'), 'MatesPage');
+const SessionsPage = later(() => import('./features/sessions'), 'SessionsPage');
+const SchedulePage = later(() => import('./features/sessions'), 'SchedulePage');
 const LevelTestIntroPage = later(() => import('./features/level-test'), 'LevelTestIntroPage');
 const LevelTestTakePage = later(() => import('./features/level-test'), 'LevelTestTakePage');
 const LevelTestWaitingPage = later(() => import('./features/level-test'), 'LevelTestWaitingPage');
@@ -82,10 +82,8 @@ const router = createBrowserRouter([
                   { path: '/matching/requests', element: loading(<RequestsPage />) },
                   { path: '/matching/people/:userId', element: loading(<PersonPage />) },
                   { path: '/mates', element: loading(<MatesPage />) },
-                  ...PLACEHOLDER_AREAS.map((area) => ({
-                    path: area.path,
-                    element: <PlaceholderPage area={area.key} />,
-                  })),
+                  { path: '/sessions', element: loading(<SessionsPage />) },
+                  { path: '/schedule', element: loading(<SchedulePage />) },
                   { path: '/profile', element: loading(<ProfilePage />) },
                   { path: '/settings', element: loading(<SettingsPage />) },
                   {

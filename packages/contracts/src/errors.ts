@@ -33,6 +33,10 @@ export const ERROR_STATUS = {
   /** The request was cancelled, answered or expired meanwhile. */
   MATCH_REQUEST_CLOSED: 409,
   ALREADY_MATES: 409,
+  /** A session that would overlap another booked session of either person (details name it). */
+  SESSION_OVERLAP: 409,
+  /** The session or occurrence was answered, moved, cancelled or has started meanwhile. */
+  SESSION_CLOSED: 409,
   /** A message or a new 1:1 between people one of whom blocked the other, or who unmatched. */
   CONTACT_CLOSED: 403,
   /** A level-test answer longer than its prompt's speaking window plus a margin (details.maxSeconds). */

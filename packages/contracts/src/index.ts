@@ -10,4 +10,5 @@ export * from './progress.js';
 export * from './realtime.js';
 export * from './formats.js';
 export * from './schema.js';
+export * from './sessions.js';
 export * from './safety.js';

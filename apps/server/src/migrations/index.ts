@@ -6,6 +6,7 @@ import * as levelTestOneDraft from './0004_level_test_one_draft.js';
 import * as matching from './0005_matching.js';
 import * as voiceNoteDuration from './0006_voice_note_duration.js';
 import * as notifications from './0007_notifications.js';
+import * as sessions from './0009_sessions.js';
 import * as progress from './0011_progress.js';
 import * as safety from './0012_safety.js';
 
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '0005_matching': matching,
   '0006_voice_note_duration': voiceNoteDuration,
   '0007_notifications': notifications,
+  '0009_sessions': sessions,
   '0011_progress': progress,
   '0012_safety': safety,
 };

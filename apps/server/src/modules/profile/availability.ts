@@ -65,23 +65,27 @@ function mergeIntervals(intervals: [number, number][]): [number, number][] {
   return merged;
 }
 
+/** Where two sets of sorted, merged intervals (as weeklySlotsInUtc returns) overlap. */
+export function weeklyOverlapIntervals(x: [number, number][], y: [number, number][]): [number, number][] {
+  const both: [number, number][] = [];
+  let i = 0;
+  let j = 0;
+  while (i < x.length && j < y.length) {
+    const start = Math.max(x[i]![0], y[j]![0]);
+    const end = Math.min(x[i]![1], y[j]![1]);
+    if (end > start) both.push([start, end]);
+    if (x[i]![1] < y[j]![1]) i++;
+    else j++;
+  }
+  return both;
+}
+
 /** Minutes per week two people are both available, each in their own time zone. */
 export function weeklyOverlapMinutes(
   a: { slots: readonly WeeklySlot[]; timeZone: string },
   b: { slots: readonly WeeklySlot[]; timeZone: string },
   week: Date,
 ): number {
-  const x = weeklySlotsInUtc(a.slots, a.timeZone, week);
-  const y = weeklySlotsInUtc(b.slots, b.timeZone, week);
-  let total = 0;
-  let i = 0;
-  let j = 0;
-  while (i < x.length && j < y.length) {
-    const start = Math.max(x[i]![0], y[j]![0]);
-    const end = Math.min(x[i]![1], y[j]![1]);
-    if (end > start) total += end - start;
-    if (x[i]![1] < y[j]![1]) i++;
-    else j++;
-  }
-  return total;
+  const both = weeklyOverlapIntervals(weeklySlotsInUtc(a.slots, a.timeZone, week), weeklySlotsInUtc(b.slots, b.timeZone, week));
+  return both.reduce((total, [start, end]) => total + end - start, 0);
 }

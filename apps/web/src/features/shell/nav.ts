@@ -6,16 +6,12 @@ export interface NavArea {
   icon: IconName;
 }
 
-/** Areas later issues fill; each renders a "coming soon" page until its feature lands. */
-export const PLACEHOLDER_AREAS: NavArea[] = [
-  { key: 'sessions', path: '/sessions', icon: 'sessions' },
-  { key: 'schedule', path: '/schedule', icon: 'schedule' },
-];
-
 export const HOME: NavArea = { key: 'home', path: '/', icon: 'home' };
 export const CHAT: NavArea = { key: 'chat', path: '/chat', icon: 'chat' };
 export const MATCHING: NavArea = { key: 'matching', path: '/matching', icon: 'matching' };
 export const MATES: NavArea = { key: 'mates', path: '/mates', icon: 'mates' };
+export const SESSIONS: NavArea = { key: 'sessions', path: '/sessions', icon: 'sessions' };
+export const SCHEDULE: NavArea = { key: 'schedule', path: '/schedule', icon: 'schedule' };
 export const STATISTICS: NavArea = { key: 'statistics', path: '/statistics', icon: 'statistics' };
 export const ACHIEVEMENTS: NavArea = { key: 'achievements', path: '/achievements', icon: 'achievements' };
 export const NOTIFICATIONS: NavArea = { key: 'notifications', path: '/notifications', icon: 'notifications' };
@@ -31,7 +27,8 @@ export const SIDE_NAV: NavArea[] = [
   CHAT,
   MATCHING,
   MATES,
-  ...PLACEHOLDER_AREAS,
+  SESSIONS,
+  SCHEDULE,
   STATISTICS,
   ACHIEVEMENTS,
   NOTIFICATIONS,

@@ -10,7 +10,18 @@ import { discard, ensureChat, loadOlder, loadUntil, markRead, openRoom, retry } 
 import { partnersReadUpTo } from '../format';
 import { CHAT_NS } from '../i18n';
 import { lastSeq, useChatStore } from '../store';
-import { Avatar, others, useRoomTitle, LineIcon, MEMBERS_ICON, SEARCH_ICON, usePresenceText, ErrorNote, BackToRooms } from './common';
+import {
+  Avatar,
+  others,
+  useRoomTitle,
+  LineIcon,
+  MEMBERS_ICON,
+  SEARCH_ICON,
+  CALENDAR_ICON,
+  usePresenceText,
+  ErrorNote,
+  BackToRooms,
+} from './common';
 import { Composer, type ComposeMode } from './Composer';
 import { ReportDialog } from '../../safety/components/ReportDialog';
 import { MessageBubble, PendingBubble, type MessageAction } from './MessageBubble';
@@ -235,6 +246,16 @@ export function ConversationPage() {
         >
           <LineIcon d={SEARCH_ICON} />
         </button>
+        {partner && !partner.deleted && (
+          <Link
+            to={`/schedule?mate=${partner.id}`}
+            aria-label={t('conversation.bookSession')}
+            title={t('conversation.bookSession')}
+            className="flex size-11 items-center justify-center rounded-full text-slate-500 hover:bg-slate-100"
+          >
+            <LineIcon d={CALENDAR_ICON} />
+          </Link>
+        )}
         {room?.kind === 'group' && (
           <Link
             to={`/chat/${roomId}/members`}

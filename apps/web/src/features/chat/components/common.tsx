@@ -102,6 +102,7 @@ export function useAttachmentUrl(attachmentId: string | undefined): { url: strin
 export const FILE_ICON = 'M7 3h7l5 5v13H7zM14 3v5h5';
 export const SEARCH_ICON = 'M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zM20 20l-4-4';
 export const MEMBERS_ICON = 'M9 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM3 20c0-3.3 2.7-5 6-5s6 1.7 6 5M16 5.5a3 3 0 0 1 0 5.5M18 15c2 .6 3 2.2 3 5';
+export const CALENDAR_ICON = 'M4 6h16v14H4zM4 10h16M9 3v4M15 3v4';
 
 /** A 24 px line icon drawn from one SVG path, in the current text colour. */
 export function LineIcon({ d, className = 'size-6' }: { d: string; className?: string }) {

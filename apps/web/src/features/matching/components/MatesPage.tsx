@@ -34,6 +34,9 @@ function MateCard({ mate }: { mate: Mate }) {
                   {t('mates.chat')}
                 </Link>
               )}
+              <Link to={`/schedule?mate=${mate.partner.userId}`} className="btn-secondary">
+                {t('mates.book')}
+              </Link>
               <button
                 type="button"
                 className="btn-secondary"

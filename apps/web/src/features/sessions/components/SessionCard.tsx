@@ -1,0 +1,244 @@
+import { useEffect, useRef, useState } from 'react';
+import { useNavigate } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { SESSION_JOIN_EARLY_MINUTES, type SessionOccurrence } from '@studymate/contracts';
+import { errorProblem, Field, FormProblem, useAction } from '../../../components/form';
+import * as api from '../api';
+import { SESSIONS_NS } from '../i18n';
+import { formatWhen, wallClock } from '../time';
+
+type Panel = 'move' | 'cancel-one' | 'cancel-all' | 'decline' | null;
+
+const STATE_STYLE: Record<SessionOccurrence['state'], string> = {
+  proposed: 'bg-amber-50 text-amber-800',
+  booked: 'bg-emerald-50 text-emerald-800',
+  declined: 'bg-slate-100 text-slate-600',
+  cancelled: 'bg-slate-100 text-slate-600 line-through',
+};
+
+/** Whether the call may be joined now: from 10 minutes before the start until the end. */
+function useJoinable(o: SessionOccurrence): boolean {
+  const opens = Date.parse(o.startsAt) - SESSION_JOIN_EARLY_MINUTES * 60_000;
+  const closes = Date.parse(o.endsAt);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (o.state !== 'booked' || now >= closes) return;
+    const timer = setInterval(() => setNow(Date.now()), 15_000);
+    return () => clearInterval(timer);
+  }, [o.state, now, closes]);
+  return o.state === 'booked' && now >= opens && now < closes;
+}
+
+/** One occurrence with what I may do to it: answer, join, move, cancel, download. */
+export function SessionCard({
+  occurrence: o,
+  zone,
+  onChanged,
+  focused = false,
+}: {
+  occurrence: SessionOccurrence;
+  zone: string;
+  onChanged: () => void;
+  /** Opened from a notification's link: scrolled to and marked. */
+  focused?: boolean;
+}) {
+  const card = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (focused) card.current?.scrollIntoView?.({ block: 'center' });
+  }, [focused]);
+  const { t, i18n } = useTranslation(SESSIONS_NS);
+  const navigate = useNavigate();
+  const { busy, problem, run } = useAction(errorProblem);
+  const [panel, setPanel] = useState<Panel>(null);
+  const [reason, setReason] = useState('');
+  const [when, setWhen] = useState(() => wallClock(o.startsAt, zone));
+  const joinable = useJoinable(o);
+  const lang = i18n.resolvedLanguage;
+  const act = (action: () => Promise<void>) =>
+    run(async () => {
+      try {
+        await action();
+        setPanel(null);
+        setReason('');
+      } finally {
+        onChanged();
+      }
+    });
+  const open = (p: Panel) => {
+    setPanel(panel === p ? null : p);
+    setReason('');
+  };
+  const ahead = Date.parse(o.startsAt) > Date.now();
+  const showOrganiserTime = o.timeZone !== zone;
+
+  return (
+    <article
+      ref={card}
+      className={`card space-y-3 ${focused ? 'ring-2 ring-indigo-400' : ''}`}
+      data-testid="session"
+      data-session={o.sessionId}
+      aria-label={formatWhen(o.startsAt, zone, lang)}
+    >
+      <div className="flex flex-wrap items-start justify-between gap-2">
+        <div>
+          <p className="text-lg font-semibold" data-testid="session-when">
+            {formatWhen(o.startsAt, zone, lang)}
+          </p>
+          <p className="text-sm text-slate-600">
+            {t(`kind.${o.kind}`)} · {t('minutes', { count: o.minutes })} · {t('with', { name: o.partner.name })}
+            {o.repeat && ` · ${t(`repeat.${o.repeat}`)}`}
+          </p>
+          {showOrganiserTime && (
+            <p className="text-xs text-slate-500">
+              {t('organiserTime', { time: formatWhen(o.startsAt, o.timeZone, lang), zone: o.timeZone })}
+            </p>
+          )}
+        </div>
+        <span className={`rounded-full px-2.5 py-1 text-xs font-semibold ${STATE_STYLE[o.state]}`} data-testid="session-state">
+          {t(`state.${o.state}`)}
+          {o.moved && o.state === 'booked' ? ` · ${t('moved')}` : ''}
+        </span>
+      </div>
+      {o.topic && <p className="text-sm text-slate-700">{o.topic}</p>}
+      {o.cancelReason && <p className="text-sm text-slate-500">{t('reason', { reason: o.cancelReason })}</p>}
+      {o.pendingMove && (
+        <p className="rounded-xl bg-indigo-50 px-3 py-2 text-sm text-indigo-800">
+          {o.pendingMove.byMe
+            ? t('movePendingMine', { time: formatWhen(o.pendingMove.startsAt, zone, lang) })
+            : t('movePending', { time: formatWhen(o.pendingMove.startsAt, zone, lang) })}
+          {o.pendingMove.reason && ` · ${o.pendingMove.reason}`}
+        </p>
+      )}
+      <FormProblem problem={problem} />
+
+      <div className="flex flex-wrap gap-2">
+        {o.state === 'proposed' && !o.organiser && (
+          <>
+            <button type="button" className="btn-primary" disabled={busy} onClick={() => void act(() => api.acceptSession(o.sessionId))}>
+              {t('actions.accept')}
+            </button>
+            <button type="button" className="btn-secondary" disabled={busy} onClick={() => open('decline')}>
+              {t('actions.decline')}
+            </button>
+          </>
+        )}
+        {o.state === 'proposed' && o.organiser && (
+          <button type="button" className="btn-secondary" disabled={busy} onClick={() => open('cancel-all')}>
+            {t('actions.withdraw')}
+          </button>
+        )}
+        {o.state === 'booked' && (
+          <>
+            <button
+              type="button"
+              className="btn-primary"
+              disabled={busy || !joinable}
+              title={joinable ? undefined : t('actions.joinHint')}
+              onClick={() => void run(async () => navigate(`/calls/${await api.joinCall(o.sessionId)}`))}
+            >
+              {t('actions.join')}
+            </button>
+            {o.pendingMove && !o.pendingMove.byMe && (
+              <>
+                <button
+                  type="button"
+                  className="btn-primary"
+                  disabled={busy}
+                  onClick={() => void act(() => api.answerMove(o.sessionId, o.index, true))}
+                >
+                  {t('actions.acceptMove')}
+                </button>
+                <button
+                  type="button"
+                  className="btn-secondary"
+                  disabled={busy}
+                  onClick={() => void act(() => api.answerMove(o.sessionId, o.index, false))}
+                >
+                  {t('actions.declineMove')}
+                </button>
+              </>
+            )}
+            {ahead && (
+              <button type="button" className="btn-secondary" disabled={busy} onClick={() => open('move')}>
+                {t('actions.move')}
+              </button>
+            )}
+            <button type="button" className="btn-secondary" disabled={busy} onClick={() => open('cancel-one')}>
+              {o.repeat ? t('actions.cancelOne') : t('actions.cancel')}
+            </button>
+            {o.repeat && (
+              <button type="button" className="btn-secondary" disabled={busy} onClick={() => open('cancel-all')}>
+                {t('actions.cancelAll')}
+              </button>
+            )}
+            <button type="button" className="btn-link" disabled={busy} onClick={() => void run(() => api.downloadIcs(o.sessionId))}>
+              {t('actions.ics')}
+            </button>
+          </>
+        )}
+      </div>
+
+      {panel && (
+        <form
+          className="space-y-3 rounded-xl bg-slate-50 p-3"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (panel === 'move') void act(() => api.moveSession(o.sessionId, o.index, { ...when, timeZone: zone, reason }));
+            else if (panel === 'decline') void act(() => api.declineSession(o.sessionId, reason));
+            else void act(() => api.cancelSession(o.sessionId, { reason, ...(panel === 'cancel-one' ? { index: o.index } : {}) }));
+          }}
+        >
+          {panel === 'move' && (
+            <div className="grid grid-cols-2 gap-3">
+              <Field label={t('form.newDate')}>
+                {({ id }) => (
+                  <input
+                    id={id}
+                    type="date"
+                    className="input"
+                    required
+                    value={when.date}
+                    onChange={(e) => setWhen({ ...when, date: e.target.value })}
+                  />
+                )}
+              </Field>
+              <Field label={t('form.newTime')}>
+                {({ id }) => (
+                  <input
+                    id={id}
+                    type="time"
+                    className="input"
+                    required
+                    value={when.time}
+                    onChange={(e) => setWhen({ ...when, time: e.target.value })}
+                  />
+                )}
+              </Field>
+            </div>
+          )}
+          <Field label={t('form.reason')} optional={panel === 'decline'}>
+            {({ id }) => (
+              <input
+                id={id}
+                className="input"
+                maxLength={300}
+                required={panel !== 'decline'}
+                placeholder={t('form.reasonPlaceholder')}
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+              />
+            )}
+          </Field>
+          <div className="flex flex-wrap gap-2">
+            <button type="submit" className={panel === 'move' ? 'btn-primary' : 'btn-danger'} disabled={busy}>
+              {panel === 'move' ? t('form.askMove') : panel === 'decline' ? t('actions.decline') : t('form.confirmCancel')}
+            </button>
+            <button type="button" className="btn-secondary" onClick={() => setPanel(null)}>
+              {t('actions.close')}
+            </button>
+          </div>
+        </form>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,3 @@
+// Route elements for the app router: `/sessions` (list and month) and `/schedule` (propose a session).
+export { SessionsPage } from './components/SessionsPage';
+export { SchedulePage } from './components/SchedulePage';

@@ -1,0 +1,143 @@
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sessions from '../apps/web/src/features/sessions/i18n/ko.json';
+import { onboardedUser } from './support/accounts';
+import { baseUrl, launchBrowser, newPage } from './support/browser';
+import { horizontalOverflow, onPath, smallTapTargets, until } from './support/flow';
+
+const resultsDir = path.resolve('test-results');
+
+/** How the page writes a time: the same Intl format, in the reader's zone and in Korean. */
+const shown = (iso: string, timeZone: string) =>
+  new Intl.DateTimeFormat('ko-KR', {
+    timeZone,
+    weekday: 'short',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(iso));
+
+describe('STUDYMATE sessions: booking between two browsers in two time zones', () => {
+  let browser: Browser;
+  let a: { context: BrowserContext; page: Page };
+  let b: { context: BrowserContext; page: Page };
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    // A in Seoul on a desktop; B in New York on a phone, with the phone's clock in New York too.
+    a = await newPage(browser, 'desktop');
+    b = await newPage(browser, 'phone', 'America/New_York');
+    const stamp = Date.now();
+    const minji = await onboardedUser(a.context, `minji.${stamp}@example.com`, '김민지', 'ko', 'Minji Kim');
+    const owen = await onboardedUser(b.context, `owen.${stamp}@example.com`, 'Owen', 'en', 'Owen Brooks', 'new-york');
+    // Mates through the API: the matching e2e covers asking and accepting in the browser.
+    const sent = await a.context.request.post(`${baseUrl}/api/v1/matching/requests`, {
+      data: { receiverId: owen.id, message: 'Shall we practise?' },
+      headers: minji.headers,
+    });
+    expect(sent.ok(), await sent.text()).toBe(true);
+    const accepted = await b.context.request.post(`${baseUrl}/api/v1/matching/requests/${(await sent.json()).id}/accept`, {
+      headers: owen.headers,
+    });
+    expect(accepted.ok(), await accepted.text()).toBe(true);
+  });
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail') {
+      for (const [name, side] of [
+        ['a', a],
+        ['b', b],
+      ] as const)
+        await side?.page.screenshot({ path: path.join(resultsDir, `failed-sessions-${name}.png`), fullPage: true }).catch(() => {});
+    }
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('A proposes from her mate card, B sees it arrive live and accepts, and both calendars show it in their own zones', async () => {
+    // B waits on an empty sessions page, which says what to do next.
+    await b.page.goto('/sessions');
+    await b.page.getByText(sessions.empty).waitFor();
+
+    // A starts from the mate's card and fills the form in Seoul time, three days ahead at 21:30.
+    await a.page.goto('/mates');
+    await a.page.getByRole('article', { name: 'Owen Brooks' }).getByRole('link', { name: '세션 예약' }).click();
+    await onPath(a.page, '/schedule');
+    await a.page.getByLabel(sessions.propose.mate).selectOption({ label: 'Owen Brooks' });
+    await a.page.getByRole('radio', { name: sessions.kind.voice }).check();
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(new Date(Date.now() + 3 * 86_400_000));
+    await a.page.getByLabel(sessions.propose.date).fill(day);
+    await a.page.getByLabel(sessions.propose.time).fill('21:30');
+    await a.page.getByLabel(sessions.propose.length).selectOption('45');
+    await a.page.getByRole('checkbox', { name: sessions.propose.reminder['60'] }).check();
+    await a.page.getByLabel(sessions.propose.topic).fill('여행 이야기');
+    await a.page.screenshot({ path: path.join(resultsDir, 'sessions-propose.png'), fullPage: true });
+    await a.page.getByRole('button', { name: sessions.propose.submit }).click();
+    await onPath(a.page, '/sessions');
+
+    const startsAt = new Date(`${day}T21:30:00+09:00`).toISOString();
+    const mine = a.page.getByTestId('session').first();
+    await mine.getByTestId('session-state').getByText(sessions.state.proposed).waitFor();
+    expect(await mine.getByTestId('session-when').textContent()).toBe(shown(startsAt, 'Asia/Seoul'));
+
+    // No reload on B's side: the notice refreshes the list; B reads it on New York's clock.
+    const theirs = b.page.getByTestId('session').first();
+    await theirs.getByRole('button', { name: sessions.actions.accept }).waitFor();
+    expect(await theirs.getByTestId('session-when').textContent()).toBe(shown(startsAt, 'America/New_York'));
+    await theirs.getByText('여행 이야기').waitFor();
+    await b.page.screenshot({ path: path.join(resultsDir, 'sessions-phone-proposed.png'), fullPage: true });
+    await theirs.getByRole('button', { name: sessions.actions.accept }).click();
+    await theirs.getByTestId('session-state').getByText(sessions.state.booked).waitFor();
+
+    // A hears of it live, too.
+    await mine.getByTestId('session-state').getByText(sessions.state.booked).waitFor();
+    expect(await mine.getByRole('button', { name: sessions.actions.join }).isDisabled()).toBe(true);
+
+    // The month view: each sees it on the day it falls on in their own zone.
+    for (const [side, zone] of [
+      [a, 'Asia/Seoul'],
+      [b, 'America/New_York'],
+    ] as const) {
+      await side.page.getByRole('button', { name: sessions.views.month }).click();
+      const dayThere = new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(new Date(startsAt));
+      const cell = side.page.locator(`[data-day="${dayThere}"]`);
+      await side.page.locator('[data-day]').first().waitFor();
+      if (!(await cell.isVisible())) await side.page.getByRole('button', { name: sessions.next }).click();
+      await cell.click();
+      const card = side.page.getByTestId('session').first();
+      expect(await card.getByTestId('session-when').textContent()).toBe(shown(startsAt, zone));
+    }
+    expect(await horizontalOverflow(b.page)).toBeLessThanOrEqual(0);
+    expect(await smallTapTargets(b.page)).toEqual([]);
+    await b.page.screenshot({ path: path.join(resultsDir, 'sessions-phone-month.png'), fullPage: true });
+    await a.page.screenshot({ path: path.join(resultsDir, 'sessions-desktop-month.png'), fullPage: true });
+  });
+
+  it('B moves it and A accepts the new time; then A cancels with a reason B reads', async () => {
+    await b.page.goto('/sessions');
+    const theirs = b.page.getByTestId('session').first();
+    await theirs.getByRole('button', { name: sessions.actions.move }).click();
+    const newTime = '08:00';
+    await theirs.getByLabel(sessions.form.newTime).fill(newTime);
+    await theirs.getByLabel(sessions.form.reason).fill('Early meeting');
+    await theirs.getByRole('button', { name: sessions.form.askMove }).click();
+    await theirs.getByText(/답을 기다리는 중/).waitFor();
+
+    await a.page.goto('/sessions');
+    const mine = a.page.getByTestId('session').first();
+    await mine.getByRole('button', { name: sessions.actions.acceptMove }).click();
+    await mine.getByText(sessions.moved, { exact: false }).waitFor();
+    await until('B sees the new time', async () => (await theirs.getByTestId('session-when').textContent())?.endsWith(newTime) ?? false);
+
+    await mine.getByRole('button', { name: sessions.actions.cancel }).click();
+    await mine.getByLabel(sessions.form.reason).fill('아파요');
+    await mine.getByRole('button', { name: sessions.form.confirmCancel }).click();
+    // B's list changes without a reload: cancelled, with A's reason.
+    await theirs.getByTestId('session-state').getByText(sessions.state.cancelled).waitFor();
+    await theirs.getByText('사유: 아파요').waitFor();
+    expect(await theirs.getByRole('button', { name: sessions.actions.join }).count()).toBe(0);
+  });
+});
