@@ -33,6 +33,7 @@ import { installRealtimeDocs } from './platform/realtime/docs.js';
 import { MemoryPresence, RedisPresence } from './platform/realtime/presence.js';
 import { JobRunner, type JobsTables } from './platform/jobs/jobs.js';
 import { authModule } from './modules/auth/module.js';
+import { callsModule } from './modules/calls/module.js';
 import { chatModule } from './modules/chat/module.js';
 import { levelTestModule } from './modules/level-test/module.js';
 import { matchingModule } from './modules/matching/module.js';
@@ -170,6 +171,8 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   const chat = chatModule(context, { users, profile, contacts: { contact: (a, b) => matching.contact(a, b) } });
   const matching = matchingModule(context, { users, profile, chat });
   levelTestModule(context, { users, profile });
+  // Calls ring only between mates (matching); booked sessions come through the sessions port once wired.
+  callsModule(context, { users, profile, chat, mates: matching });
 
   app.addHook('onReady', async () => jobs.start());
   // Runs before the database closes (onClose hooks registered earlier run later), so stopped jobs are handed back.
