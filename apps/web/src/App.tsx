@@ -35,6 +35,8 @@ const LevelTestTakePage = later(() => import('./features/level-test'), 'LevelTes
 const LevelTestWaitingPage = later(() => import('./features/level-test'), 'LevelTestWaitingPage');
 const LevelTestResultPage = later(() => import('./features/level-test'), 'LevelTestResultPage');
 const LevelTestHistoryPage = later(() => import('./features/level-test'), 'LevelTestHistoryPage');
+const CallPage = later(() => import('./features/calls'), 'CallPage');
+const RatePage = later(() => import('./features/calls'), 'RatePage');
 const LegalPage = lazy(async () => ({ default: (await import('./features/legal/components/LegalPage')).LegalPage }));
 const loading = (page: ReactNode) => <Suspense fallback={<FullPageSpinner />}>{page}</Suspense>;
 
@@ -55,6 +57,8 @@ const router = createBrowserRouter([
           {
             element: <RequireOnboarded />,
             children: [
+              // The call takes the whole screen (no navigation around it); the rating page is a page of the shell.
+              { path: '/calls/:callId', element: loading(<CallPage />) },
               {
                 element: <AppShell />,
                 children: [
@@ -68,6 +72,7 @@ const router = createBrowserRouter([
                   { path: '/matching/requests', element: loading(<RequestsPage />) },
                   { path: '/matching/people/:userId', element: loading(<PersonPage />) },
                   { path: '/mates', element: loading(<MatesPage />) },
+                  { path: '/calls/:callId/rate', element: loading(<RatePage />) },
                   ...PLACEHOLDER_AREAS.map((area) => ({
                     path: area.path,
                     element: <PlaceholderPage area={area.key} />,

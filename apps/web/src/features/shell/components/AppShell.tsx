@@ -1,10 +1,13 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { Icon } from './Icon';
 import { LanguageSwitch } from './LanguageSwitch';
 import { CHAT, MORE_MENU, SIDE_NAV, TAB_BAR, type NavArea } from '../nav';
 import { useChatStore } from '../../chat/store';
+
+// A call ringing for me shows on every page of the shell; loaded apart, like chat.
+const IncomingCall = lazy(async () => ({ default: (await import('../../calls/components/IncomingCall')).IncomingCall }));
 
 /** Unread messages over all my rooms, kept current by chat's room subscriptions. */
 function useUnreadTotal(): number {
@@ -81,6 +84,9 @@ export function AppShell() {
 
   return (
     <div className="min-h-dvh md:flex">
+      <Suspense fallback={null}>
+        <IncomingCall />
+      </Suspense>
       <aside className="hidden w-60 shrink-0 flex-col border-r border-slate-200 bg-white md:sticky md:top-0 md:flex md:h-dvh">
         <div className="px-5 py-5 text-lg font-bold tracking-tight text-indigo-600">STUDYMATE</div>
         <nav aria-label={t('nav.main')} className="flex flex-1 flex-col gap-0.5 overflow-y-auto px-3 pb-4">
