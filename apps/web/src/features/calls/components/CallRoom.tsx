@@ -117,10 +117,13 @@ function Video({
   return <video ref={ref} aria-label={label} data-testid={testId} autoPlay playsInline muted={muted} className={className} />;
 }
 
+// One empty list, so the store selector returns the same value until messages arrive.
+const NO_MESSAGES: never[] = [];
+
 /** The pair's 1:1 chat inside the call: the same room, so what is said here stays in their history. */
 function InCallChat({ roomId, me, partnerName }: { roomId: string; me: string; partnerName: string }) {
   const { t } = useTranslation(CALLS_NS);
-  const messages = useChatStore((s) => s.views[roomId]?.messages ?? []);
+  const messages = useChatStore((s) => s.views[roomId]?.messages ?? NO_MESSAGES);
   const [text, setText] = useState('');
   useEffect(() => {
     void openRoom(roomId).catch(() => {});

@@ -1,0 +1,180 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { baseUrl, launchBrowser, newPage } from './support/browser';
+import { onboardedUser } from './support/accounts';
+import { onPath, pathOf, until } from './support/flow';
+
+// Every RTCPeerConnection the page makes, and every track it receives, kept where the test can
+// read getStats(): the app itself exposes nothing for tests.
+const INSTRUMENT = `
+  window.__pcs = [];
+  window.__tracks = [];
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) {
+      super(...args);
+      window.__pcs.push(this);
+      this.addEventListener('track', (e) => window.__tracks.push({ kind: e.track.kind, id: e.track.id, stream: e.streams[0] && e.streams[0].id }));
+    }
+  };
+`;
+
+type Inbound = { audioBytes: number; videoBytes: number; audioLevel: number; videoTracks: number };
+/** The newest peer connection's received bytes (audio, video), audio level and received video tracks. */
+const inbound = (page: Page) =>
+  page.evaluate(async () => {
+    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
+    const pc = pcs[pcs.length - 1];
+    const out = { audioBytes: 0, videoBytes: 0, audioLevel: 0, videoTracks: 0 };
+    if (!pc) return out;
+    (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+      if (s.type !== 'inbound-rtp') return;
+      if (s.kind === 'audio') {
+        out.audioBytes += Number(s.bytesReceived ?? 0);
+        out.audioLevel = Math.max(out.audioLevel, Number(s.audioLevel ?? 0));
+      } else {
+        out.videoBytes += Number(s.bytesReceived ?? 0);
+      }
+    });
+    out.videoTracks = pc.getReceivers().filter((r) => r.track.kind === 'video' && r.track.readyState === 'live').length;
+    return out;
+  }) as Promise<Inbound>;
+
+/** The loudest audio level B heard over a couple of seconds (the fake microphone plays a steady tone). */
+async function loudest(page: Page, ms = 2500) {
+  let max = 0;
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    max = Math.max(max, (await inbound(page)).audioLevel);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return max;
+}
+
+describe('STUDYMATE calls: a video call between two mates in two browsers', () => {
+  let browser: Browser;
+  let a: { context: BrowserContext; page: Page };
+  let b: { context: BrowserContext; page: Page };
+
+  beforeAll(async () => {
+    // A steady 440 Hz tone as both fake microphones, so muting shows as a drop in level.
+    const wav = path.join(mkdtempSync(path.join(tmpdir(), 'studymate-calls-')), 'tone.wav');
+    execFileSync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', wav, 'synth', '20', 'sine', '440', 'vol', '0.5']);
+    browser = await launchBrowser([
+      '--allow-loopback-in-peer-connection',
+      '--disable-features=WebRtcHideLocalIpsWithMdns',
+      `--use-file-for-fake-audio-capture=${wav}`,
+      '--auto-accept-this-tab-capture',
+      '--auto-select-desktop-capture-source=Entire screen',
+    ]);
+    a = await newPage(browser, 'desktop');
+    b = await newPage(browser, 'phone');
+    for (const side of [a, b]) {
+      await side.context.grantPermissions(['camera', 'microphone'], { origin: baseUrl });
+      await side.context.addInitScript(INSTRUMENT);
+    }
+    const stamp = Date.now();
+    const hana = await onboardedUser(a.context, `hana.call.${stamp}@example.com`, '이하나', 'ko', 'Hana Lee');
+    const owen = await onboardedUser(b.context, `owen.call.${stamp}@example.com`, 'Owen', 'en', 'Owen Brooks');
+    // Mates the usual way: a request, then an accept (the matching spec covers the pages).
+    const sent = await a.context.request.post(`${baseUrl}/api/v1/matching/requests`, {
+      data: { receiverId: owen.id, message: '통화해요!' },
+      headers: hana.headers,
+    });
+    expect(sent.status(), await sent.text()).toBe(200);
+    const accepted = await b.context.request.post(`${baseUrl}/api/v1/matching/requests/${(await sent.json()).id}/accept`, {
+      headers: owen.headers,
+    });
+    expect(accepted.status(), await accepted.text()).toBe(200);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('A calls B, B accepts, media flows both ways; mute, screen share and chat reach B; hang-up leads both to the rating page', async () => {
+    // B waits on the mates page; the ringing banner shows on any page of the app.
+    await b.page.goto('/mates');
+    await a.page.goto('/mates');
+    await a.page.getByRole('article', { name: 'Owen Brooks' }).getByTestId('call-video').click();
+    await until('A is on the call page', async () => /^\/calls\/[0-9a-f-]{36}$/.test(pathOf(a.page)));
+    const callPath = pathOf(a.page);
+    await a.page.getByTestId('join-call').click();
+    await a.page.getByTestId('call-room').waitFor();
+
+    await b.page.getByTestId('incoming-call').getByText('이하나').waitFor();
+    await b.page.getByTestId('accept-call').click();
+    await onPath(b.page, callPath);
+    await b.page.getByTestId('device-check').waitFor();
+    // The device check shows the microphone moving before joining.
+    await until(
+      'B hears their own microphone in the meter',
+      async () => Number(await b.page.getByTestId('mic-level').getAttribute('aria-valuenow')) > 0,
+    );
+    const joinedAt = Date.now();
+    await b.page.getByTestId('join-call').click();
+    for (const side of [a, b]) await side.page.locator('[data-testid="call-room"][data-phase="connected"]').waitFor({ timeout: 20_000 });
+    const connectedAt = Date.now();
+    console.log(`call set-up, B's join to both connected: ${connectedAt - joinedAt} ms`);
+
+    // Bytes rise on both sides, for audio and for video.
+    const [a1, b1] = [await inbound(a.page), await inbound(b.page)];
+    await new Promise((r) => setTimeout(r, 1500));
+    const [a2, b2] = [await inbound(a.page), await inbound(b.page)];
+    for (const [before, after] of [
+      [a1, a2],
+      [b1, b2],
+    ] as const) {
+      expect(after.audioBytes).toBeGreaterThan(before.audioBytes);
+      expect(after.videoBytes).toBeGreaterThan(before.videoBytes);
+    }
+    await a.page.getByTestId('call-quality').waitFor();
+
+    // A mutes: what B hears drops to (near) silence.
+    const speaking = await loudest(b.page);
+    expect(speaking).toBeGreaterThan(0.05);
+    await a.page.getByTestId('toggle-mute').click();
+    await new Promise((r) => setTimeout(r, 1000));
+    const muted = await loudest(b.page);
+    expect(muted).toBeLessThan(speaking / 5);
+
+    // A shares a screen: B receives a new video track.
+    const tracksBefore = await b.page.evaluate(
+      () => (window as unknown as { __tracks: { kind: string }[] }).__tracks.filter((t) => t.kind === 'video').length,
+    );
+    await a.page.getByTestId('toggle-share').click();
+    await until(
+      'B receives the screen as a new video track',
+      async () =>
+        (await b.page.evaluate(
+          () => (window as unknown as { __tracks: { kind: string }[] }).__tracks.filter((t) => t.kind === 'video').length,
+        )) > tracksBefore,
+      15_000,
+    );
+    await until('B shows two live video tracks', async () => (await inbound(b.page)).videoTracks >= 2);
+
+    // In-call chat goes through the pair's chat room.
+    await a.page.getByTestId('toggle-chat').click();
+    await a.page.getByTestId('call-chat').getByRole('textbox').fill('화면 보여요?');
+    await a.page.getByTestId('call-chat').getByRole('button').click();
+    await b.page.getByTestId('toggle-chat').click();
+    await b.page.getByTestId('call-chat').getByText('화면 보여요?').waitFor();
+
+    // A hangs up; both land on the rating page, which shows the time the server recorded.
+    await a.page.getByTestId('hang-up').click();
+    const hungUpAt = Date.now();
+    for (const side of [a, b]) await onPath(side.page, `${callPath}/rate`);
+    const recorded = Number(await b.page.getByTestId('rate-call').getAttribute('data-connected-seconds'));
+    expect(Math.abs(recorded - (hungUpAt - connectedAt) / 1000)).toBeLessThanOrEqual(2);
+
+    // B rates Hana: 5 stars, talk again, a private note.
+    await b.page.getByRole('radio').nth(4).click();
+    await b.page.getByRole('checkbox').check();
+    await b.page.getByRole('textbox').fill('발음 교정이 좋았어요');
+    await b.page.getByRole('button', { name: '저장' }).click();
+    await b.page.getByRole('status').waitFor();
+  });
+});
