@@ -84,7 +84,7 @@ export function cpuSeconds(pid) {
   }
 }
 
-/** One JSON request to the server under test; throws on a status of 300 or more. */
+/** One JSON request to the server under test (null for 204); throws on a status of 300 or more. */
 export async function api(base, method, path, body, token) {
   const res = await fetch(base + path, {
     method,
@@ -93,7 +93,7 @@ export async function api(base, method, path, body, token) {
     signal: AbortSignal.timeout(30_000),
   });
   if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${(await res.text()).slice(0, 200)}`);
-  return res.json();
+  return res.status === 204 ? null : res.json();
 }
 /** Runs `task(i)` for i < count, at most `concurrency` at a time, and returns the results in order. */
 export async function pool(count, concurrency, task) {
