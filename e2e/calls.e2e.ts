@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { baseUrl, launchBrowser, newPage } from './support/browser';
 import { onboardedUser } from './support/accounts';
 import { onPath, pathOf, until } from './support/flow';
+import { startTurnServer, turnMissing, type TurnServer } from '../apps/server/test/helpers/turn';
 
 // Every RTCPeerConnection the page makes, and every track it receives, kept where the test can
 // read getStats(): the app itself exposes nothing for tests.
@@ -176,5 +178,108 @@ describe('STUDYMATE calls: a video call between two mates in two browsers', () =
     await b.page.getByRole('textbox').fill('발음 교정이 좋았어요');
     await b.page.getByRole('button', { name: '저장' }).click();
     await b.page.getByRole('status').waitFor();
+  });
+});
+
+// The same call forced through coturn: a second server with TURN configured (the suite's has
+// none), and both browsers limited to relayed candidates (iceTransportPolicy 'relay'), so media
+// can only flow if our TURN REST credentials work in a real browser.
+const FORCE_RELAY = `
+  const Plain = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Plain {
+    constructor(config = {}) { super({ ...config, iceTransportPolicy: 'relay' }); }
+  };
+`;
+const missing = turnMissing();
+
+describe.skipIf(missing)(`STUDYMATE calls through coturn in relay mode${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  let browser: Browser;
+  let turn: TurnServer;
+  let server: ChildProcess;
+  let url: string;
+
+  beforeAll(async () => {
+    turn = await startTurnServer();
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    url = `http://127.0.0.1:${port}`;
+    server = spawn(process.execPath, [path.resolve('apps/server/dist/main.js')], {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        PUBLIC_URL: url,
+        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'studymate-e2e-turn-')),
+        RATE_LIMIT_SIGN_IN: '1000',
+        TURN_URLS: `${turn.url}?transport=udp`,
+        TURN_SECRET: turn.secret,
+      },
+      stdio: 'ignore',
+    });
+    await until(
+      'the TURN-enabled server is ready',
+      async () => (await fetch(`${url}/health/ready`).catch(() => null))?.status === 200,
+      30_000,
+    );
+    browser = await launchBrowser(['--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns']);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    server?.kill('SIGTERM');
+    await turn?.stop();
+  });
+
+  it('both browsers connect through the relay and media flows', async () => {
+    const side = async () => {
+      const context = await browser.newContext({ baseURL: url, locale: 'ko-KR', timezoneId: 'Asia/Seoul' });
+      await context.grantPermissions(['camera', 'microphone'], { origin: url });
+      await context.addInitScript(FORCE_RELAY);
+      await context.addInitScript(INSTRUMENT);
+      return { context, page: await context.newPage() };
+    };
+    const [a, b] = [await side(), await side()];
+    const stamp = Date.now();
+    const hana = await onboardedUser(a.context, `hana.relay.${stamp}@example.com`, '이하나', 'ko', 'Hana Lee', url);
+    const owen = await onboardedUser(b.context, `owen.relay.${stamp}@example.com`, 'Owen', 'en', 'Owen Brooks', url);
+    const room = await a.context.request.post(`${url}/api/v1/chat/rooms/direct`, { data: { partnerId: owen.id }, headers: hana.headers });
+    const call = await a.context.request.post(`${url}/api/v1/calls`, {
+      data: { roomId: (await room.json()).id, kind: 'video' },
+      headers: hana.headers,
+    });
+    const callId = (await call.json()).id as string;
+    expect((await b.context.request.post(`${url}/api/v1/calls/${callId}/accept`, { headers: owen.headers })).status()).toBe(200);
+
+    for (const { page } of [a, b]) {
+      await page.goto(`/calls/${callId}`);
+      // TURN is configured here, so the device check does not warn that it is off.
+      await page.getByTestId('device-check').waitFor();
+      expect(await page.getByTestId('turn-off').count()).toBe(0);
+      await page.locator('[data-testid="join-call"]:not([disabled])').click();
+    }
+    for (const { page } of [a, b]) await page.locator('[data-testid="call-room"][data-phase="connected"]').waitFor({ timeout: 30_000 });
+    for (const { page } of [a, b]) {
+      const kinds = await page.evaluate(async () => {
+        const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
+        const stats = await pcs[pcs.length - 1]!.getStats();
+        const byId = new Map<string, Record<string, unknown>>();
+        stats.forEach((s: Record<string, unknown>) => byId.set(String(s.id), s));
+        const transport = [...byId.values()].find((s) => s.type === 'transport' && s.selectedCandidatePairId);
+        const pair = byId.get(String(transport?.selectedCandidatePairId));
+        return [byId.get(String(pair?.localCandidateId))?.candidateType, byId.get(String(pair?.remoteCandidateId))?.candidateType];
+      });
+      expect(kinds).toEqual(['relay', 'relay']);
+    }
+    const before = await inbound(b.page);
+    await new Promise((r) => setTimeout(r, 1500));
+    const after = await inbound(b.page);
+    expect(after.videoBytes).toBeGreaterThan(before.videoBytes);
+    expect(after.audioBytes).toBeGreaterThan(before.audioBytes);
+    expect(turn.output()).toContain(hana.id);
+    await a.page.getByTestId('hang-up').click();
+    await onPath(b.page, `/calls/${callId}/rate`);
   });
 });
