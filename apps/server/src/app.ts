@@ -31,13 +31,16 @@ import { LocalStorage, S3Storage, type Storage } from './platform/storage/storag
 import { createRealtimeGateway, type RealtimeGateway } from './platform/realtime/gateway.js';
 import { installRealtimeDocs } from './platform/realtime/docs.js';
 import { MemoryPresence, RedisPresence } from './platform/realtime/presence.js';
+import { DomainEvents as DomainEventBus } from './platform/events/domain-events.js';
 import { JobRunner, type JobsTables } from './platform/jobs/jobs.js';
 import { authModule } from './modules/auth/module.js';
 import { callsModule } from './modules/calls/module.js';
 import { chatModule } from './modules/chat/module.js';
 import { levelTestModule } from './modules/level-test/module.js';
 import { matchingModule } from './modules/matching/module.js';
+import type { DomainEvents } from './modules/events.js';
 import { ownTables, type ModuleContext } from './modules/module-context.js';
+import { notificationsModule } from './modules/notifications/module.js';
 import { profileModule } from './modules/profile/module.js';
 import { usersModule } from './modules/users/module.js';
 import { sweepScratch } from './platform/speech/scratch.js';
@@ -46,6 +49,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The STOMP gateway on this server, for modules wired later and for tests. */
     realtime: RealtimeGateway;
+    /** The domain events, for subscribers wired later and for tests that check a fact was stated. */
+    events: DomainEvents;
   }
 }
 
@@ -64,6 +69,8 @@ export async function createPlatform(config: Config): Promise<Platform> {
   const redis = config.redis
     ? new (await import('ioredis')).Redis(config.redis.url, { maxRetriesPerRequest: 2, lazyConnect: false })
     : null;
+  // Without a listener ioredis reports every failed reconnect as an "Unhandled error event"; buildApp logs them.
+  redis?.on('error', () => undefined);
   const cache = redis ? new RedisCache(redis, config.redis!.prefix) : new MemoryCache();
   const bus = redis ? RedisBus.over(redis, config.redis!.prefix) : new InProcessBus();
   const storage = config.storage.kind === 's3' ? new S3Storage(config.storage) : new LocalStorage(config.storage.dir);
@@ -80,6 +87,13 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array' }, plugins: [requestValueKeywords] },
   });
   const { db, redis, cache, bus } = platform;
+  // While Redis is away, requests that need it answer 503 and /health/ready says so; the log says why, at most every 10 s.
+  let redisWarnedAt = 0;
+  redis?.on('error', (error) => {
+    if (Date.now() - redisWarnedAt < 10_000) return;
+    redisWarnedAt = Date.now();
+    app.log.warn({ err: error }, 'redis connection error');
+  });
   app.addHook('onClose', async () => {
     await bus.close();
     await cache.close();
@@ -143,6 +157,8 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
     registry,
     logger: app.log,
     presence: redis ? new RedisPresence(redis, config.redis!.prefix) : new MemoryPresence(),
+    // Per-user SEND budgets count over every node when there are several (Redis).
+    ...(redis ? { counter: cache } : {}),
   });
   realtime.attach(app.server);
   revocations.onEnded((ended) =>
@@ -162,17 +178,20 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   const jobs = new JobRunner(ownTables<JobsTables>(db), { ...config.jobs, log: app.log });
 
   // The modules, in dependency order; each wires its own service, routes, destinations and participant.
-  const context: ModuleContext = { ...platform, app, config, tokens, revocations, realtime, jobs };
+  const events: DomainEvents = new DomainEventBus(jobs);
+  app.decorate('events', events);
+  const context: ModuleContext = { ...platform, app, config, tokens, revocations, realtime, jobs, events };
   const users = usersModule(context);
   const profile = profileModule(context, { users });
   authModule(context, { users, profile });
+  const notifications = notificationsModule(context, { users });
   // Chat asks matching whether a pair may talk (blocks, unmatches), and matching opens rooms
   // through chat: chat's question reaches matching once it is wired, a line below.
-  const chat = chatModule(context, { users, profile, contacts: { contact: (a, b) => matching.contact(a, b) } });
-  const matching = matchingModule(context, { users, profile, chat });
+  const chat = chatModule(context, { users, profile, notifications, contacts: { contact: (a, b) => matching.contact(a, b) } });
+  const matching = matchingModule(context, { users, profile, chat, notifications });
   levelTestModule(context, { users, profile });
   // Calls ring only between mates (matching); booked sessions come through the sessions port once wired.
-  callsModule(context, { users, profile, chat, mates: matching });
+  callsModule(context, { users, profile, chat, notifications, mates: matching });
 
   app.addHook('onReady', async () => jobs.start());
   // Runs before the database closes (onClose hooks registered earlier run later), so stopped jobs are handed back.

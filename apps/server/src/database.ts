@@ -5,7 +5,16 @@ import type { UsersTables } from './modules/users/repository.js';
 import type { LevelTestTables } from './modules/level-test/repository.js';
 import type { MatchingTables } from './modules/matching/repository.js';
 import type { CallsTables } from './modules/calls/repository.js';
+import type { NotificationsTables } from './modules/notifications/repository.js';
 import type { JobsTables } from './platform/jobs/jobs.js';
 
 /** The whole schema, assembled from the tables each module owns. */
-export type Database = UsersTables & AuthTables & ProfileTables & ChatTables & LevelTestTables & MatchingTables & CallsTables & JobsTables;
+export type Database = UsersTables &
+  AuthTables &
+  ProfileTables &
+  ChatTables &
+  LevelTestTables &
+  MatchingTables &
+  NotificationsTables &
+  CallsTables &
+  JobsTables;

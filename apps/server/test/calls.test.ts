@@ -41,10 +41,22 @@ for (const backend of BACKENDS) {
         CALL_RING_SECONDS: '2',
         CALL_RECONNECT_SECONDS: '2',
       });
+      nodes.t.app.events.on('call.completed', 'calls-test', async (event) => void completed.push(event));
     });
     afterAll(async () => {
       await nodes?.close();
     });
+    const completed: {
+      data: {
+        callId: string;
+        sessionId: string | null;
+        kind: string;
+        participants: string[];
+        startedAt: string;
+        endedAt: string;
+        connectedSeconds: number;
+      };
+    }[] = [];
 
     it('gives STUN and TURN with a TURN REST credential for me that expires after the TTL', async () => {
       const me = await givenUser(nodes.t);
@@ -147,6 +159,18 @@ for (const backend of BACKENDS) {
       const view = (await api(nodes.t, 'GET', `/api/v1/calls/${callId}`, { token: b.token })).json;
       expect(view.state).toBe('ended');
       expect(Math.abs(view.connectedSeconds - (hungUpAt - joinedAt) / 1000)).toBeLessThanOrEqual(1);
+      // The completed call is stated once, as an event progress will count.
+      await until('call.completed delivered', () => completed.some((e) => e.data.callId === callId));
+      const event = completed.find((e) => e.data.callId === callId)!;
+      expect(event.data).toMatchObject({
+        sessionId: null,
+        kind: 'voice',
+        participants: [a.userId, b.userId],
+        connectedSeconds: view.connectedSeconds,
+      });
+      expect(new Date(event.data.endedAt).getTime() - new Date(event.data.startedAt).getTime()).toBeGreaterThanOrEqual(
+        view.connectedSeconds * 1000 - 1000,
+      );
       expect(view.connectedSeconds).toBeGreaterThanOrEqual(1);
 
       // Each rates the other afterwards; the note is theirs alone.
@@ -208,7 +232,14 @@ for (const backend of BACKENDS) {
       const missedId = (await call(a, { mateId: b.userId, kind: 'voice' })).json.id;
       expect(body(await bCalls.next())).toMatchObject({ type: 'ringing', callId: missedId });
       expect(body(await bCalls.next())).toEqual({ type: 'missed', callId: missedId });
-      expect(body(await bNotes.next())).toMatchObject({ kind: 'missed-call', title: 'Minji' });
+      // Stored in the person's notifications (Korean unless their app says otherwise), with a way to call back.
+      expect(body(await bNotes.next())).toMatchObject({
+        kind: 'missed-call',
+        title: 'Minji 님의 부재중 음성 통화',
+        link: expect.stringMatching(/^\/chat\//),
+      });
+      const listed = await api(nodes.t, 'GET', '/api/v1/notifications', { token: b.token });
+      expect(listed.json.items.filter((n: { kind: string }) => n.kind === 'missed-call')).toHaveLength(1);
       expect((await api(nodes.t, 'GET', `/api/v1/calls/${missedId}`, { token: a.token })).json.state).toBe('missed');
       expect((await api(nodes.t, 'POST', `/api/v1/calls/${missedId}/accept`, { token: b.token })).status).toBe(409);
 

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from './helpers/backends.js';
-import { api, startApp, STEP_BODIES, type Client, type TestApp } from './helpers/app.js';
-import { ENGLISH, givenOnboarded, KOREAN } from './helpers/mates.js';
+import { api, ENGLISH, givenOnboarded, KOREAN, startApp, STEP_BODIES, type Client, type TestApp } from './helpers/app.js';
 import { until } from './helpers/wait.js';
 import { connectStomp, type StompSession } from './realtime/harness.js';
 

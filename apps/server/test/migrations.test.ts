@@ -100,6 +100,8 @@ describe('migrations', () => {
         'match_events',
         'match_requests',
         'mates',
+        'notification_settings',
+        'notifications',
         'profile_languages',
         'profile_tags',
         'profiles',

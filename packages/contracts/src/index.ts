@@ -6,6 +6,7 @@ export * from './chat.js';
 export * from './level-test.js';
 export * from './matching.js';
 export * from './calls.js';
+export * from './notifications.js';
 export * from './realtime.js';
 export * from './formats.js';
 export * from './schema.js';

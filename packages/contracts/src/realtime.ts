@@ -2,6 +2,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { PresenceBody, PresenceEvent, ReadBody, RoomEvent, SendMessageBody, TypingBody } from './chat.js';
 import { ErrorBody } from './errors.js';
 import { CallEvent, CallInvite, CallSignalBody } from './calls.js';
+import { NotificationCategory } from './notifications.js';
 
 /**
  * The realtime wire protocol on one screen: STOMP 1.2 over a WebSocket at `/ws`.
@@ -27,12 +28,16 @@ export const RealtimeNotification = Type.Object({
   id: Type.String(),
   kind: Type.String({
     description:
-      "what happened, e.g. chat-room-added (a new group, an invitation, a partner's first 1:1), chat-room-removed (you left the group or were removed: the server has already ended your subscriptions to it), match-request (someone asks me; title: their name, body: their message), match-accepted (my request was accepted; link: our room), quick-match (paired; link: our room), session-reminder",
+      "what happened, e.g. chat-room-added (a new group, an invitation, a partner's first 1:1), chat-room-removed (you left the group or were removed: the server has already ended your subscriptions to it), match-request (someone asks me; title: their name, body: their message), match-accepted (my request was accepted; link: our room), quick-match (paired; link: our room), notifications-read (marked read on another device; unread holds the count), session-reminder",
   }),
   title: Type.String(),
   body: Type.Optional(Type.String()),
   link: Type.Optional(Type.String({ description: 'an app path to open, never an external URL' })),
   createdAt: Type.String({ format: 'date-time' }),
+  /** Set for a stored notification (it is in the list and counts as unread); absent for a signal only the app acts on. */
+  category: Type.Optional(NotificationCategory),
+  /** My unread count after this notification, or after a mark-read on another device (kind `notifications-read`), for the bell. */
+  unread: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 export type RealtimeNotification = Static<typeof RealtimeNotification>;
 

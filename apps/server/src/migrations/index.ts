@@ -5,6 +5,7 @@ import * as levelTest from './0003_level_test.js';
 import * as levelTestOneDraft from './0004_level_test_one_draft.js';
 import * as matching from './0005_matching.js';
 import * as voiceNoteDuration from './0006_voice_note_duration.js';
+import * as notifications from './0007_notifications.js';
 import * as calls from './0010_calls.js';
 
 /** Every migration, in order; imported statically so the bundled server carries them. */
@@ -15,5 +16,6 @@ export const migrations: Record<string, Migration> = {
   '0004_level_test_one_draft': levelTestOneDraft,
   '0005_matching': matching,
   '0006_voice_note_duration': voiceNoteDuration,
+  '0007_notifications': notifications,
   '0010_calls': calls,
 };

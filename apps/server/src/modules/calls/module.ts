@@ -1,5 +1,6 @@
 import type { ChatService } from '../chat/service.js';
 import type { ModuleContext } from '../module-context.js';
+import type { NotificationsService } from '../notifications/service.js';
 import { ownTables } from '../module-context.js';
 import type { ProfileService } from '../profile/service.js';
 import type { UsersService } from '../users/service.js';
@@ -10,14 +11,23 @@ import { createCallsService, type MateRules, type SessionCallPort } from './serv
 
 /** 1:1 video and voice calls: ringing, signalling over STOMP, TURN credentials, legs and ratings. */
 export function callsModule(
-  { app, db, realtime, jobs, config }: ModuleContext,
+  { app, db, realtime, jobs, events, config }: ModuleContext,
   {
     users,
     profile,
     chat,
+    notifications,
     mates,
     sessions,
-  }: { users: UsersService; profile: ProfileService; chat: ChatService; mates: MateRules; sessions?: SessionCallPort },
+  }: {
+    users: UsersService;
+    profile: ProfileService;
+    chat: ChatService;
+    notifications: NotificationsService;
+    mates: MateRules;
+    /** Booked sessions (the sessions module); without it, a call for a session is refused as not found. */
+    sessions?: SessionCallPort;
+  },
 ) {
   const calls = createCallsService({
     db: ownTables<CallsTables>(db),
@@ -30,15 +40,19 @@ export function callsModule(
       toCall: (callId, event) => realtime.publish('/sub/calls/{callId}', { callId }, event),
       toUser: (userId, invite) => realtime.sendToUser(userId, 'calls', invite),
     },
-    missed: async ({ userId, callId, callerName, kind }) =>
-      realtime.sendToUser(userId, 'notifications', {
-        id: `missed-call:${callId}`,
+    // Once per call (the key), even when the ring job runs again after a crash.
+    missed: ({ userId, callId, callerName, kind, roomId }) =>
+      notifications.send({
+        userId,
+        category: 'session',
         kind: 'missed-call',
-        title: callerName,
-        body: kind === 'video' ? 'Missed video call' : 'Missed voice call',
-        link: `/chat`,
-        createdAt: new Date().toISOString(),
+        title: { ko: `${callerName} 님의 부재중 ${kind === 'video' ? '영상' : '음성'} 통화`, en: `Missed ${kind} call from ${callerName}` },
+        body: { ko: '대화방에서 다시 걸 수 있어요.', en: 'You can call back from your chat.' },
+        link: roomId ? `/chat/${roomId}` : '/mates',
+        key: `missed-call:${callId}`,
       }),
+    completed: (tx, payload) => events.publish(tx, 'call.completed', payload),
+    delivered: () => events.deliver(),
     jobs,
     turn: config.turn,
     timing: config.calls,

@@ -62,6 +62,8 @@ export interface MissedCallNote {
   callId: string;
   callerName: string;
   kind: CallKind;
+  /** The pair's 1:1 room, where the person can call back. */
+  roomId: string | null;
 }
 
 /** A connection of a participant, as the gateway names it. */
@@ -95,7 +97,9 @@ export function createCallsService(deps: {
   /** The missed-call note, stored and pushed by the notifications module. */
   missed: (note: MissedCallNote) => Promise<void>;
   /** Called inside the transaction that ends a call both people were in (the domain event). */
-  completed?: (tx: Kysely<CallsTables>, payload: CallCompleted) => Promise<void>;
+  completed?: (tx: Kysely<CallsTables>, payload: CallCompleted) => Promise<unknown>;
+  /** After the commit of a completed call: deliver its event now rather than at the next poll. */
+  delivered?: () => void;
   jobs: JobRunner;
   turn: { urls: string[]; secret: string; ttlSeconds: number } | null;
   timing: { ringSeconds: number; reconnectSeconds: number };
@@ -255,6 +259,7 @@ export function createCallsService(deps: {
       return { call, connectedMs };
     });
     if (!ended) return false;
+    if (ended.connectedMs > 0) deps.delivered?.();
     for (const held of legs.values()) held.delete(callId);
     await deps.signals.toCall(callId, { type: 'ended', by, reason, connectedSeconds: Math.round(ended.connectedMs / 1000) });
     if (reason === 'cancelled' || reason === 'missed' || reason === 'declined') {
@@ -332,7 +337,7 @@ export function createCallsService(deps: {
       if (call?.state !== 'ringing') return;
       if (!(await end(callId, null, 'missed'))) return;
       const who = await person([call.caller_id]);
-      await deps.missed({ userId: call.callee_id, callId, callerName: who(call.caller_id).name, kind: call.kind });
+      await deps.missed({ userId: call.callee_id, callId, callerName: who(call.caller_id).name, kind: call.kind, roomId: call.room_id });
     },
   });
   jobs.register(DROP_JOB, {

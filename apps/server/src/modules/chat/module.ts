@@ -1,6 +1,7 @@
 import { openAiCompatibleTranslator } from '../../platform/translation/translator.js';
 import type { ModuleContext } from '../module-context.js';
 import { ownTables } from '../module-context.js';
+import type { NotificationsService } from '../notifications/service.js';
 import type { ProfileService } from '../profile/service.js';
 import type { UsersService } from '../users/service.js';
 import { chatDestinations } from './destinations.js';
@@ -11,7 +12,12 @@ import { createChatService, type ContactRules } from './service.js';
 /** Rooms, messages, attachments, presence of members; HTTP routes and STOMP destinations. */
 export function chatModule(
   { app, db, storage, bus, realtime, config, cache }: ModuleContext,
-  { users, profile, contacts }: { users: UsersService; profile: ProfileService; contacts?: ContactRules },
+  {
+    users,
+    profile,
+    notifications,
+    contacts,
+  }: { users: UsersService; profile: ProfileService; notifications: NotificationsService; contacts?: ContactRules },
 ) {
   const chat = createChatService({
     db: ownTables<ChatTables>(db),
@@ -21,8 +27,8 @@ export function chatModule(
     bus,
     broadcaster: {
       toRoom: (roomId, event) => realtime.publish('/sub/chat/rooms/{roomId}', { roomId }, event),
-      toUser: (userId, notification) => realtime.sendToUser(userId, 'notifications', notification),
     },
+    notifications,
     translator: config.translation ? openAiCompatibleTranslator(config.translation) : null,
     presence: (userId) => realtime.presence(userId),
     contacts,

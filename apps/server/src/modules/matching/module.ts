@@ -1,6 +1,7 @@
 import type { ChatService } from '../chat/service.js';
 import type { ModuleContext } from '../module-context.js';
 import { ownTables } from '../module-context.js';
+import type { NotificationsService } from '../notifications/service.js';
 import type { ProfileService } from '../profile/service.js';
 import type { UsersService } from '../users/service.js';
 import type { MatchingTables } from './repository.js';
@@ -11,14 +12,19 @@ import { createMatchingService } from './service.js';
 /** Recommendations, search, match requests, mates and blocking. */
 export function matchingModule(
   { app, db, cache, redis, jobs, realtime, config }: ModuleContext,
-  { users, profile, chat }: { users: UsersService; profile: ProfileService; chat: ChatService },
+  {
+    users,
+    profile,
+    chat,
+    notifications,
+  }: { users: UsersService; profile: ProfileService; chat: ChatService; notifications: NotificationsService },
 ) {
   const matching = createMatchingService({
     db: ownTables<MatchingTables>(db),
     users,
     profile,
     rooms: chat,
-    notify: (userId, notification) => realtime.sendToUser(userId, 'notifications', notification),
+    notify: (notification) => notifications.send(notification),
     jobs,
     cache,
     requestTtlMs: config.matching.requestTtlSeconds * 1000,

@@ -1,14 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type {
-  AcceptReply,
-  BlockedPerson,
-  Mate,
-  MatchRequest,
-  PartnerCard,
-  RealtimeNotification,
-  SendRequestBody,
-} from '@studymate/contracts';
+import type { AcceptReply, BlockedPerson, Mate, MatchRequest, PartnerCard, SendRequestBody } from '@studymate/contracts';
 import type { Static } from '@sinclair/typebox';
 import type { Locale } from '@studymate/matching';
 import type { Cache } from '../../platform/cache/cache.js';
@@ -16,6 +8,7 @@ import { nowMs, toIso } from '../../platform/db/database.js';
 import { ok, refuse, type Result } from '../../platform/http/errors.js';
 import type { JobRunner } from '../../platform/jobs/jobs.js';
 import { presenceEvent, type PresenceLookup } from '../chat/service.js';
+import type { NotificationInput } from '../notifications/service.js';
 import type { ProfileService } from '../profile/service.js';
 import type { AccountParticipant, UsersService } from '../users/service.js';
 import { contactState, mayAnswer, mayBlock, mayCancel, mayRequest, senderSees, type ContactState, type RequestRefusal } from './policy.js';
@@ -59,7 +52,7 @@ export function createMatchingService(deps: {
   profile: ProfileService;
   rooms: RoomOpener;
   /** To one person's notification queue on all their devices. */
-  notify: (userId: string, notification: RealtimeNotification) => Promise<void>;
+  notify: (notification: NotificationInput) => Promise<void>;
   jobs: JobRunner;
   cache: Cache;
   /** How long a request waits for an answer (7 days). */
@@ -99,13 +92,15 @@ export function createMatchingService(deps: {
     if (!room.ok) return null;
     await repo.setMatesRoom(db, request.sender_id, request.receiver_id, room.value.id);
     if (await repo.claimNotification(db, request.id, nowMs())) {
-      await deps.notify(request.sender_id, {
-        id: randomUUID(),
+      const name = await nameOf(request.receiver_id);
+      await deps.notify({
+        userId: request.sender_id,
+        category: 'match',
         kind: 'match-accepted',
-        title: await nameOf(request.receiver_id),
-        body: 'accepted your request',
+        title: { ko: name, en: name },
+        body: { ko: '님이 요청을 수락했어요', en: 'accepted your request' },
         link: `/chat/${room.value.id}`,
-        createdAt: new Date().toISOString(),
+        key: `match-accepted:${request.id}`,
       });
     }
     return room.value.id;
@@ -265,13 +260,15 @@ export function createMatchingService(deps: {
         throw error;
       }
       await invalidate(senderId, receiverId);
-      await deps.notify(receiverId, {
-        id: randomUUID(),
+      const name = await nameOf(senderId);
+      await deps.notify({
+        userId: receiverId,
+        category: 'match',
         kind: 'match-request',
-        title: await nameOf(senderId),
-        body: row.message,
+        title: { ko: name, en: name },
+        body: { ko: row.message, en: row.message },
         link: '/matching/requests',
-        createdAt: new Date(now).toISOString(),
+        key: `match-request:${row.id}`,
       });
       const [presented] = await requestsAs(senderId, [row], 'sender', locale);
       return ok(presented!);

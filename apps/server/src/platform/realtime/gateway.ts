@@ -19,7 +19,15 @@ import type { AccessTokens } from '../auth/tokens.js';
 import type { Bus } from '../bus/bus.js';
 import { AppError } from '../http/errors.js';
 import { DEFAULT_CODEC_LIMITS, headerValue, StompParser, type CodecLimits, type StompFrame, type StompHeader } from './codec.js';
-import { compilePattern, fillPattern, matchPattern, overlaps, type CompiledPattern } from './patterns.js';
+import {
+  canonicalDestination,
+  canonicalIds,
+  compilePattern,
+  fillPattern,
+  matchPattern,
+  overlaps,
+  type CompiledPattern,
+} from './patterns.js';
 import { MemoryPresence, type PresenceStatus, type PresenceStore } from './presence.js';
 import { TokenBucket, WindowCounter } from './rate-limits.js';
 import {
@@ -131,6 +139,12 @@ export interface RealtimeGatewayOptions {
   logger?: RealtimeLogger;
   limits?: Partial<RealtimeLimits>;
   path?: string;
+  /**
+   * Counts shared by every node (the cache: Redis in production), so a per-user SEND budget holds
+   * over all of a person's connections wherever they landed; counted per node without it, or
+   * while it does not answer.
+   */
+  counter?: { increment(key: string, by: number, ttlMs: number): Promise<number> };
 }
 
 /** How long a CONNECT waits for the presence store's count of the user's connections. */
@@ -224,6 +238,18 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
   }> = [];
   /** Per-user SEND budgets of handlers that declare one, shared by the user's connections on this node. */
   const userSends = new WindowCounter(60_000);
+  /** 0 while `key` is within `limit` SENDs this minute, over every node; else the milliseconds to wait. */
+  async function sendBudget(key: string, limit: number): Promise<number> {
+    if (!options.counter) return userSends.hit(key, limit);
+    const now = Date.now();
+    const minute = Math.floor(now / 60_000);
+    try {
+      const count = await options.counter.increment(`realtime-sends:${key}:${minute}`, 1, 61_000);
+      return count > limit ? (minute + 1) * 60_000 - now : 0;
+    } catch {
+      return userSends.hit(key, limit);
+    }
+  }
   /** Signal buckets per connection (its principal is one object per connection). */
   const signalBuckets = new WeakMap<RealtimePrincipal, TokenBucket>();
   /** Connections per user on this node, counted from admission to close. */
@@ -338,8 +364,9 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
     timings: limits,
     verify: (token) => tokens.verify(token),
 
-    async subscribe(session, id, destination, ack: AckMode) {
+    async subscribe(session, id, asked, ack: AckMode) {
       const principal = session.principal!;
+      const destination = canonicalDestination(asked);
       let subscription: LocalSubscription;
       const queue = USER_QUEUE.exec(destination)?.[1];
       if (queue !== undefined) {
@@ -365,12 +392,13 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
 
     unsubscribe: removeFromRoute,
 
-    async send(principal, destination, frame: StompFrame) {
+    async send(principal, asked, frame: StompFrame) {
+      const destination = canonicalDestination(asked);
       for (const { compiled, handler, schema, perUserPerMinute, signal } of sendPatterns) {
         const params = matchPattern(compiled, destination);
         if (!params) continue;
         if (perUserPerMinute !== undefined) {
-          const waitMs = userSends.hit(`${principal.userId}\n${compiled.pattern}`, perUserPerMinute);
+          const waitMs = await sendBudget(`${principal.userId}\n${compiled.pattern}`, perUserPerMinute);
           if (waitMs > 0) {
             metrics.limited.inc({ limit: 'perUserPerMinute' });
             const retryAfterSeconds = Math.ceil(waitMs / 1000);
@@ -391,7 +419,7 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
         let payload: unknown = undefined;
         if (schema) {
           try {
-            payload = JSON.parse(frame.body.toString('utf8'));
+            payload = canonicalIds(JSON.parse(frame.body.toString('utf8')));
           } catch {
             return new AppError('VALIDATION_FAILED', 'The body must be JSON.');
           }

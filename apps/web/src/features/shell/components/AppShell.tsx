@@ -5,6 +5,7 @@ import { Icon } from './Icon';
 import { LanguageSwitch } from './LanguageSwitch';
 import { CHAT, MORE_MENU, SIDE_NAV, TAB_BAR, type NavArea } from '../nav';
 import { useChatStore } from '../../chat/store';
+import { http } from '../../../lib/http';
 
 // A call ringing for me shows on every page of the shell; loaded apart, like chat.
 const IncomingCall = lazy(async () => ({ default: (await import('../../calls/components/IncomingCall')).IncomingCall }));
@@ -25,6 +26,15 @@ function useChatEverywhere() {
       loadRooms().catch(() => {});
     });
   }, []);
+}
+
+/** Notifications are written on the server in the language this app speaks; it says which, now and on every switch. */
+function useNotificationLanguage() {
+  const { i18n } = useTranslation();
+  const language = i18n.resolvedLanguage === 'en' ? 'en' : 'ko';
+  useEffect(() => {
+    http.put('/notifications/settings', { locale: language }).catch(() => {});
+  }, [language]);
 }
 
 /** "(3) STUDYMATE" while messages wait, as a tab in the background shows. */
@@ -79,6 +89,7 @@ export function AppShell() {
   const moreActive = MORE_MENU.some((a) => location.pathname.startsWith(a.path));
   const unread = useUnreadTotal();
   useChatEverywhere();
+  useNotificationLanguage();
   useTitleCount(unread);
   const inConversation = isConversation(location.pathname);
 
