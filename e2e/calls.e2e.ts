@@ -80,8 +80,8 @@ describe('STUDYMATE calls: a video call between two mates in two browsers', () =
       await side.context.addInitScript(INSTRUMENT);
     }
     const stamp = Date.now();
-    const hana = await onboardedUser(a.context, `hana.call.${stamp}@example.com`, '이하나', 'ko', 'Hana Lee');
-    const owen = await onboardedUser(b.context, `owen.call.${stamp}@example.com`, 'Owen', 'en', 'Owen Brooks');
+    const hana = await onboardedUser(a.context, `seoyeon.call.${stamp}@example.com`, '최서연', 'ko', 'Seoyeon Choi');
+    const owen = await onboardedUser(b.context, `noah.call.${stamp}@example.com`, 'Noah', 'en', 'Noah Bennett');
     // Mates the usual way: a request, then an accept (the matching spec covers the pages).
     const sent = await a.context.request.post(`${baseUrl}/api/v1/matching/requests`, {
       data: { receiverId: owen.id, message: '통화해요!' },
@@ -101,13 +101,13 @@ describe('STUDYMATE calls: a video call between two mates in two browsers', () =
     // B waits on the mates page; the ringing banner shows on any page of the app.
     await b.page.goto('/mates');
     await a.page.goto('/mates');
-    await a.page.getByRole('article', { name: 'Owen Brooks' }).getByTestId('call-video').click();
+    await a.page.getByRole('article', { name: 'Noah Bennett' }).getByTestId('call-video').click();
     await until('A is on the call page', async () => /^\/calls\/[0-9a-f-]{36}$/.test(pathOf(a.page)));
     const callPath = pathOf(a.page);
     await a.page.getByTestId('join-call').click();
     await a.page.getByTestId('call-room').waitFor();
 
-    await b.page.getByTestId('incoming-call').getByText('이하나').waitFor();
+    await b.page.getByTestId('incoming-call').getByText('최서연').waitFor();
     await b.page.getByTestId('accept-call').click();
     await onPath(b.page, callPath);
     await b.page.getByTestId('device-check').waitFor();
@@ -243,8 +243,8 @@ describe.skipIf(missing)(`STUDYMATE calls through coturn in relay mode${missing 
     };
     const [a, b] = [await side(), await side()];
     const stamp = Date.now();
-    const hana = await onboardedUser(a.context, `hana.relay.${stamp}@example.com`, '이하나', 'ko', 'Hana Lee', url);
-    const owen = await onboardedUser(b.context, `owen.relay.${stamp}@example.com`, 'Owen', 'en', 'Owen Brooks', url);
+    const hana = await onboardedUser(a.context, `seoyeon.relay.${stamp}@example.com`, '최서연', 'ko', 'Seoyeon Choi', url);
+    const owen = await onboardedUser(b.context, `noah.relay.${stamp}@example.com`, 'Noah', 'en', 'Noah Bennett', url);
     const room = await a.context.request.post(`${url}/api/v1/chat/rooms/direct`, { data: { partnerId: owen.id }, headers: hana.headers });
     const call = await a.context.request.post(`${url}/api/v1/calls`, {
       data: { roomId: (await room.json()).id, kind: 'video' },

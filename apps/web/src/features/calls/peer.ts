@@ -34,6 +34,7 @@ export class CallPeer {
   private disconnectedTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
   private partnerSeen = false;
+  private inbox: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly callId: string,
@@ -53,7 +54,14 @@ export class CallPeer {
 
   /** Subscribes, then joins (and joins again after every reconnect of the app's STOMP connection). */
   start() {
-    this.cleanups.push(subscribe(`/sub/calls/${this.callId}`, (body) => void this.onEvent(body as CallEvent)));
+    // One event at a time, in arrival order: a candidate never overtakes the description before it.
+    this.cleanups.push(
+      subscribe(`/sub/calls/${this.callId}`, (body) => {
+        this.inbox = this.inbox
+          .then(() => this.onEvent(body as CallEvent))
+          .catch((error: unknown) => console.warn('calls: signal failed', error));
+      }),
+    );
     this.cleanups.push(onConnected(() => void this.send({ type: 'join' })));
     void this.send({ type: 'join' });
     const restart = () => this.pc?.restartIce();
