@@ -190,8 +190,9 @@ async function main() {
   return line.ok ? 0 : 1;
 }
 
-const watchdog = setTimeout(() => {
+const watchdog = setTimeout(async () => {
   console.log(JSON.stringify({ bench: 'signalling', error: 'watchdog: the run took too long' }));
+  await Promise.all(servers.map((s) => s.stop().catch(() => {})));
   process.exit(2);
 }, 300_000);
 main()

@@ -297,17 +297,17 @@ export function createCallsService(deps: {
     if (!held?.has(callId)) {
       const leg = randomUUID();
       const at = nowMs();
-      await db.transaction().execute(async (tx) => {
-        // One leg per person: joining from another device or tab takes the call over.
-        await repo.closeLegs(tx, callId, at, { userId: connection.userId });
-        await repo.insertLeg(tx, {
-          id: leg,
-          call_id: callId,
-          user_id: connection.userId,
-          connection_id: connection.sessionId,
-          joined_at: at,
-          left_at: null,
-        });
+      // One leg per person: joining from another device or tab takes the call over. Two statements,
+      // not a transaction: both people joining at once on MariaDB deadlocked on the index gap
+      // locks of update-then-insert (found by bench/signalling.mjs on two nodes).
+      await repo.closeLegs(db, callId, at, { userId: connection.userId });
+      await repo.insertLeg(db, {
+        id: leg,
+        call_id: callId,
+        user_id: connection.userId,
+        connection_id: connection.sessionId,
+        joined_at: at,
+        left_at: null,
       });
       if (!held) legs.set(connection.sessionId, (held = new Map()));
       held.set(callId, leg);
