@@ -181,6 +181,57 @@ describe('STUDYMATE calls: a video call between two mates in two browsers', () =
   });
 });
 
+describe('STUDYMATE calls: a dropped participant comes back', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser(['--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns']);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('from the 1:1 chat header; B reloads mid-call, A sees "reconnecting", and the call resumes when B rejoins', async () => {
+    const [a, b] = [await newPage(browser, 'desktop'), await newPage(browser, 'desktop')];
+    for (const side of [a, b]) {
+      await side.context.grantPermissions(['camera', 'microphone'], { origin: baseUrl });
+      await side.context.addInitScript(INSTRUMENT);
+    }
+    const stamp = Date.now();
+    const jisu = await onboardedUser(a.context, `jisu.call.${stamp}@example.com`, '김지수', 'ko', 'Jisu Kim');
+    const mia = await onboardedUser(b.context, `mia.call.${stamp}@example.com`, 'Mia', 'en', 'Mia Turner');
+    const room = await a.context.request.post(`${baseUrl}/api/v1/chat/rooms/direct`, {
+      data: { partnerId: mia.id },
+      headers: jisu.headers,
+    });
+    const roomId = (await room.json()).id as string;
+
+    await b.page.goto('/chat');
+    await a.page.goto(`/chat/${roomId}`);
+    await a.page.getByTestId('call-voice').click();
+    await until('A is on the call page', async () => /^\/calls\/[0-9a-f-]{36}$/.test(pathOf(a.page)));
+    const callPath = pathOf(a.page);
+    await a.page.locator('[data-testid="join-call"]:not([disabled])').click();
+    await b.page.getByTestId('accept-call').click();
+    await onPath(b.page, callPath);
+    await b.page.locator('[data-testid="join-call"]:not([disabled])').click();
+    for (const side of [a, b]) await side.page.locator('[data-testid="call-room"][data-phase="connected"]').waitFor({ timeout: 20_000 });
+    // A voice call shows the partner's picture instead of video.
+    await a.page.getByTestId('voice-avatars').getByText('Mia').waitFor();
+
+    await b.page.reload();
+    await a.page.locator('[data-testid="call-room"][data-phase="reconnecting"]').waitFor();
+    await a.page.getByTestId('call-status').getByText(/Mia/).waitFor();
+    await b.page.locator('[data-testid="join-call"]:not([disabled])').click();
+    for (const side of [a, b]) await side.page.locator('[data-testid="call-room"][data-phase="connected"]').waitFor({ timeout: 30_000 });
+    const before = await inbound(a.page);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await inbound(a.page)).audioBytes).toBeGreaterThan(before.audioBytes);
+    await b.page.getByTestId('hang-up').click();
+    for (const side of [a, b]) await onPath(side.page, `${callPath}/rate`);
+    await Promise.all([a.context.close(), b.context.close()]);
+  });
+});
+
 // The same call forced through coturn: a second server with TURN configured (the suite's has
 // none), and both browsers limited to relayed candidates (iceTransportPolicy 'relay'), so media
 // can only flow if our TURN REST credentials work in a real browser.
