@@ -15,6 +15,8 @@ import { onConnected, publishConfirmed, subscribe } from '../chat/realtime';
  */
 export type PeerPhase = 'waiting' | 'connecting' | 'connected' | 'reconnecting';
 type Ended = Extract<CallEvent, { type: 'ended' }>;
+/** How long a new peer connection may take to connect before ICE is restarted. */
+const RESTART_AFTER_MS = 4000;
 
 export interface PeerListener {
   phase(phase: PeerPhase, reconnectUntil: number | null): void;
@@ -100,7 +102,7 @@ export class CallPeer {
         await pc.setRemoteDescription(description);
         if (description.type === 'offer') {
           await pc.setLocalDescription();
-          await this.send({ type: 'description', description: pc.localDescription!.toJSON() });
+          void this.send({ type: 'description', description: pc.localDescription!.toJSON() });
         }
         return;
       }
@@ -174,6 +176,14 @@ export class CallPeer {
       if (pc.iceConnectionState === 'disconnected') this.disconnectedTimer = setTimeout(() => pc.restartIce(), 3000);
     };
     this.listener.phase('connecting', null);
+    // When both offered at once, the candidates of the offer the impolite side ignored are lost
+    // with it, and ICE may wait its whole timeout. Not connected within a few seconds, the
+    // impolite side restarts ICE: fresh credentials, candidates gathered and sent again.
+    const watchdog = setInterval(() => {
+      if (pc !== this.pc || pc.connectionState === 'closed') return clearInterval(watchdog);
+      if (pc.connectionState === 'connected') return;
+      if (!this.polite && pc.signalingState === 'stable') pc.restartIce();
+    }, RESTART_AFTER_MS);
   }
 
   setMuted(muted: boolean) {
