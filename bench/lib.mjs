@@ -83,3 +83,28 @@ export function cpuSeconds(pid) {
     return NaN;
   }
 }
+
+/** One JSON request to the server under test (null for 204); throws on a status of 300 or more. */
+export async function api(base, method, path, body, token) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+    signal: AbortSignal.timeout(30_000),
+  });
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${(await res.text()).slice(0, 200)}`);
+  return res.status === 204 ? null : res.json();
+}
+/** Runs `task(i)` for i < count, at most `concurrency` at a time, and returns the results in order. */
+export async function pool(count, concurrency, task) {
+  const results = new Array(count);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      results[i] = await task(i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return results;
+}

@@ -57,7 +57,7 @@ import os from 'node:os';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { cpuSeconds, percentile, round, startServer } from './lib.mjs';
+import { api, cpuSeconds, percentile, pool, round, startServer } from './lib.mjs';
 import { encodeFrame, openStomp } from './stomp-client.mjs';
 
 // ---- options ----
@@ -151,29 +151,6 @@ setTimeout(() => void abort(`watchdog: the run passed --max-seconds ${opts.maxSe
 process.once('SIGINT', () => void abort('interrupted'));
 
 // ---- HTTP helpers (STUDYMATE setup and checks) ----
-async function api(base, method, path, body, token) {
-  const res = await fetch(base + path, {
-    method,
-    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-    signal: AbortSignal.timeout(30_000),
-  });
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${(await res.text()).slice(0, 200)}`);
-  return res.json();
-}
-async function pool(count, concurrency, task) {
-  const results = new Array(count);
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const i = next++;
-      results[i] = await task(i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-  return results;
-}
-
 // ---- the targets ----
 async function prepareStudymate() {
   if (opts.backend === 'mysql+redis' && !process.env.BENCH_DATABASE_URL) {

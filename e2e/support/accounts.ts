@@ -28,19 +28,21 @@ export async function onboardedUser(
   native: 'ko' | 'en',
   englishName = native === 'ko' ? 'Mina Kim' : 'Sam Taylor',
   cityId: StepBodies['basic']['cityId'] = 'seoul',
+  /** Another server than the suite's (the calls spec's TURN-enabled one). */
+  server = baseUrl,
 ) {
   const api = context.request;
-  const signIn = await api.post(`${baseUrl}/api/v1/auth/dev`, { data: { email, displayName }, headers: CSRF });
+  const signIn = await api.post(`${server}/api/v1/auth/dev`, { data: { email, displayName }, headers: CSRF });
   expect(signIn.status(), await signIn.text()).toBe(200);
   const reply = (await signIn.json()) as TokenReply;
   const headers = { Authorization: `Bearer ${reply.accessToken}` };
-  const terms = await api.post(`${baseUrl}/api/v1/me/terms`, {
+  const terms = await api.post(`${server}/api/v1/me/terms`, {
     data: { ageOver14: true, termsOfService: true, privacyPolicy: true, marketing: false },
     headers,
   });
   expect(terms.ok(), await terms.text()).toBe(true);
   for (const [step, body] of Object.entries(profile(native, englishName, cityId))) {
-    const saved = await api.put(`${baseUrl}/api/v1/onboarding/${step}`, { data: body, headers });
+    const saved = await api.put(`${server}/api/v1/onboarding/${step}`, { data: body, headers });
     expect(saved.ok(), `${step}: ${await saved.text()}`).toBe(true);
   }
   return { id: reply.user.id, headers };

@@ -35,6 +35,7 @@ import { MemoryPresence, RedisPresence } from './platform/realtime/presence.js';
 import { DomainEvents as DomainEventBus } from './platform/events/domain-events.js';
 import { JobRunner, type JobsTables } from './platform/jobs/jobs.js';
 import { authModule } from './modules/auth/module.js';
+import { callsModule } from './modules/calls/module.js';
 import { chatModule } from './modules/chat/module.js';
 import { levelTestModule } from './modules/level-test/module.js';
 import { matchingModule } from './modules/matching/module.js';
@@ -52,7 +53,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The STOMP gateway on this server, for modules wired later and for tests. */
     realtime: RealtimeGateway;
-    /** Domain events on this server, for tests that play a module not yet built (sessions, calls). */
+    /** The domain events, for subscribers wired later and for tests that check a fact was stated. */
     events: DomainEvents;
   }
 }
@@ -231,7 +232,9 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   });
   levelTestModule(context, { users, profile });
   progressModule(context, { users, profile, notifications });
-  sessionsModule(context, { users, profile, matching, notifications });
+  const sessions = sessionsModule(context, { users, profile, matching, notifications });
+  // Calls ring only between mates (matching); a booked session's two people may join its call while it is on (sessions).
+  callsModule(context, { users, profile, chat, notifications, mates: matching, sessions });
 
   app.addHook('onReady', async () => jobs.start());
   // Runs before the database closes (onClose hooks registered earlier run later), so stopped jobs are handed back.

@@ -58,6 +58,11 @@ export const EnvSchema = Type.Object({
   LEVEL_TEST_COOLDOWN_SECONDS: Type.Optional(Int(0, 31536000)),
   MATCH_REQUEST_TTL_SECONDS: Type.Optional(Int(1, 31536000)),
   CHAT_TALLY_SECONDS: Type.Optional(Int(1, 3600)),
+  TURN_URLS: Type.Optional(Type.String({ pattern: '^turns?:[^,\\s]+(,turns?:[^,\\s]+)*$' })),
+  TURN_SECRET: Type.Optional(Type.String({ minLength: 16 })),
+  TURN_TTL_SECONDS: Type.Optional(Int(60, 86400)),
+  CALL_RING_SECONDS: Type.Optional(Int(1, 600)),
+  CALL_RECONNECT_SECONDS: Type.Optional(Int(1, 600)),
   LEVEL_FEEDBACK_API_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   LEVEL_FEEDBACK_API_KEY: Type.Optional(Type.String()),
   LEVEL_FEEDBACK_MODEL: Type.Optional(Type.String({ minLength: 1 })),
@@ -139,6 +144,10 @@ export interface Config {
   matching: { requestTtlSeconds: number };
   /** How often chat tells progress how many messages each person sent (chat/tally.ts). */
   chatTallySeconds: number;
+  /** TURN REST credentials (coturn `use-auth-secret`); null: no relay, local and STUN-free candidates only. */
+  turn: { urls: string[]; secret: string; ttlSeconds: number } | null;
+  /** How long an instant call rings before it is missed, and how long a dropped participant has to come back. */
+  calls: { ringSeconds: number; reconnectSeconds: number };
   jobs: { pollMs: number; leaseMs: number; maxAttempts: number };
   http: {
     corsOrigins: string[];
@@ -208,6 +217,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (production && !raw.JWT_SECRET) problems.push('JWT_SECRET: required when NODE_ENV=production (at least 32 characters)');
   if (production && database.kind === 'mysql' && !raw.REDIS_URL)
     problems.push('REDIS_URL: required with a MySQL database in production, so replicas share sessions and rate limits');
+  if (!!raw.TURN_URLS !== !!raw.TURN_SECRET) problems.push('TURN_URLS / TURN_SECRET: set both or neither');
   if (!!raw.NAVER_CLIENT_ID !== !!raw.NAVER_CLIENT_SECRET) problems.push('NAVER_CLIENT_ID / NAVER_CLIENT_SECRET: set both or neither');
   if (!!raw.GOOGLE_CLIENT_ID !== !!raw.GOOGLE_CLIENT_SECRET) problems.push('GOOGLE_CLIENT_ID / GOOGLE_CLIENT_SECRET: set both or neither');
   if (raw.STT_PROVIDERS?.includes('openai') && !raw.STT_API_URL) problems.push('STT_PROVIDERS: lists openai but STT_API_URL is not set');
@@ -325,6 +335,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     matching: { requestTtlSeconds: Number(raw.MATCH_REQUEST_TTL_SECONDS ?? 7 * 24 * 3600) },
     chatTallySeconds: Number(raw.CHAT_TALLY_SECONDS ?? 60),
+    turn:
+      raw.TURN_URLS && raw.TURN_SECRET
+        ? { urls: raw.TURN_URLS.split(','), secret: raw.TURN_SECRET, ttlSeconds: Number(raw.TURN_TTL_SECONDS ?? 3600) }
+        : null,
+    calls: { ringSeconds: Number(raw.CALL_RING_SECONDS ?? 30), reconnectSeconds: Number(raw.CALL_RECONNECT_SECONDS ?? 30) },
     jobs: {
       pollMs: Number(raw.JOBS_POLL_MS ?? 250),
       leaseMs: Number(raw.JOBS_LEASE_MS ?? 60_000),

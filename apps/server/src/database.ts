@@ -4,6 +4,7 @@ import type { ProfileTables } from './modules/profile/repository.js';
 import type { UsersTables } from './modules/users/repository.js';
 import type { LevelTestTables } from './modules/level-test/repository.js';
 import type { MatchingTables } from './modules/matching/repository.js';
+import type { CallsTables } from './modules/calls/repository.js';
 import type { NotificationsTables } from './modules/notifications/repository.js';
 import type { ProgressTables } from './modules/progress/repository.js';
 import type { SessionsTables } from './modules/sessions/repository.js';
@@ -21,4 +22,5 @@ export type Database = UsersTables &
   ProgressTables &
   SessionsTables &
   SafetyTables &
+  CallsTables &
   JobsTables;

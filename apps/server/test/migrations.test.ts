@@ -89,6 +89,9 @@ describe('migrations', () => {
       [
         'availability_slots',
         'blocks',
+        'call_legs',
+        'call_ratings',
+        'calls',
         'chat_attachments',
         'chat_members',
         'chat_messages',

@@ -46,6 +46,8 @@ const PersonAdminPage = later(() => import('./features/admin'), 'PersonAdminPage
 const FiguresPage = later(() => import('./features/admin'), 'FiguresPage');
 const AuditPage = later(() => import('./features/admin'), 'AuditPage');
 const WordsPage = later(() => import('./features/admin'), 'WordsPage');
+const CallPage = later(() => import('./features/calls'), 'CallPage');
+const RatePage = later(() => import('./features/calls'), 'RatePage');
 const LegalPage = lazy(async () => ({ default: (await import('./features/legal/components/LegalPage')).LegalPage }));
 const loading = (page: ReactNode) => <Suspense fallback={<FullPageSpinner />}>{page}</Suspense>;
 
@@ -66,6 +68,8 @@ const router = createBrowserRouter([
           {
             element: <RequireOnboarded />,
             children: [
+              // The call takes the whole screen (no navigation around it); the rating page is a page of the shell.
+              { path: '/calls/:callId', element: loading(<CallPage />) },
               {
                 element: <AppShell />,
                 children: [
@@ -84,6 +88,7 @@ const router = createBrowserRouter([
                   { path: '/mates', element: loading(<MatesPage />) },
                   { path: '/sessions', element: loading(<SessionsPage />) },
                   { path: '/schedule', element: loading(<SchedulePage />) },
+                  { path: '/calls/:callId/rate', element: loading(<RatePage />) },
                   { path: '/profile', element: loading(<ProfilePage />) },
                   { path: '/settings', element: loading(<SettingsPage />) },
                   {

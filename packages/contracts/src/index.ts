@@ -5,6 +5,7 @@ export * from './onboarding.js';
 export * from './chat.js';
 export * from './level-test.js';
 export * from './matching.js';
+export * from './calls.js';
 export * from './notifications.js';
 export * from './progress.js';
 export * from './realtime.js';

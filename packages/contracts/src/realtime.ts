@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { PresenceBody, PresenceEvent, ReadBody, RoomEvent, SendMessageBody, TypingBody } from './chat.js';
 import { ErrorBody } from './errors.js';
+import { CallEvent, CallInvite, CallSignalBody } from './calls.js';
 import { NotificationCategory } from './notifications.js';
 import { AdminReport } from './safety.js';
 
@@ -48,6 +49,8 @@ export const UserQueues = {
   notifications: RealtimeNotification,
   /** Refusals that should not end the connection (the fatal ones are ERROR frames). */
   errors: ErrorBody,
+  /** An instant call ringing (accept or decline over HTTP), then accepted, declined, missed or cancelled. */
+  calls: CallInvite,
 } satisfies Record<string, TSchema>;
 
 /** Server -> subscribers of a topic, `/sub/...`: fanned out to every node. */
@@ -61,6 +64,8 @@ export const Topics = {
   '/sub/presence/{userId}': PresenceEvent,
   /** Every new report, for the administrators' queue page; administrators only. */
   '/sub/admin/reports': AdminReport,
+  /** A call's signalling: who is in it, offers/answers/candidates, its end; its two participants only. */
+  '/sub/calls/{callId}': CallEvent,
 } satisfies Record<string, TSchema>;
 
 /** Client -> server, SEND to `/pub/...`; a handler registered with `{ body: Inbound[pattern] }` only ever sees a valid body. */
@@ -71,6 +76,8 @@ export const Inbound = {
   '/pub/chat/rooms/{roomId}/read': ReadBody,
   /** This connection is idle or in the background (`away`), or in use again (`online`); a new connection starts online. */
   '/pub/presence': PresenceBody,
+  /** Join a call, pass an offer/answer/candidate to the other participant, or hang up; participants only. */
+  '/pub/calls/{callId}': CallSignalBody,
 } satisfies Record<string, TSchema>;
 
 // ---- typing helpers (no runtime) ----

@@ -7,6 +7,7 @@ import * as matching from './0005_matching.js';
 import * as voiceNoteDuration from './0006_voice_note_duration.js';
 import * as notifications from './0007_notifications.js';
 import * as sessions from './0009_sessions.js';
+import * as calls from './0010_calls.js';
 import * as progress from './0011_progress.js';
 import * as safety from './0012_safety.js';
 
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   '0006_voice_note_duration': voiceNoteDuration,
   '0007_notifications': notifications,
   '0009_sessions': sessions,
+  '0010_calls': calls,
   '0011_progress': progress,
   '0012_safety': safety,
 };

@@ -229,6 +229,11 @@ export function createMatchingService(deps: {
   return {
     participant,
     contact,
+    /** Whether the two are mates now (not unmatched): calls ring only between mates. */
+    async isMate(a: string, b: string): Promise<boolean> {
+      const mate = await repo.findMate(db, a, b);
+      return !!mate && mate.ended_at == null;
+    },
 
     /** Whether either of the two blocked the other. */
     async isBlocked(a: string, b: string): Promise<boolean> {

@@ -1,3 +1,4 @@
+import { CallButtons } from '../../calls/components/CallButtons';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -256,6 +257,7 @@ export function ConversationPage() {
             <LineIcon d={CALENDAR_ICON} />
           </Link>
         )}
+        {room?.kind === 'direct' && partner && !partner.deleted && <CallButtons roomId={room.id} compact />}
         {room?.kind === 'group' && (
           <Link
             to={`/chat/${roomId}/members`}

@@ -7,6 +7,7 @@ import { unmatch } from '../api';
 import { MATCHING_NS } from '../i18n';
 import { followMatchingNews, loadMates, useMatchingStore } from '../store';
 import { BlockButton, PartnerCardView } from './PartnerCardView';
+import { CallButtons } from '../../calls/components/CallButtons';
 
 function MateCard({ mate }: { mate: Mate }) {
   const { t, i18n } = useTranslation(MATCHING_NS);
@@ -37,6 +38,7 @@ function MateCard({ mate }: { mate: Mate }) {
               <Link to={`/schedule?mate=${mate.partner.userId}`} className="btn-secondary">
                 {t('mates.book')}
               </Link>
+              <CallButtons mateId={mate.partner.userId} />
               <button
                 type="button"
                 className="btn-secondary"

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { Icon } from './Icon';
@@ -9,6 +9,9 @@ import { WarningsDialog } from '../../safety/components/WarningsDialog';
 import { useChatStore } from '../../chat/store';
 import { http } from '../../../lib/http';
 import { Bell, NotificationToast } from '../../notifications/components/Bell';
+
+// A call ringing for me shows on every page of the shell; loaded apart, like chat.
+const IncomingCall = lazy(async () => ({ default: (await import('../../calls/components/IncomingCall')).IncomingCall }));
 
 /** Unread messages over all my rooms, kept current by chat's room subscriptions. */
 function useUnreadTotal(): number {
@@ -99,6 +102,9 @@ export function AppShell() {
 
   return (
     <div className="min-h-dvh md:flex">
+      <Suspense fallback={null}>
+        <IncomingCall />
+      </Suspense>
       <aside className="hidden w-60 shrink-0 flex-col border-r border-slate-200 bg-white md:sticky md:top-0 md:flex md:h-dvh">
         <div className="flex items-center justify-between py-3 pr-2 pl-5">
           <span className="text-lg font-bold tracking-tight text-indigo-600">STUDYMATE</span>
