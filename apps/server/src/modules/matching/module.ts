@@ -32,6 +32,9 @@ export function matchingModule(
     presence: (userId) => realtime.presence(userId),
   });
   users.addParticipant(matching.participant);
+  // Matching's copy of profiles is current before this node serves a recommendation.
+  app.addHook('onReady', async () => void (await matching.catchUpPool()));
+  app.addHook('onClose', async () => matching.flushShown());
   matchingRoutes(app, matching);
   return matching;
 }
