@@ -67,12 +67,17 @@ export function components(x: MatchProfile, y: MatchProfile, now: number): FitCo
 export function profileFit(c: FitComponents): number {
   let sum = 0;
   let weight = 0;
-  for (const [name, value] of Object.entries(c) as [keyof FitComponents, number][]) {
+  // A loop over the fixed names, not Object.entries: this runs twice per pair, 1,000 times a ranking.
+  for (const name of COMPONENT_NAMES) {
+    const value = c[name];
+    if (value === undefined) continue;
     sum += COMPONENT_WEIGHTS[name] * value;
     weight += COMPONENT_WEIGHTS[name];
   }
   return weight ? sum / weight : 0.5;
 }
+
+const COMPONENT_NAMES = Object.keys(COMPONENT_WEIGHTS) as (keyof FitComponents)[];
 
 /**
  * s(x→y) = sigmoid(logit(base) + profile term + chooser + partner + learned + collaborative):

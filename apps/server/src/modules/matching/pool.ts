@@ -23,8 +23,13 @@ const MAX_PARSED = 30_000;
  * clock runs behind ours, or whose listener had not yet written the row, is still picked up.
  */
 const CATCH_UP_OVERLAP_MS = 10 * 60_000;
-/** People refreshed per batch during the catch-up: bounded reads and one transaction each. */
-const CATCH_UP_BATCH = 500;
+/** People refreshed per batch during the catch-up: bounded reads and one short transaction each. */
+const CATCH_UP_BATCH = 200;
+/**
+ * Pause between catch-up batches: SQLite has one writer, and other writes (sign-ins, messages)
+ * must find the lock free within their busy timeout while a 100,000-person rebuild runs.
+ */
+const CATCH_UP_PAUSE_MS = 25;
 
 /** Languages a person can offer a partner: native, or C1 and above (spoken, or learnt and tested or rated so). */
 export function offers(p: PartnerProfile): string[] {
@@ -103,7 +108,10 @@ export function createMatchingPool(deps: { db: Kysely<MatchingTables>; profile: 
       const startedAt = Date.now();
       const since = await repo.poolSyncedUntil(db);
       const ids = await profile.changedSince(since === 0 ? 0 : since - CATCH_UP_OVERLAP_MS);
-      for (let i = 0; i < ids.length; i += CATCH_UP_BATCH) await refresh(ids.slice(i, i + CATCH_UP_BATCH));
+      for (let i = 0; i < ids.length; i += CATCH_UP_BATCH) {
+        await refresh(ids.slice(i, i + CATCH_UP_BATCH));
+        await new Promise((resolve) => setTimeout(resolve, CATCH_UP_PAUSE_MS));
+      }
       await repo.setPoolSyncedUntil(db, startedAt);
       return ids.length;
     },

@@ -1,4 +1,5 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type CompiledQuery, type Kysely, type Selectable } from 'kysely';
+import { transactionRunner } from '../../platform/db/write-thread.js';
 
 export interface BlocksTable {
   blocker_id: string;
@@ -237,6 +238,11 @@ export async function recordEvents(db: Db, rows: MatchEventsTable[]) {
   if (rows.length) await db.insertInto('match_events').values(rows).execute();
 }
 
+/** The same, on SQLite's write thread when there is one (batched "shown" events, off the event loop). */
+export async function recordEventsInBackground(db: Db, rows: MatchEventsTable[]) {
+  if (rows.length) await transactionRunner(db)([db.insertInto('match_events').values(rows).compile()]);
+}
+
 /** Decisions made by and about each person: accept and decline/ignore counts, as the engine's DecisionStats. */
 export async function decisionCounts(db: Db, userIds: string[]) {
   const stats = new Map(userIds.map((id) => [id, { given: 0, accepted: 0, received: 0, acceptedBy: 0 }]));
@@ -310,18 +316,23 @@ export async function eraseMatching(db: Db, userId: string) {
 /** Rows per insert: 5 values each, well under SQLite's and MariaDB's placeholder limits. */
 const POOL_INSERT_CHUNK = 400;
 
-/** Replaces the rows of `userIds` with `rows` (people with no rows leave the pool). */
+/**
+ * Replaces the rows of `userIds` with `rows` (people with no rows leave the pool), in one
+ * transaction on SQLite's write thread when there is one: a rebuild of thousands of rows never
+ * holds the event loop while the disk is slow.
+ */
 export async function replacePoolRows(db: Db, userIds: string[], rows: MatchingPoolTable[]) {
   if (!userIds.length) return;
-  await db.transaction().execute(async (tx) => {
-    await tx.deleteFrom('matching_pool').where('user_id', 'in', userIds).execute();
-    for (let i = 0; i < rows.length; i += POOL_INSERT_CHUNK) {
-      await tx
+  const queries: CompiledQuery[] = [db.deleteFrom('matching_pool').where('user_id', 'in', userIds).compile()];
+  for (let i = 0; i < rows.length; i += POOL_INSERT_CHUNK) {
+    queries.push(
+      db
         .insertInto('matching_pool')
         .values(rows.slice(i, i + POOL_INSERT_CHUNK))
-        .execute();
-    }
-  });
+        .compile(),
+    );
+  }
+  await transactionRunner(db)(queries);
 }
 
 /**
