@@ -282,7 +282,7 @@ export function createRecommender(deps: {
     shownTimer = null;
     const rows = shown;
     shown = [];
-    await repo.recordEventsInBackground(db, rows).catch(() => undefined);
+    await repo.recordEvents(db, rows).catch(() => undefined);
   }
   function recordShown(viewerId: string, ids: string[]) {
     const at = Date.now();

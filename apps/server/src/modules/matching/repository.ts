@@ -1,5 +1,4 @@
-import { sql, type CompiledQuery, type Kysely, type Selectable } from 'kysely';
-import { transactionRunner } from '../../platform/db/write-thread.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
 
 export interface BlocksTable {
   blocker_id: string;
@@ -238,10 +237,6 @@ export async function recordEvents(db: Db, rows: MatchEventsTable[]) {
   if (rows.length) await db.insertInto('match_events').values(rows).execute();
 }
 
-/** The same, on SQLite's write thread when there is one (batched "shown" events, off the event loop). */
-export async function recordEventsInBackground(db: Db, rows: MatchEventsTable[]) {
-  if (rows.length) await transactionRunner(db)([db.insertInto('match_events').values(rows).compile()]);
-}
 
 /** Decisions made by and about each person: accept and decline/ignore counts, as the engine's DecisionStats. */
 export async function decisionCounts(db: Db, userIds: string[]) {
@@ -318,21 +313,21 @@ const POOL_INSERT_CHUNK = 400;
 
 /**
  * Replaces the rows of `userIds` with `rows` (people with no rows leave the pool), in one
- * transaction on SQLite's write thread when there is one: a rebuild of thousands of rows never
- * holds the event loop while the disk is slow.
+ * transaction. On the main connection, like the profile writes it follows: on SQLite's separate
+ * write thread it raced them, and a deferred transaction that read before another connection's
+ * write cannot take the lock (SQLITE_BUSY_SNAPSHOT).
  */
 export async function replacePoolRows(db: Db, userIds: string[], rows: MatchingPoolTable[]) {
   if (!userIds.length) return;
-  const queries: CompiledQuery[] = [db.deleteFrom('matching_pool').where('user_id', 'in', userIds).compile()];
-  for (let i = 0; i < rows.length; i += POOL_INSERT_CHUNK) {
-    queries.push(
-      db
+  await db.transaction().execute(async (tx) => {
+    await tx.deleteFrom('matching_pool').where('user_id', 'in', userIds).execute();
+    for (let i = 0; i < rows.length; i += POOL_INSERT_CHUNK) {
+      await tx
         .insertInto('matching_pool')
         .values(rows.slice(i, i + POOL_INSERT_CHUNK))
-        .compile(),
-    );
-  }
-  await transactionRunner(db)(queries);
+        .execute();
+    }
+  });
 }
 
 /**
