@@ -45,6 +45,10 @@ export const EnvSchema = Type.Object({
   TRANSLATION_API_KEY: Type.Optional(Type.String()),
   TRANSLATION_MODEL: Type.Optional(Type.String({ minLength: 1 })),
   TRANSLATION_TIMEOUT_MS: Type.Optional(Int(100, 120000)),
+  /** An OpenAI-compatible moderation endpoint (POST /v1/moderations), asked after each text is stored; unset: word lists only. */
+  MODERATION_API_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  MODERATION_API_KEY: Type.Optional(Type.String()),
+  MODERATION_MODEL: Type.Optional(Type.String({ minLength: 1 })),
   STT_PROVIDERS: Type.Optional(Type.String({ pattern: '^(auto|(openai|pocketsphinx|client)(,(openai|pocketsphinx|client))*)$' })),
   STT_API_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   STT_API_KEY: Type.Optional(Type.String()),
@@ -115,6 +119,7 @@ export interface Config {
       }
     | { kind: 'local'; dir: string };
   translation: { baseUrl: string; apiKey?: string; model: string; timeoutMs: number } | null;
+  moderation: { baseUrl: string; apiKey?: string; model: string; timeoutMs: number } | null;
   /** Speech to text for the level test: providers in the order they are tried. */
   speech: {
     providers: ('openai' | 'pocketsphinx' | 'client')[] | 'auto';
@@ -286,6 +291,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           apiKey: raw.TRANSLATION_API_KEY,
           model: raw.TRANSLATION_MODEL ?? 'gpt-4o-mini',
           timeoutMs: Number(raw.TRANSLATION_TIMEOUT_MS ?? 10_000),
+        }
+      : null,
+    moderation: raw.MODERATION_API_URL
+      ? {
+          baseUrl: raw.MODERATION_API_URL,
+          apiKey: raw.MODERATION_API_KEY,
+          model: raw.MODERATION_MODEL ?? 'omni-moderation-latest',
+          timeoutMs: 5_000,
         }
       : null,
     speech: {

@@ -6,6 +6,15 @@ import type { LevelTestTables } from './modules/level-test/repository.js';
 import type { MatchingTables } from './modules/matching/repository.js';
 import type { NotificationsTables } from './modules/notifications/repository.js';
 import type { JobsTables } from './platform/jobs/jobs.js';
+import type { SafetyTables } from './modules/safety/repository.js';
 
 /** The whole schema, assembled from the tables each module owns. */
-export type Database = UsersTables & AuthTables & ProfileTables & ChatTables & LevelTestTables & MatchingTables & NotificationsTables & JobsTables;
+export type Database = UsersTables &
+  AuthTables &
+  ProfileTables &
+  ChatTables &
+  LevelTestTables &
+  MatchingTables &
+  NotificationsTables &
+  SafetyTables &
+  JobsTables;

@@ -35,6 +35,14 @@ const LevelTestTakePage = later(() => import('./features/level-test'), 'LevelTes
 const LevelTestWaitingPage = later(() => import('./features/level-test'), 'LevelTestWaitingPage');
 const LevelTestResultPage = later(() => import('./features/level-test'), 'LevelTestResultPage');
 const LevelTestHistoryPage = later(() => import('./features/level-test'), 'LevelTestHistoryPage');
+const AdminShell = later(() => import('./features/admin'), 'AdminShell');
+const ReportsQueue = later(() => import('./features/admin'), 'ReportsQueue');
+const ReportDetailPage = later(() => import('./features/admin'), 'ReportDetailPage');
+const PeopleLookup = later(() => import('./features/admin'), 'PeopleLookup');
+const PersonAdminPage = later(() => import('./features/admin'), 'PersonAdminPage');
+const FiguresPage = later(() => import('./features/admin'), 'FiguresPage');
+const AuditPage = later(() => import('./features/admin'), 'AuditPage');
+const WordsPage = later(() => import('./features/admin'), 'WordsPage');
 const LegalPage = lazy(async () => ({ default: (await import('./features/legal/components/LegalPage')).LegalPage }));
 const loading = (page: ReactNode) => <Suspense fallback={<FullPageSpinner />}>{page}</Suspense>;
 
@@ -74,6 +82,19 @@ const router = createBrowserRouter([
                   })),
                   { path: '/profile', element: loading(<ProfilePage />) },
                   { path: '/settings', element: loading(<SettingsPage />) },
+                  {
+                    path: '/admin',
+                    element: loading(<AdminShell />),
+                    children: [
+                      { index: true, element: loading(<ReportsQueue />) },
+                      { path: 'reports/:reportId', element: loading(<ReportDetailPage />) },
+                      { path: 'people', element: loading(<PeopleLookup />) },
+                      { path: 'people/:userId', element: loading(<PersonAdminPage />) },
+                      { path: 'figures', element: loading(<FiguresPage />) },
+                      { path: 'audit', element: loading(<AuditPage />) },
+                      { path: 'words', element: loading(<WordsPage />) },
+                    ],
+                  },
                   { path: '/level-test', element: loading(<LevelTestIntroPage />) },
                   { path: '/level-test/history', element: loading(<LevelTestHistoryPage />) },
                   { path: '/level-test/:attemptId', element: loading(<LevelTestTakePage />) },

@@ -9,3 +9,4 @@ export * from './notifications.js';
 export * from './realtime.js';
 export * from './formats.js';
 export * from './schema.js';
+export * from './safety.js';

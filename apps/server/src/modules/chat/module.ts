@@ -17,7 +17,16 @@ export function chatModule(
     profile,
     notifications,
     contacts,
-  }: { users: UsersService; profile: ProfileService; notifications: NotificationsService; contacts?: ContactRules },
+    screen,
+    presenceShown,
+  }: {
+    users: UsersService;
+    profile: ProfileService;
+    notifications: NotificationsService;
+    contacts?: ContactRules;
+    screen?: Parameters<typeof createChatService>[0]['screen'];
+    presenceShown?: (userId: string) => Promise<boolean>;
+  },
 ) {
   const chat = createChatService({
     db: ownTables<ChatTables>(db),
@@ -32,6 +41,8 @@ export function chatModule(
     translator: config.translation ? openAiCompatibleTranslator(config.translation) : null,
     presence: (userId) => realtime.presence(userId),
     contacts,
+    screen,
+    presenceShown,
     cache,
     limits: { groupsPerDay: config.http.rateLimitGroupsPerDay, newContactsPerDay: config.http.rateLimitNewContactsPerDay },
   });

@@ -22,6 +22,8 @@ export const MATES: NavArea = { key: 'mates', path: '/mates', icon: 'mates' };
 export const LEVEL_TEST: NavArea = { key: 'levelTest', path: '/level-test', icon: 'levelTest' };
 export const PROFILE: NavArea = { key: 'profile', path: '/profile', icon: 'profile' };
 export const SETTINGS: NavArea = { key: 'settings', path: '/settings', icon: 'settings' };
+/** Administrators only: AppShell adds it to their navigation (the server refuses everyone else anyway). */
+export const ADMIN: NavArea = { key: 'admin', path: '/admin', icon: 'admin' };
 
 /** Desktop side navigation: everything, in product order. */
 export const SIDE_NAV: NavArea[] = [HOME, CHAT, MATCHING, MATES, ...PLACEHOLDER_AREAS, LEVEL_TEST, PROFILE, SETTINGS];
