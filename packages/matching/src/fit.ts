@@ -108,6 +108,12 @@ export function directionalFit(
   // instead (the reading of the speed-dating data: decisions carry far more signal than
   // answers). The answers keep the weight of RATE_PRIOR_DECISIONS decisions, as a rate's prior does.
   const answersWeight = RATE_PRIOR_DECISIONS / (RATE_PRIOR_DECISIONS + x.decisions.given);
-  const z = logit(base) + PROFILE_LOGIT_SPAN * answersWeight * (profile - 0.5) + shifts.chooser + shifts.partner + shifts.learned + shifts.collaborative;
+  const z =
+    logit(base) +
+    PROFILE_LOGIT_SPAN * answersWeight * (profile - 0.5) +
+    shifts.chooser +
+    shifts.partner +
+    shifts.learned +
+    shifts.collaborative;
   return { score: sigmoid(z), profile, components: c, shifts };
 }
