@@ -237,7 +237,6 @@ export async function recordEvents(db: Db, rows: MatchEventsTable[]) {
   if (rows.length) await db.insertInto('match_events').values(rows).execute();
 }
 
-
 /** Decisions made by and about each person: accept and decline/ignore counts, as the engine's DecisionStats. */
 export async function decisionCounts(db: Db, userIds: string[]) {
   const stats = new Map(userIds.map((id) => [id, { given: 0, accepted: 0, received: 0, acceptedBy: 0 }]));
