@@ -29,11 +29,13 @@ export async function freePort() {
 }
 
 /** Starts `node --v8-pool-size=1 apps/server/dist/main.js` and resolves once /health/ready answers 200. */
-export async function startServer(env = {}) {
+export async function startServer(env = {}, { readyTimeoutMs = 30_000 } = {}) {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'studymate-bench-'));
   const started = performance.now();
-  const child = spawn(process.execPath, [...serverNodeFlags, serverEntry], {
+  // BENCH_SERVER_FLAGS adds Node flags to the server only (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p").
+  const extra = (process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...serverNodeFlags, ...extra, serverEntry], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', STUDYMATE_QUIET: '1', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -46,7 +48,10 @@ export async function startServer(env = {}) {
     } catch {
       // not listening yet
     }
-    if (performance.now() - started > 30_000) throw new Error('server not ready within 30 s');
+    if (performance.now() - started > readyTimeoutMs) {
+      child.kill('SIGKILL');
+      throw new Error(`server not ready within ${readyTimeoutMs / 1000} s`);
+    }
     await new Promise((r) => setTimeout(r, 5));
   }
   const readyMs = performance.now() - started;

@@ -93,4 +93,22 @@ describe('STUDYMATE matching: from a recommendation to a chat', () => {
     await blocked.getByRole('button', { name: matching.blocked.unblock }).click();
     await blocked.getByText(matching.blocked.empty).waitFor();
   });
+
+  it('blocking from the 1:1 header closes the chat for both: it stays readable and says why instead of the composer', async () => {
+    // A and B are mates with a room since the first test.
+    await a.page.goto('/mates');
+    await a.page.getByRole('article', { name: 'Owen Brooks' }).getByRole('link', { name: matching.mates.chat }).click();
+    await composer(a.page).waitFor();
+    const roomPath = pathOf(a.page);
+    a.page.once('dialog', (dialog) => void dialog.accept());
+    await a.page.getByRole('button', { name: matching.card.block }).click();
+    await a.page.getByTestId('contact-closed').getByText(matching.contact.blocked).waitFor();
+    expect(await composer(a.page).count()).toBe(0);
+
+    // B, on a phone, opens the same room: readable, with the reason where the composer was.
+    await b.page.goto(roomPath);
+    await b.page.getByTestId('contact-closed').getByText(matching.contact.blocked).waitFor();
+    expect(await composer(b.page).count()).toBe(0);
+    expect(await b.page.getByRole('button', { name: matching.card.block }).count()).toBe(0);
+  });
 });

@@ -149,6 +149,16 @@ for (const backend of BACKENDS) {
         // A request reads as to nobody: it does not tell the sender they were blocked.
         expect((await request(viewer, other)).status).toBe(404);
       }
+      // The chat page learns why it cannot write, either way.
+      for (const [viewer, other] of [
+        [minji, alex],
+        [alex, minji],
+      ] as const) {
+        expect((await api(t, 'GET', `/api/v1/matching/contacts/${other.userId}`, { token: viewer.token })).json).toEqual({
+          state: 'blocked',
+        });
+      }
+      expect((await api(t, 'GET', `/api/v1/matching/contacts/${ben.userId}`, { token: minji.token })).json).toEqual({ state: 'open' });
       // No new 1:1 and no messages in the old one, either way.
       const open = await api(t, 'POST', '/api/v1/chat/rooms/direct', { token: sora.token, body: { partnerId: ben.userId } });
       expect([open.status, open.json.error.code]).toEqual([403, 'CONTACT_CLOSED']);
@@ -209,6 +219,9 @@ for (const backend of BACKENDS) {
       const history = await api(t, 'GET', `/api/v1/chat/rooms/${roomId}/messages`, { token: alex.token });
       expect(history.json.items.map((m: { body: string }) => m.body)).toEqual(['안녕하세요']);
       expect((await say(minji, `after-${Date.now()}`)).json.error.code).toBe('CONTACT_CLOSED');
+      expect((await api(t, 'GET', `/api/v1/matching/contacts/${alex.userId}`, { token: minji.token })).json).toEqual({
+        state: 'read-only',
+      });
     });
   });
 

@@ -104,6 +104,8 @@ describe('migrations', () => {
         'match_events',
         'match_requests',
         'mates',
+        'matching_pool',
+        'matching_pool_state',
         'notification_settings',
         'notifications',
         'profile_languages',

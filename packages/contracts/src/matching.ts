@@ -112,6 +112,13 @@ export type Mate = Static<typeof Mate>;
 export const MateList = Type.Object({ items: Type.Array(Mate) });
 
 export const BlockBody = Type.Object({ userId: Id }, { additionalProperties: false });
+/**
+ * Whether I may write to someone: `read-only` after an unmatch (the chat stays readable),
+ * `blocked` after a block either way; the chat page shows why instead of the composer.
+ */
+export const ContactReply = Type.Object({
+  state: Type.Union([Type.Literal('open'), Type.Literal('read-only'), Type.Literal('blocked')]),
+});
 export const BlockedPerson = Type.Object({
   userId: Id,
   name: Type.String(),

@@ -63,9 +63,36 @@ function instantOfWallClock(localMs: number, timeZone: string): number {
 }
 
 /**
+ * Where each wall-clock 15-minute cell of a zone's week falls in the UTC week that starts at
+ * `weekStart`: entry i is the UTC cell of local cell i (Monday 00:00 local = cell 0), wrapped into
+ * the week. Worked out once per zone and week (672 offset look-ups), so turning a person's slots
+ * into a bitset is a table look-up per cell: recommendations build hundreds of bitsets per request.
+ */
+const weekMaps = new Map<string, Int16Array>();
+/** Zones × weeks remembered; a server sees a few dozen zones and one or two weeks at a time. */
+const WEEK_MAP_LIMIT = 2_000;
+
+export function wallClockCells(timeZone: string, weekStart: number): Int16Array {
+  const key = `${timeZone}@${weekStart}`;
+  const known = weekMaps.get(key);
+  if (known) return known;
+  const map = new Int16Array(CELLS_PER_WEEK);
+  const cellMs = CELL_MINUTES * MINUTE_MS;
+  for (let local = 0; local < CELLS_PER_WEEK; local++) {
+    const at = instantOfWallClock(weekStart + local * cellMs, timeZone);
+    const cell = Math.floor((at - weekStart) / cellMs);
+    map[local] = ((cell % CELLS_PER_WEEK) + CELLS_PER_WEEK) % CELLS_PER_WEEK;
+  }
+  if (weekMaps.size >= WEEK_MAP_LIMIT) weekMaps.clear();
+  weekMaps.set(key, map);
+  return map;
+}
+
+/**
  * Wall-clock weekly slots (ISO day 1-7, slot of `slotMinutes` from local midnight, as in the
  * onboarding schedule step) of a person in `timeZone`, as the UTC bitset of the week that starts
- * at `weekStart` (Monday 00:00 UTC). Cells that fall outside the UTC week wrap around it.
+ * at `weekStart` (Monday 00:00 UTC). Cells that fall outside the UTC week wrap around it. This is
+ * the one place the product turns weekly slots into UTC time.
  */
 export function availabilityBitset(
   slots: readonly { day: number; slot: number }[],
@@ -74,12 +101,11 @@ export function availabilityBitset(
   slotMinutes = 30,
 ): Uint32Array {
   const bits = emptyWeek();
+  const map = wallClockCells(timeZone, weekStart);
+  const cellsPerSlot = slotMinutes / CELL_MINUTES;
   for (const { day, slot } of slots) {
-    const localMinute = (day - 1) * 24 * 60 + slot * slotMinutes;
-    for (let m = 0; m < slotMinutes; m += CELL_MINUTES) {
-      const at = instantOfWallClock(weekStart + (localMinute + m) * MINUTE_MS, timeZone);
-      setCell(bits, Math.floor((at - weekStart) / (CELL_MINUTES * MINUTE_MS)));
-    }
+    const first = ((day - 1) * 24 * 60 + slot * slotMinutes) / CELL_MINUTES;
+    for (let c = 0; c < cellsPerSlot; c++) setCell(bits, map[(first + c) % CELLS_PER_WEEK]!);
   }
   return bits;
 }
@@ -95,6 +121,21 @@ export function overlapMinutes(a: Uint32Array, b: Uint32Array): number {
   let cells = 0;
   for (let i = 0; i < WEEK_WORDS; i++) cells += popcount32(a[i]! & b[i]!);
   return cells * CELL_MINUTES;
+}
+
+/**
+ * Where two people are both available, as [start, end) minutes from the week's start (UTC), in
+ * order; a run ends at the week's end (the next week's bitset holds what follows).
+ */
+export function overlapIntervals(a: Uint32Array, b: Uint32Array): [number, number][] {
+  const runs: [number, number][] = [];
+  for (let c = 0; c < CELLS_PER_WEEK; c++) {
+    if (!(hasCell(a, c) && hasCell(b, c))) continue;
+    const last = runs[runs.length - 1];
+    if (last && last[1] === c * CELL_MINUTES) last[1] += CELL_MINUTES;
+    else runs.push([c * CELL_MINUTES, (c + 1) * CELL_MINUTES]);
+  }
+  return runs;
 }
 
 /** The wall-clock day and minute in a zone at a UTC instant. */

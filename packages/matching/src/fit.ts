@@ -11,6 +11,7 @@ import {
   METHOD_FIT,
   NO_SHARED_STYLE_FIT,
   PROFILE_LOGIT_SPAN,
+  RATE_PRIOR_DECISIONS,
   SHARED_ITEMS_SCALE,
 } from './constants.js';
 import { levelIn, levelRank, offeredLanguages } from './filters.js';
@@ -67,12 +68,17 @@ export function components(x: MatchProfile, y: MatchProfile, now: number): FitCo
 export function profileFit(c: FitComponents): number {
   let sum = 0;
   let weight = 0;
-  for (const [name, value] of Object.entries(c) as [keyof FitComponents, number][]) {
+  // A loop over the fixed names, not Object.entries: this runs twice per pair, 1,000 times a ranking.
+  for (const name of COMPONENT_NAMES) {
+    const value = c[name];
+    if (value === undefined) continue;
     sum += COMPONENT_WEIGHTS[name] * value;
     weight += COMPONENT_WEIGHTS[name];
   }
   return weight ? sum / weight : 0.5;
 }
+
+const COMPONENT_NAMES = Object.keys(COMPONENT_WEIGHTS) as (keyof FitComponents)[];
 
 /**
  * s(x→y) = sigmoid(logit(base) + profile term + chooser + partner + learned + collaborative):
@@ -98,6 +104,16 @@ export function directionalFit(
     learned: learnedShift(x, y, options.now, base),
     collaborative: collaborativeShift(neighbours, base),
   };
-  const z = logit(base) + PROFILE_LOGIT_SPAN * (profile - 0.5) + shifts.chooser + shifts.partner + shifts.learned + shifts.collaborative;
+  // The profile answers speak for a newcomer; as x's own decisions accumulate, they speak for x
+  // instead (the reading of the speed-dating data: decisions carry far more signal than
+  // answers). The answers keep the weight of RATE_PRIOR_DECISIONS decisions, as a rate's prior does.
+  const answersWeight = RATE_PRIOR_DECISIONS / (RATE_PRIOR_DECISIONS + x.decisions.given);
+  const z =
+    logit(base) +
+    PROFILE_LOGIT_SPAN * answersWeight * (profile - 0.5) +
+    shifts.chooser +
+    shifts.partner +
+    shifts.learned +
+    shifts.collaborative;
   return { score: sigmoid(z), profile, components: c, shifts };
 }

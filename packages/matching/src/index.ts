@@ -19,6 +19,7 @@ export {
   setCell,
   hasCell,
   overlapMinutes,
+  overlapIntervals,
   sharedWindows,
   utcOffsetMinutes,
   weekStartUtc,

@@ -10,6 +10,7 @@ import * as sessions from './0009_sessions.js';
 import * as calls from './0010_calls.js';
 import * as progress from './0011_progress.js';
 import * as safety from './0012_safety.js';
+import * as matchingFinish from './0013_matching_finish.js';
 
 /** Every migration, in order; imported statically so the bundled server carries them. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0010_calls': calls,
   '0011_progress': progress,
   '0012_safety': safety,
+  '0013_matching_finish': matchingFinish,
 };

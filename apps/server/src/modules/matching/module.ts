@@ -45,6 +45,15 @@ export function matchingModule(
     events,
   });
   users.addParticipant(matching.participant);
+  // Matching's copy of profiles catches up in the background: after the upgrade that adds it,
+  // recommendations fill in as it is built (about a minute for 100,000 people, bench/README.md).
+  app.addHook('onReady', async () => {
+    void matching.catchUpPool().then(
+      (people) => app.log.info({ people }, 'matching pool caught up'),
+      (error: unknown) => app.log.error({ err: error }, 'matching pool catch-up failed; it runs again at the next start'),
+    );
+  });
+  app.addHook('onClose', async () => matching.flushShown());
   matchingRoutes(app, matching);
   return matching;
 }

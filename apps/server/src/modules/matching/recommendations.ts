@@ -28,8 +28,9 @@ import type { PresenceLookup } from '../chat/service.js';
 import type { PartnerProfile, ProfileService } from '../profile/service.js';
 import type { UsersService } from '../users/service.js';
 import { maySee } from './policy.js';
+import { offers, type MatchingPool } from './pool.js';
 import * as repo from './repository.js';
-import type { MatchingTables } from './repository.js';
+import type { MatchEventsTable, MatchingTables } from './repository.js';
 
 /**
  * How long a viewer's ranked list is served unchanged. The viewer's own changes, and blocks,
@@ -40,44 +41,38 @@ import type { MatchingTables } from './repository.js';
 const RANKED_TTL_MS = 60_000;
 /**
  * Candidates scored per viewer: the SQL step keeps the in-memory step bounded. 500 keeps a cache
- * miss near 100 ms of work among 100,000 people on the 2-core machines we run on (bench/README.md);
- * each viewer's slice starts at their own id, so different viewers see different people.
+ * miss to a few milliseconds among 100,000 people on the 2-core machines we run on
+ * (bench/README.md); each viewer's slice starts at their own id, so different viewers see
+ * different people.
  */
 const MAX_CANDIDATES = 500;
+/** Viewers whose parsed ranked list a node keeps beside the cached text (100 cards, about 50 KB each). */
+const MAX_PARSED_RANKED = 500;
 /** Search answers with at most this many people. */
 const MAX_SEARCH_RESULTS = 50;
 /** Past decisions the viewer's learned preference is built from. */
 const MAX_LEARNED_DECISIONS = 200;
 /** Weekly bitsets remembered per node (each 84 bytes plus its key). */
 const MAX_BITSETS = 100_000;
-/**
- * Candidates' profiles are remembered per node for as long as a ranking is (a candidate's edit
- * shows within the same bound); loading 500 of them was most of a cache miss's time among
- * 100,000 people. The viewer's own profile is always read fresh.
- */
-const CANDIDATE_TTL_MS = RANKED_TTL_MS;
-const MAX_REMEMBERED_CANDIDATES = 20_000;
-
-/** A person the viewer could meet, with the engine's verdict. */
+/** A person the viewer could meet, with the engine's verdict and their card (reasons in words per reader). */
 interface Ranked {
   id: string;
   score: number;
   percent: number;
   reasons: Reason[];
+  card: PartnerCard;
 }
+
+/**
+ * "Shown" events are written in batches at most this far apart: a page view then costs no write of
+ * its own (20 rows per page at 50 pages a second was a write per request). A crash loses at most
+ * this much of the weakest signal the engine records; decisions are written at once.
+ */
+const SHOWN_FLUSH_MS = 1_000;
+/** Or sooner, once this many are waiting. */
+const SHOWN_FLUSH_ROWS = 2_000;
 
 const cefr = (level: string) => level as CefrLevel;
-
-/** Languages a person can offer a partner: native, or C1 and above (spoken, or learnt and tested or rated so). */
-function offers(p: PartnerProfile): string[] {
-  const teaching = (level: string) => level === 'C1' || level === 'C2';
-  const verified = new Map(p.verified.map((v) => [v.language, v.level]));
-  return [
-    ...(p.native ? [p.native] : []),
-    ...p.speaks.filter((s) => teaching(s.level)).map((s) => s.language),
-    ...p.learns.filter((l) => teaching(verified.get(l.language) ?? l.level)).map((l) => l.language),
-  ];
-}
 
 /** The one presenter of a partner for matching's replies: nothing of the row beyond what a card shows. */
 export function toPartnerCard(p: PartnerProfile, name: string, percent: number, reasons: string[]): PartnerCard {
@@ -112,6 +107,7 @@ export function createRecommender(deps: {
   profile: ProfileService;
   users: UsersService;
   cache: Cache;
+  pool: MatchingPool;
   presence?: PresenceLookup;
 }) {
   const { db, profile, users } = deps;
@@ -129,24 +125,17 @@ export function createRecommender(deps: {
     return bits;
   }
 
-  const remembered = new Map<string, { at: number; profile: PartnerProfile | null; name: string | null }>();
-  /** Candidates' profiles and names, from this node's memory when recent enough; deleted accounts have no name. */
-  async function candidateProfiles(ids: string[]) {
-    const now = Date.now();
-    const missing = ids.filter((id) => now - (remembered.get(id)?.at ?? 0) > CANDIDATE_TTL_MS);
-    if (missing.length) {
-      const [profiles, names] = await Promise.all([profile.partnerProfiles(missing), users.namesOf(missing)]);
-      for (const id of missing) {
-        const name = names.get(id);
-        remembered.delete(id);
-        if (remembered.size >= MAX_REMEMBERED_CANDIDATES) remembered.delete(remembered.keys().next().value!);
-        remembered.set(id, { at: now, profile: profiles.get(id) ?? null, name: name && !name.deleted ? name.displayName : null });
-      }
-    }
-    return ids.map((id) => remembered.get(id)!).filter((e) => e.profile && e.name !== null) as { profile: PartnerProfile; name: string }[];
+  // The engine's view of a pooled profile, built once per parsed row and week (the pool hands out
+  // the same object until the row changes); per-request facts are laid over it.
+  const bases = new WeakMap<PartnerProfile, { weekStart: number; match: MatchProfile }>();
+  function toMatchProfile(p: PartnerProfile, weekStart: number, extra: Partial<MatchProfile>): MatchProfile {
+    const known = bases.get(p);
+    const base = known?.weekStart === weekStart ? known.match : buildMatchProfile(p, weekStart);
+    if (!known || known.weekStart !== weekStart) bases.set(p, { weekStart, match: base });
+    return { ...base, ...extra };
   }
 
-  function toMatchProfile(p: PartnerProfile, weekStart: number, extra: Partial<MatchProfile>): MatchProfile {
+  function buildMatchProfile(p: PartnerProfile, weekStart: number): MatchProfile {
     const verified = new Map(p.verified.map((v) => [v.language, v.level]));
     return {
       id: p.id,
@@ -176,7 +165,6 @@ export function createRecommender(deps: {
       mates: [],
       decisions: { given: 0, accepted: 0, received: 0, acceptedBy: 0 },
       preference: emptyPreference(),
-      ...extra,
     };
   }
 
@@ -184,7 +172,7 @@ export function createRecommender(deps: {
   async function learnedPreference(viewerId: string, weekStart: number, now: number) {
     const decisions = await repo.decisionsBy(db, viewerId, MAX_LEARNED_DECISIONS);
     if (!decisions.length) return emptyPreference();
-    const partners = await profile.partnerProfiles(decisions.map((d) => d.subject_id));
+    const partners = await deps.pool.profilesOf(decisions.map((d) => d.subject_id));
     let preference = emptyPreference();
     for (const d of decisions) {
       const p = partners.get(d.subject_id);
@@ -200,17 +188,17 @@ export function createRecommender(deps: {
     const me = (await profile.partnerProfiles([viewerId])).get(viewerId);
     if (!me?.onboarded) return null;
     const learns = me.learns.map((l) => l.language).filter((l) => !language || l === language);
-    const [ids, blocked, mates, pending] = await Promise.all([
-      profile.candidatesFor(viewerId, { learns, offers: offers(me) }, MAX_CANDIDATES),
+    const [pooled, blocked, mates, pending] = await Promise.all([
+      deps.pool.candidates({ learns, offers: offers(me), exclude: viewerId, limit: MAX_CANDIDATES, pivot: viewerId }),
       repo.blockedEitherWay(db, viewerId),
       repo.matesOf(db, viewerId),
       repo.pendingPartners(db, viewerId),
     ]);
     // Blocked people, mates and those a request is pending with are never candidates.
     const hidden = new Set([...blocked, ...mates.map((m) => m.mate_id), ...pending]);
-    const candidateIds = ids.filter((id) => maySee(viewerId, id, hidden));
-    const [found, stats, incoming, preference] = await Promise.all([
-      candidateProfiles(candidateIds),
+    const found = pooled.filter((c) => maySee(viewerId, c.id, hidden));
+    const candidateIds = found.map((c) => c.id);
+    const [stats, incoming, preference] = await Promise.all([
       repo.decisionCounts(db, [viewerId, ...candidateIds]),
       repo.openIncomingCounts(db, candidateIds),
       learnedPreference(viewerId, weekStart, now),
@@ -221,9 +209,8 @@ export function createRecommender(deps: {
       decisions: stats.get(viewerId)!,
       preference,
     });
-    const candidates = found.map(({ profile: p, name }) => ({
+    const candidates = found.map((p) => ({
       profile: p,
-      name,
       match: toMatchProfile(p, weekStart, { decisions: stats.get(p.id)!, openIncomingRequests: incoming.get(p.id) ?? 0 }),
     }));
     return { me, viewer, candidates, options: { now, weekStart } };
@@ -243,7 +230,7 @@ export function createRecommender(deps: {
       if (score !== null) scored.push({ candidate, score });
     }
     scored.sort((a, b) => b.score - a.score || a.candidate.profile.id.localeCompare(b.candidate.profile.id));
-    const ranked: (Ranked & { candidate: Pool['candidates'][number] })[] = [];
+    const ranked: (Omit<Ranked, 'card'> & { candidate: Pool['candidates'][number] })[] = [];
     for (const { candidate } of scored.slice(0, limit)) {
       const r = recommend(p.viewer, candidate.match, p.options);
       if (r.eligible) ranked.push({ id: candidate.profile.id, score: r.score, percent: r.percent, reasons: r.reasons, candidate });
@@ -251,29 +238,57 @@ export function createRecommender(deps: {
     return ranked;
   }
 
+  const parsedRanked = new Map<string, { json: string; ranked: Ranked[] }>();
+  function remember(viewerId: string, json: string, ranked: Ranked[]) {
+    parsedRanked.delete(viewerId);
+    if (parsedRanked.size >= MAX_PARSED_RANKED) parsedRanked.delete(parsedRanked.keys().next().value!);
+    parsedRanked.set(viewerId, { json, ranked });
+  }
   async function rankedFor(viewerId: string): Promise<Ranked[]> {
     const json = await rankedView.read(viewerId, async () => {
       const p = await pool(viewerId);
       const top = p ? rank(p, MAX_RECOMMENDATIONS) : [];
-      return JSON.stringify(top.map(({ id, score, percent, reasons }) => ({ id, score, percent, reasons })));
+      // Deleted accounts leave the pool as they go; the name check covers the moment in between.
+      const names = await users.namesOf(top.map((t) => t.id));
+      const ranked: Ranked[] = top
+        .filter((t) => names.has(t.id) && !names.get(t.id)!.deleted)
+        .map(({ id, score, percent, reasons, candidate }) => ({
+          id,
+          score,
+          percent,
+          reasons,
+          card: toPartnerCard(candidate.profile, names.get(id)!.displayName, percent, []),
+        }));
+      const text = JSON.stringify(ranked);
+      remember(viewerId, text, ranked);
+      return text;
     });
-    return JSON.parse(json!) as Ranked[];
+    // Parsing 100 cards was most of a cached answer's time: keep the parsed list while the stored
+    // text is the same (a cheap comparison of strings; Redis hands a new copy each time).
+    const known = parsedRanked.get(viewerId);
+    if (known?.json === json) return known.ranked;
+    const ranked = JSON.parse(json!) as Ranked[];
+    remember(viewerId, json!, ranked);
+    return ranked;
   }
 
-  async function cards(entries: Ranked[], locale: Locale): Promise<PartnerCard[]> {
-    const ids = entries.map((e) => e.id);
-    const [profiles, names] = await Promise.all([profile.partnerProfiles(ids), users.namesOf(ids)]);
-    return entries
-      .filter((e) => profiles.has(e.id))
-      .map((e) => toPartnerCard(profiles.get(e.id)!, names.get(e.id)?.displayName ?? '', e.percent, formatReasons(e.reasons, locale)));
-  }
+  const cards = (entries: Ranked[], locale: Locale): PartnerCard[] =>
+    entries.map((e) => ({ ...e.card, percent: e.percent, reasons: formatReasons(e.reasons, locale) }));
 
-  async function recordShown(viewerId: string, ids: string[]) {
+  let shown: MatchEventsTable[] = [];
+  let shownTimer: NodeJS.Timeout | null = null;
+  async function flushShown() {
+    if (shownTimer) clearTimeout(shownTimer);
+    shownTimer = null;
+    const rows = shown;
+    shown = [];
+    await repo.recordEvents(db, rows).catch(() => undefined);
+  }
+  function recordShown(viewerId: string, ids: string[]) {
     const at = Date.now();
-    await repo.recordEvents(
-      db,
-      ids.map((id) => ({ id: randomUUID(), actor_id: viewerId, subject_id: id, kind: 'shown' as const, at })),
-    );
+    for (const id of ids) shown.push({ id: randomUUID(), actor_id: viewerId, subject_id: id, kind: 'shown', at });
+    if (shown.length >= SHOWN_FLUSH_ROWS) void flushShown();
+    else if (!shownTimer && shown.length) shownTimer = setTimeout(() => void flushShown(), SHOWN_FLUSH_MS);
   }
 
   return {
@@ -281,8 +296,8 @@ export function createRecommender(deps: {
     async page(viewerId: string, page: number, locale: Locale): Promise<RecommendationPage> {
       const ranked = await rankedFor(viewerId);
       const slice = ranked.slice((page - 1) * RECOMMENDATION_PAGE_SIZE, page * RECOMMENDATION_PAGE_SIZE);
-      const items = await cards(slice, locale);
-      await recordShown(
+      const items = cards(slice, locale);
+      recordShown(
         viewerId,
         items.map((i) => i.userId),
       );
@@ -323,12 +338,13 @@ export function createRecommender(deps: {
         );
         found = found.slice(0, states.length).filter((_, i) => states[i]);
       }
-      const top = found.slice(0, MAX_SEARCH_RESULTS);
-      await recordShown(
+      const names = await users.namesOf(found.slice(0, MAX_SEARCH_RESULTS * 2).map((f) => f.id));
+      const top = found.filter((f) => names.has(f.id) && !names.get(f.id)!.deleted).slice(0, MAX_SEARCH_RESULTS);
+      recordShown(
         viewerId,
         top.map((f) => f.id),
       );
-      return top.map((f) => toPartnerCard(f.candidate.profile, f.candidate.name, f.percent, formatReasons(f.reasons, locale)));
+      return top.map((f) => toPartnerCard(f.candidate.profile, names.get(f.id)!.displayName, f.percent, formatReasons(f.reasons, locale)));
     },
 
     /**
@@ -364,6 +380,9 @@ export function createRecommender(deps: {
       }
       return found;
     },
+
+    /** Writes the "shown" events still waiting (on shutdown). */
+    flushShown,
 
     /** After anything that changes who the person should see: their profile, a block, a request, an accept. */
     invalidate: (userId: string) => rankedView.invalidate(userId),

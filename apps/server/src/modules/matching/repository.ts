@@ -34,7 +34,22 @@ export interface MatchEventsTable {
   kind: MatchEventKind;
   at: number;
 }
+/** Matching's copy of a person's features, one row per language pair they can exchange (migration 0013). */
+export interface MatchingPoolTable {
+  offer_language: string;
+  learn_language: string;
+  user_id: string;
+  features: string;
+  /** When this node wrote the row: a version for per-node caches of the parsed features. */
+  saved_at: number;
+}
+export interface MatchingPoolStateTable {
+  id: number;
+  synced_until: number;
+}
 export interface MatchingTables {
+  matching_pool: MatchingPoolTable;
+  matching_pool_state: MatchingPoolStateTable;
   blocks: BlocksTable;
   match_requests: MatchRequestsTable;
   mates: MatesTable;
@@ -271,6 +286,7 @@ export const decisionsBy = (db: Db, userId: string, limit: number) =>
 
 /** Everything of this person's in matching's tables, for account deletion. */
 export async function eraseMatching(db: Db, userId: string) {
+  await db.deleteFrom('matching_pool').where('user_id', '=', userId).execute();
   await db
     .deleteFrom('blocks')
     .where((eb) => eb.or([eb('blocker_id', '=', userId), eb('blocked_id', '=', userId)]))
@@ -287,4 +303,69 @@ export async function eraseMatching(db: Db, userId: string) {
     .deleteFrom('match_events')
     .where((eb) => eb.or([eb('actor_id', '=', userId), eb('subject_id', '=', userId)]))
     .execute();
+}
+
+// ---- the pool: matching's copy of what it scores ----
+
+/** Rows per insert: 5 values each, well under SQLite's and MariaDB's placeholder limits. */
+const POOL_INSERT_CHUNK = 400;
+
+/**
+ * Replaces the rows of `userIds` with `rows` (people with no rows leave the pool), in one
+ * transaction. On the main connection, like the profile writes it follows: on SQLite's separate
+ * write thread it raced them, and a deferred transaction that read before another connection's
+ * write cannot take the lock (SQLITE_BUSY_SNAPSHOT).
+ */
+export async function replacePoolRows(db: Db, userIds: string[], rows: MatchingPoolTable[]) {
+  if (!userIds.length) return;
+  await db.transaction().execute(async (tx) => {
+    await tx.deleteFrom('matching_pool').where('user_id', 'in', userIds).execute();
+    for (let i = 0; i < rows.length; i += POOL_INSERT_CHUNK) {
+      await tx
+        .insertInto('matching_pool')
+        .values(rows.slice(i, i + POOL_INSERT_CHUNK))
+        .execute();
+    }
+  });
+}
+
+/**
+ * Up to `limit` people who offer `offer` and learn `learn`, from `pivot` on in id order, wrapping
+ * around: one primary-key range (two when it wraps).
+ */
+export async function poolRange(db: Db, offer: string, learn: string, pivot: string, limit: number) {
+  const range = (side: '>=' | '<', n: number) =>
+    db
+      .selectFrom('matching_pool')
+      .select(['user_id', 'features', 'saved_at'])
+      .where('offer_language', '=', offer)
+      .where('learn_language', '=', learn)
+      .where('user_id', side, pivot)
+      .orderBy('user_id')
+      .limit(n)
+      .execute();
+  const after = await range('>=', limit);
+  return after.length < limit ? [...after, ...(await range('<', limit - after.length))] : after;
+}
+
+/** The pool rows of some people (one per person). */
+export async function poolRowsOf(db: Db, userIds: string[]) {
+  if (!userIds.length) return [];
+  return db.selectFrom('matching_pool').select(['user_id', 'features', 'saved_at']).where('user_id', 'in', userIds).execute();
+}
+
+export async function poolSyncedUntil(db: Db): Promise<number> {
+  const row = await db.selectFrom('matching_pool_state').select('synced_until').where('id', '=', 1).executeTakeFirst();
+  return row ? Number(row.synced_until) : 0;
+}
+
+export async function setPoolSyncedUntil(db: Db, at: number) {
+  const updated = await db.updateTable('matching_pool_state').set({ synced_until: at }).where('id', '=', 1).executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) {
+    await db
+      .insertInto('matching_pool_state')
+      .values({ id: 1, synced_until: at })
+      .execute()
+      .catch(() => setPoolSyncedUntil(db, at));
+  }
 }

@@ -5,6 +5,7 @@ import {
   AcceptReply,
   BlockBody,
   BlockedList,
+  ContactReply,
   LocaleQuery,
   MateList,
   MatchRequest,
@@ -180,6 +181,18 @@ export function matchingRoutes(app: FastifyInstance, matching: MatchingService) 
       unwrap(await matching.block(request.auth.sub, request.body.userId));
       return reply.status(204).send();
     },
+  );
+  r.get(
+    `${base}/contacts/:userId`,
+    {
+      schema: {
+        tags,
+        summary: 'Whether I may write to this person: open, read-only (unmatched) or blocked (either way)',
+        params: PersonParams,
+        response: { 200: ContactReply },
+      },
+    },
+    async (request) => ({ state: await matching.contact(request.auth.sub, request.params.userId) }),
   );
   r.delete(`${base}/blocks/:userId`, { schema: { tags, summary: 'Unblock', params: PersonParams } }, async (request, reply) => {
     unwrap(await matching.unblock(request.auth.sub, request.params.userId));

@@ -14,6 +14,7 @@ import type { ProfileService } from '../profile/service.js';
 import type { AccountParticipant, UsersService } from '../users/service.js';
 import { contactState, mayAnswer, mayBlock, mayCancel, mayRequest, senderSees, type ContactState, type RequestRefusal } from './policy.js';
 import { createQuickMatch, type QuickMatchQueue } from './quick-match.js';
+import { createMatchingPool } from './pool.js';
 import { createRecommender } from './recommendations.js';
 import * as repo from './repository.js';
 import type { MatchEventKind, MatchingTables, RequestRow } from './repository.js';
@@ -79,12 +80,17 @@ export function createMatchingService(deps: {
   visibility?: Visibility;
 }) {
   const { db, users, profile, jobs } = deps;
-  const recommender = createRecommender({ db, profile, users, cache: deps.cache, presence: deps.presence });
+  const pool = createMatchingPool({ db, profile });
+  const recommender = createRecommender({ db, profile, users, cache: deps.cache, pool, presence: deps.presence });
   const unknownRequest = () => refuse<never>('NOT_FOUND', 'No such request.');
   const closedRequest = () => refuse<never>('MATCH_REQUEST_CLOSED', 'This request is no longer waiting for an answer.');
 
   // A candidate's or viewer's profile edit changes what they should be shown.
-  profile.onChange((userId) => recommender.invalidate(userId));
+  // The pool row is rewritten first, so the invalidated viewers rank them from the new facts.
+  profile.onChange(async (userId) => {
+    await pool.refresh([userId]);
+    await recommender.invalidate(userId);
+  });
 
   const event = (actor: string, subject: string, kind: MatchEventKind, at: number) => ({
     id: randomUUID(),
@@ -228,6 +234,10 @@ export function createMatchingService(deps: {
 
   return {
     participant,
+    /** Brings matching's copy of profiles up to date after a restart (the first time: everyone). */
+    catchUpPool: () => pool.catchUp(),
+    /** Writes the recommendation "shown" events still batched in memory. */
+    flushShown: () => recommender.flushShown(),
     contact,
     /** Whether the two are mates now (not unmatched): calls ring only between mates. */
     async isMate(a: string, b: string): Promise<boolean> {

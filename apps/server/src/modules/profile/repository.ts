@@ -163,51 +163,19 @@ export async function upsertVerifiedLevel(db: Db, row: VerifiedLevelsTable) {
 const onboarded = ['basic_saved_at', 'languages_saved_at', 'interests_saved_at', 'partner_saved_at', 'schedule_saved_at'] as const;
 
 /**
- * Candidate partners for a language pair, in SQL: people who offer one of `learns` (native first,
- * then C1 and above) and learn one of `offers`, with every onboarding step saved. Each query walks
- * `profile_languages_match` (language, role, user_id) from `pivot` on, wrapping around, so
- * different viewers start at different people and a bounded slice never shows everyone the same
- * few; the learning side and the profile are primary-key lookups per candidate.
+ * Ids of profiles with a step saved, or a level verified, at or after `since` (epoch ms). A scan,
+ * for a consumer catching up once at start-up (matching's pool), not for requests.
  */
-export async function candidateIds(
-  db: Db,
-  q: { learns: string[]; offers: string[]; exclude: string; limit: number; pivot: string },
-): Promise<string[]> {
-  if (!q.learns.length || !q.offers.length) return [];
-  const found = new Set<string>();
-  for (const fluency of ['native', 'fluent'] as const) {
-    for (const side of ['after', 'before'] as const) {
-      if (found.size >= q.limit) break;
-      let query = db
-        .selectFrom('profile_languages as o')
-        .innerJoin('profiles as p', 'p.user_id', 'o.user_id')
-        .select('o.user_id')
-        .where('o.language', 'in', q.learns)
-        .where((eb) =>
-          fluency === 'native'
-            ? eb('o.role', '=', 'native')
-            : eb.and([eb('o.role', 'in', ['speaks', 'learns']), eb('o.level', 'in', ['C1', 'C2'])]),
-        )
-        .where('o.user_id', side === 'after' ? '>=' : '<', q.pivot)
-        .where('o.user_id', '<>', q.exclude)
-        .where(({ exists, selectFrom }) =>
-          exists(
-            selectFrom('profile_languages as l')
-              .select('l.user_id')
-              .whereRef('l.user_id', '=', 'o.user_id')
-              .where('l.role', '=', 'learns')
-              .where('l.language', 'in', q.offers),
-          ),
-        );
-      for (const column of onboarded) query = query.where(`p.${column}`, 'is not', null);
-      const rows = await query
-        .orderBy('o.user_id')
-        .limit(q.limit - found.size)
-        .execute();
-      for (const r of rows) found.add(r.user_id);
-    }
-  }
-  return [...found].slice(0, q.limit);
+export async function changedSince(db: Db, since: number): Promise<string[]> {
+  const [saved, verified] = await Promise.all([
+    db
+      .selectFrom('profiles')
+      .select('user_id')
+      .where((eb) => eb.or(onboarded.map((column) => eb(column, '>=', since))))
+      .execute(),
+    db.selectFrom('verified_levels').select('user_id').where('verified_at', '>=', since).execute(),
+  ]);
+  return [...new Set([...saved, ...verified].map((r) => r.user_id))];
 }
 
 /** The parts of several profiles at once, five queries whatever their number. */

@@ -349,13 +349,8 @@ export function createProfileService(deps: { db: Kysely<ProfileTables>; users: U
       listeners.push(listener);
     },
 
-    /**
-     * Ids of onboarded people who offer a language `learns` lists and learn one `offers` lists, at
-     * most `limit`, starting at `pivot` in id order (a viewer's own id spreads viewers apart).
-     */
-    candidatesFor(userId: string, languages: { learns: string[]; offers: string[] }, limit: number, pivot = userId): Promise<string[]> {
-      return repo.candidateIds(db, { ...languages, exclude: userId, limit, pivot });
-    },
+    /** Who changed anything `partnerProfiles` shows at or after `since`: for a view catching up after a restart. */
+    changedSince: (since: number) => repo.changedSince(db, since),
 
     /** Several profiles as matching reads them; ids without a profile are left out. */
     async partnerProfiles(userIds: string[]): Promise<Map<string, PartnerProfile>> {

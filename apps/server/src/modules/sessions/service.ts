@@ -1,3 +1,4 @@
+import { availabilityBitset, overlapIntervals, weekStartUtc } from '@studymate/matching';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import {
@@ -11,7 +12,6 @@ import {
 import { nowMs, toIso } from '../../platform/db/database.js';
 import { ok, refuse, type Result } from '../../platform/http/errors.js';
 import type { JobRunner } from '../../platform/jobs/jobs.js';
-import { utcWeekStart, weeklyOverlapIntervals, weeklySlotsInUtc } from '../profile/availability.js';
 import type { DomainEventCatalogue } from '../events.js';
 import type { ProfileService } from '../profile/service.js';
 import type { AccountParticipant, UsersService } from '../users/service.js';
@@ -678,10 +678,10 @@ export function createSessionsService(deps: {
       const candidates: { start: number; end: number }[] = [];
       for (let week = 0; week < 3 && candidates.length < 40; week++) {
         const at = new Date(now + week * 7 * DAY);
-        const weekStart = utcWeekStart(at);
-        const both = weeklyOverlapIntervals(
-          weeklySlotsInUtc(mine.availability, mine.timeZone, at),
-          weeklySlotsInUtc(theirs.availability, theirs.timeZone, at),
+        const weekStart = weekStartUtc(at.getTime());
+        const both = overlapIntervals(
+          availabilityBitset(mine.availability, mine.timeZone, weekStart),
+          availabilityBitset(theirs.availability, theirs.timeZone, weekStart),
         );
         for (const [s, e] of both)
           for (let start = weekStart + s * MINUTE; start + length <= weekStart + e * MINUTE; start += 30 * MINUTE)

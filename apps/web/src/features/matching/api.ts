@@ -82,3 +82,9 @@ export async function joinQuickMatch(relaxed = false): Promise<QuickMatchReply> 
 export async function leaveQuickMatch(): Promise<void> {
   await http.delete(`${base}/quick`);
 }
+
+/** Whether I may write to someone (the chat page shows why not instead of the composer). */
+export async function fetchContact(userId: string): Promise<ContactState> {
+  return (await http.get<{ state: ContactState }>(`${base}/contacts/${userId}`)).data.state;
+}
+export type ContactState = 'open' | 'read-only' | 'blocked';

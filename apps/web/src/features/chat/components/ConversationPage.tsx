@@ -28,6 +28,8 @@ import { ReportDialog } from '../../safety/components/ReportDialog';
 import { MessageBubble, PendingBubble, type MessageAction } from './MessageBubble';
 import { ReconnectBanner } from './ReconnectBanner';
 import { SearchBar, SearchResults, useRoomSearch } from './SearchPanel';
+import { ClosedConversationNote, useContactState } from '../../matching/components/ContactGate';
+import { BlockButton } from '../../matching/components/PartnerCardView';
 
 const EMPTY: never[] = [];
 
@@ -187,6 +189,10 @@ export function ConversationPage() {
     });
   };
 
+  // A 1:1 after an unmatch or a block stays readable; the composer gives way to the reason.
+  const directPartner = room?.kind === 'direct' ? others(room, me)[0] : undefined;
+  const contact = useContactState(directPartner && !directPartner.deleted ? directPartner.id : undefined);
+
   if (problem)
     return (
       <section className="space-y-4">
@@ -247,7 +253,7 @@ export function ConversationPage() {
         >
           <LineIcon d={SEARCH_ICON} />
         </button>
-        {partner && !partner.deleted && (
+        {partner && !partner.deleted && contact.state === 'open' && (
           <Link
             to={`/schedule?mate=${partner.id}`}
             aria-label={t('conversation.bookSession')}
@@ -257,7 +263,10 @@ export function ConversationPage() {
             <LineIcon d={CALENDAR_ICON} />
           </Link>
         )}
-        {room?.kind === 'direct' && partner && !partner.deleted && <CallButtons roomId={room.id} compact />}
+        {room?.kind === 'direct' && partner && !partner.deleted && contact.state === 'open' && <CallButtons roomId={room.id} compact />}
+        {partner && !partner.deleted && contact.state !== 'blocked' && (
+          <BlockButton partner={{ userId: partner.id, name }} onBlocked={() => contact.setState('blocked')} />
+        )}
         {room?.kind === 'group' && (
           <Link
             to={`/chat/${roomId}/members`}
@@ -337,15 +346,19 @@ export function ConversationPage() {
           </div>
         </div>
       </div>
-      <Composer
-        roomId={roomId}
-        mode={mode}
-        nameOf={nameOf}
-        onModeDone={() => setMode(null)}
-        onSent={() => {
-          atBottom.current = true;
-        }}
-      />
+      {contact.state === 'read-only' || contact.state === 'blocked' ? (
+        <ClosedConversationNote state={contact.state} />
+      ) : (
+        <Composer
+          roomId={roomId}
+          mode={mode}
+          nameOf={nameOf}
+          onModeDone={() => setMode(null)}
+          onSent={() => {
+            atBottom.current = true;
+          }}
+        />
+      )}
     </section>
   );
 }

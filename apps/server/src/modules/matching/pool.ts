@@ -1,0 +1,145 @@
+import type { Kysely } from 'kysely';
+import { SLOTS_PER_DAY } from '@studymate/contracts';
+import type { PartnerProfile, ProfileService } from '../profile/service.js';
+import * as repo from './repository.js';
+import type { MatchingPoolTable, MatchingTables } from './repository.js';
+
+/**
+ * Matching's own copy of what it scores of each onboarded person (`matching_pool`): one row per
+ * language pair the person can exchange, so candidate generation is a primary-key range that
+ * returns the features too, instead of an id walk followed by five profile reads per batch. The
+ * profile module stays the owner of the facts; this is a view of them, rewritten after every
+ * committed change (profile's onChange) and caught up at start-up for changes a crash lost.
+ */
+
+/**
+ * Parsed rows remembered per node, checked against the row's `saved_at`; each is about 1-2 KB of
+ * heap. 30,000 holds the candidates of 60 cold viewers at 500 each (the recommendations bench's
+ * burst) within about 50 MB.
+ */
+const MAX_PARSED = 30_000;
+/**
+ * The catch-up looks this far behind its watermark: a change committed by another node whose
+ * clock runs behind ours, or whose listener had not yet written the row, is still picked up.
+ */
+const CATCH_UP_OVERLAP_MS = 10 * 60_000;
+/** People refreshed per batch during the catch-up: bounded reads and one short transaction each. */
+const CATCH_UP_BATCH = 200;
+/**
+ * Pause between catch-up batches: SQLite has one writer, and other writes (sign-ins, messages)
+ * must find the lock free within their busy timeout while a 100,000-person rebuild runs.
+ */
+const CATCH_UP_PAUSE_MS = 25;
+
+/** Languages a person can offer a partner: native, or C1 and above (spoken, or learnt and tested or rated so). */
+export function offers(p: PartnerProfile): string[] {
+  const teaching = (level: string) => level === 'C1' || level === 'C2';
+  const verified = new Map(p.verified.map((v) => [v.language, v.level]));
+  return [
+    ...new Set([
+      ...(p.native ? [p.native] : []),
+      ...p.speaks.filter((s) => teaching(s.level)).map((s) => s.language),
+      ...p.learns.filter((l) => teaching(verified.get(l.language) ?? l.level)).map((l) => l.language),
+    ]),
+  ];
+}
+
+/** Stored form: the weekly slots as numbers (day-1)·48+slot, a few bytes each instead of an object. */
+function encode(p: PartnerProfile): string {
+  return JSON.stringify({ ...p, availability: p.availability.map((a) => (a.day - 1) * SLOTS_PER_DAY + a.slot) });
+}
+
+function decode(json: string): PartnerProfile {
+  const raw = JSON.parse(json) as Omit<PartnerProfile, 'availability'> & { availability: number[] };
+  return {
+    ...raw,
+    availability: raw.availability.map((n) => ({ day: Math.floor(n / SLOTS_PER_DAY) + 1, slot: n % SLOTS_PER_DAY })),
+  };
+}
+
+/** The rows a person has in the pool: every language they offer against every one they learn. */
+export function poolRows(p: PartnerProfile, at: number): MatchingPoolTable[] {
+  if (!p.onboarded) return [];
+  const features = encode(p);
+  const learns = [...new Set(p.learns.map((l) => l.language))];
+  return offers(p).flatMap((offer) =>
+    learns
+      .filter((learn) => learn !== offer)
+      .map((learn) => ({ offer_language: offer, learn_language: learn, user_id: p.id, features, saved_at: at })),
+  );
+}
+
+export type MatchingPool = ReturnType<typeof createMatchingPool>;
+
+export function createMatchingPool(deps: { db: Kysely<MatchingTables>; profile: ProfileService }) {
+  const { db, profile } = deps;
+  const parsed = new Map<string, { savedAt: number; profile: PartnerProfile }>();
+
+  function parse(row: { user_id: string; features: string; saved_at: number }): PartnerProfile {
+    const savedAt = Number(row.saved_at);
+    const known = parsed.get(row.user_id);
+    if (known?.savedAt === savedAt) return known.profile;
+    const p = decode(row.features);
+    if (parsed.size >= MAX_PARSED) parsed.delete(parsed.keys().next().value!);
+    parsed.set(row.user_id, { savedAt, profile: p });
+    return p;
+  }
+
+  /** Rewrites the pool rows of these people from their profiles now (left out: not onboarded, deleted). */
+  async function refresh(userIds: string[]) {
+    if (!userIds.length) return;
+    const profiles = await profile.partnerProfiles(userIds);
+    const at = Date.now();
+    await repo.replacePoolRows(
+      db,
+      userIds,
+      [...profiles.values()].flatMap((p) => poolRows(p, at)),
+    );
+  }
+
+  return {
+    refresh,
+
+    /**
+     * Brings the pool up to date with every profile change since the last catch-up finished (all
+     * of them the first time, after the migration). Idempotent; safe on several nodes at once.
+     */
+    async catchUp() {
+      const startedAt = Date.now();
+      const since = await repo.poolSyncedUntil(db);
+      const ids = await profile.changedSince(since === 0 ? 0 : since - CATCH_UP_OVERLAP_MS);
+      for (let i = 0; i < ids.length; i += CATCH_UP_BATCH) {
+        await refresh(ids.slice(i, i + CATCH_UP_BATCH));
+        await new Promise((resolve) => setTimeout(resolve, CATCH_UP_PAUSE_MS));
+      }
+      await repo.setPoolSyncedUntil(db, startedAt);
+      return ids.length;
+    },
+
+    /**
+     * Up to `limit` people who offer one of `learns` and learn one of `offers`, excluding
+     * `exclude`; each language pair is walked from `pivot` (the viewer's own id spreads viewers
+     * apart, so a bounded slice never shows everyone the same few).
+     */
+    async candidates(q: { learns: string[]; offers: string[]; exclude: string; limit: number; pivot: string }) {
+      const found = new Map<string, PartnerProfile>();
+      for (const learn of q.learns) {
+        for (const offer of q.offers) {
+          if (found.size >= q.limit || learn === offer) continue;
+          const rows = await repo.poolRange(db, learn, offer, q.pivot, q.limit - found.size + 1);
+          for (const row of rows) {
+            if (row.user_id === q.exclude || found.has(row.user_id) || found.size >= q.limit) continue;
+            found.set(row.user_id, parse(row));
+          }
+        }
+      }
+      return [...found.values()];
+    },
+
+    /** The pooled profiles of some people (anyone not in the pool is left out). */
+    async profilesOf(userIds: string[]): Promise<Map<string, PartnerProfile>> {
+      const rows = await repo.poolRowsOf(db, [...new Set(userIds)]);
+      return new Map(rows.map((row) => [row.user_id, parse(row)]));
+    },
+  };
+}
