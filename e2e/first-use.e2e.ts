@@ -273,4 +273,37 @@ describe('STUDYMATE on first use', () => {
     expect(await city.textContent()).not.toContain('Asia/Seoul');
     expect(await city.textContent()).toContain('한국 표준시');
   });
+  it('keeps a partner who deleted their account as "deleted user" and closes the 1:1 with a notice instead of the composer', async () => {
+    const leaver = await newPage(browser, 'desktop');
+    try {
+      const leaverAuth = await onboardedUser(leaver.context, `leaver.${Date.now()}@example.com`, '떠나는사람', 'en', 'Leo Park');
+      const opened = await mina.context.request.post(`${baseUrl}/api/v1/chat/rooms/direct`, {
+        data: { partnerId: leaverAuth.id },
+        headers: minaAuth.headers,
+      });
+      expect(opened.status(), await opened.text()).toBe(200);
+      const room = ((await opened.json()) as RoomSummary).id;
+      await send(leaver, leaverAuth.headers, room, 'It was nice talking to you');
+      const gone = await leaver.context.request.delete(`${baseUrl}/api/v1/me`, {
+        headers: { ...leaverAuth.headers, 'X-Requested-With': 'studymate' },
+      });
+      expect(gone.status(), await gone.text()).toBe(204);
+
+      const { page } = mina;
+      await page.goto(`/chat/${room}`);
+      await page.getByRole('heading', { name: chat.rooms.deletedUser }).waitFor();
+      await page.getByTestId('message').filter({ hasText: 'It was nice talking to you' }).waitFor();
+      await page.getByTestId('conversation-closed').getByText(chat.conversation.closedDeleted).waitFor();
+      expect(await page.getByRole('textbox', { name: chat.composer.label }).count(), 'no composer').toBe(0);
+      // The room list keeps the conversation under the same name, not "Untitled conversation".
+      await page.goto('/chat');
+      await page
+        .getByRole('link', { name: new RegExp(chat.rooms.deletedUser) })
+        .first()
+        .waitFor();
+      expect(await page.getByText(chat.rooms.unnamed).count()).toBe(0);
+    } finally {
+      await leaver.context.close();
+    }
+  });
 });

@@ -331,6 +331,15 @@ export async function handToLongestStanding(db: Db, roomId: string) {
     await db.updateTable('chat_members').set({ role: 'owner' }).where('room_id', '=', roomId).where('user_id', '=', heir.user_id).execute();
 }
 
-export const eraseMemberships = (db: Db, userId: string) => db.deleteFrom('chat_members').where('user_id', '=', userId).execute();
+/**
+ * Ends a deleted account's group memberships. Its 1:1 memberships stay, so the partner still sees
+ * the conversation with a "deleted user" (the room is closed for new messages, see messages.ts).
+ */
+export const eraseGroupMemberships = (db: Db, userId: string) =>
+  db
+    .deleteFrom('chat_members')
+    .where('user_id', '=', userId)
+    .where('room_id', 'in', db.selectFrom('chat_rooms').select('id').where('kind', '=', 'group'))
+    .execute();
 export const attachmentsUploadedBy = (db: Db, userId: string) =>
   db.selectFrom('chat_attachments').selectAll().where('uploader_id', '=', userId).execute();

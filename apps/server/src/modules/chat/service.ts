@@ -83,7 +83,7 @@ export function createChatService(deps: ChatDeps) {
       const files = await repo.attachmentsUploadedBy(tx, userId);
       await repo.eraseAttachmentsOf(tx, userId, nowMs());
       const owned = await repo.groupsOwnedBy(tx, userId);
-      await repo.eraseMemberships(tx, userId);
+      await repo.eraseGroupMemberships(tx, userId);
       // A group is never left without an owner while it has members.
       for (const group of owned) await repo.handToLongestStanding(tx, group.id);
       return async () => {

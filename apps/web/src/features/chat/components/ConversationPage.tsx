@@ -300,15 +300,25 @@ export function ConversationPage() {
           </div>
         </div>
       </div>
-      <Composer
-        roomId={roomId}
-        mode={mode}
-        nameOf={nameOf}
-        onModeDone={() => setMode(null)}
-        onSent={() => {
-          atBottom.current = true;
-        }}
-      />
+      {partner?.deleted ? (
+        <p
+          role="status"
+          data-testid="conversation-closed"
+          className="border-t border-slate-200 px-4 py-4 text-center text-sm text-slate-500"
+        >
+          {t('conversation.closedDeleted')}
+        </p>
+      ) : (
+        <Composer
+          roomId={roomId}
+          mode={mode}
+          nameOf={nameOf}
+          onModeDone={() => setMode(null)}
+          onSent={() => {
+            atBottom.current = true;
+          }}
+        />
+      )}
     </section>
   );
 }
