@@ -6,6 +6,7 @@ import * as levelTestOneDraft from './0004_level_test_one_draft.js';
 import * as matching from './0005_matching.js';
 import * as voiceNoteDuration from './0006_voice_note_duration.js';
 import * as notifications from './0007_notifications.js';
+import * as firstUse from './0014_first_use.js';
 
 /** Every migration, in order; imported statically so the bundled server carries them. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005_matching': matching,
   '0006_voice_note_duration': voiceNoteDuration,
   '0007_notifications': notifications,
+  '0014_first_use': firstUse,
 };

@@ -32,6 +32,7 @@ export function chatModule(
     translator: config.translation ? openAiCompatibleTranslator(config.translation) : null,
     presence: (userId) => realtime.presence(userId),
     contacts,
+    linkSecret: config.auth.jwtSecret,
     cache,
     limits: { groupsPerDay: config.http.rateLimitGroupsPerDay, newContactsPerDay: config.http.rateLimitNewContactsPerDay },
   });

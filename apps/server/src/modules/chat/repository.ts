@@ -343,3 +343,28 @@ export const eraseGroupMemberships = (db: Db, userId: string) =>
     .execute();
 export const attachmentsUploadedBy = (db: Db, userId: string) =>
   db.selectFrom('chat_attachments').selectAll().where('uploader_id', '=', userId).execute();
+
+/** For the data export: a page of what the person wrote, in every room, oldest first. */
+export const messagesBySender = (db: Db, userId: string, after: { createdAt: number; id: string } | null, limit: number) => {
+  let q = db.selectFrom('chat_messages').selectAll().where('sender_id', '=', userId);
+  if (after)
+    q = q.where((eb) =>
+      eb.or([eb('created_at', '>', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)])]),
+    );
+  return q.orderBy('created_at').orderBy('id').limit(limit).execute();
+};
+/** For the data export: the person's rooms with their read marks. */
+export const membershipsOf = (db: Db, userId: string) =>
+  db
+    .selectFrom('chat_members')
+    .innerJoin('chat_rooms', 'chat_rooms.id', 'chat_members.room_id')
+    .select([
+      'chat_rooms.id',
+      'chat_rooms.kind',
+      'chat_rooms.name',
+      'chat_members.role',
+      'chat_members.joined_at',
+      'chat_members.last_read_seq',
+    ])
+    .where('chat_members.user_id', '=', userId)
+    .execute();

@@ -5,7 +5,8 @@ import { errorProblem, FormProblem, useAction, type FieldProblem } from '../../.
 import { logout, logoutEverywhere, usePublicConfig } from '../../auth/api';
 import { LanguageSwitch } from '../../shell/components/LanguageSwitch';
 import { BlockedList } from '../../matching/components/BlockedList';
-import { deleteAccount, downloadExport, fetchLoginHistory } from '../api';
+import { deleteAccount, fetchLoginHistory } from '../api';
+import { DataExportPanel } from './DataExportPanel';
 import { describeAgent } from '../userAgent';
 
 function LoginHistory() {
@@ -117,7 +118,6 @@ function DeleteAccount() {
 export function SettingsPage() {
   const { t } = useTranslation();
   const session = useAction(errorProblem);
-  const exporting = useAction(errorProblem);
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">{t('nav.settings')}</h1>
@@ -155,11 +155,7 @@ export function SettingsPage() {
         <h2 id="settings-data" className="text-base font-bold">
           {t('settings.data')}
         </h2>
-        <p className="text-sm text-slate-500">{t('settings.exportHint')}</p>
-        <button type="button" className="btn-secondary" disabled={exporting.busy} onClick={() => void exporting.run(downloadExport)}>
-          {t('settings.export')}
-        </button>
-        <FormProblem problem={exporting.problem} />
+        <DataExportPanel />
         <hr className="border-slate-100" />
         <p className="text-sm text-slate-500">{t('settings.deleteHint')}</p>
         <DeleteAccount />
