@@ -273,6 +273,22 @@ describe('STUDYMATE on first use', () => {
     expect(await city.textContent()).not.toContain('Asia/Seoul');
     expect(await city.textContent()).toContain('한국 표준시');
   });
+  it("opens the partner's profile from their name and photo in a conversation", async () => {
+    const opened = await sam.context.request.post(`${baseUrl}/api/v1/chat/rooms/direct`, {
+      data: { partnerId: minaAuth.id },
+      headers: samAuth.headers,
+    });
+    expect(opened.status(), await opened.text()).toBe(200);
+    const room = ((await opened.json()) as RoomSummary).id;
+    const { page } = sam;
+    await page.goto(`/chat/${room}`);
+    const link = page.getByTestId('partner-profile-link');
+    await link.getByRole('heading', { name: '김미나' }).waitFor();
+    await link.tap();
+    await onPath(page, `/matching/people/${minaAuth.id}`);
+    await page.getByText('STUDYMATE 채팅 테스트용 프로필입니다.').waitFor();
+  });
+
   it('keeps a partner who deleted their account as "deleted user" and closes the 1:1 with a notice instead of the composer', async () => {
     const leaver = await newPage(browser, 'desktop');
     try {
