@@ -289,6 +289,64 @@ describe('STUDYMATE on first use', () => {
     await page.getByText('STUDYMATE 채팅 테스트용 프로필입니다.').waitFor();
   });
 
+  it('helps a learner: romanisation under Korean toggled per room, and "listen" only where a voice exists', async () => {
+    const opened = await mina.context.request.post(`${baseUrl}/api/v1/chat/rooms/direct`, {
+      data: { partnerId: samAuth.id },
+      headers: minaAuth.headers,
+    });
+    const room = ((await opened.json()) as RoomSummary).id;
+    await send(mina, minaAuth.headers, room, '주말에 시간 있어요?');
+    const { page } = sam;
+    await page.goto(`/chat/${room}`);
+    const message = page.getByTestId('message').filter({ hasText: '주말에 시간 있어요?' }).last();
+    await message.waitFor();
+    // Headless Chromium has no voices: no button that could only do nothing.
+    if ((await page.evaluate(() => speechSynthesis.getVoices().length)) === 0)
+      expect(await message.getByRole('button', { name: chat.learner.listen }).count()).toBe(0);
+
+    // Sam learns Korean: the switch is his, per room, and survives a reload.
+    const toggle = page.getByRole('button', { name: chat.learner.romanize });
+    expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+    expect(await message.getByTestId('romanization').count()).toBe(0);
+    await toggle.tap();
+    expect(await message.getByTestId('romanization').textContent()).toBe('jumare sigan isseoyo?');
+    await page.reload();
+    await message.getByTestId('romanization').waitFor();
+    expect(await page.getByRole('button', { name: chat.learner.romanize }).getAttribute('aria-pressed')).toBe('true');
+    await page.getByRole('button', { name: chat.learner.romanize }).tap();
+    expect(await message.getByTestId('romanization').count()).toBe(0);
+    // Mina learns English: no switch for her.
+    await mina.page.goto(`/chat/${room}`);
+    await mina.page.getByTestId('message').first().waitFor();
+    expect(await mina.page.getByRole('button', { name: chat.learner.romanize }).count()).toBe(0);
+
+    // With a Korean voice installed (the browser's voices, provided here), the message is read in Korean.
+    await sam.context.addInitScript(() => {
+      const spoken: { text: string; lang: string }[] = [];
+      Object.assign(window, { spoken });
+      const voice = { lang: 'ko-KR', name: 'Korean', voiceURI: 'ko', default: true, localService: true };
+      class Utterance {
+        voice: unknown = null;
+        lang = '';
+        rate = 1;
+        constructor(public text: string) {}
+      }
+      Object.assign(window, { SpeechSynthesisUtterance: Utterance });
+      speechSynthesis.getVoices = () => [voice as SpeechSynthesisVoice];
+      speechSynthesis.speak = (u: SpeechSynthesisUtterance) => void spoken.push({ text: u.text, lang: u.lang });
+    });
+    await page.reload();
+    await message.getByRole('button', { name: chat.learner.listen }).tap();
+    expect(await page.evaluate(() => (window as unknown as { spoken: unknown[] }).spoken)).toEqual([
+      { text: '주말에 시간 있어요?', lang: 'ko-KR' },
+    ]);
+    // An English message has no English voice here: no button on it.
+    await send(mina, minaAuth.headers, room, 'See you on Saturday');
+    const english = page.getByTestId('message').filter({ hasText: 'See you on Saturday' });
+    await english.waitFor();
+    expect(await english.getByRole('button', { name: chat.learner.listen }).count()).toBe(0);
+  });
+
   it('keeps a partner who deleted their account as "deleted user" and closes the 1:1 with a notice instead of the composer', async () => {
     const leaver = await newPage(browser, 'desktop');
     try {

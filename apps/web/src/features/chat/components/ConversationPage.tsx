@@ -13,6 +13,7 @@ import { lastSeq, useChatStore } from '../store';
 import { Avatar, others, useRoomTitle, LineIcon, MEMBERS_ICON, SEARCH_ICON, usePresenceText, ErrorNote, BackToRooms } from './common';
 import { Composer, type ComposeMode } from './Composer';
 import { MessageBubble, PendingBubble, type MessageAction } from './MessageBubble';
+import { RomanizeToggle } from './LearnerTools';
 import { ReconnectBanner } from './ReconnectBanner';
 import { SearchBar, SearchResults, useRoomSearch } from './SearchPanel';
 
@@ -214,6 +215,7 @@ export function ConversationPage() {
             />
           </div>
         </PartnerProfileLink>
+        <RomanizeToggle roomId={roomId} />
         <button
           type="button"
           aria-label={t('conversation.search')}
