@@ -7,6 +7,7 @@ import { LanguageSwitch } from '../../shell/components/LanguageSwitch';
 import { BlockedList } from '../../matching/components/BlockedList';
 import { deleteAccount, fetchLoginHistory } from '../api';
 import { DataExportPanel } from './DataExportPanel';
+import { formatDateTime } from '../../../lib/dates';
 import { describeAgent } from '../userAgent';
 
 function LoginHistory() {
@@ -18,7 +19,6 @@ function LoginHistory() {
       .then(setItems)
       .catch((error: unknown) => setProblem(errorProblem(error)));
   }, []);
-  const when = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: 'medium', timeStyle: 'short' });
   const device = (userAgent: string | null) => {
     const { browser, system } = describeAgent(userAgent ?? '');
     if (browser && system) return t('settings.device', { browser, system });
@@ -38,7 +38,7 @@ function LoginHistory() {
             <li key={`${item.at}-${i}`} className="py-2 text-sm">
               <div className="flex flex-wrap justify-between gap-x-3">
                 <time dateTime={item.at} className="font-medium">
-                  {when.format(new Date(item.at))}
+                  {formatDateTime(item.at, i18n.resolvedLanguage)}
                 </time>
                 <span className="text-slate-500">
                   {t(`settings.method.${item.method}`, { defaultValue: item.method })} · {item.ip ?? '—'}
