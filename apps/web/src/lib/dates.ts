@@ -38,3 +38,19 @@ export function formatRecent(when: string | Date, language: string | undefined, 
   const date = toDate(when);
   return date.toDateString() === now.toDateString() ? formatClock(date, language) : formatDay(date, language);
 }
+
+/** "한국 표준시" / "Korean Standard Time" rather than "Asia/Seoul": the zone in the reader's words. */
+export function zoneName(zone: string, language: string | undefined): string {
+  try {
+    const parts = new Intl.DateTimeFormat(language, { timeZone: zone, timeZoneName: 'longGeneric' }).formatToParts(new Date());
+    return parts.find((p) => p.type === 'timeZoneName')?.value ?? zone;
+  } catch {
+    return zone;
+  }
+}
+
+/** Every time zone this browser knows, for a picker. */
+export function knownTimeZones(): string[] {
+  const all = (Intl as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
+  return all.includes('UTC') ? all : ['UTC', ...all];
+}
