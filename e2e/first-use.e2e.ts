@@ -138,6 +138,11 @@ describe('STUDYMATE on first use', () => {
     await page.getByRole('button', { name: lt.mic.ready }).click();
     await page.getByRole('button', { name: lt.prompt.startNow }).click();
     await page.getByTestId('phase-recording').waitFor();
+    // The two bars of the recording screen say what they show.
+    expect(await page.getByTestId('time-bar').textContent()).toBe(lt.prompt.timeUsed);
+    expect(await page.getByTestId('level-bar').textContent()).toBe(lt.mic.level);
+    await page.getByRole('progressbar', { name: lt.prompt.timeUsed }).waitFor();
+    await page.getByRole('meter', { name: lt.mic.level }).waitFor();
     await page.waitForTimeout(2_000);
 
     // Mid-recording, the side navigation's Home link asks first; staying keeps what was recorded.
@@ -345,6 +350,27 @@ describe('STUDYMATE on first use', () => {
     const english = page.getByTestId('message').filter({ hasText: 'See you on Saturday' });
     await english.waitFor();
     expect(await english.getByRole('button', { name: chat.learner.listen }).count()).toBe(0);
+  });
+
+  it('offers "other" for a city not listed, with a time-zone picker whose choice is kept', async () => {
+    const { page } = sam;
+    await page.goto('/onboarding/basic');
+    const city = page.getByLabel(ko.basic.city);
+    await city.selectOption('other');
+    const zone = page.getByLabel(ko.basic.timeZone, { exact: true });
+    await zone.selectOption('Africa/Nairobi');
+    const [saved] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/onboarding/basic') && r.request().method() === 'PUT'),
+      page.getByRole('button', { name: ko.onboarding.saveNext }).tap(),
+    ]);
+    expect(saved.status(), await saved.text()).toBe(200);
+    const me = await sam.context.request.get(`${baseUrl}/api/v1/me`, { headers: samAuth.headers });
+    expect(await me.json()).toMatchObject({ timeZone: 'Africa/Nairobi', basic: { cityId: 'other' } });
+    // A listed city brings its own zone back.
+    await page.goto('/onboarding/basic');
+    expect(await page.getByLabel(ko.basic.timeZone, { exact: true }).inputValue()).toBe('Africa/Nairobi');
+    await page.getByLabel(ko.basic.city).selectOption('seoul');
+    expect(await page.getByLabel(ko.basic.timeZone, { exact: true }).inputValue()).toBe('Asia/Seoul');
   });
 
   it('keeps a partner who deleted their account as "deleted user" and closes the 1:1 with a notice instead of the composer', async () => {
