@@ -373,6 +373,18 @@ describe('STUDYMATE on first use', () => {
     expect(await page.getByLabel(ko.basic.timeZone, { exact: true }).inputValue()).toBe('Asia/Seoul');
   });
 
+  it('clears a validation message as soon as the field is fixed, before saving again', async () => {
+    const { page } = sam;
+    await page.goto('/onboarding/interests');
+    const topics = page.getByRole('group', { name: ko.interests.topics });
+    await topics.getByRole('checkbox').first().waitFor();
+    for (const box of await topics.getByRole('checkbox', { checked: true }).all()) await box.uncheck();
+    await page.getByRole('button', { name: ko.onboarding.saveNext }).tap();
+    await until('the topics to be marked invalid', async () => (await topics.getAttribute('aria-invalid')) === 'true');
+    await topics.getByRole('checkbox').first().check();
+    await until('the message to go once a topic is chosen', async () => (await topics.getAttribute('aria-invalid')) === null);
+  });
+
   it('keeps a partner who deleted their account as "deleted user" and closes the 1:1 with a notice instead of the composer', async () => {
     const leaver = await newPage(browser, 'desktop');
     try {
