@@ -5,7 +5,9 @@ import type { UsersTables } from './modules/users/repository.js';
 import type { LevelTestTables } from './modules/level-test/repository.js';
 import type { MatchingTables } from './modules/matching/repository.js';
 import type { NotificationsTables } from './modules/notifications/repository.js';
+import type { ProgressTables } from './modules/progress/repository.js';
 import type { JobsTables } from './platform/jobs/jobs.js';
+import type { SafetyTables } from './modules/safety/repository.js';
 
 /** The whole schema, assembled from the tables each module owns. */
 export type Database = UsersTables &
@@ -15,4 +17,6 @@ export type Database = UsersTables &
   LevelTestTables &
   MatchingTables &
   NotificationsTables &
+  ProgressTables &
+  SafetyTables &
   JobsTables;

@@ -89,7 +89,14 @@ for (const backend of BACKENDS) {
     it('puts my notifications and language in my data export', async () => {
       const exported = await api(t(), 'GET', '/api/v1/me/export', { token: alex.token });
       expect(exported.status).toBe(200);
-      expect(exported.json.notifications).toMatchObject({ locale: 'en', notifications: [{ kind: 'match-request', title: 'Minji' }] });
+      expect(exported.json.notifications).toMatchObject({ locale: 'en', notifications: [{ kind: 'match-request', title: 'Minji' }, {}] });
+      // Becoming mates also earned an achievement (progress), told through the same module.
+      expect(exported.json.notifications.notifications).toHaveLength(2);
+      expect(exported.json.notifications.notifications[1]).toMatchObject({
+        kind: 'achievement',
+        category: 'achievement',
+        title: 'First mate',
+      });
     });
   });
 }

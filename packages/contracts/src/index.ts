@@ -6,6 +6,8 @@ export * from './chat.js';
 export * from './level-test.js';
 export * from './matching.js';
 export * from './notifications.js';
+export * from './progress.js';
 export * from './realtime.js';
 export * from './formats.js';
 export * from './schema.js';
+export * from './safety.js';

@@ -43,8 +43,25 @@ export type NotificationPage = Static<typeof NotificationPage>;
 export const UnreadCount = Type.Object({ unread: Type.Integer({ minimum: 0 }) });
 export type UnreadCount = Static<typeof UnreadCount>;
 
+const ClockTime = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: 'HH:MM on my wall clock' });
+
+/** Quiet hours on my own wall clock: notifications are kept and counted, but no toast, sound or browser notification. */
+export const QuietHours = Type.Object({
+  start: ClockTime,
+  end: ClockTime,
+  timeZone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA zone the hours follow (my profile zone)' }),
+});
+export type QuietHours = Static<typeof QuietHours>;
+
 export const NotificationSettings = Type.Object({
   /** The language notifications are written in for this person: the app sets it to its own. */
   locale: NotificationLocale,
+  /** Categories I turned off in the app: not stored, not shown (enforced by the server). */
+  muted: Type.Array(NotificationCategory, { maxItems: 5 }),
+  quietHours: Type.Union([QuietHours, Type.Null()]),
 });
 export type NotificationSettings = Static<typeof NotificationSettings>;
+
+/** Any of the settings; what is absent stays as it was (the app sends its language alone on every switch). */
+export const NotificationSettingsBody = Type.Partial(NotificationSettings);
+export type NotificationSettingsBody = Static<typeof NotificationSettingsBody>;

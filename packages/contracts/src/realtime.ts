@@ -2,6 +2,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { PresenceBody, PresenceEvent, ReadBody, RoomEvent, SendMessageBody, TypingBody } from './chat.js';
 import { ErrorBody } from './errors.js';
 import { NotificationCategory } from './notifications.js';
+import { AdminReport } from './safety.js';
 
 /**
  * The realtime wire protocol on one screen: STOMP 1.2 over a WebSocket at `/ws`.
@@ -37,6 +38,8 @@ export const RealtimeNotification = Type.Object({
   category: Type.Optional(NotificationCategory),
   /** My unread count after this notification, or after a mark-read on another device (kind `notifications-read`), for the bell. */
   unread: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** Arrived during my quiet hours: the bell counts it, the app shows no toast and plays nothing. */
+  quiet: Type.Optional(Type.Boolean()),
 });
 export type RealtimeNotification = Static<typeof RealtimeNotification>;
 
@@ -56,6 +59,8 @@ export const Topics = {
    * opens or closes or reports away/online; only the person and people sharing a chat room with them.
    */
   '/sub/presence/{userId}': PresenceEvent,
+  /** Every new report, for the administrators' queue page; administrators only. */
+  '/sub/admin/reports': AdminReport,
 } satisfies Record<string, TSchema>;
 
 /** Client -> server, SEND to `/pub/...`; a handler registered with `{ body: Inbound[pattern] }` only ever sees a valid body. */

@@ -27,6 +27,11 @@ export interface DomainEventCatalogue extends Record<string, unknown> {
     endedAt: string;
     connectedSeconds: number;
   };
+  /**
+   * Messages one person sent in a stretch of time (chat tallies them from its own table once a
+   * minute, off the send path): progress credits chat practice and marks the day active.
+   */
+  'chat.messages-sent': { userId: string; count: number; firstAt: string; lastAt: string };
   /** A level test was scored; `verified` is false for a provisional result. */
   'level-test.scored': { userId: string; testId: string; level: string; verified: boolean; language: string; at: string };
 }

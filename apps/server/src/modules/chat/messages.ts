@@ -87,8 +87,17 @@ export function createMessages({ db, deps, gate, notFound }: ChatContext) {
         createdAt: toIso(r.created_at)!,
         editedAt: toIso(r.edited_at),
         deletedAt: toIso(r.deleted_at),
+        ...(r.screened && !r.deleted_at ? { screened: true } : {}),
       };
     });
+  }
+
+  /** 1 when the text must be masked for recipients; a refusal when it is part of a spam burst. */
+  function screenText(senderId: string, roomId: string, text: string): Result<number> {
+    if (!deps.screen || !text) return ok(0);
+    const screened = deps.screen(senderId, roomId, text);
+    if (screened.spam) return refuse('RATE_LIMITED', 'The same message to many people looks like spam; it was not sent.');
+    return ok(screened.verdict.masked ? 1 : 0);
   }
 
   /** Checks what a message refers to: its reply target, its attachment, the corrected text. */
@@ -129,6 +138,8 @@ export function createMessages({ db, deps, gate, notFound }: ChatContext) {
       if (closed) return closed;
       const checked = await checkReferences(userId, authorized, body);
       if (!checked.ok) return checked;
+      const screened = screenText(userId, authorized, body.kind === 'text' || body.kind === 'correction' ? body.body.trim() : '');
+      if (!screened.ok) return screened;
       const at = nowMs();
       const candidate: MessageRow = {
         id: timeOrderedId(at),
@@ -144,6 +155,7 @@ export function createMessages({ db, deps, gate, notFound }: ChatContext) {
         created_at: at,
         edited_at: null,
         deleted_at: null,
+        screened: screened.value,
       };
       let row: MessageRow | undefined = candidate;
       try {
@@ -185,7 +197,9 @@ export function createMessages({ db, deps, gate, notFound }: ChatContext) {
       if (!row || !authorized) return refuse('NOT_FOUND', 'No such message.');
       if (!mayEditMessage(userId, row)) return refuse('FORBIDDEN', 'You can edit only your own messages.');
       if (!['text', 'correction'].includes(row.kind)) return refuse('CONFLICT', 'Only text can be edited; delete and send the file again.');
-      await repo.editMessage(db, messageId, body.trim(), nowMs());
+      const screened = screenText(userId, authorized, body.trim());
+      if (!screened.ok) return screened;
+      await repo.editMessage(db, messageId, body.trim(), nowMs(), screened.value);
       const [message] = await present([(await repo.findMessage(db, messageId))!]);
       await deps.broadcaster.toRoom(authorized, { type: 'message-updated', message: message! });
       return ok(message!);

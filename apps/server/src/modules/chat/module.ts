@@ -7,17 +7,27 @@ import type { UsersService } from '../users/service.js';
 import { chatDestinations } from './destinations.js';
 import type { ChatTables } from './repository.js';
 import { chatRoutes } from './routes.js';
+import { chatTally } from './tally.js';
 import { createChatService, type ContactRules } from './service.js';
 
 /** Rooms, messages, attachments, presence of members; HTTP routes and STOMP destinations. */
 export function chatModule(
-  { app, db, storage, bus, realtime, config, cache }: ModuleContext,
+  { app, db, storage, bus, realtime, config, cache, jobs, events }: ModuleContext,
   {
     users,
     profile,
     notifications,
     contacts,
-  }: { users: UsersService; profile: ProfileService; notifications: NotificationsService; contacts?: ContactRules },
+    screen,
+    presenceShown,
+  }: {
+    users: UsersService;
+    profile: ProfileService;
+    notifications: NotificationsService;
+    contacts?: ContactRules;
+    screen?: Parameters<typeof createChatService>[0]['screen'];
+    presenceShown?: (userId: string) => Promise<boolean>;
+  },
 ) {
   const chat = createChatService({
     db: ownTables<ChatTables>(db),
@@ -33,11 +43,16 @@ export function chatModule(
     presence: (userId) => realtime.presence(userId),
     contacts,
     linkSecret: config.auth.jwtSecret,
+    screen,
+    presenceShown,
     cache,
     limits: { groupsPerDay: config.http.rateLimitGroupsPerDay, newContactsPerDay: config.http.rateLimitNewContactsPerDay },
   });
   users.addParticipant(chat.participant);
   chatDestinations(realtime, chat, { messagesPerMinute: config.http.rateLimitMessages });
   chatRoutes(app, chat, { uploadsPerMinute: config.http.rateLimitUpload, messagesPerMinute: config.http.rateLimitMessages });
+  // Messages sent reach progress as one event per sender a minute, never from the send path.
+  const tally = chatTally({ db: ownTables<ChatTables>(db), jobs, events, everyMs: config.chatTallySeconds * 1000 });
+  app.addHook('onReady', () => tally.ensure());
   return chat;
 }

@@ -53,9 +53,15 @@ export function createRooms({ db, deps, gate, notFound }: ChatContext, present: 
     );
   }
 
+  /** Presence as others may see it: offline without a last seen for someone who hides it (safety). */
+  const shownPresence: PresenceLookup | undefined =
+    deps.presence &&
+    (async (userId) =>
+      deps.presenceShown && !(await deps.presenceShown(userId)) ? { state: 'offline', lastSeen: null } : deps.presence!(userId));
+
   /** Presence of several people at once; a failing store shows them offline rather than failing the list. */
   async function presenceOf(userIds: string[]): Promise<Map<string, PresenceEvent>> {
-    const lookup = deps.presence;
+    const lookup = shownPresence;
     if (!lookup || userIds.length === 0) return new Map();
     const statuses = await Promise.all(
       userIds.map((id) =>
@@ -146,6 +152,14 @@ export function createRooms({ db, deps, gate, notFound }: ChatContext, present: 
 
     /** Called on every node when someone's membership of a room (or, without a room, of all rooms) ended. */
     onMembershipEnded: gate.onEnded,
+
+    /** A presence change as the people watching may see it. */
+    async presenceAsShown(userId: string, status: { state: PresenceState; lastSeen: Date | null }) {
+      return deps.presenceShown && !(await deps.presenceShown(userId)) ? { state: 'offline' as const, lastSeen: null } : status;
+    },
+
+    /** Whether two people are both members of some group. */
+    shareAGroup: (a: string, b: string) => repo.shareAGroup(db, a, b),
 
     /** Someone's presence is seen by themselves and by the people they share a room with, unless either blocked the other. */
     async mayWatchPresence(userId: string, subjectId: string) {

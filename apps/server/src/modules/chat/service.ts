@@ -51,6 +51,10 @@ export interface ChatDeps {
   contacts?: ContactRules;
   /** Signs the attachment links of a data export; without it, the export lists files without links. */
   linkSecret?: string;
+  /** Safety's screen of a message's text: a spam burst is refused, abusive words are masked for recipients. */
+  screen?: (senderId: string, roomId: string, text: string) => { spam: true } | { spam: false; verdict: { masked: boolean } };
+  /** Whether others may see this person's online status (safety: privacy and sanctions). */
+  presenceShown?: (userId: string) => Promise<boolean>;
 }
 
 /** What the parts of chat (rooms, messages, attachments) share: one membership gate per node. */
@@ -145,6 +149,47 @@ export function createChatService(deps: ChatDeps) {
     },
   };
 
+  /** Copies of messages for a report's evidence, with each sender's name as it is now. */
+  async function evidenceRows(rows: repo.MessageRow[]) {
+    const names = await deps.users.namesOf(rows.map((r) => r.sender_id));
+    return rows.map((r) => ({
+      messageId: r.id,
+      seq: Number(r.seq),
+      senderId: r.sender_id,
+      senderName: names.get(r.sender_id)?.displayName ?? 'deleted user',
+      kind: r.kind,
+      body: r.body,
+      createdAt: Number(r.created_at),
+      editedAt: r.edited_at == null ? null : Number(r.edited_at),
+      deletedAt: r.deleted_at == null ? null : Number(r.deleted_at),
+    }));
+  }
+
+  /** What safety reads of chat: evidence around a message or of a 1:1, and daily figures. */
+  const forSafety = {
+    /**
+     * The conversation around a message, as a copy for a report's evidence: only for someone who
+     * belongs to the message's room, `around` messages either side.
+     */
+    async evidenceAround(userId: string, messageId: string, around: number) {
+      const row = await repo.findMessage(db, messageId);
+      const authorized = row && (await gate.authorize(userId, row.room_id));
+      if (!row || !authorized) return null;
+      const rows = await repo.messagesBetween(db, authorized, Number(row.seq) - around, Number(row.seq) + around);
+      return { roomId: authorized as string, senderId: row.sender_id, messages: await evidenceRows(rows) };
+    },
+    /** The latest messages of the 1:1 between two people, for a report about a person (empty without a room). */
+    async evidenceWith(userId: string, partnerId: string, count: number) {
+      const room = await repo.findDirectRoom(db, [userId, partnerId].sort().join(':'));
+      const authorized = room && (await gate.authorize(userId, room.id));
+      if (!authorized) return { roomId: null, messages: [] };
+      const rows = (await repo.history(db, authorized, { limit: count })).reverse();
+      return { roomId: authorized as string, messages: await evidenceRows(rows) };
+    },
+    /** Messages per UTC day since `since`, for the administrators' daily figures. */
+    messagesPerDay: (since: number) => repo.messagesPerDay(db, since),
+  };
+
   const { present: _present, ...messageVerbs } = messages;
-  return { participant, ...rooms, ...messageVerbs, ...attachments };
+  return { participant, ...rooms, ...messageVerbs, ...attachments, ...forSafety };
 }

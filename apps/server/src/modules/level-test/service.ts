@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
+import type { DomainEvents } from '../events.js';
 import { scoreLevelTest, type PromptStage } from '@studymate/cefr';
 import type {
   LevelTestAnswerSummary,
@@ -118,6 +119,7 @@ export function createLevelTestService(deps: {
   cooldownSeconds: number;
   feedback?: FeedbackProvider | null;
   log?: { warn(obj: object, msg: string): void };
+  events?: DomainEvents;
 }) {
   const { db, storage, jobs } = deps;
 
@@ -249,6 +251,13 @@ export function createLevelTestService(deps: {
     );
     // The level first: if the node dies between the two writes, the rerun sets it again.
     if (!newer) await deps.profile.setVerifiedLevel(attempt.user_id, 'en', engine.level, 'level-test');
+    // Before the attempt is marked scored, with the attempt's id as the event's: a rerun publishes the same event again, which progress keeps once.
+    await deps.events?.publish(
+      db,
+      'level-test.scored',
+      { userId: attempt.user_id, testId: id, level: engine.level, verified: !newer, language: 'en', at: toIso(scoredAt)! },
+      `level-test.scored:${id}`,
+    );
     await repo.moveAttempt(db, id, ['scoring'], {
       status: 'scored',
       scored_at: scoredAt,

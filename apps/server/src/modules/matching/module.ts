@@ -7,17 +7,27 @@ import type { UsersService } from '../users/service.js';
 import type { MatchingTables } from './repository.js';
 import { memoryQueue, redisQueue } from './quick-match.js';
 import { matchingRoutes } from './routes.js';
-import { createMatchingService } from './service.js';
+import { createMatchingService, type Visibility } from './service.js';
 
 /** Recommendations, search, match requests, mates and blocking. */
 export function matchingModule(
-  { app, db, cache, redis, jobs, realtime, config }: ModuleContext,
+  { app, db, cache, redis, jobs, realtime, config, events }: ModuleContext,
   {
     users,
     profile,
     chat,
     notifications,
-  }: { users: UsersService; profile: ProfileService; chat: ChatService; notifications: NotificationsService },
+    visibility,
+    presenceShown,
+  }: {
+    users: UsersService;
+    profile: ProfileService;
+    chat: ChatService;
+    notifications: NotificationsService;
+    visibility?: Visibility;
+    /** Whether others may see this person's online status (safety). */
+    presenceShown?: (userId: string) => Promise<boolean>;
+  },
 ) {
   const matching = createMatchingService({
     db: ownTables<MatchingTables>(db),
@@ -29,7 +39,10 @@ export function matchingModule(
     cache,
     requestTtlMs: config.matching.requestTtlSeconds * 1000,
     quickMatchQueue: redis ? redisQueue(redis, `${config.redis!.prefix}matching:quick`) : memoryQueue(),
-    presence: (userId) => realtime.presence(userId),
+    presence: async (userId) =>
+      presenceShown && !(await presenceShown(userId)) ? { state: 'offline', lastSeen: null } : realtime.presence(userId),
+    visibility,
+    events,
   });
   users.addParticipant(matching.participant);
   matchingRoutes(app, matching);

@@ -19,6 +19,8 @@ export interface NotificationSettingsTable {
   user_id: string;
   locale: NotificationLocale;
   updated_at: number;
+  /** JSON: { muted: category[], quietHours: { start, end, timeZone } | null }; NULL for the defaults. */
+  preferences: string | null;
 }
 export interface NotificationsTables {
   notifications: NotificationsTable;
@@ -95,18 +97,35 @@ export async function localeOf(db: Db, userId: string): Promise<NotificationLoca
   return row?.locale ?? null;
 }
 
-export async function saveLocale(db: Db, userId: string, locale: NotificationLocale, at: number) {
+export const settingsOf = (db: Db, userId: string) =>
+  db.selectFrom('notification_settings').select(['locale', 'preferences']).where('user_id', '=', userId).executeTakeFirst();
+
+/** Saves the locale and/or preferences given; a first save fills the other with its default. */
+export async function saveSettings(
+  db: Db,
+  userId: string,
+  changes: { locale?: NotificationLocale; preferences?: string },
+  at: number,
+  defaultLocale: NotificationLocale,
+) {
   const updated = await db
     .updateTable('notification_settings')
-    .set({ locale, updated_at: at })
+    .set({ ...changes, updated_at: at })
     .where('user_id', '=', userId)
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) > 0) return;
   try {
-    await db.insertInto('notification_settings').values({ user_id: userId, locale, updated_at: at }).execute();
+    await db
+      .insertInto('notification_settings')
+      .values({ user_id: userId, locale: changes.locale ?? defaultLocale, preferences: changes.preferences ?? null, updated_at: at })
+      .execute();
   } catch {
     // Saved by another request in between: the last writer wins.
-    await db.updateTable('notification_settings').set({ locale, updated_at: at }).where('user_id', '=', userId).execute();
+    await db
+      .updateTable('notification_settings')
+      .set({ ...changes, updated_at: at })
+      .where('user_id', '=', userId)
+      .execute();
   }
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { NotificationPage, NotificationSettings, NotificationsQuery, UnreadCount } from '@studymate/contracts';
+import { NotificationPage, NotificationSettings, NotificationSettingsBody, NotificationsQuery, UnreadCount } from '@studymate/contracts';
 import { unwrap } from '../../platform/http/errors.js';
 import type { NotificationsService } from './service.js';
 
@@ -60,8 +60,8 @@ export function notificationsRoutes(app: FastifyInstance, notifications: Notific
     {
       schema: {
         tags,
-        summary: 'Change my notification settings (the app sends its language)',
-        body: NotificationSettings,
+        summary: 'Change my notification settings: language (the app sends its own), categories turned off, quiet hours',
+        body: NotificationSettingsBody,
         response: { 200: NotificationSettings },
       },
     },

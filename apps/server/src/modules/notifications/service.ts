@@ -4,12 +4,15 @@ import type {
   NotificationCategory,
   NotificationLocale,
   NotificationPage,
+  NotificationSettings,
+  NotificationSettingsBody,
   NotificationsQuery,
   RealtimeNotification,
   StoredNotification,
 } from '@studymate/contracts';
 import { ok, refuse, type Result } from '../../platform/http/errors.js';
 import type { AccountParticipant } from '../users/service.js';
+import { inQuietHours, readPreferences } from './preferences.js';
 import * as repo from './repository.js';
 import type { NotificationRow, NotificationsTables } from './repository.js';
 
@@ -45,6 +48,10 @@ export function createNotificationsService(deps: {
 }) {
   const { db } = deps;
   const localeOf = async (userId: string) => (await repo.localeOf(db, userId)) ?? DEFAULT_LOCALE;
+  async function settings(userId: string): Promise<NotificationSettings> {
+    const row = await repo.settingsOf(db, userId);
+    return { locale: row?.locale ?? DEFAULT_LOCALE, ...readPreferences(row?.preferences ?? null) };
+  }
 
   const present = (row: NotificationRow, locale: NotificationLocale): StoredNotification => ({
     id: row.id,
@@ -91,10 +98,16 @@ export function createNotificationsService(deps: {
         read_at: null,
         created_at: Date.now(),
       };
+      // The person's preferences, enforced here for every module: a category turned off is not
+      // stored at all; in quiet hours it is stored and counted, and the apps show it silently.
+      const settings = await repo.settingsOf(db, input.userId);
+      const preferences = readPreferences(settings?.preferences ?? null);
+      if (preferences.muted.includes(input.category)) return;
       if (!(await repo.insertOnce(db, row))) return;
-      const [locale, unread] = await Promise.all([localeOf(input.userId), repo.unreadCount(db, input.userId)]);
-      const { read: _read, ...shown } = present(row, locale);
-      await deps.push(input.userId, { ...shown, unread });
+      const unread = await repo.unreadCount(db, input.userId);
+      const { read: _read, ...shown } = present(row, settings?.locale ?? DEFAULT_LOCALE);
+      const quiet = inQuietHours(preferences.quietHours, row.created_at);
+      await deps.push(input.userId, { ...shown, unread, ...(quiet ? { quiet } : {}) });
     },
 
     /** Tells the person's apps something they act on (not kept, not counted). */
@@ -144,10 +157,19 @@ export function createNotificationsService(deps: {
       return ok(undefined);
     },
 
-    settings: async (userId: string) => ({ locale: await localeOf(userId) }),
-    async saveSettings(userId: string, settings: { locale: NotificationLocale }) {
-      await repo.saveLocale(db, userId, settings.locale, Date.now());
-      return { locale: settings.locale };
+    settings,
+    async saveSettings(userId: string, body: NotificationSettingsBody): Promise<NotificationSettings> {
+      const changes: { locale?: NotificationLocale; preferences?: string } = {};
+      if (body.locale) changes.locale = body.locale;
+      if (body.muted !== undefined || body.quietHours !== undefined) {
+        const current = await settings(userId);
+        changes.preferences = JSON.stringify({
+          muted: [...new Set(body.muted ?? current.muted)],
+          quietHours: body.quietHours !== undefined ? body.quietHours : current.quietHours,
+        });
+      }
+      await repo.saveSettings(db, userId, changes, Date.now(), DEFAULT_LOCALE);
+      return settings(userId);
     },
 
     /** Drops notifications older than `keepMs` (90 days by the product's promise). */

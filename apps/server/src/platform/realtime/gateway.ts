@@ -636,7 +636,7 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
     let count = 0;
     for (const session of [...sessions.values()]) {
       if (!session.principal || !session.isOpen || !ended(session.principal)) continue;
-      session.fail(why.code, why.message);
+      session.fail(why.code, why.message, why.details === undefined ? {} : { details: why.details });
       count++;
     }
     return count;

@@ -8,6 +8,7 @@ import { BlockedList } from '../../matching/components/BlockedList';
 import { deleteAccount, fetchLoginHistory } from '../api';
 import { DataExportPanel } from './DataExportPanel';
 import { formatDateTime } from '../../../lib/dates';
+import { MyReports, PrivacySection } from '../../safety/components/SafetySettings';
 import { describeAgent } from '../userAgent';
 
 function LoginHistory() {
@@ -148,8 +149,10 @@ export function SettingsPage() {
 
       <TranslationStatus />
 
+      <PrivacySection />
       <LoginHistory />
       <BlockedList />
+      <MyReports />
 
       <section className="card space-y-3" aria-labelledby="settings-data">
         <h2 id="settings-data" className="text-base font-bold">
