@@ -138,6 +138,11 @@ describe('STUDYMATE on first use', () => {
     await page.getByRole('button', { name: lt.mic.ready }).click();
     await page.getByRole('button', { name: lt.prompt.startNow }).click();
     await page.getByTestId('phase-recording').waitFor();
+    // The two bars of the recording screen say what they show.
+    expect(await page.getByTestId('time-bar').textContent()).toBe(lt.prompt.timeUsed);
+    expect(await page.getByTestId('level-bar').textContent()).toBe(lt.mic.level);
+    await page.getByRole('progressbar', { name: lt.prompt.timeUsed }).waitFor();
+    await page.getByRole('meter', { name: lt.mic.level }).waitFor();
     await page.waitForTimeout(2_000);
 
     // Mid-recording, the side navigation's Home link asks first; staying keeps what was recorded.
@@ -274,5 +279,145 @@ describe('STUDYMATE on first use', () => {
     await city.waitFor();
     expect(await city.textContent()).not.toContain('Asia/Seoul');
     expect(await city.textContent()).toContain('한국 표준시');
+  });
+  it("opens the partner's profile from their name and photo in a conversation", async () => {
+    const opened = await sam.context.request.post(`${baseUrl}/api/v1/chat/rooms/direct`, {
+      data: { partnerId: minaAuth.id },
+      headers: samAuth.headers,
+    });
+    expect(opened.status(), await opened.text()).toBe(200);
+    const room = ((await opened.json()) as RoomSummary).id;
+    const { page } = sam;
+    await page.goto(`/chat/${room}`);
+    const link = page.getByTestId('partner-profile-link');
+    await link.getByRole('heading', { name: '김미나' }).waitFor();
+    await link.tap();
+    await onPath(page, `/matching/people/${minaAuth.id}`);
+    await page.getByText('STUDYMATE 채팅 테스트용 프로필입니다.').waitFor();
+  });
+
+  it('helps a learner: romanisation under Korean toggled per room, and "listen" only where a voice exists', async () => {
+    const opened = await mina.context.request.post(`${baseUrl}/api/v1/chat/rooms/direct`, {
+      data: { partnerId: samAuth.id },
+      headers: minaAuth.headers,
+    });
+    const room = ((await opened.json()) as RoomSummary).id;
+    await send(mina, minaAuth.headers, room, '주말에 시간 있어요?');
+    const { page } = sam;
+    await page.goto(`/chat/${room}`);
+    const message = page.getByTestId('message').filter({ hasText: '주말에 시간 있어요?' }).last();
+    await message.waitFor();
+    // Headless Chromium has no voices: no button that could only do nothing.
+    if ((await page.evaluate(() => speechSynthesis.getVoices().length)) === 0)
+      expect(await message.getByRole('button', { name: chat.learner.listen }).count()).toBe(0);
+
+    // Sam learns Korean: the switch is his, per room, and survives a reload.
+    const toggle = page.getByRole('button', { name: chat.learner.romanize });
+    expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+    expect(await message.getByTestId('romanization').count()).toBe(0);
+    await toggle.tap();
+    expect(await message.getByTestId('romanization').textContent()).toBe('jumare sigan isseoyo?');
+    await page.reload();
+    await message.getByTestId('romanization').waitFor();
+    expect(await page.getByRole('button', { name: chat.learner.romanize }).getAttribute('aria-pressed')).toBe('true');
+    await page.getByRole('button', { name: chat.learner.romanize }).tap();
+    expect(await message.getByTestId('romanization').count()).toBe(0);
+    // Mina learns English: no switch for her.
+    await mina.page.goto(`/chat/${room}`);
+    await mina.page.getByTestId('message').first().waitFor();
+    expect(await mina.page.getByRole('button', { name: chat.learner.romanize }).count()).toBe(0);
+
+    // With a Korean voice installed (the browser's voices, provided here), the message is read in Korean.
+    await sam.context.addInitScript(() => {
+      const spoken: { text: string; lang: string }[] = [];
+      Object.assign(window, { spoken });
+      const voice = { lang: 'ko-KR', name: 'Korean', voiceURI: 'ko', default: true, localService: true };
+      class Utterance {
+        voice: unknown = null;
+        lang = '';
+        rate = 1;
+        constructor(public text: string) {}
+      }
+      Object.assign(window, { SpeechSynthesisUtterance: Utterance });
+      speechSynthesis.getVoices = () => [voice as SpeechSynthesisVoice];
+      speechSynthesis.speak = (u: SpeechSynthesisUtterance) => void spoken.push({ text: u.text, lang: u.lang });
+    });
+    await page.reload();
+    await message.getByRole('button', { name: chat.learner.listen }).tap();
+    expect(await page.evaluate(() => (window as unknown as { spoken: unknown[] }).spoken)).toEqual([
+      { text: '주말에 시간 있어요?', lang: 'ko-KR' },
+    ]);
+    // An English message has no English voice here: no button on it.
+    await send(mina, minaAuth.headers, room, 'See you on Saturday');
+    const english = page.getByTestId('message').filter({ hasText: 'See you on Saturday' });
+    await english.waitFor();
+    expect(await english.getByRole('button', { name: chat.learner.listen }).count()).toBe(0);
+  });
+
+  it('offers "other" for a city not listed, with a time-zone picker whose choice is kept', async () => {
+    const { page } = sam;
+    await page.goto('/onboarding/basic');
+    const city = page.getByLabel(ko.basic.city);
+    await city.selectOption('other');
+    const zone = page.getByLabel(ko.basic.timeZone, { exact: true });
+    await zone.selectOption('Africa/Nairobi');
+    const [saved] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/onboarding/basic') && r.request().method() === 'PUT'),
+      page.getByRole('button', { name: ko.onboarding.saveNext }).tap(),
+    ]);
+    expect(saved.status(), await saved.text()).toBe(200);
+    const me = await sam.context.request.get(`${baseUrl}/api/v1/me`, { headers: samAuth.headers });
+    expect(await me.json()).toMatchObject({ timeZone: 'Africa/Nairobi', basic: { cityId: 'other' } });
+    // A listed city brings its own zone back.
+    await page.goto('/onboarding/basic');
+    expect(await page.getByLabel(ko.basic.timeZone, { exact: true }).inputValue()).toBe('Africa/Nairobi');
+    await page.getByLabel(ko.basic.city).selectOption('seoul');
+    expect(await page.getByLabel(ko.basic.timeZone, { exact: true }).inputValue()).toBe('Asia/Seoul');
+  });
+
+  it('clears a validation message as soon as the field is fixed, before saving again', async () => {
+    const { page } = sam;
+    await page.goto('/onboarding/interests');
+    const topics = page.getByRole('group', { name: ko.interests.topics });
+    await topics.getByRole('checkbox').first().waitFor();
+    for (const box of await topics.getByRole('checkbox', { checked: true }).all()) await box.uncheck();
+    await page.getByRole('button', { name: ko.onboarding.saveNext }).tap();
+    await until('the topics to be marked invalid', async () => (await topics.getAttribute('aria-invalid')) === 'true');
+    await topics.getByRole('checkbox').first().check();
+    await until('the message to go once a topic is chosen', async () => (await topics.getAttribute('aria-invalid')) === null);
+  });
+
+  it('keeps a partner who deleted their account as "deleted user" and closes the 1:1 with a notice instead of the composer', async () => {
+    const leaver = await newPage(browser, 'desktop');
+    try {
+      const leaverAuth = await onboardedUser(leaver.context, `leaver.${Date.now()}@example.com`, '떠나는사람', 'en', 'Leo Park');
+      const opened = await mina.context.request.post(`${baseUrl}/api/v1/chat/rooms/direct`, {
+        data: { partnerId: leaverAuth.id },
+        headers: minaAuth.headers,
+      });
+      expect(opened.status(), await opened.text()).toBe(200);
+      const room = ((await opened.json()) as RoomSummary).id;
+      await send(leaver, leaverAuth.headers, room, 'It was nice talking to you');
+      const gone = await leaver.context.request.delete(`${baseUrl}/api/v1/me`, {
+        headers: { ...leaverAuth.headers, 'X-Requested-With': 'studymate' },
+      });
+      expect(gone.status(), await gone.text()).toBe(204);
+
+      const { page } = mina;
+      await page.goto(`/chat/${room}`);
+      await page.getByRole('heading', { name: chat.rooms.deletedUser }).waitFor();
+      await page.getByTestId('message').filter({ hasText: 'It was nice talking to you' }).waitFor();
+      await page.getByTestId('conversation-closed').getByText(chat.conversation.closedDeleted).waitFor();
+      expect(await page.getByRole('textbox', { name: chat.composer.label }).count(), 'no composer').toBe(0);
+      // The room list keeps the conversation under the same name, not "Untitled conversation".
+      await page.goto('/chat');
+      await page
+        .getByRole('link', { name: new RegExp(chat.rooms.deletedUser) })
+        .first()
+        .waitFor();
+      expect(await page.getByText(chat.rooms.unnamed).count()).toBe(0);
+    } finally {
+      await leaver.context.close();
+    }
   });
 });

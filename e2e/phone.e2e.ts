@@ -97,7 +97,12 @@ describe('STUDYMATE on a 375 px phone', () => {
     await until('login history to list both sign-ins', async () => (await page.locator('time').count()) >= 2);
     await fitsTheScreen('settings');
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: ko.settings.export }).click()]);
+    // The export is prepared as a job on the server; the page follows its progress, then offers it.
+    await page.getByRole('button', { name: ko.settings.exportPrepare }).tap();
+    const downloadButton = page.getByRole('button', { name: ko.settings.exportDownload });
+    await downloadButton.waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('data-export').getByRole('status').textContent()).toMatch(/데이터가 준비됐어요\. .+까지/);
+    const [download] = await Promise.all([page.waitForEvent('download'), downloadButton.click()]);
     const exported = JSON.parse(readFileSync((await download.path())!, 'utf8'));
     expect(JSON.stringify(exported)).toContain(email);
     expect(JSON.stringify(exported)).toContain('Jun Lee');

@@ -98,6 +98,46 @@ for (const backend of BACKENDS) {
       ]);
     });
 
+    it('a partner who deleted their account stays in the 1:1 as a deleted user, and the 1:1 is closed for new messages on every node', async () => {
+      const { a: gone, b: partner, room } = await givenPair();
+      expect((await send(gone, room, { body: 'see you' })).status).toBe(200);
+      // The other node has already let the partner write here, so it believes the account active.
+      expect(
+        (
+          await api({ url: otherUrl }, 'POST', `/api/v1/chat/rooms/${room}/messages`, {
+            token: partner.token,
+            body: { clientId: clientId(), kind: 'text', body: 'bye' },
+          })
+        ).status,
+      ).toBe(200);
+
+      expect((await api(t, 'DELETE', '/api/v1/me', { token: gone.token })).status).toBe(204);
+
+      const rooms = (await api(t, 'GET', '/api/v1/chat/rooms', { token: partner.token })).json.items as {
+        id: string;
+        members: { id: string; displayName: string; deleted: boolean }[];
+      }[];
+      const kept = rooms.find((r) => r.id === room)!;
+      expect(kept.members.find((m) => m.id === gone.userId)).toMatchObject({ displayName: 'deleted user', deleted: true });
+      const history = (await api(t, 'GET', `/api/v1/chat/rooms/${room}/messages`, { token: partner.token })).json.items;
+      expect(history.map((m: { senderId: string; body: string }) => [m.senderId, m.body])).toEqual([
+        [partner.userId, 'bye'],
+        [gone.userId, 'see you'],
+      ]);
+      for (const url of [t.url, otherUrl]) {
+        const refused = await api({ url }, 'POST', `/api/v1/chat/rooms/${room}/messages`, {
+          token: partner.token,
+          body: { clientId: clientId(), kind: 'text', body: 'are you there?' },
+        });
+        expect(refused.status).toBe(403);
+        expect(refused.json.error.code).toBe('CONTACT_CLOSED');
+      }
+      // Nor can the 1:1 be reopened with the deleted account.
+      expect(
+        (await api(t, 'POST', '/api/v1/chat/rooms/direct', { token: partner.token, body: { partnerId: gone.userId } })).status,
+      ).not.toBe(200);
+    });
+
     it('limits new groups per day, across nodes, with a refusal that says when it resets', async () => {
       const { a, b } = await givenPair();
       const group = (url: string, name: string) =>

@@ -87,6 +87,7 @@ describe('migrations', () => {
     sqliteShape = await describeSchema(db);
     expect(Object.keys(sqliteShape.tables).sort()).toEqual(
       [
+        'account_exports',
         'availability_slots',
         'blocks',
         'call_legs',

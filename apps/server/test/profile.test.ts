@@ -99,6 +99,27 @@ for (const backend of BACKENDS) {
       expect(city.json.error.details).toEqual([{ field: '/cityId', message: expect.stringContaining('allowed values') }]);
     });
 
+    it('keeps a city that is not listed ("other") with the time zone the person picked, and refuses an unknown zone', async () => {
+      const user = await givenUser(t);
+      const unknown = await api(t, 'PUT', '/api/v1/onboarding/basic', {
+        token: user.token,
+        body: { ...STEP_BODIES.basic, cityId: 'other', timeZone: 'Mars/Olympus_Mons' },
+      });
+      expect(unknown.status).toBe(400);
+      expect(unknown.json.error.details).toEqual([{ field: '/timeZone', message: 'is not a known time zone' }]);
+      const saved = await api(t, 'PUT', '/api/v1/onboarding/basic', {
+        token: user.token,
+        body: { ...STEP_BODIES.basic, cityId: 'other', timeZone: 'Africa/Nairobi' },
+      });
+      expect(saved.status, JSON.stringify(saved.json)).toBe(200);
+      const me = (await api(t, 'GET', '/api/v1/me', { token: user.token })).json;
+      expect(me.basic.cityId).toBe('other');
+      expect(me.timeZone).toBe('Africa/Nairobi');
+      // Choosing a listed city without a zone takes the city's again.
+      await api(t, 'PUT', '/api/v1/onboarding/basic', { token: user.token, body: { ...STEP_BODIES.basic, cityId: 'busan' } });
+      expect((await api(t, 'GET', '/api/v1/me', { token: user.token })).json.timeZone).toBe('Asia/Seoul');
+    });
+
     it('stores a profile photo and serves it back with its sniffed type', async () => {
       const user = await givenUser(t);
       const form = new FormData();

@@ -128,15 +128,17 @@ for (const backend of BACKENDS) {
       const db = await openDatabase<Database>(loadConfig(provisioned.env).database);
       try {
         const own = ownTables<any>(db);
-        const users = createUsersService({ db: own, adminEmails: [] });
+        const jobs = new JobRunner(own, { pollMs: 60_000, leaseMs: 60_000, maxAttempts: 1 });
+        const storage = new LocalStorage(provisioned.env.DATA_DIR!);
+        const users = createUsersService({ db: own, adminEmails: [], jobs, storage });
         // The same service over the same database, as the calls module receives it.
         const sessions = createSessionsService({
           db: own,
           users,
-          profile: createProfileService({ db: own, users, storage: new LocalStorage(provisioned.env.DATA_DIR!), cache: new MemoryCache() }),
+          profile: createProfileService({ db: own, users, storage, cache: new MemoryCache() }),
           areMates: async () => true,
           notify: async () => undefined,
-          jobs: new JobRunner(own, { pollMs: 60_000, leaseMs: 60_000, maxAttempts: 1 }),
+          jobs,
           publicUrl: t.config.publicUrl,
         });
         const [minji, alex] = await pair(t, 'Minji', 'Alex');

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Nullable } from './schema.js';
 
 export const ROLES = ['user', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -67,3 +68,20 @@ export const LoginHistoryReply = Type.Object({
   ),
 });
 export type LoginHistoryReply = Static<typeof LoginHistoryReply>;
+
+/**
+ * A data export (everything the person gave STUDYMATE), built as a job: `progress` goes from 0 to 1
+ * as each part is gathered; once ready it can be downloaded until `expiresAt` (a day).
+ */
+export const DataExport = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  status: Type.Union([Type.Literal('building'), Type.Literal('ready'), Type.Literal('failed'), Type.Literal('expired')]),
+  progress: Type.Number({ minimum: 0, maximum: 1 }),
+  createdAt: Type.String({ format: 'date-time' }),
+  readyAt: Nullable(Type.String({ format: 'date-time' })),
+  expiresAt: Nullable(Type.String({ format: 'date-time' })),
+  size: Nullable(Type.Integer({ minimum: 0 })),
+});
+export type DataExport = Static<typeof DataExport>;
+export const DataExportReply = Type.Object({ export: Nullable(DataExport) });
+export type DataExportReply = Static<typeof DataExportReply>;

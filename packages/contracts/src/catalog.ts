@@ -88,6 +88,8 @@ export const CITIES = [
   { id: 'melbourne', ko: '멜버른', en: 'Melbourne', timeZone: 'Australia/Melbourne' },
   { id: 'auckland', ko: '오클랜드', en: 'Auckland', timeZone: 'Pacific/Auckland' },
   { id: 'honolulu', ko: '호놀룰루', en: 'Honolulu', timeZone: 'Pacific/Honolulu' },
+  // A city not listed: the person picks their time zone (UTC until they do).
+  { id: 'other', ko: '기타 (목록에 없음)', en: 'Other (not listed)', timeZone: 'UTC' },
 ] as const satisfies readonly (Labelled & { timeZone: string })[];
 export type CityId = (typeof CITIES)[number]['id'];
 

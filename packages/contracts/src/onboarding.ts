@@ -28,6 +28,8 @@ export const BasicInfo = Type.Object(
       description: 'Latin letters and single spaces',
     }),
     cityId: CityIdSchema,
+    /** An IANA time zone, when it is not the city's (a city that spans zones, or "other"); else the city's. */
+    timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_+/-]+$' })),
     intro: Type.String({ minLength: 10, maxLength: 500 }),
     gender: Type.Optional(Nullable(GenderSchema)),
     birthYear: Type.Optional(Nullable(Type.Integer({ minimum: 1900, maximum: 2100 }))),

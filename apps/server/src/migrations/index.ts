@@ -11,6 +11,7 @@ import * as calls from './0010_calls.js';
 import * as progress from './0011_progress.js';
 import * as safety from './0012_safety.js';
 import * as matchingFinish from './0013_matching_finish.js';
+import * as firstUse from './0014_first_use.js';
 
 /** Every migration, in order; imported statically so the bundled server carries them. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0011_progress': progress,
   '0012_safety': safety,
   '0013_matching_finish': matchingFinish,
+  '0014_first_use': firstUse,
 };

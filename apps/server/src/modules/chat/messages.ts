@@ -12,6 +12,8 @@ import type { ChatContext } from './service.js';
 
 /** Direct rooms whose pair this node remembers; a room's kind and pair never change. */
 const MAX_REMEMBERED_PAIRS = 100_000;
+/** How long a partner's account is believed active without news of its deletion. */
+const ACTIVE_BELIEVED_MS = 30_000;
 
 /** Messages: sending (stored once per clientId), history, search, edits and deletes, read marks, typing, translation. */
 export function createMessages({ db, deps, gate, notFound }: ChatContext) {
@@ -19,9 +21,33 @@ export function createMessages({ db, deps, gate, notFound }: ChatContext) {
   const writer = createMessageWriter(db);
 
   const directPairs = new Map<string, string[] | null>();
-  /** A refusal when the room is a 1:1 whose two people may no longer write to each other. */
+  /**
+   * Partners known to have an active account, and when that was checked. A deletion ends all of
+   * the person's memberships through the gate, which every node hears: that forgets them here;
+   * should the bus fail, a check is believed for ACTIVE_BELIEVED_MS at most.
+   */
+  const activePartners = new Map<string, number>();
+  const deletedPartners = new Set<string>();
+  gate.onEnded((userId, roomId) => {
+    if (roomId === undefined) activePartners.delete(userId);
+  });
+  async function partnerDeleted(partnerId: string): Promise<boolean> {
+    if (deletedPartners.has(partnerId)) return true;
+    const checked = activePartners.get(partnerId);
+    if (checked !== undefined && Date.now() - checked < ACTIVE_BELIEVED_MS) return false;
+    const active = await deps.users.getActiveUser(partnerId);
+    if (!active) {
+      if (deletedPartners.size >= MAX_REMEMBERED_PAIRS) deletedPartners.clear();
+      deletedPartners.add(partnerId);
+      return true;
+    }
+    if (activePartners.size >= MAX_REMEMBERED_PAIRS) activePartners.delete(activePartners.keys().next().value!);
+    activePartners.set(partnerId, Date.now());
+    return false;
+  }
+
+  /** A refusal when the room is a 1:1 whose two people may no longer write to each other (a block, an unmatch, a deleted account). */
   async function contactClosed(userId: string, roomId: AuthorizedRoomId): Promise<Result<never> | null> {
-    if (!deps.contacts) return null;
     let pair = directPairs.get(roomId);
     if (pair === undefined) {
       const key = (await repo.findRoom(db, roomId))?.direct_key;
@@ -30,7 +56,9 @@ export function createMessages({ db, deps, gate, notFound }: ChatContext) {
       directPairs.set(roomId, pair);
     }
     const partner = pair?.find((id) => id !== userId);
-    if (!partner || (await deps.contacts.contact(userId, partner)) === 'open') return null;
+    if (!partner) return null;
+    if (await partnerDeleted(partner)) return refuse('CONTACT_CLOSED', 'Your partner deleted their account; this conversation is closed.');
+    if (!deps.contacts || (await deps.contacts.contact(userId, partner)) === 'open') return null;
     return refuse('CONTACT_CLOSED', 'You can no longer send messages to this partner.');
   }
 

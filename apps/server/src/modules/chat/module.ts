@@ -42,6 +42,7 @@ export function chatModule(
     translator: config.translation ? openAiCompatibleTranslator(config.translation) : null,
     presence: (userId) => realtime.presence(userId),
     contacts,
+    linkSecret: config.auth.jwtSecret,
     screen,
     presenceShown,
     cache,

@@ -342,10 +342,43 @@ export async function handToLongestStanding(db: Db, roomId: string) {
     await db.updateTable('chat_members').set({ role: 'owner' }).where('room_id', '=', roomId).where('user_id', '=', heir.user_id).execute();
 }
 
-export const eraseMemberships = (db: Db, userId: string) => db.deleteFrom('chat_members').where('user_id', '=', userId).execute();
+/**
+ * Ends a deleted account's group memberships. Its 1:1 memberships stay, so the partner still sees
+ * the conversation with a "deleted user" (the room is closed for new messages, see messages.ts).
+ */
+export const eraseGroupMemberships = (db: Db, userId: string) =>
+  db
+    .deleteFrom('chat_members')
+    .where('user_id', '=', userId)
+    .where('room_id', 'in', db.selectFrom('chat_rooms').select('id').where('kind', '=', 'group'))
+    .execute();
 export const attachmentsUploadedBy = (db: Db, userId: string) =>
   db.selectFrom('chat_attachments').selectAll().where('uploader_id', '=', userId).execute();
 
+/** For the data export: a page of what the person wrote, in every room, oldest first. */
+export const messagesBySender = (db: Db, userId: string, after: { createdAt: number; id: string } | null, limit: number) => {
+  let q = db.selectFrom('chat_messages').selectAll().where('sender_id', '=', userId);
+  if (after)
+    q = q.where((eb) =>
+      eb.or([eb('created_at', '>', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)])]),
+    );
+  return q.orderBy('created_at').orderBy('id').limit(limit).execute();
+};
+/** For the data export: the person's rooms with their read marks. */
+export const membershipsOf = (db: Db, userId: string) =>
+  db
+    .selectFrom('chat_members')
+    .innerJoin('chat_rooms', 'chat_rooms.id', 'chat_members.room_id')
+    .select([
+      'chat_rooms.id',
+      'chat_rooms.kind',
+      'chat_rooms.name',
+      'chat_members.role',
+      'chat_members.joined_at',
+      'chat_members.last_read_seq',
+    ])
+    .where('chat_members.user_id', '=', userId)
+    .execute();
 /** Messages of a room whose seq lies in [from, to], oldest first: the conversation around a reported message. */
 export const messagesBetween = (db: Db, roomId: AuthorizedRoomId, from: number, to: number) =>
   db

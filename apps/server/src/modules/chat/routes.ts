@@ -223,6 +223,29 @@ export function chatRoutes(app: FastifyInstance, chat: ChatService, limits: { up
     },
   );
   r.get(
+    `${base}/attachments/:attachmentId/link`,
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        summary: 'Download an attachment through a signed link of a data export, until it expires',
+        params: Type.Object({ attachmentId: Type.String({ format: 'uuid' }) }),
+        querystring: Type.Object({ expires: Type.Integer({ minimum: 0 }), sig: Type.String({ maxLength: 100 }) }),
+      },
+    },
+    async (request, reply) => {
+      const { expires, sig } = request.query;
+      const file = await chat.readLinkedAttachment(request.params.attachmentId, expires, sig);
+      if (!file) throw new AppError('NOT_FOUND', 'No such file, or the link has expired.');
+      return reply
+        .header('content-type', file.contentType)
+        .header('content-length', file.size)
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
+        .header('cache-control', 'private, no-store')
+        .send(file.body);
+    },
+  );
+  r.get(
     `${base}/files`,
     { schema: { tags, summary: 'Files shared in my rooms, newest first', response: { 200: FileList } } },
     async (request) => chat.sharedFiles(request.auth.sub),

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { RoomEvent } from '@studymate/contracts';
-import { nowMs } from '../../platform/db/database.js';
+import { nowMs, toIso } from '../../platform/db/database.js';
 import { refuse } from '../../platform/http/errors.js';
 import type { Bus } from '../../platform/bus/bus.js';
 import type { Cache } from '../../platform/cache/cache.js';
@@ -9,7 +9,8 @@ import type { Translator } from '../../platform/translation/translator.js';
 import type { NotificationsService } from '../notifications/service.js';
 import type { ProfileService } from '../profile/service.js';
 import type { AccountParticipant, UsersService } from '../users/service.js';
-import { createAttachments } from './attachments.js';
+import { createAttachments, presentAttachment, signedAttachmentUrl } from './attachments.js';
+import { EXPORT_VALID_MS } from '../users/service.js';
 import { createMessages } from './messages.js';
 import { createRoomGate } from './policy.js';
 import * as repo from './repository.js';
@@ -48,6 +49,8 @@ export interface ChatDeps {
   /** Without it (tests of the service alone) everyone shows as offline. */
   presence?: PresenceLookup;
   contacts?: ContactRules;
+  /** Signs the attachment links of a data export; without it, the export lists files without links. */
+  linkSecret?: string;
   /** Safety's screen of a message's text: a spam burst is refused, abusive words are masked for recipients. */
   screen?: (senderId: string, roomId: string, text: string) => { spam: true } | { spam: false; verdict: { masked: boolean } };
   /** Whether others may see this person's online status (safety: privacy and sanctions). */
@@ -72,13 +75,61 @@ export function createChatService(deps: ChatDeps) {
   const messages = createMessages(context);
   const rooms = createRooms(context, messages.present);
   const attachments = createAttachments(context);
-  const summaries = rooms.listRooms;
 
   const participant: AccountParticipant = {
     name: 'chat',
+    /** Rooms with read marks, and every message the person wrote with its attachment (a link valid for a day). */
     async exportData(userId) {
-      const rooms = await summaries(userId);
-      return { rooms: rooms.map((r) => ({ id: r.id, kind: r.kind, name: r.name })) };
+      const rooms = await repo.membershipsOf(db, userId);
+      const messages: unknown[] = [];
+      const linksExpire = Date.now() + EXPORT_VALID_MS;
+      for (let after: { createdAt: number; id: string } | null = null; ;) {
+        const page = await repo.messagesBySender(db, userId, after, 1000);
+        const files = new Map(
+          (
+            await repo.findAttachments(
+              db,
+              page.flatMap((m) => m.attachment_id ?? []),
+            )
+          ).map((a) => [a.id, a]),
+        );
+        for (const m of page) {
+          const file = m.attachment_id && !m.deleted_at ? files.get(m.attachment_id) : undefined;
+          messages.push({
+            id: m.id,
+            roomId: m.room_id,
+            seq: Number(m.seq),
+            kind: m.kind,
+            text: m.body,
+            correctedFrom: m.original_text,
+            replyToId: m.reply_to_id,
+            sentAt: toIso(m.created_at),
+            editedAt: toIso(m.edited_at),
+            deletedAt: toIso(m.deleted_at),
+            attachment: file
+              ? {
+                  ...presentAttachment(file),
+                  url: deps.linkSecret ? signedAttachmentUrl(deps.linkSecret, file.id, linksExpire) : null,
+                  linkExpiresAt: deps.linkSecret ? new Date(linksExpire).toISOString() : null,
+                }
+              : null,
+          });
+        }
+        if (page.length < 1000) break;
+        const last = page[page.length - 1]!;
+        after = { createdAt: Number(last.created_at), id: last.id };
+      }
+      return {
+        rooms: rooms.map((r) => ({
+          id: r.id,
+          kind: r.kind,
+          name: r.name,
+          role: r.role,
+          joinedAt: toIso(r.joined_at),
+          readUpToSeq: Number(r.last_read_seq),
+        })),
+        messages,
+      };
     },
     async erase(accountTx, userId) {
       // Messages stay for the partners, shown as from a deleted user; the files this person
@@ -87,7 +138,7 @@ export function createChatService(deps: ChatDeps) {
       const files = await repo.attachmentsUploadedBy(tx, userId);
       await repo.eraseAttachmentsOf(tx, userId, nowMs());
       const owned = await repo.groupsOwnedBy(tx, userId);
-      await repo.eraseMemberships(tx, userId);
+      await repo.eraseGroupMemberships(tx, userId);
       // A group is never left without an owner while it has members.
       for (const group of owned) await repo.handToLongestStanding(tx, group.id);
       return async () => {

@@ -74,6 +74,12 @@ export async function moveAttempt(db: Db, id: AuthorizedAttemptId, from: LevelTe
 export const answersOf = (db: Db, attemptId: AuthorizedAttemptId) =>
   db.selectFrom('level_test_answers').selectAll().where('attempt_id', '=', attemptId).orderBy('stage').execute();
 
+/** For the data export: the answers of attempts already known to be the person's (from attemptsOf). */
+export const answersOfOwnAttempts = (db: Db, attemptIds: string[]) =>
+  attemptIds.length
+    ? db.selectFrom('level_test_answers').selectAll().where('attempt_id', 'in', attemptIds).orderBy('stage').execute()
+    : Promise.resolve([] as AnswerRow[]);
+
 export const findAnswer = (db: Db, attemptId: AuthorizedAttemptId, promptId: string) =>
   db.selectFrom('level_test_answers').selectAll().where('attempt_id', '=', attemptId).where('prompt_id', '=', promptId).executeTakeFirst();
 

@@ -57,6 +57,12 @@ interface AnswerAnalysis {
 
 const notFound = () => refuse<never>('NOT_FOUND', 'No such level test.');
 
+/** What the person said in an answer: the analysed transcript, else what their browser heard, else nothing yet. */
+function transcriptOf(answer: AnswerRow): string | null {
+  if (answer.analysis) return (JSON.parse(answer.analysis) as AnswerAnalysis).words.map((w) => w.text).join(' ');
+  return answer.client_transcript;
+}
+
 const tooLong = (limit: AnswerLimit, what: string, details: Record<string, number>) =>
   refuse<never>(
     'LEVEL_TEST_ANSWER_TOO_LONG',
@@ -286,12 +292,32 @@ export function createLevelTestService(deps: {
     name: 'level-test',
     async exportData(userId) {
       const rows = await repo.attemptsOf(db, userId, 1000);
-      return rows.map((r) => ({
-        id: r.id,
-        status: r.status,
-        startedAt: toIso(r.started_at),
-        result: repo.resultOf(r),
-      }));
+      const answers = await repo.answersOfOwnAttempts(
+        db,
+        rows.map((r) => r.id),
+      );
+      return rows.map((r) => {
+        const prompts = new Map(repo.promptsOf(r).map((p) => [p.id, p]));
+        return {
+          id: r.id,
+          status: r.status,
+          startedAt: toIso(r.started_at),
+          submittedAt: toIso(r.submitted_at),
+          scoredAt: toIso(r.scored_at),
+          // What was asked and what the person said (the transcript); the recordings themselves are kept only for scoring.
+          answers: answers
+            .filter((a) => a.attempt_id === r.id)
+            .map((a) => ({
+              stage: a.stage,
+              prompt: prompts.get(a.prompt_id)?.title ?? a.prompt_id,
+              instruction: prompts.get(a.prompt_id)?.instruction ?? null,
+              durationMs: Number(a.duration_ms),
+              recordedAt: toIso(a.uploaded_at),
+              transcript: transcriptOf(a),
+            })),
+          result: repo.resultOf(r),
+        };
+      });
     },
     async erase(accountTx, userId) {
       // The recordings are personal data: their rows go in the transaction, the files after it.

@@ -38,6 +38,16 @@ const invalid = (details: FieldProblem[]) =>
 export const photoUrl = (key: string | null) => (key ? `/api/v1/photos/${key.replace(/^photos\//, '')}` : null);
 
 /** Step rules a schema cannot say: cross-field and calendar checks. */
+/** Whether this runtime knows the IANA zone (it answers for UTC offsets and aliases too). */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function checkStep<S extends OnboardingStep>(step: S, body: StepBodies[S]): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (step === 'basic') {
@@ -47,6 +57,7 @@ function checkStep<S extends OnboardingStep>(step: S, body: StepBodies[S]): Fiel
       if (age < 14) problems.push({ field: '/birthYear', message: 'STUDYMATE is for people aged 14 or over' });
       if (age > 120) problems.push({ field: '/birthYear', message: 'is not a plausible birth year' });
     }
+    if (b.timeZone !== undefined && !isTimeZone(b.timeZone)) problems.push({ field: '/timeZone', message: 'is not a known time zone' });
     if (b.intro.trim().length < 10) problems.push({ field: '/intro', message: 'must have at least 10 characters besides spaces' });
   }
   if (step === 'languages') {
@@ -220,7 +231,7 @@ export function createProfileService(deps: { db: Kysely<ProfileTables>; users: U
         await repo.updateProfile(tx, userId, {
           english_name: b.englishName,
           city_id: b.cityId,
-          time_zone: cityById(b.cityId)!.timeZone,
+          time_zone: b.timeZone ?? cityById(b.cityId)!.timeZone,
           intro: b.intro.trim(),
           gender: b.gender ?? null,
           birth_year: b.birthYear ?? null,

@@ -5,8 +5,8 @@ import { usersRoutes } from './routes.js';
 import { createUsersService } from './service.js';
 
 /** Accounts, terms, deletion and export; other modules join deletion and export as participants. */
-export function usersModule({ app, db, config }: ModuleContext) {
-  const users = createUsersService({ db: ownTables<UsersTables>(db), adminEmails: config.auth.adminEmails });
+export function usersModule({ app, db, config, jobs, storage }: ModuleContext) {
+  const users = createUsersService({ db: ownTables<UsersTables>(db), adminEmails: config.auth.adminEmails, jobs, storage });
   usersRoutes(app, users);
   return users;
 }

@@ -17,10 +17,24 @@ export interface UserIdentitiesTable {
   user_id: string;
   created_at: number;
 }
+/** A data export being built (a durable job) or ready to download. */
+export interface AccountExportsTable {
+  id: string;
+  user_id: string;
+  status: 'building' | 'ready' | 'failed';
+  parts_done: number;
+  parts_total: number;
+  storage_key: string | null;
+  size: number | null;
+  created_at: number;
+  finished_at: number | null;
+}
 export interface UsersTables {
   users: UsersTable;
   user_identities: UserIdentitiesTable;
+  account_exports: AccountExportsTable;
 }
+export type ExportRow = Selectable<AccountExportsTable>;
 export type UserRow = Selectable<UsersTable>;
 type Db = Kysely<UsersTables>;
 
@@ -63,6 +77,15 @@ export const identitiesOf = (db: Db, id: string) =>
 export const findUsers = (db: Db, ids: string[]) =>
   ids.length ? db.selectFrom('users').select(['id', 'display_name', 'status']).where('id', 'in', ids).execute() : Promise.resolve([]);
 
+export const insertExport = (db: Db, row: ExportRow) => db.insertInto('account_exports').values(row).execute();
+export const latestExport = (db: Db, userId: string) =>
+  db.selectFrom('account_exports').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+export const findExport = (db: Db, id: string) => db.selectFrom('account_exports').selectAll().where('id', '=', id).executeTakeFirst();
+export const updateExport = (db: Db, id: string, changes: Partial<Omit<ExportRow, 'id' | 'user_id'>>) =>
+  db.updateTable('account_exports').set(changes).where('id', '=', id).execute();
+export const exportsOf = (db: Db, userId: string) =>
+  db.selectFrom('account_exports').select(['id', 'storage_key']).where('user_id', '=', userId).execute();
+export const deleteExports = (db: Db, userId: string) => db.deleteFrom('account_exports').where('user_id', '=', userId).execute();
 /** Never turns a deleted account back into a live one. */
 export const setStatus = (db: Db, id: string, status: 'active' | 'suspended') =>
   db.updateTable('users').set({ status }).where('id', '=', id).where('status', '!=', 'deleted').execute();

@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import type { TermsBody } from '@studymate/contracts';
+import type { DataExport, TermsBody } from '@studymate/contracts';
+import type { JobRunner } from '../../platform/jobs/jobs.js';
+import type { Storage } from '../../platform/storage/storage.js';
 import { nowMs, toIso } from '../../platform/db/database.js';
 import { AppError, ok, refuse, type Result } from '../../platform/http/errors.js';
 import * as repo from './repository.js';
-import type { UserRow, UsersTables } from './repository.js';
+import type { ExportRow, UserRow, UsersTables } from './repository.js';
+
+/** The durable job that builds a data export. */
+export const EXPORT_JOB = 'account-export';
+/** How long a built export can be downloaded (and how long its attachment links work). */
+export const EXPORT_VALID_MS = 24 * 3600_000;
 
 /**
  * Another module's part of an account: what it exports and how it erases it. Registered at
@@ -12,6 +19,7 @@ import type { UserRow, UsersTables } from './repository.js';
  */
 export interface AccountParticipant {
   name: string;
+  /** This module's part of the person's data; links it gives must work for EXPORT_VALID_MS. */
   exportData(userId: string): Promise<unknown>;
   /** Erases inside the deletion transaction; may return work to run after commit (files). */
   erase(tx: Transaction<any>, userId: string): Promise<(() => Promise<void>) | void>;
@@ -31,8 +39,8 @@ export interface SignInIdentity {
 
 export type UsersService = ReturnType<typeof createUsersService>;
 
-export function createUsersService(deps: { db: Kysely<UsersTables>; adminEmails: string[] }) {
-  const { db } = deps;
+export function createUsersService(deps: { db: Kysely<UsersTables>; adminEmails: string[]; jobs: JobRunner; storage: Storage }) {
+  const { db, jobs, storage } = deps;
   const participants: AccountParticipant[] = [];
   /** Safety's answer for a suspended account: the refusal (with the end date), or null once it has ended. */
   let standingCheck: ((userId: string) => Promise<AppError | null>) | null = null;
@@ -45,6 +53,71 @@ export function createUsersService(deps: { db: Kysely<UsersTables>; adminEmails:
     if (!refusal) await repo.setStatus(db, userId, 'active');
     return refusal;
   }
+
+  /** Everything about the person: the account, then each module's part, reported as it is gathered. */
+  async function gather(user: UserRow, onPart: (done: number) => Promise<void> = async () => undefined) {
+    const identities = await repo.identitiesOf(db, user.id);
+    const parts: Record<string, unknown> = {};
+    let done = 0;
+    for (const p of participants) {
+      parts[p.name] = await p.exportData(user.id);
+      await onPart(++done);
+    }
+    return {
+      exportedAt: new Date().toISOString(),
+      account: {
+        id: user.id,
+        email: user.email,
+        displayName: user.display_name,
+        role: user.role,
+        createdAt: toIso(user.created_at),
+        termsAcceptedAt: toIso(user.terms_accepted_at),
+        marketingConsent: user.marketing_consent === 1,
+        signInMethods: identities.map((i) => ({ provider: i.provider, linkedAt: toIso(i.created_at) })),
+      },
+      ...parts,
+    };
+  }
+
+  function presentExport(row: ExportRow): DataExport {
+    const expiresAt = row.finished_at !== null && row.status === 'ready' ? Number(row.finished_at) + EXPORT_VALID_MS : null;
+    return {
+      id: row.id,
+      status: expiresAt !== null && expiresAt <= nowMs() ? 'expired' : row.status,
+      progress: row.status === 'ready' ? 1 : row.parts_total ? Math.min(1, row.parts_done / row.parts_total) : 0,
+      createdAt: toIso(row.created_at)!,
+      readyAt: row.status === 'ready' ? toIso(row.finished_at) : null,
+      expiresAt: toIso(expiresAt),
+      size: row.size === null ? null : Number(row.size),
+    };
+  }
+
+  // Built on whichever node claims the job; run again from the start if that node dies.
+  jobs.register(EXPORT_JOB, {
+    async run({ exportId }: { exportId: string }) {
+      const row = await repo.findExport(db, exportId);
+      if (!row || row.status !== 'building') return;
+      const user = await getActiveUser(row.user_id);
+      if (!user) return void (await repo.updateExport(db, exportId, { status: 'failed', finished_at: nowMs() }));
+      // Writing the file counts as the last part.
+      const total = participants.length + 1;
+      await repo.updateExport(db, exportId, { parts_total: total, parts_done: 0 });
+      const data = await gather(user, async (done) => void (await repo.updateExport(db, exportId, { parts_done: done })));
+      const bytes = Buffer.from(JSON.stringify(data, null, 2));
+      const key = `exports/${user.id}/${exportId}`;
+      await storage.put(key, bytes, 'application/json');
+      await repo.updateExport(db, exportId, {
+        status: 'ready',
+        parts_done: total,
+        storage_key: key,
+        size: bytes.length,
+        finished_at: nowMs(),
+      });
+    },
+    async onGiveUp({ exportId }: { exportId: string }) {
+      await repo.updateExport(db, exportId, { status: 'failed', finished_at: nowMs() });
+    },
+  });
 
   /** An active account, or null when it does not exist or was deleted. */
   async function getActiveUser(id: string): Promise<UserRow | null> {
@@ -136,30 +209,59 @@ export function createUsersService(deps: { db: Kysely<UsersTables>; adminEmails:
     async exportAccount(userId: string): Promise<Result<Record<string, unknown>>> {
       const user = await getActiveUser(userId);
       if (!user) return refuse('NOT_FOUND', 'No such account.');
-      const identities = await repo.identitiesOf(db, userId);
-      const parts: Record<string, unknown> = {};
-      for (const p of participants) parts[p.name] = await p.exportData(userId);
-      return ok({
-        exportedAt: new Date().toISOString(),
-        account: {
-          id: user.id,
-          email: user.email,
-          displayName: user.display_name,
-          role: user.role,
-          createdAt: toIso(user.created_at),
-          termsAcceptedAt: toIso(user.terms_accepted_at),
-          marketingConsent: user.marketing_consent === 1,
-          signInMethods: identities.map((i) => ({ provider: i.provider, linkedAt: toIso(i.created_at) })),
-        },
-        ...parts,
+      return ok(await gather(user));
+    },
+
+    /**
+     * Starts building an export as a job, or returns the one already being built. Earlier files
+     * are deleted: a person keeps one export at a time.
+     */
+    async requestExport(userId: string): Promise<Result<DataExport>> {
+      if (!(await getActiveUser(userId))) return refuse('NOT_FOUND', 'No such account.');
+      const latest = await repo.latestExport(db, userId);
+      if (latest?.status === 'building') return ok(presentExport(latest));
+      const earlier = (await repo.exportsOf(db, userId)).filter((e) => e.storage_key);
+      const row: ExportRow = {
+        id: randomUUID(),
+        user_id: userId,
+        status: 'building',
+        parts_done: 0,
+        parts_total: participants.length + 1,
+        storage_key: null,
+        size: null,
+        created_at: nowMs(),
+        finished_at: null,
+      };
+      await db.transaction().execute(async (tx) => {
+        await repo.insertExport(tx, row);
+        await jobs.enqueue(EXPORT_JOB, { exportId: row.id }, tx);
       });
+      jobs.kick();
+      await Promise.allSettled(earlier.map((e) => storage.delete(e.storage_key!)));
+      return ok(presentExport(row));
+    },
+
+    async latestExport(userId: string): Promise<DataExport | null> {
+      const row = await repo.latestExport(db, userId);
+      return row ? presentExport(row) : null;
+    },
+
+    /** The file of a ready export of this person's, while it is valid. */
+    async readExport(userId: string, exportId: string) {
+      const row = await repo.findExport(db, exportId);
+      if (!row || row.user_id !== userId || !row.storage_key || presentExport(row).status !== 'ready') return null;
+      return storage.get(row.storage_key);
     },
 
     /** Erases personal data in one transaction; files go after commit so a rollback loses nothing. */
     async deleteAccount(userId: string): Promise<Result<void>> {
       if (!(await getActiveUser(userId))) return refuse('NOT_FOUND', 'No such account.');
-      const afterCommit: (() => Promise<void>)[] = [];
+      const exportFiles = (await repo.exportsOf(db, userId)).flatMap((e) => e.storage_key ?? []);
+      const afterCommit: (() => Promise<void>)[] = [
+        async () => void (await Promise.allSettled(exportFiles.map((key) => storage.delete(key)))),
+      ];
       await db.transaction().execute(async (tx) => {
+        await repo.deleteExports(tx, userId);
         for (const p of participants) {
           const after = await p.erase(tx, userId);
           if (after) afterCommit.push(after);

@@ -1,4 +1,5 @@
 import i18n from '../../i18n';
+import { formatDayTime } from '../../lib/dates';
 import ko from './i18n/ko.json';
 import en from './i18n/en.json';
 
@@ -10,11 +11,4 @@ if (!i18n.hasResourceBundle('ko', NS)) {
 }
 
 /** Formats an instant for people in the UI language (e.g. "11월 27일 오후 3:00"). */
-export function formatWhen(iso: string, language: string): string {
-  return new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'ko-KR', {
-    month: 'short',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-  }).format(new Date(iso));
-}
+export const formatWhen = (iso: string, language: string): string => formatDayTime(iso, language);

@@ -1,4 +1,4 @@
-import type { LoginHistoryReply } from '@studymate/contracts';
+import type { DataExport, DataExportReply, LoginHistoryReply } from '@studymate/contracts';
 import { http } from '../../lib/http';
 import { useAuthStore } from '../auth/store';
 
@@ -6,9 +6,18 @@ export async function fetchLoginHistory(): Promise<LoginHistoryReply['items']> {
   return (await http.get<LoginHistoryReply>('/me/login-history')).data.items;
 }
 
-/** Downloads the export through a blob link, so the token stays in a header and out of the URL. */
-export async function downloadExport(): Promise<void> {
-  const res = await http.get<Blob>('/me/export', { responseType: 'blob' });
+/** Starts building my data export on the server (a job); returns it with its progress. */
+export async function requestExport(): Promise<DataExport> {
+  return (await http.post<DataExport>('/me/exports')).data;
+}
+
+export async function fetchLatestExport(): Promise<DataExport | null> {
+  return (await http.get<DataExportReply>('/me/exports/latest')).data.export;
+}
+
+/** Downloads a ready export through a blob link, so the token stays in a header and out of the URL. */
+export async function downloadExport(id: string): Promise<void> {
+  const res = await http.get<Blob>(`/me/exports/${id}/download`, { responseType: 'blob' });
   const url = URL.createObjectURL(res.data);
   const a = document.createElement('a');
   a.href = url;

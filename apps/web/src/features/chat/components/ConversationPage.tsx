@@ -1,5 +1,5 @@
 import { CallButtons } from '../../calls/components/CallButtons';
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { ChatMessage } from '@studymate/contracts';
@@ -26,6 +26,7 @@ import {
 import { Composer, type ComposeMode } from './Composer';
 import { ReportDialog } from '../../safety/components/ReportDialog';
 import { MessageBubble, PendingBubble, type MessageAction } from './MessageBubble';
+import { RomanizeToggle } from './LearnerTools';
 import { ReconnectBanner } from './ReconnectBanner';
 import { SearchBar, SearchResults, useRoomSearch } from './SearchPanel';
 import { ClosedConversationNote, useContactState } from '../../matching/components/ContactGate';
@@ -229,21 +230,24 @@ export function ConversationPage() {
         >
           <LineIcon d="M15 5l-7 7 7 7" />
         </Link>
-        {room && (
-          <Avatar
-            name={name}
-            photoUrl={partner?.photoUrl}
-            size="size-9"
-            presenceOf={partner && !partner.deleted ? partner.id : undefined}
-          />
-        )}
-        <div className="min-w-0 flex-1">
-          <h1 className="truncate text-lg leading-tight font-bold">{name}</h1>
-          <HeaderSubtitle
-            partnerId={partner && !partner.deleted ? partner.id : undefined}
-            memberCount={room?.kind === 'group' ? room.members.length : null}
-          />
-        </div>
+        <PartnerProfileLink partnerId={partner && !partner.deleted ? partner.id : undefined} label={t('conversation.profile', { name })}>
+          {room && (
+            <Avatar
+              name={name}
+              photoUrl={partner?.photoUrl}
+              size="size-9"
+              presenceOf={partner && !partner.deleted ? partner.id : undefined}
+            />
+          )}
+          <div className="min-w-0 flex-1">
+            <h1 className="truncate text-lg leading-tight font-bold">{name}</h1>
+            <HeaderSubtitle
+              partnerId={partner && !partner.deleted ? partner.id : undefined}
+              memberCount={room?.kind === 'group' ? room.members.length : null}
+            />
+          </div>
+        </PartnerProfileLink>
+        <RomanizeToggle roomId={roomId} />
         <button
           type="button"
           aria-label={t('conversation.search')}
@@ -346,8 +350,15 @@ export function ConversationPage() {
           </div>
         </div>
       </div>
-      {contact.state === 'read-only' || contact.state === 'blocked' ? (
-        <ClosedConversationNote state={contact.state} />
+      import {CallButtons} from '../../calls/components/CallButtons';
+      {partner?.deleted ? (
+        <p
+          role="status"
+          data-testid="conversation-closed"
+          className="border-t border-slate-200 px-4 py-4 text-center text-sm text-slate-500"
+        >
+          {t('conversation.closedDeleted')}
+        </p>
       ) : (
         <Composer
           roomId={roomId}
@@ -360,6 +371,22 @@ export function ConversationPage() {
         />
       )}
     </section>
+  );
+}
+
+/** In a 1:1 room, the partner's photo and name open their profile (the matching person page); otherwise they are plain. */
+function PartnerProfileLink({ partnerId, label, children }: { partnerId: string | undefined; label: string; children: ReactNode }) {
+  const className = 'flex min-h-11 min-w-0 flex-1 items-center gap-3';
+  if (!partnerId) return <div className={className}>{children}</div>;
+  return (
+    <Link
+      to={`/matching/people/${partnerId}`}
+      aria-label={label}
+      data-testid="partner-profile-link"
+      className={`${className} rounded-lg hover:bg-slate-50`}
+    >
+      {children}
+    </Link>
   );
 }
 

@@ -11,6 +11,7 @@ import { CHAT_NS } from '../i18n';
 import { clock } from '../voice';
 import type { OutgoingMessage } from '../store';
 import { formatTime, useAttachmentUrl } from './common';
+import { ListenButton, Romanization, useRomanized } from './LearnerTools';
 
 export type MessageAction = 'reply' | 'correct' | 'edit' | 'delete' | 'report';
 
@@ -220,6 +221,7 @@ export function MessageBubble({ message, mine, senderName, replyName, read, high
   else if (message.attachment)
     content = <AttachmentBody attachment={message.attachment} senderName={senderName} onMediaLoad={onMediaLoad} />;
   else content = <p className="whitespace-pre-wrap break-words">{message.body}</p>;
+  const romanized = useRomanized(message.roomId);
   // Screening found abusive words: hidden from the recipient until they choose to see it.
   if (message.screened && !mine && !deleted) content = <MaskedText>{content}</MaskedText>;
 
@@ -246,6 +248,7 @@ export function MessageBubble({ message, mine, senderName, replyName, read, high
             </blockquote>
           )}
           {content}
+          {romanized && textual && !deleted && <Romanization text={message.body} mine={mine && message.kind !== 'correction'} />}
         </div>
         {actions.length > 0 && (
           <button
@@ -281,6 +284,7 @@ export function MessageBubble({ message, mine, senderName, replyName, read, high
       )}
       <p className="mt-0.5 flex items-center gap-2 px-1 text-[11px] text-slate-400">
         {canTranslate && !mine && textual && !deleted && <Translation messageId={message.id} />}
+        {textual && !deleted && <ListenButton text={message.body} />}
         {message.editedAt && !deleted && <span>{t('message.edited')}</span>}
         <time dateTime={message.createdAt}>{formatTime(message.createdAt, i18n.language)}</time>
         {read && <span className="font-semibold text-indigo-600">{t('message.read')}</span>}

@@ -7,6 +7,7 @@ import { attachmentUrl } from '../api';
 import { presenceLabel } from '../format';
 import { CHAT_NS } from '../i18n';
 import { useChatStore } from '../store';
+import { formatRecent } from '../../../lib/dates';
 
 type Member = RoomSummary['members'][number];
 
@@ -73,14 +74,8 @@ export function Avatar({
   );
 }
 
-export function formatTime(iso: string, language: string): string {
-  const date = new Date(iso);
-  const now = new Date();
-  const sameDay = date.toDateString() === now.toDateString();
-  return new Intl.DateTimeFormat(language, sameDay ? { hour: 'numeric', minute: '2-digit' } : { month: 'short', day: 'numeric' }).format(
-    date,
-  );
-}
+/** A message's moment: the time today, the day otherwise (the app's one date format per language). */
+export const formatTime = (iso: string, language: string): string => formatRecent(iso, language);
 
 /** An attachment's object URL, fetched with the access token (never a token in a URL). */
 export function useAttachmentUrl(attachmentId: string | undefined): { url: string | null; failed: boolean } {

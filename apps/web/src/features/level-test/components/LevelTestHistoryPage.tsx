@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { LevelTestHistory } from '@studymate/contracts';
 import { NS, formatWhen } from '../i18n';
+import { formatDay } from '../../../lib/dates';
 import { fetchHistory, problemOf } from '../api';
 import { HistoryChart } from './charts';
 import { ProblemNote, Spinner, type Problem } from './common';
@@ -19,7 +20,6 @@ export function LevelTestHistoryPage() {
   if (problem) return <ProblemNote problem={problem} />;
   if (!history) return <Spinner />;
 
-  const day = new Intl.DateTimeFormat(i18n.language === 'en' ? 'en-GB' : 'ko-KR', { month: 'numeric', day: 'numeric' });
   // The server lists newest first; the chart reads left to right in time.
   const scored = history.items.filter((i) => i.status === 'scored' && i.score != null && i.scoredAt).reverse();
   const linkOf = (item: LevelTestHistory['items'][number]) =>
@@ -36,7 +36,7 @@ export function LevelTestHistoryPage() {
         <section className="card">
           <HistoryChart
             title={t('history.chart')}
-            points={scored.map((i) => ({ when: i.scoredAt!, label: day.format(new Date(i.scoredAt!)), score: i.score! }))}
+            points={scored.map((i) => ({ when: i.scoredAt!, label: formatDay(i.scoredAt!, i18n.language), score: i.score! }))}
           />
         </section>
       )}

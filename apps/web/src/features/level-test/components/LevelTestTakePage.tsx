@@ -259,8 +259,19 @@ function PromptRunner({ attempt, mic }: { attempt: LevelTestAttempt; mic: MicSes
                 {t('prompt.timer', { elapsed: clock(phase.elapsed), max: clock(prompt.answerSec) })}
               </span>
             </p>
-            <ProgressBar value={phase.elapsed / prompt.answerSec} label={t('prompt.recording')} />
-            <LevelMeter mic={mic} />
+            {/* Two bars look alike: each says what it shows. */}
+            <div className="space-y-1" data-testid="time-bar">
+              <p className="text-xs font-semibold text-slate-600" aria-hidden="true">
+                {t('prompt.timeUsed')}
+              </p>
+              <ProgressBar value={phase.elapsed / prompt.answerSec} label={t('prompt.timeUsed')} />
+            </div>
+            <div className="space-y-1" data-testid="level-bar">
+              <p className="text-xs font-semibold text-slate-600" aria-hidden="true">
+                {t('mic.level')}
+              </p>
+              <LevelMeter mic={mic} />
+            </div>
             <button type="button" className="btn-danger" onClick={() => void stopRecording(false)}>
               {t('prompt.stop')}
             </button>

@@ -75,8 +75,9 @@ export function HistoryChart({ points, title }: { points: { when: string; label:
       >
         {LEVEL_IDS.map((id, n) => (
           <g key={id}>
-            <line x1={left} x2={width} y1={y(n + 1)} y2={y(n + 1)} stroke="#e2e8f0" />
-            <text x={0} y={y(n + 1.5) + 4} fontSize={10} fill="#64748b">
+            {/* Each level's line runs through the middle of its band, and its label sits on it. */}
+            <line x1={left} x2={width} y1={y(n + 1.5)} y2={y(n + 1.5)} stroke="#e2e8f0" data-level={id} />
+            <text x={0} y={y(n + 1.5)} dominantBaseline="middle" fontSize={10} fill="#64748b" data-level={id}>
               {id}
             </text>
           </g>

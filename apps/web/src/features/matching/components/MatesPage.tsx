@@ -8,13 +8,12 @@ import { MATCHING_NS } from '../i18n';
 import { followMatchingNews, loadMates, useMatchingStore } from '../store';
 import { BlockButton, PartnerCardView } from './PartnerCardView';
 import { CallButtons } from '../../calls/components/CallButtons';
+import { formatDate } from '../../../lib/dates';
 
 function MateCard({ mate }: { mate: Mate }) {
   const { t, i18n } = useTranslation(MATCHING_NS);
   const { busy, problem, run } = useAction(errorProblem);
-  const since = new Intl.DateTimeFormat(i18n.resolvedLanguage === 'en' ? 'en-GB' : 'ko-KR', { dateStyle: 'medium' }).format(
-    new Date(mate.since),
-  );
+  const since = formatDate(mate.since, i18n.resolvedLanguage);
   return (
     <li>
       <PartnerCardView

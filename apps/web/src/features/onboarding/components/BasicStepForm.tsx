@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { CITIES, GENDERS, cityById, type BasicInfo } from '@studymate/contracts';
 import { Field, FormProblem } from '../../../components/form';
 import { useLabel } from '../../../i18n';
+import { knownTimeZones, zoneName } from '../../../lib/dates';
 import { useStepSave } from '../useStepSave';
 import { FormActions } from './FormActions';
 import { PhotoPicker } from './PhotoPicker';
@@ -11,12 +12,13 @@ import type { StepFormProps } from './StepFormProps';
 type Gender = NonNullable<BasicInfo['gender']>;
 
 export function BasicStepForm({ initial, profile, submitLabel, onSaved, onBack, backLabel, hidePhoto }: StepFormProps<'basic'>) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const label = useLabel();
   const formRef = useRef<HTMLFormElement>(null);
   const { errors, formProblem, saving, save, clearFixed } = useStepSave('basic', formRef);
   const [englishName, setEnglishName] = useState(initial?.englishName ?? '');
   const [cityId, setCityId] = useState<string>(initial?.cityId ?? 'seoul');
+  const [timeZone, setTimeZone] = useState<string>(profile.timeZone ?? cityById(initial?.cityId ?? 'seoul')?.timeZone ?? 'Asia/Seoul');
   const [intro, setIntro] = useState(initial?.intro ?? '');
   const [gender, setGender] = useState<Gender | ''>(initial?.gender ?? '');
   const [birthYear, setBirthYear] = useState(initial?.birthYear ? String(initial.birthYear) : '');
@@ -26,12 +28,13 @@ export function BasicStepForm({ initial, profile, submitLabel, onSaved, onBack, 
     // Spaces typed at the ends or twice in a row are not what the user means to keep.
     englishName: englishName.trim().replace(/\s+/g, ' '),
     cityId: cityId as BasicInfo['cityId'],
+    timeZone,
     intro: intro.trim(),
     gender: gender || null,
     birthYear: birthYear.trim() === '' ? null : Number(birthYear),
   });
   // eslint-disable-next-line react-hooks/exhaustive-deps -- current() reads exactly these fields
-  useEffect(() => clearFixed(current()), [englishName, cityId, intro, gender, birthYear, clearFixed]);
+  useEffect(() => clearFixed(current()), [englishName, cityId, timeZone, intro, gender, birthYear, clearFixed]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -40,7 +43,13 @@ export function BasicStepForm({ initial, profile, submitLabel, onSaved, onBack, 
     if (status) onSaved(status, body);
   }
 
-  const timeZone = cityById(cityId)?.timeZone ?? '';
+  /** A listed city brings its zone; "other" keeps the one picked, or this device's when none was. */
+  const chooseCity = (id: string) => {
+    setCityId(id);
+    if (id !== 'other') setTimeZone(cityById(id)?.timeZone ?? timeZone);
+    else if (cityById(cityId)?.timeZone === timeZone) setTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
+  };
+  const zones = knownTimeZones();
   return (
     <form ref={formRef} onSubmit={(e) => void submit(e)} noValidate className="space-y-5">
       {!hidePhoto && (
@@ -66,19 +75,41 @@ export function BasicStepForm({ initial, profile, submitLabel, onSaved, onBack, 
           />
         )}
       </Field>
-      <Field label={t('basic.city')} hint={t('basic.cityHint', { timeZone })} problem={errors.cityId}>
+      <Field label={t('basic.city')} problem={errors.cityId}>
         {({ id, describedBy, invalid }) => (
           <select
             id={id}
             className="input"
             value={cityId}
-            onChange={(e) => setCityId(e.target.value)}
+            onChange={(e) => chooseCity(e.target.value)}
             aria-describedby={describedBy}
             aria-invalid={invalid || undefined}
           >
             {CITIES.map((c) => (
               <option key={c.id} value={c.id}>
                 {label(c)}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field
+        label={t('basic.timeZone')}
+        hint={t('basic.timeZoneHint', { zone: zoneName(timeZone, i18n.resolvedLanguage) })}
+        problem={errors.timeZone}
+      >
+        {({ id, describedBy, invalid }) => (
+          <select
+            id={id}
+            className="input"
+            value={timeZone}
+            onChange={(e) => setTimeZone(e.target.value)}
+            aria-describedby={describedBy}
+            aria-invalid={invalid || undefined}
+          >
+            {(zones.includes(timeZone) ? zones : [timeZone, ...zones]).map((zone) => (
+              <option key={zone} value={zone}>
+                {zone.replace(/_/g, ' ')}
               </option>
             ))}
           </select>

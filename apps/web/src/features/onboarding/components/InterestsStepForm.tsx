@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { EXPECTATIONS, LEARNING_STYLES, MOTIVATIONS, TOPICS, type InterestsStep } from '@studymate/contracts';
 import { ChoiceGroup, FormProblem } from '../../../components/form';
@@ -16,16 +16,21 @@ export function InterestsStepForm({ initial, submitLabel, onSaved, onBack, backL
   const { t } = useTranslation();
   const label = useLabel();
   const formRef = useRef<HTMLFormElement>(null);
-  const { errors, formProblem, saving, save } = useStepSave('interests', formRef);
+  const { errors, formProblem, saving, save, clearFixed } = useStepSave('interests', formRef);
   const [motivations, setMotivations] = useState<Motivation[]>(initial?.motivations ?? []);
   const [topics, setTopics] = useState<Topic[]>(initial?.topics ?? []);
   const [learningStyle, setLearningStyle] = useState<Style | null>(initial?.learningStyle ?? null);
   const [expectation, setExpectation] = useState<Expectation | null>(initial?.expectation ?? null);
 
+  const current = () => ({ motivations, topics, learningStyle, expectation }) as InterestsStep;
+  // A message under a field goes as soon as the field is fixed, not at the next save.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- current() reads exactly these fields
+  useEffect(() => clearFixed(current()), [motivations, topics, learningStyle, expectation, clearFixed]);
+
   async function submit(e: FormEvent) {
     e.preventDefault();
     // An unanswered single choice is sent as missing so the schema names that field.
-    const body = { motivations, topics, learningStyle, expectation } as InterestsStep;
+    const body = current();
     const status = await save(body);
     if (status) onSaved(status, body);
   }

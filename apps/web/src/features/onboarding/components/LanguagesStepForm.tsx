@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LANGUAGES, LEVELS, type LanguagesStep } from '@studymate/contracts';
 import { Field, FormProblem, ProblemText } from '../../../components/form';
@@ -59,7 +59,7 @@ export function LanguagesStepForm({ initial, submitLabel, onSaved, onBack, backL
   const { t } = useTranslation();
   const label = useLabel();
   const formRef = useRef<HTMLFormElement>(null);
-  const { errors, formProblem, saving, save } = useStepSave('languages', formRef);
+  const { errors, formProblem, saving, save, clearFixed } = useStepSave('languages', formRef);
   const [native, setNative] = useState<Code>(initial?.native ?? 'ko');
   const [speaks, setSpeaks] = useState<Spoken[]>(initial?.speaks ?? []);
   const [learns, setLearns] = useState<Learned[]>(initial?.learns ?? [{ language: 'en', level: 'A2', partnerLevel: 'C2' }]);
@@ -80,9 +80,14 @@ export function LanguagesStepForm({ initial, submitLabel, onSaved, onBack, backL
     setLearns(learns.map((l) => (l.language === next ? { ...l, language: replacement } : l)));
   }
 
+  const current = () => ({ native, speaks, learns });
+  // A message under a field goes as soon as the field is fixed, not at the next save.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- current() reads exactly these fields
+  useEffect(() => clearFixed(current()), [native, speaks, learns, clearFixed]);
+
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const body = { native, speaks, learns };
+    const body = current();
     const status = await save(body);
     if (status) onSaved(status, body);
   }

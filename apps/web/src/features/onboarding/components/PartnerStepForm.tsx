@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PARTNER_GENDERS, PARTNER_STYLES, type PartnerStep } from '@studymate/contracts';
 import { ChoiceGroup, Field, FormProblem } from '../../../components/form';
@@ -14,15 +14,20 @@ export function PartnerStepForm({ initial, submitLabel, onSaved, onBack, backLab
   const { t } = useTranslation();
   const label = useLabel();
   const formRef = useRef<HTMLFormElement>(null);
-  const { errors, formProblem, saving, save } = useStepSave('partner', formRef);
+  const { errors, formProblem, saving, save, clearFixed } = useStepSave('partner', formRef);
   const [partnerGender, setPartnerGender] = useState<PartnerGender>(initial?.partnerGender ?? 'any');
   const [partnerStyles, setPartnerStyles] = useState<PartnerStyle[]>(initial?.partnerStyles ?? []);
   const [ageMin, setAgeMin] = useState(String(initial?.ageMin ?? 18));
   const [ageMax, setAgeMax] = useState(String(initial?.ageMax ?? 45));
 
+  const current = () => ({ partnerGender, partnerStyles, ageMin: Number(ageMin), ageMax: Number(ageMax) });
+  // A message under a field goes as soon as the field is fixed, not at the next save.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- current() reads exactly these fields
+  useEffect(() => clearFixed(current()), [partnerGender, partnerStyles, ageMin, ageMax, clearFixed]);
+
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const body = { partnerGender, partnerStyles, ageMin: Number(ageMin), ageMax: Number(ageMax) };
+    const body = current();
     const status = await save(body);
     if (status) onSaved(status, body);
   }

@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { COMMUNICATION_METHODS, DAILY_MINUTES, cityById, type ScheduleStep, type WeeklySlot } from '@studymate/contracts';
 import { ChoiceGroup, FormProblem, ProblemText } from '../../../components/form';
@@ -15,7 +15,7 @@ export function ScheduleStepForm({ initial, profile, submitLabel, onSaved, onBac
   const { t } = useTranslation();
   const label = useLabel();
   const formRef = useRef<HTMLFormElement>(null);
-  const { errors, formProblem, saving, save } = useStepSave('schedule', formRef);
+  const { errors, formProblem, saving, save, clearFixed } = useStepSave('schedule', formRef);
   const [communicationMethod, setMethod] = useState<Method | null>(initial?.communicationMethod ?? null);
   const [dailyMinutes, setMinutes] = useState<Minutes | null>(initial?.dailyMinutes ?? null);
   const [availability, setAvailability] = useState<WeeklySlot[]>(initial?.availability ?? []);
@@ -24,9 +24,14 @@ export function ScheduleStepForm({ initial, profile, submitLabel, onSaved, onBac
   const city = profile.basic ? cityById(profile.basic.cityId) : undefined;
   const timeZone = profile.timeZone ?? city?.timeZone ?? 'UTC';
 
+  const current = () => ({ communicationMethod, dailyMinutes, availability }) as ScheduleStep;
+  // A message under a field goes as soon as the field is fixed, not at the next save.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- current() reads exactly these fields
+  useEffect(() => clearFixed(current()), [communicationMethod, dailyMinutes, availability, clearFixed]);
+
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const body = { communicationMethod, dailyMinutes, availability } as ScheduleStep;
+    const body = current();
     const status = await save(body);
     if (status) onSaved(status, body);
   }

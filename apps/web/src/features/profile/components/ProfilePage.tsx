@@ -27,6 +27,7 @@ import { PhotoPicker } from '../../onboarding/components/PhotoPicker';
 import { STEP_FORMS } from '../../onboarding/components/stepForms';
 import type { StepFormProps } from '../../onboarding/components/StepFormProps';
 import { useProfileStore } from '../store';
+import { zoneName } from '../../../lib/dates';
 
 function find<T extends Labelled<string | number>>(list: readonly T[], id: string | number | null | undefined): T | undefined {
   return list.find((e) => e.id === id);
@@ -178,16 +179,6 @@ function Section({ step, profile, onSaved }: { step: OnboardingStep; profile: Pr
       )}
     </section>
   );
-}
-
-/** "대한민국 시간" / "Korean Standard Time" rather than "Asia/Seoul": the zone in the reader's words. */
-function zoneName(zone: string, language: string | undefined): string {
-  try {
-    const parts = new Intl.DateTimeFormat(language, { timeZone: zone, timeZoneName: 'longGeneric' }).formatToParts(new Date());
-    return parts.find((p) => p.type === 'timeZoneName')?.value ?? zone;
-  } catch {
-    return zone;
-  }
 }
 
 export function ProfilePage() {

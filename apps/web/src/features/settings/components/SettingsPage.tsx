@@ -5,8 +5,10 @@ import { errorProblem, FormProblem, useAction, type FieldProblem } from '../../.
 import { logout, logoutEverywhere, usePublicConfig } from '../../auth/api';
 import { LanguageSwitch } from '../../shell/components/LanguageSwitch';
 import { BlockedList } from '../../matching/components/BlockedList';
+import { deleteAccount, fetchLoginHistory } from '../api';
+import { DataExportPanel } from './DataExportPanel';
+import { formatDateTime } from '../../../lib/dates';
 import { MyReports, PrivacySection } from '../../safety/components/SafetySettings';
-import { deleteAccount, downloadExport, fetchLoginHistory } from '../api';
 import { describeAgent } from '../userAgent';
 
 function LoginHistory() {
@@ -18,7 +20,6 @@ function LoginHistory() {
       .then(setItems)
       .catch((error: unknown) => setProblem(errorProblem(error)));
   }, []);
-  const when = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: 'medium', timeStyle: 'short' });
   const device = (userAgent: string | null) => {
     const { browser, system } = describeAgent(userAgent ?? '');
     if (browser && system) return t('settings.device', { browser, system });
@@ -38,7 +39,7 @@ function LoginHistory() {
             <li key={`${item.at}-${i}`} className="py-2 text-sm">
               <div className="flex flex-wrap justify-between gap-x-3">
                 <time dateTime={item.at} className="font-medium">
-                  {when.format(new Date(item.at))}
+                  {formatDateTime(item.at, i18n.resolvedLanguage)}
                 </time>
                 <span className="text-slate-500">
                   {t(`settings.method.${item.method}`, { defaultValue: item.method })} · {item.ip ?? '—'}
@@ -118,7 +119,6 @@ function DeleteAccount() {
 export function SettingsPage() {
   const { t } = useTranslation();
   const session = useAction(errorProblem);
-  const exporting = useAction(errorProblem);
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">{t('nav.settings')}</h1>
@@ -158,11 +158,7 @@ export function SettingsPage() {
         <h2 id="settings-data" className="text-base font-bold">
           {t('settings.data')}
         </h2>
-        <p className="text-sm text-slate-500">{t('settings.exportHint')}</p>
-        <button type="button" className="btn-secondary" disabled={exporting.busy} onClick={() => void exporting.run(downloadExport)}>
-          {t('settings.export')}
-        </button>
-        <FormProblem problem={exporting.problem} />
+        <DataExportPanel />
         <hr className="border-slate-100" />
         <p className="text-sm text-slate-500">{t('settings.deleteHint')}</p>
         <DeleteAccount />
