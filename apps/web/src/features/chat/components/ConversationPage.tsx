@@ -350,7 +350,6 @@ export function ConversationPage() {
           </div>
         </div>
       </div>
-      import {CallButtons} from '../../calls/components/CallButtons';
       {partner?.deleted ? (
         <p
           role="status"
@@ -359,6 +358,8 @@ export function ConversationPage() {
         >
           {t('conversation.closedDeleted')}
         </p>
+      ) : contact.state === 'read-only' || contact.state === 'blocked' ? (
+        <ClosedConversationNote state={contact.state} />
       ) : (
         <Composer
           roomId={roomId}
