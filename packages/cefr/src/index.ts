@@ -6,6 +6,8 @@ export { frequencyRank, frequencyBand, wordLevel } from './lexicon.js';
 export { isFilledPause, markDisfluencies, normaliseWord } from './tokens.js';
 export { countClauses, countSubordination } from './syntax.js';
 export { CEFR_LEVELS } from './types.js';
+export { judgeTrust, VERIFY_AT } from './trust.js';
+export type { Trust, TrustReason } from './trust.js';
 export type {
   AnswerInput,
   CefrLevel,

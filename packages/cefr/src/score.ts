@@ -3,12 +3,11 @@ import { computeFeatures } from './features.js';
 import { buildFeedback } from './feedback.js';
 import { clampScore, featureLevel, robustCombine, transformValue } from './scale.js';
 import { computeTextFeatures } from './text.js';
+import { judgeTrust } from './trust.js';
 import { CEFR_LEVELS, type CefrLevel, type LevelTestInput, type LevelTestResult, type SubScores, type TextResult } from './types.js';
 
 /** Each feature keeps a small say in its own sub-score even when the overall fit gave it none. */
 const SUBSCORE_PRIOR_WEIGHT = 0.03;
-/** Pruned words at which the amount of speech stops limiting confidence (about two minutes of A2 speech). */
-const WORDS_FOR_FULL_CONFIDENCE = 150;
 
 export function levelOfScore(score: number): CefrLevel {
   const i = Math.min(5, Math.max(0, Math.floor(clampScore(score)) - 1));
@@ -41,11 +40,31 @@ function combine<K extends string>(
   return Number.isFinite(estimate) ? clampScore(stretch.intercept + stretch.slope * estimate) : NaN;
 }
 
+/** Features read from the words alone (vocabulary, grammar, coherence): withheld when the words cannot be trusted. */
+const LANGUAGE_FEATURES = new Set(
+  Object.entries(SPEECH_FEATURES as Record<string, FeatureSpec>)
+    .filter(([, s]) => !s.groups.includes('fluency'))
+    .map(([k]) => k),
+);
+
+/** Seconds of voice the detector heard, over every answer. */
+function voicedSeconds(input: LevelTestInput): number {
+  let total = 0;
+  for (const a of Array.isArray(input?.answers) ? input.answers : []) {
+    for (const s of Array.isArray(a?.voiceSegments) ? a.voiceSegments : []) {
+      if (s && Number.isFinite(s.start) && Number.isFinite(s.end) && s.end > s.start) total += Math.min(s.end - s.start, 3600);
+    }
+  }
+  return total;
+}
+
 /** Scores a whole level test: every answer's transcript and timing, pooled. Pure and deterministic. */
 export function scoreLevelTest(input: LevelTestInput): LevelTestResult {
   const features = computeFeatures(input);
   const values: Record<keyof typeof SPEECH_FEATURES, number | null> = features;
   const levels = features.prunedWordCount > 0 ? levelsOf(SPEECH_FEATURES, values) : {};
+  const languageUsed = !input?.withholdLanguage;
+  if (!languageUsed) for (const k of LANGUAGE_FEATURES) delete levels[k];
   const overall = combine(SPEECH_FEATURES, levels, SPEECH_STRETCH, (s) => s.weight);
   const score = round2(Number.isFinite(overall) ? overall : 1);
 
@@ -56,15 +75,19 @@ export function scoreLevelTest(input: LevelTestInput): LevelTestResult {
     subScores[g] = round2(Number.isFinite(sub) ? sub : score);
   }
 
-  // Confidence: enough speech, a sure recogniser, and features that agree with each other.
-  const amount = 1 - Math.exp(-features.prunedWordCount / (WORDS_FOR_FULL_CONFIDENCE / 2));
-  const used = Object.entries(levels).filter(([k]) => ((SPEECH_FEATURES as Record<string, FeatureSpec>)[k]?.weight ?? 0) > 0);
-  const spread = used.length ? Math.sqrt(used.reduce((a, [, v]) => a + (v - score) ** 2, 0) / used.length) : 3;
-  const agreement = Math.max(0.3, 1 - spread / 4);
-  const timing = features.timingKnown ? 1 : 0.7;
-  const confidence = round2(Math.min(1, Math.max(0, amount * features.meanConfidence * agreement * timing)));
+  const voiced = voicedSeconds(input);
+  const answersOf = Array.isArray(input?.answers) ? input.answers : [];
+  const trust = judgeTrust({
+    // Without voice activity (a transcript alone), the words' own timing stands in for it.
+    speechSec: voiced > 0 || answersOf.some((a) => Array.isArray(a?.voiceSegments)) ? voiced : features.speakingTimeSec,
+    prunedWords: features.prunedWordCount,
+    recognition: features.meanConfidence,
+    subScores,
+    languageUsed,
+  });
+  // Confidence (trust.ts): enough speech, a sure recogniser, delivery and language agreeing.
+  const confidence = trust.confidence;
   const halfWidth = 0.35 + (1 - confidence) * 1.15;
-
   const featureLevels: Record<string, number> = {};
   for (const [k, v] of Object.entries(levels)) featureLevels[k] = round2(v);
   return {
@@ -73,6 +96,7 @@ export function scoreLevelTest(input: LevelTestInput): LevelTestResult {
     range: { low: levelOfScore(score - halfWidth), high: levelOfScore(score + halfWidth) },
     confidence,
     subScores,
+    trust,
     features,
     featureLevels,
     feedback: buildFeedback(score, subScores, features),
