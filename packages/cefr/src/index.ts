@@ -1,5 +1,7 @@
 export { scoreLevelTest, scoreText, levelOfScore } from './score.js';
 export { computeFeatures } from './features.js';
+export { deliveryExpertScale, deliveryLevel, measureDelivery } from './delivery.js';
+export type { DeliveryAnswer, DeliveryFeatures } from './delivery.js';
 export { computeTextFeatures } from './text.js';
 export { mtld, sophistication } from './lexis.js';
 export { frequencyRank, frequencyBand, wordLevel } from './lexicon.js';

@@ -1,4 +1,5 @@
 import { SPEECH_FEATURES, SPEECH_STRETCH, TEXT_BIAS, TEXT_DECISION, TEXT_FEATURES, type FeatureSpec } from './calibration.js';
+import { deliveryLevel, measureDelivery } from './delivery.js';
 import { computeFeatures } from './features.js';
 import { buildFeedback } from './feedback.js';
 import { clampScore, featureLevel, robustCombine, transformValue } from './scale.js';
@@ -47,6 +48,24 @@ const LANGUAGE_FEATURES = new Set(
     .map(([k]) => k),
 );
 
+/** Word-based delivery features: replaced by the audio's own measure when the answers carry it. */
+const WORD_DELIVERY_FEATURES = Object.entries(SPEECH_FEATURES as Record<string, FeatureSpec>)
+  .filter(([, s]) => s.groups.includes('fluency'))
+  .map(([k]) => k);
+/**
+ * Delivery's share in the overall level when it is measured from the audio: as much as all the
+ * language features together (their fitted weights sum to about 0.3), so neither delivery nor
+ * language alone decides the level.
+ */
+const AUDIO_DELIVERY_SPEC: FeatureSpec = {
+  anchor: { transform: 'linear', intercept: 0, slope: 1 },
+  weight: Object.values(SPEECH_FEATURES as Record<string, FeatureSpec>)
+    .filter((s) => !s.groups.includes('fluency'))
+    .reduce((a, s) => a + s.weight, 0),
+  groups: ['fluency', 'taskAchievement'],
+  useInOverall: true,
+};
+
 /** Seconds of voice the detector heard, over every answer. */
 function voicedSeconds(input: LevelTestInput): number {
   let total = 0;
@@ -65,15 +84,28 @@ export function scoreLevelTest(input: LevelTestInput): LevelTestResult {
   const levels = features.prunedWordCount > 0 ? levelsOf(SPEECH_FEATURES, values) : {};
   const languageUsed = !input?.withholdLanguage;
   if (!languageUsed) for (const k of LANGUAGE_FEATURES) delete levels[k];
-  const overall = combine(SPEECH_FEATURES, levels, SPEECH_STRETCH, (s) => s.weight);
+  // Delivery from the audio (syllable nuclei) when the answers carry it: words cannot move it.
+  const answerList = Array.isArray(input?.answers) ? input.answers.filter((a) => a && typeof a === 'object') : [];
+  const audio = answerList.some((a) => Array.isArray(a.syllableTimes));
+  const specs: Record<string, FeatureSpec> = audio ? { ...SPEECH_FEATURES, delivery: AUDIO_DELIVERY_SPEC } : SPEECH_FEATURES;
+  let fluencyFromAudio: number | null = null;
+  if (audio) {
+    for (const k of WORD_DELIVERY_FEATURES) delete levels[k];
+    const delivery = measureDelivery(answerList.map((a) => ({ syllableTimes: a.syllableTimes ?? [], allottedSec: a.allottedSec })));
+    // No syllable at all in the audio is the lowest delivery there is.
+    fluencyFromAudio = deliveryLevel(delivery);
+    levels.delivery = fluencyFromAudio;
+  }
+  const overall = combine(specs, levels, SPEECH_STRETCH, (s) => s.weight);
   const score = round2(Number.isFinite(overall) ? overall : 1);
 
   const groups: Array<keyof SubScores> = ['fluency', 'vocabularyRange', 'grammaticalComplexity', 'coherence', 'taskAchievement'];
   const subScores = {} as SubScores;
   for (const g of groups) {
-    const sub = combine(SPEECH_FEATURES, levels, SPEECH_STRETCH, (s) => (s.groups.includes(g) ? s.weight + SUBSCORE_PRIOR_WEIGHT : 0));
+    const sub = combine(specs, levels, SPEECH_STRETCH, (s) => (s.groups.includes(g) ? s.weight + SUBSCORE_PRIOR_WEIGHT : 0));
     subScores[g] = round2(Number.isFinite(sub) ? sub : score);
   }
+  if (fluencyFromAudio !== null) subScores.fluency = round2(fluencyFromAudio);
 
   const voiced = voicedSeconds(input);
   const answersOf = Array.isArray(input?.answers) ? input.answers : [];

@@ -32,6 +32,11 @@ export interface AnswerInput {
    * so stopping early counts like silence: the calibration interviews had a fixed length too.
    */
   allottedSec?: number;
+  /**
+   * Syllable nuclei found in the recording (seconds from its start), when the audio was analysed.
+   * Given for any answer, delivery (fluency) is measured from these alone, never from the words.
+   */
+  syllableTimes?: number[];
 }
 
 export interface LevelTestInput {

@@ -28,6 +28,8 @@ export interface AnswerAnalysis {
   lowConfidence: boolean;
   failures: { provider: string; error: string }[];
   voiceSegments: VoiceSegment[];
+  /** Syllable nuclei found in the audio (absent in analyses saved before they were measured). */
+  syllables?: number[];
   speechSec: number;
   pauseCount: number;
   durationSec: number;
@@ -160,6 +162,7 @@ export function createScoring(deps: {
       lowConfidence: transcript.lowConfidence,
       failures: transcript.failures,
       voiceSegments: voice.segments,
+      syllables: analysed.syllables,
       speechSec: voice.speechSec,
       pauseCount: voice.pauses.length,
       durationSec: Math.round(analysed.durationSec * 1000) / 1000,
@@ -202,6 +205,8 @@ export function createScoring(deps: {
       analyses.set(answer.prompt_id, analysis);
     }
     const answered = prompts.filter((p) => analyses.has(p.id));
+    // Delivery comes from the audio when every answer's syllables were measured.
+    const audioDelivery = answered.every((p) => Array.isArray(analyses.get(p.id)!.syllables));
     const engine = scoreLevelTest({
       withholdLanguage: withholdLanguage(answered.map((p) => analyses.get(p.id)!)),
       answers: answered.map((p) => {
@@ -212,6 +217,7 @@ export function createScoring(deps: {
           voiceSegments: a.voiceSegments,
           durationSec: a.durationSec,
           allottedSec: p.answerSec,
+          ...(audioDelivery ? { syllableTimes: a.syllables } : {}),
         };
       }),
     });
