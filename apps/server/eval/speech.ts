@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { measureDelivery, scoreLevelTest } from '@studymate/cefr';
+import { mean, pearson, r3, spearman } from '../../../packages/cefr/eval/metrics.js';
 import { analyseRecording } from '../src/platform/speech/analysis.js';
 import { toWav } from '../src/platform/speech/decode.js';
 
@@ -37,35 +38,6 @@ function syllablesOf(text: string): number {
 }
 /** The time a sentence asks for: its syllables at an unhurried reading pace of 3.5 a second. */
 const ASKED_SYLLABLES_PER_SEC = 3.5;
-
-function ranks(xs: readonly number[]): number[] {
-  const order = xs.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
-  const r = new Array<number>(xs.length);
-  for (let i = 0; i < order.length;) {
-    let j = i;
-    while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
-    for (let k = i; k <= j; k++) r[order[k]![1]] = (i + j) / 2 + 1;
-    i = j + 1;
-  }
-  return r;
-}
-function pearson(x: readonly number[], y: readonly number[]): number {
-  const n = x.length;
-  const mx = x.reduce((a, b) => a + b, 0) / n;
-  const my = y.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i]! - mx) * (y[i]! - my);
-    sxx += (x[i]! - mx) ** 2;
-    syy += (y[i]! - my) ** 2;
-  }
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
-}
-const spearman = (x: readonly number[], y: readonly number[]) => pearson(ranks(x), ranks(y));
-const r3 = (x: number) => Math.round(x * 1000) / 1000;
-const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 
 interface Row {
   utt: string;

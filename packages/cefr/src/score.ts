@@ -1,4 +1,12 @@
-import { SPEECH_FEATURES, SPEECH_STRETCH, TEXT_BIAS, TEXT_DECISION, TEXT_FEATURES, type FeatureSpec } from './calibration.js';
+import {
+  SPEECH_BAND_EDGES,
+  SPEECH_FEATURES,
+  SPEECH_STRETCH,
+  TEXT_BIAS,
+  TEXT_DECISION,
+  TEXT_FEATURES,
+  type FeatureSpec,
+} from './calibration.js';
 import { deliveryLevel, measureDelivery } from './delivery.js';
 import { computeFeatures } from './features.js';
 import { buildFeedback } from './feedback.js';
@@ -26,6 +34,17 @@ function levelsOf<K extends string>(specs: Record<K, FeatureSpec>, values: Recor
   return out;
 }
 
+/** Puts a stretched speech estimate on the level scale through SPEECH_BAND_EDGES (monotone, piecewise linear). */
+export function placeOnBands(estimate: number): number {
+  const edges = SPEECH_BAND_EDGES;
+  if (!Number.isFinite(estimate)) return NaN;
+  if (estimate < edges[0]!) return clampScore(1 + (estimate - 1) / (edges[0]! - 1));
+  for (let i = 1; i < edges.length; i++) {
+    if (estimate < edges[i]!) return clampScore(i + 1 + (estimate - edges[i - 1]!) / (edges[i]! - edges[i - 1]!));
+  }
+  return clampScore(edges.length + 1 + (estimate - edges[edges.length - 1]!));
+}
+
 function combine<K extends string>(
   specs: Record<K, FeatureSpec>,
   levels: Record<string, number>,
@@ -38,7 +57,7 @@ function combine<K extends string>(
     if (level !== undefined) items.push({ value: level, weight: pick(specs[key]) });
   }
   const estimate = robustCombine(items);
-  return Number.isFinite(estimate) ? clampScore(stretch.intercept + stretch.slope * estimate) : NaN;
+  return Number.isFinite(estimate) ? placeOnBands(clampScore(stretch.intercept + stretch.slope * estimate)) : NaN;
 }
 
 /** Features read from the words alone (vocabulary, grammar, coherence): withheld when the words cannot be trusted. */
