@@ -8,9 +8,10 @@
 // - recognition: the mean recogniser confidence of the words (Whisper's exp(avg_logprob), the
 //   pocketsphinx posterior); the browser's own transcript counts 0.4 (transcriber.ts).
 // - agreement: delivery (fluency, from the audio) and language (vocabulary and grammar, from the
-//   words) should point at the same band. Half a band apart costs nothing; each further band
-//   costs half (AGREEMENT_SLACK, AGREEMENT_PER_BAND). Real learners' profiles are uneven, but
-//   two bands apart in a short test is more likely a recognition failure than a profile.
+//   words) should point at the same band. A band apart costs nothing (real learners' profiles are
+//   uneven, and delivery is measured on its own scale from the audio); each further band costs
+//   0.4 (AGREEMENT_SLACK, AGREEMENT_PER_BAND): three bands apart in one test is more likely a
+//   recognition failure than a profile.
 // The result is verified when the confidence reaches VERIFY_AT and the language evidence was
 // usable (a level from delivery alone is not a CEFR level). VERIFY_AT is set so that the stand-in
 // recogniser's confidence (0.82) on a test spoken for a minute or more passes, the browser
@@ -24,8 +25,8 @@ export const MIN_SPEECH_FOR_VERIFIED_SEC = 30;
 /** Pruned words a verified result needs at least (half a minute at a slow A2 pace). */
 export const MIN_WORDS_FOR_VERIFIED = 50;
 export const VERIFY_AT = 0.55;
-const AGREEMENT_SLACK = 0.5;
-const AGREEMENT_PER_BAND = 0.5;
+const AGREEMENT_SLACK = 1;
+const AGREEMENT_PER_BAND = 0.4;
 
 /** Why a result stayed provisional; the web turns each into advice for the retake. */
 export type TrustReason = 'little-speech' | 'unclear-recording' | 'estimates-disagree' | 'language-withheld';

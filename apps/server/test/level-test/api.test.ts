@@ -102,6 +102,9 @@ for (const backend of BACKENDS) {
       const notYet = await api(t, 'GET', `/api/v1/level-test/attempts/${attemptId}/result`, { token: minji.token });
       expect(notYet.status).toBe(409);
 
+      // Each answer is transcribed and measured as soon as it is uploaded, before the test is handed in.
+      const early = await waitForStatus(t, minji, attemptId, (s) => s.progress.transcribed === 4);
+      expect(early.status).toBe('draft');
       const finished = await api(t, 'POST', `/api/v1/level-test/attempts/${attemptId}/finish`, { token: minji.token });
       expect(finished.status).toBe(202);
       const status = await waitForStatus(t, minji, attemptId, (s) => s.status === 'scored' || s.status === 'failed');
@@ -378,11 +381,11 @@ for (const backend of BACKENDS) {
       try {
         const first = await startAppOn(env);
         const user = await givenUser(first);
-        const attempt = await recordWholeTest(first, user, stt);
-        // A slow recogniser keeps the job running long enough to stop the app in the middle of it.
+        // A slow recogniser keeps the answers' analysis jobs running long enough to stop the app in the middle of them.
         stt.setDelay(1500);
+        const attempt = await recordWholeTest(first, user, stt);
         expect((await api(first, 'POST', `/api/v1/level-test/attempts/${attempt.id}/finish`, { token: user.token })).status).toBe(202);
-        const midway = await waitForStatus(first, user, attempt.id, (s) => s.status === 'scoring' && s.progress.transcribed >= 1, 30_000);
+        const midway = await waitForStatus(first, user, attempt.id, (s) => s.progress.transcribed >= 1, 30_000);
         expect(midway.progress.transcribed).toBeLessThan(4);
         await first.close();
 
@@ -410,7 +413,7 @@ for (const backend of BACKENDS) {
           expect(done.status).toBe('scored');
           const result = (await api(second, 'GET', `/api/v1/level-test/attempts/${attempt.id}/result`, { token: user.token })).json;
           expect(result.answers).toHaveLength(4);
-          // Answers transcribed before the stop were kept, not sent to the recogniser again.
+          // Answers transcribed before the stop were kept, not sent to the recogniser again, and none twice.
           expect(stt.requests.length - requestsBefore).toBe(4 - kept);
           const me = await api(second, 'GET', '/api/v1/me', { token: user.token });
           expect(me.json.verifiedLevels[0]).toMatchObject({ language: 'en', level: result.level });

@@ -19,6 +19,11 @@ import * as repo from './repository.js';
 import type { AnswerRow, LevelTestTables } from './repository.js';
 
 export const SCORE_JOB = 'level-test.score';
+/** One answer, transcribed and measured as soon as it is uploaded, so finishing waits only for the last. */
+export const ANALYSE_JOB = 'level-test.analyse';
+/** How long scoring waits for answers whose own analysis jobs are still queued or running. */
+const WAIT_FOR_ANSWERS_MS = 10 * 60_000;
+const ANSWER_POLL_MS = 100;
 
 /** What the scoring job keeps per answer, so a resumed job does not transcribe it again. */
 export interface AnswerAnalysis {
@@ -193,14 +198,26 @@ export function createScoring(deps: {
     if (!attempt || attempt.status === 'scored' || attempt.status === 'draft') return;
     await repo.moveAttempt(db, id, ['submitted', 'scoring', 'failed'], { status: 'scoring', error: null });
     const prompts = repo.promptsOf(attempt);
-    const answers = await repo.answersOf(db, id);
+    // Answers analysed by their own jobs are ready; wait for those still being analysed rather
+    // than do them twice (bounded: a job that never ends is done here instead).
+    const waitUntil = Date.now() + WAIT_FOR_ANSWERS_MS;
+    let answers = await repo.answersOf(db, id);
+    while (
+      answers.some((a) => !a.analysis) &&
+      Date.now() < waitUntil &&
+      (await deps.jobs.hasUnfinished(ANALYSE_JOB, JSON.stringify({ attemptId: id }).slice(1, -1)))
+    ) {
+      await new Promise((r) => setTimeout(r, ANSWER_POLL_MS));
+      context.signal.throwIfAborted();
+      answers = await repo.answersOf(db, id);
+    }
     const analyses = new Map<string, AnswerAnalysis>();
     for (const answer of answers) {
       let analysis = answer.analysis ? (JSON.parse(answer.analysis) as AnswerAnalysis) : null;
       if (!analysis) {
         context.signal.throwIfAborted();
         analysis = await analyse(answer, context.signal);
-        await repo.saveAnalysis(db, id, answer.prompt_id, JSON.stringify(analysis), nowMs());
+        await repo.saveAnalysisOf(db, id, answer.prompt_id, answer.storage_key, JSON.stringify(analysis), nowMs());
       }
       analyses.set(answer.prompt_id, analysis);
     }
@@ -264,6 +281,18 @@ export function createScoring(deps: {
       error: null,
     });
   }
+
+  /** The per-answer job: analyses the recording named in its payload, unless it was replaced or done already. */
+  async function analyseAnswer(payload: { attemptId: string; promptId: string; storageKey: string }, context: JobContext) {
+    const id = attemptOfJob(payload.attemptId);
+    const answer = await repo.findAnswer(db, id, payload.promptId);
+    if (!answer || answer.storage_key !== payload.storageKey || answer.analysis) return;
+    const analysis = await analyse(answer, context.signal);
+    await repo.saveAnalysisOf(db, id, answer.prompt_id, answer.storage_key, JSON.stringify(analysis), nowMs());
+  }
+
+  // Analysis failures are retried by the runner; after the last one, scoring analyses the answer itself.
+  deps.jobs.register(ANALYSE_JOB, { run: analyseAnswer });
 
   deps.jobs.register(SCORE_JOB, {
     run: scoreAttempt,

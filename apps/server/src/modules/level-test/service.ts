@@ -32,7 +32,7 @@ import {
 import { ANSWER_MARGIN_SEC, answerLimit, drawPrompts, type AnswerLimit } from './prompts.js';
 import * as repo from './repository.js';
 import type { AnswerRow, AttemptRow, LevelTestTables } from './repository.js';
-import { createScoring, SCORE_JOB } from './scoring.js';
+import { ANALYSE_JOB, createScoring, SCORE_JOB } from './scoring.js';
 
 export { SCORE_JOB };
 /** Limits what a browser may send as its own transcript of one answer. */
@@ -259,7 +259,12 @@ export function createLevelTestService(deps: {
         analysis: null,
         analysed_at: null,
       };
-      await db.transaction().execute((tx) => repo.putAnswer(tx, row));
+      // Analysed at once in a job of its own (durable, like scoring), so finishing waits only for the last answer.
+      await db.transaction().execute(async (tx) => {
+        await repo.putAnswer(tx, row);
+        await jobs.enqueue(ANALYSE_JOB, { attemptId: mine.id, promptId, storageKey: key }, tx);
+      });
+      jobs.kick();
       if (previous) await storage.delete(previous.storage_key).catch(() => undefined);
       return ok(presentAnswer(row));
     },
