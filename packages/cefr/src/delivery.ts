@@ -140,9 +140,11 @@ const SHORTFALL_SLOPE = 3;
  */
 const EXPERT_TO_CEFR = { intercept: -1.79, slope: 0.85 };
 
-/** Delivery on the experts' 0-10 fluency scale (what eval:speech correlates); 0 with under two syllables. */
+/** Delivery on the experts' 0-10 fluency scale (what eval:speech correlates); 0 without a syllable. */
 export function deliveryExpertScale(f: DeliveryFeatures): number {
-  if (f.syllables < 2) return 0;
+  // No syllable at all is no delivery. A single one is scored (a quiet recording may show only one
+  // nucleus); the shortfall rule below keeps a one-syllable answer to a long prompt at the bottom.
+  if (f.syllables === 0) return 0;
   let y = DELIVERY_MODEL.intercept;
   for (const spec of Object.values(DELIVERY_MODEL.features)) {
     // Kept within two spreads of the fitting data: a minute-long answer's runs are far longer than
