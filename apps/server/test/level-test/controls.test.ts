@@ -64,7 +64,6 @@ describe.skipIf(!ESPEAK)(`controls through the audio path${ESPEAK ? '' : ` (skip
     async () => {
       const fluent = await takeTest(C1, FLUENT);
       const halting = await takeTest(C1, HALTING);
-      console.log('fluent', fluent.level, fluent.subScores, 'halting', halting.level, halting.subScores);
       expect(fluent.subScores.fluency - halting.subScores.fluency).toBeGreaterThanOrEqual(1);
       expect(Math.abs(fluent.subScores.vocabularyRange - halting.subScores.vocabularyRange)).toBeLessThan(0.5);
       expect(Math.abs(fluent.subScores.grammaticalComplexity - halting.subScores.grammaticalComplexity)).toBeLessThan(0.5);
@@ -77,7 +76,6 @@ describe.skipIf(!ESPEAK)(`controls through the audio path${ESPEAK ? '' : ` (skip
     async () => {
       const a1 = await takeTest(A1, FLUENT);
       const c1 = await takeTest(C1, FLUENT);
-      console.log('a1', a1.level, a1.subScores, 'c1', c1.level, c1.subScores);
       expect(c1.subScores.vocabularyRange - a1.subScores.vocabularyRange).toBeGreaterThanOrEqual(1);
       expect(c1.subScores.grammaticalComplexity - a1.subScores.grammaticalComplexity).toBeGreaterThanOrEqual(1);
       expect(Math.abs(c1.subScores.fluency - a1.subScores.fluency)).toBeLessThan(1);
