@@ -9,6 +9,10 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { startNaverProvider } from '../apps/server/test/helpers/naver-provider';
+
+/** The administrator of the e2e server: the local Naver provider's member, whose e-mail ADMIN_EMAILS lists. */
+export const E2E_ADMIN_EMAIL = 'naver-member-1@naver.test';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -83,6 +87,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dataDir = await mkdtemp(path.join(tmpdir(), 'studymate-e2e-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
+  // Dev sign-in never grants admin; a provider-vouched identity listed in ADMIN_EMAILS does, so
+  // the server signs in with a local server speaking Naver Login's protocol (safety.e2e.ts).
+  const naver = await startNaverProvider('e2e-naver-client', 'e2e-naver-secret');
   const logPath = path.join(resultsDir, 'e2e-server.log');
   const log = createWriteStream(logPath);
   const server = spawn(process.execPath, [serverMain], {
@@ -96,6 +103,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
       // Every spec signs in and reloads from 127.0.0.1 within seconds, far beyond the per-minute
       // sign-in budget of one person; the limit itself is covered by the server's own tests.
       RATE_LIMIT_SIGN_IN: '1000',
+      // Chat reaches progress once a tally; every 2 s here so a spec sees its chat day on the dashboard.
+      CHAT_TALLY_SECONDS: '2',
+      NAVER_CLIENT_ID: 'e2e-naver-client',
+      NAVER_CLIENT_SECRET: 'e2e-naver-secret',
+      NAVER_AUTH_URL: `${naver.url}/oauth2.0/authorize`,
+      NAVER_TOKEN_URL: `${naver.url}/oauth2.0/token`,
+      NAVER_PROFILE_URL: `${naver.url}/v1/nid/me`,
+      ADMIN_EMAILS: E2E_ADMIN_EMAIL,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -104,6 +119,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const teardown = async () => {
     await stop(server);
+    await naver.close();
     log.end();
     await rm(dataDir, { recursive: true, force: true });
   };

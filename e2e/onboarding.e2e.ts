@@ -203,17 +203,17 @@ describe('a new STUDYMATE user in the browser', () => {
 
     await page.reload();
     await page.getByRole('heading', { name: en.onboarding.steps.basic }).waitFor();
-    // A placeholder area behind "More" (statistics comes in a later release).
+    // An area behind "More": statistics, in the language chosen.
     await page.getByRole('navigation', { name: en.nav.tabs }).getByRole('button', { name: en.nav.more }).click();
     await page.getByRole('navigation', { name: en.nav.more }).getByRole('link', { name: en.nav.statistics }).click();
     await onPath(page, '/statistics');
-    await page.getByText(en.placeholder.badge).waitFor();
+    await page.getByRole('heading', { name: en.nav.statistics, level: 1 }).waitFor();
 
     await page.getByRole('button', { name: '한국어', exact: true }).click();
-    await page.getByText(ko.placeholder.badge).waitFor();
+    await page.getByRole('heading', { name: ko.nav.statistics, level: 1 }).waitFor();
     expect(await page.getByRole('heading', { name: ko.nav.statistics, level: 1 }).count()).toBe(1);
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('ko');
-    await page.screenshot({ path: path.join(resultsDir, 'placeholder-375.png') });
+    await page.screenshot({ path: path.join(resultsDir, 'statistics-375.png') });
   });
 
   it('stays signed in across two tabs, renewing the session in one tab at a time', async () => {
@@ -260,7 +260,7 @@ describe('a new STUDYMATE user in the browser', () => {
   it('renews an expired access token once and retries; sends the user to sign-in when renewal fails', async () => {
     needsOnboardedUser();
     await page.goto('/achievements');
-    await page.getByText(ko.placeholder.badge).waitFor();
+    await page.getByRole('heading', { name: ko.nav.achievements, level: 1 }).waitFor();
     let refreshes = 0;
     page.on('request', (r) => {
       if (new URL(r.url()).pathname === '/api/v1/auth/refresh') refreshes++;

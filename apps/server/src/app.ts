@@ -10,6 +10,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
+import { ERROR_STATUS, type ErrorCode } from '@studymate/contracts';
 import { publicConfig, type Config } from './config.js';
 import type { Database } from './database.js';
 import { migrations } from './migrations/index.js';
@@ -31,20 +32,27 @@ import { LocalStorage, S3Storage, type Storage } from './platform/storage/storag
 import { createRealtimeGateway, type RealtimeGateway } from './platform/realtime/gateway.js';
 import { installRealtimeDocs } from './platform/realtime/docs.js';
 import { MemoryPresence, RedisPresence } from './platform/realtime/presence.js';
+import { DomainEvents as DomainEventBus } from './platform/events/domain-events.js';
 import { JobRunner, type JobsTables } from './platform/jobs/jobs.js';
 import { authModule } from './modules/auth/module.js';
 import { chatModule } from './modules/chat/module.js';
 import { levelTestModule } from './modules/level-test/module.js';
 import { matchingModule } from './modules/matching/module.js';
+import type { DomainEvents } from './modules/events.js';
 import { ownTables, type ModuleContext } from './modules/module-context.js';
+import { notificationsModule } from './modules/notifications/module.js';
+import { progressModule } from './modules/progress/module.js';
 import { profileModule } from './modules/profile/module.js';
 import { usersModule } from './modules/users/module.js';
+import { safetyModule } from './modules/safety/module.js';
 import { sweepScratch } from './platform/speech/scratch.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The STOMP gateway on this server, for modules wired later and for tests. */
     realtime: RealtimeGateway;
+    /** Domain events on this server, for tests that play a module not yet built (sessions, calls). */
+    events: DomainEvents;
   }
 }
 
@@ -63,6 +71,8 @@ export async function createPlatform(config: Config): Promise<Platform> {
   const redis = config.redis
     ? new (await import('ioredis')).Redis(config.redis.url, { maxRetriesPerRequest: 2, lazyConnect: false })
     : null;
+  // Without a listener ioredis reports every failed reconnect as an "Unhandled error event"; buildApp logs them.
+  redis?.on('error', () => undefined);
   const cache = redis ? new RedisCache(redis, config.redis!.prefix) : new MemoryCache();
   const bus = redis ? RedisBus.over(redis, config.redis!.prefix) : new InProcessBus();
   const storage = config.storage.kind === 's3' ? new S3Storage(config.storage) : new LocalStorage(config.storage.dir);
@@ -79,6 +89,13 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array' }, plugins: [requestValueKeywords] },
   });
   const { db, redis, cache, bus } = platform;
+  // While Redis is away, requests that need it answer 503 and /health/ready says so; the log says why, at most every 10 s.
+  let redisWarnedAt = 0;
+  redis?.on('error', (error) => {
+    if (Date.now() - redisWarnedAt < 10_000) return;
+    redisWarnedAt = Date.now();
+    app.log.warn({ err: error }, 'redis connection error');
+  });
   app.addHook('onClose', async () => {
     await bus.close();
     await cache.close();
@@ -142,12 +159,16 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
     registry,
     logger: app.log,
     presence: redis ? new RedisPresence(redis, config.redis!.prefix) : new MemoryPresence(),
+    // Per-user SEND budgets count over every node when there are several (Redis).
+    ...(redis ? { counter: cache } : {}),
   });
   realtime.attach(app.server);
   revocations.onEnded((ended) =>
     realtime.endSessions(
       (principal) => endedCovers(ended, principal),
-      new AppError('SESSION_ENDED', 'This session was ended (signed out or account deleted); sign in again.'),
+      ended.reason && ended.reason.code in ERROR_STATUS
+        ? new AppError(ended.reason.code as ErrorCode, ended.reason.message, ended.reason.details)
+        : new AppError('SESSION_ENDED', 'This session was ended (signed out or account deleted); sign in again.'),
     ),
   );
   app.decorate('realtime', realtime);
@@ -161,15 +182,54 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   const jobs = new JobRunner(ownTables<JobsTables>(db), { ...config.jobs, log: app.log });
 
   // The modules, in dependency order; each wires its own service, routes, destinations and participant.
-  const context: ModuleContext = { ...platform, app, config, tokens, revocations, realtime, jobs };
+  const events: DomainEvents = new DomainEventBus(jobs);
+  app.decorate('events', events);
+  const context: ModuleContext = { ...platform, app, config, tokens, revocations, realtime, jobs, events };
   const users = usersModule(context);
   const profile = profileModule(context, { users });
-  authModule(context, { users, profile });
-  // Chat asks matching whether a pair may talk (blocks, unmatches), and matching opens rooms
-  // through chat: chat's question reaches matching once it is wired, a line below.
-  const chat = chatModule(context, { users, profile, contacts: { contact: (a, b) => matching.contact(a, b) } });
-  const matching = matchingModule(context, { users, profile, chat });
+  const auth = authModule(context, { users, profile });
+  const notifications = notificationsModule(context, { users });
+  // Chat asks matching whether a pair may talk (blocks, unmatches) and safety whether the recipient
+  // accepts them (privacy, sanctions); matching opens rooms through chat, and safety copies chat's
+  // messages as evidence: the questions reach the modules wired below once they exist.
+  const chat = chatModule(context, {
+    users,
+    profile,
+    notifications,
+    contacts: {
+      async contact(a, b) {
+        const state = await matching.contact(a, b);
+        return state === 'open' && !(await safety.mayMessage(a, b)) ? 'read-only' : state;
+      },
+    },
+    screen: (senderId, roomId, text) => screening.screenMessage(senderId, roomId, text),
+    presenceShown: (userId) => safety.presenceShown(userId),
+  });
+  const matching = matchingModule(context, {
+    users,
+    profile,
+    chat,
+    notifications,
+    visibility: {
+      hiddenFromDiscovery: (viewerId, ids) => safety.hiddenFromDiscovery(viewerId, ids),
+      hiddenProfiles: (viewerId, ids, mates) => safety.hiddenProfiles(viewerId, ids, mates),
+      citiesHidden: (ids) => safety.citiesHidden(ids),
+      agesHidden: (ids) => safety.agesHidden(ids),
+      masked: (text) => screening.check(text).masked,
+    },
+    presenceShown: (userId) => safety.presenceShown(userId),
+  });
+  const { safety, screening } = safetyModule(context, {
+    users,
+    profile,
+    auth,
+    chat,
+    matching,
+    // Warnings and report outcomes are system notifications, stored and pushed in the person's language.
+    notify: (userId, note) => notifications.send({ userId, category: 'system', ...note }),
+  });
   levelTestModule(context, { users, profile });
+  progressModule(context, { users, profile, notifications });
 
   app.addHook('onReady', async () => jobs.start());
   // Runs before the database closes (onClose hooks registered earlier run later), so stopped jobs are handed back.

@@ -45,6 +45,10 @@ export const EnvSchema = Type.Object({
   TRANSLATION_API_KEY: Type.Optional(Type.String()),
   TRANSLATION_MODEL: Type.Optional(Type.String({ minLength: 1 })),
   TRANSLATION_TIMEOUT_MS: Type.Optional(Int(100, 120000)),
+  /** An OpenAI-compatible moderation endpoint (POST /v1/moderations), asked after each text is stored; unset: word lists only. */
+  MODERATION_API_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  MODERATION_API_KEY: Type.Optional(Type.String()),
+  MODERATION_MODEL: Type.Optional(Type.String({ minLength: 1 })),
   STT_PROVIDERS: Type.Optional(Type.String({ pattern: '^(auto|(openai|pocketsphinx|client)(,(openai|pocketsphinx|client))*)$' })),
   STT_API_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   STT_API_KEY: Type.Optional(Type.String()),
@@ -53,6 +57,7 @@ export const EnvSchema = Type.Object({
   STT_RETRIES: Type.Optional(Int(0, 10)),
   LEVEL_TEST_COOLDOWN_SECONDS: Type.Optional(Int(0, 31536000)),
   MATCH_REQUEST_TTL_SECONDS: Type.Optional(Int(1, 31536000)),
+  CHAT_TALLY_SECONDS: Type.Optional(Int(1, 3600)),
   LEVEL_FEEDBACK_API_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   LEVEL_FEEDBACK_API_KEY: Type.Optional(Type.String()),
   LEVEL_FEEDBACK_MODEL: Type.Optional(Type.String({ minLength: 1 })),
@@ -115,6 +120,7 @@ export interface Config {
       }
     | { kind: 'local'; dir: string };
   translation: { baseUrl: string; apiKey?: string; model: string; timeoutMs: number } | null;
+  moderation: { baseUrl: string; apiKey?: string; model: string; timeoutMs: number } | null;
   /** Speech to text for the level test: providers in the order they are tried. */
   speech: {
     providers: ('openai' | 'pocketsphinx' | 'client')[] | 'auto';
@@ -131,6 +137,8 @@ export interface Config {
   };
   /** How long a match request waits for an answer before it expires (the sender then sees "no answer"). */
   matching: { requestTtlSeconds: number };
+  /** How often chat tells progress how many messages each person sent (chat/tally.ts). */
+  chatTallySeconds: number;
   jobs: { pollMs: number; leaseMs: number; maxAttempts: number };
   http: {
     corsOrigins: string[];
@@ -288,6 +296,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           timeoutMs: Number(raw.TRANSLATION_TIMEOUT_MS ?? 10_000),
         }
       : null,
+    moderation: raw.MODERATION_API_URL
+      ? {
+          baseUrl: raw.MODERATION_API_URL,
+          apiKey: raw.MODERATION_API_KEY,
+          model: raw.MODERATION_MODEL ?? 'omni-moderation-latest',
+          timeoutMs: 5_000,
+        }
+      : null,
     speech: {
       providers:
         !raw.STT_PROVIDERS || raw.STT_PROVIDERS === 'auto' ? 'auto' : (raw.STT_PROVIDERS.split(',') as Config['speech']['providers']),
@@ -308,6 +324,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         : null,
     },
     matching: { requestTtlSeconds: Number(raw.MATCH_REQUEST_TTL_SECONDS ?? 7 * 24 * 3600) },
+    chatTallySeconds: Number(raw.CHAT_TALLY_SECONDS ?? 60),
     jobs: {
       pollMs: Number(raw.JOBS_POLL_MS ?? 250),
       leaseMs: Number(raw.JOBS_LEASE_MS ?? 60_000),

@@ -4,6 +4,9 @@ import { buildApp, createPlatform } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { migrations } from './migrations/index.js';
 import { migrateToLatest } from './platform/db/migrate.js';
+import { ownTables } from './modules/module-context.js';
+import type { ProgressTables } from './modules/progress/repository.js';
+import { rebuildRollups } from './modules/progress/service.js';
 
 /** How long a stopping node may take to drain; deploy/ gives it more (compose 15 s, Kubernetes 25 s). */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -25,6 +28,19 @@ async function main() {
     const platform = await createPlatform(config);
     const applied = await migrateToLatest(platform.db, migrations);
     console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+    await platform.db.destroy();
+    platform.redis?.disconnect();
+    return;
+  }
+
+  if (process.argv[2] === 'progress:rebuild') {
+    const platform = await createPlatform(config);
+    await migrateToLatest(platform.db, migrations);
+    const rebuilt = await rebuildRollups(ownTables<ProgressTables>(platform.db));
+    console.log(`progress: ${rebuilt.days} daily roll-ups recomputed from ${rebuilt.entries} ledger entries`);
+    // The bus's subscriber connection too, or the process would stay up.
+    await platform.bus.close();
+    await platform.cache.close();
     await platform.db.destroy();
     platform.redis?.disconnect();
     return;

@@ -82,6 +82,34 @@ for (const backend of BACKENDS) {
         await Promise.all([junAgain.disconnect(), alexAgain.disconnect()]);
       });
 
+      it('the owner removes a member: the member stops hearing the group at once on any node and is told; nobody else may remove', async () => {
+        const [minji, alex, jun] = await Promise.all([givenUser(t), givenUser(t), givenUser(t)]);
+        const group = (
+          await api(t, 'POST', '/api/v1/chat/rooms/group', {
+            token: minji.token,
+            body: { name: 'Book club', memberIds: [alex.userId, jun.userId] },
+          })
+        ).json.id as string;
+        const a = await connect(otherUrl, alex);
+        const alexGroup = await a.subscribe(`/sub/chat/rooms/${group}`);
+        const alexQueue = await a.subscribe('/user/queue/notifications');
+
+        const remove = (by: Client, who: Client) =>
+          api(t, 'DELETE', `/api/v1/chat/rooms/${group}/members/${who.userId}`, { token: by.token });
+        expect((await remove(jun, alex)).status).toBe(403);
+        expect((await remove(minji, minji)).status).toBe(409);
+        const removed = await remove(minji, alex);
+        expect(removed.status).toBe(200);
+        expect(removed.json.members.map((m: { id: string }) => m.id).sort()).toEqual([minji.userId, jun.userId].sort());
+        expect((await remove(minji, alex)).status).toBe(404);
+
+        await say(minji, group, 'without Alex');
+        await settle();
+        expect(bodies(alexGroup.received).filter((e) => e.type === 'message')).toEqual([]);
+        expect(JSON.parse((await alexQueue.next()).body)).toMatchObject({ kind: 'chat-room-removed', title: 'Book club' });
+        expect((await api(t, 'GET', `/api/v1/chat/rooms/${group}/messages`, { token: alex.token })).status).toBe(404);
+      });
+
       it('presence subscriptions between people who still share another room stay', async () => {
         const [minji, alex] = await Promise.all([givenUser(t), givenUser(t)]);
         const group = (

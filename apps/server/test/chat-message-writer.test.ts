@@ -31,6 +31,7 @@ for (const where of ['in memory, as a Kysely transaction', 'in a file, on the wr
       created_at: Date.now(),
       edited_at: null,
       deleted_at: null,
+      screened: 0,
     });
     /** The seqs a room had, then `count` more in order. */
     const following = (had: number[], count: number) => [...had, ...Array.from({ length: count }, (_, i) => had.length + i + 1)];

@@ -52,6 +52,31 @@ for (const backend of BACKENDS) {
       }
     });
 
+    it('delivers to a subscription and accepts a SEND that spell the room id and the reply id in capitals', async () => {
+      // MariaDB's collation matched the capitals, so such a subscription once passed and then heard nothing.
+      const [a, b] = [await connect(minji), await connect(alex)];
+      const shouting = await b.subscribe(`/sub/chat/rooms/${roomId.toUpperCase()}`);
+      const first = clientId();
+      await a.receipt((receipt) =>
+        a.client.publish({
+          destination: `/pub/chat/rooms/${roomId.toUpperCase()}/messages`,
+          headers: { receipt },
+          body: JSON.stringify({ clientId: first, kind: 'text', body: 'capital room id' }),
+        }),
+      );
+      const heard = JSON.parse((await shouting.next()).body);
+      expect(heard).toMatchObject({ type: 'message', message: { roomId, clientId: first } });
+      const reply = clientId();
+      await a.receipt((receipt) =>
+        a.client.publish({
+          destination: `/pub/chat/rooms/${roomId}/messages`,
+          headers: { receipt },
+          body: JSON.stringify({ clientId: reply, kind: 'text', body: 'a reply', replyToId: heard.message.id.toUpperCase() }),
+        }),
+      );
+      expect(JSON.parse((await shouting.next()).body).message.replyTo).toMatchObject({ id: heard.message.id });
+    });
+
     it('stores a resent message once, after a dropped connection', async () => {
       const a = await connect(minji);
       const id = clientId();

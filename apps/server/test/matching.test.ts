@@ -1,23 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from './helpers/backends.js';
-import { api, givenUser, startApp, STEP_BODIES, type Client, type TestApp } from './helpers/app.js';
+import { api, ENGLISH, givenOnboarded, KOREAN, startApp, STEP_BODIES, type Client, type TestApp } from './helpers/app.js';
 import { until } from './helpers/wait.js';
 import { connectStomp, type StompSession } from './realtime/harness.js';
-
-/** A Korean speaker learning English (the onboarding defaults), or an English speaker learning Korean. */
-const KOREAN = STEP_BODIES.languages;
-const ENGLISH = { native: 'en', speaks: [], learns: [{ language: 'ko', level: 'A2', partnerLevel: 'C1' }] };
-
-/** A signed-in person who finished all five onboarding steps through the API. */
-async function givenOnboarded(t: TestApp, name: string, languages: object, partner: object = STEP_BODIES.partner): Promise<Client> {
-  const user = await givenUser(t, { name });
-  const bodies = { ...STEP_BODIES, basic: { ...STEP_BODIES.basic, englishName: name }, languages, partner };
-  for (const step of ['basic', 'languages', 'interests', 'partner', 'schedule'] as const) {
-    const saved = await api(t, 'PUT', `/api/v1/onboarding/${step}`, { token: user.token, body: bodies[step] });
-    if (saved.status !== 200) throw new Error(`${step}: ${saved.status} ${saved.text}`);
-  }
-  return user;
-}
 
 const ids = (res: { json: { items: { userId?: string; partner?: { userId: string } }[] } }) =>
   res.json.items.map((i) => i.userId ?? i.partner!.userId);

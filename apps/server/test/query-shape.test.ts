@@ -48,6 +48,7 @@ const row = fc.record({
   created_at: fc.nat(),
   edited_at: fc.option(fc.nat()),
   deleted_at: fc.option(fc.nat()),
+  screened: fc.constantFrom(0, 1),
 }) satisfies fc.Arbitrary<MessageRow>;
 
 describe.each(Object.entries(dialects))('query shapes [%s]', (_name, db) => {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from './helpers/backends.js';
-import { api, givenUser, refreshCookie, startApp, type Client, type TestApp } from './helpers/app.js';
+import { api, givenAdmin, givenUser, refreshCookie, startApp, type Client, type TestApp } from './helpers/app.js';
 import { countFiles, tinyPng } from './helpers/files.js';
 
 for (const backend of BACKENDS) {
@@ -76,6 +76,25 @@ for (const backend of BACKENDS) {
         const token = endsSession ? (await givenUser(t)).token : probe.token;
         const ok = await api(t, method, route, { token, body: ['POST', 'PUT', 'PATCH'].includes(method) ? {} : undefined });
         expect(ok.status, `${method} ${route} with a valid token`).not.toBe(401);
+      }
+    });
+
+    it('refuses every administrators’ route in the OpenAPI document to a signed-in person who is not one, before reading the body', async () => {
+      const doc = (await api(t, 'GET', '/api/docs/json')).json;
+      const adminOps = Object.entries<Record<string, unknown>>(doc.paths)
+        .filter(([route]) => route.startsWith('/api/v1/admin/'))
+        .flatMap(([route, ops]) =>
+          Object.keys(ops).map((m) => [m.toUpperCase(), route.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000')] as const),
+        );
+      expect(adminOps.length).toBeGreaterThan(8);
+      const person = await givenUser(t);
+      const admin = await givenAdmin(t);
+      for (const [method, route] of adminOps) {
+        const body = ['POST', 'PUT', 'PATCH'].includes(method) ? {} : undefined;
+        const refused = await api(t, method, route, { token: person.token, body });
+        expect([refused.status, refused.json.error.code], `${method} ${route} as a person`).toEqual([403, 'FORBIDDEN']);
+        const allowed = await api(t, method, route, { token: admin.token, body });
+        expect(allowed.status, `${method} ${route} as an administrator`).not.toBe(403);
       }
     });
 

@@ -8,7 +8,6 @@ import { AuthCompletePage } from './features/auth/components/AuthCompletePage';
 import { TermsPage } from './features/auth/components/TermsPage';
 import { FullPageSpinner } from './features/shell/components/FullPageSpinner';
 import { AppShell } from './features/shell/components/AppShell';
-import { HomePage } from './features/shell/components/HomePage';
 import { PlaceholderPage } from './features/shell/components/PlaceholderPage';
 import { NotFoundPage } from './features/shell/components/NotFoundPage';
 import { PLACEHOLDER_AREAS } from './features/shell/nav';
@@ -35,6 +34,18 @@ const LevelTestTakePage = later(() => import('./features/level-test'), 'LevelTes
 const LevelTestWaitingPage = later(() => import('./features/level-test'), 'LevelTestWaitingPage');
 const LevelTestResultPage = later(() => import('./features/level-test'), 'LevelTestResultPage');
 const LevelTestHistoryPage = later(() => import('./features/level-test'), 'LevelTestHistoryPage');
+const DashboardPage = later(() => import('./features/progress'), 'DashboardPage');
+const StatisticsPage = later(() => import('./features/progress'), 'StatisticsPage');
+const AchievementsPage = later(() => import('./features/progress'), 'AchievementsPage');
+const NotificationsPage = later(() => import('./features/notifications'), 'NotificationsPage');
+const AdminShell = later(() => import('./features/admin'), 'AdminShell');
+const ReportsQueue = later(() => import('./features/admin'), 'ReportsQueue');
+const ReportDetailPage = later(() => import('./features/admin'), 'ReportDetailPage');
+const PeopleLookup = later(() => import('./features/admin'), 'PeopleLookup');
+const PersonAdminPage = later(() => import('./features/admin'), 'PersonAdminPage');
+const FiguresPage = later(() => import('./features/admin'), 'FiguresPage');
+const AuditPage = later(() => import('./features/admin'), 'AuditPage');
+const WordsPage = later(() => import('./features/admin'), 'WordsPage');
 const LegalPage = lazy(async () => ({ default: (await import('./features/legal/components/LegalPage')).LegalPage }));
 const loading = (page: ReactNode) => <Suspense fallback={<FullPageSpinner />}>{page}</Suspense>;
 
@@ -58,7 +69,10 @@ const router = createBrowserRouter([
               {
                 element: <AppShell />,
                 children: [
-                  { index: true, element: <HomePage /> },
+                  { index: true, element: loading(<DashboardPage />) },
+                  { path: '/statistics', element: loading(<StatisticsPage />) },
+                  { path: '/achievements', element: loading(<AchievementsPage />) },
+                  { path: '/notifications', element: loading(<NotificationsPage />) },
                   { path: '/chat', element: loading(<ChatRoomsPage />) },
                   { path: '/chat/new-group', element: loading(<NewGroupPage />) },
                   { path: '/chat/files', element: loading(<SharedFilesPage />) },
@@ -74,6 +88,19 @@ const router = createBrowserRouter([
                   })),
                   { path: '/profile', element: loading(<ProfilePage />) },
                   { path: '/settings', element: loading(<SettingsPage />) },
+                  {
+                    path: '/admin',
+                    element: loading(<AdminShell />),
+                    children: [
+                      { index: true, element: loading(<ReportsQueue />) },
+                      { path: 'reports/:reportId', element: loading(<ReportDetailPage />) },
+                      { path: 'people', element: loading(<PeopleLookup />) },
+                      { path: 'people/:userId', element: loading(<PersonAdminPage />) },
+                      { path: 'figures', element: loading(<FiguresPage />) },
+                      { path: 'audit', element: loading(<AuditPage />) },
+                      { path: 'words', element: loading(<WordsPage />) },
+                    ],
+                  },
                   { path: '/level-test', element: loading(<LevelTestIntroPage />) },
                   { path: '/level-test/history', element: loading(<LevelTestHistoryPage />) },
                   { path: '/level-test/:attemptId', element: loading(<LevelTestTakePage />) },

@@ -40,6 +40,8 @@ export const ChatMessage = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
   editedAt: Nullable(Type.String({ format: 'date-time' })),
   deletedAt: Nullable(Type.String({ format: 'date-time' })),
+  /** Screening found abusive words: recipients see it masked, with "show anyway". */
+  screened: Type.Optional(Type.Boolean()),
 });
 export type ChatMessage = Static<typeof ChatMessage>;
 

@@ -1,6 +1,8 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { PresenceBody, PresenceEvent, ReadBody, RoomEvent, SendMessageBody, TypingBody } from './chat.js';
 import { ErrorBody } from './errors.js';
+import { NotificationCategory } from './notifications.js';
+import { AdminReport } from './safety.js';
 
 /**
  * The realtime wire protocol on one screen: STOMP 1.2 over a WebSocket at `/ws`.
@@ -26,12 +28,18 @@ export const RealtimeNotification = Type.Object({
   id: Type.String(),
   kind: Type.String({
     description:
-      "what happened, e.g. chat-room-added (a new group, an invitation, a partner's first 1:1), chat-room-removed (you left the group or were removed: the server has already ended your subscriptions to it), match-request (someone asks me; title: their name, body: their message), match-accepted (my request was accepted; link: our room), quick-match (paired; link: our room), session-reminder",
+      "what happened, e.g. chat-room-added (a new group, an invitation, a partner's first 1:1), chat-room-removed (you left the group or were removed: the server has already ended your subscriptions to it), match-request (someone asks me; title: their name, body: their message), match-accepted (my request was accepted; link: our room), quick-match (paired; link: our room), notifications-read (marked read on another device; unread holds the count), session-reminder",
   }),
   title: Type.String(),
   body: Type.Optional(Type.String()),
   link: Type.Optional(Type.String({ description: 'an app path to open, never an external URL' })),
   createdAt: Type.String({ format: 'date-time' }),
+  /** Set for a stored notification (it is in the list and counts as unread); absent for a signal only the app acts on. */
+  category: Type.Optional(NotificationCategory),
+  /** My unread count after this notification, or after a mark-read on another device (kind `notifications-read`), for the bell. */
+  unread: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** Arrived during my quiet hours: the bell counts it, the app shows no toast and plays nothing. */
+  quiet: Type.Optional(Type.Boolean()),
 });
 export type RealtimeNotification = Static<typeof RealtimeNotification>;
 
@@ -51,6 +59,8 @@ export const Topics = {
    * opens or closes or reports away/online; only the person and people sharing a chat room with them.
    */
   '/sub/presence/{userId}': PresenceEvent,
+  /** Every new report, for the administrators' queue page; administrators only. */
+  '/sub/admin/reports': AdminReport,
 } satisfies Record<string, TSchema>;
 
 /** Client -> server, SEND to `/pub/...`; a handler registered with `{ body: Inbound[pattern] }` only ever sees a valid body. */

@@ -5,6 +5,9 @@ import * as levelTest from './0003_level_test.js';
 import * as levelTestOneDraft from './0004_level_test_one_draft.js';
 import * as matching from './0005_matching.js';
 import * as voiceNoteDuration from './0006_voice_note_duration.js';
+import * as notifications from './0007_notifications.js';
+import * as progress from './0011_progress.js';
+import * as safety from './0012_safety.js';
 
 /** Every migration, in order; imported statically so the bundled server carries them. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +17,7 @@ export const migrations: Record<string, Migration> = {
   '0004_level_test_one_draft': levelTestOneDraft,
   '0005_matching': matching,
   '0006_voice_note_duration': voiceNoteDuration,
+  '0007_notifications': notifications,
+  '0011_progress': progress,
+  '0012_safety': safety,
 };

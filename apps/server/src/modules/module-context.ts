@@ -7,6 +7,7 @@ import type { SessionRevocations } from '../platform/auth/revocation.js';
 import type { AccessTokens } from '../platform/auth/tokens.js';
 import type { JobRunner } from '../platform/jobs/jobs.js';
 import type { RealtimeGateway } from '../platform/realtime/gateway.js';
+import type { DomainEvents } from './events.js';
 
 /**
  * What app.ts hands every module's wiring function: the platform chosen once at start-up. A module
@@ -21,6 +22,8 @@ export interface ModuleContext extends Platform {
   revocations: SessionRevocations;
   realtime: RealtimeGateway;
   jobs: JobRunner;
+  /** Facts one module tells the others (catalogue: modules/events.ts), delivered durably after commit. */
+  events: DomainEvents;
 }
 
 /** A module sees only the tables it owns (its repository's table types). */

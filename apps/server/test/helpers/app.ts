@@ -141,3 +141,23 @@ export async function givenAdmin(t: Pick<TestApp, 'url' | 'config'>): Promise<Cl
   const token = await new AccessTokens(t.config.auth.jwtSecret, t.config.auth.accessTokenTtl).sign({ sub: user.userId, role: 'admin' });
   return { ...user, token };
 }
+
+/** A Korean speaker learning English (the onboarding defaults), or an English speaker learning Korean. */
+export const KOREAN = STEP_BODIES.languages;
+export const ENGLISH = { native: 'en', speaks: [], learns: [{ language: 'ko', level: 'A2', partnerLevel: 'C1' }] };
+
+/** A signed-in person who finished all five onboarding steps through the API. */
+export async function givenOnboarded(
+  t: Pick<TestApp, 'url'>,
+  name: string,
+  languages: object,
+  partner: object = STEP_BODIES.partner,
+): Promise<Client> {
+  const user = await givenUser(t, { name });
+  const bodies = { ...STEP_BODIES, basic: { ...STEP_BODIES.basic, englishName: name }, languages, partner };
+  for (const step of ['basic', 'languages', 'interests', 'partner', 'schedule'] as const) {
+    const saved = await api(t, 'PUT', `/api/v1/onboarding/${step}`, { token: user.token, body: bodies[step] });
+    if (saved.status !== 200) throw new Error(`${step}: ${saved.status} ${saved.text}`);
+  }
+  return user;
+}

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../helpers/backends.js';
-import { api, givenUser, startApp, type TestApp } from '../helpers/app.js';
+import { api, givenUser, type TestApp } from '../helpers/app.js';
+import { startTwoNodes, type TwoNodes } from '../helpers/two-nodes.js';
 import { connectStomp } from './harness.js';
 
 /**
@@ -45,14 +46,16 @@ function flood(url: string, token: string): Promise<Record<'anonymous' | 'signed
  */
 for (const backend of BACKENDS) {
   describe.skipIf(backend.skip)(`realtime abuse on the app [${backend.name}]${backend.skip ? ` (skipped: ${backend.skip})` : ''}`, () => {
+    let nodes: TwoNodes;
     let t: TestApp;
     let wsUrl: string;
 
     beforeAll(async () => {
-      t = await startApp(backend, { RATE_LIMIT_MESSAGES: '3', METRICS_TOKEN: 'abuse-scrape-token-0123' });
+      nodes = await startTwoNodes(backend, { RATE_LIMIT_MESSAGES: '3', METRICS_TOKEN: 'abuse-scrape-token-0123' });
+      t = nodes.t;
       wsUrl = `${t.url.replace('http', 'ws')}/ws`;
     });
-    afterAll(async () => t?.close());
+    afterAll(async () => nodes?.close());
 
     it('keeps /health/live prompt while sockets flood newlines, and closes them at their budgets', async () => {
       const user = await givenUser(t);
@@ -95,12 +98,13 @@ for (const backend of BACKENDS) {
       expect(Math.max(...latencies)).toBeLessThan(1000);
     });
 
-    it('refuses a chat SEND past the per-user minute budget, counted over all of that user’s connections', async () => {
+    it('refuses a chat SEND past the per-user minute budget, counted over all of that user’s connections on every node', async () => {
       const minji = await givenUser(t, { name: 'Minji' });
       const alex = await givenUser(t, { name: 'Alex' });
       const roomId = (await api(t, 'POST', '/api/v1/chat/rooms/direct', { token: minji.token, body: { partnerId: alex.userId } })).json.id;
       const phone = await connectStomp(wsUrl, { Authorization: `Bearer ${minji.token}` });
-      const laptop = await connectStomp(wsUrl, { Authorization: `Bearer ${minji.token}` });
+      // On the production backends the laptop is connected to another node sharing Redis.
+      const laptop = await connectStomp(`${nodes.otherUrl.replace('http', 'ws')}/ws`, { Authorization: `Bearer ${minji.token}` });
       let n = 0;
       const send = (stomp: typeof phone, receipt: string) =>
         stomp.client.publish({

@@ -103,6 +103,29 @@ describe('realtime abuse limits', () => {
     }
   });
 
+  it('refuses a user who keeps reconnecting faster than the connect rate, and not someone else', async () => {
+    const node = await startNode({ limits: { connectsPerSecond: 0.5, connectBurst: 4 } });
+    try {
+      const outcomes: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const attempt = await connect(node, 'reconnecting').then(
+          async (stomp) => {
+            await stomp.disconnect();
+            return 'open';
+          },
+          (error: Error & { frame?: { headers: Record<string, string> } }) => error.frame?.headers.code ?? error.message,
+        );
+        outcomes.push(attempt);
+      }
+      expect(outcomes).toEqual(['open', 'open', 'open', 'open', 'RATE_LIMITED', 'RATE_LIMITED']);
+      const other = await connect(node, 'calm');
+      expect(other.errors).toEqual([]);
+      await other.disconnect();
+    } finally {
+      await node.close();
+    }
+  });
+
   it('gives one user a shared per-minute budget for SENDs that declare one, over all their connections', async () => {
     const node = await startNode();
     const handled: string[] = [];

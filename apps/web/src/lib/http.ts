@@ -1,6 +1,7 @@
 import axios, { AxiosError, type AxiosRequestConfig, type InternalAxiosRequestConfig } from 'axios';
 import type { ErrorBody, TokenReply } from '@studymate/contracts';
 import { useAuthStore } from '../features/auth/store';
+import { noteSuspension } from '../features/safety/store';
 
 const API_BASE = '/api/v1';
 // The server requires this header on cookie-authenticated auth calls (a CSRF guard).
@@ -42,7 +43,11 @@ export function refreshSession(): Promise<TokenReply | null> {
     .catch((error: unknown) => {
       // Only the server's "no valid session" ends the session here. A rate limit, an outage or
       // a dropped connection says nothing about the cookie, so the user is not sent to sign in.
-      if (httpStatus(error) === 401) useAuthStore.getState().signedOut();
+      const refusal = apiError(error);
+      if (refusal?.code === 'ACCOUNT_SUSPENDED') {
+        noteSuspension(refusal.details);
+        useAuthStore.getState().signedOut();
+      } else if (httpStatus(error) === 401) useAuthStore.getState().signedOut();
       else useAuthStore.getState().unavailable();
       return null;
     })

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 
 export interface RefreshTokensTable {
   id: string;
@@ -68,4 +68,31 @@ export const loginEventsOf = (db: Db, userId: string, limit: number) =>
 export async function eraseAuthData(db: Db, userId: string) {
   await db.deleteFrom('refresh_tokens').where('user_id', '=', userId).execute();
   await db.deleteFrom('login_events').where('user_id', '=', userId).execute();
+}
+
+/** Distinct people who signed in or refreshed a session, per UTC day since `since`. */
+export async function activePerDay(db: Db, since: number) {
+  const loginDay = sql<number>`(at - (at % 86400000)) / 86400000`;
+  const refreshDay = sql<number>`(created_at - (created_at % 86400000)) / 86400000`;
+  const [logins, refreshes] = await Promise.all([
+    db
+      .selectFrom('login_events')
+      .select(['user_id', loginDay.as('day')])
+      .distinct()
+      .where('at', '>=', since)
+      .execute(),
+    db
+      .selectFrom('refresh_tokens')
+      .select(['user_id', refreshDay.as('day')])
+      .distinct()
+      .where('created_at', '>=', since)
+      .execute(),
+  ]);
+  const perDay = new Map<number, Set<string>>();
+  for (const r of [...logins, ...refreshes]) {
+    const day = Math.round(Number(r.day));
+    if (!perDay.has(day)) perDay.set(day, new Set());
+    perDay.get(day)!.add(r.user_id);
+  }
+  return [...perDay].map(([day, people]) => ({ day, n: people.size }));
 }

@@ -191,6 +191,9 @@ export function createAuthService(deps: {
       const row = await repo.findRefreshToken(db, hashToken(token));
       const at = nowMs();
       if (!row) return refuse('REFRESH_TOKEN_INVALID', 'The session is not known; sign in.');
+      // A suspended or banned person is told so (with the end date), not that their session was reused.
+      const standing = await users.standingRefusal(row.user_id);
+      if (standing) return { ok: false, error: standing };
       const withinGrace = (rotatedAt: number) => at - rotatedAt <= deps.reuseGraceSeconds * 1000;
       const reused = async () => {
         await endFamily(row.user_id, row.family_id, at);
@@ -217,12 +220,15 @@ export function createAuthService(deps: {
     },
 
     /** Ends every family that may still hold a live access token, and every refresh token. */
-    async logoutEverywhere(userId: string) {
+    async logoutEverywhere(userId: string, reason?: { code: string; message: string; details?: unknown }) {
       const at = nowMs();
       const families = await repo.liveFamiliesOf(db, userId, at - tokens.ttlSeconds * 1000);
       await repo.revokeAllOf(db, userId, at);
-      await revocations.endFamilies(userId, families);
+      await revocations.endFamilies(userId, families, reason);
     },
+
+    /** Distinct people who signed in or refreshed a session, per UTC day since `since`. */
+    activePerDay: (since: number) => repo.activePerDay(db, since),
 
     async loginHistory(userId: string) {
       const events = await repo.loginEventsOf(db, userId, 50);

@@ -60,5 +60,8 @@ export function chatDestinations(realtime: RealtimeGateway, chat: ChatService, l
         : destination === `/sub/presence/${userId}`,
     );
   });
-  realtime.onPresenceChanged((userId, status) => realtime.publish('/sub/presence/{userId}', { userId }, presenceEvent(userId, status)));
+  // Someone who hides their online status (or is suspended) reads as offline with no last seen.
+  realtime.onPresenceChanged(async (userId, status) =>
+    realtime.publish('/sub/presence/{userId}', { userId }, presenceEvent(userId, await chat.presenceAsShown(userId, status))),
+  );
 }

@@ -46,8 +46,18 @@ export interface ChatMessagesTable {
   created_at: number;
   edited_at: number | null;
   deleted_at: number | null;
+  /** 1 when screening found abusive words (safety's migration adds it). */
+  screened: number;
+}
+export interface ChatTallyTable {
+  name: string;
+  chain: string;
+  /** Messages with ids from here on are not counted yet (chat/tally.ts). */
+  last_id: string;
+  heard_at: number;
 }
 export interface ChatTables {
+  chat_tally: ChatTallyTable;
   chat_rooms: ChatRoomsTable;
   chat_members: ChatMembersTable;
   chat_attachments: ChatAttachmentsTable;
@@ -70,6 +80,7 @@ export const MESSAGE_COLUMNS = [
   'created_at',
   'edited_at',
   'deleted_at',
+  'screened',
 ] as const satisfies readonly (keyof MessageRow)[];
 export type AttachmentRow = Selectable<ChatAttachmentsTable>;
 type Db = Kysely<ChatTables>;
@@ -231,8 +242,8 @@ export function search(db: Db, roomId: AuthorizedRoomId, text: string, limit: nu
     .execute();
 }
 
-export const editMessage = (db: Db, id: string, body: string, at: number) =>
-  db.updateTable('chat_messages').set({ body, edited_at: at }).where('id', '=', id).where('deleted_at', 'is', null).execute();
+export const editMessage = (db: Db, id: string, body: string, at: number, screened: number) =>
+  db.updateTable('chat_messages').set({ body, edited_at: at, screened }).where('id', '=', id).where('deleted_at', 'is', null).execute();
 export const deleteMessage = (db: Db, id: string, at: number) =>
   db.updateTable('chat_messages').set({ body: '', original_text: null, deleted_at: at }).where('id', '=', id).execute();
 
@@ -334,3 +345,41 @@ export async function handToLongestStanding(db: Db, roomId: string) {
 export const eraseMemberships = (db: Db, userId: string) => db.deleteFrom('chat_members').where('user_id', '=', userId).execute();
 export const attachmentsUploadedBy = (db: Db, userId: string) =>
   db.selectFrom('chat_attachments').selectAll().where('uploader_id', '=', userId).execute();
+
+/** Messages of a room whose seq lies in [from, to], oldest first: the conversation around a reported message. */
+export const messagesBetween = (db: Db, roomId: AuthorizedRoomId, from: number, to: number) =>
+  db
+    .selectFrom('chat_messages')
+    .selectAll()
+    .where('room_id', '=', roomId)
+    .where('seq', '>=', from)
+    .where('seq', '<=', to)
+    .orderBy('seq', 'asc')
+    .execute();
+
+/** Messages stored per UTC day (days since the epoch) since `since`, counted in the database. */
+export async function messagesPerDay(db: Db, since: number) {
+  const day = sql<number>`(created_at - (created_at % 86400000)) / 86400000`;
+  const rows = await db
+    .selectFrom('chat_messages')
+    .select([day.as('day'), (e) => e.fn.countAll<number>().as('n')])
+    .where('created_at', '>=', since)
+    .groupBy(day)
+    .execute();
+  return rows.map((r) => ({ day: Math.round(Number(r.day)), n: Number(r.n) }));
+}
+
+/** Whether two people are both members of some group (not a 1:1). */
+export async function shareAGroup(db: Db, a: string, b: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('chat_members as x')
+    .innerJoin('chat_members as y', 'y.room_id', 'x.room_id')
+    .innerJoin('chat_rooms', 'chat_rooms.id', 'x.room_id')
+    .select('x.room_id')
+    .where('x.user_id', '=', a)
+    .where('y.user_id', '=', b)
+    .where('chat_rooms.kind', '=', 'group')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

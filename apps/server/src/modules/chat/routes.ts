@@ -25,6 +25,7 @@ import { readUpload } from '../../platform/http/uploads.js';
 import type { ChatService } from './service.js';
 
 const RoomParams = Type.Object({ roomId: Type.String({ format: 'uuid' }) });
+const MemberParams = Type.Object({ roomId: Type.String({ format: 'uuid' }), userId: Type.String({ format: 'uuid' }) });
 const MessageParams = Type.Object({ messageId: Type.String({ format: 'uuid' }) });
 const tags = ['chat'];
 
@@ -80,6 +81,13 @@ export function chatRoutes(app: FastifyInstance, chat: ChatService, limits: { up
       unwrap(await chat.leave(request.auth.sub, request.params.roomId));
       return reply.status(204).send();
     },
+  );
+  r.delete(
+    `${base}/rooms/:roomId/members/:userId`,
+    {
+      schema: { tags, summary: 'Remove a member from my group (owner only)', params: MemberParams, response: { 200: RoomSummary } },
+    },
+    async (request) => unwrap(await chat.removeMember(request.auth.sub, request.params.roomId, request.params.userId)),
   );
   r.put(
     `${base}/rooms/:roomId/owner`,

@@ -12,6 +12,7 @@ import type { FeedbackProvider } from '../../platform/speech/feedback.js';
 import { transcribeWithFallback, type Transcriber, type TranscriptWord } from '../../platform/speech/transcriber.js';
 import type { VoiceSegment } from '../../platform/speech/vad.js';
 import type { Storage } from '../../platform/storage/storage.js';
+import type { DomainEvents } from '../events.js';
 import type { ProfileService } from '../profile/service.js';
 import { attemptOfJob } from './policy.js';
 import { answerLimit } from './prompts.js';
@@ -141,6 +142,7 @@ export function createScoring(deps: {
   transcribers: Transcriber[];
   feedback?: FeedbackProvider | null;
   log?: { warn(obj: object, msg: string): void };
+  events?: DomainEvents;
 }) {
   const { db, storage } = deps;
 
@@ -273,6 +275,20 @@ export function createScoring(deps: {
     // The level first: if the node dies between the two writes, the rerun sets it again.
     // A provisional result never touches it.
     if (result.verified && !newer) await deps.profile.setVerifiedLevel(attempt.user_id, 'en', engine.level, 'level-test');
+    // Before the attempt is marked scored, with the attempt's id as the event's: a rerun publishes the same event again, which progress keeps once.
+    await deps.events?.publish(
+      db,
+      'level-test.scored',
+      {
+        userId: attempt.user_id,
+        testId: id,
+        level: engine.level,
+        verified: result.verified && !newer,
+        language: 'en',
+        at: toIso(scoredAt)!,
+      },
+      `level-test.scored:${id}`,
+    );
     await repo.moveAttempt(db, id, ['scoring'], {
       status: 'scored',
       scored_at: scoredAt,

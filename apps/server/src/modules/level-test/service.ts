@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { DomainEvents } from '../events.js';
 import type {
   LevelTestAnswerSummary,
   LevelTestAttempt,
@@ -90,10 +91,20 @@ export function createLevelTestService(deps: {
   cooldownSeconds: number;
   feedback?: FeedbackProvider | null;
   log?: { warn(obj: object, msg: string): void };
+  events?: DomainEvents;
 }) {
   const { db, storage, jobs } = deps;
 
-  createScoring({ db, storage, profile: deps.profile, jobs, transcribers: deps.transcribers, feedback: deps.feedback, log: deps.log });
+  createScoring({
+    db,
+    storage,
+    profile: deps.profile,
+    jobs,
+    transcribers: deps.transcribers,
+    feedback: deps.feedback,
+    log: deps.log,
+    events: deps.events,
+  });
 
   /** The test assesses English speaking: it is for people who learn English, not for its native speakers. */
   async function offeredTo(userId: string): Promise<boolean> {

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { RealtimeNotification } from '@studymate/contracts';
 import type { Result } from '../../platform/http/errors.js';
+import type { NotificationInput } from '../notifications/service.js';
 
 /**
  * How long a waiting person stays in the queue without checking in: the page checks in every
@@ -92,7 +91,7 @@ export function createQuickMatch(deps: {
   /** Compatibility of the joiner with each person, percent; 0 or absent when they may not be paired. */
   compatibility: (userId: string, others: string[], relaxed: boolean) => Promise<Map<string, number>>;
   openRoom: (userId: string, partnerId: string) => Promise<Result<{ id: string }>>;
-  notify: (userId: string, notification: RealtimeNotification) => Promise<void>;
+  notify: (notification: NotificationInput) => Promise<void>;
   nameOf: (userId: string) => Promise<string>;
 }) {
   const waiting: QuickMatchOutcome = { state: 'waiting', roomId: null, partnerId: null };
@@ -109,15 +108,23 @@ export function createQuickMatch(deps: {
         if (!(await deps.queue.claimPair(userId, partnerId))) continue;
         const room = await deps.openRoom(userId, partnerId);
         if (!room.ok) continue;
-        const createdAt = new Date().toISOString();
         const link = `/chat/${room.value.id}`;
         await Promise.all(
           [
             [userId, partnerId],
             [partnerId, userId],
-          ].map(async ([to, other]) =>
-            deps.notify(to!, { id: randomUUID(), kind: 'quick-match', title: await deps.nameOf(other!), link, createdAt }),
-          ),
+          ].map(async ([to, other]) => {
+            const name = await deps.nameOf(other!);
+            await deps.notify({
+              userId: to!,
+              category: 'match',
+              kind: 'quick-match',
+              title: { ko: name, en: name },
+              body: { ko: '빠른 매칭으로 연결됐어요', en: 'You were paired by quick match' },
+              link,
+              key: `quick-match:${room.value.id}:${now}`,
+            });
+          }),
         );
         return { state: 'matched', roomId: room.value.id, partnerId };
       }

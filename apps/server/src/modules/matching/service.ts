@@ -1,14 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type {
-  AcceptReply,
-  BlockedPerson,
-  Mate,
-  MatchRequest,
-  PartnerCard,
-  RealtimeNotification,
-  SendRequestBody,
-} from '@studymate/contracts';
+import type { AcceptReply, BlockedPerson, Mate, MatchRequest, PartnerCard, SendRequestBody } from '@studymate/contracts';
 import type { Static } from '@sinclair/typebox';
 import type { Locale } from '@studymate/matching';
 import type { Cache } from '../../platform/cache/cache.js';
@@ -16,6 +8,8 @@ import { nowMs, toIso } from '../../platform/db/database.js';
 import { ok, refuse, type Result } from '../../platform/http/errors.js';
 import type { JobRunner } from '../../platform/jobs/jobs.js';
 import { presenceEvent, type PresenceLookup } from '../chat/service.js';
+import type { DomainEvents } from '../events.js';
+import type { NotificationInput } from '../notifications/service.js';
 import type { ProfileService } from '../profile/service.js';
 import type { AccountParticipant, UsersService } from '../users/service.js';
 import { contactState, mayAnswer, mayBlock, mayCancel, mayRequest, senderSees, type ContactState, type RequestRefusal } from './policy.js';
@@ -53,13 +47,25 @@ const REFUSALS: Record<RequestRefusal, () => Result<never>> = {
 
 export type MatchingService = ReturnType<typeof createMatchingService>;
 
+/** What safety decides for matching's replies; every answer is per viewer and bulk. */
+export interface Visibility {
+  hiddenFromDiscovery(viewerId: string, ids: string[]): Promise<Set<string>>;
+  hiddenProfiles(viewerId: string, ids: string[], mates: ReadonlySet<string>): Promise<Set<string>>;
+  /** Of these people, those who hide their city from others. */
+  citiesHidden(ids: string[]): Promise<Set<string>>;
+  /** Of these people, those who hide their age (an age-filtered search must not reveal it). */
+  agesHidden?(ids: string[]): Promise<Set<string>>;
+  /** Whether screening would mask this text (a self-introduction with abusive words is not shown). */
+  masked?(text: string): boolean;
+}
+
 export function createMatchingService(deps: {
   db: Kysely<MatchingTables>;
   users: UsersService;
   profile: ProfileService;
   rooms: RoomOpener;
   /** To one person's notification queue on all their devices. */
-  notify: (userId: string, notification: RealtimeNotification) => Promise<void>;
+  notify: (notification: NotificationInput) => Promise<void>;
   jobs: JobRunner;
   cache: Cache;
   /** How long a request waits for an answer (7 days). */
@@ -67,6 +73,10 @@ export function createMatchingService(deps: {
   /** The quick-match queue: Redis across nodes, or in this process. */
   quickMatchQueue: QuickMatchQueue;
   presence?: PresenceLookup;
+  /** Facts for other modules (progress counts mates). */
+  events?: DomainEvents;
+  /** Safety's rules: who may be found (sanctions, "allow matching") and whose profile and city a viewer may see. */
+  visibility?: Visibility;
 }) {
   const { db, users, profile, jobs } = deps;
   const recommender = createRecommender({ db, profile, users, cache: deps.cache, presence: deps.presence });
@@ -99,13 +109,15 @@ export function createMatchingService(deps: {
     if (!room.ok) return null;
     await repo.setMatesRoom(db, request.sender_id, request.receiver_id, room.value.id);
     if (await repo.claimNotification(db, request.id, nowMs())) {
-      await deps.notify(request.sender_id, {
-        id: randomUUID(),
+      const name = await nameOf(request.receiver_id);
+      await deps.notify({
+        userId: request.sender_id,
+        category: 'match',
         kind: 'match-accepted',
-        title: await nameOf(request.receiver_id),
-        body: 'accepted your request',
+        title: { ko: name, en: name },
+        body: { ko: '님이 요청을 수락했어요', en: 'accepted your request' },
         link: `/chat/${room.value.id}`,
-        createdAt: new Date().toISOString(),
+        key: `match-accepted:${request.id}`,
       });
     }
     return room.value.id;
@@ -150,9 +162,29 @@ export function createMatchingService(deps: {
       }));
   }
 
+  /** Cards as safety lets this viewer see them: the hidden left out, hidden cities blanked. */
+  async function shaped(viewerId: string, cards: PartnerCard[], purpose: 'discover' | 'profile'): Promise<PartnerCard[]> {
+    const v = deps.visibility;
+    if (!v || cards.length === 0) return cards;
+    const ids = cards.map((c) => c.userId);
+    const hidden =
+      purpose === 'discover'
+        ? await v.hiddenFromDiscovery(viewerId, ids)
+        : await v.hiddenProfiles(viewerId, ids, new Set((await repo.matesOf(db, viewerId)).map((m) => m.mate_id)));
+    const noCity = await v.citiesHidden(ids);
+    return cards
+      .filter((c) => !hidden.has(c.userId))
+      .map((c) => (noCity.has(c.userId) && c.userId !== viewerId ? { ...c, cityId: null } : c))
+      .map((c) => (c.intro && c.userId !== viewerId && v.masked?.(c.intro) ? { ...c, intro: null } : c));
+  }
+
   const quickMatch = createQuickMatch({
     queue: deps.quickMatchQueue,
-    async compatibility(userId, others, relaxed) {
+    async compatibility(userId, waiting, relaxed) {
+      const hidden = deps.visibility ? await deps.visibility.hiddenFromDiscovery(userId, [userId, ...waiting]) : new Set<string>();
+      // Someone suspended or not matchable is paired with nobody, and nobody is paired with them.
+      if (hidden.has(userId)) return new Map();
+      const others = waiting.filter((id) => !hidden.has(id));
       const cards = await recommender.cardsFor(userId, others, 'en', relaxed);
       return new Map([...cards].map(([id, card]) => [id, card.percent]));
     },
@@ -207,11 +239,26 @@ export function createMatchingService(deps: {
     joinQuickMatch: quickMatch.join,
     leaveQuickMatch: quickMatch.leave,
 
-    recommendations: (userId: string, page: number, locale: Locale) => recommender.page(userId, page, locale),
-    search: recommender.search,
+    async recommendations(userId: string, page: number, locale: Locale) {
+      const found = await recommender.page(userId, page, locale);
+      return { ...found, items: await shaped(userId, found.items, 'discover') };
+    },
+    async search(viewerId: string, q: Parameters<typeof recommender.search>[1], locale: Locale) {
+      const found = await shaped(viewerId, await recommender.search(viewerId, q, locale), 'discover');
+      if (!(q.ageMin || q.ageMax) || !deps.visibility?.agesHidden) return found;
+      // Someone who hides their age never matches an age filter: the filter would tell it.
+      const noAge = await deps.visibility.agesHidden(found.map((c) => c.userId));
+      return found.filter((c) => !noAge.has(c.userId));
+    },
+    /** Whether the two are mates now. */
+    async areMates(a: string, b: string) {
+      const row = await repo.findMate(db, a, b);
+      return !!row && row.ended_at == null;
+    },
 
     async person(viewerId: string, subjectId: string, locale: Locale): Promise<Result<PartnerCard>> {
-      const card = (await recommender.cardsFor(viewerId, [subjectId], locale)).get(subjectId);
+      const found = (await recommender.cardsFor(viewerId, [subjectId], locale)).get(subjectId);
+      const [card] = found ? await shaped(viewerId, [found], 'profile') : [];
       return card ? ok(card) : refuse('NOT_FOUND', 'No such person.');
     },
 
@@ -260,13 +307,15 @@ export function createMatchingService(deps: {
         throw error;
       }
       await invalidate(senderId, receiverId);
-      await deps.notify(receiverId, {
-        id: randomUUID(),
+      const name = await nameOf(senderId);
+      await deps.notify({
+        userId: receiverId,
+        category: 'match',
         kind: 'match-request',
-        title: await nameOf(senderId),
-        body: row.message,
+        title: { ko: name, en: name },
+        body: { ko: row.message, en: row.message },
         link: '/matching/requests',
-        createdAt: new Date(now).toISOString(),
+        key: `match-request:${row.id}`,
       });
       const [presented] = await requestsAs(senderId, [row], 'sender', locale);
       return ok(presented!);
@@ -299,9 +348,11 @@ export function createMatchingService(deps: {
           await repo.linkMates(tx, row.sender_id, row.receiver_id, now);
           await repo.recordEvents(tx, [event(userId, row.sender_id, 'accept', now)]);
           await jobs.enqueue(COMPLETE_ACCEPT_JOB, { requestId }, tx, now + COMPLETE_ACCEPT_DELAY_MS);
+          await deps.events?.publish(tx, 'matching.mate-added', { a: row.sender_id, b: row.receiver_id, at: toIso(now)! });
           return true;
         });
         if (!moved) return closedRequest();
+        deps.events?.deliver();
         await invalidate(row.sender_id, row.receiver_id);
       }
       const roomId = await completeAccept(row);

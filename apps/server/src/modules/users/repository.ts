@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 
 export interface UsersTable {
   id: string;
@@ -62,3 +62,34 @@ export const identitiesOf = (db: Db, id: string) =>
 
 export const findUsers = (db: Db, ids: string[]) =>
   ids.length ? db.selectFrom('users').select(['id', 'display_name', 'status']).where('id', 'in', ids).execute() : Promise.resolve([]);
+
+/** Never turns a deleted account back into a live one. */
+export const setStatus = (db: Db, id: string, status: 'active' | 'suspended') =>
+  db.updateTable('users').set({ status }).where('id', '=', id).where('status', '!=', 'deleted').execute();
+
+export const findAccounts = (db: Db, ids: string[]) =>
+  ids.length ? db.selectFrom('users').selectAll().where('id', 'in', ids).execute() : Promise.resolve([] as UserRow[]);
+
+export function lookup(db: Db, q: string, limit: number) {
+  const pattern = `%${q.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where((e) =>
+      e.or([e('id', '=', q.toLowerCase()), e('email', '=', q.toLowerCase()), sql<boolean>`lower(display_name) like ${pattern} escape '!'`]),
+    )
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+export async function signUpsPerDay(db: Db, since: number) {
+  const day = sql<number>`(created_at - (created_at % 86400000)) / 86400000`;
+  const rows = await db
+    .selectFrom('users')
+    .select([day.as('day'), (e) => e.fn.countAll<number>().as('n')])
+    .where('created_at', '>=', since)
+    .groupBy(day)
+    .execute();
+  return rows.map((r) => ({ day: Math.round(Number(r.day)), n: Number(r.n) }));
+}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { TermsBody } from '@studymate/contracts';
 import { nowMs, toIso } from '../../platform/db/database.js';
-import { ok, refuse, type Result } from '../../platform/http/errors.js';
+import { AppError, ok, refuse, type Result } from '../../platform/http/errors.js';
 import * as repo from './repository.js';
 import type { UserRow, UsersTables } from './repository.js';
 
@@ -34,6 +34,17 @@ export type UsersService = ReturnType<typeof createUsersService>;
 export function createUsersService(deps: { db: Kysely<UsersTables>; adminEmails: string[] }) {
   const { db } = deps;
   const participants: AccountParticipant[] = [];
+  /** Safety's answer for a suspended account: the refusal (with the end date), or null once it has ended. */
+  let standingCheck: ((userId: string) => Promise<AppError | null>) | null = null;
+
+  /** Why this account may not sign in now, or null; a suspension that has run out is lifted here. */
+  async function standingRefusal(userId: string): Promise<AppError | null> {
+    const user = await repo.findUser(db, userId);
+    if (!user || user.status !== 'suspended') return null;
+    const refusal = standingCheck ? await standingCheck(userId) : new AppError('ACCOUNT_SUSPENDED', 'This account is suspended.');
+    if (!refusal) await repo.setStatus(db, userId, 'active');
+    return refusal;
+  }
 
   /** An active account, or null when it does not exist or was deleted. */
   async function getActiveUser(id: string): Promise<UserRow | null> {
@@ -56,11 +67,31 @@ export function createUsersService(deps: { db: Kysely<UsersTables>; adminEmails:
       participants.push(participant);
     },
 
+    standingRefusal,
+    /** Safety tells whether a suspended account is still suspended, and until when. */
+    setStandingCheck(check: (userId: string) => Promise<AppError | null>) {
+      standingCheck = check;
+    },
+    /** Suspends an account (sign-in and refresh refused) or restores it; a deleted account stays deleted. */
+    async setSuspended(userId: string, suspended: boolean) {
+      await repo.setStatus(db, userId, suspended ? 'suspended' : 'active');
+    },
+
+    /** Accounts as administrators see them (e-mail included): never shown to other people. */
+    accountsForAdmin: (ids: string[]) => repo.findAccounts(db, ids),
+    /** Administrators' look-up by id, e-mail or part of a name. */
+    lookup: (q: string) => repo.lookup(db, q.trim(), 50),
+    signUpsPerDay: (since: number) => repo.signUpsPerDay(db, since),
+
     /** Finds the account behind a provider identity, or opens a new one. */
     async signIn(identity: SignInIdentity): Promise<Result<{ user: UserRow; isNew: boolean }>> {
       const existing = await repo.findUserByIdentity(db, identity.provider, identity.subject);
       if (existing) {
-        if (existing.status === 'suspended') return refuse('ACCOUNT_SUSPENDED', 'This account is suspended.');
+        if (existing.status === 'suspended') {
+          const refusal = await standingRefusal(existing.id);
+          if (refusal) return { ok: false, error: refusal };
+          return ok({ user: { ...existing, status: 'active' }, isNew: false });
+        }
         return ok({ user: existing, isNew: false });
       }
       const at = nowMs();

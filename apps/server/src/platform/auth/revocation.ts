@@ -12,6 +12,8 @@ const MAX_REMEMBERED = 100_000;
 export interface EndedSessions {
   userId: string;
   familyIds?: string[];
+  /** Why, when it is not a sign-out (a suspension): the refusal the closed connections are told. */
+  reason?: { code: string; message: string; details?: unknown };
 }
 
 /** Whether a connection or request opened with these claims belongs to the sessions that ended. */
@@ -94,9 +96,9 @@ export class SessionRevocations {
   }
 
   /** Ends these session families of a person: their access tokens are refused and their connections closed, on every node. */
-  async endFamilies(userId: string, familyIds: string[]): Promise<void> {
+  async endFamilies(userId: string, familyIds: string[], reason?: EndedSessions['reason']): Promise<void> {
     if (familyIds.length === 0) return;
-    await this.announce({ userId, familyIds }, familyIds.map(familyKey));
+    await this.announce({ userId, familyIds, ...(reason ? { reason } : {}) }, familyIds.map(familyKey));
   }
 
   /** Ends every session of an account that is gone. */

@@ -45,6 +45,8 @@ export class RedisBus implements Bus {
     private readonly subscriber: Redis,
     private readonly prefix: string,
   ) {
+    // Its errors are the publishing connection's too, which the app logs; unheard, ioredis prints each one.
+    subscriber.on('error', () => undefined);
     subscriber.on('message', (channel: string, message: string) => {
       const set = this.handlers.get(channel.slice(this.prefix.length));
       if (set) for (const handler of set) handler(message);

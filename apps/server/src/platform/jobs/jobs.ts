@@ -124,6 +124,17 @@ export class JobRunner {
     return !!row;
   }
 
+  /** Jobs of a kind waiting or running (for a periodic job that keeps a single chain of itself). */
+  async pending(kind: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('kind', '=', kind)
+      .where('status', 'in', ['queued', 'running'])
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   start() {
     if (!this.stopped) return;
     this.stopped = false;

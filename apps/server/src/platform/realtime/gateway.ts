@@ -19,7 +19,15 @@ import type { AccessTokens } from '../auth/tokens.js';
 import type { Bus } from '../bus/bus.js';
 import { AppError } from '../http/errors.js';
 import { DEFAULT_CODEC_LIMITS, headerValue, StompParser, type CodecLimits, type StompFrame, type StompHeader } from './codec.js';
-import { compilePattern, fillPattern, matchPattern, overlaps, type CompiledPattern } from './patterns.js';
+import {
+  canonicalDestination,
+  canonicalIds,
+  compilePattern,
+  fillPattern,
+  matchPattern,
+  overlaps,
+  type CompiledPattern,
+} from './patterns.js';
 import { MemoryPresence, type PresenceStatus, type PresenceStore } from './presence.js';
 import { TokenBucket, WindowCounter } from './rate-limits.js';
 import {
@@ -65,6 +73,12 @@ export interface RealtimeLimits extends CodecLimits {
   inboundBytesPerMessage: number;
   /** Open connections per user: per node exactly, across nodes as far as the presence store has seen them. */
   maxConnectionsPerUser: number;
+  /**
+   * CONNECTs one user may open a second on a node, with a burst: a refused client that reconnects
+   * at once, over and over, made each node register and publish presence ~90 times a second.
+   */
+  connectsPerSecond: number;
+  connectBurst: number;
   /** SENDs per second per connection to destinations registered as `signal` (typing); the excess is dropped. */
   signalsPerSecond: number;
   signalBurst: number;
@@ -90,6 +104,10 @@ export const DEFAULT_REALTIME_LIMITS: RealtimeLimits = {
   inboundBurstBytes: 256 * 1024,
   inboundBytesPerMessage: 64,
   maxConnectionsPerUser: 10,
+  // A phone's app reconnects after each network change, a few times a minute at the very most;
+  // ten tabs opening at once fit the burst.
+  connectsPerSecond: 0.5,
+  connectBurst: 20,
   // The web app says "typing" at most every 3 s per room, and "stopped" once.
   signalsPerSecond: 2,
   signalBurst: 6,
@@ -131,6 +149,12 @@ export interface RealtimeGatewayOptions {
   logger?: RealtimeLogger;
   limits?: Partial<RealtimeLimits>;
   path?: string;
+  /**
+   * Counts shared by every node (the cache: Redis in production), so a per-user SEND budget holds
+   * over all of a person's connections wherever they landed; counted per node without it, or
+   * while it does not answer.
+   */
+  counter?: { increment(key: string, by: number, ttlMs: number): Promise<number> };
 }
 
 /** How long a CONNECT waits for the presence store's count of the user's connections. */
@@ -224,8 +248,25 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
   }> = [];
   /** Per-user SEND budgets of handlers that declare one, shared by the user's connections on this node. */
   const userSends = new WindowCounter(60_000);
+  /** 0 while `key` is within `limit` SENDs this minute, over every node; else the milliseconds to wait. */
+  async function sendBudget(key: string, limit: number): Promise<number> {
+    if (!options.counter) return userSends.hit(key, limit);
+    const now = Date.now();
+    const minute = Math.floor(now / 60_000);
+    try {
+      const count = await options.counter.increment(`realtime-sends:${key}:${minute}`, 1, 61_000);
+      return count > limit ? (minute + 1) * 60_000 - now : 0;
+    } catch {
+      return userSends.hit(key, limit);
+    }
+  }
   /** Signal buckets per connection (its principal is one object per connection). */
   const signalBuckets = new WeakMap<RealtimePrincipal, TokenBucket>();
+  // Forgotten once full again (an idle user's bucket holds nothing a new one would not).
+  const connectBuckets = new Map<string, TokenBucket>();
+  const connectSweeper = setInterval(() => {
+    for (const [userId, bucket] of connectBuckets) if (bucket.full()) connectBuckets.delete(userId);
+  }, 60_000).unref();
   /** Connections per user on this node, counted from admission to close. */
   const connectionsByUser = new Map<string, number>();
   const releaseConnection = (userId: string) => {
@@ -338,8 +379,9 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
     timings: limits,
     verify: (token) => tokens.verify(token),
 
-    async subscribe(session, id, destination, ack: AckMode) {
+    async subscribe(session, id, asked, ack: AckMode) {
       const principal = session.principal!;
+      const destination = canonicalDestination(asked);
       let subscription: LocalSubscription;
       const queue = USER_QUEUE.exec(destination)?.[1];
       if (queue !== undefined) {
@@ -365,12 +407,13 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
 
     unsubscribe: removeFromRoute,
 
-    async send(principal, destination, frame: StompFrame) {
+    async send(principal, asked, frame: StompFrame) {
+      const destination = canonicalDestination(asked);
       for (const { compiled, handler, schema, perUserPerMinute, signal } of sendPatterns) {
         const params = matchPattern(compiled, destination);
         if (!params) continue;
         if (perUserPerMinute !== undefined) {
-          const waitMs = userSends.hit(`${principal.userId}\n${compiled.pattern}`, perUserPerMinute);
+          const waitMs = await sendBudget(`${principal.userId}\n${compiled.pattern}`, perUserPerMinute);
           if (waitMs > 0) {
             metrics.limited.inc({ limit: 'perUserPerMinute' });
             const retryAfterSeconds = Math.ceil(waitMs / 1000);
@@ -391,7 +434,7 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
         let payload: unknown = undefined;
         if (schema) {
           try {
-            payload = JSON.parse(frame.body.toString('utf8'));
+            payload = canonicalIds(JSON.parse(frame.body.toString('utf8')));
           } catch {
             return new AppError('VALIDATION_FAILED', 'The body must be JSON.');
           }
@@ -415,6 +458,13 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
 
     async admit(principal) {
       const { userId } = principal;
+      let connects = connectBuckets.get(userId);
+      if (!connects) connectBuckets.set(userId, (connects = new TokenBucket(limits.connectsPerSecond, limits.connectBurst)));
+      if (!connects.take()) {
+        metrics.limited.inc({ limit: 'connectsPerSecond' });
+        const retryAfterSeconds = Math.ceil(1 / limits.connectsPerSecond);
+        return new AppError('RATE_LIMITED', `Too many connections opened; try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
+      }
       const here = connectionsByUser.get(userId) ?? 0;
       // Counted before the await, so that a burst of CONNECTs by one user cannot all pass together.
       let refused = here >= limits.maxConnectionsPerUser;
@@ -586,7 +636,7 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
     let count = 0;
     for (const session of [...sessions.values()]) {
       if (!session.principal || !session.isOpen || !ended(session.principal)) continue;
-      session.fail(why.code, why.message);
+      session.fail(why.code, why.message, why.details === undefined ? {} : { details: why.details });
       count++;
     }
     return count;
@@ -734,6 +784,7 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
       closing = true;
       clearInterval(renewal);
       userSends.close();
+      clearInterval(connectSweeper);
       attachedTo?.off('upgrade', onUpgrade);
       const gone = [...sessions.keys()].map(
         (ws) =>

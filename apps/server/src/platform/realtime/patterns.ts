@@ -68,3 +68,24 @@ export function overlaps(a: CompiledPattern, b: CompiledPattern): boolean {
     return !('literal' in segment && 'literal' in other) || segment.literal === other.literal;
   });
 }
+
+const UUID_ANYWHERE = /[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}/g;
+const UUID_WHOLE = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
+
+/**
+ * Ids are lower-case UUIDs wherever we write them; MariaDB's collation matches either case, so an
+ * upper-case room id in a destination once passed authorisation and subscribed to a topic nobody
+ * publishes to. The gateway reads destinations (and SEND bodies, below) in this one spelling.
+ */
+export const canonicalDestination = (destination: string) =>
+  /[A-F]/.test(destination) ? destination.replace(UUID_ANYWHERE, (id) => id.toLowerCase()) : destination;
+
+/** Lower-cases every string in a parsed JSON body that is a whole UUID (ids it refers to). */
+export function canonicalIds(value: unknown): unknown {
+  if (typeof value === 'string') return UUID_WHOLE.test(value) ? value.toLowerCase() : value;
+  if (Array.isArray(value)) return value.map(canonicalIds);
+  if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) (value as Record<string, unknown>)[key] = canonicalIds(item);
+  }
+  return value;
+}

@@ -25,6 +25,11 @@ export class TokenBucket {
     this.tokens -= amount;
     return true;
   }
+
+  /** Whether it has refilled to its burst (nothing taken lately). */
+  full(): boolean {
+    return this.tokens + ((performance.now() - this.at) / 1000) * this.rate >= this.burst;
+  }
 }
 
 /** Counts per key in windows of `windowMs` that start at a key's first hit; forgets lapsed keys. */

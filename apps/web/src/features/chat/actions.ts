@@ -270,6 +270,10 @@ export async function handOver(roomId: string, userId: string): Promise<void> {
   roomChanged(await api.handOver(roomId, userId));
 }
 
+export async function removeMember(roomId: string, userId: string): Promise<void> {
+  roomChanged(await api.removeMember(roomId, userId));
+}
+
 export async function leave(roomId: string): Promise<void> {
   await api.leaveGroup(roomId);
   forgetRoom(roomId);

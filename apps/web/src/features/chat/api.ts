@@ -92,6 +92,10 @@ export async function leaveGroup(roomId: string): Promise<void> {
   await http.delete(`${base}/rooms/${roomId}/members/me`);
 }
 
+export async function removeMember(roomId: string, userId: string): Promise<RoomSummary> {
+  return (await http.delete<RoomSummary>(`${base}/rooms/${roomId}/members/${userId}`)).data;
+}
+
 export async function handOver(roomId: string, userId: string): Promise<RoomSummary> {
   return (await http.put<RoomSummary>(`${base}/rooms/${roomId}/owner`, { userId })).data;
 }

@@ -2,6 +2,7 @@ import { Client, ReconnectionTimeMode, type IFrame, type StompSubscription } fro
 import { REALTIME_PATH } from '@studymate/contracts';
 import { refreshSession } from '../../lib/http';
 import { useAuthStore } from '../auth/store';
+import { noteSuspension } from '../safety/store';
 
 /**
  * The app's one STOMP connection (`/ws`, STOMP 1.2). It owns reconnection and the access token:
@@ -91,6 +92,10 @@ function rejectAllReceipts() {
   }
 }
 
+const RECONNECT_FIRST_MS = 250;
+const RECONNECT_JITTER_MS = 250;
+let everConnected = false;
+
 /** Opens the connection once for the app; later calls do nothing. */
 export function startRealtime(): void {
   if (client) return;
@@ -99,10 +104,13 @@ export function startRealtime(): void {
     brokerURL: socketUrl(),
     heartbeatIncoming: 10_000,
     heartbeatOutgoing: 10_000,
-    reconnectDelay: 1_000,
+    // A node that restarts closes its sockets (1012): the first retry goes at once to another node,
+    // later ones back off. The jitter spreads a whole node's clients over a quarter second.
+    reconnectDelay: RECONNECT_FIRST_MS,
     maxReconnectDelay: 30_000,
     reconnectTimeMode: ReconnectionTimeMode.EXPONENTIAL,
     beforeConnect: async (self) => {
+      if (everConnected) await new Promise((r) => setTimeout(r, Math.random() * RECONNECT_JITTER_MS));
       const token = await usableToken();
       if (!token) {
         // Signed out: the route guards take over; nothing to reconnect for.
@@ -111,6 +119,7 @@ export function startRealtime(): void {
       self.connectHeaders = token ? { Authorization: `Bearer ${token}` } : {};
     },
     onConnect: () => {
+      everConnected = true;
       for (const destination of topics.keys()) subscribeNow(destination);
       setStatus('connected');
       for (const listener of connectListeners) listener();
@@ -118,6 +127,19 @@ export function startRealtime(): void {
     onStompError: (frame: IFrame) => {
       const code = frame.headers.code ?? 'ERROR';
       if (code === 'TOKEN_EXPIRED' || code === 'UNAUTHENTICATED' || code === 'SESSION_ENDED') tokenRejected = true;
+      if (code === 'ACCOUNT_SUSPENDED') {
+        // Suspended or banned on some node: signed out everywhere at once, with the reason and the end date.
+        let details: unknown = null;
+        try {
+          details = (JSON.parse(frame.body) as { error?: { details?: unknown } }).error?.details;
+        } catch {
+          details = null;
+        }
+        noteSuspension(details);
+        stopRealtime();
+        useAuthStore.getState().signedOut();
+        return;
+      }
       const receiptId = frame.headers['receipt-id'];
       const waiter = receiptId ? receipts.get(receiptId) : undefined;
       if (receiptId && waiter) {
@@ -139,6 +161,7 @@ export function startRealtime(): void {
 export function stopRealtime(): void {
   const c = client;
   client = null;
+  everConnected = false;
   rejectAllReceipts();
   for (const entry of topics.values()) entry.subscription = undefined;
   setStatus('idle');

@@ -10,21 +10,35 @@ export interface NavArea {
 export const PLACEHOLDER_AREAS: NavArea[] = [
   { key: 'sessions', path: '/sessions', icon: 'sessions' },
   { key: 'schedule', path: '/schedule', icon: 'schedule' },
-  { key: 'statistics', path: '/statistics', icon: 'statistics' },
-  { key: 'achievements', path: '/achievements', icon: 'achievements' },
-  { key: 'notifications', path: '/notifications', icon: 'notifications' },
 ];
 
 export const HOME: NavArea = { key: 'home', path: '/', icon: 'home' };
 export const CHAT: NavArea = { key: 'chat', path: '/chat', icon: 'chat' };
 export const MATCHING: NavArea = { key: 'matching', path: '/matching', icon: 'matching' };
 export const MATES: NavArea = { key: 'mates', path: '/mates', icon: 'mates' };
+export const STATISTICS: NavArea = { key: 'statistics', path: '/statistics', icon: 'statistics' };
+export const ACHIEVEMENTS: NavArea = { key: 'achievements', path: '/achievements', icon: 'achievements' };
+export const NOTIFICATIONS: NavArea = { key: 'notifications', path: '/notifications', icon: 'notifications' };
 export const LEVEL_TEST: NavArea = { key: 'levelTest', path: '/level-test', icon: 'levelTest' };
 export const PROFILE: NavArea = { key: 'profile', path: '/profile', icon: 'profile' };
 export const SETTINGS: NavArea = { key: 'settings', path: '/settings', icon: 'settings' };
+/** Administrators only: AppShell adds it to their navigation (the server refuses everyone else anyway). */
+export const ADMIN: NavArea = { key: 'admin', path: '/admin', icon: 'admin' };
 
 /** Desktop side navigation: everything, in product order. */
-export const SIDE_NAV: NavArea[] = [HOME, CHAT, MATCHING, MATES, ...PLACEHOLDER_AREAS, LEVEL_TEST, PROFILE, SETTINGS];
+export const SIDE_NAV: NavArea[] = [
+  HOME,
+  CHAT,
+  MATCHING,
+  MATES,
+  ...PLACEHOLDER_AREAS,
+  STATISTICS,
+  ACHIEVEMENTS,
+  NOTIFICATIONS,
+  LEVEL_TEST,
+  PROFILE,
+  SETTINGS,
+];
 
 /** Phone bottom bar: the four most used areas; the rest sit behind "more". */
 export const TAB_BAR: NavArea[] = [HOME, CHAT, MATCHING, MATES];

@@ -7,6 +7,9 @@ import { LanguageSwitch } from '../../shell/components/LanguageSwitch';
 import { FullPageSpinner } from '../../shell/components/FullPageSpinner';
 import { devSignIn, fetchPublicConfig, startProviderSignIn } from '../api';
 import { useAuthStore } from '../store';
+import { apiError } from '../../../lib/http';
+import { SuspensionNotice } from '../../safety/components/SuspensionNotice';
+import { noteSuspension } from '../../safety/store';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -32,7 +35,9 @@ function DevSignInForm() {
       await devSignIn({ email: email.trim(), displayName: displayName.trim() });
       // The store is now signed in; the page re-renders into a redirect.
     } catch (error) {
-      setProblem(errorProblem(error));
+      const refusal = apiError(error);
+      if (refusal?.code === 'ACCOUNT_SUSPENDED') noteSuspension(refusal.details);
+      else setProblem(errorProblem(error));
       setBusy(false);
     }
   }
@@ -114,6 +119,7 @@ export function SignInPage() {
           <p className="mt-1 text-sm text-slate-500">{t('signin.subtitle')}</p>
         </div>
         <div className="card space-y-5">
+          <SuspensionNotice />
           <FormProblem problem={providerError} />
           <FormProblem problem={problem} />
           {!config && !problem && <p className="text-center text-sm text-slate-500">{t('common.loading')}</p>}

@@ -12,6 +12,7 @@ import { CHAT_NS } from '../i18n';
 import { lastSeq, useChatStore } from '../store';
 import { Avatar, others, useRoomTitle, LineIcon, MEMBERS_ICON, SEARCH_ICON, usePresenceText, ErrorNote, BackToRooms } from './common';
 import { Composer, type ComposeMode } from './Composer';
+import { ReportDialog } from '../../safety/components/ReportDialog';
 import { MessageBubble, PendingBubble, type MessageAction } from './MessageBubble';
 import { ReconnectBanner } from './ReconnectBanner';
 import { SearchBar, SearchResults, useRoomSearch } from './SearchPanel';
@@ -131,6 +132,7 @@ export function ConversationPage() {
     return () => observer.disconnect();
   }, [roomId, nextBefore, view?.loaded, olderBusy]);
 
+  const [reporting, setReporting] = useState<ChatMessage | null>(null);
   const nameOf = (userId: string) =>
     userId === me ? t('message.me') : (room?.members.find((m) => m.id === userId)?.displayName ?? t('rooms.deletedUser'));
 
@@ -144,6 +146,10 @@ export function ConversationPage() {
           () => setDeleteFailed(true),
         );
       });
+      return;
+    }
+    if (action === 'report') {
+      setReporting(message);
       return;
     }
     setMode({ kind: action, message });
@@ -189,6 +195,14 @@ export function ConversationPage() {
     // shell hides its tab bar here (as messengers do), so the column ends at the screen's bottom.
     <section className="-mx-4 flex h-[calc(100dvh-5rem)] flex-col pb-[env(safe-area-inset-bottom)] md:mx-0 md:h-[calc(100dvh-4rem)] md:pb-0">
       {confirm.dialog}
+      {reporting && (
+        <ReportDialog
+          userId={reporting.senderId}
+          name={nameOf(reporting.senderId)}
+          messageId={reporting.id}
+          onClose={() => setReporting(null)}
+        />
+      )}
       <header className="flex items-center gap-3 border-b border-slate-200 px-4 pb-3">
         <Link
           to="/chat"

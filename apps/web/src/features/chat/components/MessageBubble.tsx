@@ -4,13 +4,15 @@ import { VOICE_WAVEFORM_BARS, type ChatMessage } from '@studymate/contracts';
 import { apiError, httpStatus } from '../../../lib/http';
 import { currentUiLanguage } from '../../../i18n';
 import { translateMessage } from '../api';
+import { MaskedText } from '../../safety/components/MaskedText';
+import { SAFETY_NS } from '../../safety/i18n';
 import { usePublicConfig } from '../../auth/api';
 import { CHAT_NS } from '../i18n';
 import { clock } from '../voice';
 import type { OutgoingMessage } from '../store';
 import { formatTime, useAttachmentUrl } from './common';
 
-export type MessageAction = 'reply' | 'correct' | 'edit' | 'delete';
+export type MessageAction = 'reply' | 'correct' | 'edit' | 'delete' | 'report';
 
 function AttachmentBody({
   attachment,
@@ -208,8 +210,8 @@ export function MessageBubble({ message, mine, senderName, replyName, read, high
         ? ['reply', 'edit', 'delete']
         : ['reply', 'delete']
       : textual
-        ? ['reply', 'correct']
-        : ['reply'];
+        ? ['reply', 'correct', 'report']
+        : ['reply', 'report'];
 
   let content: ReactNode;
   if (deleted) content = <p className="italic opacity-70">{t('message.deleted')}</p>;
@@ -218,6 +220,8 @@ export function MessageBubble({ message, mine, senderName, replyName, read, high
   else if (message.attachment)
     content = <AttachmentBody attachment={message.attachment} senderName={senderName} onMediaLoad={onMediaLoad} />;
   else content = <p className="whitespace-pre-wrap break-words">{message.body}</p>;
+  // Screening found abusive words: hidden from the recipient until they choose to see it.
+  if (message.screened && !mine && !deleted) content = <MaskedText>{content}</MaskedText>;
 
   return (
     <li
@@ -263,14 +267,14 @@ export function MessageBubble({ message, mine, senderName, replyName, read, high
               type="button"
               role="menuitem"
               className={`min-h-11 rounded-full border px-4 py-1 text-sm font-semibold ${
-                action === 'delete' ? 'border-red-200 text-red-700' : 'border-slate-200 text-slate-700'
+                action === 'delete' || action === 'report' ? 'border-red-200 text-red-700' : 'border-slate-200 text-slate-700'
               } bg-white hover:bg-slate-50`}
               onClick={() => {
                 setMenuOpen(false);
                 onAction(action, message);
               }}
             >
-              {t(`message.${action}`)}
+              {action === 'report' ? t('report.message', { ns: SAFETY_NS }) : t(`message.${action}`)}
             </button>
           ))}
         </div>

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { MAX_GROUP_MEMBERS } from '@studymate/contracts';
 import { httpStatus } from '../../../lib/http';
 import { useAuthStore } from '../../auth/store';
-import { ensureChat, handOver, invite, leave, loadRooms, openRoom } from '../actions';
+import { ensureChat, handOver, invite, leave, loadRooms, openRoom, removeMember } from '../actions';
 import { directPartners } from '../format';
 import { CHAT_NS } from '../i18n';
 import { useChatStore } from '../store';
@@ -17,7 +17,7 @@ function MemberPresence({ userId }: { userId: string }) {
   return presence ? <span className="block text-xs text-slate-500">{presence.text}</span> : null;
 }
 
-/** `/chat/:roomId/members`: who is in a group; the owner invites and hands over, anyone leaves. */
+/** `/chat/:roomId/members`: who is in a group; the owner invites, removes and hands over, anyone leaves. */
 export function RoomMembersPage() {
   const { roomId = '' } = useParams();
   const { t } = useTranslation(CHAT_NS);
@@ -95,6 +95,24 @@ export function RoomMembersPage() {
                 }}
               >
                 {t('group.handOver')}
+              </button>
+            )}
+            {isOwner && room.kind === 'group' && m.id !== me && (
+              <button
+                type="button"
+                className="btn-secondary shrink-0 px-3 py-1.5 text-xs text-rose-700"
+                disabled={busy}
+                onClick={() => {
+                  void confirm
+                    .ask({
+                      title: t('group.confirmRemove', { name: m.deleted ? t('rooms.deletedUser') : m.displayName }),
+                      confirmLabel: t('group.remove'),
+                      danger: true,
+                    })
+                    .then((yes) => (yes ? act(() => removeMember(roomId, m.id)) : undefined));
+                }}
+              >
+                {t('group.remove')}
               </button>
             )}
           </li>

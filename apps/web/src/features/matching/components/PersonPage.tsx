@@ -7,6 +7,8 @@ import { currentUiLanguage } from '../../../i18n';
 import { fetchPerson } from '../api';
 import { MATCHING_NS } from '../i18n';
 import { PartnerCardView } from './PartnerCardView';
+import { ReportDialog } from '../../safety/components/ReportDialog';
+import { SAFETY_NS } from '../../safety/i18n';
 
 /** `/matching/people/:userId`: one candidate's profile, with a request and a block. */
 export function PersonPage() {
@@ -15,6 +17,7 @@ export function PersonPage() {
   const navigate = useNavigate();
   const [person, setPerson] = useState<PartnerCard | null>(null);
   const [problem, setProblem] = useState<ReturnType<typeof errorProblem>>();
+  const [reporting, setReporting] = useState(false);
   useEffect(() => {
     fetchPerson(userId, currentUiLanguage()).then(setPerson, (error: unknown) => setProblem(errorProblem(error)));
   }, [userId, i18n.resolvedLanguage]);
@@ -25,6 +28,12 @@ export function PersonPage() {
       </button>
       <FormProblem problem={problem} />
       {person && <PartnerCardView partner={person} showIntro onBlocked={() => navigate('/matching', { replace: true })} />}
+      {person && (
+        <button type="button" className="min-h-11 text-sm font-semibold text-red-700 underline" onClick={() => setReporting(true)}>
+          {t('report.person', { ns: SAFETY_NS })}
+        </button>
+      )}
+      {person && reporting && <ReportDialog userId={person.userId} name={person.name} onClose={() => setReporting(false)} />}
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { errorProblem, FormProblem, useAction, type FieldProblem } from '../../.
 import { logout, logoutEverywhere, usePublicConfig } from '../../auth/api';
 import { LanguageSwitch } from '../../shell/components/LanguageSwitch';
 import { BlockedList } from '../../matching/components/BlockedList';
+import { MyReports, PrivacySection } from '../../safety/components/SafetySettings';
 import { deleteAccount, downloadExport, fetchLoginHistory } from '../api';
 import { describeAgent } from '../userAgent';
 
@@ -148,8 +149,10 @@ export function SettingsPage() {
 
       <TranslationStatus />
 
+      <PrivacySection />
       <LoginHistory />
       <BlockedList />
+      <MyReports />
 
       <section className="card space-y-3" aria-labelledby="settings-data">
         <h2 id="settings-data" className="text-base font-bold">

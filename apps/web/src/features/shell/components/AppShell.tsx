@@ -3,8 +3,12 @@ import { NavLink, Outlet, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { Icon } from './Icon';
 import { LanguageSwitch } from './LanguageSwitch';
-import { CHAT, MORE_MENU, SIDE_NAV, TAB_BAR, type NavArea } from '../nav';
+import { ADMIN, CHAT, MORE_MENU, SIDE_NAV, TAB_BAR, type NavArea } from '../nav';
+import { useAuthStore } from '../../auth/store';
+import { WarningsDialog } from '../../safety/components/WarningsDialog';
 import { useChatStore } from '../../chat/store';
+import { http } from '../../../lib/http';
+import { Bell, NotificationToast } from '../../notifications/components/Bell';
 
 /** Unread messages over all my rooms, kept current by chat's room subscriptions. */
 function useUnreadTotal(): number {
@@ -22,6 +26,15 @@ function useChatEverywhere() {
       loadRooms().catch(() => {});
     });
   }, []);
+}
+
+/** Notifications are written on the server in the language this app speaks; it says which, now and on every switch. */
+function useNotificationLanguage() {
+  const { i18n } = useTranslation();
+  const language = i18n.resolvedLanguage === 'en' ? 'en' : 'ko';
+  useEffect(() => {
+    http.put('/notifications/settings', { locale: language }).catch(() => {});
+  }, [language]);
 }
 
 /** "(3) STUDYMATE" while messages wait, as a tab in the background shows. */
@@ -76,15 +89,23 @@ export function AppShell() {
   const moreActive = MORE_MENU.some((a) => location.pathname.startsWith(a.path));
   const unread = useUnreadTotal();
   useChatEverywhere();
+  useNotificationLanguage();
   useTitleCount(unread);
   const inConversation = isConversation(location.pathname);
+  // The administrators' pages are in the navigation of administrators only.
+  const isAdmin = useAuthStore((s) => s.user?.role === 'admin');
+  const sideNav = isAdmin ? [...SIDE_NAV, ADMIN] : SIDE_NAV;
+  const moreMenu = isAdmin ? [...MORE_MENU, ADMIN] : MORE_MENU;
 
   return (
     <div className="min-h-dvh md:flex">
       <aside className="hidden w-60 shrink-0 flex-col border-r border-slate-200 bg-white md:sticky md:top-0 md:flex md:h-dvh">
-        <div className="px-5 py-5 text-lg font-bold tracking-tight text-indigo-600">STUDYMATE</div>
+        <div className="flex items-center justify-between py-3 pr-2 pl-5">
+          <span className="text-lg font-bold tracking-tight text-indigo-600">STUDYMATE</span>
+          <Bell />
+        </div>
         <nav aria-label={t('nav.main')} className="flex flex-1 flex-col gap-0.5 overflow-y-auto px-3 pb-4">
-          {SIDE_NAV.map((area) => (
+          {sideNav.map((area) => (
             <SideLink key={area.key} area={area} unread={area === CHAT ? unread : 0} />
           ))}
         </nav>
@@ -96,13 +117,18 @@ export function AppShell() {
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="sticky top-0 z-10 flex items-center justify-between border-b border-slate-200 bg-white/90 px-4 py-1.5 backdrop-blur md:hidden">
           <span className="text-base font-bold tracking-tight text-indigo-600">STUDYMATE</span>
-          <LanguageSwitch />
+          <div className="flex items-center gap-1">
+            <Bell />
+            <LanguageSwitch />
+          </div>
         </header>
         <main className={`mx-auto w-full max-w-3xl flex-1 px-4 pt-4 md:px-8 md:py-8 ${inConversation ? 'pb-0' : 'pb-24'}`}>
           <Outlet />
+          <WarningsDialog />
         </main>
       </div>
 
+      <NotificationToast />
       {moreOpen && (
         <div className="fixed inset-0 z-20 bg-slate-900/30 md:hidden" onClick={() => setMoreOpen(false)}>
           <nav
@@ -111,7 +137,7 @@ export function AppShell() {
             className="absolute inset-x-0 bottom-16 grid grid-cols-3 gap-1 rounded-t-2xl bg-white p-3 shadow-lg"
             onClick={(e) => e.stopPropagation()}
           >
-            {MORE_MENU.map((area) => (
+            {moreMenu.map((area) => (
               <NavLink
                 key={area.key}
                 to={area.path}

@@ -11,6 +11,7 @@ export type IconName =
   | 'levelTest'
   | 'profile'
   | 'settings'
+  | 'admin'
   | 'more';
 
 // Simple 24×24 stroke outlines drawn for STUDYMATE's navigation.
@@ -28,6 +29,7 @@ const PATHS: Record<IconName, string> = {
   profile: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21c0-4 3.5-6 8-6s8 2 8 6',
   settings: 'M4 7h10M18 7h2M4 17h2M10 17h10M16 5v4M8 15v4',
   more: 'M5 12h.01M12 12h.01M19 12h.01',
+  admin: 'M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6zM9 12l2 2 4-4',
 };
 
 export function Icon({ name, className = 'size-6' }: { name: IconName; className?: string }) {

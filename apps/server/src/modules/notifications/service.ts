@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type {
+  NotificationCategory,
+  NotificationLocale,
+  NotificationPage,
+  NotificationSettings,
+  NotificationSettingsBody,
+  NotificationsQuery,
+  RealtimeNotification,
+  StoredNotification,
+} from '@studymate/contracts';
+import { ok, refuse, type Result } from '../../platform/http/errors.js';
+import type { AccountParticipant } from '../users/service.js';
+import { inQuietHours, readPreferences } from './preferences.js';
+import * as repo from './repository.js';
+import type { NotificationRow, NotificationsTables } from './repository.js';
+
+/** A text in both app languages: the recipient reads the one their app speaks. */
+export interface Texts {
+  ko: string;
+  en: string;
+}
+
+export interface NotificationInput {
+  userId: string;
+  category: NotificationCategory;
+  /** What happened, in the words of RealtimeNotification's `kind` (match-request, session-reminder...). */
+  kind: string;
+  title: Texts;
+  body?: Texts;
+  /** An app path, never an external URL. */
+  link?: string;
+  /** Makes a repeated send (a retried job, a replayed event) store and deliver nothing more. */
+  key?: string;
+}
+
+/** Signals the app acts on without keeping them in the list (a room closed under me). */
+export type SignalInput = Omit<NotificationInput, 'category' | 'key'>;
+
+export type NotificationsService = ReturnType<typeof createNotificationsService>;
+
+const DEFAULT_LOCALE: NotificationLocale = 'ko';
+
+export function createNotificationsService(deps: {
+  db: Kysely<NotificationsTables>;
+  push(userId: string, notification: RealtimeNotification): Promise<void>;
+}) {
+  const { db } = deps;
+  const localeOf = async (userId: string) => (await repo.localeOf(db, userId)) ?? DEFAULT_LOCALE;
+  async function settings(userId: string): Promise<NotificationSettings> {
+    const row = await repo.settingsOf(db, userId);
+    return { locale: row?.locale ?? DEFAULT_LOCALE, ...readPreferences(row?.preferences ?? null) };
+  }
+
+  const present = (row: NotificationRow, locale: NotificationLocale): StoredNotification => ({
+    id: row.id,
+    category: row.category,
+    kind: row.kind,
+    title: locale === 'en' ? row.title_en : row.title_ko,
+    ...(row.body_ko !== null ? { body: (locale === 'en' ? row.body_en : row.body_ko) ?? row.body_ko } : {}),
+    ...(row.link ? { link: row.link } : {}),
+    read: row.read_at !== null,
+    createdAt: new Date(row.created_at).toISOString(),
+  });
+
+  const participant: AccountParticipant = {
+    name: 'notifications',
+    async exportData(userId) {
+      const locale = await localeOf(userId);
+      return { locale, notifications: (await repo.allOf(db, userId)).map((row) => present(row, locale)) };
+    },
+    async erase(tx, userId) {
+      await repo.eraseUser(tx as unknown as Kysely<NotificationsTables>, userId);
+    },
+  };
+
+  return {
+    participant,
+
+    /**
+     * Stores a notification and delivers it live to every device of the person, on every node,
+     * in their language. With a `key`, a second send of the same key does nothing: callers in
+     * durable jobs and event handlers pass one so a retry never notifies twice.
+     */
+    async send(input: NotificationInput): Promise<void> {
+      const row: repo.NotificationsTable = {
+        id: randomUUID(),
+        user_id: input.userId,
+        category: input.category,
+        kind: input.kind,
+        title_ko: clip(input.title.ko, 200),
+        title_en: clip(input.title.en, 200),
+        body_ko: input.body ? clip(input.body.ko, 1000) : null,
+        body_en: input.body ? clip(input.body.en, 1000) : null,
+        link: input.link ?? null,
+        dedupe_key: input.key ?? null,
+        read_at: null,
+        created_at: Date.now(),
+      };
+      // The person's preferences, enforced here for every module: a category turned off is not
+      // stored at all; in quiet hours it is stored and counted, and the apps show it silently.
+      const settings = await repo.settingsOf(db, input.userId);
+      const preferences = readPreferences(settings?.preferences ?? null);
+      if (preferences.muted.includes(input.category)) return;
+      if (!(await repo.insertOnce(db, row))) return;
+      const unread = await repo.unreadCount(db, input.userId);
+      const { read: _read, ...shown } = present(row, settings?.locale ?? DEFAULT_LOCALE);
+      const quiet = inQuietHours(preferences.quietHours, row.created_at);
+      await deps.push(input.userId, { ...shown, unread, ...(quiet ? { quiet } : {}) });
+    },
+
+    /** Tells the person's apps something they act on (not kept, not counted). */
+    async signal(input: SignalInput): Promise<void> {
+      const locale = await localeOf(input.userId);
+      await deps.push(input.userId, {
+        id: randomUUID(),
+        kind: input.kind,
+        title: input.title[locale],
+        ...(input.body ? { body: input.body[locale] } : {}),
+        ...(input.link ? { link: input.link } : {}),
+        createdAt: new Date().toISOString(),
+      });
+    },
+
+    async list(userId: string, query: NotificationsQuery): Promise<Result<NotificationPage>> {
+      const before = query.before ? parseCursor(query.before) : null;
+      if (query.before && !before) return refuse('VALIDATION_FAILED', 'before is not a cursor this list gave out');
+      const limit = query.limit ?? 20;
+      const [rows, unread, locale] = await Promise.all([
+        repo.page(db, userId, limit + 1, before, query.unreadOnly ?? false),
+        repo.unreadCount(db, userId),
+        localeOf(userId),
+      ]);
+      const items = rows.slice(0, limit);
+      const last = items[items.length - 1];
+      return ok({
+        items: items.map((row) => present(row, locale)),
+        ...(rows.length > limit && last ? { nextBefore: `${last.created_at}_${last.id}` } : {}),
+        unread,
+      });
+    },
+
+    unread: (userId: string) => repo.unreadCount(db, userId),
+
+    /** Marks some (or all) read; every device of the person hears the new count. */
+    async markRead(userId: string, ids: string[] | 'all'): Promise<number> {
+      const changed = await repo.markRead(db, userId, ids, Date.now());
+      const unread = await repo.unreadCount(db, userId);
+      if (changed)
+        await deps.push(userId, { id: randomUUID(), kind: 'notifications-read', title: '', unread, createdAt: new Date().toISOString() });
+      return unread;
+    },
+
+    async remove(userId: string, id: string): Promise<Result<void>> {
+      if (!(await repo.remove(db, userId, id))) return refuse('NOT_FOUND', 'No such notification');
+      return ok(undefined);
+    },
+
+    settings,
+    async saveSettings(userId: string, body: NotificationSettingsBody): Promise<NotificationSettings> {
+      const changes: { locale?: NotificationLocale; preferences?: string } = {};
+      if (body.locale) changes.locale = body.locale;
+      if (body.muted !== undefined || body.quietHours !== undefined) {
+        const current = await settings(userId);
+        changes.preferences = JSON.stringify({
+          muted: [...new Set(body.muted ?? current.muted)],
+          quietHours: body.quietHours !== undefined ? body.quietHours : current.quietHours,
+        });
+      }
+      await repo.saveSettings(db, userId, changes, Date.now(), DEFAULT_LOCALE);
+      return settings(userId);
+    },
+
+    /** Drops notifications older than `keepMs` (90 days by the product's promise). */
+    prune: (keepMs: number) => repo.removeOlderThan(db, Date.now() - keepMs),
+  };
+}
+
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+function parseCursor(cursor: string): { at: number; id: string } | null {
+  const match = /^(\d{1,15})_([0-9a-f-]{36})$/.exec(cursor);
+  return match ? { at: Number(match[1]), id: match[2]! } : null;
+}

@@ -1,0 +1,398 @@
+import type { Kysely } from 'kysely';
+import type { AchievementId, AchievementList, Dashboard, Statistics, StatisticsRange } from '@studymate/contracts';
+import { CHAT_CREDIT } from '@studymate/contracts';
+import type { Cache } from '../../platform/cache/cache.js';
+import { ViewCache } from '../../platform/cache/view-cache.js';
+import { nowMs, toIso } from '../../platform/db/database.js';
+import type { ProfileService } from '../profile/service.js';
+import type { AccountParticipant, UsersService } from '../users/service.js';
+import { achievementProgress, newlyReached } from './achievements.js';
+import { addDays, dayStart, localDay, monthStart, weekStart } from './days.js';
+import {
+  activeDays,
+  applyEntry,
+  chatCreditMinutes,
+  daySummaries,
+  factsOf,
+  type ActivityEntry,
+  type DailyTotals,
+  type DaySummary,
+} from './ledger.js';
+import * as repo from './repository.js';
+import type { ProgressTables } from './repository.js';
+import { streaksOf } from './streaks.js';
+
+/** The events progress records; each names the people it concerns. */
+export interface ChatMessagesSent {
+  userId: string;
+  count: number;
+  firstAt: string;
+  lastAt: string;
+}
+export interface CallCompleted {
+  callId: string;
+  sessionId: string | null;
+  kind: 'video' | 'voice';
+  participants: [string, string];
+  startedAt: string;
+  endedAt: string;
+  connectedSeconds: number;
+}
+export interface SessionBooked {
+  sessionId: string;
+  organiserId: string;
+  partnerId: string;
+  kind: 'video' | 'voice';
+  startsAt: string;
+  minutes: number;
+}
+export interface LevelTestScored {
+  userId: string;
+  testId: string;
+  level: string;
+  verified: boolean;
+  language: string;
+  at: string;
+}
+export interface MateAdded {
+  a: string;
+  b: string;
+  at: string;
+}
+
+/** A person's goal when onboarding did not set one. */
+const DEFAULT_DAILY_MINUTES = 15;
+const DAY_MS = 86_400_000;
+
+type NewEntry = Pick<ActivityEntry, 'userId' | 'kind' | 'at' | 'amount' | 'partnerId' | 'detail'> & { language?: string };
+
+export type ProgressService = ReturnType<typeof createProgressService>;
+
+export function createProgressService(deps: {
+  db: Kysely<ProgressTables>;
+  profile: ProfileService;
+  users: UsersService;
+  /** Keeps each person's day summaries between changes (on every node, through the shared cache). */
+  cache: Cache;
+  /** Tells a person about an achievement (the notifications module); idempotent per person and achievement. */
+  announce?: (userId: string, achievement: AchievementId) => Promise<void>;
+  now?: () => number;
+}) {
+  const { db, profile, users } = deps;
+  const now = deps.now ?? nowMs;
+
+  /** Each person's zone, the language they practise (their first learning language) and daily goal, now. */
+  async function people(userIds: string[]) {
+    const profiles = await profile.partnerProfiles(userIds);
+    return new Map(
+      userIds.map((id) => {
+        const p = profiles.get(id);
+        return [
+          id,
+          {
+            timeZone: p?.timeZone ?? 'UTC',
+            language: p?.learns[0]?.language ?? '',
+            dailyMinutes: p?.dailyMinutes ?? DEFAULT_DAILY_MINUTES,
+            verified: p?.verified ?? [],
+            photoUrl: p?.photoUrl ?? null,
+          },
+        ];
+      }),
+    );
+  }
+
+  /**
+   * Appends the event's entries (one per person it concerns) and adds each new one to its day,
+   * in one transaction; an entry already in the ledger (a replay, another node) changes nothing.
+   * Achievements are evaluated every time, so a crash between commit and award is healed by the retry.
+   */
+  async function record(eventId: string, entries: NewEntry[]): Promise<void> {
+    const who = await people([...new Set(entries.map((e) => e.userId))]);
+    const full: ActivityEntry[] = entries.map((e) => {
+      const person = who.get(e.userId)!;
+      return {
+        ...e,
+        eventId,
+        day: localDay(e.at, person.timeZone),
+        timeZone: person.timeZone,
+        language: e.language ?? person.language,
+      };
+    });
+    const added = await db.transaction().execute(async (tx) => {
+      let any = false;
+      for (const entry of full)
+        if (await repo.appendEntry(tx, entry)) {
+          await repo.addToDaily(tx, entry);
+          any = true;
+        }
+      return any;
+    });
+    for (const userId of who.keys()) {
+      if (added) await summaries.invalidate(userId);
+      await awardReached(userId);
+    }
+  }
+
+  /**
+   * A person's days (languages added together), practice per day and language, and level tests:
+   * everything the pages derive from the roll-ups, loaded once per change. Every record
+   * invalidates it after commit; the rest of a request reads a few small indexed ranges.
+   */
+  const summaries = new ViewCache(deps.cache, 'progress-days');
+  // The parsed copy of the last summary served per person, reused while the cache hands back the same text.
+  const parsed = new Map<string, { json: string; summary: Summary }>();
+  async function summaryOf(userId: string): Promise<Summary> {
+    const json = (await summaries.read(userId, async () => JSON.stringify(await loadSummary(userId))))!;
+    const memo = parsed.get(userId);
+    if (memo && memo.json === json) return memo.summary;
+    const summary = JSON.parse(json) as Summary;
+    if (parsed.size >= 500) parsed.delete(parsed.keys().next().value!);
+    parsed.set(userId, { json, summary });
+    return summary;
+  }
+  async function loadSummary(userId: string): Promise<Summary> {
+    const [daily, tests] = await Promise.all([repo.dailyOf(db, userId), repo.entriesOf(db, userId, 'level-test')]);
+    return {
+      days: daySummaries(daily),
+      languageDays: daily.map((r) => ({ day: r.day, language: r.language, minutes: languageMinutes(r) })),
+      tests: tests.map((t) => ({ ...levelOf(t), ms: t.at })),
+    };
+  }
+
+  async function factsFor(userId: string, person: { timeZone: string; dailyMinutes: number }) {
+    const summary = await summaryOf(userId);
+    return { ...summary, facts: factsOf(summary.days, summary.tests, person.dailyMinutes, now(), person.timeZone) };
+  }
+
+  async function awardReached(userId: string) {
+    const person = (await people([userId])).get(userId)!;
+    const { facts } = await factsFor(userId, person);
+    const awarded = await repo.awardsOf(db, userId);
+    for (const id of newlyReached(facts, new Set(awarded.keys()))) {
+      if (await repo.insertAward(db, { user_id: userId, achievement: id, awarded_at: now() })) await deps.announce?.(userId, id);
+    }
+  }
+
+  const levelOf = (e: ActivityEntry) => {
+    const d = JSON.parse(e.detail ?? '{}') as { level: string; verified: boolean };
+    return { at: toIso(e.at)!, language: e.language, level: d.level, verified: !!d.verified };
+  };
+
+  async function peopleCards(ids: string[]) {
+    const [names, photos] = await Promise.all([users.namesOf(ids), profile.photoUrlsOf(ids)]);
+    return (id: string) => ({ userId: id, name: names.get(id)?.displayName ?? '', photoUrl: photos.get(id) ?? null });
+  }
+
+  const participant: AccountParticipant = {
+    name: 'progress',
+    exportData: (userId) => repo.exportUser(db, userId),
+    async erase(tx, userId) {
+      await repo.eraseUser(tx as unknown as Kysely<ProgressTables>, userId);
+    },
+  };
+
+  const ms = (iso: string) => Date.parse(iso);
+
+  return {
+    participant,
+
+    recordChatMessages: (eventId: string, e: ChatMessagesSent) =>
+      record(eventId, [{ userId: e.userId, kind: 'chat', at: ms(e.firstAt), amount: e.count, partnerId: null, detail: null }]),
+
+    recordCall: (eventId: string, e: CallCompleted) =>
+      record(
+        eventId,
+        e.participants.map((userId, i) => ({
+          userId,
+          kind: 'call' as const,
+          at: ms(e.endedAt),
+          amount: Math.max(0, Math.round(e.connectedSeconds)),
+          partnerId: e.participants[1 - i]!,
+          detail: JSON.stringify({ kind: e.kind, sessionId: e.sessionId, callId: e.callId }),
+        })),
+      ),
+
+    recordBooking: (eventId: string, e: SessionBooked) => {
+      const detail = JSON.stringify({ sessionId: e.sessionId, kind: e.kind, startsAt: e.startsAt, minutes: e.minutes });
+      const at = now();
+      return record(eventId, [
+        { userId: e.organiserId, kind: 'booking', at, amount: 1, partnerId: e.partnerId, detail },
+        { userId: e.partnerId, kind: 'booking', at, amount: 1, partnerId: e.organiserId, detail },
+      ]);
+    },
+
+    recordLevelTest: (eventId: string, e: LevelTestScored) =>
+      record(eventId, [
+        {
+          userId: e.userId,
+          kind: 'level-test',
+          at: ms(e.at),
+          amount: 1,
+          partnerId: null,
+          language: e.language,
+          detail: JSON.stringify({ level: e.level, verified: e.verified, testId: e.testId }),
+        },
+      ]),
+
+    recordMate: (eventId: string, e: MateAdded) =>
+      record(eventId, [
+        { userId: e.a, kind: 'mate', at: ms(e.at), amount: 1, partnerId: e.b, detail: null },
+        { userId: e.b, kind: 'mate', at: ms(e.at), amount: 1, partnerId: e.a, detail: null },
+      ]),
+
+    async dashboard(userId: string): Promise<Dashboard> {
+      const at = now();
+      const person = (await people([userId])).get(userId)!;
+      const zone = person.timeZone;
+      const today = localDay(at, zone);
+      const monday = weekStart(today);
+      const [{ days, tests }, partners, mates, bookings] = await Promise.all([
+        summaryOf(userId),
+        repo.topPartners(db, userId, at - 30 * DAY_MS, 1000),
+        repo.latestEntries(db, userId, 'mate', 5),
+        repo.latestEntries(db, userId, 'booking', 50),
+      ]);
+      const streak = streaksOf(activeDays(days), at, zone);
+      const byDay = new Map(days.map((d) => [d.day, d]));
+      const upcoming = bookings
+        .map((b) => ({ b, d: JSON.parse(b.detail ?? '{}') as { sessionId: string; kind: string; startsAt: string; minutes: number } }))
+        .filter(({ d }) => ms(d.startsAt) + d.minutes * 60_000 > at)
+        .sort((x, y) => ms(x.d.startsAt) - ms(y.d.startsAt))[0];
+      const card = await peopleCards([userId, ...mates.map((m) => m.partnerId!), ...(upcoming ? [upcoming.b.partnerId!] : [])]);
+      const week = Array.from({ length: 7 }, (_, i) => {
+        const day = addDays(monday, i);
+        const minutes = Math.floor(byDay.get(day)?.minutes ?? 0);
+        return { day, minutes, met: minutes >= person.dailyMinutes };
+      });
+      return {
+        name: card(userId).name,
+        timeZone: zone,
+        verifiedLevels: person.verified,
+        totalMinutes: Math.floor(days.reduce((s, d) => s + d.minutes, 0)),
+        monthMinutes: Math.floor(days.filter((d) => d.day >= monthStart(today)).reduce((s, d) => s + d.minutes, 0)),
+        streak: { current: streak.current, best: streak.best, today: streak.lastDay !== null && streak.lastDay >= today },
+        activePartners: partners.length,
+        sessionsThisWeek: days.filter((d) => d.day >= monday && d.day <= addDays(monday, 6)).reduce((s, d) => s + d.calls, 0),
+        recentMates: mates.map((m) => ({ ...card(m.partnerId!), since: toIso(m.at)! })),
+        nextSession: upcoming
+          ? {
+              sessionId: upcoming.d.sessionId,
+              kind: upcoming.d.kind,
+              startsAt: upcoming.d.startsAt,
+              minutes: upcoming.d.minutes,
+              partner: card(upcoming.b.partnerId!),
+            }
+          : null,
+        levelHistory: tests.map(({ ms: _ms, ...point }) => point),
+        weeklyGoal: {
+          dailyMinutes: person.dailyMinutes,
+          days: week,
+          minutes: week.reduce((s, d) => s + d.minutes, 0),
+          goalMinutes: person.dailyMinutes * 7,
+        },
+        chatCredit: { ...CHAT_CREDIT },
+      };
+    },
+
+    async statistics(userId: string, range: StatisticsRange): Promise<Statistics> {
+      const at = now();
+      const person = (await people([userId])).get(userId)!;
+      const today = localDay(at, person.timeZone);
+      const from =
+        range === 'week' ? weekStart(today) : range === 'month' ? monthStart(today) : monthStart(addDays(monthStart(today), -335));
+      const to = range === 'week' ? addDays(from, 6) : range === 'month' ? addDays(monthStart(addDays(from, 31)), -1) : today;
+      const start = dayStart(from, person.timeZone);
+      const [summary, partners] = await Promise.all([summaryOf(userId), repo.topPartners(db, userId, start, 5)]);
+      const inRange = (r: { day: string }) => r.day >= from && r.day <= to;
+      const days = summary.days.filter(inRange);
+      const tests = summary.tests.filter((t) => t.ms >= start);
+      const bucketOf = (day: string) => (range === 'year' ? monthStart(day) : day);
+      const labels: string[] = [];
+      if (range === 'year') for (let m = from; m <= to; m = monthStart(addDays(m, 31))) labels.push(m);
+      else for (let d = from; d <= to; d = addDays(d, 1)) labels.push(d);
+      const buckets = new Map(labels.map((label) => [label, { label, callMinutes: 0, chatMinutes: 0 }]));
+      for (const d of days) {
+        const b = buckets.get(bucketOf(d.day));
+        if (b) {
+          b.callMinutes += d.callMinutes;
+          b.chatMinutes += d.chatMinutes;
+        }
+      }
+      const perLanguage = new Map<string, number>();
+      for (const r of summary.languageDays.filter(inRange)) perLanguage.set(r.language, (perLanguage.get(r.language) ?? 0) + r.minutes);
+      const card = await peopleCards(partners.map((p) => p.partnerId));
+      return {
+        range,
+        from,
+        to,
+        practice: [...buckets.values()].map((b) => ({
+          label: b.label,
+          callMinutes: Math.floor(b.callMinutes),
+          chatMinutes: Math.floor(b.chatMinutes),
+        })),
+        sessionTypes: {
+          video: days.reduce((s, d) => s + d.videoCalls, 0),
+          voice: days.reduce((s, d) => s + d.voiceCalls, 0),
+          chatDays: days.filter((d) => d.messages > 0).length,
+        },
+        perLanguage: [...perLanguage]
+          .map(([language, minutes]) => ({ language, minutes: Math.floor(minutes) }))
+          .sort((a, b) => b.minutes - a.minutes),
+        topPartners: partners.map((p) => ({ ...card(p.partnerId), minutes: Math.floor(p.seconds / 60), calls: p.calls })),
+        levelTests: tests.map(({ ms: _ms, ...point }) => point),
+        totalMinutes: Math.floor(days.reduce((s, d) => s + d.minutes, 0)),
+      };
+    },
+
+    async achievements(userId: string): Promise<AchievementList> {
+      const person = (await people([userId])).get(userId)!;
+      const [{ facts }, awarded] = await Promise.all([factsFor(userId, person), repo.awardsOf(db, userId)]);
+      return {
+        items: achievementProgress(facts).map((p) => {
+          const when = awarded.get(p.id);
+          // An award stays, even if a rebuild or a changed goal would read the figure lower now.
+          return {
+            id: p.id,
+            value: when !== undefined ? p.target : p.value,
+            target: p.target,
+            awardedAt: when !== undefined ? toIso(when) : null,
+          };
+        }),
+      };
+    },
+
+    rebuild: () => rebuildRollups(db),
+  };
+}
+
+interface LevelPoint {
+  at: string;
+  language: string;
+  level: string;
+  verified: boolean;
+}
+interface Summary {
+  days: DaySummary[];
+  languageDays: { day: string; language: string; minutes: number }[];
+  tests: (LevelPoint & { ms: number })[];
+}
+
+/** A roll-up row's practice minutes (calls, and the chat credit of that row's messages). */
+const languageMinutes = (r: DailyTotals) => r.callSeconds / 60 + chatCreditMinutes(r.chatMessages);
+
+/** Recomputes every roll-up from the ledger (after a fix to how entries count). Awards stay. */
+export async function rebuildRollups(db: Kysely<ProgressTables>): Promise<{ entries: number; days: number }> {
+  const rollups = new Map<string, DailyTotals>();
+  let after: { userId: string; at: number; eventId: string } | null = null;
+  let entries = 0;
+  for (;;) {
+    const page = await repo.ledgerPage(db, after, 2000);
+    for (const entry of page) applyEntry(rollups, entry);
+    entries += page.length;
+    if (page.length < 2000) break;
+    const last = page.at(-1)!;
+    after = { userId: last.userId, at: last.at, eventId: last.eventId };
+  }
+  await db.transaction().execute((tx) => repo.replaceAllDaily(tx, [...rollups.values()]));
+  return { entries, days: rollups.size };
+}

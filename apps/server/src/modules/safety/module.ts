@@ -1,0 +1,52 @@
+import type { AdminReport } from '@studymate/contracts';
+import type { AuthService } from '../auth/service.js';
+import type { ChatService } from '../chat/service.js';
+import type { MatchingService } from '../matching/service.js';
+import type { ModuleContext } from '../module-context.js';
+import { ownTables } from '../module-context.js';
+import type { ProfileService } from '../profile/service.js';
+import type { UsersService } from '../users/service.js';
+import { safetyDestinations } from './destinations.js';
+import type { SafetyTables } from './repository.js';
+import { safetyRoutes } from './routes.js';
+import { createScreening } from './screening.js';
+import { createSafetyService, type Notify } from './service.js';
+
+/** Reports with evidence, sanctions, the audit log, privacy settings and screening; the admin pages' API. */
+export function safetyModule(
+  { app, db, bus, realtime, config }: ModuleContext,
+  {
+    users,
+    profile,
+    auth,
+    chat,
+    matching,
+    notify,
+  }: { users: UsersService; profile: ProfileService; auth: AuthService; chat: ChatService; matching: MatchingService; notify: Notify },
+) {
+  const screening = createScreening({ db: ownTables<SafetyTables>(db), bus, moderation: config.moderation, log: app.log });
+  const safety = createSafetyService({
+    db: ownTables<SafetyTables>(db),
+    users,
+    bus,
+    chat,
+    sessions: auth,
+    leaveQueue: (userId) => matching.leaveQuickMatch(userId),
+    areMates: (a, b) => matching.areMates(a, b),
+    notify,
+    onReport: (report: AdminReport) => realtime.publish('/sub/admin/reports', {}, report),
+    log: app.log,
+  });
+  users.addParticipant(safety.participant);
+  // Self-introductions and names are screened whenever a profile is saved: a hit is an automatic
+  // flag for administrators, and matching leaves the introduction off the cards others see.
+  profile.onChange(async (userId) => {
+    const saved = (await profile.partnerProfiles([userId])).get(userId);
+    const name = (await users.namesOf([userId])).get(userId)?.displayName ?? '';
+    if (saved?.intro) await screening.screenText(userId, 'intro', saved.intro, null);
+    for (const text of new Set([name, saved?.englishName ?? ''])) if (text) await screening.screenText(userId, 'name', text, null);
+  });
+  safetyRoutes(app, safety, screening, { reportsPerMinute: 10 });
+  safetyDestinations(realtime);
+  return { safety, screening };
+}

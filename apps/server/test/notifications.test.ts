@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from './helpers/backends.js';
+import { api, ENGLISH, givenOnboarded, KOREAN, type Client } from './helpers/app.js';
+import { startTwoNodes, type TwoNodes } from './helpers/two-nodes.js';
+
+for (const backend of BACKENDS) {
+  describe.skipIf(backend.skip)(`notifications [${backend.name}]${backend.skip ? ` (skipped: ${backend.skip})` : ''}`, () => {
+    let nodes: TwoNodes;
+    let minji: Client;
+    let alex: Client;
+    const t = () => nodes.t;
+    const list = (user: Client, query = '') => api(t(), 'GET', `/api/v1/notifications${query}`, { token: user.token });
+    const ask = (from: Client, to: Client, message: string) =>
+      api(t(), 'POST', '/api/v1/matching/requests', { token: from.token, body: { receiverId: to.userId, message } });
+
+    beforeAll(async () => {
+      nodes = await startTwoNodes(backend);
+      minji = await givenOnboarded(t(), 'Minji', KOREAN);
+      alex = await givenOnboarded(t(), 'Alex', ENGLISH);
+    });
+    afterAll(async () => nodes?.close());
+
+    it('keeps a match request as an unread notification in the language my app speaks, and tells my device on the other node at once', async () => {
+      const saved = await api(t(), 'PUT', '/api/v1/notifications/settings', { token: alex.token, body: { locale: 'en' } });
+      expect(saved.status).toBe(200);
+      const phone = await nodes.connect(nodes.otherUrl, alex.token);
+      const live = await phone.subscribe('/user/queue/notifications');
+
+      expect((await ask(minji, alex, 'Hi Alex! Shall we practise?')).status).toBe(200);
+      const pushed = JSON.parse((await live.next()).body);
+      expect(pushed).toMatchObject({
+        kind: 'match-request',
+        category: 'match',
+        title: 'Minji',
+        body: 'Hi Alex! Shall we practise?',
+        unread: 1,
+      });
+      expect(pushed.link).toBe('/matching/requests');
+
+      const page = await list(alex);
+      expect(page.status).toBe(200);
+      expect(page.json).toMatchObject({ unread: 1, items: [{ id: pushed.id, kind: 'match-request', read: false, title: 'Minji' }] });
+      expect((await api(t(), 'GET', '/api/v1/notifications/unread-count', { token: alex.token })).json).toEqual({ unread: 1 });
+      // The sender was told nothing.
+      expect((await list(minji)).json).toMatchObject({ unread: 0, items: [] });
+    });
+
+    it('writes an accepted request in Korean for a person whose app speaks Korean, the default', async () => {
+      const received = await api(t(), 'GET', '/api/v1/matching/requests/received', { token: alex.token });
+      const accepted = await api(t(), 'POST', `/api/v1/matching/requests/${received.json.items[0].id}/accept`, { token: alex.token });
+      expect(accepted.status).toBe(200);
+      let items: { kind: string; body?: string }[] = [];
+      for (let i = 0; i < 100 && !items.some((n) => n.kind === 'match-accepted'); i++) {
+        items = (await list(minji)).json.items;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(items.find((n) => n.kind === 'match-accepted')).toMatchObject({ title: 'Alex', body: '님이 요청을 수락했어요' });
+    });
+
+    it('marks all read and tells my other devices the new count, so a second tab clears its bell', async () => {
+      const tab = await nodes.connect(nodes.otherUrl, minji.token);
+      const live = await tab.subscribe('/user/queue/notifications');
+      const before = (await list(minji)).json.unread;
+      expect(before).toBeGreaterThan(0);
+
+      const marked = await api(t(), 'POST', '/api/v1/notifications/read', { token: minji.token, body: {} });
+      expect(marked.json).toEqual({ unread: 0 });
+      expect(JSON.parse((await live.next()).body)).toMatchObject({ kind: 'notifications-read', unread: 0 });
+      expect((await list(minji, '?unreadOnly=true')).json).toMatchObject({ unread: 0, items: [] });
+    });
+
+    it('pages newest first with a cursor, deletes only my own, and refuses a made-up cursor', async () => {
+      for (let i = 0; i < 3; i++) {
+        const other = await givenOnboarded(t(), `Fan ${'ABC'[i]}`, ENGLISH);
+        expect((await ask(other, minji, `Hello ${i}`)).status).toBe(200);
+      }
+      const first = await list(minji, '?limit=2');
+      expect(first.json.items.map((n: { body: string }) => n.body)).toEqual(['Hello 2', 'Hello 1']);
+      const second = await list(minji, `?limit=2&before=${first.json.nextBefore}`);
+      expect(second.json.items[0].body).toBe('Hello 0');
+
+      const id = first.json.items[0].id;
+      expect((await api(t(), 'DELETE', `/api/v1/notifications/${id}`, { token: alex.token })).status).toBe(404);
+      expect((await api(t(), 'DELETE', `/api/v1/notifications/${id}`, { token: minji.token })).status).toBe(204);
+      expect((await list(minji)).json.items.map((n: { id: string }) => n.id)).not.toContain(id);
+      expect((await list(minji, '?before=yesterday')).status).toBe(400);
+    });
+
+    it('puts my notifications and language in my data export', async () => {
+      const exported = await api(t(), 'GET', '/api/v1/me/export', { token: alex.token });
+      expect(exported.status).toBe(200);
+      expect(exported.json.notifications).toMatchObject({ locale: 'en', notifications: [{ kind: 'match-request', title: 'Minji' }, {}] });
+      // Becoming mates also earned an achievement (progress), told through the same module.
+      expect(exported.json.notifications.notifications).toHaveLength(2);
+      expect(exported.json.notifications.notifications[1]).toMatchObject({
+        kind: 'achievement',
+        category: 'achievement',
+        title: 'First mate',
+      });
+    });
+  });
+}

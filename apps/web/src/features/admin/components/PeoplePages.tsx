@@ -1,0 +1,90 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { Link, useParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import type { AdminPerson } from '@studymate/contracts';
+import { errorProblem, FormProblem, type FieldProblem } from '../../../components/form';
+import { fetchPerson, liftSanctions, lookupPeople, sanctionPerson } from '../api';
+import { ADMIN_NS } from '../i18n';
+import { ActionForm, PersonHistory } from './PersonHistory';
+
+/** `/admin/people`: look people up by name, e-mail or id. */
+export function PeopleLookup() {
+  const { t } = useTranslation(ADMIN_NS);
+  const [q, setQ] = useState('');
+  const [items, setItems] = useState<Awaited<ReturnType<typeof lookupPeople>> | null>(null);
+  const [problem, setProblem] = useState<FieldProblem>();
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!q.trim()) return;
+    setProblem(undefined);
+    try {
+      setItems(await lookupPeople(q.trim()));
+    } catch (error) {
+      setProblem(errorProblem(error));
+    }
+  }
+  return (
+    <div className="space-y-3">
+      <form className="flex gap-2" onSubmit={(e) => void submit(e)}>
+        <input
+          className="input min-h-11 flex-1"
+          aria-label={t('people.search')}
+          placeholder={t('people.search')}
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+        />
+        <button type="submit" className="btn-primary min-h-11">
+          {t('people.find')}
+        </button>
+      </form>
+      <FormProblem problem={problem} />
+      {items?.length === 0 && <p className="card text-sm text-slate-500">{t('people.empty')}</p>}
+      {items && items.length > 0 && (
+        <ul className="card divide-y divide-slate-100">
+          {items.map((p) => (
+            <li key={p.id} className="py-2 text-sm">
+              <Link to={`/admin/people/${p.id}`} className="flex min-h-11 flex-wrap items-center gap-2 font-semibold text-indigo-700">
+                {p.displayName}{' '}
+                <span className="font-normal text-slate-500">
+                  {p.email ?? '—'} · {p.status}
+                </span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** `/admin/people/:userId`: one person's history, a sanction without a report, and lifting one. */
+export function PersonAdminPage() {
+  const { t } = useTranslation(ADMIN_NS);
+  const { userId = '' } = useParams();
+  const [person, setPerson] = useState<AdminPerson | null>(null);
+  const [problem, setProblem] = useState<FieldProblem>();
+  const load = useCallback(() => fetchPerson(userId).then(setPerson, (error: unknown) => setProblem(errorProblem(error))), [userId]);
+  useEffect(() => void load(), [load]);
+  if (!person) return <FormProblem problem={problem} />;
+  return (
+    <div className="space-y-4">
+      <PersonHistory person={person} />
+      <ActionForm
+        actions={['warn', 'suspend', 'ban']}
+        onSubmit={async (action, reason, days) => {
+          await sanctionPerson(person.id, { kind: action as 'warn' | 'suspend' | 'ban', reason, ...(days ? { days } : {}) });
+          await load();
+        }}
+      />
+      {person.status === 'suspended' && (
+        <button
+          type="button"
+          className="btn-secondary min-h-11"
+          onClick={() => void liftSanctions(person.id, 'lifted by an administrator').then(load)}
+        >
+          {t('action.lift')}
+        </button>
+      )}
+    </div>
+  );
+}

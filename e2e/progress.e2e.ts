@@ -1,0 +1,127 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { RoomSummary } from '@studymate/contracts';
+import ko from '../apps/web/src/i18n/ko.json';
+import progress from '../apps/web/src/features/progress/i18n/ko.json';
+import notifications from '../apps/web/src/features/notifications/i18n/ko.json';
+import { onboardedUser } from './support/accounts';
+import { baseUrl, launchBrowser, newPage } from './support/browser';
+import { until } from './support/flow';
+
+const resultsDir = path.resolve('test-results');
+mkdirSync(resultsDir, { recursive: true });
+
+/** The bell that is on screen (the phone header's or the desktop side bar's). */
+const bell = (page: Page) => page.locator('[data-testid="bell"]:visible');
+const bellCount = async (page: Page) => {
+  const badge = bell(page).locator('[data-testid="bell-count"]');
+  return (await badge.count()) ? Number(await badge.textContent()) : 0;
+};
+
+describe('STUDYMATE progress and notifications', () => {
+  let browser: Browser;
+  let mina: { context: BrowserContext; page: Page };
+  let sam: { context: BrowserContext; page: Page };
+  let minaAuth: Awaited<ReturnType<typeof onboardedUser>>;
+  let samAuth: Awaited<ReturnType<typeof onboardedUser>>;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    mina = await newPage(browser, 'phone');
+    sam = await newPage(browser, 'desktop');
+    const stamp = Date.now();
+    minaAuth = await onboardedUser(mina.context, `mina.progress.${stamp}@example.com`, '김미나', 'ko');
+    samAuth = await onboardedUser(sam.context, `sam.progress.${stamp}@example.com`, 'Sam', 'en');
+  });
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail') return;
+    const name = ctx.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 50);
+    await mina?.page.screenshot({ path: path.join(resultsDir, `failed-progress-mina-${name}.png`), fullPage: true }).catch(() => {});
+    await sam?.page.screenshot({ path: path.join(resultsDir, `failed-progress-sam-${name}.png`), fullPage: true }).catch(() => {});
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('a chat day moves the dashboard’s practice time and streak', async () => {
+    await mina.page.goto('/');
+    await mina.page.getByRole('heading', { name: ko.home.greeting.replace('{{name}}', '김미나') }).waitFor();
+    // A newcomer is told what to do first, and how practice is counted.
+    await mina.page.getByText(progress.emptyTitle).waitFor();
+    await mina.page.getByText(progress.chatCredit.split('{{')[0]!.trim()).waitFor();
+    expect(await mina.page.getByTestId('total-practice').textContent()).toContain(progress.minutes.replace('{{count}}', '0'));
+    expect(await mina.page.getByTestId('streak').textContent()).toContain(progress.streakDays_other.replace('{{count}}', '0'));
+    await mina.page.screenshot({ path: path.join(resultsDir, 'dashboard-empty-375.png'), fullPage: true });
+
+    const opened = await mina.context.request.post(`${baseUrl}/api/v1/chat/rooms/direct`, {
+      data: { partnerId: samAuth.id },
+      headers: minaAuth.headers,
+    });
+    expect(opened.status(), await opened.text()).toBe(200);
+    const roomId = ((await opened.json()) as RoomSummary).id;
+    for (let i = 0; i < 20; i++) {
+      const sent = await mina.context.request.post(`${baseUrl}/api/v1/chat/rooms/${roomId}/messages`, {
+        data: { clientId: `progress-e2e-${Date.now()}-${i}`, kind: 'text', body: `연습 메시지 ${i + 1}` },
+        headers: minaAuth.headers,
+      });
+      expect(sent.ok(), await sent.text()).toBe(true);
+    }
+    // 20 messages in a day are 2 minutes of practice and a streak day, once chat's tally has run.
+    await until(
+      'the dashboard to show the chat day',
+      async () => {
+        await mina.page.reload();
+        await mina.page.getByTestId('total-practice').waitFor();
+        return (await mina.page.getByTestId('total-practice').textContent())!.includes(progress.minutes.replace('{{count}}', '2'));
+      },
+      30_000,
+    );
+    expect(await mina.page.getByTestId('streak').textContent()).toContain(progress.streakDays_other.replace('{{count}}', '1'));
+    await mina.page.screenshot({ path: path.join(resultsDir, 'dashboard-chat-day-375.png'), fullPage: true });
+  });
+
+  it('a match request from another person raises the bell without a reload; mark all read on a second tab clears it', async () => {
+    const stamp = Date.now();
+    const sora = await newPage(browser, 'desktop');
+    const soraAuth = await onboardedUser(sora.context, `sora.progress.${stamp}@example.com`, 'Sora', 'ko', 'Sora Park');
+    await sam.page.goto('/');
+    await bell(sam.page).waitFor();
+    // What is already unread (Mina's new room), as the server counts it, shown once the page has it.
+    const unread = await sam.context.request.get(`${baseUrl}/api/v1/notifications/unread-count`, { headers: samAuth.headers });
+    const before = ((await unread.json()) as { unread: number }).unread;
+    await until('the bell to show what was unread', async () => (await bellCount(sam.page)) === before);
+
+    const asked = await sora.context.request.post(`${baseUrl}/api/v1/matching/requests`, {
+      data: { receiverId: samAuth.id, message: 'Shall we practise together?' },
+      headers: soraAuth.headers,
+    });
+    expect(asked.status(), await asked.text()).toBe(200);
+    await until('the bell to count the request', async () => (await bellCount(sam.page)) === before + 1);
+    // A short toast says who asked.
+    await sam.page.getByRole('status').getByText('Sora').first().waitFor();
+
+    const second = await sam.context.newPage();
+    await second.goto('/notifications');
+    await second.getByRole('heading', { name: ko.nav.notifications, level: 1 }).waitFor();
+    await second.getByTestId('notification-list').getByText('Shall we practise together?').waitFor();
+    await second.getByRole('button', { name: notifications.markAll }).click();
+    await until('the first tab’s bell to clear', async () => (await bellCount(sam.page)) === 0);
+    await until('the second tab’s bell to clear', async () => (await bellCount(second)) === 0);
+    await sora.context.close();
+  });
+
+  it('the statistics and achievements pages tell a person what they did and what comes next', async () => {
+    await mina.page.goto('/statistics');
+    await mina.page.getByRole('heading', { name: ko.nav.statistics, level: 1 }).waitFor();
+    await mina.page.getByText(progress.practiceOverTime).waitFor();
+    await mina.page.getByRole('tab', { name: progress.range.year }).click();
+    await mina.page.getByRole('tab', { name: progress.range.year, selected: true }).waitFor();
+    await mina.page.screenshot({ path: path.join(resultsDir, 'statistics-375.png'), fullPage: true });
+    await mina.page.goto('/achievements');
+    await mina.page.getByRole('heading', { name: ko.nav.achievements, level: 1 }).waitFor();
+    await mina.page.getByRole('heading', { name: progress.items['streak-7'].title }).waitFor();
+    expect(await mina.page.locator('[data-achievement="streak-7"]').textContent()).toContain('1 / 7');
+  });
+});

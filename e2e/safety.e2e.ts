@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { RoomSummary, TokenReply } from '@studymate/contracts';
+import chat from '../apps/web/src/features/chat/i18n/ko.json';
+import safety from '../apps/web/src/features/safety/i18n/ko.json';
+import admin from '../apps/web/src/features/admin/i18n/ko.json';
+import ko from '../apps/web/src/i18n/ko.json';
+import { onboardedUser } from './support/accounts';
+import { baseUrl, launchBrowser, newPage } from './support/browser';
+import { onPath } from './support/flow';
+
+const CSRF = { 'X-Requested-With': 'studymate' };
+
+/**
+ * B reports A's message; an administrator (signed in with Naver, listed in ADMIN_EMAILS) sees the
+ * report with the conversation copied as evidence and suspends A; A's open browser is signed out
+ * at once and told until when; A cannot sign in until then.
+ */
+describe('STUDYMATE safety: a report, its evidence and a suspension that takes effect at once', () => {
+  let browser: Browser;
+  let a: { context: BrowserContext; page: Page };
+  let b: { context: BrowserContext; page: Page };
+  let boss: { context: BrowserContext; page: Page };
+  let roomId = '';
+  const aEmail = `safety-a-${Date.now()}@example.test`;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    a = await newPage(browser, 'desktop');
+    b = await newPage(browser, 'phone');
+    boss = await newPage(browser, 'desktop');
+    const aAuth = await onboardedUser(a.context, aEmail, 'Abe', 'en', 'Abe Stone');
+    const bAuth = await onboardedUser(b.context, `safety-b-${Date.now()}@example.test`, '보라', 'ko', 'Bora Lee');
+    const room = await b.context.request.post(`${baseUrl}/api/v1/chat/rooms/direct`, {
+      data: { partnerId: aAuth.id },
+      headers: bAuth.headers,
+    });
+    roomId = ((await room.json()) as RoomSummary).id;
+    for (const [i, text] of [
+      '안녕하세요!',
+      'hi, nice to meet you',
+      'where do you live?',
+      'Seoul',
+      '서울 좋아요',
+      'send me money now or else',
+    ].entries()) {
+      const from = i % 2 ? a : b;
+      const headers = i % 2 ? aAuth.headers : bAuth.headers;
+      const sent = await from.context.request.post(`${baseUrl}/api/v1/chat/rooms/${roomId}/messages`, {
+        data: { clientId: `safety-e2e-${i}`, kind: 'text', body: text },
+        headers,
+      });
+      expect(sent.ok(), await sent.text()).toBe(true);
+    }
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('B reports A’s message from the message menu', async () => {
+    await b.page.goto(`/chat/${roomId}`);
+    const threat = b.page.getByTestId('message').filter({ hasText: 'send me money now or else' });
+    await threat.getByRole('button', { name: chat.message.actions }).tap();
+    await b.page.getByRole('menuitem', { name: safety.report.message }).tap();
+    const dialog = b.page.getByRole('dialog');
+    await dialog.getByLabel(safety.report.reasons.harassment).check();
+    await dialog.getByLabel(safety.report.comment).fill('돈을 보내라고 협박해요');
+    await dialog.getByRole('button', { name: safety.report.send }).tap();
+    await dialog.getByText(safety.report.sent).waitFor();
+    await dialog.getByRole('button', { name: 'OK' }).tap();
+    // The reporter follows its state in the settings.
+    await b.page.goto('/settings');
+    await b.page.getByTestId('my-report').filter({ hasText: safety.mine.states.open }).waitFor();
+  });
+
+  it('an administrator sees the report with the conversation as evidence, and suspends A; A’s open browser is signed out and told until when', async () => {
+    // A is using the app with a live connection.
+    await a.page.goto(`/chat/${roomId}`);
+    await a.page.getByTestId('message').filter({ hasText: 'send me money now or else' }).waitFor();
+
+    // The administrator signs in with Naver (the local provider), then sets up like anyone.
+    const api = boss.context.request;
+    const start = await api.get(`${baseUrl}/api/v1/auth/naver/start`);
+    expect(start.ok(), await start.text()).toBe(true);
+    const refreshed = await api.post(`${baseUrl}/api/v1/auth/refresh`, { headers: CSRF });
+    const reply = (await refreshed.json()) as TokenReply;
+    expect(reply.user.role).toBe('admin');
+    const headers = { Authorization: `Bearer ${reply.accessToken}` };
+    await api.post(`${baseUrl}/api/v1/me/terms`, {
+      data: { ageOver14: true, termsOfService: true, privacyPolicy: true, marketing: false },
+      headers,
+    });
+    const steps = {
+      basic: { englishName: 'Admin Kim', cityId: 'seoul', intro: 'STUDYMATE 운영팀의 관리자 계정입니다.' },
+      languages: { native: 'ko', speaks: [], learns: [{ language: 'en', level: 'B1', partnerLevel: 'C1' }] },
+      interests: { motivations: ['friends'], topics: ['food'], learningStyle: 'both', expectation: 'practical' },
+      partner: { partnerGender: 'any', partnerStyles: ['friendly'], ageMin: 20, ageMax: 40 },
+      schedule: { communicationMethod: 'text', dailyMinutes: 10, availability: [{ day: 3, slot: 40 }] },
+    };
+    for (const [step, body] of Object.entries(steps)) {
+      const saved = await api.put(`${baseUrl}/api/v1/onboarding/${step}`, { data: body, headers });
+      expect(saved.ok(), `${step}: ${await saved.text()}`).toBe(true);
+    }
+
+    const page = boss.page;
+    await page.goto('/');
+    await page.getByRole('link', { name: ko.nav.admin }).click();
+    await onPath(page, '/admin');
+    const item = page.getByTestId('queue-item').filter({ hasText: admin.reasons.harassment }).first();
+    await item.getByRole('link', { name: admin.queue.open }).click();
+    const evidence = page.getByTestId('evidence-message');
+    await evidence.filter({ hasText: 'send me money now or else' }).and(page.locator('[data-reported]')).waitFor();
+    await evidence.filter({ hasText: '안녕하세요!' }).waitFor();
+    expect(await evidence.count()).toBe(6);
+    await page.getByTestId('person-history').getByText(/Abe/).first().waitFor();
+
+    await page.getByLabel(admin.action.suspend, { exact: true }).check();
+    await page.getByLabel(admin.action.days).fill('3');
+    await page.getByLabel(admin.action.reason).fill('협박 메시지');
+    await page.getByRole('button', { name: admin.action.submit }).click();
+    await page.getByTestId('report-state').filter({ hasText: admin.states.actioned }).waitFor();
+
+    // A's open browser: signed out at once, with the suspension and its end date.
+    await onPath(a.page, '/signin');
+    const notice = a.page.getByTestId('suspension-notice');
+    await notice.waitFor();
+    expect(await notice.textContent()).toMatch(/정지/);
+    expect(await notice.textContent()).toContain('협박 메시지');
+  });
+
+  it('A cannot sign in again until the suspension ends', async () => {
+    const page = a.page;
+    await page.reload();
+    await page.getByLabel(ko.signin.dev.email).fill(aEmail);
+    await page.getByLabel(ko.signin.dev.displayName).fill('Abe');
+    await page.getByRole('button', { name: ko.signin.dev.submit }).click();
+    await page.getByTestId('suspension-notice').waitFor();
+    expect(await page.getByTestId('suspension-notice').textContent()).toMatch(/\d/);
+    await page.goto('/chat');
+    await onPath(page, '/signin');
+  });
+});

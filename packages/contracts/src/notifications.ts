@@ -1,0 +1,67 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/** What a notification is about; preferences (on/off, quiet hours) are kept per category. */
+export const NotificationCategory = Type.Union(
+  [Type.Literal('chat'), Type.Literal('match'), Type.Literal('session'), Type.Literal('achievement'), Type.Literal('system')],
+  { description: 'chat, match, session, achievement or system' },
+);
+export type NotificationCategory = Static<typeof NotificationCategory>;
+
+/** The languages a notification is written in; the recipient reads the one their app speaks. */
+export const NotificationLocale = Type.Union([Type.Literal('ko'), Type.Literal('en')]);
+export type NotificationLocale = Static<typeof NotificationLocale>;
+
+/** One stored notification, in the reader's language. */
+export const StoredNotification = Type.Object({
+  id: Type.String(),
+  category: NotificationCategory,
+  kind: Type.String(),
+  title: Type.String(),
+  body: Type.Optional(Type.String()),
+  link: Type.Optional(Type.String({ description: 'an app path to open, never an external URL' })),
+  read: Type.Boolean(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type StoredNotification = Static<typeof StoredNotification>;
+
+export const NotificationsQuery = Type.Object({
+  /** The `nextBefore` of the previous page; absent for the newest. */
+  before: Type.Optional(Type.String({ maxLength: 80 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })),
+  unreadOnly: Type.Optional(Type.Boolean()),
+});
+export type NotificationsQuery = Static<typeof NotificationsQuery>;
+
+export const NotificationPage = Type.Object({
+  items: Type.Array(StoredNotification),
+  /** Pass as `before` for the next (older) page; absent on the last page. */
+  nextBefore: Type.Optional(Type.String()),
+  unread: Type.Integer({ minimum: 0 }),
+});
+export type NotificationPage = Static<typeof NotificationPage>;
+
+export const UnreadCount = Type.Object({ unread: Type.Integer({ minimum: 0 }) });
+export type UnreadCount = Static<typeof UnreadCount>;
+
+const ClockTime = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: 'HH:MM on my wall clock' });
+
+/** Quiet hours on my own wall clock: notifications are kept and counted, but no toast, sound or browser notification. */
+export const QuietHours = Type.Object({
+  start: ClockTime,
+  end: ClockTime,
+  timeZone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA zone the hours follow (my profile zone)' }),
+});
+export type QuietHours = Static<typeof QuietHours>;
+
+export const NotificationSettings = Type.Object({
+  /** The language notifications are written in for this person: the app sets it to its own. */
+  locale: NotificationLocale,
+  /** Categories I turned off in the app: not stored, not shown (enforced by the server). */
+  muted: Type.Array(NotificationCategory, { maxItems: 5 }),
+  quietHours: Type.Union([QuietHours, Type.Null()]),
+});
+export type NotificationSettings = Static<typeof NotificationSettings>;
+
+/** Any of the settings; what is absent stays as it was (the app sends its language alone on every switch). */
+export const NotificationSettingsBody = Type.Partial(NotificationSettings);
+export type NotificationSettingsBody = Static<typeof NotificationSettingsBody>;
