@@ -10,7 +10,7 @@ import { isContentWord } from '../src/lexis.js';
 import { normaliseWord } from '../src/tokens.js';
 import { readCefrSp, readNict, SST_TO_CEFR, SST_TO_SCORE } from './datasets.js';
 import { linearFit } from './fit.js';
-import { pearson, qwk, r3, share, spearman } from './metrics.js';
+import { partialSpearman, pearson, qwk, r3, share, spearman } from './metrics.js';
 
 function parseArgs(argv: string[]): { format: string; file: string; lists?: string } {
   let format = '';
@@ -114,6 +114,7 @@ if (args.format === 'nict-jle') {
     interviews.map((iv) => wordListLevel(iv.words, lists)),
     gold.map((g) => g + 0.5),
   );
+  const logTokens = interviews.map((iv) => Math.log(Math.max(1, iv.tokenCount)));
   const half = (even: boolean): number[] => interviews.map((iv, i) => ((Number(iv.id) % 2 === 0) === even ? i : -1)).filter((i) => i >= 0);
   const rhoOn = (idx: number[]): number =>
     r3(
@@ -134,6 +135,27 @@ if (args.format === 'nict-jle') {
       engine: report(engine, sst, gold),
       wordCountBaseline: report(wc, sst, gold),
       wordListBaseline: report(wl, sst, gold),
+      // Beyond length: rank correlation with the SST level once log(token count) is held constant.
+      partialRhoBeyondLength: {
+        engine: r3(
+          partialSpearman(
+            engine.map((e) => e.score),
+            sst,
+            logTokens,
+          ),
+        ),
+        wordListBaseline: r3(
+          partialSpearman(
+            wl.map((e) => e.score),
+            sst,
+            logTokens,
+          ),
+        ),
+      },
+      // The top band (SST 9) placed at C1 or above, and the lowest (SST 1-3) kept at A1.
+      sst9AtC1OrAbove: r3(share(interviews.flatMap((iv, i) => (iv.sst === 9 ? [(engine[i]?.level ?? 0) >= 5] : [])))),
+      sst1to3AtA1: r3(share(interviews.flatMap((iv, i) => (iv.sst <= 3 ? [(engine[i]?.level ?? 0) === 1] : [])))),
+      targets: { rho: 0.87, exact: 0.7, sst9AtC1OrAbove: 0.5 },
       // With a fixed floor time, the engine's speech rate is this count: shown so the gain over it is plain.
       prunedWordCountReference: report(
         fitted(
@@ -209,6 +231,14 @@ if (args.format === 'nict-jle') {
       lenient: 'prediction equals either label',
       engineCalibratedOn: 'cefr-sp-wikiauto-train',
       engine: report(engine, gold, gold, lenient),
+      partialRhoBeyondLength: r3(
+        partialSpearman(
+          engine.map((e) => e.score),
+          gold,
+          sentences.map((s) => Math.log(Math.max(1, s.sentence.split(/\s+/).filter((w) => /\w/.test(w)).length))),
+        ),
+      ),
+      targets: { lenient: 0.78, qwk: 0.63 },
       wordCountBaseline: report(wc, gold, gold, lenient),
       wordListBaseline: report(wl, gold, gold, lenient),
     }),

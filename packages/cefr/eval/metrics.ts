@@ -31,6 +31,20 @@ export function pearson(x: readonly number[], y: readonly number[]): number {
 
 export const spearman = (x: readonly number[], y: readonly number[]): number => pearson(ranks(x), ranks(y));
 
+/**
+ * Partial rank correlation of x and y with z held constant: how far x follows y beyond what z
+ * (here log token count, the amount said) explains of both.
+ */
+export function partialSpearman(x: readonly number[], y: readonly number[], z: readonly number[]): number {
+  const xy = spearman(x, y);
+  const xz = spearman(x, z);
+  const yz = spearman(y, z);
+  const d = Math.sqrt((1 - xz * xz) * (1 - yz * yz));
+  return d > 0 ? (xy - xz * yz) / d : 0;
+}
+
+export const mean = (xs: readonly number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+
 /** Quadratic weighted kappa over integer categories 1..k. */
 export function qwk(pred: readonly number[], gold: readonly number[], k = 6): number {
   const O = Array.from({ length: k }, () => new Array<number>(k).fill(0));

@@ -141,3 +141,16 @@ export const SPEECH_STRETCH = { intercept: 0.4424, slope: 0.8301 };
 export const TEXT_BIAS = -11.4713;
 /** Level decision for text: score = center + spread * (raw - center) + offset, tuned for QWK and lenient accuracy. */
 export const TEXT_DECISION = { center: 4.0611, spread: 1.25, offset: 0.2 };
+
+/**
+ * Band edges for spoken answers: the stretched estimate at which each level begins (A2, B1, B2, C1,
+ * C2), mapped onto the whole-number edges 2..6 piecewise linearly (score.ts: placeOnBands). Chosen
+ * on nict-jle-dev (820 interviews; SST 1-3 A1, 4 A2, 5-6 B1, 7-8 B2, 9 C1) by a grid search for the
+ * most exact bands while at least half of SST 9 reaches C1, then rounded towards the safe side:
+ * engine estimates per SST level (median, quartiles) were SST 3 1.83 (1.58-2.22), SST 4 2.64
+ * (2.30-2.93), SST 5 3.29 (3.05-3.56), SST 6 3.63, SST 7 3.94, SST 8 4.05 (3.92-4.26), SST 9 4.44
+ * (4.18-4.65). A1/A2 stays at 2.0; A2/B1 at 3.1, B1/B2 at 3.9, B2/C1 at 4.35 and C1/C2 half a band
+ * further at 4.85 (no interview reaches C2). On that file: exact 0.709 (0.696 with whole-number
+ * edges), SST 9 at C1 or above 0.625 (0 before), SST 1-3 at A1 0.671. The held-out interviews confirm.
+ */
+export const SPEECH_BAND_EDGES: readonly number[] = [2.0, 3.1, 3.9, 4.35, 4.85];

@@ -13,6 +13,13 @@ const MAX_ANSWER_SEC = 3600;
 /** Without punctuation or timing an analysis unit is taken to be at most this many words. */
 const MAX_UNIT_WORDS = 25;
 
+/**
+ * Words the recogniser gave less confidence than this carry no vocabulary or grammar evidence:
+ * they are left out of the language features (they still count as speech for timing). Whisper's
+ * word probabilities and pocketsphinx's posteriors both fall below it mostly on misheard words.
+ */
+export const MIN_WORD_CONFIDENCE = 0.5;
+
 const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 /** A usable duration in seconds, else 0. */
 const given = (x: unknown): number => (finite(x) && x > 0 && x <= MAX_ANSWER_SEC ? x : 0);
@@ -142,6 +149,8 @@ const SPECULATING = new Set([
   'wonder',
 ]);
 
+const unsure = (t: TimedToken) => t.confidence !== undefined && t.confidence < MIN_WORD_CONFIDENCE;
+
 function stageFunctionMet(stage: number, pruned: readonly string[], clauses: number): boolean {
   if (stage === 3) return pruned.some((w) => REASONING.has(w));
   if (stage === 4) return pruned.some((w) => SPECULATING.has(w));
@@ -162,7 +171,7 @@ function analyseAnswer(answer: AnswerInput): AnswerStats {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (!t) continue;
-    if (marks.kind[i] === 'kept') pruned.push(t.norm);
+    if (marks.kind[i] === 'kept' && !unsure(t)) pruned.push(t.norm);
     if (t.confidence !== undefined) {
       confidenceSum += t.confidence;
       confidenceCount++;
@@ -212,7 +221,7 @@ function analyseAnswer(answer: AnswerInput): AnswerStats {
     const t = tokens[i];
     if (!t) continue;
     if (!punctuated && unitPause.has(i)) closeUnit();
-    if (marks.kind[i] === 'kept') {
+    if (marks.kind[i] === 'kept' && !unsure(t)) {
       unit.push(t.norm);
       unitWords++;
     }

@@ -80,12 +80,12 @@ export function buildFeedback(score: number, sub: SubScores, f: SpeechFeatures):
       code: vocabKind === 'strength' ? 'VOCABULARY_RANGE' : 'VOCABULARY_BASIC',
       ko:
         vocabKind === 'strength'
-          ? `다양한 어휘를 썼어요 (어휘 다양도 MTLD ${r0(f.mtld)}, 내용어의 ${share}%가 B2 이상 빈도대).`
-          : `자주 쓰는 기본 어휘가 대부분이에요 (MTLD ${r0(f.mtld)}, B2 이상 빈도대 어휘 ${share}%). 같은 단어를 반복하는 대신 더 구체적인 단어를 써 보세요.`,
+          ? `여러 가지 단어를 썼고, 쓴 단어 중 ${share}%는 자주 쓰이지 않는 단어였어요.`
+          : `대부분 매일 쓰는 쉬운 단어였어요 (자주 쓰이지 않는 단어 ${share}%). 같은 단어를 반복하는 대신 더 구체적인 단어를 써 보세요.`,
       en:
         vocabKind === 'strength'
-          ? `A varied vocabulary: lexical diversity (MTLD) ${r0(f.mtld)}, and ${share}% of content words beyond the B1 frequency band.`
-          : `Mostly everyday words: lexical diversity (MTLD) ${r0(f.mtld)}, ${share}% of content words beyond the B1 band. Reach for more precise words instead of repeating the same ones.`,
+          ? `You used many different words, and ${share}% of them are less common words.`
+          : `Mostly everyday words (${share}% less common ones). Reach for more precise words instead of repeating the same ones.`,
       evidence: { mtld: r0(f.mtld), advancedWordPercent: share },
     });
   }

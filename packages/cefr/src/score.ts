@@ -1,14 +1,22 @@
-import { SPEECH_FEATURES, SPEECH_STRETCH, TEXT_BIAS, TEXT_DECISION, TEXT_FEATURES, type FeatureSpec } from './calibration.js';
+import {
+  SPEECH_BAND_EDGES,
+  SPEECH_FEATURES,
+  SPEECH_STRETCH,
+  TEXT_BIAS,
+  TEXT_DECISION,
+  TEXT_FEATURES,
+  type FeatureSpec,
+} from './calibration.js';
+import { deliveryLevel, measureDelivery } from './delivery.js';
 import { computeFeatures } from './features.js';
 import { buildFeedback } from './feedback.js';
 import { clampScore, featureLevel, robustCombine, transformValue } from './scale.js';
 import { computeTextFeatures } from './text.js';
+import { judgeTrust } from './trust.js';
 import { CEFR_LEVELS, type CefrLevel, type LevelTestInput, type LevelTestResult, type SubScores, type TextResult } from './types.js';
 
 /** Each feature keeps a small say in its own sub-score even when the overall fit gave it none. */
 const SUBSCORE_PRIOR_WEIGHT = 0.03;
-/** Pruned words at which the amount of speech stops limiting confidence (about two minutes of A2 speech). */
-const WORDS_FOR_FULL_CONFIDENCE = 150;
 
 export function levelOfScore(score: number): CefrLevel {
   const i = Math.min(5, Math.max(0, Math.floor(clampScore(score)) - 1));
@@ -26,6 +34,17 @@ function levelsOf<K extends string>(specs: Record<K, FeatureSpec>, values: Recor
   return out;
 }
 
+/** Puts a stretched speech estimate on the level scale through SPEECH_BAND_EDGES (monotone, piecewise linear). */
+export function placeOnBands(estimate: number): number {
+  const edges = SPEECH_BAND_EDGES;
+  if (!Number.isFinite(estimate)) return NaN;
+  if (estimate < edges[0]!) return clampScore(1 + (estimate - 1) / (edges[0]! - 1));
+  for (let i = 1; i < edges.length; i++) {
+    if (estimate < edges[i]!) return clampScore(i + 1 + (estimate - edges[i - 1]!) / (edges[i]! - edges[i - 1]!));
+  }
+  return clampScore(edges.length + 1 + (estimate - edges[edges.length - 1]!));
+}
+
 function combine<K extends string>(
   specs: Record<K, FeatureSpec>,
   levels: Record<string, number>,
@@ -38,7 +57,43 @@ function combine<K extends string>(
     if (level !== undefined) items.push({ value: level, weight: pick(specs[key]) });
   }
   const estimate = robustCombine(items);
-  return Number.isFinite(estimate) ? clampScore(stretch.intercept + stretch.slope * estimate) : NaN;
+  return Number.isFinite(estimate) ? placeOnBands(clampScore(stretch.intercept + stretch.slope * estimate)) : NaN;
+}
+
+/** Features read from the words alone (vocabulary, grammar, coherence): withheld when the words cannot be trusted. */
+const LANGUAGE_FEATURES = new Set(
+  Object.entries(SPEECH_FEATURES as Record<string, FeatureSpec>)
+    .filter(([, s]) => !s.groups.includes('fluency'))
+    .map(([k]) => k),
+);
+
+/** Word-based delivery features: replaced by the audio's own measure when the answers carry it. */
+const WORD_DELIVERY_FEATURES = Object.entries(SPEECH_FEATURES as Record<string, FeatureSpec>)
+  .filter(([, s]) => s.groups.includes('fluency'))
+  .map(([k]) => k);
+/**
+ * Delivery's share in the overall level when it is measured from the audio: as much as all the
+ * language features together (their fitted weights sum to about 0.3), so neither delivery nor
+ * language alone decides the level.
+ */
+const AUDIO_DELIVERY_SPEC: FeatureSpec = {
+  anchor: { transform: 'linear', intercept: 0, slope: 1 },
+  weight: Object.values(SPEECH_FEATURES as Record<string, FeatureSpec>)
+    .filter((s) => !s.groups.includes('fluency'))
+    .reduce((a, s) => a + s.weight, 0),
+  groups: ['fluency', 'taskAchievement'],
+  useInOverall: true,
+};
+
+/** Seconds of voice the detector heard, over every answer. */
+function voicedSeconds(input: LevelTestInput): number {
+  let total = 0;
+  for (const a of Array.isArray(input?.answers) ? input.answers : []) {
+    for (const s of Array.isArray(a?.voiceSegments) ? a.voiceSegments : []) {
+      if (s && Number.isFinite(s.start) && Number.isFinite(s.end) && s.end > s.start) total += Math.min(s.end - s.start, 3600);
+    }
+  }
+  return total;
 }
 
 /** Scores a whole level test: every answer's transcript and timing, pooled. Pure and deterministic. */
@@ -46,25 +101,44 @@ export function scoreLevelTest(input: LevelTestInput): LevelTestResult {
   const features = computeFeatures(input);
   const values: Record<keyof typeof SPEECH_FEATURES, number | null> = features;
   const levels = features.prunedWordCount > 0 ? levelsOf(SPEECH_FEATURES, values) : {};
-  const overall = combine(SPEECH_FEATURES, levels, SPEECH_STRETCH, (s) => s.weight);
+  const languageUsed = !input?.withholdLanguage;
+  if (!languageUsed) for (const k of LANGUAGE_FEATURES) delete levels[k];
+  // Delivery from the audio (syllable nuclei) when the answers carry it: words cannot move it.
+  const answerList = Array.isArray(input?.answers) ? input.answers.filter((a) => a && typeof a === 'object') : [];
+  const audio = answerList.some((a) => Array.isArray(a.syllableTimes));
+  const specs: Record<string, FeatureSpec> = audio ? { ...SPEECH_FEATURES, delivery: AUDIO_DELIVERY_SPEC } : SPEECH_FEATURES;
+  let fluencyFromAudio: number | null = null;
+  if (audio) {
+    for (const k of WORD_DELIVERY_FEATURES) delete levels[k];
+    const delivery = measureDelivery(answerList.map((a) => ({ syllableTimes: a.syllableTimes ?? [], allottedSec: a.allottedSec })));
+    // No syllable at all in the audio is the lowest delivery there is.
+    fluencyFromAudio = deliveryLevel(delivery);
+    levels.delivery = fluencyFromAudio;
+  }
+  const overall = combine(specs, levels, SPEECH_STRETCH, (s) => s.weight);
   const score = round2(Number.isFinite(overall) ? overall : 1);
 
   const groups: Array<keyof SubScores> = ['fluency', 'vocabularyRange', 'grammaticalComplexity', 'coherence', 'taskAchievement'];
   const subScores = {} as SubScores;
   for (const g of groups) {
-    const sub = combine(SPEECH_FEATURES, levels, SPEECH_STRETCH, (s) => (s.groups.includes(g) ? s.weight + SUBSCORE_PRIOR_WEIGHT : 0));
+    const sub = combine(specs, levels, SPEECH_STRETCH, (s) => (s.groups.includes(g) ? s.weight + SUBSCORE_PRIOR_WEIGHT : 0));
     subScores[g] = round2(Number.isFinite(sub) ? sub : score);
   }
+  if (fluencyFromAudio !== null) subScores.fluency = round2(fluencyFromAudio);
 
-  // Confidence: enough speech, a sure recogniser, and features that agree with each other.
-  const amount = 1 - Math.exp(-features.prunedWordCount / (WORDS_FOR_FULL_CONFIDENCE / 2));
-  const used = Object.entries(levels).filter(([k]) => ((SPEECH_FEATURES as Record<string, FeatureSpec>)[k]?.weight ?? 0) > 0);
-  const spread = used.length ? Math.sqrt(used.reduce((a, [, v]) => a + (v - score) ** 2, 0) / used.length) : 3;
-  const agreement = Math.max(0.3, 1 - spread / 4);
-  const timing = features.timingKnown ? 1 : 0.7;
-  const confidence = round2(Math.min(1, Math.max(0, amount * features.meanConfidence * agreement * timing)));
+  const voiced = voicedSeconds(input);
+  const answersOf = Array.isArray(input?.answers) ? input.answers : [];
+  const trust = judgeTrust({
+    // Without voice activity (a transcript alone), the words' own timing stands in for it.
+    speechSec: voiced > 0 || answersOf.some((a) => Array.isArray(a?.voiceSegments)) ? voiced : features.speakingTimeSec,
+    prunedWords: features.prunedWordCount,
+    recognition: features.meanConfidence,
+    subScores,
+    languageUsed,
+  });
+  // Confidence (trust.ts): enough speech, a sure recogniser, delivery and language agreeing.
+  const confidence = trust.confidence;
   const halfWidth = 0.35 + (1 - confidence) * 1.15;
-
   const featureLevels: Record<string, number> = {};
   for (const [k, v] of Object.entries(levels)) featureLevels[k] = round2(v);
   return {
@@ -73,6 +147,7 @@ export function scoreLevelTest(input: LevelTestInput): LevelTestResult {
     range: { low: levelOfScore(score - halfWidth), high: levelOfScore(score + halfWidth) },
     confidence,
     subScores,
+    trust,
     features,
     featureLevels,
     feedback: buildFeedback(score, subScores, features),

@@ -1,3 +1,4 @@
+import type { Trust } from './trust.js';
 export type CefrLevel = 'A1' | 'A2' | 'B1' | 'B2' | 'C1' | 'C2';
 export const CEFR_LEVELS: readonly CefrLevel[] = ['A1', 'A2', 'B1', 'B2', 'C1', 'C2'];
 
@@ -31,10 +32,20 @@ export interface AnswerInput {
    * so stopping early counts like silence: the calibration interviews had a fixed length too.
    */
   allottedSec?: number;
+  /**
+   * Syllable nuclei found in the recording (seconds from its start), when the audio was analysed.
+   * Given for any answer, delivery (fluency) is measured from these alone, never from the words.
+   */
+  syllableTimes?: number[];
 }
 
 export interface LevelTestInput {
   answers: AnswerInput[];
+  /**
+   * True when the words cannot carry vocabulary or grammar evidence (the built-in recogniser was
+   * unsure): the level then rests on delivery alone and the result cannot be verified.
+   */
+  withholdLanguage?: boolean;
 }
 
 /**
@@ -104,6 +115,8 @@ export interface LevelTestResult {
   range: { low: CefrLevel; high: CefrLevel };
   confidence: number;
   subScores: SubScores;
+  /** Whether this result may become the verified level, and why not. */
+  trust: Trust;
   features: SpeechFeatures;
   /** Level estimate of each feature that took part, for transparency. */
   featureLevels: Record<string, number>;

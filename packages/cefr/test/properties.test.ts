@@ -16,6 +16,7 @@ const anyAnswer = fc.record(
     voiceSegments: fc.array(fc.record({ start: anyNumber, end: anyNumber }), { maxLength: 10 }),
     durationSec: anyNumber,
     allottedSec: anyNumber,
+    syllableTimes: fc.array(anyNumber, { maxLength: 40 }),
   },
   { requiredKeys: ['stage', 'words'] },
 ) as fc.Arbitrary<AnswerInput>;

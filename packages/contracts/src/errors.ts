@@ -41,6 +41,8 @@ export const ERROR_STATUS = {
   CONTACT_CLOSED: 403,
   /** A level-test answer longer than its prompt's speaking window plus a margin (details.maxSeconds). */
   LEVEL_TEST_ANSWER_TOO_LONG: 413,
+  /** The level test assesses English speaking; it is not offered to people whose native language is English. */
+  LEVEL_TEST_NOT_OFFERED: 403,
   OAUTH_STATE_MISMATCH: 400,
   OAUTH_DENIED: 400,
   OAUTH_PROVIDER_ERROR: 502,

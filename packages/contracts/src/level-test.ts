@@ -85,19 +85,32 @@ export const LevelTestFeedback = Type.Object({
   source: Type.String({ description: '"engine", or the name of the feedback provider' }),
 });
 
+/** Why a result stayed provisional; each comes with advice for the retake. */
+export const LEVEL_TEST_TRUST_REASONS = ['little-speech', 'unclear-recording', 'estimates-disagree', 'language-withheld'] as const;
+export type LevelTestTrustReason = (typeof LEVEL_TEST_TRUST_REASONS)[number];
+
 export const LevelTestResult = Type.Object({
   attemptId: Id,
   language: Type.Literal('en'),
+  /**
+   * True when the result was trustworthy enough to become the verified level. A provisional result
+   * (false) is shown with its range only, leaves the verified level alone and may be retaken at once.
+   */
+  verified: Type.Boolean(),
+  /** What kept a result provisional (empty when verified). */
+  reasons: Type.Array(literalUnion(LEVEL_TEST_TRUST_REASONS)),
   level: CefrLevelSchema,
   /** 1.0..6.99; the integer part is the level (1 = A1 ... 6 = C2). */
   score: Type.Number(),
   range: Type.Object({ low: CefrLevelSchema, high: CefrLevelSchema }),
+  /** 0..1: amount of speech x recognition confidence x agreement of delivery and language. */
   confidence: Type.Number(),
+  /** Vocabulary and grammar are null when withheld: a provisional result, or words the recogniser was unsure of. */
   subScores: Type.Object({
     fluency: Type.Number(),
-    vocabularyRange: Type.Number(),
-    grammaticalComplexity: Type.Number(),
-    coherence: Type.Number(),
+    vocabularyRange: Nullable(Type.Number()),
+    grammaticalComplexity: Nullable(Type.Number()),
+    coherence: Nullable(Type.Number()),
     taskAchievement: Type.Number(),
   }),
   feedback: Type.Array(LevelTestFeedback),
@@ -113,6 +126,8 @@ export const LevelTestHistoryItem = Type.Object({
   status: literalUnion(LEVEL_TEST_STATUSES),
   level: Nullable(CefrLevelSchema),
   score: Nullable(Type.Number()),
+  /** Null until scored; false for a provisional result. */
+  verified: Nullable(Type.Boolean()),
   startedAt: Instant,
   scoredAt: Nullable(Instant),
 });

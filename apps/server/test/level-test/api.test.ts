@@ -5,10 +5,20 @@ import { loadConfig } from '../../src/config.js';
 import type { LevelTestTables } from '../../src/modules/level-test/repository.js';
 import { openDatabase } from '../../src/platform/db/database.js';
 import type { JobsTables } from '../../src/platform/jobs/jobs.js';
-import { api, givenAdmin, givenUser, startApp, type Client, type TestApp } from '../helpers/app.js';
+import { api, givenAdmin, givenUser, startApp, STEP_BODIES, type Client, type TestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { countFiles, tinyPng } from '../helpers/files.js';
-import { ESPEAK, ESPEAK_MISSING, speak, startAppOn, startTranscriptionServer, uploadAnswer, waitForStatus } from './helpers.js';
+import {
+  ESPEAK,
+  ESPEAK_MISSING,
+  silentWav,
+  speak,
+  startAppOn,
+  startTranscriptionServer,
+  synth,
+  uploadAnswer,
+  waitForStatus,
+} from './helpers.js';
 
 /** What a B1-ish learner might say at each stage; espeak-ng speaks it, the local STT server "hears" it. */
 const ANSWERS: Record<number, string> = {
@@ -18,25 +28,36 @@ const ANSWERS: Record<number, string> = {
   4: 'In twenty years many jobs might change because computers will do simple work. People would probably need new skills, and maybe they could work fewer hours.',
 };
 
-/** Starts an attempt and uploads an espeak-ng answer to every prompt (registered with the STT server). */
+/**
+ * Starts an attempt and uploads an espeak-ng answer to every prompt (registered with the STT
+ * server). Each script is said twice: about 20 s an answer, enough speech for a verified result.
+ */
 async function recordWholeTest(
   t: TestApp,
   user: Client,
   stt: Awaited<ReturnType<typeof startTranscriptionServer>>,
   withTranscript = false,
+  scriptOf: (stage: number) => string = (stage) => `${ANSWERS[stage]!} ${ANSWERS[stage]!}`,
 ) {
   const started = await api(t, 'POST', '/api/v1/level-test/attempts', { token: user.token });
   expect(started.status).toBe(201);
   const attempt = started.json;
   for (const prompt of attempt.prompts) {
-    const script = ANSWERS[prompt.stage]!;
+    const script = scriptOf(prompt.stage);
     const wav = speak(script, { rate: 150 });
     stt.register(wav, script);
     const uploaded = await uploadAnswer(t, user, attempt.id, prompt.id, wav, withTranscript ? script : undefined);
     expect(uploaded.status).toBe(200);
-    expect(uploaded.json.durationMs).toBeGreaterThan(3000);
+    expect(uploaded.json.durationMs).toBeGreaterThan(1000);
   }
   return attempt;
+}
+
+/** Hands the test in and returns its result once scored. */
+async function finishAndResult(t: TestApp, user: Client, attemptId: string) {
+  expect((await api(t, 'POST', `/api/v1/level-test/attempts/${attemptId}/finish`, { token: user.token })).status).toBe(202);
+  await waitForStatus(t, user, attemptId, (s) => s.status === 'scored' || s.status === 'failed');
+  return (await api(t, 'GET', `/api/v1/level-test/attempts/${attemptId}/result`, { token: user.token })).json;
 }
 
 for (const backend of BACKENDS) {
@@ -81,6 +102,9 @@ for (const backend of BACKENDS) {
       const notYet = await api(t, 'GET', `/api/v1/level-test/attempts/${attemptId}/result`, { token: minji.token });
       expect(notYet.status).toBe(409);
 
+      // Each answer is transcribed and measured as soon as it is uploaded, before the test is handed in.
+      const early = await waitForStatus(t, minji, attemptId, (s) => s.progress.transcribed === 4);
+      expect(early.status).toBe('draft');
       const finished = await api(t, 'POST', `/api/v1/level-test/attempts/${attemptId}/finish`, { token: minji.token });
       expect(finished.status).toBe(202);
       const status = await waitForStatus(t, minji, attemptId, (s) => s.status === 'scored' || s.status === 'failed');
@@ -88,6 +112,8 @@ for (const backend of BACKENDS) {
 
       const result = await api(t, 'GET', `/api/v1/level-test/attempts/${attemptId}/result`, { token: minji.token });
       expect(result.status).toBe(200);
+      expect(result.json).toMatchObject({ verified: true, reasons: [] });
+      expect(result.json.confidence).toBeGreaterThanOrEqual(0.55);
       expect(['A1', 'A2', 'B1', 'B2', 'C1', 'C2']).toContain(result.json.level);
       expect(result.json.score).toBeGreaterThanOrEqual(1);
       expect(result.json.providers).toEqual(['openai-compatible', 'openai-compatible-feedback']);
@@ -105,7 +131,7 @@ for (const backend of BACKENDS) {
       expect(result.json.feedback[0].ko).toMatch(/[가-힣]/);
       expect(result.json.answers).toHaveLength(4);
       for (const a of result.json.answers) {
-        expect(a.transcript).toBe(ANSWERS[a.stage]);
+        expect(a.transcript).toBe(`${ANSWERS[a.stage]} ${ANSWERS[a.stage]}`);
         expect(a.lowConfidence).toBe(false);
         // Measured from the audio itself: espeak-ng pauses at commas and full stops.
         expect(a.speechSec).toBeGreaterThan(2);
@@ -117,7 +143,9 @@ for (const backend of BACKENDS) {
         { language: 'en', level: result.json.level, source: 'level-test', verifiedAt: expect.any(String) },
       ]);
       const history = await api(t, 'GET', '/api/v1/level-test/attempts', { token: minji.token });
-      expect(history.json.items).toEqual([expect.objectContaining({ id: attemptId, status: 'scored', level: result.json.level })]);
+      expect(history.json.items).toEqual([
+        expect.objectContaining({ id: attemptId, status: 'scored', level: result.json.level, verified: true }),
+      ]);
       expect(Date.parse(history.json.nextAttemptAt)).toBeGreaterThan(Date.now() + 23 * 3600_000);
     });
 
@@ -180,15 +208,66 @@ for (const backend of BACKENDS) {
         await api(t, 'POST', `/api/v1/level-test/attempts/${attempt.id}/finish`, { token: jun.token });
         await waitForStatus(t, jun, attempt.id, (s) => s.status === 'scored' || s.status === 'failed');
         const result = (await api(t, 'GET', `/api/v1/level-test/attempts/${attempt.id}/result`, { token: jun.token })).json;
-        // Neither the recogniser nor the feedback provider took part; the level stands without them.
+        // Neither the recogniser nor the feedback provider took part: the browser's words are too
+        // unsure to carry vocabulary or grammar, so the result is provisional, with delivery only.
         expect(result.providers).toEqual(['client-transcript']);
         expect(result.feedback.every((f: any) => f.source === 'engine')).toBe(true);
         expect(['A1', 'A2', 'B1', 'B2', 'C1', 'C2']).toContain(result.level);
+        expect(result.verified).toBe(false);
+        expect(result.reasons).toContain('language-withheld');
+        expect(result.subScores).toMatchObject({ vocabularyRange: null, grammaticalComplexity: null, coherence: null });
         expect(result.answers).toHaveLength(4);
         expect(result.answers.every((a: any) => a.lowConfidence && a.words.every((w: any) => w.start === null))).toBe(true);
+        expect((await api(t, 'GET', '/api/v1/me', { token: jun.token })).json.verifiedLevels).toEqual([]);
       } finally {
         stt.setMode('ok');
       }
+    });
+
+    it('silence and noise never give a verified result, and a provisional one may be retaken at once', { timeout: 90_000 }, async () => {
+      const quiet = await givenUser(t);
+      const started = (await api(t, 'POST', '/api/v1/level-test/attempts', { token: quiet.token })).json;
+      for (const [n, prompt] of started.prompts.entries()) {
+        // Two answers of silence, two of a noisy room with nobody speaking.
+        const wav = n < 2 ? silentWav(12) : synth([{ sec: 12 }], { noise: 0.05, seed: n }).wav;
+        expect((await uploadAnswer(t, quiet, started.id, prompt.id, wav)).status).toBe(200);
+      }
+      const result = await finishAndResult(t, quiet, started.id);
+      expect(result.verified).toBe(false);
+      expect(result.reasons).toContain('little-speech');
+      expect(result.subScores.vocabularyRange).toBeNull();
+      expect(result.subScores.grammaticalComplexity).toBeNull();
+      expect(result.feedback.every((f: any) => !/VOCABULARY|SENTENCES|CONNECT/.test(f.code))).toBe(true);
+      expect((await api(t, 'GET', '/api/v1/me', { token: quiet.token })).json.verifiedLevels).toEqual([]);
+      const history = (await api(t, 'GET', '/api/v1/level-test/attempts', { token: quiet.token })).json;
+      expect(history.items[0]).toMatchObject({ id: started.id, verified: false });
+      expect(history.nextAttemptAt).toBeNull();
+      expect((await api(t, 'POST', '/api/v1/level-test/attempts', { token: quiet.token })).status).toBe(201);
+    });
+
+    it('is not offered to a native English speaker, who is told why', async () => {
+      const offered = async (native: string, learns: string) => {
+        const user = await givenUser(t);
+        for (const step of ['basic', 'languages', 'interests', 'partner', 'schedule'] as const) {
+          const body =
+            step === 'languages'
+              ? { native, speaks: [], learns: [{ language: learns, level: 'B1', partnerLevel: 'C2' }] }
+              : STEP_BODIES[step];
+          expect((await api(t, 'PUT', `/api/v1/onboarding/${step}`, { token: user.token, body })).status).toBe(200);
+        }
+        const me = (await api(t, 'GET', '/api/v1/me', { token: user.token })).json;
+        return { user, offered: me.onboarding.levelTestOffered as boolean };
+      };
+      const sam = await offered('en', 'ko');
+      expect(sam.offered).toBe(false);
+      const refused = await api(t, 'POST', '/api/v1/level-test/attempts', { token: sam.user.token });
+      expect(refused.status).toBe(403);
+      expect(refused.json.error.code).toBe('LEVEL_TEST_NOT_OFFERED');
+      expect(refused.json.error.message).toMatch(/English/);
+      expect((await api(t, 'GET', '/api/v1/level-test/attempts', { token: sam.user.token })).json.items).toEqual([]);
+      const jiho = await offered('ko', 'en');
+      expect(jiho.offered).toBe(true);
+      expect((await api(t, 'POST', '/api/v1/level-test/attempts', { token: jiho.user.token })).status).toBe(201);
     });
 
     it('lets an administrator, and only an administrator, score an attempt again', { timeout: 60_000 }, async () => {
@@ -272,6 +351,13 @@ for (const backend of BACKENDS) {
         // The older test has its result again, and the profile still shows the newest one's.
         expect((await api(t, 'GET', `/api/v1/level-test/attempts/${older}/result`, { token: user.token })).status).toBe(200);
         expect(await verified()).toEqual(newest);
+
+        // A short, thin test now: provisional, and the verified level stays what it was.
+        const thin = await recordWholeTest(t, user, stt, false, () => 'Hello. I like cats.');
+        const provisional = await finishAndResult(t, user, thin.id);
+        expect(provisional.verified).toBe(false);
+        expect(provisional.reasons).toContain('little-speech');
+        expect(await verified()).toEqual(newest);
       } finally {
         await t.close();
         await stt.close();
@@ -295,11 +381,11 @@ for (const backend of BACKENDS) {
       try {
         const first = await startAppOn(env);
         const user = await givenUser(first);
-        const attempt = await recordWholeTest(first, user, stt);
-        // A slow recogniser keeps the job running long enough to stop the app in the middle of it.
+        // A slow recogniser keeps the answers' analysis jobs running long enough to stop the app in the middle of them.
         stt.setDelay(1500);
+        const attempt = await recordWholeTest(first, user, stt);
         expect((await api(first, 'POST', `/api/v1/level-test/attempts/${attempt.id}/finish`, { token: user.token })).status).toBe(202);
-        const midway = await waitForStatus(first, user, attempt.id, (s) => s.status === 'scoring' && s.progress.transcribed >= 1, 30_000);
+        const midway = await waitForStatus(first, user, attempt.id, (s) => s.progress.transcribed >= 1, 30_000);
         expect(midway.progress.transcribed).toBeLessThan(4);
         await first.close();
 
@@ -327,7 +413,7 @@ for (const backend of BACKENDS) {
           expect(done.status).toBe('scored');
           const result = (await api(second, 'GET', `/api/v1/level-test/attempts/${attempt.id}/result`, { token: user.token })).json;
           expect(result.answers).toHaveLength(4);
-          // Answers transcribed before the stop were kept, not sent to the recogniser again.
+          // Answers transcribed before the stop were kept, not sent to the recogniser again, and none twice.
           expect(stt.requests.length - requestsBefore).toBe(4 - kept);
           const me = await api(second, 'GET', '/api/v1/me', { token: user.token });
           expect(me.json.verifiedLevels[0]).toMatchObject({ language: 'en', level: result.level });

@@ -36,3 +36,6 @@ export const mayChangeAnswers = (attempt: Pick<AttemptRow, 'status'>) => attempt
 
 /** Only finished scoring can be redone; one in progress would race the new run. */
 export const mayRescore = (attempt: Pick<AttemptRow, 'status'>) => attempt.status === 'scored' || attempt.status === 'failed';
+
+/** The test assesses English speaking; a native English speaker has no English level to place. */
+export const levelTestOffered = (nativeLanguage: string | null) => nativeLanguage !== 'en';

@@ -89,13 +89,25 @@ export async function putAnswer(db: Db, row: AnswerRow) {
   await db.insertInto('level_test_answers').values(row).execute();
 }
 
-export const saveAnalysis = (db: Db, attemptId: AuthorizedAttemptId, promptId: string, analysis: string, at: number) =>
-  db
+/** Saves an answer's analysis only if that recording is still the answer and nobody saved one first. */
+export async function saveAnalysisOf(
+  db: Db,
+  attemptId: AuthorizedAttemptId,
+  promptId: string,
+  storageKey: string,
+  analysis: string,
+  at: number,
+) {
+  const result = await db
     .updateTable('level_test_answers')
     .set({ analysis, analysed_at: at })
     .where('attempt_id', '=', attemptId)
     .where('prompt_id', '=', promptId)
-    .execute();
+    .where('storage_key', '=', storageKey)
+    .where('analysis', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
 
 export const clearAnalyses = (db: Db, attemptId: AuthorizedAttemptId) =>
   db.updateTable('level_test_answers').set({ analysis: null, analysed_at: null }).where('attempt_id', '=', attemptId).execute();

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { DomainEvents } from '../events.js';
-import { scoreLevelTest, type PromptStage } from '@studymate/cefr';
 import type {
   LevelTestAnswerSummary,
   LevelTestAttempt,
@@ -15,20 +13,18 @@ import type {
 import { nowMs, toIso } from '../../platform/db/database.js';
 import { ok, refuse, type Result } from '../../platform/http/errors.js';
 import { sniffContentType } from '../../platform/http/sniff.js';
-import type { JobContext, JobRunner } from '../../platform/jobs/jobs.js';
-import { analyseRecording } from '../../platform/speech/analysis.js';
-import { decodableAudioTypes, recordingSeconds, toWav } from '../../platform/speech/decode.js';
+import type { JobRunner } from '../../platform/jobs/jobs.js';
+import { decodableAudioTypes, recordingSeconds } from '../../platform/speech/decode.js';
 import type { FeedbackProvider } from '../../platform/speech/feedback.js';
-import { transcribeWithFallback, type Transcriber, type TranscriptWord } from '../../platform/speech/transcriber.js';
-import type { VoiceSegment } from '../../platform/speech/vad.js';
+import type { Transcriber } from '../../platform/speech/transcriber.js';
 import { AudioFormatError } from '../../platform/speech/wav.js';
 import type { Storage } from '../../platform/storage/storage.js';
 import type { ProfileService } from '../profile/service.js';
 import type { AccountParticipant } from '../users/service.js';
 import {
-  attemptOfJob,
   authorizeAttempt,
   authorizeAttemptForAdmin,
+  levelTestOffered,
   mayChangeAnswers,
   mayRescore,
   ownAttempt,
@@ -37,23 +33,11 @@ import {
 import { ANSWER_MARGIN_SEC, answerLimit, drawPrompts, type AnswerLimit } from './prompts.js';
 import * as repo from './repository.js';
 import type { AnswerRow, AttemptRow, LevelTestTables } from './repository.js';
+import { ANALYSE_JOB, createScoring, SCORE_JOB, type AnswerAnalysis } from './scoring.js';
 
-export const SCORE_JOB = 'level-test.score';
+export { SCORE_JOB };
 /** Limits what a browser may send as its own transcript of one answer. */
 export const MAX_CLIENT_TRANSCRIPT = 5000;
-
-/** What the scoring job keeps per answer, so a resumed job does not transcribe it again. */
-interface AnswerAnalysis {
-  words: TranscriptWord[];
-  confidence: number;
-  provider: string;
-  lowConfidence: boolean;
-  failures: { provider: string; error: string }[];
-  voiceSegments: VoiceSegment[];
-  speechSec: number;
-  pauseCount: number;
-  durationSec: number;
-}
 
 const notFound = () => refuse<never>('NOT_FOUND', 'No such level test.');
 
@@ -102,18 +86,12 @@ function presentAttempt(row: AttemptRow, answers: AnswerRow[]): LevelTestAttempt
   };
 }
 
-async function readAll(body: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks);
-}
-
 export type LevelTestService = ReturnType<typeof createLevelTestService>;
 
 export function createLevelTestService(deps: {
   db: Kysely<LevelTestTables>;
   storage: Storage;
-  profile: Pick<ProfileService, 'setVerifiedLevel'>;
+  profile: Pick<ProfileService, 'setVerifiedLevel' | 'partnerProfiles'>;
   jobs: JobRunner;
   transcribers: Transcriber[];
   cooldownSeconds: number;
@@ -123,167 +101,35 @@ export function createLevelTestService(deps: {
 }) {
   const { db, storage, jobs } = deps;
 
-  /** Transcribes one answer and measures its voice activity; the slow part of scoring. */
-  async function analyse(answer: AnswerRow, signal: AbortSignal): Promise<AnswerAnalysis> {
-    const stored = await storage.get(answer.storage_key);
-    // The recording was stored before its row was written; losing it is a broken invariant.
-    if (!stored) throw new Error(`the recording of ${answer.prompt_id} is missing from storage`);
-    // Bounded even for a recording kept from before the length limit: only its allowed part is analysed.
-    const { maxSec } = answerLimit(answer.prompt_id);
-    const wav = await toWav(await readAll(stored.body), answer.content_type, { maxSec, signal });
-    const analysed = await analyseRecording(wav, { maxSec, signal });
-    const voice = analysed.voice;
-    const transcript = await transcribeWithFallback(deps.transcribers, analysed.truncated ? analysed.speech : wav, {
-      durationSec: analysed.durationSec,
-      clientTranscript: answer.client_transcript,
-      signal,
-      speech: analysed.speech,
-    });
-    return {
-      words: transcript.words,
-      confidence: transcript.confidence,
-      provider: transcript.provider,
-      lowConfidence: transcript.lowConfidence,
-      failures: transcript.failures,
-      voiceSegments: voice.segments,
-      speechSec: voice.speechSec,
-      pauseCount: voice.pauses.length,
-      durationSec: Math.round(analysed.durationSec * 1000) / 1000,
-    };
-  }
-
-  /** Advice from the optional feedback provider; any failure means none, never a failed score. */
-  async function extraFeedback(level: string, answers: { task: string; transcript: string }[], signal: AbortSignal) {
-    if (!deps.feedback) return [];
-    try {
-      return (await deps.feedback.suggest({ level, answers }, signal)) ?? [];
-    } catch (error) {
-      if (signal.aborted) throw error;
-      deps.log?.warn({ err: error }, 'level-test feedback provider failed; scoring without it');
-      return [];
-    }
-  }
-
-  /**
-   * The scoring job: transcribe and measure each answer (saving each as it is done, so a restart
-   * resumes where it stopped), score, set the verified level, then mark the attempt scored. Run
-   * again after a crash, every step is safe to repeat.
-   */
-  async function scoreAttempt(payload: { attemptId: string }, context: JobContext) {
-    const id = attemptOfJob(payload.attemptId);
-    const attempt = await repo.findAttempt(db, id);
-    // Gone with its account, or already scored by an earlier run of this job.
-    if (!attempt || attempt.status === 'scored' || attempt.status === 'draft') return;
-    await repo.moveAttempt(db, id, ['submitted', 'scoring', 'failed'], { status: 'scoring', error: null });
-    const prompts = repo.promptsOf(attempt);
-    const answers = await repo.answersOf(db, id);
-    const analyses = new Map<string, AnswerAnalysis>();
-    for (const answer of answers) {
-      let analysis = answer.analysis ? (JSON.parse(answer.analysis) as AnswerAnalysis) : null;
-      if (!analysis) {
-        context.signal.throwIfAborted();
-        analysis = await analyse(answer, context.signal);
-        await repo.saveAnalysis(db, id, answer.prompt_id, JSON.stringify(analysis), nowMs());
-      }
-      analyses.set(answer.prompt_id, analysis);
-    }
-    const answered = prompts.filter((p) => analyses.has(p.id));
-    const engine = scoreLevelTest({
-      answers: answered.map((p) => {
-        const a = analyses.get(p.id)!;
-        return {
-          stage: p.stage as PromptStage,
-          words: a.words,
-          voiceSegments: a.voiceSegments,
-          durationSec: a.durationSec,
-          allottedSec: p.answerSec,
-        };
-      }),
-    });
-    const providers = [...new Set(answered.map((p) => analyses.get(p.id)!.provider))];
-    const extra = await extraFeedback(
-      engine.level,
-      answered.map((p) => ({
-        task: p.instruction.en,
-        transcript: analyses
-          .get(p.id)!
-          .words.map((w) => w.text)
-          .join(' '),
-      })),
-      context.signal,
-    );
-    if (extra.length) providers.push(deps.feedback!.name);
-    const scoredAt = nowMs();
-    const result: LevelTestResult = {
-      attemptId: id,
-      language: 'en',
-      level: engine.level,
-      score: Math.round(engine.score * 100) / 100,
-      range: engine.range,
-      confidence: Math.round(engine.confidence * 100) / 100,
-      subScores: engine.subScores,
-      feedback: [
-        ...engine.feedback.map((f) => ({ kind: f.kind, code: f.code, ko: f.ko, en: f.en, source: 'engine' })),
-        ...extra.map((f, i) => ({ kind: f.kind, code: `coach-${i + 1}`, ko: f.ko, en: f.en, source: deps.feedback!.name })),
-      ],
-      answers: answered.map((p) => {
-        const a = analyses.get(p.id)!;
-        return {
-          promptId: p.id,
-          stage: p.stage,
-          transcript: a.words.map((w) => w.text).join(' '),
-          words: a.words.map((w) => ({ text: w.text, start: w.start ?? null, end: w.end ?? null })),
-          provider: a.provider,
-          transcriptConfidence: a.confidence,
-          lowConfidence: a.lowConfidence,
-          durationSec: a.durationSec,
-          speechSec: a.speechSec,
-          pauseCount: a.pauseCount,
-        };
-      }),
-      providers,
-      scoredAt: toIso(scoredAt)!,
-    };
-    context.signal.throwIfAborted();
-    // The verified level follows the newest handed-in test: re-scoring an older one leaves it be.
-    const newer = (await repo.attemptsOf(db, attempt.user_id)).some(
-      (a) => a.id !== id && a.status === 'scored' && Number(a.submitted_at ?? 0) > Number(attempt.submitted_at ?? 0),
-    );
-    // The level first: if the node dies between the two writes, the rerun sets it again.
-    if (!newer) await deps.profile.setVerifiedLevel(attempt.user_id, 'en', engine.level, 'level-test');
-    // Before the attempt is marked scored, with the attempt's id as the event's: a rerun publishes the same event again, which progress keeps once.
-    await deps.events?.publish(
-      db,
-      'level-test.scored',
-      { userId: attempt.user_id, testId: id, level: engine.level, verified: !newer, language: 'en', at: toIso(scoredAt)! },
-      `level-test.scored:${id}`,
-    );
-    await repo.moveAttempt(db, id, ['scoring'], {
-      status: 'scored',
-      scored_at: scoredAt,
-      result: JSON.stringify(result),
-      providers: providers.join(',').slice(0, 200),
-      error: null,
-    });
-  }
-
-  jobs.register(SCORE_JOB, {
-    run: scoreAttempt,
-    async onGiveUp(payload: { attemptId: string }, error: string) {
-      await repo.moveAttempt(db, attemptOfJob(payload.attemptId), ['submitted', 'scoring'], {
-        status: 'failed',
-        error: `Scoring failed: ${error}`.slice(0, 500),
-      });
-    },
+  createScoring({
+    db,
+    storage,
+    profile: deps.profile,
+    jobs,
+    transcribers: deps.transcribers,
+    feedback: deps.feedback,
+    log: deps.log,
+    events: deps.events,
   });
+
+  /** The test assesses English speaking: it is for people who learn English, not for its native speakers. */
+  async function offeredTo(userId: string): Promise<boolean> {
+    const me = (await deps.profile.partnerProfiles([userId])).get(userId);
+    return levelTestOffered(me?.native ?? null);
+  }
 
   async function owned(userId: string, attemptId: string) {
     return authorizeAttempt(db, userId, attemptId);
   }
 
-  /** When this person may start again: the cool-down runs from their last scored attempt. */
+  /**
+   * When this person may start again: the cool-down runs from their last verified result. A
+   * provisional one (too little speech, an unclear recording) may be retaken at once.
+   */
   function nextAttemptAt(attempts: AttemptRow[]): number | null {
-    const lastScored = attempts.filter((a) => a.status === 'scored').reduce((m, a) => Math.max(m, Number(a.scored_at ?? 0)), 0);
+    const lastScored = attempts
+      .filter((a) => a.status === 'scored' && repo.resultOf(a)?.verified !== false)
+      .reduce((m, a) => Math.max(m, Number(a.scored_at ?? 0)), 0);
     const next = lastScored ? lastScored + deps.cooldownSeconds * 1000 : 0;
     return next > nowMs() ? next : null;
   }
@@ -335,6 +181,12 @@ export function createLevelTestService(deps: {
 
     /** Starts a test, or returns the one still being recorded; refused during the cool-down. */
     async startAttempt(userId: string): Promise<Result<{ attempt: LevelTestAttempt; created: boolean }>> {
+      if (!(await offeredTo(userId)))
+        return refuse(
+          'LEVEL_TEST_NOT_OFFERED',
+          'The level test assesses English speaking, and English is your native language; there is no English level to place.',
+          { language: 'en' },
+        );
       const resume = async (draft: AttemptRow) => {
         const mine = ownAttempt(userId, draft)!;
         return ok({ attempt: presentAttempt(draft, await repo.answersOf(db, mine.id)), created: false });
@@ -444,7 +296,12 @@ export function createLevelTestService(deps: {
         analysis: null,
         analysed_at: null,
       };
-      await db.transaction().execute((tx) => repo.putAnswer(tx, row));
+      // Analysed at once in a job of its own (durable, like scoring), so finishing waits only for the last answer.
+      await db.transaction().execute(async (tx) => {
+        await repo.putAnswer(tx, row);
+        await jobs.enqueue(ANALYSE_JOB, { attemptId: mine.id, promptId, storageKey: key }, tx);
+      });
+      jobs.kick();
       if (previous) await storage.delete(previous.storage_key).catch(() => undefined);
       return ok(presentAnswer(row));
     },
@@ -503,6 +360,8 @@ export function createLevelTestService(deps: {
             status: r.status,
             level: result?.level ?? null,
             score: result?.score ?? null,
+            // Results from before provisional ones existed were all written as verified.
+            verified: result ? result.verified !== false : null,
             startedAt: toIso(r.started_at)!,
             scoredAt: toIso(r.scored_at),
           };

@@ -79,7 +79,9 @@ function checkStep<S extends OnboardingStep>(step: S, body: StepBodies[S]): Fiel
 function status(parts: Pick<ProfileParts, 'profile'>): OnboardingStatus {
   const completedSteps = ONBOARDING_STEPS.filter((s) => parts.profile?.[SAVED_AT[s]] != null);
   const nextStep = ONBOARDING_STEPS.find((s) => !completedSteps.includes(s)) ?? null;
-  return { completedSteps, nextStep, completed: nextStep === null, levelTestOffered: nextStep === null };
+  // The level test assesses English speaking: not offered to native English speakers (level-test/policy.ts).
+  const levelTestOffered = nextStep === null && parts.profile?.native_language !== 'en';
+  return { completedSteps, nextStep, completed: nextStep === null, levelTestOffered };
 }
 
 /** Row → step body: the one presenter for each step, so nothing else of a row leaks out. */

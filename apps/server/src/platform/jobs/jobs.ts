@@ -107,6 +107,23 @@ export class JobRunner {
     return id;
   }
 
+  /**
+   * Whether a job of this kind whose payload holds `fragment` (a piece of its JSON) is still queued
+   * or running, on any node: lets a job wait for work it depends on rather than repeat it.
+   */
+  async hasUnfinished(kind: string, fragment: string): Promise<boolean> {
+    // LIKE's wildcards differ in escaping between SQLite and MariaDB: a fragment may not hold them.
+    if (/[%_\\]/.test(fragment)) throw new Error('hasUnfinished: the fragment may not contain %, _ or a backslash');
+    const row = await this.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('kind', '=', kind)
+      .where('status', 'in', ['queued', 'running'])
+      .where('payload', 'like', `%${fragment}%`)
+      .executeTakeFirst();
+    return !!row;
+  }
+
   /** Jobs of a kind waiting or running (for a periodic job that keeps a single chain of itself). */
   async pending(kind: string): Promise<number> {
     const row = await this.db

@@ -9,5 +9,5 @@ export interface AnalysisRequest {
 }
 
 export type AnalysisReply =
-  | { ok: true; durationSec: number; truncated: boolean; voice: VoiceActivity; speech: Uint8Array }
+  | { ok: true; durationSec: number; truncated: boolean; voice: VoiceActivity; syllables: number[]; speech: Uint8Array }
   | { ok: false; message: string; format: boolean };

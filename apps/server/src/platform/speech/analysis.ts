@@ -12,6 +12,8 @@ export interface RecordingAnalysis {
   durationSec: number;
   truncated: boolean;
   voice: VoiceActivity;
+  /** Times of the syllable nuclei found in the signal (nuclei.ts), seconds from the start. */
+  syllables: number[];
   /** The analysed part as a 16 kHz mono 16-bit WAV, what offline recognisers read. */
   speech: Buffer;
 }

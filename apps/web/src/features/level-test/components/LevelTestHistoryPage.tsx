@@ -52,7 +52,10 @@ export function LevelTestHistoryPage() {
                 </span>
                 <div className="min-w-0 flex-1">
                   <p className="text-sm font-semibold text-slate-900">{formatWhen(item.scoredAt ?? item.startedAt, i18n.language)}</p>
-                  <p className="text-xs text-slate-500">{t(`history.status.${item.status}`)}</p>
+                  <p className="text-xs text-slate-500">
+                    {t(`history.status.${item.status}`)}
+                    {item.verified === false && ` · ${t('history.provisional')}`}
+                  </p>
                 </div>
                 <Link className="btn-link" to={linkOf(item)}>
                   {t('history.open')}

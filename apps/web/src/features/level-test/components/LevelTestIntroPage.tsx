@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { LevelTestHistory } from '@studymate/contracts';
-import { httpStatus } from '../../../lib/http';
+import { apiError, httpStatus } from '../../../lib/http';
+import { useProfileStore } from '../../profile/store';
 import { NS, formatWhen } from '../i18n';
 import { cooldownUntil, fetchHistory, problemOf, startAttempt } from '../api';
 import { canRecord } from '../audio/microphone';
@@ -15,16 +16,22 @@ export function LevelTestIntroPage() {
   const [problem, setProblem] = useState<Problem | null>(null);
   const [refusedUntil, setRefusedUntil] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
+  const [refused, setRefused] = useState(false);
+  const profile = useProfileStore((s) => s.profile);
+  const loadProfile = useProfileStore((s) => s.load);
 
   useEffect(() => {
     fetchHistory().then(setHistory, (error: unknown) => setProblem(problemOf(error)));
-  }, []);
+    if (!useProfileStore.getState().profile) loadProfile().catch(() => undefined);
+  }, [loadProfile]);
 
   if (!history && !problem) return <Spinner />;
 
   const draft = history?.items.find((i) => i.status === 'draft');
   const inScoring = history?.items.find((i) => i.status === 'submitted' || i.status === 'scoring');
   const nextAt = refusedUntil ?? (draft ? null : (history?.nextAttemptAt ?? null));
+  // The test assesses English speaking: a native English speaker is told so instead of offered it.
+  const notOffered = refused || profile?.languages?.native === 'en';
 
   const start = async () => {
     setStarting(true);
@@ -35,6 +42,7 @@ export function LevelTestIntroPage() {
     } catch (error) {
       const until = cooldownUntil(error);
       if (until) setRefusedUntil(until);
+      else if (apiError(error)?.code === 'LEVEL_TEST_NOT_OFFERED') setRefused(true);
       // 409: the last test is still being scored; the refreshed history says so and links to it.
       else if (httpStatus(error) === 409) setHistory(await fetchHistory().catch(() => history));
       else setProblem(problemOf(error));
@@ -55,6 +63,11 @@ export function LevelTestIntroPage() {
             </li>
           ))}
         </ul>
+        {notOffered && (
+          <p role="status" className="rounded-xl bg-slate-100 px-4 py-3 text-sm text-slate-700" data-testid="not-offered">
+            {t('intro.notOffered')}
+          </p>
+        )}
         {!canRecord() && <ProblemNote problem={{ key: 'mic.unsupported' }} />}
         {nextAt && (
           <p role="status" className="rounded-xl bg-amber-50 px-4 py-3 text-sm text-amber-800">
@@ -71,14 +84,16 @@ export function LevelTestIntroPage() {
         )}
         <ProblemNote problem={problem} />
         <div className="flex flex-wrap gap-3">
-          <button
-            type="button"
-            className="btn-primary"
-            disabled={starting || !!nextAt || !!inScoring || !canRecord()}
-            onClick={() => void start()}
-          >
-            {starting ? t('intro.starting') : draft ? t('intro.continue') : t('intro.start')}
-          </button>
+          {!notOffered && (
+            <button
+              type="button"
+              className="btn-primary"
+              disabled={starting || !!nextAt || !!inScoring || !canRecord()}
+              onClick={() => void start()}
+            >
+              {starting ? t('intro.starting') : draft ? t('intro.continue') : t('intro.start')}
+            </button>
+          )}
           {!!history?.items.length && (
             <Link to="/level-test/history" className="btn-secondary">
               {t('intro.history')}

@@ -10,8 +10,6 @@ import { SubScoreChart } from './charts';
 import { ProblemNote, Spinner, type Problem } from './common';
 
 const SUB_SCORES = ['fluency', 'vocabularyRange', 'grammaticalComplexity', 'coherence', 'taskAchievement'] as const;
-/** Below this the engine had little speech or an unsure transcript to go on. */
-const LOW_CONFIDENCE = 0.5;
 
 export function LevelTestResultPage() {
   const { attemptId = '' } = useParams();
@@ -47,6 +45,10 @@ export function LevelTestResultPage() {
   const strengths = result.feedback.filter((f) => f.kind === 'strength');
   const improve = result.feedback.filter((f) => f.kind === 'improve');
   const nextAt = history?.nextAttemptAt;
+  const provisional = !result.verified;
+  // Vocabulary, grammar and linking are null when they were not scored (provisional, or unclear words).
+  const shown = SUB_SCORES.filter((k) => result.subScores[k] !== null);
+  const withheld = shown.length < SUB_SCORES.length;
 
   const feedbackList = (items: typeof result.feedback, tone: string) =>
     items.length ? (
@@ -69,21 +71,39 @@ export function LevelTestResultPage() {
         </h1>
         <div className="mt-4 flex items-center gap-4">
           <div
-            className="flex size-20 shrink-0 flex-col items-center justify-center rounded-2xl bg-indigo-600 text-white shadow"
+            className={`flex size-20 shrink-0 flex-col items-center justify-center rounded-2xl text-white shadow ${provisional ? 'bg-slate-500' : 'bg-indigo-600'}`}
             data-testid="cefr-badge"
-            aria-label={`${t('result.level')}: ${result.level}`}
+            aria-label={`${t('result.level')}: ${provisional ? `${result.range.low}–${result.range.high}` : result.level}`}
           >
-            <span className="text-3xl font-extrabold leading-none">{result.level}</span>
-            <span className="mt-1 text-[10px] font-semibold tracking-wide opacity-80">CEFR</span>
+            <span className={`${provisional ? 'text-xl' : 'text-3xl'} font-extrabold leading-none`}>
+              {provisional && result.range.low !== result.range.high ? `${result.range.low}–${result.range.high}` : result.level}
+            </span>
+            <span className="mt-1 text-[10px] font-semibold tracking-wide opacity-80">
+              {provisional ? t('result.provisionalBadge') : 'CEFR'}
+            </span>
           </div>
           <div className="min-w-0 space-y-1">
-            <p className="font-semibold text-slate-900">{label(level)}</p>
+            <p className="font-semibold text-slate-900" data-testid="result-verdict">
+              {provisional ? t('result.provisionalTitle') : t('result.verifiedTitle', { level: label(level) })}
+            </p>
             <p className="text-sm text-slate-600">{t('result.range', { low: result.range.low, high: result.range.high })}</p>
             <p className="text-sm text-slate-600">{t('result.confidence', { percent: Math.round(result.confidence * 100) })}</p>
           </div>
         </div>
-        {result.confidence < LOW_CONFIDENCE && (
-          <p className="mt-3 rounded-xl bg-amber-50 px-3 py-2 text-sm text-amber-800">{t('result.lowConfidence')}</p>
+        {provisional && (
+          <div className="mt-3 space-y-2 rounded-xl bg-amber-50 px-3 py-3 text-sm text-amber-900" data-testid="provisional-note">
+            <p>{t('result.provisionalLead')}</p>
+            <ul className="list-disc space-y-1 pl-5">
+              {result.reasons.map((r) => (
+                <li key={r}>{t(`result.advice.${r}`)}</li>
+              ))}
+            </ul>
+            {!nextAt && (
+              <Link className="btn-primary" to="/level-test">
+                {t('result.retakeNow')}
+              </Link>
+            )}
+          </div>
         )}
       </section>
 
@@ -93,8 +113,13 @@ export function LevelTestResultPage() {
         </h2>
         <SubScoreChart
           title={t('result.subScores')}
-          items={SUB_SCORES.map((k) => ({ label: t(`result.sub.${k}`), score: result.subScores[k] }))}
+          items={shown.map((k) => ({ label: t(`result.sub.${k}`), score: result.subScores[k]! }))}
         />
+        {withheld && (
+          <p className="text-sm text-slate-600" data-testid="withheld-note">
+            {result.reasons.includes('language-withheld') ? t('result.withheldWords') : t('result.withheldProvisional')}
+          </p>
+        )}
       </section>
 
       <section className="card grid gap-4 sm:grid-cols-2">
@@ -149,10 +174,18 @@ export function LevelTestResultPage() {
         </div>
       </section>
 
-      <p className="px-1 text-xs text-slate-500">
-        {t('result.providers')}: {result.providers.join(', ')} ·{' '}
-        {t('result.scoredAt', { when: formatWhen(result.scoredAt, i18n.language) })}
-      </p>
+      <details className="card text-sm text-slate-700">
+        <summary className="cursor-pointer font-semibold">{t('result.how.title')}</summary>
+        <div className="mt-3 space-y-2">
+          <p>{t('result.how.delivery')}</p>
+          <p>{t('result.how.language')}</p>
+          <p>{t('result.how.trust', { percent: Math.round(result.confidence * 100) })}</p>
+          <p className="text-xs text-slate-500">
+            {t('result.providers')}: {result.providers.join(', ')} · {t('result.score', { score: result.score.toFixed(2) })} ·{' '}
+            {t('result.scoredAt', { when: formatWhen(result.scoredAt, i18n.language) })}
+          </p>
+        </div>
+      </details>
     </div>
   );
 }

@@ -18,7 +18,12 @@ function Languages({ title, items }: { title: string; items: PartnerCard['speaks
       {items
         .map((l) => {
           const name = label(LANGUAGES.find((x) => x.id === l.language) ?? { id: l.language, ko: l.language, en: l.language });
-          const level = l.level === 'native' ? t('card.native') : l.verified ? `${l.level} · ${t('card.tested')}` : l.level;
+          const level =
+            l.level === 'native'
+              ? t('card.native')
+              : l.verified
+                ? `${l.level} · ${t('card.tested')}`
+                : `${l.level} · ${t('card.selfRated')}`;
           return `${name} (${level})`;
         })
         .join(', ')}

@@ -28,6 +28,7 @@ import { STEP_FORMS } from '../../onboarding/components/stepForms';
 import type { StepFormProps } from '../../onboarding/components/StepFormProps';
 import { useProfileStore } from '../store';
 import { zoneName } from '../../../lib/dates';
+import { fetchHistory } from '../../level-test/api';
 
 function find<T extends Labelled<string | number>>(list: readonly T[], id: string | number | null | undefined): T | undefined {
   return list.find((e) => e.id === id);
@@ -186,9 +187,19 @@ export function ProfilePage() {
   const label = useLabel();
   const { profile, load } = useProfileStore();
   const [problem, setProblem] = useState<FieldProblem>();
+  /** The newest level-test result when it was provisional: said as such, never as a verified level. */
+  const [provisional, setProvisional] = useState<{ level: string } | null>(null);
 
   useEffect(() => {
     load().catch((error: unknown) => setProblem(errorProblem(error)));
+    // Only for the "provisional" line; the page stands without it.
+    fetchHistory().then(
+      (h) => {
+        const last = h.items.find((i) => i.status === 'scored');
+        setProvisional(last && last.verified === false && last.level ? { level: last.level } : null);
+      },
+      () => undefined,
+    );
   }, [load]);
 
   if (problem) return <FormProblem problem={problem} />;
@@ -233,11 +244,23 @@ export function ProfilePage() {
       <section className="card flex flex-wrap items-center justify-between gap-3">
         <div>
           <h2 className="text-base font-bold">{t('profile.levels')}</h2>
-          <p className="text-sm text-slate-600">
+          <p className="text-sm text-slate-600" data-testid="profile-levels">
             {profile.verifiedLevels.length
-              ? profile.verifiedLevels.map((v) => `${label(find(LANGUAGES, v.language)!)} ${v.level}`).join(', ')
+              ? profile.verifiedLevels.map((v) => `${label(find(LANGUAGES, v.language)!)} ${v.level} · ${t('profile.tested')}`).join(', ')
               : t('profile.noVerifiedLevel')}
           </p>
+          {(profile.languages?.learns ?? [])
+            .filter((l) => !profile.verifiedLevels.some((v) => v.language === l.language))
+            .map((l) => (
+              <p key={l.language} className="text-sm text-slate-600">
+                {label(find(LANGUAGES, l.language)!)} {l.level} · {t('profile.selfRated')}
+              </p>
+            ))}
+          {provisional && (
+            <p className="text-sm text-amber-700" data-testid="profile-provisional">
+              {t('profile.provisional', { level: provisional.level })}
+            </p>
+          )}
         </div>
         <Link to="/level-test" className="btn-secondary">
           {t('nav.levelTest')}

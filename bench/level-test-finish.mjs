@@ -1,0 +1,81 @@
+// Time from handing in a four-answer level test to its result, with the built-in recogniser
+// (pocketsphinx), against the built server in its own process. Each answer is espeak-ng speech of
+// about 20 s, uploaded as the web app does; between uploads the bench waits as long as the answer
+// lasts, as a learner recording the next answer would (RECORDING_PAUSE=0 uploads them back to back,
+// the worst case). Budget: result within 10 s of finishing. Needs espeak-ng, pocketsphinx and
+// pocketsphinx-en-us, and `npm run build`.
+import { execFileSync } from 'node:child_process';
+import { round, startServer } from './lib.mjs';
+
+const pauseBetween = process.env.RECORDING_PAUSE !== '0';
+const ANSWERS = {
+  1: 'Hello, my name is Minji. I live in Seoul and I work at a small design company. In my free time I like reading and cooking.',
+  2: 'Last weekend I went to the mountains with my friends. We walked for five hours and then we ate dinner in a small restaurant.',
+  3: 'I think online classes are useful because you can study at home, but I prefer classroom lessons because I can ask questions.',
+  4: 'In twenty years many jobs might change because computers will do simple work. People would probably need new skills.',
+};
+
+const server = await startServer({ STT_PROVIDERS: 'pocketsphinx', RATE_LIMIT_SIGN_IN: '1000', RATE_LIMIT_UPLOAD: '1000' });
+try {
+  const call = async (method, path, token, body) => {
+    const res = await fetch(server.url + path, {
+      method,
+      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+  const { accessToken: token } = await call('POST', '/api/v1/auth/dev', null, {
+    email: `bench-${Date.now()}@example.test`,
+    displayName: 'Bench',
+  });
+  await call('POST', '/api/v1/me/terms', token, { ageOver14: true, termsOfService: true, privacyPolicy: true, marketing: false });
+  const attempt = await call('POST', '/api/v1/level-test/attempts', token);
+  let spokenSec = 0;
+  for (const [n, prompt] of attempt.prompts.entries()) {
+    const script = `${ANSWERS[prompt.stage]} ${ANSWERS[prompt.stage]}`;
+    const wav = execFileSync('espeak-ng', ['--stdout', '-v', 'en-us', '-s', '150', script], { maxBuffer: 64 << 20 });
+    const form = new FormData();
+    form.append('audio', new Blob([new Uint8Array(wav)]), 'answer.wav');
+    const res = await fetch(`${server.url}/api/v1/level-test/attempts/${attempt.id}/answers/${prompt.id}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
+    if (res.status !== 200) throw new Error(`upload: ${res.status} ${await res.text()}`);
+    const { durationMs } = await res.json();
+    spokenSec += durationMs / 1000;
+    // The learner records the next answer meanwhile.
+    if (pauseBetween && n < attempt.prompts.length - 1) await new Promise((r) => setTimeout(r, durationMs));
+  }
+  const finishedAt = performance.now();
+  await call('POST', `/api/v1/level-test/attempts/${attempt.id}/finish`, token);
+  let status;
+  for (;;) {
+    status = await call('GET', `/api/v1/level-test/attempts/${attempt.id}/status`, token);
+    if (status.status === 'scored' || status.status === 'failed') break;
+    if (performance.now() - finishedAt > 300_000) throw new Error('no result within 300 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const finishToResultMs = performance.now() - finishedAt;
+  const result = status.status === 'scored' ? await call('GET', `/api/v1/level-test/attempts/${attempt.id}/result`, token) : null;
+  console.log(
+    JSON.stringify({
+      bench: 'level-test-finish',
+      recogniser: 'pocketsphinx',
+      answers: attempt.prompts.length,
+      spoken_s: round(spokenSec, 1),
+      recording_pause: pauseBetween,
+      status: status.status,
+      finish_to_result_ms: Math.round(finishToResultMs),
+      level: result?.level ?? null,
+      verified: result?.verified ?? null,
+      budget_ms: 10_000,
+      ok: status.status === 'scored' && finishToResultMs < 10_000,
+    }),
+  );
+} finally {
+  await server.stop();
+}
