@@ -80,8 +80,8 @@ describe('STUDYMATE matching: from a recommendation to a chat', () => {
     await third.close();
     await a.page.goto('/matching');
     const card = a.page.getByRole('article', { name: 'Liam Scott' });
-    a.page.once('dialog', (dialog) => void dialog.accept());
     await card.getByRole('button', { name: matching.card.block }).click();
+    await a.page.getByRole('dialog').getByRole('button', { name: matching.card.block }).click();
     await card.waitFor({ state: 'detached' });
     await a.page.reload();
     await a.page.getByRole('heading', { name: matching.title }).waitFor();
@@ -100,8 +100,8 @@ describe('STUDYMATE matching: from a recommendation to a chat', () => {
     await a.page.getByRole('article', { name: 'Owen Brooks' }).getByRole('link', { name: matching.mates.chat }).click();
     await composer(a.page).waitFor();
     const roomPath = pathOf(a.page);
-    a.page.once('dialog', (dialog) => void dialog.accept());
     await a.page.getByRole('button', { name: matching.card.block }).click();
+    await a.page.getByRole('dialog').getByRole('button', { name: matching.card.block }).click();
     await a.page.getByTestId('contact-closed').getByText(matching.contact.blocked).waitFor();
     expect(await composer(a.page).count()).toBe(0);
 

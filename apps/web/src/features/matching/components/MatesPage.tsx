@@ -8,11 +8,13 @@ import { MATCHING_NS } from '../i18n';
 import { followMatchingNews, loadMates, useMatchingStore } from '../store';
 import { BlockButton, PartnerCardView } from './PartnerCardView';
 import { CallButtons } from '../../calls/components/CallButtons';
+import { useConfirm } from '../../../components/ConfirmDialog';
 import { formatDate } from '../../../lib/dates';
 
 function MateCard({ mate }: { mate: Mate }) {
   const { t, i18n } = useTranslation(MATCHING_NS);
   const { busy, problem, run } = useAction(errorProblem);
+  const confirm = useConfirm();
   const since = formatDate(mate.since, i18n.resolvedLanguage);
   return (
     <li>
@@ -43,11 +45,16 @@ function MateCard({ mate }: { mate: Mate }) {
                 className="btn-secondary"
                 disabled={busy}
                 onClick={() => {
-                  if (!window.confirm(t('mates.unmatchConfirm', { name: mate.partner.name }))) return;
-                  void run(async () => {
-                    await unmatch(mate.partner.userId);
-                    await loadMates();
-                  });
+                  void confirm
+                    .ask({ title: t('mates.unmatchConfirm', { name: mate.partner.name }), confirmLabel: t('mates.unmatch'), danger: true })
+                    .then((yes) =>
+                      yes
+                        ? run(async () => {
+                            await unmatch(mate.partner.userId);
+                            await loadMates();
+                          })
+                        : undefined,
+                    );
                 }}
               >
                 {t('mates.unmatch')}

@@ -6,6 +6,7 @@ import { errorProblem, FormProblem, useAction } from '../../../components/form';
 import { useLabel } from '../../../i18n';
 import { Avatar } from '../../chat/components/common';
 import { block, sendRequest } from '../api';
+import { useConfirm } from '../../../components/ConfirmDialog';
 import { MATCHING_NS } from '../i18n';
 
 function Languages({ title, items }: { title: string; items: PartnerCard['speaks'] }) {
@@ -82,6 +83,7 @@ export function RequestForm({ partner, onDone }: { partner: PartnerCard; onDone:
 export function BlockButton({ partner, onBlocked }: { partner: Pick<PartnerCard, 'userId' | 'name'>; onBlocked: () => void }) {
   const { t } = useTranslation(MATCHING_NS);
   const { busy, problem, run } = useAction(errorProblem);
+  const confirm = useConfirm();
   return (
     <>
       <button
@@ -89,15 +91,21 @@ export function BlockButton({ partner, onBlocked }: { partner: Pick<PartnerCard,
         className="btn-link text-red-600 hover:text-red-800"
         disabled={busy}
         onClick={() => {
-          if (!window.confirm(t('block.confirm', { name: partner.name }))) return;
-          void run(async () => {
-            await block(partner.userId);
-            onBlocked();
-          });
+          void confirm
+            .ask({ title: t('block.confirm', { name: partner.name }), confirmLabel: t('card.block'), danger: true })
+            .then((yes) =>
+              yes
+                ? run(async () => {
+                    await block(partner.userId);
+                    onBlocked();
+                  })
+                : undefined,
+            );
         }}
       >
         {t('card.block')}
       </button>
+      {confirm.dialog}
       <FormProblem problem={problem} />
     </>
   );
