@@ -24,6 +24,7 @@ const VALID_BODIES: Record<string, unknown> = {
   '/pub/chat/rooms/{roomId}/messages': { clientId: 'sweep-0001', kind: 'text', body: 'hello' },
   '/pub/chat/rooms/{roomId}/typing': { typing: true },
   '/pub/chat/rooms/{roomId}/read': { seq: 1 },
+  '/pub/calls/{callId}': { type: 'join' },
 };
 
 for (const backend of BACKENDS) {
@@ -58,6 +59,10 @@ for (const backend of BACKENDS) {
           await api(t, 'POST', '/api/v1/chat/rooms/direct', { token: minji.token, body: { partnerId: alex.userId } })
         ).json.id;
         values.userId = minji.userId;
+        // A voice call between the pair of that 1:1 room (calls work for any 1:1 room's two people).
+        const call = await api(t, 'POST', '/api/v1/calls', { token: minji.token, body: { roomId: values.roomId, kind: 'voice' } });
+        if (call.status !== 200) throw new Error(`call: ${call.status} ${call.text}`);
+        values.callId = call.json.id;
         doc = (await api(t, 'GET', '/api/docs/realtime.json')).json;
       });
       afterAll(async () => {

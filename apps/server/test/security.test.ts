@@ -113,6 +113,7 @@ for (const backend of BACKENDS) {
           'GET /api/v1/auth/naver/callback',
           'GET /api/v1/auth/naver/start',
           'GET /api/v1/catalog',
+          'GET /api/v1/chat/attachments/{attachmentId}/link',
           'GET /api/v1/config',
           'GET /api/v1/photos/{id}',
           'GET /api/v1/sessions/feed.ics',

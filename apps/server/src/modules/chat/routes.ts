@@ -229,6 +229,8 @@ export function chatRoutes(app: FastifyInstance, chat: ChatService, limits: { up
       schema: {
         tags,
         summary: 'Download an attachment through a signed link of a data export, until it expires',
+        // The signature in the link is the credential: a data export is opened outside the app.
+        security: [],
         params: Type.Object({ attachmentId: Type.String({ format: 'uuid' }) }),
         querystring: Type.Object({ expires: Type.Integer({ minimum: 0 }), sig: Type.String({ maxLength: 100 }) }),
       },
