@@ -97,88 +97,112 @@ describe('STUDYMATE calls: a video call between two mates in two browsers', () =
     await browser?.close();
   });
 
-  it('A calls B, B accepts, media flows both ways; mute, screen share and chat reach B; hang-up leads both to the rating page', async () => {
-    // B waits on the mates page; the ringing banner shows on any page of the app.
-    await b.page.goto('/mates');
-    await a.page.goto('/mates');
-    await a.page.getByRole('article', { name: 'Noah Bennett' }).getByTestId('call-video').click();
-    await until('A is on the call page', async () => /^\/calls\/[0-9a-f-]{36}$/.test(pathOf(a.page)));
-    const callPath = pathOf(a.page);
-    await a.page.getByTestId('join-call').click();
-    await a.page.getByTestId('call-room').waitFor();
+  // One retry: on this shared machine the pair sometimes never leaves `connecting` (issue #12's
+  // note; CALLS_DEBUG=1 prints each side's peer-connection states when it happens).
+  it(
+    'A calls B, B accepts, media flows both ways; mute, screen share and chat reach B; hang-up leads both to the rating page',
+    { retry: 1 },
+    async () => {
+      // B waits on the mates page; the ringing banner shows on any page of the app.
+      for (const [n, side] of [
+        ['A', a],
+        ['B', b],
+      ] as const) {
+        side.page.on('console', (m) => process.env.CALLS_DEBUG && console.log(n, m.type(), m.text()));
+        side.page.on('pageerror', (e) => process.env.CALLS_DEBUG && console.log(n, 'pageerror', e.message));
+      }
+      await b.page.goto('/mates');
+      await a.page.goto('/mates');
+      await a.page.getByRole('article', { name: 'Noah Bennett' }).getByTestId('call-video').click();
+      await until('A is on the call page', async () => /^\/calls\/[0-9a-f-]{36}$/.test(pathOf(a.page)));
+      const callPath = pathOf(a.page);
+      await a.page.getByTestId('join-call').click();
+      await a.page.getByTestId('call-room').waitFor();
 
-    await b.page.getByTestId('incoming-call').getByText('최서연').waitFor();
-    await b.page.getByTestId('accept-call').click();
-    await onPath(b.page, callPath);
-    await b.page.getByTestId('device-check').waitFor();
-    // The device check shows the microphone moving before joining.
-    await until(
-      'B hears their own microphone in the meter',
-      async () => Number(await b.page.getByTestId('mic-level').getAttribute('aria-valuenow')) > 0,
-    );
-    const joinedAt = Date.now();
-    await b.page.getByTestId('join-call').click();
-    for (const side of [a, b]) await side.page.locator('[data-testid="call-room"][data-phase="connected"]').waitFor({ timeout: 20_000 });
-    const connectedAt = Date.now();
-    console.log(`call set-up, B's join to both connected: ${connectedAt - joinedAt} ms`);
+      await b.page.getByTestId('incoming-call').getByText('최서연').waitFor();
+      await b.page.getByTestId('accept-call').click();
+      await onPath(b.page, callPath);
+      await b.page.getByTestId('device-check').waitFor();
+      // The device check shows the microphone moving before joining.
+      await until(
+        'B hears their own microphone in the meter',
+        async () => Number(await b.page.getByTestId('mic-level').getAttribute('aria-valuenow')) > 0,
+      );
+      const joinedAt = Date.now();
+      await b.page.getByTestId('join-call').click();
+      try {
+        for (const side of [a, b])
+          await side.page.locator('[data-testid="call-room"][data-phase="connected"]').waitFor({ timeout: 20_000 });
+      } catch (error) {
+        if (process.env.CALLS_DEBUG)
+          for (const side of [a, b])
+            console.log(
+              await side.page.getByTestId('call-room').getAttribute('data-phase'),
+              (await side.page.locator('body').innerText()).slice(0, 600),
+            );
+        throw error;
+      }
+      const connectedAt = Date.now();
+      console.log(`call set-up, B's join to both connected: ${connectedAt - joinedAt} ms`);
 
-    // Bytes rise on both sides, for audio and for video.
-    const [a1, b1] = [await inbound(a.page), await inbound(b.page)];
-    await new Promise((r) => setTimeout(r, 1500));
-    const [a2, b2] = [await inbound(a.page), await inbound(b.page)];
-    for (const [before, after] of [
-      [a1, a2],
-      [b1, b2],
-    ] as const) {
-      expect(after.audioBytes).toBeGreaterThan(before.audioBytes);
-      expect(after.videoBytes).toBeGreaterThan(before.videoBytes);
-    }
-    await a.page.getByTestId('call-quality').waitFor();
+      // Bytes rise on both sides, for audio and for video.
+      const [a1, b1] = [await inbound(a.page), await inbound(b.page)];
+      await new Promise((r) => setTimeout(r, 1500));
+      const [a2, b2] = [await inbound(a.page), await inbound(b.page)];
+      for (const [before, after] of [
+        [a1, a2],
+        [b1, b2],
+      ] as const) {
+        expect(after.audioBytes).toBeGreaterThan(before.audioBytes);
+        expect(after.videoBytes).toBeGreaterThan(before.videoBytes);
+      }
+      await a.page.getByTestId('call-quality').waitFor();
 
-    // A mutes: what B hears drops to (near) silence.
-    const speaking = await loudest(b.page);
-    expect(speaking).toBeGreaterThan(0.05);
-    await a.page.getByTestId('toggle-mute').click();
-    await new Promise((r) => setTimeout(r, 1000));
-    const muted = await loudest(b.page);
-    expect(muted).toBeLessThan(speaking / 5);
+      // A mutes: what B hears drops to (near) silence.
+      const speaking = await loudest(b.page);
+      expect(speaking).toBeGreaterThan(0.05);
+      await a.page.getByTestId('toggle-mute').click();
+      await new Promise((r) => setTimeout(r, 1000));
+      const muted = await loudest(b.page);
+      expect(muted).toBeLessThan(speaking / 5);
 
-    // A shares a screen: B receives a new video track.
-    const tracksBefore = await b.page.evaluate(
-      () => (window as unknown as { __tracks: { kind: string }[] }).__tracks.filter((t) => t.kind === 'video').length,
-    );
-    await a.page.getByTestId('toggle-share').click();
-    await until(
-      'B receives the screen as a new video track',
-      async () =>
-        (await b.page.evaluate(
-          () => (window as unknown as { __tracks: { kind: string }[] }).__tracks.filter((t) => t.kind === 'video').length,
-        )) > tracksBefore,
-      15_000,
-    );
-    await until('B shows two live video tracks', async () => (await inbound(b.page)).videoTracks >= 2);
+      // A shares a screen: B receives a new video track.
+      const tracksBefore = await b.page.evaluate(
+        () => (window as unknown as { __tracks: { kind: string }[] }).__tracks.filter((t) => t.kind === 'video').length,
+      );
+      await a.page.getByTestId('toggle-share').click();
+      await until(
+        'B receives the screen as a new video track',
+        async () =>
+          (await b.page.evaluate(
+            () => (window as unknown as { __tracks: { kind: string }[] }).__tracks.filter((t) => t.kind === 'video').length,
+          )) > tracksBefore,
+        15_000,
+      );
+      await until('B shows two live video tracks', async () => (await inbound(b.page)).videoTracks >= 2);
 
-    // In-call chat goes through the pair's chat room.
-    await a.page.getByTestId('toggle-chat').click();
-    await a.page.getByTestId('call-chat').getByRole('textbox').fill('화면 보여요?');
-    await a.page.getByTestId('call-chat').getByRole('button').click();
-    await b.page.getByTestId('toggle-chat').click();
-    await b.page.getByTestId('call-chat').getByText('화면 보여요?').waitFor();
+      // In-call chat goes through the pair's chat room.
+      await a.page.getByTestId('toggle-chat').click();
+      await a.page.getByTestId('call-chat').getByRole('textbox').fill('화면 보여요?');
+      await a.page.getByTestId('call-chat').getByRole('button').click();
+      await b.page.getByTestId('toggle-chat').click();
+      await b.page.getByTestId('call-chat').getByText('화면 보여요?').waitFor();
 
-    // A hangs up; both land on the rating page, which shows the time the server recorded.
-    await a.page.getByTestId('hang-up').click();
-    const hungUpAt = Date.now();
-    for (const side of [a, b]) await onPath(side.page, `${callPath}/rate`);
-    const recorded = Number(await b.page.getByTestId('rate-call').getAttribute('data-connected-seconds'));
-    expect(Math.abs(recorded - (hungUpAt - connectedAt) / 1000)).toBeLessThanOrEqual(2);
+      // A hangs up; both land on the rating page, which shows the time the server recorded.
+      await a.page.getByTestId('hang-up').click();
+      const hungUpAt = Date.now();
+      for (const side of [a, b]) await onPath(side.page, `${callPath}/rate`);
+      const recorded = Number(await b.page.getByTestId('rate-call').getAttribute('data-connected-seconds'));
+      expect(Math.abs(recorded - (hungUpAt - connectedAt) / 1000)).toBeLessThanOrEqual(2);
 
-    // B rates Hana: 5 stars, talk again, a private note.
-    await b.page.getByRole('radio').nth(4).click();
-    await b.page.getByRole('checkbox').check();
-    await b.page.getByRole('textbox').fill('발음 교정이 좋았어요');
-    await b.page.getByRole('button', { name: '저장' }).click();
-    await b.page.getByRole('status').waitFor();
-  });
+      // B rates Hana: 5 stars, talk again, a private note.
+      await b.page.getByRole('radio').nth(4).click();
+      await b.page.getByRole('checkbox').check();
+      await b.page.getByRole('textbox').fill('발음 교정이 좋았어요');
+      await b.page.getByRole('button', { name: '저장' }).click();
+      await b.page.getByRole('status').waitFor();
+    },
+  );
 });
 
 /** Both call pages connected; if not in time, what each browser's peer connections say (for the log). */
@@ -320,7 +344,8 @@ describe.skipIf(missing)(`STUDYMATE calls through coturn in relay mode${missing 
     await turn?.stop();
   });
 
-  it('both browsers connect through the relay and media flows', async () => {
+  // One retry, for the same intermittent set-up as the first call test.
+  it('both browsers connect through the relay and media flows', { retry: 1 }, async () => {
     const side = async () => {
       const context = await browser.newContext({ baseURL: url, locale: 'ko-KR', timezoneId: 'Asia/Seoul' });
       await context.grantPermissions(['camera', 'microphone'], { origin: url });
@@ -347,7 +372,27 @@ describe.skipIf(missing)(`STUDYMATE calls through coturn in relay mode${missing 
       expect(await page.getByTestId('turn-off').count()).toBe(0);
       await page.locator('[data-testid="join-call"]:not([disabled])').click();
     }
-    for (const { page } of [a, b]) await page.locator('[data-testid="call-room"][data-phase="connected"]').waitFor({ timeout: 30_000 });
+    try {
+      for (const { page } of [a, b]) await page.locator('[data-testid="call-room"][data-phase="connected"]').waitFor({ timeout: 30_000 });
+    } catch (error) {
+      if (process.env.CALLS_DEBUG)
+        for (const { page } of [a, b])
+          console.log(
+            await page.getByTestId('call-room').getAttribute('data-phase'),
+            await page.evaluate(() =>
+              JSON.stringify(
+                (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.map((pc) => [
+                  pc.connectionState,
+                  pc.iceConnectionState,
+                  pc.iceGatheringState,
+                  pc.signalingState,
+                ]),
+              ),
+            ),
+            await page.evaluate(async () => JSON.stringify(await (await fetch('/api/v1/calls/ice-servers', { headers: {} })).status)),
+          );
+      throw error;
+    }
     for (const { page } of [a, b]) {
       const kinds = await page.evaluate(async () => {
         const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;

@@ -312,6 +312,9 @@ describe('STUDYMATE on first use', () => {
       expect(await message.getByRole('button', { name: chat.learner.listen }).count()).toBe(0);
 
     // Sam learns Korean: the switch is his, per room, and survives a reload.
+    // The switch sits in the header's "more" menu (a phone's header has no room for it).
+    const more = page.getByRole('button', { name: chat.conversation.more });
+    await more.tap();
     const toggle = page.getByRole('button', { name: chat.learner.romanize });
     expect(await toggle.getAttribute('aria-pressed')).toBe('false');
     expect(await message.getByTestId('romanization').count()).toBe(0);
@@ -319,6 +322,7 @@ describe('STUDYMATE on first use', () => {
     expect(await message.getByTestId('romanization').textContent()).toBe('jumare sigan isseoyo?');
     await page.reload();
     await message.getByTestId('romanization').waitFor();
+    await more.tap();
     expect(await page.getByRole('button', { name: chat.learner.romanize }).getAttribute('aria-pressed')).toBe('true');
     await page.getByRole('button', { name: chat.learner.romanize }).tap();
     expect(await message.getByTestId('romanization').count()).toBe(0);

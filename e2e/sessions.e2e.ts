@@ -32,7 +32,7 @@ describe('STUDYMATE sessions: booking between two browsers in two time zones', (
     b = await newPage(browser, 'phone', 'America/New_York');
     const stamp = Date.now();
     const minji = await onboardedUser(a.context, `minji.${stamp}@example.com`, '김민지', 'ko', 'Minji Kim');
-    const owen = await onboardedUser(b.context, `owen.${stamp}@example.com`, 'Owen', 'en', 'Owen Brooks', 'new-york');
+    const owen = await onboardedUser(b.context, `owen.${stamp}@example.com`, 'Owen', 'en', 'Oscar Brooks', 'new-york');
     // Mates through the API: the matching e2e covers asking and accepting in the browser.
     const sent = await a.context.request.post(`${baseUrl}/api/v1/matching/requests`, {
       data: { receiverId: owen.id, message: 'Shall we practise?' },
@@ -64,9 +64,9 @@ describe('STUDYMATE sessions: booking between two browsers in two time zones', (
 
     // A starts from the mate's card and fills the form in Seoul time, three days ahead at 21:30.
     await a.page.goto('/mates');
-    await a.page.getByRole('article', { name: 'Owen Brooks' }).getByRole('link', { name: '세션 예약' }).click();
+    await a.page.getByRole('article', { name: 'Oscar Brooks' }).getByRole('link', { name: '세션 예약' }).click();
     await onPath(a.page, '/schedule');
-    await a.page.getByLabel(sessions.propose.mate).selectOption({ label: 'Owen Brooks' });
+    await a.page.getByLabel(sessions.propose.mate).selectOption({ label: 'Oscar Brooks' });
     await a.page.getByRole('radio', { name: sessions.kind.voice }).check();
     const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(new Date(Date.now() + 3 * 86_400_000));
     await a.page.getByLabel(sessions.propose.date).fill(day);

@@ -17,7 +17,7 @@ export function CallButtons({ mateId, roomId, compact }: { mateId?: string; room
       .catch(() => setFailed(true));
   };
   const style = compact
-    ? 'flex size-11 items-center justify-center rounded-full text-slate-500 hover:bg-slate-100'
+    ? 'flex size-11 shrink-0 items-center justify-center rounded-full text-slate-500 hover:bg-slate-100'
     : 'btn-secondary min-h-11';
   return (
     <>

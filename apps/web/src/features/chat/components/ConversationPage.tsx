@@ -222,11 +222,11 @@ export function ConversationPage() {
           onClose={() => setReporting(null)}
         />
       )}
-      <header className="flex items-center gap-3 border-b border-slate-200 px-4 pb-3">
+      <header className="flex items-center gap-1 border-b border-slate-200 px-4 pb-3">
         <Link
           to="/chat"
           aria-label={t('conversation.back')}
-          className="-ml-3 flex size-11 items-center justify-center rounded-full text-slate-500 hover:bg-slate-100"
+          className="-ml-3 flex size-11 shrink-0 items-center justify-center rounded-full text-slate-500 hover:bg-slate-100"
         >
           <LineIcon d="M15 5l-7 7 7 7" />
         </Link>
@@ -247,35 +247,39 @@ export function ConversationPage() {
             />
           </div>
         </PartnerProfileLink>
-        <RomanizeToggle roomId={roomId} />
         <button
           type="button"
           aria-label={t('conversation.search')}
           aria-expanded={searchOpen}
           onClick={() => (searchOpen ? closeSearch() : setSearchOpen(true))}
-          className={`flex size-11 items-center justify-center rounded-full hover:bg-slate-100 ${searchOpen ? 'text-indigo-600' : 'text-slate-500'}`}
+          className={`flex size-11 shrink-0 items-center justify-center rounded-full hover:bg-slate-100 ${searchOpen ? 'text-indigo-600' : 'text-slate-500'}`}
         >
           <LineIcon d={SEARCH_ICON} />
         </button>
-        {partner && !partner.deleted && contact.state === 'open' && (
-          <Link
-            to={`/schedule?mate=${partner.id}`}
-            aria-label={t('conversation.bookSession')}
-            title={t('conversation.bookSession')}
-            className="flex size-11 items-center justify-center rounded-full text-slate-500 hover:bg-slate-100"
-          >
-            <LineIcon d={CALENDAR_ICON} />
-          </Link>
-        )}
         {room?.kind === 'direct' && partner && !partner.deleted && contact.state === 'open' && <CallButtons roomId={room.id} compact />}
-        {partner && !partner.deleted && contact.state !== 'blocked' && (
-          <BlockButton partner={{ userId: partner.id, name }} onBlocked={() => contact.setState('blocked')} />
-        )}
+        {/* What a phone's header has no room for: booking, romanisation, blocking. */}
+        <HeaderMenu>
+          <RomanizeToggle roomId={roomId} />
+          {partner && !partner.deleted && contact.state === 'open' && (
+            <Link
+              to={`/schedule?mate=${partner.id}`}
+              className="flex min-h-11 items-center gap-3 rounded-lg px-3 text-sm text-slate-700 hover:bg-slate-100"
+            >
+              <LineIcon d={CALENDAR_ICON} />
+              {t('conversation.bookSession')}
+            </Link>
+          )}
+          {partner && !partner.deleted && contact.state !== 'blocked' && (
+            <div className="flex min-h-11 items-center px-3">
+              <BlockButton partner={{ userId: partner.id, name }} onBlocked={() => contact.setState('blocked')} />
+            </div>
+          )}
+        </HeaderMenu>
         {room?.kind === 'group' && (
           <Link
             to={`/chat/${roomId}/members`}
             aria-label={t('conversation.members')}
-            className="flex size-11 items-center justify-center rounded-full text-slate-500 hover:bg-slate-100"
+            className="flex size-11 shrink-0 items-center justify-center rounded-full text-slate-500 hover:bg-slate-100"
           >
             <LineIcon d={MEMBERS_ICON} />
           </Link>
@@ -372,6 +376,45 @@ export function ConversationPage() {
         />
       )}
     </section>
+  );
+}
+
+/**
+ * A "more" button whose panel holds the header's less frequent actions. The panel stays mounted
+ * while closed (hidden), so an action's own confirmation dialog survives the panel closing.
+ */
+function HeaderMenu({ children }: { children: ReactNode }) {
+  const { t } = useTranslation(CHAT_NS);
+  const [open, setOpen] = useState(false);
+  const panel = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: PointerEvent) => {
+      if (!panel.current?.parentElement?.contains(e.target as Node) && !(e.target as Element).closest?.('dialog')) setOpen(false);
+    };
+    document.addEventListener('pointerdown', close);
+    return () => document.removeEventListener('pointerdown', close);
+  }, [open]);
+  return (
+    <div className="relative shrink-0">
+      <button
+        type="button"
+        aria-label={t('conversation.more')}
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+        className="flex size-11 items-center justify-center rounded-full text-slate-500 hover:bg-slate-100"
+      >
+        <LineIcon d="M5 12h.01M12 12h.01M19 12h.01" />
+      </button>
+      <div
+        ref={panel}
+        role="group"
+        aria-label={t('conversation.more')}
+        className={`${open ? '' : 'hidden'} absolute right-0 top-full z-20 mt-1 w-64 space-y-1 rounded-xl border border-slate-200 bg-white p-1 shadow-lg empty:hidden`}
+      >
+        {children}
+      </div>
+    </div>
   );
 }
 

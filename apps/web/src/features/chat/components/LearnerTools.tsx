@@ -52,12 +52,14 @@ export function RomanizeToggle({ roomId }: { roomId: string }) {
   return (
     <button
       type="button"
-      aria-label={t('learner.romanize')}
       aria-pressed={on}
       onClick={() => toggle(roomId)}
-      className={`flex size-11 shrink-0 items-center justify-center rounded-full text-sm font-bold hover:bg-slate-100 ${on ? 'text-indigo-600' : 'text-slate-500'}`}
+      className={`flex min-h-11 w-full items-center gap-3 rounded-lg px-3 text-left text-sm hover:bg-slate-100 ${on ? 'text-indigo-700' : 'text-slate-700'}`}
     >
-      <span aria-hidden="true">가a</span>
+      <span aria-hidden="true" className="w-6 text-center font-bold">
+        가a
+      </span>
+      {t('learner.romanize')}
     </button>
   );
 }
