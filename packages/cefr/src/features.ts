@@ -165,13 +165,18 @@ function analyseAnswer(answer: AnswerInput): AnswerStats {
   const timed = tokens.length > 0 && (timedCount / tokens.length >= 0.8 || segments.length > 0);
   const pauses = timed ? findPauses(tokens, segments) : [];
 
+  // Language evidence reads the sure words alone, with repetitions and repairs found among them:
+  // an unsure word (a recogniser's guess) must not make a sure one look like a repetition.
+  const sureAt = tokens.flatMap((t, i) => (t && !unsure(t) ? [i] : []));
+  const sureMarks = markDisfluencies(sureAt.map((i) => tokens[i]!));
+  const keptForLanguage = new Set(sureAt.filter((_, k) => sureMarks.kind[k] === 'kept'));
   const pruned: string[] = [];
   let confidenceSum = 0;
   let confidenceCount = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (!t) continue;
-    if (marks.kind[i] === 'kept' && !unsure(t)) pruned.push(t.norm);
+    if (keptForLanguage.has(i)) pruned.push(t.norm);
     if (t.confidence !== undefined) {
       confidenceSum += t.confidence;
       confidenceCount++;
@@ -221,7 +226,7 @@ function analyseAnswer(answer: AnswerInput): AnswerStats {
     const t = tokens[i];
     if (!t) continue;
     if (!punctuated && unitPause.has(i)) closeUnit();
-    if (marks.kind[i] === 'kept' && !unsure(t)) {
+    if (keptForLanguage.has(i)) {
       unit.push(t.norm);
       unitWords++;
     }

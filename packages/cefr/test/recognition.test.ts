@@ -97,6 +97,20 @@ describe('recognition errors cannot lift a result', () => {
     );
   });
 
+  it('an unsure repeat of a sure word does not turn the sure word into a repetition (found by the property below)', () => {
+    const sure = { text: 'I', confidence: 0.5, start: 0, end: 0.3 };
+    const guess = { text: 'I', confidence: 0, start: 0.4, end: 0.7 };
+    const answer = (words: (typeof sure)[]) => ({
+      stage: 1,
+      words,
+      voiceSegments: [{ start: 0, end: 0.8 }],
+      durationSec: 1.3,
+      allottedSec: 45,
+    });
+    const withGuess = scoreLevelTest({ answers: [answer([sure, guess])] }).subScores.vocabularyRange;
+    expect(withGuess).toBe(scoreLevelTest({ answers: [answer([sure])] }).subScores.vocabularyRange);
+  });
+
   it('removing words the recogniser was unsure of never raises vocabulary', () => {
     fc.assert(
       fc.property(fc.array(answer, { minLength: 1, maxLength: 4 }), (answers) => {
