@@ -4,6 +4,7 @@ import { BACKENDS } from './helpers/backends.js';
 import { api, givenUser, type Client } from './helpers/app.js';
 import { givenMates } from './helpers/mates.js';
 import { startTwoNodes, type TwoNodes } from './helpers/two-nodes.js';
+import { nextNotification } from './realtime/harness.js';
 import { until } from './helpers/wait.js';
 
 const TURN_SECRET = `test-${Math.random().toString(36).slice(2)}-${Date.now()}`;
@@ -233,7 +234,7 @@ for (const backend of BACKENDS) {
       expect(body(await bCalls.next())).toMatchObject({ type: 'ringing', callId: missedId });
       expect(body(await bCalls.next())).toEqual({ type: 'missed', callId: missedId });
       // Stored in the person's notifications (Korean unless their app says otherwise), with a way to call back.
-      expect(body(await bNotes.next())).toMatchObject({
+      expect(await nextNotification(bNotes)).toMatchObject({
         kind: 'missed-call',
         title: 'Minji 님의 부재중 음성 통화',
         link: expect.stringMatching(/^\/chat\//),

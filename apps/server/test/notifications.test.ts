@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from './helpers/backends.js';
 import { api, ENGLISH, givenOnboarded, KOREAN, type Client } from './helpers/app.js';
 import { startTwoNodes, type TwoNodes } from './helpers/two-nodes.js';
+import { nextNotification } from './realtime/harness.js';
+import { until } from './helpers/wait.js';
 
 for (const backend of BACKENDS) {
   describe.skipIf(backend.skip)(`notifications [${backend.name}]${backend.skip ? ` (skipped: ${backend.skip})` : ''}`, () => {
@@ -58,6 +60,10 @@ for (const backend of BACKENDS) {
     });
 
     it('marks all read and tells my other devices the new count, so a second tab clears its bell', async () => {
+      // Becoming mates earned Minji an achievement, told on progress's own time: let it land first.
+      await until('the first-mate achievement', async () =>
+        (await list(minji)).json.items.some((n: { kind: string }) => n.kind === 'achievement'),
+      );
       const tab = await nodes.connect(nodes.otherUrl, minji.token);
       const live = await tab.subscribe('/user/queue/notifications');
       const before = (await list(minji)).json.unread;
@@ -65,7 +71,7 @@ for (const backend of BACKENDS) {
 
       const marked = await api(t(), 'POST', '/api/v1/notifications/read', { token: minji.token, body: {} });
       expect(marked.json).toEqual({ unread: 0 });
-      expect(JSON.parse((await live.next()).body)).toMatchObject({ kind: 'notifications-read', unread: 0 });
+      expect(await nextNotification(live)).toMatchObject({ kind: 'notifications-read', unread: 0 });
       expect((await list(minji, '?unreadOnly=true')).json).toMatchObject({ unread: 0, items: [] });
     });
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from './helpers/backends.js';
 import { api, ENGLISH, givenMates, givenOnboarded, givenUser, KOREAN, startApp, type Client, type TestApp } from './helpers/app.js';
 import { until } from './helpers/wait.js';
-import { connectStomp, type StompSession } from './realtime/harness.js';
+import { connectStomp, nextNotification, type StompSession } from './realtime/harness.js';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -69,7 +69,7 @@ for (const backend of BACKENDS) {
         reminders: [15, 1440],
         partner: { userId: alex.userId, name: 'Alex' },
       });
-      const told = JSON.parse((await alexQueue.next()).body);
+      const told = (await nextNotification(alexQueue)) as { title: string; body: string };
       expect(told).toMatchObject({ kind: 'session-proposed', link: `/sessions?session=${proposed.json.sessionId}` });
       expect(`${told.title} ${told.body}`).toMatch(/Minji/);
       // The time in the notice is Alex's own wall clock (New York), not Minji's.

@@ -222,3 +222,14 @@ export async function metricValue(node: Node, name: string, labels: Record<strin
   const entry = metric?.values.find((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val));
   return entry?.value ?? 0;
 }
+
+/**
+ * The next notification on a `/user/queue/notifications` subscription that is not an achievement:
+ * progress awards those (first mate, ...) on its own time, in any order with the rest.
+ */
+export async function nextNotification(sub: { next(): Promise<IMessage> }): Promise<Record<string, unknown>> {
+  for (;;) {
+    const body = JSON.parse((await sub.next()).body) as Record<string, unknown>;
+    if (body.kind !== 'achievement') return body;
+  }
+}
