@@ -3,9 +3,10 @@
 // so recognition errors, inserted words or fillers cannot move fluency.
 //
 // DELIVERY_MODEL was fitted (ridge regression on standardised features, speaker-grouped 5-fold
-// cross-validation to choose it) on speechocean762's train-split sample in ../shared/data/speech
-// (500 read sentences by Mandarin-speaking learners, median of five experts' fluency scores, 0-10);
-// `npm run eval:speech` reproduces the figures. Other speakers of the corpus are held out to
+// cross-validation to choose it) on a 500-sentence sample of speechocean762's train split (read
+// sentences by Mandarin-speaking learners, median of five experts' fluency scores, 0-10). Only the
+// fitted numbers live here; `npm run eval:speech -- DIR` reads the recordings from outside the
+// product and reproduces the figures. Other speakers of the corpus are held out to
 // confirm it. The recordings are sentences read aloud, so "the time asked for" there is the
 // sentence's syllables at 3.5 a second (eval/speech.ts); in the product it is the prompt's answer time.
 
