@@ -101,7 +101,7 @@ describe('recognition errors cannot lift a result', () => {
     const sure = { text: 'I', confidence: 0.5, start: 0, end: 0.3 };
     const guess = { text: 'I', confidence: 0, start: 0.4, end: 0.7 };
     const answer = (words: (typeof sure)[]) => ({
-      stage: 1,
+      stage: 1 as const,
       words,
       voiceSegments: [{ start: 0, end: 0.8 }],
       durationSec: 1.3,
