@@ -3,47 +3,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RTCPeerConnection, type RTCIceServer } from 'werift';
 import { BACKENDS } from './helpers/backends.js';
 import { api, givenUser, startApp, type TestApp } from './helpers/app.js';
+import { candidateTypes, gathered, openRelayedPair } from './helpers/relay-peers.js';
 import { startTurnServer, turnMissing, type TurnServer } from './helpers/turn.js';
 import { until } from './helpers/wait.js';
 
 const missing = turnMissing();
 
-/** Offers or answers once every candidate is gathered (no trickling needed between two peers in one process). */
-async function gathered(pc: RTCPeerConnection, timeoutMs = 8000) {
-  await until('ICE gathering', () => pc.iceGatheringState === 'complete', timeoutMs).catch(() => undefined);
-  return pc.localDescription!;
-}
-const candidateTypes = (sdp: string) => [...sdp.matchAll(/a=candidate:\S+ \d+ \S+ \d+ \S+ \d+ typ (\w+)/g)].map((m) => m[1]);
-
-/** Two werift peers, both forced through TURN (`iceTransportPolicy: 'relay'`), that send each other a message. */
+/** Two relay-only peers on the given servers, and whether a message crosses between them. */
 async function relayedExchange(aServers: RTCIceServer[], bServers: RTCIceServer[]) {
-  const a = new RTCPeerConnection({ iceServers: aServers, iceTransportPolicy: 'relay' });
-  const b = new RTCPeerConnection({ iceServers: bServers, iceTransportPolicy: 'relay' });
+  const pair = await openRelayedPair(aServers, bServers);
   try {
-    const channel = a.createDataChannel('practice');
-    const received = new Promise<string>((resolve) => {
-      b.onDataChannel.subscribe((incoming) => incoming.onMessage.subscribe((data) => resolve(data.toString())));
-    });
-    await a.setLocalDescription(await a.createOffer());
-    const offer = await gathered(a);
-    await b.setRemoteDescription(offer);
-    await b.setLocalDescription(await b.createAnswer());
-    const answer = await gathered(b);
-    await a.setRemoteDescription(answer);
-    const connected = await until(
-      'both peers connected',
-      () => a.connectionState === 'connected' && b.connectionState === 'connected',
-      10_000,
-    )
-      .then(() => true)
-      .catch(() => false);
-    if (!connected) return { offerTypes: candidateTypes(offer.sdp), answerTypes: candidateTypes(answer.sdp), connected, message: null };
-    await until('data channel open', () => channel.readyState === 'open');
-    channel.send('안녕하세요, through the relay');
-    const message = await Promise.race([received, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
-    return { offerTypes: candidateTypes(offer.sdp), answerTypes: candidateTypes(answer.sdp), connected, message };
+    if (!pair.channel) return { ...pair, message: null };
+    pair.channel.send('안녕하세요, through the relay');
+    await until('the message through the relay', () => pair.received.length > 0, 5000).catch(() => undefined);
+    return { ...pair, message: pair.received[0] ?? null };
   } finally {
-    await Promise.allSettled([a.close(), b.close()]);
+    await pair.close();
   }
 }
 
