@@ -4,6 +4,8 @@
  * say it (감사합니다 → gamsahamnida, 설날 → seollal, 독립 → dongnip, 좋다 → jota), and 같이 is
  * gachi. Not covered: tensing that RR does not write anyway, and the word-by-word exceptions
  * (e.g. ㄴ insertion in compounds). Anything that is not Hangul is kept as it is.
+ * Kept rather than npm's es-hangul, whose romanize writes tensing that RR leaves out
+ * (없어요 → eopsseoyo; RR and this module: eopseoyo).
  */
 const INITIALS = ['g', 'kk', 'n', 'd', 'tt', 'r', 'm', 'b', 'pp', 's', 'ss', '', 'j', 'jj', 'ch', 'k', 't', 'p', 'h'];
 const MEDIALS = [
