@@ -16,6 +16,7 @@ import type { Database } from './database.js';
 import { migrations } from './migrations/index.js';
 import { installGuard } from './platform/auth/guard.js';
 import { endedCovers, SessionRevocations } from './platform/auth/revocation.js';
+import { SignedLinks } from './platform/auth/signed-links.js';
 import { AccessTokens } from './platform/auth/tokens.js';
 import { InProcessBus, RedisBus, type Bus } from './platform/bus/bus.js';
 import { MemoryCache, RedisCache, type Cache } from './platform/cache/cache.js';
@@ -186,7 +187,8 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   // The modules, in dependency order; each wires its own service, routes, destinations and participant.
   const events: DomainEvents = new DomainEventBus(jobs);
   app.decorate('events', events);
-  const context: ModuleContext = { ...platform, app, config, tokens, revocations, realtime, jobs, events };
+  const links = new SignedLinks(config.auth.jwtSecret, config.auth.jwtSecretPrevious);
+  const context: ModuleContext = { ...platform, app, config, tokens, revocations, links, realtime, jobs, events };
   const users = usersModule(context);
   const profile = profileModule(context, { users });
   const auth = authModule(context, { users, profile });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from './helpers/backends.js';
+import { buildExport } from './helpers/exports.js';
 import { api, ENGLISH, givenOnboarded, KOREAN, startApp, STEP_BODIES, type Client, type TestApp } from './helpers/app.js';
 import { until } from './helpers/wait.js';
 import { connectStomp, type StompSession } from './realtime/harness.js';
@@ -195,8 +196,8 @@ for (const backend of BACKENDS) {
       await api(t, 'POST', `/api/v1/matching/requests/${sent.json.id}/accept`, { token: alex.token });
       await request(sora, alex);
       await api(t, 'POST', '/api/v1/matching/blocks', { token: minji.token, body: { userId: sora.userId } });
-      const exported = await api(t, 'GET', '/api/v1/me/export', { token: minji.token });
-      expect(JSON.stringify(exported.json)).toContain(sora.userId);
+      const exported = await buildExport(t, minji);
+      expect(JSON.stringify(exported.data)).toContain(sora.userId);
 
       expect((await api(t, 'DELETE', '/api/v1/me', { token: alex.token })).status).toBe(204);
       expect((await api(t, 'GET', '/api/v1/matching/mates', { token: minji.token })).json.items).toEqual([]);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from './helpers/backends.js';
+import { buildExport } from './helpers/exports.js';
 import { api, ENGLISH, givenOnboarded, KOREAN, type Client } from './helpers/app.js';
 import { startTwoNodes, type TwoNodes } from './helpers/two-nodes.js';
 import { nextNotification } from './realtime/harness.js';
@@ -93,12 +94,11 @@ for (const backend of BACKENDS) {
     });
 
     it('puts my notifications and language in my data export', async () => {
-      const exported = await api(t(), 'GET', '/api/v1/me/export', { token: alex.token });
-      expect(exported.status).toBe(200);
-      expect(exported.json.notifications).toMatchObject({ locale: 'en', notifications: [{ kind: 'match-request', title: 'Minji' }, {}] });
+      const exported = (await buildExport(t(), alex)).data;
+      expect(exported.notifications).toMatchObject({ locale: 'en', notifications: [{ kind: 'match-request', title: 'Minji' }, {}] });
       // Becoming mates also earned an achievement (progress), told through the same module.
-      expect(exported.json.notifications.notifications).toHaveLength(2);
-      expect(exported.json.notifications.notifications[1]).toMatchObject({
+      expect(exported.notifications.notifications).toHaveLength(2);
+      expect(exported.notifications.notifications[1]).toMatchObject({
         kind: 'achievement',
         category: 'achievement',
         title: 'First mate',

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from './helpers/backends.js';
+import { buildExport } from './helpers/exports.js';
 import { api, givenAdmin, givenUser, STEP_BODIES, type Client, type TestApp } from './helpers/app.js';
 import { startTwoNodes, type TwoNodes } from './helpers/two-nodes.js';
 import { until } from './helpers/wait.js';
@@ -304,7 +305,7 @@ for (const backend of BACKENDS) {
       expect(shown).toMatchObject({ presence: 'offline', lastSeenAt: null });
       await live.disconnect();
       // The export carries the settings; back to everyone restores.
-      expect((await api(t, 'GET', '/api/v1/me/export', { token: me.token })).json.safety.privacy).toEqual(settings);
+      expect((await buildExport(t, me)).data.safety.privacy).toEqual(settings);
       await api(t, 'PUT', '/api/v1/me/privacy', {
         token: me.token,
         body: { ...settings, profileVisibility: 'everyone', allowMatching: true, whoCanMessage: 'groups' },

@@ -115,6 +115,7 @@ for (const backend of BACKENDS) {
           'GET /api/v1/catalog',
           'GET /api/v1/chat/attachments/{attachmentId}/link',
           'GET /api/v1/config',
+          'GET /api/v1/level-test/attempts/{attemptId}/answers/{promptId}/recording/link',
           'GET /api/v1/photos/{id}',
           'GET /api/v1/sessions/feed.ics',
           'GET /health/live',

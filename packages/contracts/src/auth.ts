@@ -85,3 +85,10 @@ export const DataExport = Type.Object({
 export type DataExport = Static<typeof DataExport>;
 export const DataExportReply = Type.Object({ export: Nullable(DataExport) });
 export type DataExportReply = Static<typeof DataExportReply>;
+
+/**
+ * The query of a data export's download link (a chat file, a level-test recording): when it stops
+ * working (epoch ms) and the server's signature, which is the link's only credential.
+ */
+export const SignedLinkQuery = Type.Object({ expires: Type.Integer({ minimum: 0 }), sig: Type.String({ maxLength: 100 }) });
+export type SignedLinkQuery = Static<typeof SignedLinkQuery>;

@@ -4,6 +4,7 @@ import type { Platform } from '../app.js';
 import type { Config } from '../config.js';
 import type { Database } from '../database.js';
 import type { SessionRevocations } from '../platform/auth/revocation.js';
+import type { SignedLinks } from '../platform/auth/signed-links.js';
 import type { AccessTokens } from '../platform/auth/tokens.js';
 import type { JobRunner } from '../platform/jobs/jobs.js';
 import type { RealtimeGateway } from '../platform/realtime/gateway.js';
@@ -20,6 +21,8 @@ export interface ModuleContext extends Platform {
   tokens: AccessTokens;
   /** Ends access tokens and connections early (sign-out, account deletion), on every node. */
   revocations: SessionRevocations;
+  /** Signs and checks the download links of a data export (each module's files, valid for a day). */
+  links: SignedLinks;
   realtime: RealtimeGateway;
   jobs: JobRunner;
   /** Facts one module tells the others (catalogue: modules/events.ts), delivered durably after commit. */

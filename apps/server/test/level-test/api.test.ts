@@ -7,6 +7,7 @@ import { openDatabase } from '../../src/platform/db/database.js';
 import type { JobsTables } from '../../src/platform/jobs/jobs.js';
 import { api, givenAdmin, givenUser, startApp, STEP_BODIES, type Client, type TestApp } from '../helpers/app.js';
 import { BACKENDS } from '../helpers/backends.js';
+import { buildExport } from '../helpers/exports.js';
 import { countFiles, tinyPng } from '../helpers/files.js';
 import {
   ESPEAK,
@@ -293,8 +294,8 @@ for (const backend of BACKENDS) {
       expect((await uploadAnswer(t, leaving, attempt.id, attempt.prompts[0].id, speak('Hello, I am leaving.'))).status).toBe(200);
       const recordings = path.join(t.config.dataDir, 'uploads', 'level-test', attempt.id);
       expect(countFiles(recordings)).toBeGreaterThan(0);
-      const exported = await api(t, 'GET', '/api/v1/me/export', { token: leaving.token });
-      expect(JSON.stringify(exported.json)).toContain(attempt.id);
+      const exported = await buildExport(t, leaving);
+      expect(JSON.stringify(exported.data)).toContain(attempt.id);
       expect((await api(t, 'DELETE', '/api/v1/me', { token: leaving.token })).status).toBe(204);
       expect(countFiles(recordings)).toBe(0);
     });

@@ -1,5 +1,6 @@
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { MAX_VOICE_NOTE_MS, VOICE_WAVEFORM_BARS } from '@studymate/contracts';
+import type { SignedLinks } from '../../platform/auth/signed-links.js';
 import { nowMs, toIso } from '../../platform/db/database.js';
 import { ok, refuse, type Result } from '../../platform/http/errors.js';
 import { sniffContentType } from '../../platform/http/sniff.js';
@@ -24,21 +25,12 @@ const ATTACHMENT_KINDS: Record<string, 'image' | 'voice' | 'file'> = {
 
 const attachmentUrl = (id: string) => `/api/v1/chat/attachments/${id}`;
 
-/**
- * A download link that works without signing in until `expires` (ms): for the data export, so
- * a person can fetch their files from the exported JSON. Signed with the server's secret.
- */
-export function signedAttachmentUrl(secret: string, id: string, expires: number) {
-  return `${attachmentUrl(id)}/link?expires=${expires}&sig=${linkSignature(secret, id, expires)}`;
-}
-const linkSignature = (secret: string, id: string, expires: number) =>
-  createHmac('sha256', secret).update(`attachment-link:${id}:${expires}`).digest('base64url');
-export function linkValid(secret: string, id: string, expires: number, sig: string) {
-  if (!(expires > Date.now())) return false;
-  const expected = Buffer.from(linkSignature(secret, id, expires));
-  const given = Buffer.from(sig);
-  return expected.length === given.length && timingSafeEqual(expected, given);
-}
+/** What chat's data-export links open (platform/auth/signed-links.ts); part of each link's signature. */
+const ATTACHMENT_LINK = 'attachment-link';
+
+/** A download link of the data export, so a person can fetch their files from the exported JSON until `expires` (ms). */
+export const signedAttachmentUrl = (links: SignedLinks, id: string, expires: number) =>
+  `${attachmentUrl(id)}/link?${links.query(ATTACHMENT_LINK, id, expires)}`;
 
 /**
  * Bytes per second a voice note can plausibly have: Opus at 6 kbit/s and below is still speech
@@ -141,7 +133,7 @@ export function createAttachments({ db, deps, gate, notFound }: ChatContext) {
 
     /** An attachment through a signed link (the data export), whoever holds it, until it expires. */
     async readLinkedAttachment(id: string, expires: number, sig: string) {
-      if (!deps.linkSecret || !linkValid(deps.linkSecret, id, expires, sig)) return null;
+      if (!deps.links?.valid(ATTACHMENT_LINK, id, expires, sig)) return null;
       const row = await repo.findAttachment(db, id);
       const stored = row && (await storage.get(row.storage_key));
       return stored ? { ...stored, fileName: row.file_name, kind: row.kind } : null;

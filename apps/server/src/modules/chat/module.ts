@@ -12,7 +12,7 @@ import { createChatService, type ContactRules } from './service.js';
 
 /** Rooms, messages, attachments, presence of members; HTTP routes and STOMP destinations. */
 export function chatModule(
-  { app, db, storage, bus, realtime, config, cache, jobs, events }: ModuleContext,
+  { app, db, storage, bus, realtime, config, cache, jobs, events, links }: ModuleContext,
   {
     users,
     profile,
@@ -42,7 +42,7 @@ export function chatModule(
     translator: config.translation ? openAiCompatibleTranslator(config.translation) : null,
     presence: (userId) => realtime.presence(userId),
     contacts,
-    linkSecret: config.auth.jwtSecret,
+    links,
     screen,
     presenceShown,
     cache,

@@ -16,11 +16,13 @@ import {
   RoomSummary,
   SearchQuery,
   SendMessageBody,
+  SignedLinkQuery,
   TranslateBody,
   TranslateReply,
   TypingBody,
 } from '@studymate/contracts';
 import { AppError, unwrap } from '../../platform/http/errors.js';
+import { sendStoredFile } from '../../platform/http/downloads.js';
 import { readUpload } from '../../platform/http/uploads.js';
 import type { ChatService } from './service.js';
 
@@ -213,13 +215,7 @@ export function chatRoutes(app: FastifyInstance, chat: ChatService, limits: { up
     async (request, reply) => {
       const file = await chat.readAttachment(request.auth.sub, request.params.attachmentId);
       if (!file) throw new AppError('NOT_FOUND', 'No such file.');
-      const disposition = file.kind === 'file' ? 'attachment' : 'inline';
-      return reply
-        .header('content-type', file.contentType)
-        .header('content-length', file.size)
-        .header('content-disposition', `${disposition}; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
-        .header('cache-control', 'private, max-age=3600')
-        .send(file.body);
+      return sendStoredFile(reply, file, { inline: file.kind !== 'file', cacheControl: 'private, max-age=3600' });
     },
   );
   r.get(
@@ -232,19 +228,14 @@ export function chatRoutes(app: FastifyInstance, chat: ChatService, limits: { up
         // The signature in the link is the credential: a data export is opened outside the app.
         security: [],
         params: Type.Object({ attachmentId: Type.String({ format: 'uuid' }) }),
-        querystring: Type.Object({ expires: Type.Integer({ minimum: 0 }), sig: Type.String({ maxLength: 100 }) }),
+        querystring: SignedLinkQuery,
       },
     },
     async (request, reply) => {
       const { expires, sig } = request.query;
       const file = await chat.readLinkedAttachment(request.params.attachmentId, expires, sig);
       if (!file) throw new AppError('NOT_FOUND', 'No such file, or the link has expired.');
-      return reply
-        .header('content-type', file.contentType)
-        .header('content-length', file.size)
-        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
-        .header('cache-control', 'private, no-store')
-        .send(file.body);
+      return sendStoredFile(reply, file, { cacheControl: 'private, no-store' });
     },
   );
   r.get(

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { RoomEvent } from '@studymate/contracts';
 import { nowMs, toIso } from '../../platform/db/database.js';
 import { refuse } from '../../platform/http/errors.js';
+import type { SignedLinks } from '../../platform/auth/signed-links.js';
 import type { Bus } from '../../platform/bus/bus.js';
 import type { Cache } from '../../platform/cache/cache.js';
 import type { Storage } from '../../platform/storage/storage.js';
@@ -50,7 +51,7 @@ export interface ChatDeps {
   presence?: PresenceLookup;
   contacts?: ContactRules;
   /** Signs the attachment links of a data export; without it, the export lists files without links. */
-  linkSecret?: string;
+  links?: SignedLinks;
   /** Safety's screen of a message's text: a spam burst is refused, abusive words are masked for recipients. */
   screen?: (senderId: string, roomId: string, text: string) => { spam: true } | { spam: false; verdict: { masked: boolean } };
   /** Whether others may see this person's online status (safety: privacy and sanctions). */
@@ -109,8 +110,8 @@ export function createChatService(deps: ChatDeps) {
             attachment: file
               ? {
                   ...presentAttachment(file),
-                  url: deps.linkSecret ? signedAttachmentUrl(deps.linkSecret, file.id, linksExpire) : null,
-                  linkExpiresAt: deps.linkSecret ? new Date(linksExpire).toISOString() : null,
+                  url: deps.links ? signedAttachmentUrl(deps.links, file.id, linksExpire) : null,
+                  linkExpiresAt: deps.links ? new Date(linksExpire).toISOString() : null,
                 }
               : null,
           });

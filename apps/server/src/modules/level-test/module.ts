@@ -10,7 +10,7 @@ import { createLevelTestService } from './service.js';
 
 /** The CEFR speaking test: attempts, answers, scoring in durable jobs, the verified level. */
 export function levelTestModule(
-  { app, db, storage, jobs, config, events }: ModuleContext,
+  { app, db, storage, jobs, config, events, links }: ModuleContext,
   { users, profile }: { users: UsersService; profile: ProfileService },
 ) {
   // Speech-to-text is chosen once, here.
@@ -24,6 +24,7 @@ export function levelTestModule(
     feedback: config.levelTest.feedback ? openAiFeedbackProvider(config.levelTest.feedback) : null,
     log: app.log,
     events,
+    links,
   });
   users.addParticipant(levelTest.participant);
   levelTestRoutes(app, levelTest, { uploadsPerMinute: config.http.rateLimitUpload });

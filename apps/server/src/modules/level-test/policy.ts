@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { SignedLinks } from '../../platform/auth/signed-links.js';
 import * as repo from './repository.js';
 import type { AttemptRow, LevelTestTables } from './repository.js';
 
@@ -27,6 +28,18 @@ export async function authorizeAttemptForAdmin(db: Kysely<LevelTestTables>, atte
   const row = await repo.findAttemptUnchecked(db, attemptId);
   return row ? { id: row.id as AuthorizedAttemptId, row } : null;
 }
+
+/** What a data export's recording links open; part of each link's signature. */
+const RECORDING_LINK = 'level-test-recording';
+const recordingSubject = (attemptId: string, promptId: string) => `${attemptId}/${promptId}`;
+
+/** The query of a data export's link to one answer's recording (the export is its owner's, built for them). */
+export const recordingLinkQuery = (links: SignedLinks, attemptId: string, promptId: string, expires: number) =>
+  links.query(RECORDING_LINK, recordingSubject(attemptId, promptId), expires);
+
+/** Whoever holds such a link may fetch that one recording until the link expires; a forged or expired one opens nothing. */
+export const attemptOfRecordingLink = (links: SignedLinks, attemptId: string, promptId: string, expires: number, sig: string) =>
+  links.valid(RECORDING_LINK, recordingSubject(attemptId, promptId), expires, sig) ? (attemptId as AuthorizedAttemptId) : null;
 
 /** The scoring job acts on behalf of the system on the attempt named in its payload. */
 export const attemptOfJob = (attemptId: string) => attemptId as AuthorizedAttemptId;

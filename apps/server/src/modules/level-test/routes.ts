@@ -9,9 +9,11 @@ import {
   LevelTestPrompts,
   LevelTestResult,
   LevelTestScoringAccepted,
+  SignedLinkQuery,
 } from '@studymate/contracts';
 import { requireAdmin } from '../../platform/auth/guard.js';
-import { unwrap } from '../../platform/http/errors.js';
+import { AppError, unwrap } from '../../platform/http/errors.js';
+import { sendStoredFile } from '../../platform/http/downloads.js';
 import { readUpload } from '../../platform/http/uploads.js';
 import type { LevelTestService } from './service.js';
 
@@ -81,6 +83,26 @@ export function levelTestRoutes(app: FastifyInstance, levelTest: LevelTestServic
       const { bytes, fields } = await readUpload(request, 'audio', ['transcript']);
       const transcript = fields.transcript ?? null;
       return unwrap(await levelTest.uploadAnswer(request.auth.sub, request.params.attemptId, request.params.promptId, bytes, transcript));
+    },
+  );
+  r.get(
+    `${base}/attempts/:attemptId/answers/:promptId/recording/link`,
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        summary: 'Download the recording of one answer through a signed link of a data export, until it expires',
+        // The signature in the link is the credential: a data export is opened outside the app.
+        security: [],
+        params: AnswerParams,
+        querystring: SignedLinkQuery,
+      },
+    },
+    async (request, reply) => {
+      const { attemptId, promptId } = request.params;
+      const file = await levelTest.readLinkedRecording(attemptId, promptId, request.query.expires, request.query.sig);
+      if (!file) throw new AppError('NOT_FOUND', 'No such recording, or the link has expired.');
+      return sendStoredFile(reply, file, { cacheControl: 'private, no-store' });
     },
   );
   r.post(

@@ -10,6 +10,7 @@ import type {
   LevelTestResult,
   LevelTestStatus,
 } from '@studymate/contracts';
+import type { SignedLinks } from '../../platform/auth/signed-links.js';
 import { nowMs, toIso } from '../../platform/db/database.js';
 import { ok, refuse, type Result } from '../../platform/http/errors.js';
 import { sniffContentType } from '../../platform/http/sniff.js';
@@ -20,14 +21,16 @@ import type { Transcriber } from '../../platform/speech/transcriber.js';
 import { AudioFormatError } from '../../platform/speech/wav.js';
 import type { Storage } from '../../platform/storage/storage.js';
 import type { ProfileService } from '../profile/service.js';
-import type { AccountParticipant } from '../users/service.js';
+import { EXPORT_VALID_MS, type AccountParticipant } from '../users/service.js';
 import {
+  attemptOfRecordingLink,
   authorizeAttempt,
   authorizeAttemptForAdmin,
   levelTestOffered,
   mayChangeAnswers,
   mayRescore,
   ownAttempt,
+  recordingLinkQuery,
   type AuthorizedAttemptId,
 } from './policy.js';
 import { ANSWER_MARGIN_SEC, answerLimit, drawPrompts, type AnswerLimit } from './prompts.js';
@@ -40,6 +43,15 @@ export { SCORE_JOB };
 export const MAX_CLIENT_TRANSCRIPT = 5000;
 
 const notFound = () => refuse<never>('NOT_FOUND', 'No such level test.');
+
+/** File name extensions of the recordings people can download (the types an answer may be stored as). */
+const AUDIO_EXTENSIONS: Record<string, string> = {
+  'audio/wav': 'wav',
+  'audio/webm': 'webm',
+  'audio/ogg': 'ogg',
+  'audio/mpeg': 'mp3',
+  'audio/mp4': 'm4a',
+};
 
 /** What the person said in an answer: the analysed transcript, else what their browser heard, else nothing yet. */
 function transcriptOf(answer: AnswerRow): string | null {
@@ -98,6 +110,8 @@ export function createLevelTestService(deps: {
   feedback?: FeedbackProvider | null;
   log?: { warn(obj: object, msg: string): void };
   events?: DomainEvents;
+  /** Signs the recording links of a data export; without it, the export lists answers without links. */
+  links?: SignedLinks;
 }) {
   const { db, storage, jobs } = deps;
 
@@ -134,34 +148,49 @@ export function createLevelTestService(deps: {
     return next > nowMs() ? next : null;
   }
 
+  /** A data export's link to one answer's recording, valid until `expires` (ms). */
+  const recordingLink = (links: SignedLinks, answer: AnswerRow, expires: number) =>
+    `/api/v1/level-test/attempts/${answer.attempt_id}/answers/${answer.prompt_id}/recording/link?${recordingLinkQuery(links, answer.attempt_id, answer.prompt_id, expires)}`;
+
   const participant: AccountParticipant = {
     name: 'level-test',
+    /** Every attempt and its result, with each answer's prompt, transcript, scored part and recording (a link valid for a day). */
     async exportData(userId) {
       const rows = await repo.attemptsOf(db, userId, 1000);
       const answers = await repo.answersOfOwnAttempts(
         db,
         rows.map((r) => r.id),
       );
+      const linksExpire = Date.now() + EXPORT_VALID_MS;
+      const { links } = deps;
       return rows.map((r) => {
         const prompts = new Map(repo.promptsOf(r).map((p) => [p.id, p]));
+        const result = repo.resultOf(r);
         return {
           id: r.id,
           status: r.status,
           startedAt: toIso(r.started_at),
           submittedAt: toIso(r.submitted_at),
           scoredAt: toIso(r.scored_at),
-          // What was asked and what the person said (the transcript); the recordings themselves are kept only for scoring.
           answers: answers
             .filter((a) => a.attempt_id === r.id)
             .map((a) => ({
+              promptId: a.prompt_id,
               stage: a.stage,
               prompt: prompts.get(a.prompt_id)?.title ?? a.prompt_id,
               instruction: prompts.get(a.prompt_id)?.instruction ?? null,
               durationMs: Number(a.duration_ms),
               recordedAt: toIso(a.uploaded_at),
               transcript: transcriptOf(a),
+              result: result?.answers.find((scored) => scored.promptId === a.prompt_id) ?? null,
+              // The recording itself is kept for re-scoring; the export links to it rather than carrying it.
+              recording: {
+                contentType: a.content_type,
+                url: links ? recordingLink(links, a, linksExpire) : null,
+                linkExpiresAt: links ? new Date(linksExpire).toISOString() : null,
+              },
             })),
-          result: repo.resultOf(r),
+          result,
         };
       });
     },
@@ -237,6 +266,17 @@ export function createLevelTestService(deps: {
     },
 
     checkAnswerSize,
+
+    /** One answer's recording through a signed link of a data export, whoever holds it, until the link expires. */
+    async readLinkedRecording(attemptId: string, promptId: string, expires: number, sig: string) {
+      const attempt = deps.links && attemptOfRecordingLink(deps.links, attemptId, promptId, expires, sig);
+      if (!attempt) return null;
+      const answer = await repo.findAnswer(db, attempt, promptId);
+      const stored = answer && (await storage.get(answer.storage_key));
+      if (!stored) return null;
+      const extension = AUDIO_EXTENSIONS[answer.content_type] ?? 'audio';
+      return { ...stored, fileName: `level-test-${attemptId.slice(0, 8)}-stage-${answer.stage}-${promptId}.${extension}` };
+    },
 
     /**
      * Keeps one recorded answer. The bytes must sniff as audio this server can decode, and be no

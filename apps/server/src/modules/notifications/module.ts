@@ -1,3 +1,4 @@
+import { periodicJob } from '../../platform/jobs/periodic.js';
 import type { ModuleContext } from '../module-context.js';
 import { ownTables } from '../module-context.js';
 import type { UsersService } from '../users/service.js';
@@ -17,17 +18,8 @@ export function notificationsModule({ app, db, realtime, jobs }: ModuleContext, 
   });
   users.addParticipant(notifications.participant);
   notificationsRoutes(app, notifications);
-  // Kept 90 days: a durable job prunes every 6 hours and queues its next run. A node starting
-  // with no run queued starts one; a run that finds another queued (two nodes started at once)
-  // ends its own chain, so one remains.
-  jobs.register(PRUNE_JOB, {
-    async run() {
-      await notifications.prune(RETENTION_MS);
-      if ((await jobs.pending(PRUNE_JOB)) <= 1) await jobs.enqueue(PRUNE_JOB, {}, undefined, Date.now() + PRUNE_EVERY_MS);
-    },
-  });
-  app.addHook('onReady', async () => {
-    if ((await jobs.pending(PRUNE_JOB)) === 0) await jobs.enqueue(PRUNE_JOB, {});
-  });
+  // Kept 90 days: a durable job on one node prunes every 6 hours.
+  const prune = periodicJob(jobs, PRUNE_JOB, PRUNE_EVERY_MS, async () => void (await notifications.prune(RETENTION_MS)));
+  app.addHook('onReady', () => prune.ensure());
   return notifications;
 }

@@ -15,13 +15,6 @@ export function usersRoutes(app: FastifyInstance, users: UsersService) {
       return reply.status(204).send();
     },
   );
-  r.get('/api/v1/me/export', { schema: { tags: ['account'], summary: 'Download all my data as JSON' } }, async (request, reply) => {
-    const data = unwrap(await users.exportAccount(request.auth.sub));
-    return reply
-      .header('content-disposition', `attachment; filename="studymate-export-${new Date().toISOString().slice(0, 10)}.json"`)
-      .header('cache-control', 'no-store')
-      .send(data);
-  });
   r.post(
     '/api/v1/me/exports',
     {

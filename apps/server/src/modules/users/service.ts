@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { DataExport, TermsBody } from '@studymate/contracts';
 import type { JobRunner } from '../../platform/jobs/jobs.js';
+import { periodicJob } from '../../platform/jobs/periodic.js';
 import type { Storage } from '../../platform/storage/storage.js';
 import { nowMs, toIso } from '../../platform/db/database.js';
 import { AppError, ok, refuse, type Result } from '../../platform/http/errors.js';
@@ -12,6 +13,11 @@ import type { ExportRow, UserRow, UsersTables } from './repository.js';
 export const EXPORT_JOB = 'account-export';
 /** How long a built export can be downloaded (and how long its attachment links work). */
 export const EXPORT_VALID_MS = 24 * 3600_000;
+/** The durable periodic job that removes expired exports, file and row; an export outlives its day by an hour at most. */
+export const EXPORT_SWEEP_JOB = 'account-export.sweep';
+const EXPORT_SWEEP_EVERY_MS = 3600_000;
+/** Expired exports removed at once, so a sweep after a long outage works in bounded steps. */
+const EXPORT_SWEEP_BATCH = 100;
 
 /**
  * Another module's part of an account: what it exports and how it erases it. Registered at
@@ -55,7 +61,7 @@ export function createUsersService(deps: { db: Kysely<UsersTables>; adminEmails:
   }
 
   /** Everything about the person: the account, then each module's part, reported as it is gathered. */
-  async function gather(user: UserRow, onPart: (done: number) => Promise<void> = async () => undefined) {
+  async function gather(user: UserRow, onPart: (done: number) => Promise<void>) {
     const identities = await repo.identitiesOf(db, user.id);
     const parts: Record<string, unknown> = {};
     let done = 0;
@@ -119,6 +125,27 @@ export function createUsersService(deps: { db: Kysely<UsersTables>; adminEmails:
     },
   });
 
+  /**
+   * Removes exports whose day has passed (and failed ones as old): the file first, then the row,
+   * so a file that could not be deleted (storage away) keeps its row and the next sweep tries again.
+   */
+  async function sweepExpiredExports() {
+    const cutoff = nowMs() - EXPORT_VALID_MS;
+    for (;;) {
+      const expired = await repo.exportsFinishedBefore(db, cutoff, EXPORT_SWEEP_BATCH);
+      const removed = await Promise.allSettled(
+        expired.map(async (e) => {
+          if (e.storage_key) await storage.delete(e.storage_key);
+          await repo.deleteExport(db, e.id);
+        }),
+      );
+      const failures = removed.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+      if (failures.length) throw new AggregateError(failures, `could not remove ${failures.length} expired exports`);
+      if (expired.length < EXPORT_SWEEP_BATCH) return;
+    }
+  }
+  const exportSweep = periodicJob(jobs, EXPORT_SWEEP_JOB, EXPORT_SWEEP_EVERY_MS, sweepExpiredExports);
+
   /** An active account, or null when it does not exist or was deleted. */
   async function getActiveUser(id: string): Promise<UserRow | null> {
     const user = await repo.findUser(db, id);
@@ -127,6 +154,8 @@ export function createUsersService(deps: { db: Kysely<UsersTables>; adminEmails:
 
   return {
     getActiveUser,
+    /** Starts the export sweep's chain when no node has one queued (on ready). */
+    ensureExportSweep: () => exportSweep.ensure(),
 
     /** Public names of several accounts at once; a deleted account reads as deleted. */
     async namesOf(ids: string[]): Promise<Map<string, { displayName: string; deleted: boolean }>> {
@@ -204,12 +233,6 @@ export function createUsersService(deps: { db: Kysely<UsersTables>; adminEmails:
       await repo.recordTerms(db, userId, nowMs(), terms.marketing);
       await Promise.all(participants.map((p) => p.accountChanged?.(userId)));
       return ok(undefined);
-    },
-
-    async exportAccount(userId: string): Promise<Result<Record<string, unknown>>> {
-      const user = await getActiveUser(userId);
-      if (!user) return refuse('NOT_FOUND', 'No such account.');
-      return ok(await gather(user));
     },
 
     /**
