@@ -149,7 +149,7 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   void revocations.start();
   installGuard(app, revocations);
   const registry = installMetrics(app, { token: config.http.metricsToken });
-  installHealth(app, {
+  const readiness = installHealth(app, {
     database: () => pingDatabase(db),
     redis: redis ? async () => void (await redis.ping()) : null,
   });
@@ -186,7 +186,7 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   // The modules, in dependency order; each wires its own service, routes, destinations and participant.
   const events: DomainEvents = new DomainEventBus(jobs);
   app.decorate('events', events);
-  const context: ModuleContext = { ...platform, app, config, tokens, revocations, realtime, jobs, events };
+  const context: ModuleContext = { ...platform, app, config, tokens, revocations, realtime, jobs, events, readiness };
   const users = usersModule(context);
   const profile = profileModule(context, { users });
   const auth = authModule(context, { users, profile });
