@@ -183,9 +183,10 @@ if (backend === 'mysql+redis') {
 const seedMs = performance.now() - seedStarted;
 
 const restartedAt = Date.now();
-server = await startServer(env);
-// Matching builds its pool (its copy of the profiles) in the background after the upgrade that adds
-// it; the measurement starts once it is done (matching_pool_state written), so that is timed too.
+// Matching builds its pool (its copy of the profiles) after the upgrade that adds it, and the node
+// reports ready only once it has (about a minute for 100,000 people): allow it 10 minutes.
+server = await startServer(env, { readyTimeoutMs: 600_000 });
+// The measurement starts once the pool is done (matching_pool_state written), so that is timed too.
 const poolStarted = performance.now();
 const poolDone = async () => {
   if (backend === 'mysql+redis') {

@@ -150,7 +150,7 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   void revocations.start();
   installGuard(app, revocations);
   const registry = installMetrics(app, { token: config.http.metricsToken });
-  installHealth(app, {
+  const readiness = installHealth(app, {
     database: () => pingDatabase(db),
     redis: redis ? async () => void (await redis.ping()) : null,
   });
@@ -188,7 +188,7 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   const events: DomainEvents = new DomainEventBus(jobs);
   app.decorate('events', events);
   const links = new SignedLinks(config.auth.jwtSecret, config.auth.jwtSecretPrevious);
-  const context: ModuleContext = { ...platform, app, config, tokens, revocations, links, realtime, jobs, events };
+  const context: ModuleContext = { ...platform, app, config, tokens, revocations, links, realtime, jobs, events, readiness };
   const users = usersModule(context);
   const profile = profileModule(context, { users });
   const auth = authModule(context, { users, profile });

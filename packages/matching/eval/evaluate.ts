@@ -1,7 +1,7 @@
 // The offline protocol of issue 11, shared by `npm run eval:matching` and its test: split each
 // wave's meetings in half by pair (neither decision of a scored meeting is ever learned from),
 // learn from one half, rank each person's partners in the other, and average over seeds 0-9.
-import { DecisionIndex, directionalFit, reciprocalScore, type MatchProfile, type ScoreOptions } from '../src/index.js';
+import { DecisionIndex, directionalFit, ratePriors, reciprocalScore, type MatchProfile, type ScoreOptions } from '../src/index.js';
 import { EVAL_NOW, learnProfiles, parseSpeedDating, type Meeting } from './speed-dating.js';
 
 export interface Metrics {
@@ -84,7 +84,12 @@ export function evaluateSplit(
   const [learn, scored] = splitByPair(meetings, seed);
   const profiles = learnProfiles(people, learn);
   const baseAcceptRate = learn.filter((m) => m.dec).length / Math.max(1, learn.length);
-  const options: ScoreOptions = { now: EVAL_NOW, weekStart: EVAL_NOW, baseAcceptRate };
+  // The rate priors are measured on the learning half, as the server measures them on its candidates.
+  const ratePriorsLearned = ratePriors(
+    [...profiles.values()].map((p) => p.decisions),
+    baseAcceptRate,
+  );
+  const options: ScoreOptions = { now: EVAL_NOW, weekStart: EVAL_NOW, baseAcceptRate, ratePriors: ratePriorsLearned };
   const index = new DecisionIndex(learn.map((m) => ({ chooser: String(m.iid), partner: String(m.pid), accepted: m.dec })));
   const random = seededRandom(1000 + seed);
   const byPerson = new Map<number, Meeting[]>();

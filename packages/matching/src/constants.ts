@@ -12,6 +12,8 @@ export const WEEK_WORDS = CELLS_PER_WEEK / 32; // 21 Uint32 words
  * experiment (2,411 of 5,744 decisions in waves 1-14). The server should pass its own measured rate.
  */
 export const DEFAULT_BASE_ACCEPT_RATE = 0.42;
+/** Decisions among the people being ranked before their own accept rate replaces the default. */
+export const BASE_RATE_MIN_DECISIONS = 100;
 
 /**
  * Weight of the Beta prior, in decisions, behind every smoothed accept rate (given and received):
@@ -20,6 +22,16 @@ export const DEFAULT_BASE_ACCEPT_RATE = 0.42;
  * 0.647).
  */
 export const RATE_PRIOR_DECISIONS = 4;
+
+/**
+ * Bounds of the prior weight measured on the population (`ratePriorWeight`): at least one
+ * decision's worth, so a single yes is never taken as a certainty; at most fifty, where people's
+ * rates are indistinguishable and the population's rate should speak. Below twenty people with
+ * two or more decisions, the spread is too noisy to measure and RATE_PRIOR_DECISIONS is used.
+ */
+export const RATE_PRIOR_MIN = 1;
+export const RATE_PRIOR_MAX = 50;
+export const RATE_PRIOR_MIN_PEOPLE = 20;
 
 /**
  * Weight of the prior, in decisions, behind the accept rate among partners that carry one feature

@@ -96,18 +96,20 @@ export function directionalFit(
   neighbours: readonly NeighbourDecision[] = [],
 ): DirectionalFit {
   const base = options.baseAcceptRate ?? DEFAULT_BASE_ACCEPT_RATE;
+  const given = options.ratePriors?.given ?? RATE_PRIOR_DECISIONS;
+  const received = options.ratePriors?.received ?? RATE_PRIOR_DECISIONS;
   const c = components(x, y, options.now);
   const profile = profileFit(c);
   const shifts = {
-    chooser: logit(acceptsRate(x, base)) - logit(base),
-    partner: logit(acceptedRate(y, base)) - logit(base),
-    learned: learnedShift(x, y, options.now, base),
-    collaborative: collaborativeShift(neighbours, base),
+    chooser: logit(acceptsRate(x, base, given)) - logit(base),
+    partner: logit(acceptedRate(y, base, received)) - logit(base),
+    learned: learnedShift(x, y, options.now, base, given),
+    collaborative: collaborativeShift(neighbours, base, given),
   };
   // The profile answers speak for a newcomer; as x's own decisions accumulate, they speak for x
   // instead (the reading of the speed-dating data: decisions carry far more signal than
-  // answers). The answers keep the weight of RATE_PRIOR_DECISIONS decisions, as a rate's prior does.
-  const answersWeight = RATE_PRIOR_DECISIONS / (RATE_PRIOR_DECISIONS + x.decisions.given);
+  // answers). The answers keep the weight of the prior behind x's own accept rate, as that rate does.
+  const answersWeight = given / (given + x.decisions.given);
   const z =
     logit(base) +
     PROFILE_LOGIT_SPAN * answersWeight * (profile - 0.5) +

@@ -1,8 +1,18 @@
 // What decisions teach: smoothed accept rates (given and received) and RECON's implicit preference
 // (Pizzato et al. 2010), kept as feature counts over the partners a person accepted and declined.
-import { AGREEMENT_PRIOR, DEFAULT_BASE_ACCEPT_RATE, FEATURE_PRIOR_DECISIONS, NEIGHBOUR_SHRINK, RATE_PRIOR_DECISIONS } from './constants.js';
+import {
+  AGREEMENT_PRIOR,
+  BASE_RATE_MIN_DECISIONS,
+  DEFAULT_BASE_ACCEPT_RATE,
+  FEATURE_PRIOR_DECISIONS,
+  NEIGHBOUR_SHRINK,
+  RATE_PRIOR_DECISIONS,
+  RATE_PRIOR_MAX,
+  RATE_PRIOR_MIN,
+  RATE_PRIOR_MIN_PEOPLE,
+} from './constants.js';
 import { ageAt } from './filters.js';
-import type { LearnedPreference, MatchProfile, NeighbourDecision } from './types.js';
+import type { LearnedPreference, MatchProfile, NeighbourDecision, ScoreOptions } from './types.js';
 
 export const logit = (p: number): number => Math.log(p / (1 - p));
 export const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
@@ -13,12 +23,77 @@ export function smoothedRate(yes: number, total: number, base: number, prior = R
 }
 
 /** How often the person accepts others, smoothed toward the population's rate. */
-export const acceptsRate = (p: MatchProfile, base = DEFAULT_BASE_ACCEPT_RATE): number =>
-  smoothedRate(p.decisions.accepted, p.decisions.given, base);
+export const acceptsRate = (p: MatchProfile, base = DEFAULT_BASE_ACCEPT_RATE, prior = RATE_PRIOR_DECISIONS): number =>
+  smoothedRate(p.decisions.accepted, p.decisions.given, base, prior);
 
 /** How often others accept the person, smoothed toward the population's rate. */
-export const acceptedRate = (p: MatchProfile, base = DEFAULT_BASE_ACCEPT_RATE): number =>
-  smoothedRate(p.decisions.acceptedBy, p.decisions.received, base);
+export const acceptedRate = (p: MatchProfile, base = DEFAULT_BASE_ACCEPT_RATE, prior = RATE_PRIOR_DECISIONS): number =>
+  smoothedRate(p.decisions.acceptedBy, p.decisions.received, base, prior);
+
+/**
+ * Empirical-Bayes weight, in decisions, of the prior behind one kind of accept rate (given, or
+ * received): the beta-binomial moment estimate from how much people's rates differ beyond what
+ * their few decisions explain. A raw rate from n decisions spreads around the base rate by
+ * base(1-base)(1/n + (1-1/n)ρ), where ρ = 1/(k+1) is the share of the spread that lies between
+ * people and k the prior's weight. People differ more in how often they accept than in how often
+ * they are accepted, so one fixed weight shrinks one too much and the other too little; this
+ * measures both on the population being ranked. Clamped to [RATE_PRIOR_MIN, RATE_PRIOR_MAX]; with
+ * fewer than RATE_PRIOR_MIN_PEOPLE people of two or more decisions, the fixed RATE_PRIOR_DECISIONS.
+ */
+export function ratePriorWeight(counts: Iterable<{ yes: number; total: number }>, base = DEFAULT_BASE_ACCEPT_RATE): number {
+  let people = 0;
+  let spread = 0;
+  let noise = 0;
+  let between = 0;
+  for (const { yes, total } of counts) {
+    if (total < 2) continue;
+    people++;
+    spread += (yes / total - base) ** 2;
+    noise += 1 / total;
+    between += 1 - 1 / total;
+  }
+  if (people < RATE_PRIOR_MIN_PEOPLE) return RATE_PRIOR_DECISIONS;
+  const share = (spread / (base * (1 - base)) - noise) / between;
+  if (!(share > 0)) return RATE_PRIOR_MAX;
+  return Math.min(RATE_PRIOR_MAX, Math.max(RATE_PRIOR_MIN, 1 / share - 1));
+}
+
+/**
+ * What a batch of candidates says about the population: its accept rate (once it holds
+ * BASE_RATE_MIN_DECISIONS decisions, kept within [0.05, 0.95] so no log-odds is infinite; the
+ * default before) and the prior weights of both kinds of rate. Pass both in `ScoreOptions`.
+ */
+export function populationRates(
+  people: Iterable<MatchProfile['decisions']>,
+): Pick<Required<ScoreOptions>, 'baseAcceptRate' | 'ratePriors'> {
+  const list = [...people];
+  let given = 0;
+  let accepted = 0;
+  for (const d of list) {
+    given += d.given;
+    accepted += d.accepted;
+  }
+  const baseAcceptRate = given >= BASE_RATE_MIN_DECISIONS ? Math.min(0.95, Math.max(0.05, accepted / given)) : DEFAULT_BASE_ACCEPT_RATE;
+  return { baseAcceptRate, ratePriors: ratePriors(list, baseAcceptRate) };
+}
+
+/** The prior weights of both kinds of rate among these people (pass them as `ScoreOptions.ratePriors`). */
+export function ratePriors(
+  people: Iterable<MatchProfile['decisions']>,
+  base = DEFAULT_BASE_ACCEPT_RATE,
+): { given: number; received: number } {
+  const list = [...people];
+  return {
+    given: ratePriorWeight(
+      list.map((d) => ({ yes: d.accepted, total: d.given })),
+      base,
+    ),
+    received: ratePriorWeight(
+      list.map((d) => ({ yes: d.acceptedBy, total: d.received })),
+      base,
+    ),
+  };
+}
 
 /** Five-year age bands: close enough in age to be alike, wide enough to gather decisions. */
 const AGE_BAND_YEARS = 5;
@@ -66,8 +141,14 @@ export function recordDecision(preference: LearnedPreference, partner: MatchProf
  * averaged over y's features (RECON averages over attributes too, so correlated features do not
  * count several times). Zero without a history.
  */
-export function learnedShift(x: MatchProfile, y: MatchProfile, now: number, base = DEFAULT_BASE_ACCEPT_RATE): number {
-  const own = acceptsRate(x, base);
+export function learnedShift(
+  x: MatchProfile,
+  y: MatchProfile,
+  now: number,
+  base = DEFAULT_BASE_ACCEPT_RATE,
+  ownPrior = RATE_PRIOR_DECISIONS,
+): number {
+  const own = acceptsRate(x, base, ownPrior);
   const ownLogit = logit(own);
   const features = profileFeatures(y, now);
   let sum = 0;
@@ -85,12 +166,16 @@ export function learnedShift(x: MatchProfile, y: MatchProfile, now: number, base
  * residual is a difference of rates; 1 / (base (1 - base)) is the slope of the logit at the base
  * rate, which turns it into log-odds on the scale of the other shifts.
  */
-export function collaborativeShift(neighbours: readonly NeighbourDecision[], base = DEFAULT_BASE_ACCEPT_RATE): number {
+export function collaborativeShift(
+  neighbours: readonly NeighbourDecision[],
+  base = DEFAULT_BASE_ACCEPT_RATE,
+  habitPrior = RATE_PRIOR_DECISIONS,
+): number {
   let sum = 0;
   let weights = 0;
   for (const n of neighbours) {
     const w = (n.agreements - n.disagreements) / (n.agreements + n.disagreements + AGREEMENT_PRIOR);
-    sum += w * ((n.accepted ? 1 : 0) - smoothedRate(n.acceptedCount, n.given, base));
+    sum += w * ((n.accepted ? 1 : 0) - smoothedRate(n.acceptedCount, n.given, base, habitPrior));
     weights += Math.abs(w);
   }
   return weights ? sum / (weights + NEIGHBOUR_SHRINK) / (base * (1 - base)) : 0;

@@ -93,6 +93,11 @@ export interface ScoreOptions {
   weekStart: number;
   /** The population's share of accepted decisions: the prior of every smoothed rate. */
   baseAcceptRate?: number;
+  /**
+   * Weights, in decisions, of the priors behind the accept rates given and received, measured on
+   * the population (`ratePriors`); RATE_PRIOR_DECISIONS for both when absent.
+   */
+  ratePriors?: { given: number; received: number };
 }
 
 export type IneligibleReason = 'self' | 'blocked' | 'languages' | 'requirements' | 'inactive' | 'mates';

@@ -6,7 +6,9 @@ import {
   DecisionIndex,
   directionalFit,
   learnedShift,
+  populationRates,
   profileFit,
+  ratePriorWeight,
   recordDecision,
   smoothedRate,
 } from '../src/index.js';
@@ -76,6 +78,21 @@ describe('decisions', () => {
     const generous = directionalFit(minji({ decisions: { given: 10, accepted: 9, received: 0, acceptedBy: 0 } }), tom(), OPTIONS).score;
     expect(popular).toBeGreaterThan(base);
     expect(generous).toBeGreaterThan(base);
+  });
+
+  it('measures how far to trust each kind of accept rate from how much people differ', () => {
+    const people = (rates: number[], total: number) => rates.map((r) => ({ yes: Math.round(r * total), total }));
+    // Everyone accepts 4 in 10: the differences are all chance, so the population's rate speaks.
+    expect(ratePriorWeight(people(Array(40).fill(0.4), 10), 0.4)).toBe(50);
+    // Half accept 1 in 10, half 9 in 10: people differ, so a few decisions of their own speak.
+    expect(ratePriorWeight(people([...Array(20).fill(0.1), ...Array(20).fill(0.9)], 10), 0.5)).toBe(1);
+    // Too few people with a history to tell: the fixed prior.
+    expect(ratePriorWeight(people([0.1, 0.9], 10), 0.5)).toBe(4);
+    // A batch without enough decisions keeps the default accept rate.
+    expect(populationRates([{ given: 3, accepted: 3, received: 0, acceptedBy: 0 }])).toEqual({
+      baseAcceptRate: 0.42,
+      ratePriors: { given: 4, received: 4 },
+    });
   });
 
   it('learns what kind of partner a person accepts (RECON implicit preference)', () => {

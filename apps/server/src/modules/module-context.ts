@@ -7,6 +7,7 @@ import type { SessionRevocations } from '../platform/auth/revocation.js';
 import type { SignedLinks } from '../platform/auth/signed-links.js';
 import type { AccessTokens } from '../platform/auth/tokens.js';
 import type { JobRunner } from '../platform/jobs/jobs.js';
+import type { Readiness } from '../platform/observability/health.js';
 import type { RealtimeGateway } from '../platform/realtime/gateway.js';
 import type { DomainEvents } from './events.js';
 
@@ -27,6 +28,8 @@ export interface ModuleContext extends Platform {
   jobs: JobRunner;
   /** Facts one module tells the others (catalogue: modules/events.ts), delivered durably after commit. */
   events: DomainEvents;
+  /** Holds /health/ready while the module finishes what it must do before this node serves. */
+  readiness: Readiness;
 }
 
 /** A module sees only the tables it owns (its repository's table types). */

@@ -4,6 +4,7 @@ import { buildApp } from '../../src/app.js';
 import { AccessTokens } from '../../src/platform/auth/tokens.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Backend } from './backends.js';
+import { until } from './wait.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -30,6 +31,9 @@ export async function startApp(backend: Backend, env: Record<string, string> = {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  // As a balancer would, wait for the node's start-up work (matching's pool catch-up) to finish:
+  // its readiness then names nothing warming up, whether or not a dependency is down.
+  await until('the app to finish starting', async () => !(await api({ url }, 'GET', '/health/ready')).json?.warmingUp, 30_000);
   return {
     app,
     config,

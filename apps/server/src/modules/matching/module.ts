@@ -11,7 +11,7 @@ import { createMatchingService, type Visibility } from './service.js';
 
 /** Recommendations, search, match requests, mates and blocking. */
 export function matchingModule(
-  { app, db, cache, redis, jobs, realtime, config, events }: ModuleContext,
+  { app, db, cache, redis, jobs, realtime, config, events, readiness }: ModuleContext,
   {
     users,
     profile,
@@ -45,13 +45,43 @@ export function matchingModule(
     events,
   });
   users.addParticipant(matching.participant);
-  // Matching's copy of profiles catches up in the background: after the upgrade that adds it,
-  // recommendations fill in as it is built (about a minute for 100,000 people, bench/README.md).
-  app.addHook('onReady', async () => {
-    void matching.catchUpPool().then(
-      (people) => app.log.info({ people }, 'matching pool caught up'),
-      (error: unknown) => app.log.error({ err: error }, 'matching pool catch-up failed; it runs again at the next start'),
-    );
+  // Matching's copy of profiles catches up at start-up (after the upgrade that adds it: everyone,
+  // about a minute for 100,000 people, bench/README.md). Until it has, this node's recommendations
+  // would miss whoever changed meanwhile, so /health/ready holds the node out of the balancer.
+  const hold = readiness.hold('matching-pool', 'catching up with profile changes since the last start');
+  let retryTimer: NodeJS.Timeout | null = null;
+  let closing = false;
+  const catchUp = (attempt: number) => {
+    void matching
+      .catchUpPool((done, total) => hold.update(`catching up with profile changes since the last start: ${done} of ${total} people`))
+      .then(
+        (people) => {
+          hold.release();
+          app.log.info({ people }, 'matching pool caught up');
+        },
+        (error: unknown) => {
+          if (closing) return;
+          // Still not ready: try again, waiting longer each time (5 s, 10 s, ... at most a minute).
+          const waitMs = Math.min(60_000, 5_000 * 2 ** attempt);
+          hold.update(`catching up with profile changes failed; trying again in ${waitMs / 1000} s`);
+          app.log.error({ err: error }, 'matching pool catch-up failed; trying again');
+          retryTimer = setTimeout(() => catchUp(attempt + 1), waitMs);
+        },
+      );
+  };
+  app.addHook('onReady', async () => catchUp(0));
+  app.addHook('preClose', async () => {
+    closing = true;
+    if (retryTimer) clearTimeout(retryTimer);
+  });
+  // Recent activity for the engine, from what other parts already know: the app connecting or
+  // disconnecting on this node, and messages sent (chat's per-minute tally). Written at most hourly.
+  const active = (userId: string, at?: number) =>
+    matching.recordActivity(userId, at).catch((error: unknown) => app.log.warn({ err: error }, 'matching activity write failed'));
+  realtime.onSessionOpened((principal) => void active(principal.userId));
+  realtime.onSessionClosed((principal) => void active(principal.userId));
+  events.on('chat.messages-sent', 'matching', async (event) => {
+    await matching.recordActivity(event.data.userId, Date.parse(event.data.lastAt));
   });
   app.addHook('onClose', async () => matching.flushShown());
   matchingRoutes(app, matching);

@@ -31,6 +31,28 @@ const CATCH_UP_BATCH = 200;
  */
 const CATCH_UP_PAUSE_MS = 25;
 
+/**
+ * A person's activity is written at most this often: the engine counts anyone seen within a day
+ * as fully active and halves the credit per week away after that, so an hour's staleness moves a
+ * score by at most 0.4 % of the component (0.5^(1 h / 7 d)); a write per message or connection
+ * would cost far more than it tells.
+ */
+export const ACTIVITY_WRITE_GAP_MS = 3600_000;
+/**
+ * When a person's activity found nothing to write (not in the pool yet, or another node wrote it
+ * within the hour), this node asks again only after this long.
+ */
+const ACTIVITY_RECHECK_MS = 5 * 60_000;
+/** People whose last activity write this node remembers (a timestamp and a key each). */
+const MAX_ACTIVITY_REMEMBERED = 100_000;
+
+/** A candidate as the pool holds them: the profile as last copied, and when they were last seen. */
+export interface PooledPerson {
+  profile: PartnerProfile;
+  /** Epoch ms; null when nothing has told matching of them since they joined the pool. */
+  lastActiveAt: number | null;
+}
+
 /** Languages a person can offer a partner: native, or C1 and above (spoken, or learnt and tested or rated so). */
 export function offers(p: PartnerProfile): string[] {
   const teaching = (level: string) => level === 'C1' || level === 'C2';
@@ -58,7 +80,7 @@ function decode(json: string): PartnerProfile {
 }
 
 /** The rows a person has in the pool: every language they offer against every one they learn. */
-export function poolRows(p: PartnerProfile, at: number): MatchingPoolTable[] {
+export function poolRows(p: PartnerProfile, at: number): Omit<MatchingPoolTable, 'last_active_at'>[] {
   if (!p.onboarded) return [];
   const features = encode(p);
   const learns = [...new Set(p.learns.map((l) => l.language))];
@@ -74,6 +96,8 @@ export type MatchingPool = ReturnType<typeof createMatchingPool>;
 export function createMatchingPool(deps: { db: Kysely<MatchingTables>; profile: ProfileService }) {
   const { db, profile } = deps;
   const parsed = new Map<string, { savedAt: number; profile: PartnerProfile }>();
+  /** userId -> until when this node need not write the person's activity again. */
+  const activityQuiet = new Map<string, number>();
 
   function parse(row: { user_id: string; features: string; saved_at: number }): PartnerProfile {
     const savedAt = Number(row.saved_at);
@@ -101,14 +125,29 @@ export function createMatchingPool(deps: { db: Kysely<MatchingTables>; profile: 
     refresh,
 
     /**
+     * The person used STUDYMATE at `at` (a connection opened or closed, messages sent): written
+     * to their pool rows at most once per ACTIVITY_WRITE_GAP_MS, checked here first so most calls
+     * cost nothing, and in the update itself so several nodes write it once between them.
+     */
+    async recordActivity(userId: string, at: number = Date.now()) {
+      const quietUntil = activityQuiet.get(userId);
+      if (quietUntil !== undefined && at < quietUntil) return;
+      const written = await repo.recordActivity(db, userId, at, ACTIVITY_WRITE_GAP_MS);
+      activityQuiet.delete(userId);
+      if (activityQuiet.size >= MAX_ACTIVITY_REMEMBERED) activityQuiet.delete(activityQuiet.keys().next().value!);
+      activityQuiet.set(userId, at + (written ? ACTIVITY_WRITE_GAP_MS : ACTIVITY_RECHECK_MS));
+    },
+
+    /**
      * Brings the pool up to date with every profile change since the last catch-up finished (all
      * of them the first time, after the migration). Idempotent; safe on several nodes at once.
      */
-    async catchUp() {
+    async catchUp(progress: (done: number, total: number) => void = () => undefined) {
       const startedAt = Date.now();
       const since = await repo.poolSyncedUntil(db);
       const ids = await profile.changedSince(since === 0 ? 0 : since - CATCH_UP_OVERLAP_MS);
       for (let i = 0; i < ids.length; i += CATCH_UP_BATCH) {
+        progress(i, ids.length);
         await refresh(ids.slice(i, i + CATCH_UP_BATCH));
         await new Promise((resolve) => setTimeout(resolve, CATCH_UP_PAUSE_MS));
       }
@@ -121,15 +160,15 @@ export function createMatchingPool(deps: { db: Kysely<MatchingTables>; profile: 
      * `exclude`; each language pair is walked from `pivot` (the viewer's own id spreads viewers
      * apart, so a bounded slice never shows everyone the same few).
      */
-    async candidates(q: { learns: string[]; offers: string[]; exclude: string; limit: number; pivot: string }) {
-      const found = new Map<string, PartnerProfile>();
+    async candidates(q: { learns: string[]; offers: string[]; exclude: string; limit: number; pivot: string }): Promise<PooledPerson[]> {
+      const found = new Map<string, PooledPerson>();
       for (const learn of q.learns) {
         for (const offer of q.offers) {
           if (found.size >= q.limit || learn === offer) continue;
           const rows = await repo.poolRange(db, learn, offer, q.pivot, q.limit - found.size + 1);
           for (const row of rows) {
             if (row.user_id === q.exclude || found.has(row.user_id) || found.size >= q.limit) continue;
-            found.set(row.user_id, parse(row));
+            found.set(row.user_id, { profile: parse(row), lastActiveAt: row.last_active_at == null ? null : Number(row.last_active_at) });
           }
         }
       }

@@ -6,6 +6,7 @@ import {
   formatReasons,
   levelIn,
   overlapMinutes,
+  populationRates,
   reciprocalScore,
   recommend,
   recordDecision,
@@ -196,24 +197,27 @@ export function createRecommender(deps: {
     ]);
     // Blocked people, mates and those a request is pending with are never candidates.
     const hidden = new Set([...blocked, ...mates.map((m) => m.mate_id), ...pending]);
-    const found = pooled.filter((c) => maySee(viewerId, c.id, hidden));
-    const candidateIds = found.map((c) => c.id);
+    const found = pooled.filter((c) => maySee(viewerId, c.profile.id, hidden));
+    const candidateIds = found.map((c) => c.profile.id);
     const [stats, incoming, preference] = await Promise.all([
       repo.decisionCounts(db, [viewerId, ...candidateIds]),
       repo.openIncomingCounts(db, candidateIds),
       learnedPreference(viewerId, weekStart, now),
     ]);
     const viewer = toMatchProfile(me, weekStart, {
+      // The viewer is here now: what candidates' side of the score sees of them.
+      lastActiveAt: now,
       blocked,
       mates: mates.map((m) => m.mate_id),
       decisions: stats.get(viewerId)!,
       preference,
     });
-    const candidates = found.map((p) => ({
+    const candidates = found.map(({ profile: p, lastActiveAt }) => ({
       profile: p,
-      match: toMatchProfile(p, weekStart, { decisions: stats.get(p.id)!, openIncomingRequests: incoming.get(p.id) ?? 0 }),
+      match: toMatchProfile(p, weekStart, { decisions: stats.get(p.id)!, openIncomingRequests: incoming.get(p.id) ?? 0, lastActiveAt }),
     }));
-    return { me, viewer, candidates, options: { now, weekStart } };
+    // The accept rate and rate priors of the people being ranked, measured on them (engine: populationRates).
+    return { me, viewer, candidates, options: { now, weekStart, ...populationRates(stats.values()) } };
   }
 
   type Pool = NonNullable<Awaited<ReturnType<typeof pool>>>;

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
+import { rowLockTransaction } from '../../platform/db/database.js';
 
 export interface BlocksTable {
   blocker_id: string;
@@ -42,6 +43,8 @@ export interface MatchingPoolTable {
   features: string;
   /** When this node wrote the row: a version for per-node caches of the parsed features. */
   saved_at: number;
+  /** When the person was last seen using STUDYMATE (migration 0015), kept across rewrites; at most hourly. */
+  last_active_at: number | null;
 }
 export interface MatchingPoolStateTable {
   id: number;
@@ -307,25 +310,52 @@ export async function eraseMatching(db: Db, userId: string) {
 
 // ---- the pool: matching's copy of what it scores ----
 
-/** Rows per insert: 5 values each, well under SQLite's and MariaDB's placeholder limits. */
+/** Rows per insert: 6 values each, well under SQLite's and MariaDB's placeholder limits. */
 const POOL_INSERT_CHUNK = 400;
 
 /**
  * Replaces the rows of `userIds` with `rows` (people with no rows leave the pool), in one
- * transaction. On the main connection, like the profile writes it follows: on SQLite's separate
- * write thread it raced them, and a deferred transaction that read before another connection's
- * write cannot take the lock (SQLITE_BUSY_SNAPSHOT).
+ * transaction, keeping each person's last activity. On the main connection, like the profile
+ * writes it follows: on SQLite's separate write thread it raced them, and a deferred transaction
+ * that read before another connection's write cannot take the lock (SQLITE_BUSY_SNAPSHOT). Row
+ * locks only: on MariaDB the delete by user_id locked the index gaps, and the refreshes of people
+ * onboarding at once deadlocked (issue 11).
  */
-export async function replacePoolRows(db: Db, userIds: string[], rows: MatchingPoolTable[]) {
+export async function replacePoolRows(db: Db, userIds: string[], rows: Omit<MatchingPoolTable, 'last_active_at'>[]) {
   if (!userIds.length) return;
-  await db.transaction().execute(async (tx) => {
+  await rowLockTransaction(db).execute(async (tx) => {
+    const seen = await tx
+      .selectFrom('matching_pool')
+      .select(['user_id', (eb) => eb.fn.max('last_active_at').as('at')])
+      .where('user_id', 'in', userIds)
+      .groupBy('user_id')
+      .execute();
+    const lastActive = new Map(seen.map((r) => [r.user_id, r.at == null ? null : Number(r.at)]));
     await tx.deleteFrom('matching_pool').where('user_id', 'in', userIds).execute();
-    for (let i = 0; i < rows.length; i += POOL_INSERT_CHUNK) {
+    const values = rows.map((r) => ({ ...r, last_active_at: lastActive.get(r.user_id) ?? null }));
+    for (let i = 0; i < values.length; i += POOL_INSERT_CHUNK) {
       await tx
         .insertInto('matching_pool')
-        .values(rows.slice(i, i + POOL_INSERT_CHUNK))
+        .values(values.slice(i, i + POOL_INSERT_CHUNK))
         .execute();
     }
+  });
+}
+
+/**
+ * Records that the person was active at `at`, unless the pool already has them active within
+ * `minGapMs` before it: at most one write per person per `minGapMs` across every node. No rows
+ * (not onboarded yet): nothing to record.
+ */
+export async function recordActivity(db: Db, userId: string, at: number, minGapMs: number): Promise<boolean> {
+  return rowLockTransaction(db).execute(async (tx) => {
+    const result = await tx
+      .updateTable('matching_pool')
+      .set({ last_active_at: at })
+      .where('user_id', '=', userId)
+      .where((eb) => eb.or([eb('last_active_at', 'is', null), eb('last_active_at', '<=', at - minGapMs)]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   });
 }
 
@@ -337,7 +367,7 @@ export async function poolRange(db: Db, offer: string, learn: string, pivot: str
   const range = (side: '>=' | '<', n: number) =>
     db
       .selectFrom('matching_pool')
-      .select(['user_id', 'features', 'saved_at'])
+      .select(['user_id', 'features', 'saved_at', 'last_active_at'])
       .where('offer_language', '=', offer)
       .where('learn_language', '=', learn)
       .where('user_id', side, pivot)
@@ -351,7 +381,11 @@ export async function poolRange(db: Db, offer: string, learn: string, pivot: str
 /** The pool rows of some people (one per person). */
 export async function poolRowsOf(db: Db, userIds: string[]) {
   if (!userIds.length) return [];
-  return db.selectFrom('matching_pool').select(['user_id', 'features', 'saved_at']).where('user_id', 'in', userIds).execute();
+  return db
+    .selectFrom('matching_pool')
+    .select(['user_id', 'features', 'saved_at', 'last_active_at'])
+    .where('user_id', 'in', userIds)
+    .execute();
 }
 
 export async function poolSyncedUntil(db: Db): Promise<number> {

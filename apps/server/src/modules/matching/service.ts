@@ -235,7 +235,9 @@ export function createMatchingService(deps: {
   return {
     participant,
     /** Brings matching's copy of profiles up to date after a restart (the first time: everyone). */
-    catchUpPool: () => pool.catchUp(),
+    catchUpPool: (progress?: (done: number, total: number) => void) => pool.catchUp(progress),
+    /** The person used STUDYMATE at `at` (now by default): their recent activity, written at most hourly. */
+    recordActivity: (userId: string, at?: number) => pool.recordActivity(userId, at),
     /** Writes the recommendation "shown" events still batched in memory. */
     flushShown: () => recommender.flushShown(),
     contact,

@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Insertable, type Kysely, type Selectable } from 'kysely';
 
 export interface ProfilesTable {
   user_id: string;
@@ -111,20 +111,71 @@ export async function ensureProfile(db: Db, userId: string) {
 export const updateProfile = (db: Db, userId: string, values: Partial<ProfilesTable>) =>
   db.updateTable('profiles').set(values).where('user_id', '=', userId).execute();
 
-export async function replaceLanguages(db: Db, userId: string, rows: ProfileLanguagesTable[]) {
-  await db.deleteFrom('profile_languages').where('user_id', '=', userId).execute();
-  if (rows.length) await db.insertInto('profile_languages').values(rows).execute();
+/** A person's rows of one of the step tables, each keyed by user_id plus the columns named. */
+type StepTable = 'profile_languages' | 'profile_tags' | 'availability_slots';
+type StepRow = Record<string, string | number | null>;
+/** Rows per delete: a few hundred key tuples keep the statement small on both databases. */
+const SYNC_CHUNK = 200;
+
+/**
+ * Makes one person's rows of a step table (within `scope`) equal to `wanted`: deletes only the
+ * rows no longer wanted, by their whole primary key; updates rows whose other columns changed;
+ * inserts only the new ones. A first save (onboarding) therefore deletes nothing. It was
+ * delete-all-then-insert: on MariaDB a delete by user_id that finds nothing still locks the gap
+ * where the rows would go, and people onboarding at once deadlocked on each other's gaps (issue
+ * 11). Run inside `rowLockTransaction` after the person's profiles row is updated: that row lock
+ * puts one person's saves in turn, and the read below sees the save before.
+ */
+async function syncRows(
+  db: Db,
+  table: StepTable,
+  userId: string,
+  key: string[],
+  wanted: StepRow[],
+  scope?: { column: string; values: string[] },
+) {
+  const k = db as unknown as Kysely<any>;
+  let existingQuery = k.selectFrom(table).selectAll().where('user_id', '=', userId);
+  if (scope) existingQuery = existingQuery.where(scope.column, 'in', scope.values);
+  const existing = (await existingQuery.execute()) as StepRow[];
+  const keyOf = (row: StepRow) => key.map((c) => String(row[c])).join('\u0000');
+  const want = new Map(wanted.map((row) => [keyOf(row), row]));
+  const have = new Map(existing.map((row) => [keyOf(row), row]));
+  const byKey = (row: StepRow) => (eb: ExpressionBuilder<any, any>) =>
+    eb.and([eb('user_id', '=', userId), ...key.map((c) => eb(c, '=', row[c]))]);
+  const gone = existing.filter((row) => !want.has(keyOf(row)));
+  for (let i = 0; i < gone.length; i += SYNC_CHUNK) {
+    const chunk = gone.slice(i, i + SYNC_CHUNK);
+    await k
+      .deleteFrom(table)
+      .where((eb) => eb.or(chunk.map((row) => byKey(row)(eb))))
+      .execute();
+  }
+  const added: StepRow[] = [];
+  for (const [id, row] of want) {
+    const old = have.get(id);
+    if (!old) added.push(row);
+    else {
+      const changed = Object.keys(row).filter((c) => !key.includes(c) && c !== 'user_id' && row[c] !== old[c]);
+      if (changed.length)
+        await k
+          .updateTable(table)
+          .set(Object.fromEntries(changed.map((c) => [c, row[c]])))
+          .where(byKey(row))
+          .execute();
+    }
+  }
+  if (added.length) await k.insertInto(table).values(added).execute();
 }
 
-export async function replaceTags(db: Db, userId: string, kinds: ProfileTagsTable['kind'][], rows: ProfileTagsTable[]) {
-  await db.deleteFrom('profile_tags').where('user_id', '=', userId).where('kind', 'in', kinds).execute();
-  if (rows.length) await db.insertInto('profile_tags').values(rows).execute();
-}
+export const replaceLanguages = (db: Db, userId: string, rows: ProfileLanguagesTable[]) =>
+  syncRows(db, 'profile_languages', userId, ['role', 'language'], rows as unknown as StepRow[]);
 
-export async function replaceSlots(db: Db, userId: string, rows: AvailabilitySlotsTable[]) {
-  await db.deleteFrom('availability_slots').where('user_id', '=', userId).execute();
-  if (rows.length) await db.insertInto('availability_slots').values(rows).execute();
-}
+export const replaceTags = (db: Db, userId: string, kinds: ProfileTagsTable['kind'][], rows: ProfileTagsTable[]) =>
+  syncRows(db, 'profile_tags', userId, ['kind', 'value'], rows as unknown as StepRow[], { column: 'kind', values: kinds });
+
+export const replaceSlots = (db: Db, userId: string, rows: AvailabilitySlotsTable[]) =>
+  syncRows(db, 'availability_slots', userId, ['day', 'slot'], rows as unknown as StepRow[]);
 
 export async function eraseProfile(db: Db, userId: string) {
   for (const table of ['verified_levels', 'availability_slots', 'profile_tags', 'profile_languages', 'profiles'] as const) {

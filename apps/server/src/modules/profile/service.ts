@@ -13,7 +13,7 @@ import {
   type ScheduleStep,
   type StepBodies,
 } from '@studymate/contracts';
-import { nowMs, toIso } from '../../platform/db/database.js';
+import { nowMs, rowLockTransaction, toIso } from '../../platform/db/database.js';
 import { ok, refuse, type Result } from '../../platform/http/errors.js';
 import { IMAGE_TYPES, sniffContentType } from '../../platform/http/sniff.js';
 import type { Cache } from '../../platform/cache/cache.js';
@@ -226,7 +226,9 @@ export function createProfileService(deps: { db: Kysely<ProfileTables>; users: U
     const problems = checkStep(step, body);
     if (problems.length) return invalid(problems);
     const at = nowMs();
-    await db.transaction().execute(async (tx) => {
+    // Row locks only (no gap locks on MariaDB): many people save their steps at the same moment.
+    // Every step updates the person's profiles row before its lists, so one person's saves queue.
+    await rowLockTransaction(db).execute(async (tx) => {
       await repo.ensureProfile(tx, userId);
       if (step === 'basic') {
         const b = body as BasicInfo;
