@@ -12,6 +12,7 @@ import * as progress from './0011_progress.js';
 import * as safety from './0012_safety.js';
 import * as matchingFinish from './0013_matching_finish.js';
 import * as firstUse from './0014_first_use.js';
+import * as seriesMovesAndLiveLegs from './0015_series_moves_and_live_legs.js';
 
 /** Every migration, in order; imported statically so the bundled server carries them. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0012_safety': safety,
   '0013_matching_finish': matchingFinish,
   '0014_first_use': firstUse,
+  '0015_series_moves_and_live_legs': seriesMovesAndLiveLegs,
 };
