@@ -97,112 +97,106 @@ describe('STUDYMATE calls: a video call between two mates in two browsers', () =
     await browser?.close();
   });
 
-  // One retry: on this shared machine the pair sometimes never leaves `connecting` (issue #12's
-  // note; CALLS_DEBUG=1 prints each side's peer-connection states when it happens).
-  it(
-    'A calls B, B accepts, media flows both ways; mute, screen share and chat reach B; hang-up leads both to the rating page',
-    { retry: 1 },
-    async () => {
-      // B waits on the mates page; the ringing banner shows on any page of the app.
-      for (const [n, side] of [
-        ['A', a],
-        ['B', b],
-      ] as const) {
-        side.page.on('console', (m) => process.env.CALLS_DEBUG && console.log(n, m.type(), m.text()));
-        side.page.on('pageerror', (e) => process.env.CALLS_DEBUG && console.log(n, 'pageerror', e.message));
-      }
-      await b.page.goto('/mates');
-      await a.page.goto('/mates');
-      await a.page.getByRole('article', { name: 'Noah Bennett' }).getByTestId('call-video').click();
-      await until('A is on the call page', async () => /^\/calls\/[0-9a-f-]{36}$/.test(pathOf(a.page)));
-      const callPath = pathOf(a.page);
-      await a.page.getByTestId('join-call').click();
-      await a.page.getByTestId('call-room').waitFor();
+  // CALLS_DEBUG=1 prints both pages' console and each side's state when the pair does not connect.
+  it('A calls B, B accepts, media flows both ways; mute, screen share and chat reach B; hang-up leads both to the rating page', async () => {
+    // B waits on the mates page; the ringing banner shows on any page of the app.
+    for (const [n, side] of [
+      ['A', a],
+      ['B', b],
+    ] as const) {
+      side.page.on('console', (m) => process.env.CALLS_DEBUG && console.log(n, m.type(), m.text()));
+      side.page.on('pageerror', (e) => process.env.CALLS_DEBUG && console.log(n, 'pageerror', e.message));
+    }
+    await b.page.goto('/mates');
+    await a.page.goto('/mates');
+    await a.page.getByRole('article', { name: 'Noah Bennett' }).getByTestId('call-video').click();
+    await until('A is on the call page', async () => /^\/calls\/[0-9a-f-]{36}$/.test(pathOf(a.page)));
+    const callPath = pathOf(a.page);
+    await a.page.getByTestId('join-call').click();
+    await a.page.getByTestId('call-room').waitFor();
 
-      await b.page.getByTestId('incoming-call').getByText('최서연').waitFor();
-      await b.page.getByTestId('accept-call').click();
-      await onPath(b.page, callPath);
-      await b.page.getByTestId('device-check').waitFor();
-      // The device check shows the microphone moving before joining.
-      await until(
-        'B hears their own microphone in the meter',
-        async () => Number(await b.page.getByTestId('mic-level').getAttribute('aria-valuenow')) > 0,
-      );
-      const joinedAt = Date.now();
-      await b.page.getByTestId('join-call').click();
-      try {
+    await b.page.getByTestId('incoming-call').getByText('최서연').waitFor();
+    await b.page.getByTestId('accept-call').click();
+    await onPath(b.page, callPath);
+    await b.page.getByTestId('device-check').waitFor();
+    // The device check shows the microphone moving before joining.
+    await until(
+      'B hears their own microphone in the meter',
+      async () => Number(await b.page.getByTestId('mic-level').getAttribute('aria-valuenow')) > 0,
+    );
+    const joinedAt = Date.now();
+    await b.page.getByTestId('join-call').click();
+    try {
+      for (const side of [a, b]) await side.page.locator('[data-testid="call-room"][data-phase="connected"]').waitFor({ timeout: 20_000 });
+    } catch (error) {
+      if (process.env.CALLS_DEBUG)
         for (const side of [a, b])
-          await side.page.locator('[data-testid="call-room"][data-phase="connected"]').waitFor({ timeout: 20_000 });
-      } catch (error) {
-        if (process.env.CALLS_DEBUG)
-          for (const side of [a, b])
-            console.log(
-              await side.page.getByTestId('call-room').getAttribute('data-phase'),
-              (await side.page.locator('body').innerText()).slice(0, 600),
-            );
-        throw error;
-      }
-      const connectedAt = Date.now();
-      console.log(`call set-up, B's join to both connected: ${connectedAt - joinedAt} ms`);
+          console.log(
+            await side.page.getByTestId('call-room').getAttribute('data-phase'),
+            (await side.page.locator('body').innerText()).slice(0, 600),
+          );
+      throw error;
+    }
+    const connectedAt = Date.now();
+    console.log(`call set-up, B's join to both connected: ${connectedAt - joinedAt} ms`);
 
-      // Bytes rise on both sides, for audio and for video.
-      const [a1, b1] = [await inbound(a.page), await inbound(b.page)];
-      await new Promise((r) => setTimeout(r, 1500));
-      const [a2, b2] = [await inbound(a.page), await inbound(b.page)];
-      for (const [before, after] of [
-        [a1, a2],
-        [b1, b2],
-      ] as const) {
-        expect(after.audioBytes).toBeGreaterThan(before.audioBytes);
-        expect(after.videoBytes).toBeGreaterThan(before.videoBytes);
-      }
-      await a.page.getByTestId('call-quality').waitFor();
+    // Bytes rise on both sides, for audio and for video.
+    const [a1, b1] = [await inbound(a.page), await inbound(b.page)];
+    await new Promise((r) => setTimeout(r, 1500));
+    const [a2, b2] = [await inbound(a.page), await inbound(b.page)];
+    for (const [before, after] of [
+      [a1, a2],
+      [b1, b2],
+    ] as const) {
+      expect(after.audioBytes).toBeGreaterThan(before.audioBytes);
+      expect(after.videoBytes).toBeGreaterThan(before.videoBytes);
+    }
+    await a.page.getByTestId('call-quality').waitFor();
 
-      // A mutes: what B hears drops to (near) silence.
-      const speaking = await loudest(b.page);
-      expect(speaking).toBeGreaterThan(0.05);
-      await a.page.getByTestId('toggle-mute').click();
-      await new Promise((r) => setTimeout(r, 1000));
-      const muted = await loudest(b.page);
-      expect(muted).toBeLessThan(speaking / 5);
+    // A mutes: what B hears drops to (near) silence.
+    const speaking = await loudest(b.page);
+    expect(speaking).toBeGreaterThan(0.05);
+    await a.page.getByTestId('toggle-mute').click();
+    await new Promise((r) => setTimeout(r, 1000));
+    const muted = await loudest(b.page);
+    expect(muted).toBeLessThan(speaking / 5);
 
-      // A shares a screen: B receives a new video track.
-      const tracksBefore = await b.page.evaluate(
-        () => (window as unknown as { __tracks: { kind: string }[] }).__tracks.filter((t) => t.kind === 'video').length,
-      );
-      await a.page.getByTestId('toggle-share').click();
-      await until(
-        'B receives the screen as a new video track',
-        async () =>
-          (await b.page.evaluate(
-            () => (window as unknown as { __tracks: { kind: string }[] }).__tracks.filter((t) => t.kind === 'video').length,
-          )) > tracksBefore,
-        15_000,
-      );
-      await until('B shows two live video tracks', async () => (await inbound(b.page)).videoTracks >= 2);
+    // A shares a screen: B receives a new video track.
+    const tracksBefore = await b.page.evaluate(
+      () => (window as unknown as { __tracks: { kind: string }[] }).__tracks.filter((t) => t.kind === 'video').length,
+    );
+    await a.page.getByTestId('toggle-share').click();
+    await until(
+      'B receives the screen as a new video track',
+      async () =>
+        (await b.page.evaluate(
+          () => (window as unknown as { __tracks: { kind: string }[] }).__tracks.filter((t) => t.kind === 'video').length,
+        )) > tracksBefore,
+      15_000,
+    );
+    await until('B shows two live video tracks', async () => (await inbound(b.page)).videoTracks >= 2);
 
-      // In-call chat goes through the pair's chat room.
-      await a.page.getByTestId('toggle-chat').click();
-      await a.page.getByTestId('call-chat').getByRole('textbox').fill('화면 보여요?');
-      await a.page.getByTestId('call-chat').getByRole('button').click();
-      await b.page.getByTestId('toggle-chat').click();
-      await b.page.getByTestId('call-chat').getByText('화면 보여요?').waitFor();
+    // In-call chat goes through the pair's chat room.
+    await a.page.getByTestId('toggle-chat').click();
+    await a.page.getByTestId('call-chat').getByRole('textbox').fill('화면 보여요?');
+    await a.page.getByTestId('call-chat').getByRole('button').click();
+    await b.page.getByTestId('toggle-chat').click();
+    await b.page.getByTestId('call-chat').getByText('화면 보여요?').waitFor();
 
-      // A hangs up; both land on the rating page, which shows the time the server recorded.
-      await a.page.getByTestId('hang-up').click();
-      const hungUpAt = Date.now();
-      for (const side of [a, b]) await onPath(side.page, `${callPath}/rate`);
-      const recorded = Number(await b.page.getByTestId('rate-call').getAttribute('data-connected-seconds'));
-      expect(Math.abs(recorded - (hungUpAt - connectedAt) / 1000)).toBeLessThanOrEqual(2);
+    // A hangs up; both land on the rating page, which shows the time the server recorded.
+    await a.page.getByTestId('hang-up').click();
+    const hungUpAt = Date.now();
+    for (const side of [a, b]) await onPath(side.page, `${callPath}/rate`);
+    const recorded = Number(await b.page.getByTestId('rate-call').getAttribute('data-connected-seconds'));
+    expect(Math.abs(recorded - (hungUpAt - connectedAt) / 1000)).toBeLessThanOrEqual(2);
 
-      // B rates Hana: 5 stars, talk again, a private note.
-      await b.page.getByRole('radio').nth(4).click();
-      await b.page.getByRole('checkbox').check();
-      await b.page.getByRole('textbox').fill('발음 교정이 좋았어요');
-      await b.page.getByRole('button', { name: '저장' }).click();
-      await b.page.getByRole('status').waitFor();
-    },
-  );
+    // B rates Hana: 5 stars, talk again, a private note.
+    await b.page.getByRole('radio').nth(4).click();
+    await b.page.getByRole('checkbox').check();
+    await b.page.getByRole('textbox').fill('발음 교정이 좋았어요');
+    await b.page.getByRole('button', { name: '저장' }).click();
+    await b.page.getByRole('status').waitFor();
+  });
 });
 
 /** Both call pages connected; if not in time, what each browser's peer connections say (for the log). */
@@ -237,59 +231,51 @@ describe('STUDYMATE calls: a dropped participant comes back', () => {
     await browser?.close();
   });
 
-  // Flaky on the busy 2-core machine (about 2 runs in 6): after B's rejoin both new peer connections
-  // sit in `stable` with ICE `new` (candidates seemingly not applied). Run it with CALLS_RECONNECT_E2E=1.
-  const flaky = process.env.CALLS_RECONNECT_E2E
-    ? null
-    : 'skipped: intermittent reconnect negotiation, see the comment; CALLS_RECONNECT_E2E=1 runs it';
-  it.skipIf(flaky)(
-    `from the 1:1 chat header; B reloads mid-call, A sees "reconnecting", and the call resumes when B rejoins${flaky ? ` (${flaky})` : ''}`,
-    async () => {
-      const [a, b] = [await newPage(browser, 'desktop'), await newPage(browser, 'desktop')];
-      for (const [n, side] of [
-        ['A', a],
-        ['B', b],
-      ] as const)
-        side.page.on('console', (m) => process.env.CALLS_DEBUG && console.log(n, m.type(), m.text()));
-      for (const side of [a, b]) {
-        await side.context.grantPermissions(['camera', 'microphone'], { origin: baseUrl });
-        await side.context.addInitScript(INSTRUMENT);
-      }
-      const stamp = Date.now();
-      const jisu = await onboardedUser(a.context, `jisu.call.${stamp}@example.com`, '김지수', 'ko', 'Jisu Kim');
-      const mia = await onboardedUser(b.context, `mia.call.${stamp}@example.com`, 'Mia', 'en', 'Mia Turner');
-      const room = await a.context.request.post(`${baseUrl}/api/v1/chat/rooms/direct`, {
-        data: { partnerId: mia.id },
-        headers: jisu.headers,
-      });
-      const roomId = (await room.json()).id as string;
+  it('from the 1:1 chat header; B reloads mid-call, A sees "reconnecting", and the call resumes when B rejoins', async () => {
+    const [a, b] = [await newPage(browser, 'desktop'), await newPage(browser, 'desktop')];
+    for (const [n, side] of [
+      ['A', a],
+      ['B', b],
+    ] as const)
+      side.page.on('console', (m) => process.env.CALLS_DEBUG && console.log(n, m.type(), m.text()));
+    for (const side of [a, b]) {
+      await side.context.grantPermissions(['camera', 'microphone'], { origin: baseUrl });
+      await side.context.addInitScript(INSTRUMENT);
+    }
+    const stamp = Date.now();
+    const jisu = await onboardedUser(a.context, `jisu.call.${stamp}@example.com`, '김지수', 'ko', 'Jisu Kim');
+    const mia = await onboardedUser(b.context, `mia.call.${stamp}@example.com`, 'Mia', 'en', 'Mia Turner');
+    const room = await a.context.request.post(`${baseUrl}/api/v1/chat/rooms/direct`, {
+      data: { partnerId: mia.id },
+      headers: jisu.headers,
+    });
+    const roomId = (await room.json()).id as string;
 
-      await b.page.goto('/chat');
-      await a.page.goto(`/chat/${roomId}`);
-      await a.page.getByTestId('call-voice').click();
-      await until('A is on the call page', async () => /^\/calls\/[0-9a-f-]{36}$/.test(pathOf(a.page)));
-      const callPath = pathOf(a.page);
-      await a.page.locator('[data-testid="join-call"]:not([disabled])').click();
-      await b.page.getByTestId('accept-call').click();
-      await onPath(b.page, callPath);
-      await b.page.locator('[data-testid="join-call"]:not([disabled])').click();
-      await bothConnected(a.page, b.page);
-      // A voice call shows the partner's picture instead of video.
-      await a.page.getByTestId('voice-avatars').getByText('Mia').waitFor();
+    await b.page.goto('/chat');
+    await a.page.goto(`/chat/${roomId}`);
+    await a.page.getByTestId('call-voice').click();
+    await until('A is on the call page', async () => /^\/calls\/[0-9a-f-]{36}$/.test(pathOf(a.page)));
+    const callPath = pathOf(a.page);
+    await a.page.locator('[data-testid="join-call"]:not([disabled])').click();
+    await b.page.getByTestId('accept-call').click();
+    await onPath(b.page, callPath);
+    await b.page.locator('[data-testid="join-call"]:not([disabled])').click();
+    await bothConnected(a.page, b.page);
+    // A voice call shows the partner's picture instead of video.
+    await a.page.getByTestId('voice-avatars').getByText('Mia').waitFor();
 
-      await b.page.reload();
-      await a.page.locator('[data-testid="call-room"][data-phase="reconnecting"]').waitFor();
-      await a.page.getByTestId('call-status').getByText(/Mia/).waitFor();
-      await b.page.locator('[data-testid="join-call"]:not([disabled])').click();
-      await bothConnected(a.page, b.page);
-      const before = await inbound(a.page);
-      await new Promise((r) => setTimeout(r, 1000));
-      expect((await inbound(a.page)).audioBytes).toBeGreaterThan(before.audioBytes);
-      await b.page.getByTestId('hang-up').click();
-      for (const side of [a, b]) await onPath(side.page, `${callPath}/rate`);
-      await Promise.all([a.context.close(), b.context.close()]);
-    },
-  );
+    await b.page.reload();
+    await a.page.locator('[data-testid="call-room"][data-phase="reconnecting"]').waitFor();
+    await a.page.getByTestId('call-status').getByText(/Mia/).waitFor();
+    await b.page.locator('[data-testid="join-call"]:not([disabled])').click();
+    await bothConnected(a.page, b.page);
+    const before = await inbound(a.page);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await inbound(a.page)).audioBytes).toBeGreaterThan(before.audioBytes);
+    await b.page.getByTestId('hang-up').click();
+    for (const side of [a, b]) await onPath(side.page, `${callPath}/rate`);
+    await Promise.all([a.context.close(), b.context.close()]);
+  });
 });
 
 // The same call forced through coturn: a second server with TURN configured (the suite's has
@@ -301,12 +287,7 @@ const FORCE_RELAY = `
     constructor(config = {}) { super({ ...config, iceTransportPolicy: 'relay' }); }
   };
 `;
-// The relay-only browser call fails on most runs of the merged tree while the same flow passes
-// between werift peers through coturn (calls-turn.test.ts) and passed on its own branch: skipped
-// by default until the cause is found (issue #12's note); CALLS_RELAY_E2E=1 runs it.
-const missing =
-  turnMissing() ??
-  (process.env.CALLS_RELAY_E2E ? null : 'intermittent relay-only set-up in the browser, see the comment; CALLS_RELAY_E2E=1 runs it');
+const missing = turnMissing();
 
 describe.skipIf(missing)(`STUDYMATE calls through coturn in relay mode${missing ? ` (skipped: ${missing})` : ''}`, () => {
   let browser: Browser;
@@ -349,16 +330,17 @@ describe.skipIf(missing)(`STUDYMATE calls through coturn in relay mode${missing 
     await turn?.stop();
   });
 
-  // One retry, for the same intermittent set-up as the first call test.
-  it('both browsers connect through the relay and media flows', { retry: 1 }, async () => {
-    const side = async () => {
+  it('both browsers connect through the relay and media flows', async () => {
+    const side = async (name: string) => {
       const context = await browser.newContext({ baseURL: url, locale: 'ko-KR', timezoneId: 'Asia/Seoul' });
       await context.grantPermissions(['camera', 'microphone'], { origin: url });
       await context.addInitScript(FORCE_RELAY);
       await context.addInitScript(INSTRUMENT);
-      return { context, page: await context.newPage() };
+      const page = await context.newPage();
+      page.on('console', (m) => process.env.CALLS_DEBUG && console.log(name, m.type(), m.text()));
+      return { context, page };
     };
-    const [a, b] = [await side(), await side()];
+    const [a, b] = [await side('A'), await side('B')];
     const stamp = Date.now();
     const hana = await onboardedUser(a.context, `seoyeon.relay.${stamp}@example.com`, '최서연', 'ko', 'Seoyeon Choi', undefined, url);
     const owen = await onboardedUser(b.context, `noah.relay.${stamp}@example.com`, 'Noah', 'en', 'Noah Bennett', undefined, url);

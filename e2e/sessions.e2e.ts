@@ -24,6 +24,7 @@ describe('STUDYMATE sessions: booking between two browsers in two time zones', (
   let browser: Browser;
   let a: { context: BrowserContext; page: Page };
   let b: { context: BrowserContext; page: Page };
+  let headers: { a: Record<string, string>; b: Record<string, string>; bId: string };
 
   beforeAll(async () => {
     browser = await launchBrowser();
@@ -43,6 +44,7 @@ describe('STUDYMATE sessions: booking between two browsers in two time zones', (
       headers: owen.headers,
     });
     expect(accepted.ok(), await accepted.text()).toBe(true);
+    headers = { a: minji.headers, b: owen.headers, bId: owen.id };
   });
   afterEach(async (ctx) => {
     if (ctx.task.result?.state === 'fail') {
@@ -139,5 +141,45 @@ describe('STUDYMATE sessions: booking between two browsers in two time zones', (
     await theirs.getByTestId('session-state').getByText(sessions.state.cancelled).waitFor();
     await theirs.getByText('사유: 아파요').waitFor();
     expect(await theirs.getByRole('button', { name: sessions.actions.join }).count()).toBe(0);
+  });
+
+  it('B asks to move a weekly series from its next session on, A accepts, and every later one is at the new time for both', async () => {
+    // A weekly series of three at 20:00 Seoul time, ten days ahead (booked through the API).
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(new Date(Date.now() + 10 * 86_400_000));
+    const proposed = await a.context.request.post(`${baseUrl}/api/v1/sessions`, {
+      data: { partnerId: headers.bId, kind: 'video', date: day, time: '20:00', minutes: 30, repeat: { every: 'week', count: 3 } },
+      headers: headers.a,
+    });
+    expect(proposed.ok(), await proposed.text()).toBe(true);
+    const id = (await proposed.json()).sessionId as string;
+    expect((await b.context.request.post(`${baseUrl}/api/v1/sessions/${id}/accept`, { headers: headers.b })).ok()).toBe(true);
+
+    // B (New York) moves the first and every later one to 08:00 on his clock.
+    await b.page.goto(`/sessions?session=${id}`);
+    const first = b.page.locator(`[data-testid="session"][data-session="${id}"]`).first();
+    await first.getByRole('button', { name: sessions.actions.move }).click();
+    await first.getByLabel(sessions.form.newTime).fill('08:00');
+    await first.getByRole('radio', { name: sessions.form.scopeFollowing }).check();
+    await first.getByLabel(sessions.form.reason).fill('New job');
+    expect(await smallTapTargets(b.page)).toEqual([]);
+    await b.page.screenshot({ path: path.join(resultsDir, 'sessions-phone-move-series.png'), fullPage: true });
+    await first.getByRole('button', { name: sessions.form.askMove }).click();
+    await first.getByText(/반복 전체를 .*답을 기다리는 중/).waitFor();
+
+    // A sees that the ask is for the series and accepts it.
+    await a.page.goto(`/sessions?session=${id}`);
+    const mine = a.page.locator(`[data-testid="session"][data-session="${id}"]`).first();
+    await mine.getByText(/이번 세션부터 반복 전체의 새 시간 요청/).waitFor();
+    await mine.getByRole('button', { name: sessions.actions.acceptMove }).click();
+    // All three at the new time on both sides: 08:00 on B's clock for the first, and the series
+    // keeps one wall-clock time on A's (Seoul) clock, no longer 20:00.
+    const times = (side: { page: Page }) =>
+      side.page.locator(`[data-testid="session"][data-session="${id}"] [data-testid="session-when"]`).allTextContents();
+    await until('B sees the first at 08:00', async () => (await times(b))[0]?.endsWith('08:00') ?? false);
+    await until('A sees all three at one new time', async () => {
+      const seen = (await times(a)).map((text) => text.slice(-5));
+      return seen.length === 3 && new Set(seen).size === 1 && seen[0] !== '20:00';
+    });
+    expect(await times(b)).toHaveLength(3);
   });
 });

@@ -143,10 +143,12 @@ for (const backend of BACKENDS) {
       const both = await aIn.next('presence').then(() => aIn.next('presence'));
       expect(both.present.map((p: { userId: string }) => p.userId).sort()).toEqual([a.userId, b.userId].sort());
       const aLeg = both.present.find((p: { userId: string }) => p.userId === a.userId).leg;
+      const bLeg = both.present.find((p: { userId: string }) => p.userId === b.userId).leg;
 
+      // Each message names the partner leg it was made for, so a page tells a stale one apart.
       const offer = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' };
-      await aIn.send({ type: 'description', description: offer });
-      expect(await bIn.next('description')).toEqual({ type: 'description', from: a.userId, leg: aLeg, description: offer });
+      await aIn.send({ type: 'description', description: offer, to: bLeg });
+      expect(await bIn.next('description')).toEqual({ type: 'description', from: a.userId, leg: aLeg, to: bLeg, description: offer });
       const candidate = { candidate: 'candidate:1 1 udp 2130706431 127.0.0.1 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 };
       await bIn.send({ type: 'candidate', candidate });
       expect(await aIn.next('candidate')).toMatchObject({ type: 'candidate', from: b.userId, candidate });

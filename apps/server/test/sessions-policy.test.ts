@@ -4,6 +4,7 @@ import {
   mayAnswerMove,
   mayCancel,
   mayMove,
+  mayMoveSeries,
   overlaps,
   type OccurrenceFacts,
   type SessionFacts,
@@ -17,6 +18,7 @@ const session = (state: SessionFacts['state'], over: Partial<SessionFacts> = {})
   state,
   firstStart: NOW + HOUR,
   lastEnd: NOW + 2 * HOUR,
+  repeating: true,
   ...over,
 });
 const occurrence = (over: Partial<OccurrenceFacts> = {}): OccurrenceFacts => ({
@@ -108,6 +110,30 @@ describe('who may move an occurrence, and who answers the move', () => {
     ['a move to a time that has passed cannot be accepted', 'partner', session('booked'), { ...asked, proposedStart: NOW - 1 }, 'started'],
   ] as const)('answer: %s', (_name, userId, s, o, expected) => {
     expect(mayAnswerMove(s, userId, o, NOW)).toBe(expected);
+  });
+});
+
+describe('who may move the rest of a series (the other accepts, as for one occurrence)', () => {
+  const later = NOW + 5 * HOUR;
+  it.each([
+    ['the organiser asks to move a booked series from an occurrence to come', 'organiser', session('booked'), occurrence(), later, null],
+    ['the partner asks to move it too', 'partner', session('booked'), occurrence(), later, null],
+    ['a one-off session has no series to move', 'organiser', session('booked', { repeating: false }), occurrence(), later, 'not-series'],
+    ['a stranger learns nothing', 'stranger', session('booked'), occurrence(), later, 'not-found'],
+    ['a proposed series is not moved (withdraw and propose again)', 'partner', session('proposed'), occurrence(), later, 'closed'],
+    ['a cancelled series does not move', 'organiser', session('cancelled'), occurrence(), later, 'closed'],
+    ['the move starts from an occurrence still to come', 'organiser', session('booked'), occurrence({ start: NOW - 1 }), later, 'started'],
+    ['the series does not move into the past', 'partner', session('booked'), occurrence(), NOW - HOUR, 'started'],
+    [
+      'an occurrence the rule does not have is not found',
+      'organiser',
+      session('booked'),
+      occurrence({ exists: false }),
+      later,
+      'not-found',
+    ],
+  ] as const)('%s', (_name, userId, s, o, newStart, expected) => {
+    expect(mayMoveSeries(s, userId, o, newStart, NOW)).toBe(expected);
   });
 });
 

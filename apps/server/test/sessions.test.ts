@@ -5,6 +5,8 @@ import { BACKENDS } from './helpers/backends.js';
 import { api, ENGLISH, givenMates, givenOnboarded, givenUser, KOREAN, startApp, type Client, type TestApp } from './helpers/app.js';
 import { until } from './helpers/wait.js';
 import { connectStomp, nextNotification, type StompSession } from './realtime/harness.js';
+import { openDatabase } from '../src/platform/db/database.js';
+import type { JobsTables } from '../src/platform/jobs/jobs.js';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -165,7 +167,12 @@ for (const backend of BACKENDS) {
         body: { ...local(target, 'America/New_York'), reason: 'Work ran late' },
       });
       expect(asked.status).toBe(200);
-      expect(asked.json.pendingMove).toEqual({ startsAt: new Date(target).toISOString(), byMe: true, reason: 'Work ran late' });
+      expect(asked.json.pendingMove).toEqual({
+        startsAt: new Date(target).toISOString(),
+        byMe: true,
+        reason: 'Work ran late',
+        scope: 'occurrence',
+      });
       await until('Minji is asked', () => minjiQueue.received.some((m) => JSON.parse(m.body).kind === 'session-move-proposed'));
       // Alex cannot accept his own ask; Minji does.
       expect((await api(t, 'POST', `/api/v1/sessions/${id}/occurrences/1/move/accept`, { token: alex.token })).status).toBe(403);
@@ -206,6 +213,95 @@ for (const backend of BACKENDS) {
       });
       expect(declined.json).toMatchObject({ state: 'declined', cancelReason: 'Busy week' });
       await until('Minji hears of the decline', () => minjiQueue.received.some((m) => JSON.parse(m.body).kind === 'session-declined'));
+    });
+
+    it('moves the rest of a series when the other accepts: a later part as a series of its own, or the whole rule; overlaps refused, reminders planned anew', async () => {
+      const { minji, alex } = await givenPair();
+      const [minjiQueue, alexQueue] = [await notifications(minji), await notifications(alex)];
+      const at = daysAhead(2, 12); // 21:00 in Seoul, where the series' clock is
+      const series = await propose(minji, alex, at, { repeat: { every: 'week', count: 4 }, reminders: [15] });
+      const id = series.json.sessionId;
+      expect((await api(t, 'POST', `/api/v1/sessions/${id}/accept`, { token: alex.token })).status).toBe(200);
+      // A one-off session of theirs in the way of where the fourth would go.
+      const target = at + 14 * DAY + DAY + HOUR; // the third, a day later and an hour later
+      const inTheWay = await propose(minji, alex, target + 7 * DAY);
+      expect((await api(t, 'POST', `/api/v1/sessions/${inTheWay.json.sessionId}/accept`, { token: alex.token })).status).toBe(200);
+
+      // Alex, in New York, asks to move the third and every later one; the fourth would overlap.
+      const askRest = () =>
+        api(t, 'POST', `/api/v1/sessions/${id}/occurrences/2/move`, {
+          token: alex.token,
+          body: { ...local(target, 'America/New_York'), reason: 'New class on Mondays', scope: 'following' },
+        });
+      const refused = await askRest();
+      expect(refused.status).toBe(409);
+      expect(refused.json.error).toMatchObject({ code: 'SESSION_OVERLAP', details: { sessionId: inTheWay.json.sessionId, whose: 'mine' } });
+      await api(t, 'POST', `/api/v1/sessions/${inTheWay.json.sessionId}/cancel`, { token: minji.token, body: { reason: 'Make room' } });
+      const asked = await askRest();
+      expect(asked.status).toBe(200);
+      expect(asked.json).toMatchObject({
+        index: 2,
+        pendingMove: { startsAt: new Date(target).toISOString(), byMe: true, scope: 'following' },
+      });
+      await until('Minji is asked to move the series', () =>
+        minjiQueue.received.some(
+          (m) => JSON.parse(m.body).kind === 'session-move-proposed' && /series|반복/.test(JSON.parse(m.body).title),
+        ),
+      );
+      // Only the other person accepts; then the first two stay, and the rest is a series of its own.
+      expect((await api(t, 'POST', `/api/v1/sessions/${id}/occurrences/2/move/accept`, { token: alex.token })).status).toBe(403);
+      const accepted = await api(t, 'POST', `/api/v1/sessions/${id}/occurrences/2/move/accept`, { token: minji.token });
+      expect(accepted.status).toBe(200);
+      const rest = accepted.json.sessionId as string;
+      expect(rest).not.toBe(id);
+      expect(accepted.json).toMatchObject({ index: 0, startsAt: new Date(target).toISOString(), state: 'booked', pendingMove: null });
+      await until('Alex hears the series moved', () => alexQueue.received.some((m) => JSON.parse(m.body).kind === 'session-moved'));
+      const booked = async (user: Client) =>
+        (await calendarOf(user, at - HOUR, at + 30 * DAY)).filter((o) => o.state === 'booked').map((o) => [o.sessionId, o.startsAt]);
+      const expected = [
+        [id, new Date(at).toISOString()],
+        [id, new Date(at + 7 * DAY).toISOString()],
+        [rest, new Date(target).toISOString()],
+        [rest, new Date(target + 7 * DAY).toISOString()],
+      ];
+      expect(await booked(alex)).toEqual(expected);
+      expect(await booked(minji)).toEqual(expected);
+
+      // Reminders: planned for the new times (the old ones find their occurrence gone and send nothing).
+      const db = await openDatabase<JobsTables>(t.config.database);
+      try {
+        const reminders = (await db.selectFrom('jobs').select('payload').where('kind', '=', 'sessions.remind').execute())
+          .map((j) => JSON.parse(j.payload))
+          .filter((p) => p.sessionId === rest);
+        expect(reminders.map((p) => p.startsAt).sort()).toEqual([target, target + 7 * DAY]);
+      } finally {
+        await db.destroy();
+      }
+
+      // Minji moves the whole new series (asked from its second one) two hours later: nothing of it
+      // has happened yet, so its rule itself changes; Alex accepts.
+      const later = await api(t, 'POST', `/api/v1/sessions/${rest}/occurrences/1/move`, {
+        token: minji.token,
+        body: { ...local(target + 7 * DAY + 2 * HOUR, 'Asia/Seoul'), reason: 'Later suits me', scope: 'series' },
+      });
+      expect(later.json).toMatchObject({
+        index: 0,
+        pendingMove: { startsAt: new Date(target + 2 * HOUR).toISOString(), scope: 'following' },
+      });
+      const whole = await api(t, 'POST', `/api/v1/sessions/${rest}/occurrences/0/move/accept`, { token: alex.token });
+      expect(whole.json).toMatchObject({ sessionId: rest, index: 0, startsAt: new Date(target + 2 * HOUR).toISOString(), moved: false });
+      expect((await booked(alex)).slice(2)).toEqual([
+        [rest, new Date(target + 2 * HOUR).toISOString()],
+        [rest, new Date(target + 7 * DAY + 2 * HOUR).toISOString()],
+      ]);
+      // A one-off session has no rest to move.
+      const single = await propose(minji, alex, daysAhead(40, 12));
+      await api(t, 'POST', `/api/v1/sessions/${single.json.sessionId}/accept`, { token: alex.token });
+      const notSeries = await api(t, 'POST', `/api/v1/sessions/${single.json.sessionId}/occurrences/0/move`, {
+        token: alex.token,
+        body: { ...local(daysAhead(41, 12), 'America/New_York'), reason: 'x', scope: 'following' },
+      });
+      expect(notSeries.json.error).toMatchObject({ code: 'VALIDATION_FAILED' });
     });
 
     it('suggests the next times both schedules overlap, leaving out a booked one', async () => {

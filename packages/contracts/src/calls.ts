@@ -103,12 +103,15 @@ const IceCandidate = Type.Object({
   usernameFragment: Type.Optional(Nullable(Type.String({ maxLength: 256 }))),
 });
 
+const LegId = Type.String({ maxLength: 64 });
+
 /** Client -> server, SEND `/pub/calls/{callId}`: join, negotiate, hang up. */
 export const CallSignalBody = Type.Union([
   Type.Object({ type: Type.Literal('join') }),
-  Type.Object({ type: Type.Literal('description'), description: SessionDescription }),
+  /** `to`: the partner's leg this peer connection was built for, so a message of an older one is told apart. */
+  Type.Object({ type: Type.Literal('description'), description: SessionDescription, to: Type.Optional(LegId) }),
   /** `candidate: null` is the end of candidates. */
-  Type.Object({ type: Type.Literal('candidate'), candidate: Nullable(IceCandidate) }),
+  Type.Object({ type: Type.Literal('candidate'), candidate: Nullable(IceCandidate), to: Type.Optional(LegId) }),
   Type.Object({ type: Type.Literal('hangup') }),
 ]);
 export type CallSignalBody = Static<typeof CallSignalBody>;
@@ -126,8 +129,20 @@ export const CallEvent = Type.Union([
     /** Participants who dropped and may come back until this instant. */
     reconnecting: Type.Array(Type.Object({ userId: Uuid, until: Type.String({ format: 'date-time' }) })),
   }),
-  Type.Object({ type: Type.Literal('description'), from: Uuid, leg: Type.String(), description: SessionDescription }),
-  Type.Object({ type: Type.Literal('candidate'), from: Uuid, leg: Type.String(), candidate: Nullable(IceCandidate) }),
+  Type.Object({
+    type: Type.Literal('description'),
+    from: Uuid,
+    leg: Type.String(),
+    to: Type.Optional(Type.String()),
+    description: SessionDescription,
+  }),
+  Type.Object({
+    type: Type.Literal('candidate'),
+    from: Uuid,
+    leg: Type.String(),
+    to: Type.Optional(Type.String()),
+    candidate: Nullable(IceCandidate),
+  }),
   Type.Object({
     type: Type.Literal('ended'),
     by: Nullable(Uuid),

@@ -67,6 +67,10 @@ export const SessionState = Type.Union([
 ]);
 export type SessionState = Static<typeof SessionState>;
 
+/** What a move changes: one occurrence, or this one and the rest of the series. */
+export const MoveScope = Type.Union([Type.Literal('occurrence'), Type.Literal('following')]);
+export type MoveScope = Static<typeof MoveScope>;
+
 export const SessionPartner = Type.Object({ userId: Id, name: Type.String(), photoUrl: Nullable(Type.String()) });
 
 /** One occurrence as one person sees it. */
@@ -88,7 +92,15 @@ export const SessionOccurrence = Type.Object({
   timeZone: Type.String(),
   reminders: Type.Array(Type.Integer()),
   /** A new time one of us asked for and the other has not answered yet. */
-  pendingMove: Nullable(Type.Object({ startsAt: Type.String({ format: 'date-time' }), byMe: Type.Boolean(), reason: Type.String() })),
+  pendingMove: Nullable(
+    Type.Object({
+      startsAt: Type.String({ format: 'date-time' }),
+      byMe: Type.Boolean(),
+      reason: Type.String(),
+      /** `following`: this occurrence and every later one of the series move alike. */
+      scope: MoveScope,
+    }),
+  ),
   /** Moved from its rule's time (accepted). */
   moved: Type.Boolean(),
   cancelReason: Nullable(Type.String()),
@@ -117,8 +129,22 @@ export type CancelSessionBody = Static<typeof CancelSessionBody>;
 export const DeclineSessionBody = Type.Object({ reason: Type.Optional(Reason) }, { additionalProperties: false });
 
 export const MoveSessionBody = Type.Object(
-  { date: LocalDate, time: LocalTime, timeZone: Type.Optional(Type.String({ maxLength: 64 })), reason: Reason },
-  { additionalProperties: false, description: 'the new start, as a date and time in timeZone (default: my profile zone)' },
+  {
+    date: LocalDate,
+    time: LocalTime,
+    timeZone: Type.Optional(Type.String({ maxLength: 64 })),
+    reason: Reason,
+    /**
+     * `occurrence` (default): this one only. `following`: this one and every later one of the
+     * series. `series`: every occurrence still to come (the whole rule when none has happened yet).
+     * Each moves by the same number of days to the same wall-clock time in the organiser's zone.
+     */
+    scope: Type.Optional(Type.Union([MoveScope, Type.Literal('series')])),
+  },
+  {
+    additionalProperties: false,
+    description: 'the new start of this occurrence, as a date and time in timeZone (default: my profile zone)',
+  },
 );
 export type MoveSessionBody = Static<typeof MoveSessionBody>;
 

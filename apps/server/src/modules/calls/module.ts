@@ -54,9 +54,11 @@ export function callsModule(
     completed: (tx, payload) => events.publish(tx, 'call.completed', payload),
     delivered: () => events.deliver(),
     jobs,
+    warn: (error) => app.log.warn({ err: error }, 'calls heartbeat failed'),
     turn: config.turn,
     timing: config.calls,
   });
+  app.addHook('onClose', async () => calls.stop());
   users.addParticipant(calls.participant);
   callsDestinations(realtime, calls);
   callsRoutes(app, calls);

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CallKind, CallState } from '@studymate/contracts';
 
 export interface CallsTable {
@@ -24,6 +24,8 @@ export interface CallLegsTable {
   connection_id: string;
   joined_at: number;
   left_at: number | null;
+  /** When the node holding this leg last vouched for it (it does every few seconds while the leg is open). */
+  seen_at: number | null;
 }
 export interface CallRatingsTable {
   call_id: string;
@@ -61,17 +63,56 @@ export const insertLeg = (db: Db, row: CallLegsTable) => db.insertInto('call_leg
 export const legsOf = (db: Db, callId: string) =>
   db.selectFrom('call_legs').selectAll().where('call_id', '=', callId).orderBy('joined_at').execute();
 
-/** Closes a participant's open legs (one connection, or all of theirs in the call). */
+/**
+ * Closes a participant's open legs (one connection, or all of theirs in the call). With
+ * `staleBefore`, a leg its node stopped vouching for before then (the node died) ends when it was
+ * last seen, not now: the time after that was not time together.
+ */
 export async function closeLegs(
   db: Db,
   callId: string,
   at: number,
   which: { userId?: string; connectionId?: string } = {},
+  staleBefore?: number,
 ): Promise<number> {
-  let query = db.updateTable('call_legs').set({ left_at: at }).where('call_id', '=', callId).where('left_at', 'is', null);
+  const leftAt =
+    staleBefore === undefined ? at : sql<number>`case when seen_at is not null and seen_at < ${staleBefore} then seen_at else ${at} end`;
+  let query = db.updateTable('call_legs').set({ left_at: leftAt }).where('call_id', '=', callId).where('left_at', 'is', null);
   if (which.userId) query = query.where('user_id', '=', which.userId);
   if (which.connectionId) query = query.where('connection_id', '=', which.connectionId);
   return Number((await query.executeTakeFirst()).numUpdatedRows);
+}
+
+/** This node still holds these legs: they are seen now. */
+export async function markSeen(db: Db, legIds: string[], at: number) {
+  for (let i = 0; i < legIds.length; i += 500)
+    await db
+      .updateTable('call_legs')
+      .set({ seen_at: at })
+      .where('id', 'in', legIds.slice(i, i + 500))
+      .where('left_at', 'is', null)
+      .execute();
+}
+
+/** Open legs no node has vouched for since `before`: their node died without closing them. */
+export const staleLegs = (db: Db, before: number) =>
+  db
+    .selectFrom('call_legs')
+    .select(['id', 'call_id', 'user_id', 'seen_at'])
+    .where('left_at', 'is', null)
+    .where('seen_at', '<', before)
+    .limit(500)
+    .execute();
+
+/** Closes one leg at `at` unless it is already closed; false when another node got there first. */
+export async function closeLeg(db: Db, legId: string, at: number): Promise<boolean> {
+  const result = await db
+    .updateTable('call_legs')
+    .set({ left_at: at })
+    .where('id', '=', legId)
+    .where('left_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 export const findRating = (db: Db, callId: string, raterId: string) =>

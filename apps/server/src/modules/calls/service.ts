@@ -101,12 +101,19 @@ export function createCallsService(deps: {
   /** After the commit of a completed call: deliver its event now rather than at the next poll. */
   delivered?: () => void;
   jobs: JobRunner;
+  /** Where a failed background beat is reported (the app's logger). */
+  warn?: (error: unknown) => void;
   turn: { urls: string[]; secret: string; ttlSeconds: number } | null;
   timing: { ringSeconds: number; reconnectSeconds: number };
 }) {
   const { db, jobs } = deps;
   const RING_MS = deps.timing.ringSeconds * 1000;
   const RECONNECT_MS = deps.timing.reconnectSeconds * 1000;
+  // Each node vouches for the legs its connections hold every HEARTBEAT_MS; a leg unvouched for
+  // three beats belongs to a node that died (no close ever came), and ends when it was last seen.
+  // Three beats are half the reconnect window (at 30 s), so the partner still sees "reconnecting" a while.
+  const HEARTBEAT_MS = Math.min(5000, Math.max(1000, Math.floor(RECONNECT_MS / 6)));
+  const STALE_MS = 3 * HEARTBEAT_MS;
 
   // A call's two people never change: remembered per node, so signalling needs no query.
   const pairs = new Map<string, [string, string]>();
@@ -233,7 +240,7 @@ export function createCallsService(deps: {
       if (!call) return null;
       if (!(await repo.moveCall(tx, callId, ['ringing', 'accepted'], { state: finalState[reason], ended_at: at, open_key: null })))
         return null;
-      await repo.closeLegs(tx, callId, at);
+      await repo.closeLegs(tx, callId, at, {}, at - STALE_MS);
       const all = await repo.legsOf(tx, callId);
       const connectedMs = bothPresentMs(
         all.filter((l) => l.user_id === call.caller_id),
@@ -300,7 +307,7 @@ export function createCallsService(deps: {
       // One leg per person: joining from another device or tab takes the call over. Two statements,
       // not a transaction: both people joining at once on MariaDB deadlocked on the index gap
       // locks of update-then-insert (found by bench/signalling.mjs on two nodes).
-      await repo.closeLegs(db, callId, at, { userId: connection.userId });
+      await repo.closeLegs(db, callId, at, { userId: connection.userId }, at - STALE_MS);
       await repo.insertLeg(db, {
         id: leg,
         call_id: callId,
@@ -308,6 +315,7 @@ export function createCallsService(deps: {
         connection_id: connection.sessionId,
         joined_at: at,
         left_at: null,
+        seen_at: at,
       });
       if (!held) legs.set(connection.sessionId, (held = new Map()));
       held.set(callId, leg);
@@ -330,6 +338,33 @@ export function createCallsService(deps: {
       await presence(callId);
     }
   }
+
+  /** Vouches for this node's legs, then ends the legs of nodes that died (any node may; one wins each). */
+  async function heartbeat() {
+    const at = nowMs();
+    const held = [...legs.values()].flatMap((calls) => [...calls.values()]);
+    if (held.length) await repo.markSeen(db, held, at);
+    for (const leg of await repo.staleLegs(db, at - STALE_MS)) {
+      const lastSeen = Number(leg.seen_at);
+      const closed = await db.transaction().execute(async (tx) => {
+        if (!(await repo.closeLeg(tx, leg.id, lastSeen))) return false;
+        await jobs.enqueue(DROP_JOB, { callId: leg.call_id, userId: leg.user_id }, tx, lastSeen + RECONNECT_MS);
+        return true;
+      });
+      if (!closed) continue;
+      jobs.kick();
+      await presence(leg.call_id);
+    }
+  }
+  let beating = false;
+  const beat = setInterval(() => {
+    if (beating) return;
+    beating = true;
+    heartbeat()
+      .catch((error: unknown) => deps.warn?.(error))
+      .finally(() => (beating = false));
+  }, HEARTBEAT_MS);
+  beat.unref();
 
   jobs.register(RING_JOB, {
     async run({ callId }: { callId: string }) {
@@ -400,6 +435,8 @@ export function createCallsService(deps: {
 
   return {
     participant,
+    /** Stops this node's heartbeat (the app is closing; its connections close their own legs). */
+    stop: () => clearInterval(beat),
     authorize,
     view,
     accept,
@@ -476,8 +513,8 @@ export function createCallsService(deps: {
           await deps.signals.toCall(
             callId,
             body.type === 'description'
-              ? { type: 'description', from: connection.userId, leg, description: body.description }
-              : { type: 'candidate', from: connection.userId, leg, candidate: body.candidate },
+              ? { type: 'description', from: connection.userId, leg, ...(body.to ? { to: body.to } : {}), description: body.description }
+              : { type: 'candidate', from: connection.userId, leg, ...(body.to ? { to: body.to } : {}), candidate: body.candidate },
           );
           return ok(undefined);
         }

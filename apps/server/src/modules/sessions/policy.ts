@@ -4,7 +4,7 @@ import type { SessionRowState } from './repository.js';
  * Who may do what to a session, as small functions over facts: tested as truth tables in
  * test/sessions-policy.test.ts. Someone who is neither of the two learns nothing ('not-found').
  */
-export type SessionRefusal = 'not-found' | 'closed' | 'decline-instead' | 'own-move' | 'started';
+export type SessionRefusal = 'not-found' | 'closed' | 'decline-instead' | 'own-move' | 'started' | 'not-series';
 
 export interface SessionFacts {
   organiserId: string;
@@ -13,6 +13,8 @@ export interface SessionFacts {
   /** The first occurrence's start and the series' last end (UTC ms). */
   firstStart: number;
   lastEnd: number;
+  /** Whether it repeats (a series), or is one session. */
+  repeating: boolean;
 }
 export interface OccurrenceFacts {
   /** Does the rule have this occurrence at all. */
@@ -70,6 +72,23 @@ export function mayMove(
   if (s.state !== 'booked' || occurrence.cancelled) return 'closed';
   if (occurrence.start <= now || newStart <= now) return 'started';
   return null;
+}
+
+/**
+ * Either person asks to move the rest of a booked series, from an occurrence still to come (the
+ * first one the move changes) to a start still ahead; the other must accept. A one-off session
+ * has no rest to move.
+ */
+export function mayMoveSeries(
+  s: SessionFacts,
+  userId: string,
+  first: OccurrenceFacts,
+  newStart: number,
+  now: number,
+): SessionRefusal | null {
+  const refusal = mayMove(s, userId, first, newStart, now);
+  if (refusal) return refusal;
+  return s.repeating ? null : 'not-series';
 }
 
 /** The other person (never the one who asked) accepts or declines a waiting move, before either time has come. */

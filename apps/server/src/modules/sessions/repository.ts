@@ -38,6 +38,8 @@ export interface StudySessionExceptionsTable {
   proposed_start: number | null;
   proposed_by: string | null;
   proposed_reason: string | null;
+  /** 'occurrence', or 'following' for a move of this occurrence and the rest of the series. */
+  proposed_scope: string | null;
   updated_at: number;
 }
 export interface StudySessionRemindersTable {
@@ -159,11 +161,25 @@ export async function saveException(
       proposed_start: null,
       proposed_by: null,
       proposed_reason: null,
+      proposed_scope: null,
       ...changes,
       updated_at: now,
     })
     .execute();
 }
+
+/** Drops the exceptions of occurrences from `fromIndex` on (a series move gives them a new rule). */
+export const deleteExceptionsFrom = (db: Db, sessionId: string, fromIndex: number) =>
+  db.deleteFrom('study_session_exceptions').where('session_id', '=', sessionId).where('occurrence', '>=', fromIndex).execute();
+
+/** Clears waiting moves of occurrences after `afterIndex` (a move of the rest of the series replaces them). */
+export const clearProposalsAfter = (db: Db, sessionId: string, afterIndex: number, now: number) =>
+  db
+    .updateTable('study_session_exceptions')
+    .set({ proposed_start: null, proposed_by: null, proposed_reason: null, proposed_scope: null, updated_at: now })
+    .where('session_id', '=', sessionId)
+    .where('occurrence', '>', afterIndex)
+    .execute();
 
 /** Bumps the series' sequence and widens its bounds to take a moved occurrence in. */
 export const widenBounds = (db: Db, id: string, start: number, end: number, now: number) =>

@@ -24,6 +24,19 @@ export function wallClockToUtc(date: string, time: string, timeZone: string): nu
   return DateTime.fromISO(`${date}T${time}`, { zone: timeZone }).toMillis();
 }
 
+/**
+ * Where a series move puts an occurrence: `newStart` is the new start of the occurrence whose rule
+ * start is `anchorStart`; any other occurrence (rule start `ruleStart`) moves by the same number of
+ * calendar days to the same wall-clock time, in the organiser's zone.
+ */
+export function shiftedLocalStart(ruleStart: number, anchorStart: number, newStart: number, timeZone: string): string {
+  const anchor = DateTime.fromMillis(anchorStart, { zone: timeZone }).startOf('day');
+  const target = DateTime.fromMillis(newStart, { zone: timeZone });
+  const days = Math.round(target.startOf('day').diff(anchor, 'days').days);
+  const day = DateTime.fromMillis(ruleStart, { zone: timeZone }).plus({ days });
+  return `${day.toFormat('yyyy-LL-dd')}T${target.toFormat('HH:mm')}`;
+}
+
 /** The wall-clock date and time of an instant in a zone. */
 export function utcToWallClock(at: number, timeZone: string): { date: string; time: string } {
   const local = DateTime.fromMillis(at, { zone: timeZone });
@@ -72,6 +85,8 @@ export interface Occurrence {
   proposedStart: number | null;
   proposedBy: string | null;
   proposedReason: string | null;
+  /** A waiting move of this occurrence alone, or of it and the rest of the series. */
+  proposedScope: 'occurrence' | 'following';
 }
 
 export interface StoredSeries {
@@ -90,6 +105,7 @@ export interface StoredException {
   proposed_start: number | null;
   proposed_by: string | null;
   proposed_reason: string | null;
+  proposed_scope?: string | null;
 }
 
 export const ruleOf = (s: StoredSeries): SeriesRule => ({
@@ -134,6 +150,31 @@ export function occurrencesOf(s: StoredSeries, exceptions?: ReadonlyMap<number, 
       proposedStart: x?.proposed_start ?? null,
       proposedBy: x?.proposed_by ?? null,
       proposedReason: x?.proposed_reason ?? null,
+      proposedScope: x?.proposed_scope === 'following' ? 'following' : 'occurrence',
     };
   });
+}
+
+/**
+ * The rest of a series after a move from occurrence `from` onward: a rule of its own starting at
+ * the new wall-clock start (`localStart`, in the organiser's zone), repeating as before for as
+ * many occurrences as were left, with the cancelled ones kept cancelled by their place in it.
+ */
+export function restOfSeries(s: StoredSeries, occurrences: Occurrence[], from: number, localStart: string) {
+  const left = occurrences.slice(from);
+  const rule: SeriesRule = {
+    timeZone: s.time_zone,
+    localStart,
+    minutes: s.minutes,
+    every: s.repeat_every,
+    until: null,
+    count: s.repeat_every ? left.length : null,
+  };
+  const length = s.minutes * 60_000;
+  const cancelled = new Map<number, string | null>();
+  left.forEach((o, i) => o.cancelled && cancelled.set(i, o.cancelReason));
+  const occurring = ruleStarts(rule)
+    .map((start, i) => ({ index: i, start, end: start + length }))
+    .filter((o) => !cancelled.has(o.index));
+  return { rule, cancelled, occurring };
 }

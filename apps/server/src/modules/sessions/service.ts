@@ -21,6 +21,7 @@ import {
   mayAnswerMove,
   mayCancel,
   mayMove,
+  mayMoveSeries,
   overlaps,
   type OccurrenceFacts,
   type SessionFacts,
@@ -28,7 +29,16 @@ import {
 } from './policy.js';
 import * as repo from './repository.js';
 import type { SessionRow, SessionsTables } from './repository.js';
-import { isTimeZone, occurrencesOf, ruleStarts, wallClockToUtc, type Occurrence } from './series.js';
+import {
+  isTimeZone,
+  occurrencesOf,
+  restOfSeries,
+  ruleStarts,
+  shiftedLocalStart,
+  utcToWallClock,
+  wallClockToUtc,
+  type Occurrence,
+} from './series.js';
 
 export const REMIND_JOB = 'sessions.remind';
 const MINUTE = 60_000;
@@ -72,6 +82,10 @@ const REFUSALS: Record<SessionRefusal, () => Result<never>> = {
   'decline-instead': () => refuse('SESSION_CLOSED', 'This session waits for your answer: decline it instead.'),
   'own-move': () => refuse('FORBIDDEN', 'You asked for this new time; your partner answers it.'),
   started: () => refuse('SESSION_CLOSED', 'That time has already come.'),
+  'not-series': () =>
+    refuse('VALIDATION_FAILED', 'This session does not repeat: move it alone.', [
+      { field: '/scope', message: 'the session does not repeat' },
+    ]),
 };
 
 const facts = (s: SessionRow): SessionFacts => ({
@@ -80,7 +94,15 @@ const facts = (s: SessionRow): SessionFacts => ({
   state: s.state,
   firstStart: s.first_start,
   lastEnd: s.last_end,
+  repeating: !!s.repeat_every,
 });
+/** `YYYY-MM-DDTHH:mm` in a zone, as an instant. */
+const localInstant = (localStart: string, timeZone: string) => wallClockToUtc(localStart.slice(0, 10), localStart.slice(11), timeZone);
+const localOf = (at: number, timeZone: string) => {
+  const { date, time } = utcToWallClock(at, timeZone);
+  return `${date}T${time}`;
+};
+const NO_PROPOSAL = { proposed_start: null, proposed_by: null, proposed_reason: null, proposed_scope: null };
 const occurrenceFacts = (o: Occurrence | undefined): OccurrenceFacts =>
   o
     ? { exists: true, cancelled: o.cancelled, start: o.start, end: o.end, proposedBy: o.proposedBy, proposedStart: o.proposedStart }
@@ -137,13 +159,13 @@ export function createSessionsService(deps: {
 
   /**
    * The first booked occurrence of either person that overlaps one of `candidates`, leaving out
-   * the session's own occurrences being (re)booked.
+   * the session's own occurrences being (re)booked: all of them, one (`index`), or those from `from` on.
    */
   async function findOverlap(
     executor: Kysely<SessionsTables>,
     people: string[],
     candidates: { start: number; end: number }[],
-    skip: { sessionId: string; index?: number },
+    skip: { sessionId: string; index?: number; from?: number },
   ) {
     if (!candidates.length) return null;
     const from = Math.min(...candidates.map((c) => c.start));
@@ -156,7 +178,11 @@ export function createSessionsService(deps: {
     for (const row of rows) {
       for (const o of occurrencesOf(row, exceptions.get(row.id))) {
         if (o.cancelled) continue;
-        if (row.id === skip.sessionId && (skip.index === undefined || skip.index === o.index)) continue;
+        if (
+          row.id === skip.sessionId &&
+          (skip.from !== undefined ? o.index >= skip.from : skip.index === undefined || skip.index === o.index)
+        )
+          continue;
         if (candidates.some((c) => overlaps(c, o))) return { row, occurrence: o };
       }
     }
@@ -295,7 +321,7 @@ export function createSessionsService(deps: {
       reminders: row.reminders.split(',').filter(Boolean).map(Number),
       pendingMove:
         o.proposedStart != null && !o.cancelled
-          ? { startsAt: toIso(o.proposedStart)!, byMe: o.proposedBy === viewerId, reason: o.proposedReason ?? '' }
+          ? { startsAt: toIso(o.proposedStart)!, byMe: o.proposedBy === viewerId, reason: o.proposedReason ?? '', scope: o.proposedScope }
           : null,
       moved: o.moved,
       cancelReason: o.cancelled ? o.cancelReason : row.state === 'cancelled' || row.state === 'declined' ? row.reason : null,
@@ -351,6 +377,75 @@ export function createSessionsService(deps: {
       await repo.eraseSessions(accountTx as unknown as Kysely<SessionsTables>, userId);
     },
   };
+
+  /**
+   * Accepting a move of the rest of a series: from the first occurrence, the rule itself is
+   * rewritten; from a later one the series splits, the old rule ending before it and the rest
+   * becoming a series of its own (as calendar apps do for "this and following"). Overlaps are
+   * checked again, cancelled occurrences stay cancelled, reminders are planned for the new times
+   * (the old ones find their occurrence gone or moved and send nothing). Inside the caller's
+   * transaction, with both calendars locked.
+   */
+  async function acceptSeriesMove(
+    tx: Kysely<SessionsTables>,
+    found: NonNullable<Awaited<ReturnType<typeof load>>>,
+    from: number,
+    now: number,
+  ) {
+    const { row } = found;
+    const o = found.occurrences[from]!;
+    const localStart = localOf(o.proposedStart!, row.time_zone);
+    const plan = restOfSeries(row, found.occurrences, from, localStart);
+    const hit = await findOverlap(tx, [row.organiser_id, row.partner_id], plan.occurring, { sessionId: row.id, from });
+    if (hit) return { hit };
+    const starts = ruleStarts(plan.rule);
+    const length = row.minutes * MINUTE;
+    const bounds = { first_start: starts[0]!, last_end: starts[starts.length - 1]! + length };
+    let target: SessionRow;
+    if (from === 0) {
+      await repo.deleteExceptionsFrom(tx, row.id, 0);
+      await repo.updateSession(tx, row.id, ['booked'], {
+        local_start: localStart,
+        repeat_until: null,
+        repeat_count: plan.rule.count,
+        ...bounds,
+        updated_at: now,
+      });
+      target = { ...row, local_start: localStart, repeat_until: null, repeat_count: plan.rule.count, ...bounds };
+    } else {
+      const kept = found.occurrences.slice(0, from);
+      await repo.deleteExceptionsFrom(tx, row.id, from);
+      await repo.updateSession(tx, row.id, ['booked'], {
+        repeat_until: null,
+        repeat_count: from,
+        first_start: Math.min(...kept.map((k) => k.start)),
+        last_end: Math.max(...kept.map((k) => k.end)),
+        updated_at: now,
+      });
+      target = {
+        ...row,
+        id: randomUUID(),
+        local_start: localStart,
+        repeat_until: null,
+        repeat_count: plan.rule.count,
+        state: 'booked',
+        ...bounds,
+        reason: null,
+        sequence: 0,
+        created_at: now,
+        updated_at: now,
+      };
+      await repo.insertSession(tx, target);
+    }
+    for (const [i, reason] of plan.cancelled) await repo.saveException(tx, target.id, i, { cancelled: 1, cancel_reason: reason }, now);
+    await enqueueReminders(
+      tx,
+      target,
+      occurrencesOf(target).filter((x) => !plan.cancelled.has(x.index)),
+      now,
+    );
+    return { target, start: plan.occurring[0]?.start ?? bounds.first_start };
+  }
 
   return {
     participant,
@@ -510,13 +605,7 @@ export function createSessionsService(deps: {
       const ahead = found.occurrences.filter((o) => !o.cancelled && o.start > now);
       const cancelled = await db.transaction().execute(async (tx) => {
         if (one) {
-          await repo.saveException(
-            tx,
-            sessionId,
-            one.index,
-            { cancelled: 1, cancel_reason: reason, proposed_start: null, proposed_by: null, proposed_reason: null },
-            now,
-          );
+          await repo.saveException(tx, sessionId, one.index, { cancelled: 1, cancel_reason: reason, ...NO_PROPOSAL }, now);
           await repo.touchSession(tx, sessionId, now);
           return true;
         }
@@ -525,13 +614,7 @@ export function createSessionsService(deps: {
           return repo.updateSession(tx, sessionId, [row.state], { state: 'cancelled', reason, updated_at: now });
         // Some occurrences are behind us and stay as they were; the ones to come are cancelled.
         for (const o of ahead)
-          await repo.saveException(
-            tx,
-            sessionId,
-            o.index,
-            { cancelled: 1, cancel_reason: reason, proposed_start: null, proposed_by: null, proposed_reason: null },
-            now,
-          );
+          await repo.saveException(tx, sessionId, o.index, { cancelled: 1, cancel_reason: reason, ...NO_PROPOSAL }, now);
         await repo.updateSession(tx, sessionId, ['booked'], { reason, updated_at: now });
         return true;
       });
@@ -552,7 +635,11 @@ export function createSessionsService(deps: {
       return viewOne(userId, sessionId, one?.index ?? 0);
     },
 
-    /** Asks to move one occurrence to a new time; the other person accepts or declines it. */
+    /**
+     * Asks to move one occurrence, or the rest of the series (`following` from this one, `series`
+     * from the first one still to come), to a new time; the other person accepts or declines it.
+     * A series move waits on the first occurrence it changes and replaces later waiting asks.
+     */
     async proposeMove(userId: string, sessionId: string, index: number, body: MoveSessionBody): Promise<Result<SessionOccurrence>> {
       const found = await load(db, sessionId);
       if (!found) return REFUSALS['not-found']();
@@ -564,17 +651,38 @@ export function createSessionsService(deps: {
         return refuse('VALIDATION_FAILED', 'No such date', [{ field: '/date', message: 'is not a calendar date' }]);
       const o = found.occurrences[index];
       const now = nowMs();
-      const refusal = mayMove(facts(found.row), userId, occurrenceFacts(o), newStart, now);
-      if (refusal) return REFUSALS[refusal]();
       const { row } = found;
-      const hit = await findOverlap(db, [row.organiser_id, row.partner_id], [{ start: newStart, end: newStart + row.minutes * MINUTE }], {
-        sessionId,
-        index,
-      });
+      const scope = body.scope ?? 'occurrence';
+      const people = [row.organiser_id, row.partner_id];
+      let from = index;
+      let start = newStart;
+      let candidates = [{ start: newStart, end: newStart + row.minutes * MINUTE }];
+      if (scope === 'occurrence') {
+        const refusal = mayMove(facts(row), userId, occurrenceFacts(o), newStart, now);
+        if (refusal) return REFUSALS[refusal]();
+      } else {
+        if (!o) return REFUSALS['not-found']();
+        if (scope === 'series') from = found.occurrences.find((x) => !x.cancelled && x.start > now)?.index ?? index;
+        const first = found.occurrences[from]!;
+        const localStart = shiftedLocalStart(first.ruleStart, o.ruleStart, newStart, row.time_zone);
+        start = localInstant(localStart, row.time_zone);
+        const refusal = mayMoveSeries(facts(row), userId, occurrenceFacts(first), start, now);
+        if (refusal) return REFUSALS[refusal]();
+        candidates = restOfSeries(row, found.occurrences, from, localStart).occurring;
+      }
+      const hit = await findOverlap(db, people, candidates, scope === 'occurrence' ? { sessionId, index } : { sessionId, from });
       if (hit) return overlapRefusal(userId, hit);
       const reason = body.reason.trim();
+      const whole = scope !== 'occurrence';
       await db.transaction().execute(async (tx) => {
-        await repo.saveException(tx, sessionId, index, { proposed_start: newStart, proposed_by: userId, proposed_reason: reason }, now);
+        await repo.saveException(
+          tx,
+          sessionId,
+          from,
+          { proposed_start: start, proposed_by: userId, proposed_reason: reason, proposed_scope: whole ? 'following' : 'occurrence' },
+          now,
+        );
+        if (whole) await repo.clearProposalsAfter(tx, sessionId, from, now);
         await repo.touchSession(tx, sessionId, now);
       });
       const other = row.organiser_id === userId ? row.partner_id : row.organiser_id;
@@ -583,14 +691,20 @@ export function createSessionsService(deps: {
         userId,
         row,
         'session-move-proposed',
-        (name) => ({ ko: `${name}님이 세션 시간을 바꾸자고 해요`, en: `${name} asks to move a session` }),
-        newStart,
+        (name) =>
+          whole
+            ? { ko: `${name}님이 반복 세션의 시간을 바꾸자고 해요`, en: `${name} asks to move the series` }
+            : { ko: `${name}님이 세션 시간을 바꾸자고 해요`, en: `${name} asks to move a session` },
+        start,
         reason,
       );
-      return viewOne(userId, sessionId, index);
+      return viewOne(userId, sessionId, from);
     },
 
-    /** The other person answers a move: accepted, the occurrence is at its new time (overlaps checked again, reminders for the new time). */
+    /**
+     * The other person answers a move: accepted, the occurrence is at its new time (overlaps
+     * checked again, reminders for the new time), or the rest of the series follows its new rule.
+     */
     async answerMove(userId: string, sessionId: string, index: number, accept: boolean): Promise<Result<SessionOccurrence>> {
       const now = nowMs();
       const outcome = await db.transaction().execute(async (tx) => {
@@ -600,37 +714,47 @@ export function createSessionsService(deps: {
         const refusal = mayAnswerMove(facts(found.row), userId, occurrenceFacts(o), now);
         if (refusal) return { refusal };
         const { row } = found;
-        const clear = { proposed_start: null, proposed_by: null, proposed_reason: null };
+        const whole = o!.proposedScope === 'following';
+        const answered = { row, proposer: o!.proposedBy!, whole };
         if (!accept) {
-          await repo.saveException(tx, sessionId, index, clear, now);
+          await repo.saveException(tx, sessionId, index, NO_PROPOSAL, now);
           await repo.touchSession(tx, sessionId, now);
-          return { row, proposer: o!.proposedBy!, start: o!.start };
+          return { ...answered, start: o!.start, view: { sessionId, index } };
         }
         await repo.lockCalendars(tx, [row.organiser_id, row.partner_id]);
+        if (whole) {
+          const moved = await acceptSeriesMove(tx, found, index, now);
+          if ('hit' in moved) return { hit: moved.hit! };
+          const view = moved.target.id === sessionId ? { sessionId, index } : { sessionId: moved.target.id, index: 0 };
+          return { ...answered, start: moved.start, view };
+        }
         const start = o!.proposedStart!;
         const end = start + row.minutes * MINUTE;
         const hit = await findOverlap(tx, [row.organiser_id, row.partner_id], [{ start, end }], { sessionId, index });
         if (hit) return { hit };
-        await repo.saveException(tx, sessionId, index, { ...clear, moved_start: start }, now);
+        await repo.saveException(tx, sessionId, index, { ...NO_PROPOSAL, moved_start: start }, now);
         await repo.widenBounds(tx, sessionId, start, end, now);
         await enqueueReminders(tx, row, [{ ...o!, start, end }], now);
-        return { row, proposer: o!.proposedBy!, start };
+        return { ...answered, start, view: { sessionId, index } };
       });
       if ('refusal' in outcome) return REFUSALS[outcome.refusal!]();
       if ('hit' in outcome) return overlapRefusal(userId, outcome.hit!);
       jobs.kick();
+      const { whole, view } = outcome;
       await tell(
         outcome.proposer!,
         userId,
-        outcome.row!,
+        { ...outcome.row!, id: view!.sessionId },
         accept ? 'session-moved' : 'session-move-declined',
         (name) =>
           accept
-            ? { ko: `${name}님이 새 시간을 수락했어요`, en: `${name} accepted the new time` }
+            ? whole
+              ? { ko: `${name}님이 반복 세션의 새 시간을 수락했어요`, en: `${name} accepted the new time for the series` }
+              : { ko: `${name}님이 새 시간을 수락했어요`, en: `${name} accepted the new time` }
             : { ko: `${name}님이 새 시간을 거절했어요`, en: `${name} declined the new time` },
         outcome.start!,
       );
-      return viewOne(userId, sessionId, index);
+      return viewOne(userId, view!.sessionId, view!.index);
     },
 
     getSession: viewOne,

@@ -7,16 +7,21 @@ import { onConnected, publishConfirmed, subscribe } from '../chat/realtime';
  *
  * - Perfect negotiation: both sides may offer at any time (adding a screen share, an ICE restart);
  *   on a collision the polite side (the callee) rolls back and answers, the impolite one ignores
- *   the other's offer. So either may start, and nothing needs a turn order.
+ *   the other's offer. A fresh connection's first offer is the impolite side's, though (see build).
  * - Legs: the server tells who is in the call and over which join (`presence`). A peer connection
  *   is built for one pair of legs; when either side comes back over a new connection (a reload, a
- *   dropped socket) both build a fresh one, since the old DTLS session is gone on that side.
+ *   dropped socket) both build a fresh one, since the old DTLS session is gone on that side. Every
+ *   description and candidate names the partner leg it was made for (`to`), and the server stamps
+ *   the sender's: a message is taken only by the connection built for exactly that pair.
+ * - Candidates that arrive before the description they belong to wait for it.
  * - ICE restart when the network changes (online, connection change) or ICE fails.
  */
 export type PeerPhase = 'waiting' | 'connecting' | 'connected' | 'reconnecting';
 type Ended = Extract<CallEvent, { type: 'ended' }>;
 /** How long a new peer connection may take to connect before ICE is restarted. */
 const RESTART_AFTER_MS = 4000;
+/** How long the polite side waits for the impolite side's first offer before offering itself. */
+const FIRST_OFFER_WAIT_MS = 2000;
 
 export interface PeerListener {
   phase(phase: PeerPhase, reconnectUntil: number | null): void;
@@ -28,12 +33,14 @@ export interface PeerListener {
 export class CallPeer {
   pc: RTCPeerConnection | null = null;
   private legs: { mine: string; partner: string } | null = null;
-  private makingOffer = false;
-  private ignoreOffer = false;
+  /** How the current peer connection takes the partner's descriptions and candidates. */
+  private negotiation: {
+    description(description: RTCSessionDescriptionInit): Promise<void>;
+    candidate(candidate: Extract<CallEvent, { type: 'candidate' }>['candidate']): Promise<void>;
+  } | null = null;
   private remoteStreams: MediaStream[] = [];
   private screen: { track: MediaStreamTrack; stream: MediaStream; sender: RTCRtpSender | null } | null = null;
   private cleanups: (() => void)[] = [];
-  private disconnectedTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
   private partnerSeen = false;
   private inbox: Promise<void> = Promise.resolve();
@@ -92,27 +99,15 @@ export class CallPeer {
           this.build({ mine: mine.leg, partner: theirs.leg });
         return;
       }
-      case 'description': {
-        if (event.from === this.me || event.leg !== this.legs?.partner || !this.pc) return;
-        const pc = this.pc;
-        const description = event.description as RTCSessionDescriptionInit;
-        const collision = description.type === 'offer' && (this.makingOffer || pc.signalingState !== 'stable');
-        this.ignoreOffer = !this.polite && collision;
-        if (this.ignoreOffer) return;
-        await pc.setRemoteDescription(description);
-        if (description.type === 'offer') {
-          await pc.setLocalDescription();
-          void this.send({ type: 'description', description: pc.localDescription!.toJSON() });
-        }
-        return;
-      }
+      case 'description':
       case 'candidate': {
-        if (event.from === this.me || event.leg !== this.legs?.partner || !this.pc) return;
-        try {
-          await this.pc.addIceCandidate(event.candidate ?? undefined);
-        } catch (error) {
-          if (!this.ignoreOffer) console.warn('calls: candidate refused', error);
-        }
+        // Only the partner's peer connection for this very pair of legs: after a rejoin, what the
+        // partner's previous one still sends (it was built for my old leg) would poison the new one.
+        if (event.from === this.me || !this.negotiation || event.leg !== this.legs?.partner) return;
+        if (event.to !== undefined && event.to !== this.legs.mine) return;
+        await (event.type === 'description'
+          ? this.negotiation.description(event.description as RTCSessionDescriptionInit)
+          : this.negotiation.candidate(event.candidate));
         return;
       }
       case 'ended':
@@ -126,29 +121,74 @@ export class CallPeer {
   private build(legs: { mine: string; partner: string }) {
     this.pc?.close();
     this.legs = legs;
-    this.makingOffer = false;
-    this.ignoreOffer = false;
     this.remoteStreams = [];
     this.listener.remote([]);
     const pc = new RTCPeerConnection(this.config);
     this.pc = pc;
-    for (const track of this.local.getTracks()) pc.addTrack(track, this.local);
-    if (this.screen) this.screen.sender = pc.addTrack(this.screen.track, this.screen.stream);
-    pc.onnegotiationneeded = async () => {
+    const current = () => pc === this.pc && !this.closed;
+    // Perfect negotiation, its state per peer connection (an old one's late callbacks touch nothing).
+    let makingOffer = false;
+    let ignoreOffer = false;
+    // Candidates that came before the description they belong to: applied once it is set.
+    let early: (RTCIceCandidateInit | null)[] = [];
+    const offer = async () => {
       try {
-        this.makingOffer = true;
+        makingOffer = true;
         await pc.setLocalDescription();
-        if (pc === this.pc) await this.send({ type: 'description', description: pc.localDescription!.toJSON() });
+        if (current()) await this.send({ type: 'description', description: pc.localDescription!.toJSON(), to: legs.partner });
       } catch (error) {
         console.warn('calls: offer failed', error);
       } finally {
-        this.makingOffer = false;
+        makingOffer = false;
       }
     };
+    const apply = async (candidate: RTCIceCandidateInit | null) => {
+      try {
+        await pc.addIceCandidate(candidate ?? undefined);
+      } catch (error) {
+        if (!ignoreOffer && current()) console.warn('calls: candidate refused', error);
+      }
+    };
+    this.negotiation = {
+      description: async (description) => {
+        if (!current()) return;
+        const collision = description.type === 'offer' && (makingOffer || pc.signalingState !== 'stable');
+        ignoreOffer = !this.polite && collision;
+        if (ignoreOffer) return;
+        await pc.setRemoteDescription(description);
+        const waiting = early;
+        early = [];
+        if (description.type === 'offer') {
+          await pc.setLocalDescription();
+          void this.send({ type: 'description', description: pc.localDescription!.toJSON(), to: legs.partner });
+        }
+        for (const candidate of waiting) await apply(candidate);
+      },
+      candidate: async (init) => {
+        if (!current()) return;
+        const candidate = init as RTCIceCandidateInit | null;
+        if (!pc.remoteDescription) early.push(candidate);
+        else await apply(candidate);
+      },
+    };
+    for (const track of this.local.getTracks()) pc.addTrack(track, this.local);
+    if (this.screen) this.screen.sender = pc.addTrack(this.screen.track, this.screen.stream);
+    // A fresh connection is offered by the impolite side alone: both build theirs on the same
+    // presence, and a collision there costs a rollback and the candidates sent with the dropped
+    // offer (in relay-only mode nothing makes up for those). The polite side offers itself only if
+    // no offer came in time.
+    pc.onnegotiationneeded = () => {
+      if (!current()) return;
+      if (this.polite && !pc.remoteDescription && !pc.localDescription) return;
+      void offer();
+    };
+    const firstOffer = setTimeout(() => {
+      if (current() && this.polite && !pc.remoteDescription && pc.signalingState === 'stable') void offer();
+    }, FIRST_OFFER_WAIT_MS);
     pc.onicecandidate = ({ candidate }) => {
-      if (pc !== this.pc) return;
+      if (!current()) return;
       const init = candidate?.toJSON();
-      void this.send({ type: 'candidate', candidate: init ? { ...init, candidate: init.candidate ?? '' } : null });
+      void this.send({ type: 'candidate', candidate: init ? { ...init, candidate: init.candidate ?? '' } : null, to: legs.partner });
     };
     pc.ontrack = ({ track, streams }) => {
       const stream = streams[0] ?? new MediaStream([track]);
@@ -162,27 +202,33 @@ export class CallPeer {
       this.listener.remote(this.remoteStreams);
     };
     pc.onconnectionstatechange = () => {
-      if (pc !== this.pc) return;
+      if (!current()) return;
       const state = pc.connectionState;
       if (state === 'connected') this.listener.phase('connected', null);
       else if (state === 'connecting' || state === 'new') this.listener.phase('connecting', null);
       else if (state === 'disconnected' || state === 'failed') this.listener.phase('reconnecting', null);
     };
+    let quiet: ReturnType<typeof setTimeout> | null = null;
     pc.oniceconnectionstatechange = () => {
-      if (pc !== this.pc) return;
-      if (this.disconnectedTimer) clearTimeout(this.disconnectedTimer);
+      if (quiet) clearTimeout(quiet);
+      if (!current()) return;
       if (pc.iceConnectionState === 'failed') pc.restartIce();
       // A path that went quiet may come back by itself; if not in 3 s, look for a new one.
-      if (pc.iceConnectionState === 'disconnected') this.disconnectedTimer = setTimeout(() => pc.restartIce(), 3000);
+      if (pc.iceConnectionState === 'disconnected') quiet = setTimeout(() => current() && pc.restartIce(), 3000);
     };
     this.listener.phase('connecting', null);
-    // When both offered at once, the candidates of the offer the impolite side ignored are lost
-    // with it, and ICE may wait its whole timeout. Not connected within a few seconds, the
-    // impolite side restarts ICE: fresh credentials, candidates gathered and sent again.
+    // Not connected within a few seconds (a lost candidate, a path that never worked): the
+    // impolite side restarts ICE, with fresh credentials and candidates gathered and sent again.
     const watchdog = setInterval(() => {
-      if (pc !== this.pc || pc.connectionState === 'closed') return clearInterval(watchdog);
+      if (!current() || pc.connectionState === 'closed') {
+        clearInterval(watchdog);
+        clearTimeout(firstOffer);
+        return;
+      }
       if (pc.connectionState === 'connected') return;
-      if (!this.polite && pc.signalingState === 'stable') pc.restartIce();
+      if (!this.polite && pc.signalingState === 'stable') {
+        pc.restartIce();
+      }
     }, RESTART_AFTER_MS);
   }
 
@@ -234,10 +280,10 @@ export class CallPeer {
   close() {
     if (this.closed) return;
     this.closed = true;
-    if (this.disconnectedTimer) clearTimeout(this.disconnectedTimer);
     for (const cleanup of this.cleanups) cleanup();
     this.stopScreen();
     this.pc?.close();
     this.pc = null;
+    this.negotiation = null;
   }
 }

@@ -1,13 +1,19 @@
 import { useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { SESSION_JOIN_EARLY_MINUTES, type SessionOccurrence } from '@studymate/contracts';
+import { SESSION_JOIN_EARLY_MINUTES, type MoveSessionBody, type SessionOccurrence } from '@studymate/contracts';
 import { errorProblem, Field, FormProblem, useAction } from '../../../components/form';
 import * as api from '../api';
 import { SESSIONS_NS } from '../i18n';
 import { formatWhen, wallClock } from '../time';
 
 type Panel = 'move' | 'cancel-one' | 'cancel-all' | 'decline' | null;
+type Scope = NonNullable<MoveSessionBody['scope']>;
+const SCOPES: [Scope, string][] = [
+  ['occurrence', 'form.scopeOccurrence'],
+  ['following', 'form.scopeFollowing'],
+  ['series', 'form.scopeSeries'],
+];
 
 const STATE_STYLE: Record<SessionOccurrence['state'], string> = {
   proposed: 'bg-amber-50 text-amber-800',
@@ -52,6 +58,7 @@ export function SessionCard({
   const [panel, setPanel] = useState<Panel>(null);
   const [reason, setReason] = useState('');
   const [when, setWhen] = useState(() => wallClock(o.startsAt, zone));
+  const [scope, setScope] = useState<Scope>('occurrence');
   const joinable = useJoinable(o);
   const lang = i18n.resolvedLanguage;
   const act = (action: () => Promise<void>) =>
@@ -103,9 +110,9 @@ export function SessionCard({
       {o.cancelReason && <p className="text-sm text-slate-500">{t('reason', { reason: o.cancelReason })}</p>}
       {o.pendingMove && (
         <p className="rounded-xl bg-indigo-50 px-3 py-2 text-sm text-indigo-800">
-          {o.pendingMove.byMe
-            ? t('movePendingMine', { time: formatWhen(o.pendingMove.startsAt, zone, lang) })
-            : t('movePending', { time: formatWhen(o.pendingMove.startsAt, zone, lang) })}
+          {t(`${o.pendingMove.scope === 'following' ? 'movePendingSeries' : 'movePending'}${o.pendingMove.byMe ? 'Mine' : ''}`, {
+            time: formatWhen(o.pendingMove.startsAt, zone, lang),
+          })}
           {o.pendingMove.reason && ` · ${o.pendingMove.reason}`}
         </p>
       )}
@@ -183,7 +190,8 @@ export function SessionCard({
           className="space-y-3 rounded-xl bg-slate-50 p-3"
           onSubmit={(e) => {
             e.preventDefault();
-            if (panel === 'move') void act(() => api.moveSession(o.sessionId, o.index, { ...when, timeZone: zone, reason }));
+            if (panel === 'move')
+              void act(() => api.moveSession(o.sessionId, o.index, { ...when, timeZone: zone, reason, ...(o.repeat ? { scope } : {}) }));
             else if (panel === 'decline') void act(() => api.declineSession(o.sessionId, reason));
             else void act(() => api.cancelSession(o.sessionId, { reason, ...(panel === 'cancel-one' ? { index: o.index } : {}) }));
           }}
@@ -214,6 +222,24 @@ export function SessionCard({
                   />
                 )}
               </Field>
+              {o.repeat && (
+                <fieldset className="col-span-2 space-y-1" data-testid="move-scope">
+                  <legend className="text-sm font-medium text-slate-700">{t('form.scope')}</legend>
+                  {SCOPES.map(([value, label]) => (
+                    <label key={value} className="flex min-h-11 items-center gap-2 text-sm">
+                      <input
+                        type="radio"
+                        name={`scope-${o.sessionId}-${o.index}`}
+                        className="h-5 w-5"
+                        value={value}
+                        checked={scope === value}
+                        onChange={() => setScope(value)}
+                      />
+                      {t(label)}
+                    </label>
+                  ))}
+                </fieldset>
+              )}
             </div>
           )}
           <Field label={t('form.reason')} optional={panel === 'decline'}>
