@@ -4,9 +4,15 @@
 // lasts, as a learner recording the next answer would (RECORDING_PAUSE=0 uploads them back to back,
 // the worst case). Budget: result within 10 s of finishing. Needs espeak-ng, pocketsphinx and
 // pocketsphinx-en-us, and `npm run build`.
+// With an OpenAI-compatible Whisper endpoint instead (budget 3 s), the recogniser is the tests' local
+// stand-in speaking whisper.cpp's or OpenAI's protocol, answering each request in 0.5 s (about what
+// a GPU whisper.cpp server or OpenAI's API takes for a 20 s answer); it is TypeScript, hence tsx:
+//   node --import tsx bench/level-test-finish.mjs [pocketsphinx|whisper.cpp|openai]
 import { execFileSync } from 'node:child_process';
 import { round, startServer } from './lib.mjs';
 
+const recogniser = process.argv[2] ?? 'pocketsphinx';
+const budgetMs = recogniser === 'pocketsphinx' ? 10_000 : 3_000;
 const pauseBetween = process.env.RECORDING_PAUSE !== '0';
 const ANSWERS = {
   1: 'Hello, my name is Minji. I live in Seoul and I work at a small design company. In my free time I like reading and cooking.',
@@ -15,7 +21,23 @@ const ANSWERS = {
   4: 'In twenty years many jobs might change because computers will do simple work. People would probably need new skills.',
 };
 
-const server = await startServer({ STT_PROVIDERS: 'pocketsphinx', RATE_LIMIT_SIGN_IN: '1000', RATE_LIMIT_UPLOAD: '1000' });
+const KEY = 'bench-key-placeholder';
+let whisper = null;
+let parseWav = null;
+if (recogniser !== 'pocketsphinx') {
+  ({ parseWav } = await import('../apps/server/src/platform/speech/wav.ts'));
+  const { startWhisperServer } = await import('../apps/server/test/level-test/whisper-server.ts');
+  whisper = await startWhisperServer({ dialect: recogniser, inferencePath: '/v1/audio/transcriptions', apiKey: KEY, latencyMs: 500 });
+  whisper.setProbability(() => 0.94);
+}
+const recogniserEnv = whisper
+  ? {
+      STT_PROVIDERS: 'openai',
+      STT_API_URL: whisper.url,
+      ...(recogniser === 'openai' ? { STT_API_KEY: KEY, STT_MODEL: 'whisper-1' } : { STT_MODEL: 'base.en' }),
+    }
+  : { STT_PROVIDERS: 'pocketsphinx' };
+const server = await startServer({ ...recogniserEnv, RATE_LIMIT_SIGN_IN: '1000', RATE_LIMIT_UPLOAD: '1000' });
 try {
   const call = async (method, path, token, body) => {
     const res = await fetch(server.url + path, {
@@ -36,7 +58,11 @@ try {
   let spokenSec = 0;
   for (const [n, prompt] of attempt.prompts.entries()) {
     const script = `${ANSWERS[prompt.stage]} ${ANSWERS[prompt.stage]}`;
-    const wav = execFileSync('espeak-ng', ['--stdout', '-v', 'en-us', '-s', '150', script], { maxBuffer: 64 << 20 });
+    // With the stand-in, each answer at a slightly different pace, so no two last the same time.
+    const wordsPerMinute = String(whisper ? 144 + 4 * n : 150);
+    const wav = execFileSync('espeak-ng', ['--stdout', '-v', 'en-us', '-s', wordsPerMinute, script], { maxBuffer: 64 << 20 });
+    // The stand-in hears the words said in a recording of this length.
+    whisper?.register(parseWav(wav).durationSec, script);
     const form = new FormData();
     form.append('audio', new Blob([new Uint8Array(wav)]), 'answer.wav');
     const res = await fetch(`${server.url}/api/v1/level-test/attempts/${attempt.id}/answers/${prompt.id}`, {
@@ -64,7 +90,7 @@ try {
   console.log(
     JSON.stringify({
       bench: 'level-test-finish',
-      recogniser: 'pocketsphinx',
+      recogniser,
       answers: attempt.prompts.length,
       spoken_s: round(spokenSec, 1),
       recording_pause: pauseBetween,
@@ -72,10 +98,11 @@ try {
       finish_to_result_ms: Math.round(finishToResultMs),
       level: result?.level ?? null,
       verified: result?.verified ?? null,
-      budget_ms: 10_000,
-      ok: status.status === 'scored' && finishToResultMs < 10_000,
+      budget_ms: budgetMs,
+      ok: status.status === 'scored' && finishToResultMs < budgetMs,
     }),
   );
 } finally {
   await server.stop();
+  await whisper?.close();
 }

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { computeFeatures } from '../src/features.js';
 import { computeTextFeatures } from '../src/text.js';
+import { combineLevels, scoreLevelTest, subScoreWeight } from '../src/score.js';
 import { SPEECH_FEATURES, TEXT_FEATURES, type FeatureSpec } from '../src/calibration.js';
 import { qwk } from './metrics.js';
 import { transformValue, clampScore, robustCombine } from '../src/scale.js';
@@ -65,6 +66,27 @@ console.log(
   ),
 );
 
+// Sub-scores: each group's combined feature level (as score.ts combines it with the fitted
+// anchors and weights above, once they are in calibration.ts), stretched onto the level by least
+// squares like the overall estimate: SUBSCORE_STRETCH.
+const subScoreGroups = ['fluency', 'vocabularyRange', 'grammaticalComplexity', 'coherence', 'taskAchievement'] as const;
+const nictTarget = nict.map((iv) => SST_TO_SCORE[iv.sst] ?? 0);
+const nictLevels = nict.map((iv) => scoreLevelTest(iv.input).featureLevels);
+console.log(
+  'subscores',
+  JSON.stringify(
+    Object.fromEntries(
+      subScoreGroups.map((g) => {
+        const fit = linearFit(
+          nictLevels.map((l) => combineLevels(SPEECH_FEATURES, l, subScoreWeight(g))),
+          nictTarget,
+        );
+        return [g, { intercept: Number(fit.intercept.toFixed(4)), slope: Number(fit.slope.toFixed(4)) }];
+      }),
+    ),
+  ),
+);
+
 // Text: forward fits, non-negative weights on centred estimates, then the decision spread.
 const sp = readCefrSp(resolve(dataDir, 'cefr-sp-wikiauto-train.tsv'));
 const spRows = sp.map((s) => computeTextFeatures(s.sentence) as unknown as Record<string, number>);
@@ -102,6 +124,12 @@ for (let spread = 0.8; spread <= 2.001; spread += 0.05)
     if (objective > best.objective) best = { objective, spread, offset };
   }
 const r4 = (x: number): number => Number(x.toFixed(4));
+const partMeans = { vocabularyRange: 0, grammaticalComplexity: 0 };
+spRows.forEach((_, i) => {
+  textKeys.forEach((k, j) => {
+    partMeans[TEXT_FEATURES[k].group] += ((tw[j] ?? 0) * (est[i]?.[j] ?? 0)) / spRows.length;
+  });
+});
 console.log(
   'text',
   JSON.stringify({
@@ -109,6 +137,7 @@ console.log(
       Object.entries(textFit).map(([k, v]) => [k, { intercept: r4(v.intercept), slope: r4(v.slope), weight: r4(v.weight) }]),
     ),
     bias: r4(bias),
+    partMeans: { vocabularyRange: r4(partMeans.vocabularyRange), grammaticalComplexity: r4(partMeans.grammaticalComplexity) },
     decision: { center: r4(center), spread: r4(best.spread), offset: r4(best.offset) },
   }),
 );

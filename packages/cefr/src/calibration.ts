@@ -138,6 +138,20 @@ export const TEXT_FEATURES = {
 
 /** The weighted speech estimate is stretched onto the level scale: score = intercept + slope * estimate. */
 export const SPEECH_STRETCH = { intercept: 0.4424, slope: 0.8301 };
+/**
+ * Each sub-score's own stretch of its features' combined level (score.ts), fitted like
+ * SPEECH_STRETCH by eval/calibrate.ts on the even-numbered NICT JLE interviews: least squares of the
+ * level on the combined estimate. Placeholder until fitted: the overall stretch.
+ */
+export const SUBSCORE_STRETCH: Record<keyof SubScores, { intercept: number; slope: number }> = {
+  fluency: { intercept: 0.5472, slope: 0.7925 },
+  vocabularyRange: { intercept: 2.3123, slope: 0.1759 },
+  grammaticalComplexity: { intercept: 1.3342, slope: 0.5227 },
+  coherence: { intercept: 0.9915, slope: 0.6239 },
+  taskAchievement: { intercept: 0.7087, slope: 0.7367 },
+};
+/** Mean of each part of the text estimate (score.ts: textParts) over CEFR-SP wikiauto-train; eval/calibrate.ts. */
+export const TEXT_PART_MEANS = { vocabularyRange: 8.856, grammaticalComplexity: 6.6764 };
 export const TEXT_BIAS = -11.4713;
 /** Level decision for text: score = center + spread * (raw - center) + offset, tuned for QWK and lenient accuracy. */
 export const TEXT_DECISION = { center: 4.0611, spread: 1.25, offset: 0.2 };

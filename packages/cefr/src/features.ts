@@ -342,3 +342,32 @@ export function computeFeatures(input: LevelTestInput): SpeechFeatures {
     meanConfidence: confidenceCount > 0 ? sum((s) => s.confidenceSum) / confidenceCount : 1,
   };
 }
+
+/**
+ * The sure words of every answer as sentences, in the recogniser's own spelling and punctuation, for
+ * the vocabulary and grammar sub-scores (score.ts): filled pauses, repetitions and repairs left out
+ * as for the other language features, a sentence ended only by a sure word (an unsure word's full
+ * stop is as much a guess as the word), and a sentence never longer than MAX_UNIT_WORDS.
+ */
+export function languageSentences(input: LevelTestInput): string[] {
+  const answers = Array.isArray(input?.answers) ? input.answers.filter((a) => a && typeof a === 'object') : [];
+  const sentences: string[] = [];
+  for (const answer of answers) {
+    const raw = (Array.isArray(answer.words) ? answer.words : []).filter((w) => w && typeof w === 'object');
+    const tokens = timedTokens(answer);
+    const texts = raw.map((w) => (typeof w.text === 'string' ? w.text.trim() : '')).filter((t) => normaliseWord(t).norm !== '');
+    const sureAt = tokens.flatMap((t, i) => (t && !unsure(t) ? [i] : []));
+    const marks = markDisfluencies(sureAt.map((i) => tokens[i]!));
+    let sentence: string[] = [];
+    const close = () => {
+      if (sentence.length) sentences.push(sentence.join(' '));
+      sentence = [];
+    };
+    sureAt.forEach((i, k) => {
+      if (marks.kind[k] === 'kept') sentence.push(texts[i] ?? tokens[i]!.norm);
+      if (tokens[i]!.sentenceEnd || sentence.length >= MAX_UNIT_WORDS) close();
+    });
+    close();
+  }
+  return sentences;
+}

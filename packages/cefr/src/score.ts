@@ -2,18 +2,28 @@ import {
   SPEECH_BAND_EDGES,
   SPEECH_FEATURES,
   SPEECH_STRETCH,
+  SUBSCORE_STRETCH,
   TEXT_BIAS,
   TEXT_DECISION,
+  TEXT_PART_MEANS,
   TEXT_FEATURES,
   type FeatureSpec,
 } from './calibration.js';
 import { deliveryLevel, measureDelivery } from './delivery.js';
-import { computeFeatures } from './features.js';
+import { computeFeatures, languageSentences } from './features.js';
 import { buildFeedback } from './feedback.js';
 import { clampScore, featureLevel, robustCombine, transformValue } from './scale.js';
 import { computeTextFeatures } from './text.js';
 import { judgeTrust } from './trust.js';
-import { CEFR_LEVELS, type CefrLevel, type LevelTestInput, type LevelTestResult, type SubScores, type TextResult } from './types.js';
+import {
+  CEFR_LEVELS,
+  type CefrLevel,
+  type LevelTestInput,
+  type LevelTestResult,
+  type SubScores,
+  type TextFeatures,
+  type TextResult,
+} from './types.js';
 
 /** Each feature keeps a small say in its own sub-score even when the overall fit gave it none. */
 const SUBSCORE_PRIOR_WEIGHT = 0.03;
@@ -45,18 +55,24 @@ export function placeOnBands(estimate: number): number {
   return clampScore(edges.length + 1 + (estimate - edges[edges.length - 1]!));
 }
 
-function combine<K extends string>(
-  specs: Record<K, FeatureSpec>,
+/** The weighted, outlier-clipped mean of the feature levels `pick` gives a say, before any stretch. */
+export function combineLevels(
+  specs: Record<string, FeatureSpec>,
   levels: Record<string, number>,
-  stretch: { intercept: number; slope: number },
   pick: (spec: FeatureSpec) => number,
 ): number {
   const items: Array<{ value: number; weight: number }> = [];
-  for (const key of Object.keys(specs) as K[]) {
+  for (const key of Object.keys(specs)) {
     const level = levels[key];
-    if (level !== undefined) items.push({ value: level, weight: pick(specs[key]) });
+    if (level !== undefined) items.push({ value: level, weight: pick(specs[key]!) });
   }
-  const estimate = robustCombine(items);
+  return robustCombine(items);
+}
+
+/** A sub-score's say for each feature: its fitted weight in its own groups, plus a small prior. */
+export const subScoreWeight = (g: keyof SubScores) => (s: FeatureSpec) => (s.groups.includes(g) ? s.weight + SUBSCORE_PRIOR_WEIGHT : 0);
+
+function stretched(estimate: number, stretch: { intercept: number; slope: number }): number {
   return Number.isFinite(estimate) ? placeOnBands(clampScore(stretch.intercept + stretch.slope * estimate)) : NaN;
 }
 
@@ -115,16 +131,41 @@ export function scoreLevelTest(input: LevelTestInput): LevelTestResult {
     fluencyFromAudio = deliveryLevel(delivery);
     levels.delivery = fluencyFromAudio;
   }
-  const overall = combine(specs, levels, SPEECH_STRETCH, (s) => s.weight);
+  const overall = stretched(
+    combineLevels(specs, levels, (s) => s.weight),
+    SPEECH_STRETCH,
+  );
   const score = round2(Number.isFinite(overall) ? overall : 1);
 
   const groups: Array<keyof SubScores> = ['fluency', 'vocabularyRange', 'grammaticalComplexity', 'coherence', 'taskAchievement'];
   const subScores = {} as SubScores;
   for (const g of groups) {
-    const sub = combine(specs, levels, SPEECH_STRETCH, (s) => (s.groups.includes(g) ? s.weight + SUBSCORE_PRIOR_WEIGHT : 0));
+    // Each sub-score has its own stretch (calibration.ts: SUBSCORE_STRETCH): one or two features
+    // read alone scatter far more than the level does, so their estimate is drawn in as far as they predict it.
+    const sub = stretched(combineLevels(specs, levels, subScoreWeight(g)), SUBSCORE_STRETCH[g]);
     subScores[g] = round2(Number.isFinite(sub) ? sub : score);
   }
   if (fluencyFromAudio !== null) subScores.fluency = round2(fluencyFromAudio);
+  // Vocabulary and grammar from the text model, sentence by sentence: recognised answers read like
+  // clean text (Whisper leaves out fillers and repairs and punctuates), far from the interview
+  // transcripts the speech anchors were fitted on, where these features barely predict the level
+  // and, inverted, scatter to the ends of the scale (issue #15: a B1 test at vocabulary 1.6, grammar 5.75).
+  const sentences = languageUsed ? languageSentences(input) : [];
+  if (sentences.length) {
+    let words = 0;
+    const sums: Record<TextGroup, number> = { vocabularyRange: 0, grammaticalComplexity: 0 };
+    for (const sentence of sentences) {
+      const features = computeTextFeatures(sentence);
+      const sub = textSubScores(features);
+      words += features.wordCount;
+      sums.vocabularyRange += features.wordCount * sub.vocabularyRange;
+      sums.grammaticalComplexity += features.wordCount * sub.grammaticalComplexity;
+    }
+    if (words > 0) {
+      subScores.vocabularyRange = round2(sums.vocabularyRange / words);
+      subScores.grammaticalComplexity = round2(sums.grammaticalComplexity / words);
+    }
+  }
 
   const voiced = voicedSeconds(input);
   const answersOf = Array.isArray(input?.answers) ? input.answers : [];
@@ -154,32 +195,44 @@ export function scoreLevelTest(input: LevelTestInput): LevelTestResult {
   };
 }
 
+type TextGroup = 'vocabularyRange' | 'grammaticalComplexity';
+const TEXT_KEYS = Object.keys(TEXT_FEATURES) as Array<keyof typeof TEXT_FEATURES>;
+
+/** The text model's raw estimate in its two parts: TEXT_BIAS + vocabulary part + grammar part. */
+export function textParts(features: TextFeatures): Record<TextGroup, number> {
+  const parts: Record<TextGroup, number> = { vocabularyRange: 0, grammaticalComplexity: 0 };
+  for (const k of TEXT_KEYS) {
+    const spec = TEXT_FEATURES[k];
+    const v = features[k];
+    parts[spec.group] += spec.weight * clampScore(spec.intercept + spec.slope * transformValue(spec.transform, Number.isFinite(v) ? v : 0));
+  }
+  return parts;
+}
+
+const decideText = (raw: number): number =>
+  round2(clampScore(TEXT_DECISION.center + TEXT_DECISION.spread * (raw - TEXT_DECISION.center) + TEXT_DECISION.offset));
+
+/**
+ * A sentence's vocabulary and grammar sub-scores: the level the text model gives it when the other
+ * part is what it is on average (TEXT_PART_MEANS, CEFR-SP wikiauto-train). Both are on the scale
+ * of the sentence's level, so a sentence whose words and structure match agrees with itself.
+ */
+export function textSubScores(features: TextFeatures): Record<TextGroup, number> {
+  if (features.wordCount === 0) return { vocabularyRange: 1, grammaticalComplexity: 1 };
+  const parts = textParts(features);
+  return {
+    vocabularyRange: decideText(TEXT_BIAS + parts.vocabularyRange + TEXT_PART_MEANS.grammaticalComplexity),
+    grammaticalComplexity: decideText(TEXT_BIAS + TEXT_PART_MEANS.vocabularyRange + parts.grammaticalComplexity),
+  };
+}
+
 /** The lexical and syntactic part alone, for written text such as a single sentence. */
 export function scoreText(text: string): TextResult {
   const features = computeTextFeatures(text);
-  const keys = Object.keys(TEXT_FEATURES) as Array<keyof typeof TEXT_FEATURES>;
-  const estimate = (k: keyof typeof TEXT_FEATURES): number => {
-    const spec = TEXT_FEATURES[k];
-    const v = features[k];
-    return clampScore(spec.intercept + spec.slope * transformValue(spec.transform, Number.isFinite(v) ? v : 0));
-  };
-  const decide = (raw: number): number =>
-    round2(clampScore(TEXT_DECISION.center + TEXT_DECISION.spread * (raw - TEXT_DECISION.center) + TEXT_DECISION.offset));
   if (features.wordCount === 0) {
     return { level: 'A1', score: 1, subScores: { vocabularyRange: 1, grammaticalComplexity: 1 }, features };
   }
-  const raw = keys.reduce((a, k) => a + TEXT_FEATURES[k].weight * estimate(k), TEXT_BIAS);
-  const group = (g: 'vocabularyRange' | 'grammaticalComplexity'): number => {
-    const members = keys.filter((k) => TEXT_FEATURES[k].group === g);
-    const w = members.map((k) => TEXT_FEATURES[k].weight + SUBSCORE_PRIOR_WEIGHT);
-    const total = w.reduce((a, b) => a + b, 0);
-    return decide(members.reduce((a, k, i) => a + (w[i] ?? 0) * estimate(k), 0) / total);
-  };
-  const score = decide(raw);
-  return {
-    level: levelOfScore(score),
-    score,
-    subScores: { vocabularyRange: group('vocabularyRange'), grammaticalComplexity: group('grammaticalComplexity') },
-    features,
-  };
+  const parts = textParts(features);
+  const score = decideText(TEXT_BIAS + parts.vocabularyRange + parts.grammaticalComplexity);
+  return { level: levelOfScore(score), score, subScores: textSubScores(features), features };
 }

@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
@@ -49,14 +48,13 @@ export function synth(parts: { sec: number; hz?: number; amp?: number }[], optio
   return { samples, rate, wav: encodeWav(samples, rate) };
 }
 
-export const sha256 = (b: Buffer | Uint8Array) => createHash('sha256').update(b).digest('hex');
-
 export type SttMode = 'ok' | 'slow' | 'error' | 'malformed' | 'flaky' | 'no-words';
 
 /**
  * A local server speaking the OpenAI `/v1/audio/transcriptions` API (and `/v1/chat/completions`
- * for feedback). It answers with the script registered for the uploaded file's bytes, the words
- * spread evenly over the recording.
+ * for feedback), with failure modes. It answers with the script registered for a recording of the
+ * uploaded one's length (the server sends its 16 kHz copy, which keeps the length), the words
+ * spread evenly over the recording. whisper-server.ts speaks the two real protocols more closely.
  */
 export async function startTranscriptionServer() {
   let mode: SttMode = 'ok';
@@ -64,7 +62,7 @@ export async function startTranscriptionServer() {
   let calls = 0;
   let feedbackMode: 'ok' | 'error' | 'malformed' = 'ok';
   let feedbackCalls = 0;
-  const scripts = new Map<string, string>();
+  const scripts: { durationSec: number; script: string }[] = [];
   const requests: { model: string; format: string; granularity: string }[] = [];
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -111,8 +109,8 @@ export async function startTranscriptionServer() {
         .writeHead(200, { 'content-type': 'application/json' })
         .end('{"text":"hello","words":[{"word":"hello","start":"soon"}]}');
     const bytes = Buffer.from(await file.arrayBuffer());
-    const script = scripts.get(sha256(bytes)) ?? 'I am not sure what to say';
     const duration = parseWav(bytes).durationSec;
+    const script = scripts.find((s) => Math.abs(s.durationSec - duration) < 0.03)?.script ?? 'I am not sure what to say';
     const tokens = script.split(/\s+/);
     const step = (duration - 0.2) / tokens.length;
     const words = tokens.map((w, i) => ({ word: w, start: 0.1 + i * step, end: 0.1 + (i + 0.9) * step }));
@@ -131,7 +129,7 @@ export async function startTranscriptionServer() {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
-    register: (wav: Buffer, script: string) => scripts.set(sha256(wav), script),
+    register: (wav: Buffer, script: string) => void scripts.unshift({ durationSec: parseWav(wav).durationSec, script }),
     setMode: (m: SttMode) => {
       mode = m;
       calls = 0;

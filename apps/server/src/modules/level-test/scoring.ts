@@ -156,7 +156,9 @@ export function createScoring(deps: {
     const wav = await toWav(await readAll(stored.body), answer.content_type, { maxSec, signal });
     const analysed = await analyseRecording(wav, { maxSec, signal });
     const voice = analysed.voice;
-    const transcript = await transcribeWithFallback(deps.transcribers, analysed.truncated ? analysed.speech : wav, {
+    // The analysed 16 kHz mono 16-bit copy, whatever was uploaded: whisper.cpp's server reads no
+    // other WAV (it answers "failed to read WAV file"), and it is the smallest upload to any recogniser.
+    const transcript = await transcribeWithFallback(deps.transcribers, analysed.speech, {
       durationSec: analysed.durationSec,
       clientTranscript: answer.client_transcript,
       signal,

@@ -78,6 +78,78 @@ async function withRetries<T>(retries: number, signal: AbortSignal | undefined, 
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
+/** One entry of a Whisper server's word list: a word (OpenAI, faster-whisper) or a sub-word token (whisper.cpp). */
+export interface WhisperPiece {
+  text: string;
+  start: number;
+  end: number;
+  probability?: number;
+}
+
+const HAS_WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/**
+ * Whisper's marks for what is not speech ("[BLANK_AUDIO]", "[MUSIC]", "(laughs)") are not the
+ * learner's words, nor is a stray dash; a mark may span several words.
+ */
+export function dropNonSpeech(words: TranscriptWord[]): TranscriptWord[] {
+  const kept: TranscriptWord[] = [];
+  let inMark = false;
+  for (const w of words) {
+    if (!inMark && /^[[(]/.test(w.text)) inMark = true;
+    if (inMark) {
+      if (/[\])][.,;:!?]*$/.test(w.text)) inMark = false;
+      continue;
+    }
+    if (HAS_WORD_CHAR.test(w.text)) kept.push(w);
+  }
+  return kept;
+}
+
+/**
+ * The words of a Whisper answer, whichever server sent it. whisper.cpp lists tokens: a piece that
+ * begins with a space begins a word, the others (" neighb" "ours" ",", " I" "'m") continue it, even
+ * across segments; its probability is the mean of its pieces' (as openai-whisper computes a word's),
+ * punctuation aside. OpenAI lists whole words without punctuation: the punctuation is put back from
+ * the text, since sentence ends mark the units that grammar is measured in (features.ts).
+ */
+export function whisperWords(pieces: WhisperPiece[], text: string): TranscriptWord[] {
+  const tokens = pieces.some((p) => /^\s/.test(p.text));
+  const merged: { text: string; start: number; end: number; probabilities: number[] }[] = [];
+  for (const p of pieces) {
+    const last = merged.at(-1);
+    const spoken = HAS_WORD_CHAR.test(p.text) && p.probability !== undefined ? [p.probability] : [];
+    if (tokens && last && !/^\s/.test(p.text)) {
+      last.text += p.text;
+      last.end = Math.max(last.end, p.end);
+      last.probabilities.push(...spoken);
+    } else merged.push({ text: p.text.trim(), start: p.start, end: p.end, probabilities: spoken });
+  }
+  let words: TranscriptWord[] = merged.map((m) => ({
+    text: m.text.trim(),
+    start: m.start,
+    end: m.end,
+    ...(m.probabilities.length ? { confidence: m.probabilities.reduce((a, b) => a + b, 0) / m.probabilities.length } : {}),
+  }));
+  words = dropNonSpeech(words);
+  if (!words.some((w) => /[.,;:!?]$/.test(w.text)) && /[.,;:!?]/.test(text)) words = punctuateFrom(text, words);
+  return words;
+}
+
+/** Gives each word the punctuation that follows it in the text, matching the words in order. */
+function punctuateFrom(text: string, words: TranscriptWord[]): TranscriptWord[] {
+  const lower = text.toLowerCase();
+  let cursor = 0;
+  return words.map((w) => {
+    const at = lower.indexOf(w.text.toLowerCase(), cursor);
+    if (at < 0) return w;
+    cursor = at + w.text.length;
+    const marks = /^[.,;:!?]+/.exec(text.slice(cursor))?.[0] ?? '';
+    cursor += marks.length;
+    return marks ? { ...w, text: w.text + marks } : w;
+  });
+}
+
 /**
  * Any OpenAI-compatible `/v1/audio/transcriptions` (OpenAI, whisper.cpp server,
  * faster-whisper-server, LocalAI), asked for verbose JSON with word timestamps.
@@ -97,7 +169,9 @@ export function openAiTranscriber(config: {
     form.append('model', config.model);
     form.append('language', 'en');
     form.append('response_format', 'verbose_json');
+    // Both: OpenAI leaves out the segments (and their avg_logprob, our confidence) when only words are asked for.
     form.append('timestamp_granularities[]', 'word');
+    form.append('timestamp_granularities[]', 'segment');
     const timeout = AbortSignal.timeout(config.timeoutMs);
     let response: Response;
     try {
@@ -127,27 +201,35 @@ export function openAiTranscriber(config: {
     } catch {
       throw new TranscriptionFailure(`${name}: the answer is not JSON`, false);
     }
+    // whisper.cpp's server answers its errors with HTTP 200 and {"error": "..."}.
+    if (body && typeof body === 'object' && typeof body.error === 'string')
+      throw new TranscriptionFailure(`${name}: the server said: ${body.error.slice(0, 200)}`, false);
     if (!body || typeof body !== 'object' || typeof body.text !== 'string')
       throw new TranscriptionFailure(`${name}: the answer has no text`, false);
-    // Word timestamps are at the top level (OpenAI) or inside segments (some servers).
+    // Timed words are at the top level (OpenAI) or inside segments (whisper.cpp, faster-whisper).
     const rawWords: unknown[] = Array.isArray(body.words)
       ? body.words
       : Array.isArray(body.segments)
         ? body.segments.flatMap((s: any) => (Array.isArray(s?.words) ? s.words : []))
         : [];
-    const words: TranscriptWord[] = [];
+    const pieces: WhisperPiece[] = [];
     for (const w of rawWords as any[]) {
       const word = typeof w?.word === 'string' ? w.word : typeof w?.text === 'string' ? w.text : null;
       const start = num(w?.start);
       const end = num(w?.end);
       if (word === null || start === undefined || end === undefined || end < start)
         throw new TranscriptionFailure(`${name}: a word timestamp is malformed`, false);
-      if (word.trim())
-        words.push({ text: word.trim(), start, end, ...(num(w.probability) !== undefined ? { confidence: w.probability } : {}) });
+      pieces.push({ text: word, start, end, probability: num(w?.probability) });
     }
-    if (!words.length && body.text.trim()) {
+    let words = whisperWords(pieces, body.text);
+    if (!pieces.length && body.text.trim()) {
       // The server ignored the word granularity: keep the words, without timing.
-      for (const t of body.text.trim().split(/\s+/)) words.push({ text: t });
+      words = dropNonSpeech(
+        body.text
+          .trim()
+          .split(/\s+/)
+          .map((t: string) => ({ text: t })),
+      );
     }
     // Whisper reports each segment's mean log-probability; its exponent is a usable confidence.
     const logprobs = Array.isArray(body.segments)
@@ -156,6 +238,15 @@ export function openAiTranscriber(config: {
     const confidence = logprobs.length
       ? Math.min(1, Math.max(0, Math.exp(logprobs.reduce((a: number, b: number) => a + b, 0) / logprobs.length)))
       : 0.9;
+    // OpenAI gives words no probability of their own: each takes its segment's, so an unsure
+    // stretch still carries no vocabulary or grammar evidence (features.ts: MIN_WORD_CONFIDENCE).
+    const segments = Array.isArray(body.segments) ? (body.segments as any[]) : [];
+    const segmentConfidence = (w: TranscriptWord) => {
+      const mid = ((w.start ?? 0) + (w.end ?? 0)) / 2;
+      const s = segments.find((g) => num(g?.avg_logprob) !== undefined && num(g?.start)! <= mid && mid <= num(g?.end)!);
+      return s ? Math.min(1, Math.exp(s.avg_logprob)) : confidence;
+    };
+    if (logprobs.length) words = words.map((w) => (w.confidence === undefined ? { ...w, confidence: segmentConfidence(w) } : w));
     return { words, confidence: Math.round(confidence * 1000) / 1000, provider: name, lowConfidence: false };
   }
   return { name, transcribe: (wav, options) => withRetries(config.retries, options.signal, () => once(wav, options.signal)) };
