@@ -134,41 +134,37 @@ for (const backend of BACKENDS) {
         await whisper?.close();
       });
 
-      it(
-        'gives a verified result, with vocabulary and grammar read from the words',
-        { timeout: 120_000 },
-        async () => {
-          whisper.setProbability(() => 0.94);
-          const user = await givenUser(t);
-          const { result, elapsedMs } = await takeTest(t, user, whisper);
-          console.log(`[${backend.name}] ${dialect}: finish to result ${Math.round(elapsedMs)} ms, level ${result.json.level}`);
-          expect(result.status).toBe(200);
-          // The 3 s budget itself is measured by bench/level-test-finish.mjs (whisper.cpp | openai):
-          // budgets live in benchmarks, not in timed tests.
-          expect(result.json).toMatchObject({ verified: true, reasons: [], providers: ['openai-compatible'] });
-          const { vocabularyRange, grammaticalComplexity, coherence, fluency } = result.json.subScores;
-          for (const sub of [vocabularyRange, grammaticalComplexity, coherence, fluency]) expect(sub).toEqual(expect.any(Number));
-          // A B1-B2 learner's words: the language sub-scores agree with each other and sit mid-scale.
-          expect(Math.abs(vocabularyRange - grammaticalComplexity)).toBeLessThanOrEqual(1.25);
-          for (const sub of [vocabularyRange, grammaticalComplexity]) {
-            expect(sub).toBeGreaterThanOrEqual(2.5);
-            expect(sub).toBeLessThan(5.5);
-          }
-          for (const a of result.json.answers) {
-            expect(a.transcript).toBe(SCRIPTS[a.stage]);
-            expect(a.provider).toBe('openai-compatible');
-            // exp(avg_logprob): about the words' 0.94, punctuation (surer) included or not.
-            expect(a.transcriptConfidence).toBeGreaterThan(0.9);
-            expect(a.transcriptConfidence).toBeLessThan(0.97);
-          }
-          expect(whisper.requests.every((r) => r.path === '/v1/audio/transcriptions')).toBe(true);
-          expect(whisper.requests.every((r) => r.wav?.sampleRate === 16000 && r.wav.channels === 1 && r.wav.bits === 16)).toBe(true);
-          const me = await api(t, 'GET', '/api/v1/me', { token: user.token });
-          expect(me.json.verifiedLevels).toEqual([
-            expect.objectContaining({ language: 'en', level: result.json.level, source: 'level-test' }),
-          ]);
-        },
-      );
+      it('gives a verified result, with vocabulary and grammar read from the words', { timeout: 120_000 }, async () => {
+        whisper.setProbability(() => 0.94);
+        const user = await givenUser(t);
+        const { result, elapsedMs } = await takeTest(t, user, whisper);
+        console.log(`[${backend.name}] ${dialect}: finish to result ${Math.round(elapsedMs)} ms, level ${result.json.level}`);
+        expect(result.status).toBe(200);
+        // The 3 s budget itself is measured by bench/level-test-finish.mjs (whisper.cpp | openai):
+        // budgets live in benchmarks, not in timed tests.
+        expect(result.json).toMatchObject({ verified: true, reasons: [], providers: ['openai-compatible'] });
+        const { vocabularyRange, grammaticalComplexity, coherence, fluency } = result.json.subScores;
+        for (const sub of [vocabularyRange, grammaticalComplexity, coherence, fluency]) expect(sub).toEqual(expect.any(Number));
+        // A B1-B2 learner's words: the language sub-scores agree with each other and sit mid-scale.
+        expect(Math.abs(vocabularyRange - grammaticalComplexity)).toBeLessThanOrEqual(1.25);
+        for (const sub of [vocabularyRange, grammaticalComplexity]) {
+          expect(sub).toBeGreaterThanOrEqual(2.5);
+          expect(sub).toBeLessThan(5.5);
+        }
+        for (const a of result.json.answers) {
+          expect(a.transcript).toBe(SCRIPTS[a.stage]);
+          expect(a.provider).toBe('openai-compatible');
+          // exp(avg_logprob): about the words' 0.94, punctuation (surer) included or not.
+          expect(a.transcriptConfidence).toBeGreaterThan(0.9);
+          expect(a.transcriptConfidence).toBeLessThan(0.97);
+        }
+        expect(whisper.requests.every((r) => r.path === '/v1/audio/transcriptions')).toBe(true);
+        expect(whisper.requests.every((r) => r.wav?.sampleRate === 16000 && r.wav.channels === 1 && r.wav.bits === 16)).toBe(true);
+        const me = await api(t, 'GET', '/api/v1/me', { token: user.token });
+        expect(me.json.verifiedLevels).toEqual([
+          expect.objectContaining({ language: 'en', level: result.json.level, source: 'level-test' }),
+        ]);
+      });
 
       it('keeps the result provisional, without vocabulary and grammar, when the recogniser is unsure', { timeout: 120_000 }, async () => {
         whisper.setProbability(() => 0.35);
