@@ -67,6 +67,8 @@ export function recordDecision(preference: LearnedPreference, partner: MatchProf
  * count several times). Zero without a history.
  */
 export function learnedShift(x: MatchProfile, y: MatchProfile, now: number, base = DEFAULT_BASE_ACCEPT_RATE): number {
+  // Without a history every term below is absent and the shift is 0: skip y's features then.
+  if (isEmpty(x.preference.accepted) && isEmpty(x.preference.declined)) return 0;
   const own = acceptsRate(x, base);
   const ownLogit = logit(own);
   const features = profileFeatures(y, now);
@@ -77,6 +79,11 @@ export function learnedShift(x: MatchProfile, y: MatchProfile, now: number, base
     if (yes + no > 0) sum += logit(smoothedRate(yes, yes + no, own, FEATURE_PRIOR_DECISIONS)) - ownLogit;
   }
   return features.length ? sum / features.length : 0;
+}
+
+function isEmpty(counts: Record<string, number>): boolean {
+  for (const _ in counts) return false;
+  return true;
 }
 
 /**
