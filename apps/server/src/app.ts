@@ -219,7 +219,7 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
       hiddenProfiles: (viewerId, ids, mates) => safety.hiddenProfiles(viewerId, ids, mates),
       citiesHidden: (ids) => safety.citiesHidden(ids),
       agesHidden: (ids) => safety.agesHidden(ids),
-      masked: (text) => screening.check(text).masked,
+      masked: (text) => screening.maskedWhenShown(text),
     },
     presenceShown: (userId) => safety.presenceShown(userId),
   });

@@ -53,6 +53,24 @@ for (const backend of BACKENDS) {
       expect(ids(twoHours)).not.toContain(alex.userId);
     });
 
+    it('explains the people on a later page when that page is asked for, as their own card does', async () => {
+      const viewer = await givenOnboarded(t, 'Jiwoo', KOREAN);
+      for (let i = 0; i < 21; i++) await givenOnboarded(t, `Partner ${String.fromCharCode(65 + i)}`, ENGLISH);
+      const first = await api(t, 'GET', '/api/v1/matching/recommendations?locale=en', { token: viewer.token });
+      expect(first.json.nextPage).toBe(2);
+      const second = await api(t, 'GET', '/api/v1/matching/recommendations?locale=en&page=2', { token: viewer.token });
+      expect(second.status).toBe(200);
+      expect(second.json.items.length).toBeGreaterThan(0);
+      for (const card of second.json.items.slice(0, 3)) {
+        expect(card.reasons.length).toBeGreaterThan(0);
+        const alone = await api(t, 'GET', `/api/v1/matching/people/${card.userId}?locale=en`, { token: viewer.token });
+        expect(card.reasons).toEqual(alone.json.reasons);
+      }
+      // In Korean too, from the same ranked list.
+      const korean = await api(t, 'GET', '/api/v1/matching/recommendations?locale=ko&page=2', { token: viewer.token });
+      expect(korean.json.items[0].reasons.join(' ')).toMatch(/[가-힣]/);
+    });
+
     it('request, then accept: the two become mates, their room exists, and the sender is told at once', async () => {
       const [minji, alex] = [await givenOnboarded(t, 'Minji', KOREAN), await givenOnboarded(t, 'Alex', ENGLISH)];
       const [minjiQueue, alexQueue] = [await notifications(minji), await notifications(alex)];

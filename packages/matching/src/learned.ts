@@ -148,6 +148,8 @@ export function learnedShift(
   base = DEFAULT_BASE_ACCEPT_RATE,
   ownPrior = RATE_PRIOR_DECISIONS,
 ): number {
+  // Without a history every term below is absent and the shift is 0: skip y's features then.
+  if (isEmpty(x.preference.accepted) && isEmpty(x.preference.declined)) return 0;
   const own = acceptsRate(x, base, ownPrior);
   const ownLogit = logit(own);
   const features = profileFeatures(y, now);
@@ -158,6 +160,11 @@ export function learnedShift(
     if (yes + no > 0) sum += logit(smoothedRate(yes, yes + no, own, FEATURE_PRIOR_DECISIONS)) - ownLogit;
   }
   return features.length ? sum / features.length : 0;
+}
+
+function isEmpty(counts: Record<string, number>): boolean {
+  for (const _ in counts) return false;
+  return true;
 }
 
 /**

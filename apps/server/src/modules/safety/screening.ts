@@ -66,6 +66,8 @@ const SPAM_WINDOW_MS = 10 * 60_000;
 const SPAM_ROOMS = 5;
 const MAX_SENDERS = 50_000;
 const WORDS_CHANNEL = 'safety:words-changed';
+/** Intro texts whose verdict is remembered (a few hundred bytes each). */
+const MAX_SHOWN_VERDICTS = 20_000;
 
 export type FlagSource = 'message' | 'intro' | 'name' | 'report-comment' | 'spam' | 'moderation';
 export type Screening = ReturnType<typeof createScreening>;
@@ -84,6 +86,12 @@ export function createScreening(deps: {
 }) {
   const { db } = deps;
   const english = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
+  /**
+   * Whether text shown to others (an intro on a partner card) is masked, remembered per text until
+   * the word lists change: every recommendations page checks 20 intros, mostly the same people's,
+   * and the English matcher takes tens of microseconds on a paragraph.
+   */
+  const shownVerdicts = new Map<string, boolean>();
   let adminWords: string[] = [];
   let adminLatin: RegExp | null = null;
   const loadWords = async () => {
@@ -91,6 +99,7 @@ export function createScreening(deps: {
     const latin = adminWords.filter((w) => !/[\u3131-\uD79D]/.test(w)).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     // Whole words only: a listed word inside a longer word is someone's ordinary word.
     adminLatin = latin.length ? new RegExp(`(?<![\\p{L}\\p{N}])(${latin.join('|')})(?![\\p{L}\\p{N}])`, 'iu') : null;
+    shownVerdicts.clear();
   };
   const ready = loadWords().catch((error) => deps.log.warn({ err: error }, 'screening: word list not loaded'));
   void deps.bus.subscribe(WORDS_CHANNEL, () => void loadWords()).catch(() => undefined);
@@ -102,6 +111,16 @@ export function createScreening(deps: {
     for (const allowed of KOREAN_ALLOWED) scrubbed = scrubbed.split(allowed.replace(/\s+/g, '')).join(' ');
     const hangulAdmin = adminWords.filter((w) => /[\u3131-\uD79D]/.test(w));
     return [...KOREAN_TERMS, ...hangulAdmin].filter((t) => scrubbed.includes(t));
+  }
+
+  function maskedWhenShown(text: string): boolean {
+    let masked = shownVerdicts.get(text);
+    if (masked === undefined) {
+      masked = check(text).masked;
+      if (shownVerdicts.size >= MAX_SHOWN_VERDICTS) shownVerdicts.delete(shownVerdicts.keys().next().value!);
+      shownVerdicts.set(text, masked);
+    }
+    return masked;
   }
 
   /** The word lists alone: synchronous and a few microseconds, so it runs on the message path. */
@@ -186,6 +205,7 @@ export function createScreening(deps: {
   return {
     ready,
     check,
+    maskedWhenShown,
 
     /** A chat message on its way in: refused when it is a spam burst, otherwise masked or not. */
     screenMessage(senderId: string, roomId: string, text: string): { spam: true } | { spam: false; verdict: Verdict } {
