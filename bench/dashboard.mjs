@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { cpuSeconds, percentile, round, serverEntry, serverNodeFlags, startServer } from './lib.mjs';
+import { cpuSeconds, freshMysqlDatabase, p99BySecond, percentile, round, serverEntry, serverNodeFlags, startServer } from './lib.mjs';
 
 const rate = Number(process.env.RATE ?? 200);
 const seconds = Number(process.env.SECONDS ?? 20);
@@ -22,28 +22,15 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'studymate-bench-dashboard-'));
 let env;
 let dropDatabase = async () => {};
 if (backend === 'mysql+redis') {
-  const { createConnection } = await import('mysql2/promise');
-  const server = new URL(process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/studymate_bench');
-  const name = `studymate_bench_dash_${Date.now()}`;
-  const admin = await createConnection({
-    host: server.hostname,
-    port: Number(server.port || 3306),
-    user: server.username || 'root',
-    password: server.password || undefined,
-  });
-  await admin.query(`create database ${name} character set utf8mb4 collate utf8mb4_unicode_ci`);
-  server.pathname = `/${name}`;
+  const database = await freshMysqlDatabase(`studymate_bench_dash_${Date.now()}`);
   env = {
-    DATABASE_URL: server.toString(),
+    DATABASE_URL: database.url,
     REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
     REDIS_PREFIX: `benchdash${Date.now()}:`,
     DEV_SIGN_IN: 'true',
     RATE_LIMIT_SIGN_IN: '1000',
   };
-  dropDatabase = async () => {
-    await admin.query(`drop database ${name}`);
-    await admin.end();
-  };
+  dropDatabase = database.drop;
 } else env = { DATABASE_URL: path.join(dir, 'studymate.db'), RATE_LIMIT_SIGN_IN: '1000' };
 
 const server = await startServer(env);
@@ -156,6 +143,8 @@ const check = await call(paths[0], undefined, me.token, 'GET');
 if (check.totalMinutes < 1000) throw new Error(`seeded history not visible: ${JSON.stringify(check).slice(0, 200)}`);
 const target = new URL(server.url);
 const latencies = { dashboard: [], statistics: [] };
+/** Due time and latency of every recorded request, for the p99 of each second. */
+const timeline = [];
 let errors = 0;
 let inFlight = 0;
 let n = 0;
@@ -170,7 +159,10 @@ function fire(dueAt, record) {
       res.on('end', () => {
         inFlight--;
         if (res.statusCode !== 200) errors++;
-        else if (record) latencies[bucket].push(performance.now() - dueAt);
+        else if (record) {
+          latencies[bucket].push(performance.now() - dueAt);
+          timeline.push([dueAt, performance.now() - dueAt]);
+        }
       });
     },
   );
@@ -195,6 +187,7 @@ async function drive(durationS, record) {
 
 await drive(warmup, false);
 const cpuBefore = cpuSeconds(server.pid);
+const measuredFrom = performance.now();
 const elapsed = await drive(seconds, true);
 const count = latencies.dashboard.length + latencies.statistics.length;
 const serverCpuMs = ((cpuSeconds(server.pid) - cpuBefore) * 1000) / count;
@@ -222,6 +215,8 @@ console.log(
     statistics_p99_ms: round(percentile(latencies.statistics, 99)),
     p99_ms: round(p99),
     max_ms: round(all.at(-1)),
+    p99_by_second_ms: p99BySecond(timeline, measuredFrom),
+    started_at_epoch_ms: Math.round(performance.timeOrigin + measuredFrom),
     server_cpu_ms_per_request: round(serverCpuMs, 3),
     loadavg: os.loadavg().map((l) => round(l)),
     budget_p99_ms: 20,

@@ -113,3 +113,41 @@ export async function pool(count, concurrency, task) {
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
   return results;
 }
+
+/** The p99 of each second: `samples` are [time, latency] pairs, seconds counted from `from` (one stall shows as one bad second). */
+export function p99BySecond(samples, from) {
+  const seconds = [];
+  for (const [at, latency] of samples) (seconds[Math.floor((at - from) / 1000)] ??= []).push(latency);
+  return Array.from(seconds, (l) =>
+    l
+      ? round(
+          percentile(
+            l.sort((a, b) => a - b),
+            99,
+          ),
+          1,
+        )
+      : null,
+  );
+}
+
+/** A new, empty MariaDB database for one run (BENCH_DATABASE_URL names the server); `drop()` removes it. */
+export async function freshMysqlDatabase(name) {
+  const { createConnection } = await import('mysql2/promise');
+  const server = new URL(process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/studymate_bench');
+  const admin = await createConnection({
+    host: server.hostname,
+    port: Number(server.port || 3306),
+    user: server.username || 'root',
+    password: server.password || undefined,
+  });
+  await admin.query(`create database ${name} character set utf8mb4 collate utf8mb4_unicode_ci`);
+  server.pathname = `/${name}`;
+  return {
+    url: server.toString(),
+    async drop() {
+      await admin.query(`drop database ${name}`);
+      await admin.end();
+    },
+  };
+}

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from './helpers/backends.js';
 import { buildExport } from './helpers/exports.js';
-import { api, ENGLISH, givenOnboarded, KOREAN, type Client } from './helpers/app.js';
+import { api, ENGLISH, givenAdmin, givenOnboarded, KOREAN, type Client } from './helpers/app.js';
 import { startTwoNodes, type TwoNodes } from './helpers/two-nodes.js';
 import { nextNotification } from './realtime/harness.js';
 import { until } from './helpers/wait.js';
@@ -103,6 +104,57 @@ for (const backend of BACKENDS) {
         category: 'achievement',
         title: 'First mate',
       });
+    });
+    it('tells the people an administrator lists about a system notice, live and in the language each app speaks, and once only when the request is retried', async () => {
+      const admin = await givenAdmin(t());
+      const seoyeon = await givenOnboarded(t(), 'Seoyeon', KOREAN);
+      const sam = await givenOnboarded(t(), 'Sam', ENGLISH);
+      await api(t(), 'PUT', '/api/v1/notifications/settings', { token: sam.token, body: { locale: 'en' } });
+      const phone = await nodes.connect(nodes.otherUrl, sam.token);
+      const live = await phone.subscribe('/user/queue/notifications');
+      const notice = {
+        id: randomUUID(),
+        // An id that is nobody's account is skipped.
+        recipients: [seoyeon.userId, sam.userId, randomUUID()],
+        title: { ko: '점검 안내', en: 'Maintenance' },
+        body: { ko: '오늘 밤 10시에 점검합니다.', en: 'We will be down at 10 pm.' },
+        link: '/notifications',
+      };
+      const sent = await api(t(), 'POST', '/api/v1/admin/announcements', { token: admin.token, body: notice });
+      expect(sent.status).toBe(200);
+      expect(sent.json).toEqual({ id: notice.id, recipients: 2, stored: 2 });
+      expect(await nextNotification(live)).toMatchObject({
+        kind: 'announcement',
+        category: 'system',
+        title: 'Maintenance',
+        body: 'We will be down at 10 pm.',
+        link: '/notifications',
+        unread: 1,
+      });
+      expect((await list(seoyeon)).json).toMatchObject({
+        unread: 1,
+        items: [{ kind: 'announcement', category: 'system', title: '점검 안내', body: '오늘 밤 10시에 점검합니다.', read: false }],
+      });
+
+      const retried = await api(t(), 'POST', '/api/v1/admin/announcements', { token: admin.token, body: notice });
+      expect(retried.json).toEqual({ id: notice.id, recipients: 2, stored: 0 });
+      expect((await list(sam)).json.unread).toBe(1);
+      expect((await list(seoyeon)).json.items).toHaveLength(1);
+    });
+
+    it('refuses an announcement from someone who is not an administrator, and one whose link leaves the app', async () => {
+      const mallory = await givenOnboarded(t(), 'Mallory', ENGLISH);
+      const target = await givenOnboarded(t(), 'Target', KOREAN);
+      const notice = { recipients: [target.userId], title: { ko: '당첨!', en: 'You won!' }, link: '/notifications' };
+      const refused = await api(t(), 'POST', '/api/v1/admin/announcements', { token: mallory.token, body: notice });
+      expect(refused.status).toBe(403);
+      const admin = await givenAdmin(t());
+      const outside = await api(t(), 'POST', '/api/v1/admin/announcements', {
+        token: admin.token,
+        body: { ...notice, link: '//evil.example/prize' },
+      });
+      expect(outside.status).toBe(400);
+      expect((await list(target)).json).toMatchObject({ unread: 0, items: [] });
     });
   });
 }

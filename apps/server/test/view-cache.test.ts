@@ -36,6 +36,21 @@ for (const [name, make] of caches) {
       expect(await views.read('u2', counting(['other']))).toBe('other');
     });
 
+    it("serves a node's own copy while its generation is current, and drops it when another node writes", async () => {
+      const cache = make!();
+      const nodeA = new ViewCache(cache, 'days', undefined, 10);
+      const nodeB = new ViewCache(cache, 'days', undefined, 10);
+      const load = counting(['v1', 'v2']);
+      expect(await nodeA.read('u1', load)).toBe('v1');
+      // A hit reads only the generation: with the shared entry gone, node A still answers from its copy.
+      await cache.del('days:view:u1');
+      expect(await nodeA.read('u1', load)).toBe('v1');
+      expect(load.calls).toBe(1);
+      await nodeB.invalidate('u1');
+      expect(await nodeA.read('u1', load)).toBe('v2');
+      expect(load.calls).toBe(2);
+    });
+
     it('never serves a view loaded before a write that committed while it was loading', async () => {
       const cache = make!();
       const views = new ViewCache(cache, 'me');

@@ -65,3 +65,26 @@ export type NotificationSettings = Static<typeof NotificationSettings>;
 /** Any of the settings; what is absent stays as it was (the app sends its language alone on every switch). */
 export const NotificationSettingsBody = Type.Partial(NotificationSettings);
 export type NotificationSettingsBody = Static<typeof NotificationSettingsBody>;
+
+const Texts = (maxLength: number) =>
+  Type.Object({ ko: Type.String({ minLength: 1, maxLength }), en: Type.String({ minLength: 1, maxLength }) });
+
+/** An administrator's system notice to a list of people; each reads it in the language their app speaks. */
+export const Announcement = Type.Object({
+  /** Sent again with the same id (a retried request), nobody is told twice; absent, the server makes one. */
+  id: Type.Optional(Type.String({ format: 'uuid' })),
+  recipients: Type.Array(Type.String({ format: 'uuid' }), { minItems: 1, maxItems: 1000 }),
+  title: Texts(200),
+  body: Type.Optional(Texts(1000)),
+  link: Type.Optional(Type.String({ pattern: '^/(?!/)\\S*$', maxLength: 200, description: 'an app path, never an external URL' })),
+});
+export type Announcement = Static<typeof Announcement>;
+
+export const AnnouncementReply = Type.Object({
+  id: Type.String(),
+  /** Recipients that are accounts in use (others are skipped). */
+  recipients: Type.Integer({ minimum: 0 }),
+  /** Stored and pushed: less than recipients when someone turned system notices off or this id was sent before. */
+  stored: Type.Integer({ minimum: 0 }),
+});
+export type AnnouncementReply = Static<typeof AnnouncementReply>;

@@ -29,7 +29,7 @@ export const RealtimeNotification = Type.Object({
   id: Type.String(),
   kind: Type.String({
     description:
-      "what happened, e.g. chat-room-added (a new group, an invitation, a partner's first 1:1), chat-room-removed (you left the group or were removed: the server has already ended your subscriptions to it), match-request (someone asks me; title: their name, body: their message), match-accepted (my request was accepted; link: our room), quick-match (paired; link: our room), notifications-read (marked read on another device; unread holds the count), session-reminder",
+      "what happened, e.g. chat-room-added (a new group, an invitation, a partner's first 1:1), chat-room-removed (you left the group or were removed: the server has already ended your subscriptions to it), match-request (someone asks me; title: their name, body: their message), match-accepted (my request was accepted; link: our room), quick-match (paired; link: our room), notifications-read (marked read on another device; unread holds the count), session-reminder, announcement (a system notice from the STUDYMATE team)",
   }),
   title: Type.String(),
   body: Type.Optional(Type.String()),

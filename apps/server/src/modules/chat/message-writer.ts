@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { batchQueue } from '../../platform/db/batches.js';
 import { queryShape, queryShapesBySize } from '../../platform/db/query-shape.js';
 import { transactionRunner } from '../../platform/db/write-thread.js';
 import * as repo from './repository.js';
@@ -24,8 +25,6 @@ interface Pending {
  * stores each message on its own, so only the one at fault fails.
  */
 export function createMessageWriter(db: Kysely<ChatTables>) {
-  const pending: Pending[] = [];
-
   const runTransaction = transactionRunner(db);
 
   // The three statements of a batch, compiled once (the last two once per batch size).
@@ -88,21 +87,13 @@ export function createMessageWriter(db: Kysely<ChatTables>) {
     }
   }
 
-  let writing = false;
-  function flush() {
-    if (writing || !pending.length) return;
-    writing = true;
-    void settle(pending.splice(0, MAX_BATCH)).finally(() => {
-      writing = false;
-      flush();
-    });
-  }
+  const enqueue = batchQueue(MAX_BATCH, settle);
 
   return {
     /** Resolves once the row is committed with its seq set; rejects if it cannot be stored. */
     store(row: MessageRow): Promise<void> {
       return new Promise((resolve, reject) => {
-        if (pending.push({ row, done: (error) => (error === undefined ? resolve() : reject(error)) }) === 1) setImmediate(flush);
+        enqueue({ row, done: (error) => (error === undefined ? resolve() : reject(error)) });
       });
     },
   };

@@ -15,6 +15,7 @@ export function notificationsModule({ app, db, realtime, jobs }: ModuleContext, 
   const notifications = createNotificationsService({
     db: ownTables<NotificationsTables>(db),
     push: (userId, notification) => realtime.sendToUser(userId, 'notifications', notification),
+    activeAccounts: async (ids) => [...(await users.namesOf(ids))].filter(([, name]) => !name.deleted).map(([id]) => id),
   });
   users.addParticipant(notifications.participant);
   notificationsRoutes(app, notifications);

@@ -29,25 +29,45 @@ export interface NotificationsTables {
 export type NotificationRow = Selectable<NotificationsTable>;
 type Db = Kysely<NotificationsTables>;
 
-/** Stores the row unless one with its dedupe key is there already; says whether it stored it. */
-export async function insertOnce(db: Db, row: NotificationsTable): Promise<boolean> {
-  if (row.dedupe_key) {
-    const existing = await db
-      .selectFrom('notifications')
-      .select('id')
-      .where('user_id', '=', row.user_id)
-      .where('dedupe_key', '=', row.dedupe_key)
-      .executeTakeFirst();
-    if (existing) return false;
-  }
-  try {
-    await db.insertInto('notifications').values(row).execute();
-    return true;
-  } catch (error) {
-    // The same key stored by another node a moment ago: the unique index decided.
-    if (row.dedupe_key && /duplicate|unique/i.test(String((error as Error).message))) return false;
-    throw error;
-  }
+/** Every column of a notification row, in the order the batched insert writes them. */
+export const NOTIFICATION_COLUMNS = [
+  'id',
+  'user_id',
+  'category',
+  'kind',
+  'title_ko',
+  'title_en',
+  'body_ko',
+  'body_en',
+  'link',
+  'dedupe_key',
+  'read_at',
+  'created_at',
+] as const satisfies readonly (keyof NotificationsTable)[];
+
+/** Stores many rows in one statement; a row whose dedupe key is stored already is skipped (the unique index decides). */
+export const insertIgnoringKeys = (db: Db, rows: NotificationsTable[]) => db.insertInto('notifications').orIgnore().values(rows).compile();
+
+/** Which of these ids are stored. */
+export const storedIds = (db: Db, ids: string[]) => db.selectFrom('notifications').select('id').where('id', 'in', ids).compile();
+
+/** Unread notifications per person, for those who have any. */
+export const unreadCounts = (db: Db, userIds: string[]) =>
+  db
+    .selectFrom('notifications')
+    .select(['user_id', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .where('user_id', 'in', userIds)
+    .where('read_at', 'is', null)
+    .groupBy('user_id')
+    .compile();
+
+export async function settingsOfMany(db: Db, userIds: string[]) {
+  const rows = await db
+    .selectFrom('notification_settings')
+    .select(['user_id', 'locale', 'preferences'])
+    .where('user_id', 'in', userIds)
+    .execute();
+  return new Map(rows.map((r) => [r.user_id, r]));
 }
 
 /** Newest first, below the (created_at, id) cursor. */

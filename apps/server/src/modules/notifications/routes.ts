@@ -1,7 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { NotificationPage, NotificationSettings, NotificationSettingsBody, NotificationsQuery, UnreadCount } from '@studymate/contracts';
+import {
+  Announcement,
+  AnnouncementReply,
+  NotificationPage,
+  NotificationSettings,
+  NotificationSettingsBody,
+  NotificationsQuery,
+  UnreadCount,
+} from '@studymate/contracts';
+import { requireAdmin } from '../../platform/auth/guard.js';
 import { unwrap } from '../../platform/http/errors.js';
 import type { NotificationsService } from './service.js';
 
@@ -66,5 +75,19 @@ export function notificationsRoutes(app: FastifyInstance, notifications: Notific
       },
     },
     async (request) => notifications.saveSettings(request.auth.sub, request.body),
+  );
+  r.post(
+    '/api/v1/admin/announcements',
+    {
+      // Before the body is read: someone who is not an administrator learns nothing of its shape.
+      onRequest: async (request) => requireAdmin(request),
+      schema: {
+        tags: ['admin'],
+        summary: 'Send a system notice, in Korean and English, to up to 1,000 people (administrators only)',
+        body: Announcement,
+        response: { 200: AnnouncementReply },
+      },
+    },
+    async (request) => notifications.announce(request.body),
   );
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type {
+  Announcement,
+  AnnouncementReply,
   NotificationCategory,
   NotificationLocale,
   NotificationPage,
@@ -15,6 +17,7 @@ import type { AccountParticipant } from '../users/service.js';
 import { inQuietHours, readPreferences } from './preferences.js';
 import * as repo from './repository.js';
 import type { NotificationRow, NotificationsTables } from './repository.js';
+import { createNotificationWriter } from './writer.js';
 
 /** A text in both app languages: the recipient reads the one their app speaks. */
 export interface Texts {
@@ -45,6 +48,8 @@ const DEFAULT_LOCALE: NotificationLocale = 'ko';
 export function createNotificationsService(deps: {
   db: Kysely<NotificationsTables>;
   push(userId: string, notification: RealtimeNotification): Promise<void>;
+  /** The ids among these that are accounts in use (the users module). */
+  activeAccounts(userIds: string[]): Promise<string[]>;
 }) {
   const { db } = deps;
   const localeOf = async (userId: string) => (await repo.localeOf(db, userId)) ?? DEFAULT_LOCALE;
@@ -75,8 +80,60 @@ export function createNotificationsService(deps: {
     },
   };
 
+  const writer = createNotificationWriter(db);
+  /** Stores and pushes one notification; false when it was muted or a repeat of its key. */
+  async function deliver(input: NotificationInput): Promise<boolean> {
+    const row: repo.NotificationsTable = {
+      id: randomUUID(),
+      user_id: input.userId,
+      category: input.category,
+      kind: input.kind,
+      title_ko: clip(input.title.ko, 200),
+      title_en: clip(input.title.en, 200),
+      body_ko: input.body ? clip(input.body.ko, 1000) : null,
+      body_en: input.body ? clip(input.body.en, 1000) : null,
+      link: input.link ?? null,
+      dedupe_key: input.key ?? null,
+      read_at: null,
+      created_at: Date.now(),
+    };
+    // The person's preferences, enforced for every module by the writer: a category turned off
+    // is not stored at all; in quiet hours it is stored and counted, and the apps show it silently.
+    const stored = await writer.store(row);
+    if (!stored) return false;
+    const { read: _read, ...shown } = present(row, stored.locale ?? DEFAULT_LOCALE);
+    const quiet = inQuietHours(stored.preferences.quietHours, row.created_at);
+    await deps.push(input.userId, { ...shown, unread: stored.unread, ...(quiet ? { quiet } : {}) });
+    return true;
+  }
+
+  /**
+   * An administrator's system notice to a list of people, in both app languages (each reads the
+   * one their app speaks). The announcement's id is the key: sent again (a retried request),
+   * nobody is told twice. Ids that are no account, or a deleted one, are skipped.
+   */
+  async function announce(announcement: Announcement): Promise<AnnouncementReply> {
+    const id = announcement.id ?? randomUUID();
+    const people = await deps.activeAccounts([...new Set(announcement.recipients)]);
+    const sent = await Promise.all(
+      people.map((userId) =>
+        deliver({
+          userId,
+          category: 'system',
+          kind: 'announcement',
+          title: announcement.title,
+          ...(announcement.body ? { body: announcement.body } : {}),
+          ...(announcement.link ? { link: announcement.link } : {}),
+          key: `announcement:${id}`,
+        }),
+      ),
+    );
+    return { id, recipients: people.length, stored: sent.filter(Boolean).length };
+  }
+
   return {
     participant,
+    announce,
 
     /**
      * Stores a notification and delivers it live to every device of the person, on every node,
@@ -84,30 +141,7 @@ export function createNotificationsService(deps: {
      * durable jobs and event handlers pass one so a retry never notifies twice.
      */
     async send(input: NotificationInput): Promise<void> {
-      const row: repo.NotificationsTable = {
-        id: randomUUID(),
-        user_id: input.userId,
-        category: input.category,
-        kind: input.kind,
-        title_ko: clip(input.title.ko, 200),
-        title_en: clip(input.title.en, 200),
-        body_ko: input.body ? clip(input.body.ko, 1000) : null,
-        body_en: input.body ? clip(input.body.en, 1000) : null,
-        link: input.link ?? null,
-        dedupe_key: input.key ?? null,
-        read_at: null,
-        created_at: Date.now(),
-      };
-      // The person's preferences, enforced here for every module: a category turned off is not
-      // stored at all; in quiet hours it is stored and counted, and the apps show it silently.
-      const settings = await repo.settingsOf(db, input.userId);
-      const preferences = readPreferences(settings?.preferences ?? null);
-      if (preferences.muted.includes(input.category)) return;
-      if (!(await repo.insertOnce(db, row))) return;
-      const unread = await repo.unreadCount(db, input.userId);
-      const { read: _read, ...shown } = present(row, settings?.locale ?? DEFAULT_LOCALE);
-      const quiet = inQuietHours(preferences.quietHours, row.created_at);
-      await deps.push(input.userId, { ...shown, unread, ...(quiet ? { quiet } : {}) });
+      await deliver(input);
     },
 
     /** Tells the person's apps something they act on (not kept, not counted). */

@@ -138,7 +138,8 @@ export function createProgressService(deps: {
    * everything the pages derive from the roll-ups, loaded once per change. Every record
    * invalidates it after commit; the rest of a request reads a few small indexed ranges.
    */
-  const summaries = new ViewCache(deps.cache, 'progress-days');
+  // Two years of days are about 180 KB: each node keeps its own copy while the generation holds.
+  const summaries = new ViewCache(deps.cache, 'progress-days', undefined, 500);
   // The parsed copy of the last summary served per person, reused while the cache hands back the same text.
   const parsed = new Map<string, { json: string; summary: Summary }>();
   async function summaryOf(userId: string): Promise<Summary> {
@@ -242,16 +243,18 @@ export function createProgressService(deps: {
 
     async dashboard(userId: string): Promise<Dashboard> {
       const at = now();
-      const person = (await people([userId])).get(userId)!;
-      const zone = person.timeZone;
-      const today = localDay(at, zone);
-      const monday = weekStart(today);
-      const [{ days, tests }, partners, mates, bookings] = await Promise.all([
+      // None of these needs another's answer: one round of queries, not two.
+      const [who, { days, tests }, partners, mates, bookings] = await Promise.all([
+        people([userId]),
         summaryOf(userId),
         repo.topPartners(db, userId, at - 30 * DAY_MS, 1000),
         repo.latestEntries(db, userId, 'mate', 5),
         repo.latestEntries(db, userId, 'booking', 50),
       ]);
+      const person = who.get(userId)!;
+      const zone = person.timeZone;
+      const today = localDay(at, zone);
+      const monday = weekStart(today);
       const streak = streaksOf(activeDays(days), at, zone);
       const byDay = new Map(days.map((d) => [d.day, d]));
       const upcoming = bookings
@@ -296,13 +299,14 @@ export function createProgressService(deps: {
 
     async statistics(userId: string, range: StatisticsRange): Promise<Statistics> {
       const at = now();
-      const person = (await people([userId])).get(userId)!;
+      const [who, summary] = await Promise.all([people([userId]), summaryOf(userId)]);
+      const person = who.get(userId)!;
       const today = localDay(at, person.timeZone);
       const from =
         range === 'week' ? weekStart(today) : range === 'month' ? monthStart(today) : monthStart(addDays(monthStart(today), -335));
       const to = range === 'week' ? addDays(from, 6) : range === 'month' ? addDays(monthStart(addDays(from, 31)), -1) : today;
       const start = dayStart(from, person.timeZone);
-      const [summary, partners] = await Promise.all([summaryOf(userId), repo.topPartners(db, userId, start, 5)]);
+      const partners = await repo.topPartners(db, userId, start, 5);
       const inRange = (r: { day: string }) => r.day >= from && r.day <= to;
       const days = summary.days.filter(inRange);
       const tests = summary.tests.filter((t) => t.ms >= start);
