@@ -36,7 +36,9 @@ interface Seen {
  * and tells every node on the bus, which refuse the text at once. A burst spread over nodes is
  * thus throttled within about RECONCILE_MS of crossing. Texts seen in one room per node are not
  * shared (that would be a counter per message), so with N nodes a burst may pass SPAM_ROOMS by up
- * to N - 1 rooms before it is caught. While the cache does not answer, each node counts alone.
+ * to N - 1 rooms before it is caught; a room written to from two nodes counts once on each (the
+ * same person's two devices, rare for one text), and a burst across a window's edge counts in
+ * both halves. While the cache does not answer, each node counts alone.
  */
 export function createSpamBursts(deps: {
   cache: Pick<Cache, 'increment'>;
