@@ -22,6 +22,7 @@ describe('STUDYMATE safety: a report, its evidence and a suspension that takes e
   let b: { context: BrowserContext; page: Page };
   let boss: { context: BrowserContext; page: Page };
   let roomId = '';
+  let aAuth: { id: string; headers: Record<string, string> };
   const aEmail = `safety-a-${Date.now()}@example.test`;
 
   beforeAll(async () => {
@@ -29,7 +30,7 @@ describe('STUDYMATE safety: a report, its evidence and a suspension that takes e
     a = await newPage(browser, 'desktop');
     b = await newPage(browser, 'phone');
     boss = await newPage(browser, 'desktop');
-    const aAuth = await onboardedUser(a.context, aEmail, 'Abe', 'en', 'Abe Stone');
+    aAuth = await onboardedUser(a.context, aEmail, 'Abe', 'en', 'Abe Stone');
     const bAuth = await onboardedUser(b.context, `safety-b-${Date.now()}@example.test`, '보라', 'ko', 'Bora Lee');
     const room = await b.context.request.post(`${baseUrl}/api/v1/chat/rooms/direct`, {
       data: { partnerId: aAuth.id },
@@ -55,6 +56,21 @@ describe('STUDYMATE safety: a report, its evidence and a suspension that takes e
   });
   afterAll(async () => {
     await browser?.close();
+  });
+
+  it('B sees A’s abusive introduction hidden on A’s profile until B chooses to read it', async () => {
+    const intro = 'Learning Korean here, and fuck you all';
+    const saved = await a.context.request.put(`${baseUrl}/api/v1/onboarding/basic`, {
+      data: { englishName: 'Abe Stone', cityId: 'seoul', intro },
+      headers: aAuth.headers,
+    });
+    expect(saved.ok(), await saved.text()).toBe(true);
+    await b.page.goto(`/matching/people/${aAuth.id}`);
+    const masked = b.page.getByTestId('masked-intro');
+    await masked.getByText(safety.masked.introHidden).waitFor();
+    expect(await b.page.getByText(intro).count()).toBe(0);
+    await masked.getByRole('button', { name: safety.masked.show }).tap();
+    await b.page.getByTestId('partner-intro').getByText(intro).waitFor();
   });
 
   it('B reports A’s message from the message menu', async () => {
@@ -126,6 +142,11 @@ describe('STUDYMATE safety: a report, its evidence and a suspension that takes e
     await notice.waitFor();
     expect(await notice.textContent()).toMatch(/정지/);
     expect(await notice.textContent()).toContain('협박 메시지');
+
+    // The platform figures draw calls and their minutes like the other figures.
+    await page.getByRole('link', { name: admin.tabs.figures }).click();
+    for (const title of [admin.figures.signUps, admin.figures.calls, admin.figures.callMinutes])
+      await page.getByTestId('figure-chart').filter({ hasText: title }).waitFor();
   });
 
   it('A cannot sign in again until the suspension ends', async () => {

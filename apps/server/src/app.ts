@@ -220,6 +220,7 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
       citiesHidden: (ids) => safety.citiesHidden(ids),
       agesHidden: (ids) => safety.agesHidden(ids),
       masked: (text) => screening.maskedWhenShown(text),
+      maskName: (name) => screening.mask(name),
     },
     presenceShown: (userId) => safety.presenceShown(userId),
   });
@@ -229,6 +230,8 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
     auth,
     chat,
     matching,
+    // Calls are wired below (they need sessions); the figures ask them only when an administrator looks.
+    calls: { completedPerDay: (since) => calls.completedPerDay(since) },
     // Warnings and report outcomes are system notifications, stored and pushed in the person's language.
     notify: (userId, note) => notifications.send({ userId, category: 'system', ...note }),
   });
@@ -236,7 +239,7 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   progressModule(context, { users, profile, notifications });
   const sessions = sessionsModule(context, { users, profile, matching, notifications });
   // Calls ring only between mates (matching); a booked session's two people may join its call while it is on (sessions).
-  callsModule(context, { users, profile, chat, notifications, mates: matching, sessions });
+  const calls = callsModule(context, { users, profile, chat, notifications, mates: matching, sessions });
 
   app.addHook('onReady', async () => jobs.start());
   // Runs before the database closes (onClose hooks registered earlier run later), so stopped jobs are handed back.

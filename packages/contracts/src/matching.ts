@@ -26,6 +26,11 @@ export const PartnerCard = Type.Object({
   cityId: Nullable(Type.String()),
   timeZone: Nullable(Type.String()),
   intro: Nullable(Type.String()),
+  /**
+   * Screening found abusive words in the introduction: shown masked, with "show anyway". The
+   * name is masked by the server instead (too short to offer a choice); the owner sees both as written.
+   */
+  introScreened: Type.Optional(Type.Literal(true)),
   /** The languages they can offer me and the ones they learn. */
   speaks: Type.Array(CardLanguage),
   learns: Type.Array(CardLanguage),

@@ -163,7 +163,7 @@ export const AuditEntry = Type.Object({
 });
 export const AuditList = Type.Object({ items: Type.Array(AuditEntry) });
 
-/** Platform figures per UTC day, for the admin charts. Calls come with the sessions module. */
+/** Platform figures per UTC day, for the admin charts. */
 export const DayFigure = Type.Object({ day: Type.String(), value: Type.Number() });
 export const PlatformFigures = Type.Object({
   days: Type.Integer(),
@@ -173,9 +173,9 @@ export const PlatformFigures = Type.Object({
   reportsOpen: Type.Integer(),
   /** Median age of the open reports in hours; null when none is open. */
   reportsOpenMedianHours: Nullable(Type.Number()),
-  /** Null until the calls module records calls. */
-  calls: Nullable(Type.Array(DayFigure)),
-  callMinutes: Nullable(Type.Array(DayFigure)),
+  /** Calls the two were connected in, by the day they ended, and their connected minutes (hundredths). */
+  calls: Type.Array(DayFigure),
+  callMinutes: Type.Array(DayFigure),
 });
 export type PlatformFigures = Static<typeof PlatformFigures>;
 

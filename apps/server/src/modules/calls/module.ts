@@ -31,7 +31,7 @@ export function callsModule(
 ) {
   const calls = createCallsService({
     db: ownTables<CallsTables>(db),
-    names: (ids) => users.namesOf(ids),
+    names: (ids, viewerId) => users.namesOf(ids, { viewerId }),
     photos: (ids) => profile.photoUrlsOf(ids),
     rooms: chat,
     mates,

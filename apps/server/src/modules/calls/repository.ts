@@ -134,6 +134,22 @@ export const callsOf = (db: Db, userId: string, limit: number) =>
 
 export const ratingsBy = (db: Db, userId: string) => db.selectFrom('call_ratings').selectAll().where('rater_id', '=', userId).execute();
 
+/**
+ * Calls the two were connected in, per UTC day they ended (days since the epoch), with the time
+ * connected; for the administrators' figures (a scan of the window: asked rarely).
+ */
+export async function completedPerDay(db: Db, since: number) {
+  const day = sql<number>`(ended_at - (ended_at % 86400000)) / 86400000`;
+  const rows = await db
+    .selectFrom('calls')
+    .select([day.as('day'), (e) => e.fn.countAll<number>().as('n'), (e) => e.fn.sum<number>('connected_ms').as('ms')])
+    .where('ended_at', '>=', since)
+    .where('connected_ms', '>', 0)
+    .groupBy(day)
+    .execute();
+  return rows.map((r) => ({ day: Math.round(Number(r.day)), calls: Number(r.n), connectedMs: Number(r.ms) }));
+}
+
 /** A deleted account's private notes and ratings go; the calls stay in the partner's history. */
 export async function eraseCalls(db: Db, userId: string) {
   await db.deleteFrom('call_ratings').where('rater_id', '=', userId).execute();

@@ -88,7 +88,8 @@ export type CallsService = ReturnType<typeof createCallsService>;
 
 export function createCallsService(deps: {
   db: Kysely<CallsTables>;
-  names: (ids: string[]) => Promise<Map<string, { displayName: string; deleted: boolean }>>;
+  /** Names as `viewerId` sees them (others' abusive names masked). */
+  names: (ids: string[], viewerId?: string) => Promise<Map<string, { displayName: string; deleted: boolean }>>;
   photos: (ids: string[]) => Promise<Map<string, string | null>>;
   rooms: CallRooms;
   mates: MateRules;
@@ -134,8 +135,8 @@ export function createCallsService(deps: {
 
   const notFound = () => refuse<never>('NOT_FOUND', 'No such call.');
 
-  async function person(ids: string[]) {
-    const [names, photos] = await Promise.all([deps.names(ids), deps.photos(ids)]);
+  async function person(ids: string[], viewerId?: string) {
+    const [names, photos] = await Promise.all([deps.names(ids, viewerId), deps.photos(ids)]);
     return (id: string) => ({ userId: id, name: names.get(id)?.displayName ?? '', photoUrl: photos.get(id) ?? null });
   }
 
@@ -393,7 +394,7 @@ export function createCallsService(deps: {
     const role = call ? roleIn(call, userId) : null;
     if (!call || !role) return notFound();
     const partnerId = role === 'caller' ? call.callee_id : call.caller_id;
-    const [who, rating] = await Promise.all([person([userId, partnerId]), repo.findRating(db, callId, userId)]);
+    const [who, rating] = await Promise.all([person([userId, partnerId], userId), repo.findRating(db, callId, userId)]);
     return ok({
       id: call.id,
       kind: call.kind,
@@ -440,6 +441,8 @@ export function createCallsService(deps: {
     authorize,
     view,
     accept,
+    /** Completed calls and their connected time per UTC day since `since` (administrators' figures). */
+    completedPerDay: (since: number) => repo.completedPerDay(db, since),
 
     /** Starts (or finds the open) call for a mate, a booked session or a 1:1 room's pair. */
     async createCall(userId: string, body: CreateCallBody): Promise<Result<{ id: string }>> {

@@ -84,7 +84,7 @@ export function createRooms({ db, deps, gate, notFound }: ChatContext, present: 
     ]);
     const memberIds = [...new Set(members.map((m) => m.user_id))];
     const [names, photos, lastPresented, presence] = await Promise.all([
-      users.namesOf(memberIds),
+      users.namesOf(memberIds, { viewerId: userId }),
       profile.photoUrlsOf(memberIds),
       present(last),
       presenceOf(memberIds.filter((id) => id !== userId)),

@@ -152,7 +152,11 @@ export function createChatService(deps: ChatDeps) {
 
   /** Copies of messages for a report's evidence, with each sender's name as it is now. */
   async function evidenceRows(rows: repo.MessageRow[]) {
-    const names = await deps.users.namesOf(rows.map((r) => r.sender_id));
+    // Administrators read evidence: the names as they are, unmasked.
+    const names = await deps.users.namesOf(
+      rows.map((r) => r.sender_id),
+      { raw: true },
+    );
     return rows.map((r) => ({
       messageId: r.id,
       seq: Number(r.seq),

@@ -56,8 +56,10 @@ export interface Visibility {
   citiesHidden(ids: string[]): Promise<Set<string>>;
   /** Of these people, those who hide their age (an age-filtered search must not reveal it). */
   agesHidden?(ids: string[]): Promise<Set<string>>;
-  /** Whether screening would mask this text (a self-introduction with abusive words is not shown). */
+  /** Whether screening would mask this text (a self-introduction with abusive words is shown masked). */
   masked?(text: string): boolean;
+  /** A name as others see it: abusive words masked. */
+  maskName?(name: string): string;
 }
 
 export function createMatchingService(deps: {
@@ -152,9 +154,26 @@ export function createMatchingService(deps: {
     },
   });
 
+  /**
+   * A card as screening lets others see it: an abusive name masked, an abusive introduction marked
+   * for "show anyway"; the owner sees their own as written.
+   */
+  function screened(viewerId: string, c: PartnerCard): PartnerCard {
+    const v = deps.visibility;
+    if (!v || c.userId === viewerId) return c;
+    const name = v.maskName?.(c.name) ?? c.name;
+    const introScreened = !!c.intro && !!v.masked?.(c.intro);
+    return name === c.name && !introScreened ? c : { ...c, name, ...(introScreened ? { introScreened: true as const } : {}) };
+  }
+  /** Cards of these people for this viewer, screened. */
+  async function cardsFor(viewerId: string, ids: string[], locale: Locale, relaxed?: boolean) {
+    const cards = await recommender.cardsFor(viewerId, ids, locale, relaxed);
+    return new Map([...cards].map(([id, card]) => [id, screened(viewerId, card)]));
+  }
+
   async function requestsAs(viewerId: string, rows: RequestRow[], side: 'sender' | 'receiver', locale: Locale): Promise<MatchRequest[]> {
     const partnerOf = (r: RequestRow) => (side === 'sender' ? r.receiver_id : r.sender_id);
-    const cards = await recommender.cardsFor(viewerId, [...new Set(rows.map(partnerOf))], locale);
+    const cards = await cardsFor(viewerId, [...new Set(rows.map(partnerOf))], locale);
     const now = nowMs();
     return rows
       .filter((r) => cards.has(partnerOf(r)))
@@ -168,7 +187,7 @@ export function createMatchingService(deps: {
       }));
   }
 
-  /** Cards as safety lets this viewer see them: the hidden left out, hidden cities blanked. */
+  /** Cards as safety lets this viewer see them: the hidden left out, hidden cities blanked, abusive words screened. */
   async function shaped(viewerId: string, cards: PartnerCard[], purpose: 'discover' | 'profile'): Promise<PartnerCard[]> {
     const v = deps.visibility;
     if (!v || cards.length === 0) return cards;
@@ -181,7 +200,7 @@ export function createMatchingService(deps: {
     return cards
       .filter((c) => !hidden.has(c.userId))
       .map((c) => (noCity.has(c.userId) && c.userId !== viewerId ? { ...c, cityId: null } : c))
-      .map((c) => (c.intro && c.userId !== viewerId && v.masked?.(c.intro) ? { ...c, intro: null } : c));
+      .map((c) => screened(viewerId, c));
   }
 
   const quickMatch = createQuickMatch({
@@ -404,7 +423,7 @@ export function createMatchingService(deps: {
 
     async mates(userId: string, locale: Locale): Promise<Mate[]> {
       const rows = await repo.matesOf(db, userId);
-      const cards = await recommender.cardsFor(
+      const cards = await cardsFor(
         userId,
         rows.map((r) => r.mate_id),
         locale,

@@ -1,11 +1,13 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
+import { RegExpMatcher, TextCensor, asteriskCensorStrategy, englishDataset, englishRecommendedTransformers } from 'obscenity';
 import type { Bus } from '../../platform/bus/bus.js';
+import type { Cache } from '../../platform/cache/cache.js';
 import { nowMs, toIso } from '../../platform/db/database.js';
 import { openAiUrl } from '../../platform/http/openai-url.js';
 import * as repo from './repository.js';
 import type { SafetyTables } from './repository.js';
+import { createSpamBursts } from './spam.js';
 
 /**
  * Korean abuse the team keeps (no maintained Korean list is kept on npm): stems of the common
@@ -61,10 +63,6 @@ export interface Verdict {
 }
 const CLEAN: Verdict = { masked: false, terms: [] };
 
-const SPAM_WINDOW_MS = 10 * 60_000;
-/** The same text to this many different rooms within the window is spam. */
-const SPAM_ROOMS = 5;
-const MAX_SENDERS = 50_000;
 const WORDS_CHANNEL = 'safety:words-changed';
 /** Intro texts whose verdict is remembered (a few hundred bytes each). */
 const MAX_SHOWN_VERDICTS = 20_000;
@@ -76,11 +74,14 @@ export type Screening = ReturnType<typeof createScreening>;
  * Screens text against the English list (obscenity's dataset, which knows the Scunthorpe cases),
  * the team's Korean list with its allowed words, and the administrators' own words; optionally an
  * OpenAI-compatible moderation endpoint after the fact. Hits are recorded as automatic flags.
- * A burst of the same text to many rooms is spam: flagged once and throttled.
+ * A burst of the same text to many rooms is spam: flagged once and throttled, counted over every
+ * node (spam.ts).
  */
 export function createScreening(deps: {
   db: Kysely<SafetyTables>;
   bus: Bus;
+  /** The shared counters of spam bursts (Redis across nodes, in-process when embedded). */
+  cache: Pick<Cache, 'increment'>;
   moderation: { baseUrl: string; apiKey?: string; model: string; timeoutMs: number } | null;
   log: { warn(context: object, message: string): void };
 }) {
@@ -94,6 +95,7 @@ export function createScreening(deps: {
   const shownVerdicts = new Map<string, boolean>();
   let adminWords: string[] = [];
   let adminLatin: RegExp | null = null;
+  const censor = new TextCensor().setStrategy(asteriskCensorStrategy());
   const loadWords = async () => {
     adminWords = (await repo.adminWords(db)).map((w) => w.word.toLowerCase());
     const latin = adminWords.filter((w) => !/[\u3131-\uD79D]/.test(w)).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
@@ -134,6 +136,19 @@ export function createScreening(deps: {
     return terms.length ? { masked: true, terms } : CLEAN;
   }
 
+  /**
+   * Text as other people see it when it is too short to offer "show anyway" (a name): the listed
+   * words become asterisks, the rest stays, so people remain told apart. Letters spread out to
+   * dodge the list (씨 발) leave no listed word to cover: then all of it is hidden.
+   */
+  function mask(text: string): string {
+    if (!check(text).masked) return text;
+    let out = /[A-Za-z]/.test(text) ? censor.applyTo(text, english.getAllMatches(text, true)) : text;
+    for (const term of koreanHits(out)) out = out.split(term).join('*'.repeat(term.length));
+    if (adminLatin) out = out.replace(new RegExp(adminLatin.source, 'giu'), (word) => '*'.repeat(word.length));
+    return check(out).masked ? out.replace(/\S/gu, '*') : out;
+  }
+
   async function flag(userId: string, source: FlagSource, refId: string | null, detail: string) {
     await repo
       .insertFlag(db, { id: randomUUID(), user_id: userId, source, ref_id: refId, detail: detail.slice(0, 200), at: nowMs() })
@@ -167,50 +182,26 @@ export function createScreening(deps: {
     })();
   }
 
-  // Recent texts per sender: fingerprint -> rooms it went to, and when.
-  const recent = new Map<string, Map<string, { rooms: Set<string>; first: number; flagged: boolean }>>();
-  const fingerprint = (text: string) =>
-    createHash('sha1')
-      .update(text.toLowerCase().replace(/[\s\p{P}\p{S}\d]+/gu, ''))
-      .digest('base64');
-
-  /**
-   * Whether this message is part of a burst of the same text to many rooms: from the SPAM_ROOMS-th
-   * room on it is refused (throttled), and the sender is flagged once per burst.
-   */
-  function burst(senderId: string, roomId: string, text: string, now: number): boolean {
-    if (text.length < 2) return false;
-    let texts = recent.get(senderId);
-    if (!texts) {
-      if (recent.size >= MAX_SENDERS) recent.delete(recent.keys().next().value!);
-      texts = new Map();
-      recent.set(senderId, texts);
-    }
-    const key = fingerprint(text);
-    let seen = texts.get(key);
-    if (!seen || now - seen.first > SPAM_WINDOW_MS) {
-      if (texts.size >= 50) texts.delete(texts.keys().next().value!);
-      seen = { rooms: new Set(), first: now, flagged: false };
-      texts.set(key, seen);
-    }
-    seen.rooms.add(roomId);
-    if (seen.rooms.size < SPAM_ROOMS) return false;
-    if (!seen.flagged) {
-      seen.flagged = true;
-      void flag(senderId, 'spam', null, `the same text to ${seen.rooms.size} rooms within ${SPAM_WINDOW_MS / 60_000} minutes`);
-    }
-    return true;
-  }
+  const spam = createSpamBursts({
+    cache: deps.cache,
+    bus: deps.bus,
+    flag: (senderId, detail) => flag(senderId, 'spam', null, detail),
+    log: deps.log,
+  });
 
   return {
     ready,
     check,
     maskedWhenShown,
+    mask,
+    /** Spam counts still waiting to be shared, added now (tests; shutdown). */
+    settle: spam.settle,
+    close: spam.close,
 
     /** A chat message on its way in: refused when it is a spam burst, otherwise masked or not. */
     screenMessage(senderId: string, roomId: string, text: string): { spam: true } | { spam: false; verdict: Verdict } {
       const now = Date.now();
-      if (burst(senderId, roomId, text, now)) return { spam: true };
+      if (spam.burst(senderId, roomId, text, now)) return { spam: true };
       const verdict = check(text);
       if (verdict.masked) void flag(senderId, 'message', roomId, verdict.terms.join(', '));
       moderateLater(senderId, 'message', roomId, text);

@@ -58,6 +58,11 @@ export interface SessionEnder {
   activePerDay(since: number): Promise<{ day: number; n: number }[]>;
 }
 
+/** What safety needs of calls for the figures: completed calls per UTC day (days since the epoch), asked of its service. */
+export interface CallFigures {
+  completedPerDay(since: number): Promise<{ day: number; calls: number; connectedMs: number }[]>;
+}
+
 /** Someone who was told something (a warning, a report's outcome); the notifications module delivers it. */
 export type Notify = (
   userId: string,
@@ -103,6 +108,7 @@ export function createSafetyService(deps: {
   bus: Bus;
   chat: EvidenceSource;
   sessions: SessionEnder;
+  calls: CallFigures;
   /** Takes a suspended person out of the quick-match queue. */
   leaveQueue: (userId: string) => Promise<void>;
   /** Whether two people are mates (matching answers). */
@@ -158,7 +164,10 @@ export function createSafetyService(deps: {
   users.setStandingCheck(standingRefusal);
 
   async function presentReports(rows: ReportRow[]): Promise<AdminReport[]> {
-    const names = await users.namesOf(rows.flatMap((r) => [r.reporter_id, r.subject_id]));
+    const names = await users.namesOf(
+      rows.flatMap((r) => [r.reporter_id, r.subject_id]),
+      { raw: true },
+    );
     return rows.map((r) => ({
       id: r.id,
       reporterId: r.reporter_id,
@@ -568,7 +577,10 @@ export function createSafetyService(deps: {
 
     async audit() {
       const rows = await repo.auditLog(db, 500);
-      const names = await users.namesOf(rows.map((r) => r.actor_id));
+      const names = await users.namesOf(
+        rows.map((r) => r.actor_id),
+        { raw: true },
+      );
       return {
         items: rows.map((r) => ({
           id: r.id,
@@ -587,11 +599,12 @@ export function createSafetyService(deps: {
       const now = nowMs();
       const fromDay = Math.floor(now / DAY_MS) - days + 1;
       const since = fromDay * DAY_MS;
-      const [signUps, active, messages, open] = await Promise.all([
+      const [signUps, active, messages, open, calls] = await Promise.all([
         users.signUpsPerDay(since),
         deps.sessions.activePerDay(since),
         deps.chat.messagesPerDay(since),
         repo.openReportTimes(db),
+        deps.calls.completedPerDay(since),
       ]);
       const ages = open.map((r) => (now - Number(r.created_at)) / 3_600_000).sort((a, b) => a - b);
       const median =
@@ -607,8 +620,17 @@ export function createSafetyService(deps: {
         messages: daySeries(fromDay, days, messages),
         reportsOpen: open.length,
         reportsOpenMedianHours: median === null ? null : Math.round(median * 10) / 10,
-        calls: null,
-        callMinutes: null,
+        calls: daySeries(
+          fromDay,
+          days,
+          calls.map((c) => ({ day: c.day, n: c.calls })),
+        ),
+        // In hundredths of a minute, so a short call still shows.
+        callMinutes: daySeries(
+          fromDay,
+          days,
+          calls.map((c) => ({ day: c.day, n: Math.round(c.connectedMs / 600) / 100 })),
+        ),
       };
     },
   };

@@ -50,6 +50,8 @@ export function createUsersService(deps: { db: Kysely<UsersTables>; adminEmails:
   const participants: AccountParticipant[] = [];
   /** Safety's answer for a suspended account: the refusal (with the end date), or null once it has ended. */
   let standingCheck: ((userId: string) => Promise<AppError | null>) | null = null;
+  /** Safety's screen of a name as other people see it (abusive words masked); the name as it is until safety is wired. */
+  let nameMask: (name: string) => string = (name) => name;
 
   /** Why this account may not sign in now, or null; a suspension that has run out is lifted here. */
   async function standingRefusal(userId: string): Promise<AppError | null> {
@@ -158,10 +160,19 @@ export function createUsersService(deps: { db: Kysely<UsersTables>; adminEmails:
     ensureExportSweep: () => exportSweep.ensure(),
 
     /** Public names of several accounts at once; a deleted account reads as deleted. */
-    async namesOf(ids: string[]): Promise<Map<string, { displayName: string; deleted: boolean }>> {
+    /**
+     * Display names as other people see them: a name screening finds abuse in is masked, except
+     * the viewer's own. `raw` is for administrators and for screening itself.
+     */
+    async namesOf(
+      ids: string[],
+      seenBy: { viewerId?: string; raw?: boolean } = {},
+    ): Promise<Map<string, { displayName: string; deleted: boolean }>> {
       const rows = await repo.findUsers(db, [...new Set(ids)]);
+      const shown = (r: { id: string; display_name: string }) =>
+        seenBy.raw || r.id === seenBy.viewerId ? r.display_name : nameMask(r.display_name);
       return new Map(
-        rows.map((r) => [r.id, { displayName: r.status === 'deleted' ? 'deleted user' : r.display_name, deleted: r.status === 'deleted' }]),
+        rows.map((r) => [r.id, { displayName: r.status === 'deleted' ? 'deleted user' : shown(r), deleted: r.status === 'deleted' }]),
       );
     },
 
@@ -173,6 +184,10 @@ export function createUsersService(deps: { db: Kysely<UsersTables>; adminEmails:
     /** Safety tells whether a suspended account is still suspended, and until when. */
     setStandingCheck(check: (userId: string) => Promise<AppError | null>) {
       standingCheck = check;
+    },
+    /** Safety masks abusive names for everyone but their owner (namesOf). */
+    setNameMask(mask: (name: string) => string) {
+      nameMask = mask;
     },
     /** Suspends an account (sign-in and refresh refused) or restores it; a deleted account stays deleted. */
     async setSuspended(userId: string, suspended: boolean) {

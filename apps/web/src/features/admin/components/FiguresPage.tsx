@@ -34,7 +34,7 @@ function DayChart({ title, series }: { title: string; series: { day: string; val
   );
 }
 
-/** `/admin/figures`: sign-ups, daily active people, messages, open reports; a slot for calls once they are recorded. */
+/** `/admin/figures`: sign-ups, daily active people, messages, calls and their minutes, open reports. */
 export function FiguresPage() {
   const { t } = useTranslation(ADMIN_NS);
   const [days, setDays] = useState(30);
@@ -68,14 +68,8 @@ export function FiguresPage() {
             <DayChart title={t('figures.signUps')} series={figures.signUps} />
             <DayChart title={t('figures.dailyActive')} series={figures.dailyActive} />
             <DayChart title={t('figures.messages')} series={figures.messages} />
-            {figures.calls ? (
-              <DayChart title={t('figures.calls')} series={figures.calls} />
-            ) : (
-              <div className="card text-sm text-slate-500">
-                <p className="font-semibold text-slate-700">{t('figures.calls')}</p>
-                <p>{t('figures.callsLater')}</p>
-              </div>
-            )}
+            <DayChart title={t('figures.calls')} series={figures.calls} />
+            <DayChart title={t('figures.callMinutes')} series={figures.callMinutes} />
           </div>
         </>
       )}

@@ -5,6 +5,7 @@ import { CITIES, LANGUAGES, type PartnerCard } from '@studymate/contracts';
 import { errorProblem, FormProblem, useAction } from '../../../components/form';
 import { useLabel } from '../../../i18n';
 import { Avatar } from '../../chat/components/common';
+import { MaskedText } from '../../safety/components/MaskedText';
 import { block, sendRequest } from '../api';
 import { useConfirm } from '../../../components/ConfirmDialog';
 import { MATCHING_NS } from '../i18n';
@@ -30,6 +31,16 @@ function Languages({ title, items }: { title: string; items: PartnerCard['speaks
         .join(', ')}
     </p>
   );
+}
+
+/** A self-introduction; one screening found abusive words in is hidden until the viewer chooses to read it. */
+function Intro({ text, screened }: { text: string; screened: boolean }) {
+  const intro = (
+    <p className="text-sm whitespace-pre-line text-slate-700" data-testid="partner-intro">
+      {text}
+    </p>
+  );
+  return screened ? <MaskedText kind="intro">{intro}</MaskedText> : intro;
 }
 
 /** Writes and sends a request from a card or a profile; tells the person it went. */
@@ -146,7 +157,7 @@ export function PartnerCardView({
       </div>
       <Languages title={t('card.speaks')} items={partner.speaks} />
       <Languages title={t('card.learns')} items={partner.learns} />
-      {showIntro && partner.intro && <p className="text-sm whitespace-pre-line text-slate-700">{partner.intro}</p>}
+      {showIntro && partner.intro && <Intro text={partner.intro} screened={!!partner.introScreened} />}
       {partner.reasons.length > 0 && (
         <div>
           <h3 className="text-xs font-semibold tracking-wide text-slate-500 uppercase">{t('card.why')}</h3>
