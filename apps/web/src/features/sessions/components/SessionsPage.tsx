@@ -36,6 +36,8 @@ export function SessionsPage() {
   const upcoming = (items ?? []).filter(
     (o) => !waiting.includes(o) && Date.parse(o.endsAt) > now && (o.state === 'booked' || o.state === 'proposed' || o.cancelReason),
   );
+  // The occurrence a link named (`?session=`): its first, highlighted once.
+  const focused = focus ? items?.find((i) => i.sessionId === focus) : undefined;
   const tab = (active: boolean) =>
     `inline-flex min-h-11 min-w-11 items-center justify-center rounded-xl px-3 py-2 text-sm font-semibold ${active ? 'bg-indigo-600 text-white' : 'border border-slate-200 bg-white text-slate-700'}`;
 
@@ -76,33 +78,19 @@ export function SessionsPage() {
               </Link>
             </div>
           )}
-          {waiting.length > 0 && (
-            <div className="space-y-3">
-              <h2 className="text-lg font-semibold">{t('waiting')}</h2>
-              {waiting.map((o) => (
-                <SessionCard
-                  key={`${o.sessionId}-${o.index}`}
-                  occurrence={o}
-                  zone={zone}
-                  onChanged={changed}
-                  focused={o.sessionId === focus && o === items?.find((i) => i.sessionId === focus)}
-                />
-              ))}
-            </div>
-          )}
-          {upcoming.length > 0 && (
-            <div className="space-y-3">
-              <h2 className="text-lg font-semibold">{t('upcoming')}</h2>
-              {upcoming.map((o) => (
-                <SessionCard
-                  key={`${o.sessionId}-${o.index}`}
-                  occurrence={o}
-                  zone={zone}
-                  onChanged={changed}
-                  focused={o.sessionId === focus && o === items?.find((i) => i.sessionId === focus)}
-                />
-              ))}
-            </div>
+          {[
+            { title: t('waiting'), list: waiting },
+            { title: t('upcoming'), list: upcoming },
+          ].map(
+            ({ title, list }) =>
+              list.length > 0 && (
+                <div key={title} className="space-y-3">
+                  <h2 className="text-lg font-semibold">{title}</h2>
+                  {list.map((o) => (
+                    <SessionCard key={`${o.sessionId}-${o.index}`} occurrence={o} zone={zone} onChanged={changed} focused={o === focused} />
+                  ))}
+                </div>
+              ),
           )}
         </>
       )}
