@@ -82,15 +82,18 @@ export function evaluateSplit(
   seed: number,
 ): { metrics: Record<Ranker, Metrics>; people: number } {
   const [learn, scored] = splitByPair(meetings, seed);
-  const profiles = learnProfiles(people, learn);
+  const learned = learnProfiles(people, learn);
   const baseAcceptRate = learn.filter((m) => m.dec).length / Math.max(1, learn.length);
   // The rate priors are measured on the learning half, as the server measures them on its candidates.
   const ratePriorsLearned = ratePriors(
-    [...profiles.values()].map((p) => p.decisions),
+    [...learned.values()].map((p) => p.decisions),
     baseAcceptRate,
   );
   const options: ScoreOptions = { now: EVAL_NOW, weekStart: EVAL_NOW, baseAcceptRate, ratePriors: ratePriorsLearned };
   const index = new DecisionIndex(learn.map((m) => ({ chooser: String(m.iid), partner: String(m.pid), accepted: m.dec })));
+  // Accept rates given and received fitted jointly over the learning half (who decided counted).
+  const effects = index.effects(baseAcceptRate, ratePriorsLearned);
+  const profiles = new Map([...learned].map(([iid, p]) => [iid, { ...p, decisionEffects: effects.get(p.id) }]));
   const random = seededRandom(1000 + seed);
   const byPerson = new Map<number, Meeting[]>();
   for (const m of scored) byPerson.set(m.iid, [...(byPerson.get(m.iid) ?? []), m]);

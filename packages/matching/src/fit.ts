@@ -15,7 +15,7 @@ import {
   SHARED_ITEMS_SCALE,
 } from './constants.js';
 import { levelIn, levelRank, offeredLanguages } from './filters.js';
-import { acceptedRate, acceptsRate, collaborativeShift, learnedShift, logit, sigmoid } from './learned.js';
+import { acceptedRate, acceptsRate, collaborativeRate, learnedShift, logit, sigmoid } from './learned.js';
 import type { DirectionalFit, FitComponents, MatchProfile, NeighbourDecision, ScoreOptions } from './types.js';
 
 export const shared = (a: readonly string[], b: readonly string[]): string[] => a.filter((v) => b.includes(v));
@@ -81,12 +81,15 @@ export function profileFit(c: FitComponents): number {
 const COMPONENT_NAMES = Object.keys(COMPONENT_WEIGHTS) as (keyof FitComponents)[];
 
 /**
- * s(x→y) = sigmoid(logit(base) + profile term + chooser + partner + learned + collaborative):
+ * s(x→y): the neighbourhood evidence (`collaborativeRate`) blended into
+ * sigmoid(logit(base) + profile term + chooser + partner + learned), where
  * - profile: the profile fit around 0.5, PROFILE_LOGIT_SPAN wide;
- * - chooser: how much more often than the population x accepts anyone (smoothed);
- * - partner: how much more often than the population others accept y (smoothed);
+ * - chooser: how much more often than the population x accepts anyone (`decisionEffects`, or the
+ *   smoothed rate);
+ * - partner: how much more often than the population others accept y (likewise);
  * - learned: x's implicit preference for partners like y (RECON);
- * - collaborative: what people who decide like x decided about y.
+ * - collaborative (reported as the log-odds it moved the rest by): what people who decide like x
+ *   decided about y, and what x decided about partners judged like y.
  * Every shift is zero without decisions, so a newcomer is ranked on the profile answers alone.
  */
 export function directionalFit(
@@ -100,22 +103,16 @@ export function directionalFit(
   const received = options.ratePriors?.received ?? RATE_PRIOR_DECISIONS;
   const c = components(x, y, options.now);
   const profile = profileFit(c);
-  const shifts = {
-    chooser: logit(acceptsRate(x, base, given)) - logit(base),
-    partner: logit(acceptedRate(y, base, received)) - logit(base),
-    learned: learnedShift(x, y, options.now, base, given),
-    collaborative: collaborativeShift(neighbours, base, given),
-  };
+  const chooser = x.decisionEffects?.accepts ?? logit(acceptsRate(x, base, given)) - logit(base);
+  const partner = y.decisionEffects?.accepted ?? logit(acceptedRate(y, base, received)) - logit(base);
+  const learned = learnedShift(x, y, options.now, base, given);
   // The profile answers speak for a newcomer; as x's own decisions accumulate, they speak for x
   // instead (the issue's reading of the speed-dating data: decisions carry far more signal than
   // answers). The answers keep the weight of the prior behind x's own accept rate, as that rate does.
   const answersWeight = given / (given + x.decisions.given);
-  const z =
-    logit(base) +
-    PROFILE_LOGIT_SPAN * answersWeight * (profile - 0.5) +
-    shifts.chooser +
-    shifts.partner +
-    shifts.learned +
-    shifts.collaborative;
-  return { score: sigmoid(z), profile, components: c, shifts };
+  const z = logit(base) + PROFILE_LOGIT_SPAN * answersWeight * (profile - 0.5) + chooser + partner + learned;
+  const modelRate = sigmoid(z);
+  const score = collaborativeRate(modelRate, neighbours, x.decisions.given + y.decisions.received);
+  const collaborative = score === modelRate ? 0 : logit(score) - z;
+  return { score, profile, components: c, shifts: { chooser, partner, learned, collaborative } };
 }

@@ -12,7 +12,7 @@ export {
   recordDecision,
   emptyPreference,
   learnedShift,
-  collaborativeShift,
+  collaborativeRate,
   DecisionIndex,
   type Decision,
 } from './learned.js';
@@ -33,6 +33,7 @@ export { CELLS_PER_WEEK, CELL_MINUTES, DEFAULT_BASE_ACCEPT_RATE } from './consta
 export { CEFR_LEVELS } from './types.js';
 export type {
   CefrLevel,
+  DecisionEffects,
   DecisionStats,
   DirectionalFit,
   FitComponents,

@@ -4,15 +4,16 @@ import {
   AGREEMENT_PRIOR,
   BASE_RATE_MIN_DECISIONS,
   DEFAULT_BASE_ACCEPT_RATE,
+  EFFECTS_MAX_SWEEPS,
+  EFFECTS_TOLERANCE,
   FEATURE_PRIOR_DECISIONS,
-  NEIGHBOUR_SHRINK,
   RATE_PRIOR_DECISIONS,
   RATE_PRIOR_MAX,
   RATE_PRIOR_MIN,
   RATE_PRIOR_MIN_PEOPLE,
 } from './constants.js';
 import { ageAt } from './filters.js';
-import type { LearnedPreference, MatchProfile, NeighbourDecision, ScoreOptions } from './types.js';
+import type { DecisionEffects, LearnedPreference, MatchProfile, NeighbourDecision, ScoreOptions } from './types.js';
 
 export const logit = (p: number): number => Math.log(p / (1 - p));
 export const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
@@ -168,24 +169,27 @@ function isEmpty(counts: Record<string, number>): boolean {
 }
 
 /**
- * Collaborative filtering by neighbours (Resnick et al. 1994, with agreement counts for weights):
- * how much more often than their habit the people who decide like x accepted y, as log-odds. The
- * residual is a difference of rates; 1 / (base (1 - base)) is the slope of the logit at the base
- * rate, which turns it into log-odds on the scale of the other shifts.
+ * Collaborative evidence as a rate: "people like you accepted them" and "you accepted people like
+ * them". Each neighbour decision is a yes or a no, weighted by how far agreement exceeded
+ * disagreement, (agree - disagree) / (agree + disagree + AGREEMENT_PRIOR), when that is positive
+ * (near neighbours only; an opposite taste is not read backwards). Their weighted share of yes is
+ * blended with `modelRate`, the probability the rest of the model gives, which counts as the
+ * `behind` decisions it rests on (the chooser's given and the partner's received): the neighbours
+ * move the estimate by their share of the evidence, as a Beta posterior would. Without neighbours
+ * the model's rate is returned unchanged.
  */
-export function collaborativeShift(
-  neighbours: readonly NeighbourDecision[],
-  base = DEFAULT_BASE_ACCEPT_RATE,
-  habitPrior = RATE_PRIOR_DECISIONS,
-): number {
-  let sum = 0;
-  let weights = 0;
+export function collaborativeRate(modelRate: number, neighbours: readonly NeighbourDecision[], behind: number): number {
+  let yes = 0;
+  let weight = 0;
   for (const n of neighbours) {
     const w = (n.agreements - n.disagreements) / (n.agreements + n.disagreements + AGREEMENT_PRIOR);
-    sum += w * ((n.accepted ? 1 : 0) - smoothedRate(n.acceptedCount, n.given, base, habitPrior));
-    weights += Math.abs(w);
+    if (w <= 0) continue;
+    if (n.accepted) yes += w;
+    weight += w;
   }
-  return weights ? sum / (weights + NEIGHBOUR_SHRINK) / (base * (1 - base)) : 0;
+  if (weight === 0) return modelRate;
+  const prior = Math.max(1, behind);
+  return (yes + prior * modelRate) / (weight + prior);
 }
 
 /** One decision: `chooser` accepted or declined `partner`. */
@@ -196,8 +200,14 @@ export interface Decision {
 }
 
 /**
- * The decisions of others on `candidate`, each with the decider's agreement with `viewer` on the
- * partners both decided on: the input of `collaborativeShift`. Build the index once per batch.
+ * Neighbourhood evidence about whether `viewer` would accept `candidate` (the input of
+ * `collaborativeRate`), from decisions already made, never the viewer's on the candidate:
+ * - user-based (Resnick et al. 1994): each other person's decision on the candidate, with how often
+ *   their decisions agreed with the viewer's on the partners both decided on;
+ * - item-based (Sarwar et al. 2001; Xia et al. 2015 for reciprocal recommenders): the viewer's own
+ *   decision on each other partner, with how often the people who decided on both judged that
+ *   partner as they judged the candidate.
+ * Build the index once per batch of decisions.
  */
 export class DecisionIndex {
   private readonly byChooser = new Map<string, Map<string, boolean>>();
@@ -219,9 +229,10 @@ export class DecisionIndex {
   neighbourDecisions(viewer: string, candidate: string): NeighbourDecision[] {
     const mine = this.byChooser.get(viewer);
     if (!mine) return [];
+    const deciders = (this.byPartner.get(candidate) ?? []).filter((other) => other !== viewer);
     const out: NeighbourDecision[] = [];
-    for (const other of this.byPartner.get(candidate) ?? []) {
-      if (other === viewer) continue;
+    // People like the viewer, on the candidate.
+    for (const other of deciders) {
       const theirs = this.byChooser.get(other)!;
       let agreements = 0;
       let disagreements = 0;
@@ -231,10 +242,83 @@ export class DecisionIndex {
         if (their === accepted) agreements++;
         else disagreements++;
       }
-      if (agreements + disagreements === 0) continue;
-      let acceptedCount = 0;
-      for (const a of theirs.values()) if (a) acceptedCount++;
-      out.push({ accepted: theirs.get(candidate)!, given: theirs.size, acceptedCount, agreements, disagreements });
+      if (agreements + disagreements > 0) out.push({ via: 'chooser', accepted: theirs.get(candidate)!, agreements, disagreements });
+    }
+    // Partners like the candidate, as the viewer decided on them.
+    for (const [partner, accepted] of mine) {
+      if (partner === candidate) continue;
+      let agreements = 0;
+      let disagreements = 0;
+      for (const other of deciders) {
+        const theirs = this.byChooser.get(other)!;
+        const onPartner = theirs.get(partner);
+        if (onPartner === undefined) continue;
+        if (onPartner === theirs.get(candidate)) agreements++;
+        else disagreements++;
+      }
+      if (agreements + disagreements > 0) out.push({ via: 'partner', accepted, agreements, disagreements });
+    }
+    return out;
+  }
+
+  /**
+   * Each person's accept rates given and received as log-odds against the base rate, fitted jointly
+   * over every decision in the index (a logistic model logit P(x accepts y) = logit(base) + a_x + b_y,
+   * the Rasch / Bradley-Terry form): a yes from someone who rarely says yes counts for more than a
+   * yes from someone who accepts everyone, and a no from a popular partner's picky deciders counts
+   * for less. The smoothed rates treat every decider alike, which a popularity measured on a few
+   * choosers' decisions cannot afford. The Gaussian prior on each effect is the rate prior itself,
+   * moved to the log-odds scale: a Beta prior worth k decisions at rate p carries k·p(1-p) of
+   * information about the log-odds, so a person decided on by average deciders gets the log-odds of
+   * their smoothed rate back. Newton steps one person at a time, in the index's order, until no
+   * effect moves by more than EFFECTS_TOLERANCE (at most EFFECTS_MAX_SWEEPS sweeps): deterministic.
+   * Pass the same base rate and priors as `ScoreOptions`; set the result on `MatchProfile.decisionEffects`.
+   */
+  effects(
+    base = DEFAULT_BASE_ACCEPT_RATE,
+    priors = { given: RATE_PRIOR_DECISIONS, received: RATE_PRIOR_DECISIONS },
+  ): Map<string, DecisionEffects> {
+    const mu = logit(base);
+    const spread = base * (1 - base);
+    const precisionGiven = priors.given * spread;
+    const precisionReceived = priors.received * spread;
+    const accepts = new Map<string, number>();
+    const accepted = new Map<string, number>();
+    for (const chooser of this.byChooser.keys()) accepts.set(chooser, 0);
+    for (const partner of this.byPartner.keys()) accepted.set(partner, 0);
+    for (let sweep = 0; sweep < EFFECTS_MAX_SWEEPS; sweep++) {
+      let moved = 0;
+      for (const [chooser, mine] of this.byChooser) {
+        const a = accepts.get(chooser)!;
+        let gradient = -precisionGiven * a;
+        let curvature = precisionGiven;
+        for (const [partner, yes] of mine) {
+          const p = sigmoid(mu + a + accepted.get(partner)!);
+          gradient += (yes ? 1 : 0) - p;
+          curvature += p * (1 - p);
+        }
+        const step = gradient / curvature;
+        accepts.set(chooser, a + step);
+        moved = Math.max(moved, Math.abs(step));
+      }
+      for (const [partner, deciders] of this.byPartner) {
+        const b = accepted.get(partner)!;
+        let gradient = -precisionReceived * b;
+        let curvature = precisionReceived;
+        for (const chooser of deciders) {
+          const p = sigmoid(mu + accepts.get(chooser)! + b);
+          gradient += (this.byChooser.get(chooser)!.get(partner) ? 1 : 0) - p;
+          curvature += p * (1 - p);
+        }
+        const step = gradient / curvature;
+        accepted.set(partner, b + step);
+        moved = Math.max(moved, Math.abs(step));
+      }
+      if (moved < EFFECTS_TOLERANCE) break;
+    }
+    const out = new Map<string, DecisionEffects>();
+    for (const id of new Set([...accepts.keys(), ...accepted.keys()])) {
+      out.set(id, { accepts: accepts.get(id) ?? 0, accepted: accepted.get(id) ?? 0 });
     }
     return out;
   }

@@ -39,16 +39,26 @@ export interface LearnedPreference {
 }
 
 /**
- * Someone else's decision on the candidate, with how that person's decisions compared with the
- * viewer's on the partners both decided on (see `neighbourDecisions`).
+ * One piece of neighbourhood evidence on whether the viewer accepts the candidate (see
+ * `DecisionIndex.neighbourDecisions`): another person's decision on the candidate, with how their
+ * decisions compared with the viewer's on the partners both decided on (`via: 'chooser'`), or the
+ * viewer's own decision on another partner, with how the people who decided on both judged that
+ * partner against the candidate (`via: 'partner'`).
  */
 export interface NeighbourDecision {
+  via: 'chooser' | 'partner';
   accepted: boolean;
-  /** The neighbour's own record, to count only what is beyond their habit. */
-  given: number;
-  acceptedCount: number;
   agreements: number;
   disagreements: number;
+}
+
+/**
+ * How much more often than the base rate, as log-odds, this person accepts others and is accepted,
+ * fitted jointly over the decisions of everyone involved (`DecisionIndex.effects`).
+ */
+export interface DecisionEffects {
+  accepts: number;
+  accepted: number;
 }
 
 export interface MatchProfile {
@@ -80,6 +90,11 @@ export interface MatchProfile {
   /** Other categorical facts shown on the profile (field of study, city), used by learned preferences only. */
   traits?: readonly string[];
   decisions: DecisionStats;
+  /**
+   * The accept rates given and received fitted jointly, who decided counted (`DecisionIndex.effects`);
+   * when absent, the smoothed rates of `decisions` stand in for them.
+   */
+  decisionEffects?: DecisionEffects;
   preference: LearnedPreference;
   /** Requests that wait for this person's answer: what the exposure damping looks at. */
   openIncomingRequests?: number;

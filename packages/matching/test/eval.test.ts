@@ -44,7 +44,7 @@ describe('offline evaluation protocol', () => {
   });
 
   it.skipIf(!DATA)(
-    `ranks mutual matches above random order and above its own one-sided score${DATA ? '' : ` (${absent})`}`,
+    `ranks mutual matches above random order, its own one-sided score and pop·gen${DATA ? '' : ` (${absent})`}`,
     () => {
       const { rankers, scoredPeople } = evaluate(readFileSync(DATA!, 'utf8'));
       expect(scoredPeople).toBeGreaterThan(200);
@@ -52,7 +52,10 @@ describe('offline evaluation protocol', () => {
       expect(rankers.engine.map).toBeGreaterThan(rankers.random.map + 0.1);
       expect(rankers.engine.ndcg5).toBeGreaterThan(rankers.oneSided.ndcg5);
       expect(rankers.engine.map).toBeGreaterThan(rankers.oneSided.map);
-      expect(rankers.engine.ndcg5).toBeGreaterThan(rankers.popGen.ndcg5);
+      // Above the reciprocal popularity by a margin (0.039 NDCG@5 and 0.035 MAP when this was written;
+      // the reference model's margin on the held-out waves was 0.03).
+      expect(rankers.engine.ndcg5).toBeGreaterThan(rankers.popGen.ndcg5 + 0.02);
+      expect(rankers.engine.map).toBeGreaterThan(rankers.popGen.map + 0.02);
     },
     120_000,
   );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   availabilityBitset,
-  collaborativeShift,
+  collaborativeRate,
   components,
   DecisionIndex,
   directionalFit,
@@ -108,8 +108,9 @@ describe('decisions', () => {
     expect(likeDeclined).toBeLessThan(0);
   });
 
-  it('follows people who decide like the viewer (collaborative shift)', () => {
-    // Ana and Bea agreed with Minji on three partners; Ana accepted Tom, Bea did not.
+  it('follows people who decide like the viewer, and what the viewer decided on partners judged alike', () => {
+    // Ana and Bea decided on p1-p3 too: Ana as Minji did, Bea the opposite way. Ana accepted Tom,
+    // Bea did not; and the two judged p1 as they judged Tom.
     const decisions = ['p1', 'p2', 'p3'].flatMap((p, i) =>
       ['minji', 'ana']
         .map((chooser) => ({ chooser, partner: p, accepted: i !== 1 }))
@@ -121,15 +122,90 @@ describe('decisions', () => {
       { chooser: 'bea', partner: 'tom', accepted: false },
     ]);
     const neighbours = index.neighbourDecisions('minji', 'tom');
-    expect(neighbours).toHaveLength(2);
-    expect(collaborativeShift(neighbours, 0.42)).toBeGreaterThan(0);
-    expect(collaborativeShift([], 0.42)).toBe(0);
-    // Bea disagreed every time, so her no counts for Tom.
+    expect(neighbours.filter((n) => n.via === 'chooser')).toEqual([
+      { via: 'chooser', accepted: true, agreements: 3, disagreements: 0 },
+      { via: 'chooser', accepted: false, agreements: 0, disagreements: 3 },
+    ]);
+    // p1 and p3 were judged as Tom was (Ana yes, Bea no), p2 the opposite way; Minji accepted p1 and p3.
+    expect(neighbours.filter((n) => n.via === 'partner')).toEqual([
+      { via: 'partner', accepted: true, agreements: 2, disagreements: 0 },
+      { via: 'partner', accepted: false, agreements: 0, disagreements: 2 },
+      { via: 'partner', accepted: true, agreements: 2, disagreements: 0 },
+    ]);
+    // Never the viewer's own decision on the candidate, nor anything when the viewer decided nothing.
+    const withOwn = new DecisionIndex([
+      ...decisions,
+      { chooser: 'ana', partner: 'tom', accepted: true },
+      { chooser: 'bea', partner: 'tom', accepted: false },
+      { chooser: 'minji', partner: 'tom', accepted: false },
+    ]);
+    expect(withOwn.neighbourDecisions('minji', 'tom')).toEqual(neighbours);
+    expect(index.neighbourDecisions('nobody', 'tom')).toEqual([]);
+
+    // Only near neighbours count (Bea's opposite taste is not read backwards), and they move the
+    // model's rate by their share of the evidence.
+    const rate = collaborativeRate(0.4, neighbours, 10);
+    expect(rate).toBeGreaterThan(0.4);
+    expect(rate).toBeLessThan(1);
+    expect(collaborativeRate(0.4, neighbours, 100)).toBeLessThan(rate);
+    expect(collaborativeRate(0.4, [], 10)).toBe(0.4);
     expect(
-      collaborativeShift(
-        neighbours.filter((n) => !n.accepted),
-        0.42,
+      collaborativeRate(
+        0.4,
+        neighbours.filter((n) => n.agreements === 0),
+        10,
       ),
-    ).toBeGreaterThan(0);
+    ).toBe(0.4);
+    expect(collaborativeRate(0.4, [{ via: 'chooser', accepted: false, agreements: 3, disagreements: 0 }], 10)).toBeLessThan(0.4);
+  });
+});
+
+describe('accept rates fitted jointly (DecisionIndex.effects)', () => {
+  const base = 0.42;
+  const priors = { given: 4, received: 4 };
+  const decide = (chooser: string, partner: string, accepted: boolean) => ({ chooser, partner, accepted });
+
+  it('gives back the smoothed rate, as log-odds, when the deciders are average', () => {
+    // A crowd of twenty accepts exactly half of twenty partners, each partner half the time, at the
+    // base rate; Ana accepts eight of ten of them.
+    const decisions = [];
+    for (let c = 0; c < 20; c++) for (let p = 0; p < 20; p++) decisions.push(decide(`c${c}`, `p${p}`, (c + p) % 2 === 0));
+    for (let p = 0; p < 10; p++) decisions.push(decide('ana', `p${p}`, p < 8));
+    const effects = new DecisionIndex(decisions).effects(0.5, priors);
+    const smoothed = smoothedRate(8, 10, 0.5, 4);
+    expect(Math.abs(effects.get('ana')!.accepts - Math.log(smoothed / (1 - smoothed)))).toBeLessThan(0.1);
+    expect(Math.abs(effects.get('c3')!.accepts)).toBeLessThan(0.05);
+    expect(effects.get('p12')!.accepted).toBeCloseTo(effects.get('p14')!.accepted, 6);
+  });
+
+  it('counts a yes from a picky decider for more than a yes from someone who accepts everyone', () => {
+    const decisions = [];
+    for (let p = 0; p < 8; p++) decisions.push(decide('picky', `p${p}`, false), decide('eager', `p${p}`, true));
+    decisions.push(
+      decide('picky', 'ana', true),
+      decide('eager', 'ana', false),
+      decide('picky', 'bea', false),
+      decide('eager', 'bea', true),
+    );
+    const effects = new DecisionIndex(decisions).effects(base, priors);
+    // Both got one yes and one no; Ana's yes came from the person who says no to everyone else.
+    expect(effects.get('ana')!.accepted).toBeGreaterThan(effects.get('bea')!.accepted);
+    expect(effects.get('picky')!.accepts).toBeLessThan(0);
+    expect(effects.get('eager')!.accepts).toBeGreaterThan(0);
+  });
+
+  it('stays finite for someone who accepted everyone, and is deterministic', () => {
+    const decisions = Array.from({ length: 30 }, (_, i) => decide('yes-to-all', `p${i}`, true));
+    const first = new DecisionIndex(decisions).effects(base, priors);
+    expect(Number.isFinite(first.get('yes-to-all')!.accepts)).toBe(true);
+    expect(new DecisionIndex(decisions).effects(base, priors)).toEqual(first);
+  });
+
+  it('replaces the smoothed rates in the directional fit when given', () => {
+    const viewer = minji();
+    const sought = directionalFit(viewer, tom({ decisionEffects: { accepts: 0, accepted: 1 } }), OPTIONS);
+    const shunned = directionalFit(viewer, tom({ decisionEffects: { accepts: 0, accepted: -1 } }), OPTIONS);
+    expect(sought.shifts.partner).toBe(1);
+    expect(sought.score).toBeGreaterThan(shunned.score);
   });
 });

@@ -48,6 +48,12 @@ const person = (make: (o: Partial<MatchProfile>) => MatchProfile) =>
       open: fc.integer({ min: 0, max: 40 }),
       bad: fc.integer({ min: 0, max: 5 }),
       level: fc.constantFrom('A1', 'B1', 'C1', 'C2'),
+      effects: fc.option(
+        fc.record({ accepts: fc.double({ min: -3, max: 3, noNaN: true }), accepted: fc.double({ min: -3, max: 3, noNaN: true }) }),
+        {
+          nil: undefined,
+        },
+      ),
     } as const)
     .map((r) =>
       make({
@@ -58,6 +64,7 @@ const person = (make: (o: Partial<MatchProfile>) => MatchProfile) =>
         communicationMethod: r.method,
         dailyMinutes: r.dailyMinutes,
         decisions: r.decisions,
+        decisionEffects: r.effects,
         preference: { accepted: r.accepted, declined: r.declined },
         openIncomingRequests: r.open,
         callRatings: { bad: r.bad, total: r.bad + 2 },
@@ -66,19 +73,32 @@ const person = (make: (o: Partial<MatchProfile>) => MatchProfile) =>
     );
 const pair = fc.tuple(person(minji), person(tom));
 
+/** Neighbourhood evidence for each direction, as `DecisionIndex.neighbourDecisions` gives it. */
+const neighbours = fc.array(
+  fc.record({
+    via: fc.constantFrom('chooser' as const, 'partner' as const),
+    accepted: fc.boolean(),
+    agreements: fc.integer({ min: 0, max: 10 }),
+    disagreements: fc.integer({ min: 0, max: 10 }),
+  }),
+  { maxLength: 8 },
+);
+const evidence = fc.record({ xy: neighbours, yx: neighbours });
+
 describe('reciprocal score properties', () => {
   it('is symmetric', () => {
     fc.assert(
-      fc.property(pair, ([x, y]) => {
+      fc.property(pair, evidence, ([x, y], e) => {
         expect(reciprocalScore(x, y, OPTIONS)).toBe(reciprocalScore(y, x, OPTIONS));
+        expect(reciprocalScore(x, y, OPTIONS, e)).toBe(reciprocalScore(y, x, OPTIONS, { xy: e.yx, yx: e.xy }));
       }),
     );
   });
 
   it('stays in [0, 1]', () => {
     fc.assert(
-      fc.property(pair, ([x, y]) => {
-        const s = reciprocalScore(x, y, OPTIONS)!;
+      fc.property(pair, evidence, ([x, y], e) => {
+        const s = reciprocalScore(x, y, OPTIONS, e)!;
         expect(s).toBeGreaterThanOrEqual(0);
         expect(s).toBeLessThanOrEqual(1);
       }),
@@ -87,22 +107,22 @@ describe('reciprocal score properties', () => {
 
   it('never falls when the pair gains a shared topic', () => {
     fc.assert(
-      fc.property(pair, fc.constantFrom(...TOPICS), ([x, y], topic) => {
-        const before = reciprocalScore(x, y, OPTIONS)!;
+      fc.property(pair, fc.constantFrom(...TOPICS), evidence, ([x, y], topic, e) => {
+        const before = reciprocalScore(x, y, OPTIONS, e)!;
         const add = (p: MatchProfile) => (p.topics.includes(topic) ? p : { ...p, topics: [...p.topics, topic] });
-        expect(reciprocalScore(add(x), add(y), OPTIONS)!).toBeGreaterThanOrEqual(before - 1e-12);
+        expect(reciprocalScore(add(x), add(y), OPTIONS, e)!).toBeGreaterThanOrEqual(before - 1e-12);
       }),
     );
   });
 
   it('never falls when the pair gains overlapping hours', () => {
     fc.assert(
-      fc.property(pair, slots, ([x, y], extra) => {
-        const before = reciprocalScore(x, y, OPTIONS)!;
+      fc.property(pair, slots, evidence, ([x, y], extra, e) => {
+        const before = reciprocalScore(x, y, OPTIONS, e)!;
         // The same extra hours, in UTC, added to both: their overlap can only grow.
         const more = availabilityBitset(extra, 'UTC', WEEK);
         const widen = (p: MatchProfile) => ({ ...p, availability: p.availability!.map((w, i) => w | more[i]!) });
-        expect(reciprocalScore(widen(x), widen(y), OPTIONS)!).toBeGreaterThanOrEqual(before - 1e-12);
+        expect(reciprocalScore(widen(x), widen(y), OPTIONS, e)!).toBeGreaterThanOrEqual(before - 1e-12);
       }),
     );
   });
@@ -112,6 +132,9 @@ describe('reciprocal score properties', () => {
       fc.property(pair, fc.boolean(), fc.constantFrom('ja', 'fr', 'ko'), ([x, y], xBlocks, native) => {
         const blocked = xBlocks ? [{ ...x, blocked: ['tom'] }, y] : [x, { ...y, blocked: ['minji'] }];
         expect(reciprocalScore(blocked[0]!, blocked[1]!, OPTIONS)).toBeNull();
+        expect(
+          reciprocalScore(blocked[0]!, blocked[1]!, OPTIONS, { xy: [{ via: 'chooser', accepted: true, agreements: 5, disagreements: 0 }] }),
+        ).toBeNull();
         // Tom no longer offers English (a native speaker of something else, no English at C1).
         expect(reciprocalScore(x, { ...y, nativeLanguage: native, speaks: [{ language: 'en', level: 'B2' }] }, OPTIONS)).toBeNull();
       }),
