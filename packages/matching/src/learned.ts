@@ -265,9 +265,8 @@ export class DecisionIndex {
    * Each person's accept rates given and received as log-odds against the base rate, fitted jointly
    * over every decision in the index (a logistic model logit P(x accepts y) = logit(base) + a_x + b_y,
    * the Rasch / Bradley-Terry form): a yes from someone who rarely says yes counts for more than a
-   * yes from someone who accepts everyone, and a no from a popular partner's picky deciders counts
-   * for less. The smoothed rates treat every decider alike, which a popularity measured on a few
-   * choosers' decisions cannot afford. The Gaussian prior on each effect is the rate prior itself,
+   * yes from someone who accepts everyone, and a no from them for less. The smoothed rates treat
+   * every decider alike, which a popularity measured on a few choosers' decisions cannot afford. The Gaussian prior on each effect is the rate prior itself,
    * moved to the log-odds scale: a Beta prior worth k decisions at rate p carries k·p(1-p) of
    * information about the log-odds, so a person decided on by average deciders gets the log-odds of
    * their smoothed rate back. Newton steps one person at a time, in the index's order, until no
