@@ -96,5 +96,38 @@ for (const backend of BACKENDS) {
       await new Promise((r) => setTimeout(r, 500));
       expect(await lastActive(person)).toBe(seen);
     });
+
+    it("shows a person at the same percentage on their own card as in the viewer's recommendations, activity and accept rates included", async () => {
+      const viewer = await givenOnboarded(t, 'Yuna', KOREAN);
+      // Two people with the same answers; one was last seen three weeks ago and declines most people.
+      const [choosy, twin] = await Promise.all([givenOnboarded(t, 'Robin', ENGLISH), givenOnboarded(t, 'Casey', ENGLISH)]);
+      const at = Date.now() - 21 * 24 * HOUR;
+      await db.updateTable('matching_pool').set({ last_active_at: at }).where('user_id', '=', choosy.userId).execute();
+      await db
+        .insertInto('match_events')
+        .values([
+          ...Array.from({ length: 8 }, (_, i) => ({
+            id: randomUUID(),
+            actor_id: choosy.userId,
+            subject_id: randomUUID(),
+            kind: i ? 'decline' : 'accept',
+            at,
+          })),
+          ...Array.from({ length: 4 }, () => ({ id: randomUUID(), actor_id: randomUUID(), subject_id: choosy.userId, kind: 'ignore', at })),
+        ] as never)
+        .execute();
+
+      const page = await api(t, 'GET', '/api/v1/matching/recommendations?locale=en', { token: viewer.token });
+      const percentIn = (id: string) => (page.json.items as { userId: string; percent: number }[]).find((c) => c.userId === id)?.percent;
+      const [ranked, twinRanked] = [percentIn(choosy.userId), percentIn(twin.userId)];
+      expect(ranked).toBeGreaterThan(0);
+      // The facts count: the same answers without them score differently.
+      expect(ranked).not.toBe(twinRanked);
+      for (const person of [choosy, twin]) {
+        const card = await api(t, 'GET', `/api/v1/matching/people/${person.userId}?locale=en`, { token: viewer.token });
+        expect(card.status).toBe(200);
+        expect(card.json.percent).toBe(percentIn(person.userId));
+      }
+    });
   });
 }

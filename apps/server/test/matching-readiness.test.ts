@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
+import { poolSyncedUntil, setPoolSyncedUntil } from '../src/modules/matching/repository.js';
 import { openDatabase } from '../src/platform/db/database.js';
 import { api, ENGLISH, givenOnboarded, startApp, type TestApp } from './helpers/app.js';
 import { BACKENDS } from './helpers/backends.js';
@@ -102,6 +103,26 @@ for (const backend of BACKENDS) {
         const page = await api({ url }, 'GET', '/api/v1/matching/recommendations?locale=en', { token: viewer.token });
         expect((page.json.items as { userId: string }[]).some((c) => ids.includes(c.userId))).toBe(true);
       }, 180_000);
+
+      it("two nodes finishing their catch-up at once both write the pool's watermark, which only moves forward", async () => {
+        // Each node its own connections, as two processes would have (SQLite is one node's own file:
+        // there, concurrent writers of the one node).
+        const other = backend.name === 'mysql+redis' ? await openDatabase<any>(t.config.database) : db;
+        try {
+          await db.deleteFrom('matching_pool_state').execute();
+          const base = Date.now();
+          // Interleaved first writes (no row yet) and updates from both nodes, out of order.
+          const marks = Array.from({ length: 40 }, (_, i) => base + ((i * 17) % 40) * 1000);
+          await Promise.all(marks.map((at, i) => setPoolSyncedUntil(i % 2 ? other : db, at)));
+          expect(await poolSyncedUntil(db)).toBe(Math.max(...marks));
+          // A node whose catch-up started earlier and ended later does not move it back.
+          await setPoolSyncedUntil(other, base - 60_000);
+          expect(await poolSyncedUntil(db)).toBe(Math.max(...marks));
+          expect(await db.selectFrom('matching_pool_state').selectAll().execute()).toHaveLength(1);
+        } finally {
+          if (other !== db) await other.destroy();
+        }
+      });
     },
   );
 }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { SLOTS_PER_DAY } from '@studymate/contracts';
 import type { PartnerProfile, ProfileService } from '../profile/service.js';
 import * as repo from './repository.js';
-import type { MatchingPoolTable, MatchingTables } from './repository.js';
+import type { DecisionStats, MatchingPoolTable, MatchingTables, PoolRowWithFacts } from './repository.js';
 
 /**
  * Matching's own copy of what it scores of each onboarded person (`matching_pool`): one row per
@@ -51,6 +51,10 @@ export interface PooledPerson {
   profile: PartnerProfile;
   /** Epoch ms; null when nothing has told matching of them since they joined the pool. */
   lastActiveAt: number | null;
+  /** Decisions made by and about them, read with the row. */
+  decisions: DecisionStats;
+  /** Open requests waiting for them, read with the row. */
+  waiting: number;
 }
 
 /** Languages a person can offer a partner: native, or C1 and above (spoken, or learnt and tested or rated so). */
@@ -108,6 +112,13 @@ export function createMatchingPool(deps: { db: Kysely<MatchingTables>; profile: 
     parsed.set(row.user_id, { savedAt, profile: p });
     return p;
   }
+
+  const pooled = (row: PoolRowWithFacts): PooledPerson => ({
+    profile: parse(row),
+    lastActiveAt: row.last_active_at,
+    decisions: row.decisions,
+    waiting: row.waiting,
+  });
 
   /** Rewrites the pool rows of these people from their profiles now (left out: not onboarded, deleted). */
   async function refresh(userIds: string[]) {
@@ -168,17 +179,17 @@ export function createMatchingPool(deps: { db: Kysely<MatchingTables>; profile: 
           const rows = await repo.poolRange(db, learn, offer, q.pivot, q.limit - found.size + 1);
           for (const row of rows) {
             if (row.user_id === q.exclude || found.has(row.user_id) || found.size >= q.limit) continue;
-            found.set(row.user_id, { profile: parse(row), lastActiveAt: row.last_active_at == null ? null : Number(row.last_active_at) });
+            found.set(row.user_id, pooled(row));
           }
         }
       }
       return [...found.values()];
     },
 
-    /** The pooled profiles of some people (anyone not in the pool is left out). */
-    async profilesOf(userIds: string[]): Promise<Map<string, PartnerProfile>> {
+    /** Some people as the pool holds them, with when they were last seen (anyone not in the pool is left out). */
+    async peopleOf(userIds: string[]): Promise<Map<string, PooledPerson>> {
       const rows = await repo.poolRowsOf(db, [...new Set(userIds)]);
-      return new Map(rows.map((row) => [row.user_id, parse(row)]));
+      return new Map(rows.map((row) => [row.user_id, pooled(row)]));
     },
   };
 }

@@ -33,7 +33,7 @@ import type { PresenceLookup } from '../chat/service.js';
 import type { PartnerProfile, ProfileService } from '../profile/service.js';
 import type { UsersService } from '../users/service.js';
 import { maySee } from './policy.js';
-import { offers, type MatchingPool } from './pool.js';
+import { offers, type MatchingPool, type PooledPerson } from './pool.js';
 import * as repo from './repository.js';
 import type { MatchEventsTable, MatchingTables } from './repository.js';
 
@@ -53,12 +53,19 @@ const RANKED_TTL_MS = 60_000;
 const MAX_CANDIDATES = 500;
 /** Viewers whose parsed ranked list a node keeps beside the cached text (100 cards, about 50 KB each). */
 const MAX_PARSED_RANKED = 500;
+/**
+ * Cold rankings worked on at once per node; the rest wait in arrival order. Unbounded, a burst of
+ * them shared the event loop evenly and all finished near its end (bench/README.md); one or two
+ * at a time left the node idle while their database round trips waited on a loaded machine.
+ */
+const COLD_RANKINGS = 4;
 /** Search answers with at most this many people. */
 const MAX_SEARCH_RESULTS = 50;
 /** Past decisions the viewer's learned preference is built from. */
 const MAX_LEARNED_DECISIONS = 200;
 /** Weekly bitsets remembered per node (each 84 bytes plus its key). */
 const MAX_BITSETS = 100_000;
+type PopulationRates = ReturnType<typeof populationRates>;
 /** A person the viewer could meet, with the engine's verdict and their card (reasons in words per reader). */
 interface Ranked {
   id: string;
@@ -117,7 +124,8 @@ export function createRecommender(deps: {
   presence?: PresenceLookup;
 }) {
   const { db, profile, users } = deps;
-  const rankedView = new ViewCache(deps.cache, 'matching-ranked', RANKED_TTL_MS);
+  // Named anew when its stored form changed (now with the population rates): no node reads the old form.
+  const rankedView = new ViewCache(deps.cache, 'matching-ranked-v2', RANKED_TTL_MS);
   const bitsets = new Map<string, { key: string; bits: Uint32Array | null }>();
 
   /** This week's UTC bitset of a person, remembered until the week or their schedule changes. */
@@ -207,51 +215,76 @@ export function createRecommender(deps: {
   async function learnedPreference(viewerId: string, weekStart: number, now: number) {
     const decisions = await repo.decisionsBy(db, viewerId, MAX_LEARNED_DECISIONS);
     if (!decisions.length) return emptyPreference();
-    const partners = await deps.pool.profilesOf(decisions.map((d) => d.subject_id));
+    const partners = await deps.pool.peopleOf(decisions.map((d) => d.subject_id));
     let preference = emptyPreference();
     for (const d of decisions) {
-      const p = partners.get(d.subject_id);
+      const p = partners.get(d.subject_id)?.profile;
       if (p) preference = recordDecision(preference, toMatchProfile(p, weekStart, {}), d.kind === 'accept' || d.kind === 'request', now);
     }
     return preference;
+  }
+
+  /**
+   * What the engine needs of the viewer besides the candidates, read at once (none of it waits on
+   * another): their profile, who they never see, their decision counts and learned preference.
+   * The candidates' facts come with their pool rows.
+   */
+  async function viewerContext(viewerId: string, now: number, weekStart: number) {
+    const [mine, hidden, decisions, preference] = await Promise.all([
+      profile.partnerProfiles([viewerId]),
+      repo.hiddenFrom(db, viewerId),
+      repo.decisionStatsOf(db, viewerId),
+      learnedPreference(viewerId, weekStart, now),
+    ]);
+    return { me: mine.get(viewerId), hidden, decisions, preference };
+  }
+  type ViewerContext = Awaited<ReturnType<typeof viewerContext>>;
+
+  /**
+   * The one place the engine's view of a viewer and of the people they look at is built, for
+   * recommendations, search and the cards of requests, mates and quick match alike: the viewer here
+   * now, with their decisions and learned preference; each other person with their decisions, the
+   * requests waiting for them and when they were last seen. So a person's percentage is the same
+   * wherever the viewer meets them.
+   */
+  function engineProfiles(
+    ctx: ViewerContext & { me: PartnerProfile },
+    people: PooledPerson[],
+    at: { now: number; weekStart: number },
+    viewerExtra: Partial<MatchProfile> = {},
+  ) {
+    const viewer = toMatchProfile(ctx.me, at.weekStart, {
+      // The viewer is here now: what candidates' side of the score sees of them.
+      lastActiveAt: at.now,
+      blocked: ctx.hidden.blocked,
+      mates: ctx.hidden.mates,
+      decisions: ctx.decisions,
+      preference: ctx.preference,
+      ...viewerExtra,
+    });
+    const candidates = people.map(({ profile: p, lastActiveAt, decisions, waiting }) => ({
+      profile: p,
+      match: candidateProfile(p, at.weekStart, decisions, waiting, lastActiveAt),
+    }));
+    return { viewer, candidates };
   }
 
   /** The viewer and everyone the SQL step offers them, as the engine's profiles; null before onboarding. */
   async function pool(viewerId: string, language?: string) {
     const now = Date.now();
     const weekStart = weekStartUtc(now);
-    const me = (await profile.partnerProfiles([viewerId])).get(viewerId);
+    const ctx = await viewerContext(viewerId, now, weekStart);
+    const me = ctx.me;
     if (!me?.onboarded) return null;
     const learns = me.learns.map((l) => l.language).filter((l) => !language || l === language);
-    const [pooled, blocked, mates, pending] = await Promise.all([
-      deps.pool.candidates({ learns, offers: offers(me), exclude: viewerId, limit: MAX_CANDIDATES, pivot: viewerId }),
-      repo.blockedEitherWay(db, viewerId),
-      repo.matesOf(db, viewerId),
-      repo.pendingPartners(db, viewerId),
-    ]);
+    const pooled = await deps.pool.candidates({ learns, offers: offers(me), exclude: viewerId, limit: MAX_CANDIDATES, pivot: viewerId });
     // Blocked people, mates and those a request is pending with are never candidates.
-    const hidden = new Set([...blocked, ...mates.map((m) => m.mate_id), ...pending]);
+    const hidden = new Set([...ctx.hidden.blocked, ...ctx.hidden.mates, ...ctx.hidden.pending]);
     const found = pooled.filter((c) => maySee(viewerId, c.profile.id, hidden));
-    const candidateIds = found.map((c) => c.profile.id);
-    const [stats, incoming, preference] = await Promise.all([
-      repo.decisionCounts(db, [viewerId, ...candidateIds]),
-      repo.openIncomingCounts(db, candidateIds),
-      learnedPreference(viewerId, weekStart, now),
-    ]);
-    const viewer = toMatchProfile(me, weekStart, {
-      // The viewer is here now: what candidates' side of the score sees of them.
-      lastActiveAt: now,
-      blocked,
-      mates: mates.map((m) => m.mate_id),
-      decisions: stats.get(viewerId)!,
-      preference,
-    });
-    const candidates = found.map(({ profile: p, lastActiveAt }) => ({
-      profile: p,
-      match: candidateProfile(p, weekStart, stats.get(p.id)!, incoming.get(p.id) ?? 0, lastActiveAt),
-    }));
+    const { viewer, candidates } = engineProfiles({ ...ctx, me }, found, { now, weekStart });
     // The accept rate and rate priors of the people being ranked, measured on them (engine: populationRates).
-    return { me, viewer, candidates, options: { now, weekStart, ...populationRates(stats.values()) } };
+    const rates = populationRates([ctx.decisions, ...found.map((c) => c.decisions)]);
+    return { me, viewer, candidates, options: { now, weekStart, ...rates } };
   }
 
   type Pool = NonNullable<Awaited<ReturnType<typeof pool>>>;
@@ -283,39 +316,79 @@ export function createRecommender(deps: {
   const explain = (viewer: MatchProfile, candidate: MatchProfile, options: ScoreOptions) =>
     reasonsFor(viewer, candidate, directionalFit(viewer, candidate, options), options);
 
-  const parsedRanked = new Map<string, { json: string; ranked: Ranked[] }>();
-  function remember(viewerId: string, json: string, ranked: Ranked[]) {
+  /** A viewer's ranked list as stored: the people, and the population rates they were scored with. */
+  interface RankedView {
+    rates: PopulationRates;
+    ranked: Ranked[];
+  }
+  const parsedRanked = new Map<string, { json: string; view: RankedView }>();
+  function remember(viewerId: string, json: string, view: RankedView) {
     parsedRanked.delete(viewerId);
     if (parsedRanked.size >= MAX_PARSED_RANKED) parsedRanked.delete(parsedRanked.keys().next().value!);
-    parsedRanked.set(viewerId, { json, ranked });
+    parsedRanked.set(viewerId, { json, view });
   }
-  async function rankedFor(viewerId: string): Promise<Ranked[]> {
-    const json = await rankedView.read(viewerId, async () => {
-      const p = await pool(viewerId);
-      // Reasons for the first page only; later pages are explained when asked for (`page`).
-      const top = p ? rank(p, MAX_RECOMMENDATIONS, undefined, RECOMMENDATION_PAGE_SIZE) : [];
-      // Deleted accounts leave the pool as they go; the name check covers the moment in between.
-      const names = await users.namesOf(top.map((t) => t.id));
-      const ranked: Ranked[] = top
-        .filter((t) => names.has(t.id) && !names.get(t.id)!.deleted)
-        .map(({ id, score, percent, reasons, candidate }) => ({
-          id,
-          score,
-          percent,
-          reasons,
-          card: toPartnerCard(candidate.profile, names.get(id)!.displayName, percent, []),
-        }));
-      const text = JSON.stringify(ranked);
-      remember(viewerId, text, ranked);
-      return text;
+
+  // Cold rankings run at most COLD_RANKINGS at a time on a node, the rest in arrival order: run
+  // all at once, a burst of them shared the event loop and the database's round trips evenly, so
+  // every one of them finished near the end of the burst (bench/README.md).
+  let coldRunning = 0;
+  const coldWaiting: (() => void)[] = [];
+  async function coldRanking<T>(work: () => Promise<T>): Promise<T> {
+    if (coldRunning >= COLD_RANKINGS) await new Promise<void>((resolve) => coldWaiting.push(resolve));
+    else coldRunning++;
+    try {
+      return await work();
+    } finally {
+      const next = coldWaiting.shift();
+      if (next) next();
+      else coldRunning--;
+    }
+  }
+
+  async function rankFresh(viewerId: string): Promise<string> {
+    const p = await pool(viewerId);
+    // Reasons for the first page only; later pages are explained when asked for (`page`).
+    const top = p ? rank(p, MAX_RECOMMENDATIONS, undefined, RECOMMENDATION_PAGE_SIZE) : [];
+    // Deleted accounts leave the pool as they go; the name check covers the moment in between.
+    const names = await users.namesOf(top.map((t) => t.id));
+    const ranked: Ranked[] = top
+      .filter((t) => names.has(t.id) && !names.get(t.id)!.deleted)
+      .map(({ id, score, percent, reasons, candidate }) => ({
+        id,
+        score,
+        percent,
+        reasons,
+        card: toPartnerCard(candidate.profile, names.get(id)!.displayName, percent, []),
+      }));
+    const view: RankedView = { rates: p ? ratesOf(p.options) : populationRates([]), ranked };
+    const text = JSON.stringify(view);
+    remember(viewerId, text, view);
+    return text;
+  }
+  const ratesOf = ({ baseAcceptRate, ratePriors }: PopulationRates): PopulationRates => ({ baseAcceptRate, ratePriors });
+
+  // One ranking in flight per viewer on a node: a request arriving while the viewer's list is being
+  // worked out waits for it instead of starting another (a slow burst otherwise fed itself, each
+  // viewer's next request missing too). A change that invalidates the list drops the flight.
+  const inFlight = new Map<string, Promise<RankedView>>();
+  function rankedFor(viewerId: string): Promise<RankedView> {
+    const known = inFlight.get(viewerId);
+    if (known) return known;
+    const flight = readRanked(viewerId).finally(() => {
+      if (inFlight.get(viewerId) === flight) inFlight.delete(viewerId);
     });
+    inFlight.set(viewerId, flight);
+    return flight;
+  }
+  async function readRanked(viewerId: string): Promise<RankedView> {
+    const json = await rankedView.read(viewerId, () => coldRanking(() => rankFresh(viewerId)));
     // Parsing 100 cards was most of a cached answer's time: keep the parsed list while the stored
     // text is the same (a cheap comparison of strings; Redis hands a new copy each time).
     const known = parsedRanked.get(viewerId);
-    if (known?.json === json) return known.ranked;
-    const ranked = JSON.parse(json!) as Ranked[];
-    remember(viewerId, json!, ranked);
-    return ranked;
+    if (known?.json === json) return known.view;
+    const view = JSON.parse(json!) as RankedView;
+    remember(viewerId, json!, view);
+    return view;
   }
 
   // Reasons in words, per reader's language, remembered with the node's parsed list: a cached page
@@ -334,22 +407,18 @@ export function createRecommender(deps: {
    * (a candidate who left the pool since gets none). Kept on the node's parsed copy of the list, so
    * turning back to the page costs nothing.
    */
-  async function explainLater(viewerId: string, entries: Ranked[]) {
+  async function explainLater(viewerId: string, view: RankedView, entries: Ranked[]) {
     const waiting = entries.filter((e) => e.reasons === null);
     if (!waiting.length) return;
     const now = Date.now();
     const weekStart = weekStartUtc(now);
-    const [mine, stats, preference, partners] = await Promise.all([
-      profile.partnerProfiles([viewerId]),
-      repo.decisionCounts(db, [viewerId]),
-      learnedPreference(viewerId, weekStart, now),
-      deps.pool.profilesOf(waiting.map((e) => e.id)),
-    ]);
-    const me = mine.get(viewerId);
-    const viewer = me && toMatchProfile(me, weekStart, { decisions: stats.get(viewerId)!, preference });
+    const [ctx, partners] = await Promise.all([viewerContext(viewerId, now, weekStart), deps.pool.peopleOf(waiting.map((e) => e.id))]);
+    const me = ctx.me;
+    const scored = me ? engineProfiles({ ...ctx, me }, [...partners.values()], { now, weekStart }) : null;
+    const options = { now, weekStart, ...view.rates };
     for (const e of waiting) {
-      const partner = partners.get(e.id);
-      e.reasons = viewer && partner ? explain(viewer, toMatchProfile(partner, weekStart, {}), { now, weekStart }) : [];
+      const candidate = scored?.candidates.find((c) => c.profile.id === e.id);
+      e.reasons = scored && candidate ? explain(scored.viewer, candidate.match, options) : [];
     }
   }
 
@@ -372,9 +441,10 @@ export function createRecommender(deps: {
   return {
     /** One page of the viewer's ranked partners; every card shown is recorded for the engine. */
     async page(viewerId: string, page: number, locale: Locale): Promise<RecommendationPage> {
-      const ranked = await rankedFor(viewerId);
+      const view = await rankedFor(viewerId);
+      const ranked = view.ranked;
       const slice = ranked.slice((page - 1) * RECOMMENDATION_PAGE_SIZE, page * RECOMMENDATION_PAGE_SIZE);
-      await explainLater(viewerId, slice);
+      await explainLater(viewerId, view, slice);
       const items = cards(slice, locale);
       recordShown(
         viewerId,
@@ -450,26 +520,49 @@ export function createRecommender(deps: {
       /** Quick match after a long wait: the viewer's own partner gender and age wishes are set aside. */
       relaxed = false,
     ): Promise<Map<string, PartnerCard>> {
-      const blocked = new Set(await repo.blockedEitherWay(db, viewerId));
-      const visible = subjectIds.filter((id) => maySee(viewerId, id, blocked));
-      const [profiles, names] = await Promise.all([profile.partnerProfiles([viewerId, ...visible]), users.namesOf(visible)]);
       const now = Date.now();
       const weekStart = weekStartUtc(now);
-      const me = profiles.get(viewerId);
-      const viewer = me && toMatchProfile(me, weekStart, relaxed ? { partnerGender: 'any', partnerAge: null } : {});
-      const found = new Map<string, PartnerCard>();
-      for (const id of visible) {
-        const subject = profiles.get(id);
+      const ids = [...new Set(subjectIds)].filter((id) => id !== viewerId);
+      const [ctx, inPool, names] = await Promise.all([
+        viewerContext(viewerId, now, weekStart),
+        deps.pool.peopleOf(ids),
+        users.namesOf(ids),
+      ]);
+      const blocked = new Set(ctx.hidden.blocked);
+      const visible = ids.filter((id) => maySee(viewerId, id, blocked));
+      // Anyone not in the pool (their rows are being rewritten, or they offer no language) as the profile module has them.
+      const missing = visible.filter((id) => !inPool.has(id));
+      const fresh = missing.length ? await profile.partnerProfiles(missing) : new Map<string, PartnerProfile>();
+      const people: PooledPerson[] = visible.flatMap((id) => {
+        const p = inPool.get(id)?.profile ?? fresh.get(id);
         const name = names.get(id);
-        if (!subject?.onboarded || !name || name.deleted) continue;
-        const verdict = viewer ? recommend(viewer, toMatchProfile(subject, weekStart, {}), { now, weekStart }) : null;
+        // Someone between pool rewrites is scored without their facts for that moment.
+        const facts = inPool.get(id) ?? {
+          lastActiveAt: null,
+          decisions: { given: 0, accepted: 0, received: 0, acceptedBy: 0 },
+          waiting: 0,
+        };
+        return p?.onboarded && name && !name.deleted ? [{ ...facts, profile: p }] : [];
+      });
+      const found = new Map<string, PartnerCard>();
+      if (!people.length) return found;
+      const me = ctx.me;
+      // The pair's compatibility as if they were not mates yet: mates and requests are what these cards show.
+      const relax: Partial<MatchProfile> = relaxed ? { partnerGender: 'any', partnerAge: null } : {};
+      const scored = me ? engineProfiles({ ...ctx, me }, people, { now, weekStart }, { mates: [], ...relax }) : null;
+      // The population rates of the viewer's ranked list when this node holds it, so a card agrees with recommendations.
+      const rates = parsedRanked.get(viewerId)?.view.rates ?? populationRates([ctx.decisions, ...people.map((p) => p.decisions)]);
+      const options = { now, weekStart, ...rates };
+      people.forEach(({ profile: subject }, i) => {
+        const name = names.get(subject.id)!.displayName;
+        const verdict = scored ? recommend(scored.viewer, scored.candidates[i]!.match, options) : null;
         found.set(
-          id,
+          subject.id,
           verdict?.eligible
-            ? toPartnerCard(subject, name.displayName, verdict.percent, formatReasons(verdict.reasons, locale))
-            : toPartnerCard(subject, name.displayName, 0, []),
+            ? toPartnerCard(subject, name, verdict.percent, formatReasons(verdict.reasons, locale))
+            : toPartnerCard(subject, name, 0, []),
         );
-      }
+      });
       return found;
     },
 
@@ -477,6 +570,9 @@ export function createRecommender(deps: {
     flushShown,
 
     /** After anything that changes who the person should see: their profile, a block, a request, an accept. */
-    invalidate: (userId: string) => rankedView.invalidate(userId),
+    invalidate: (userId: string) => {
+      inFlight.delete(userId);
+      return rankedView.invalidate(userId);
+    },
   };
 }

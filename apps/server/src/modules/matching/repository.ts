@@ -1,5 +1,5 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
-import { rowLockTransaction } from '../../platform/db/database.js';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import { isMysql, rowLockTransaction } from '../../platform/db/database.js';
 
 export interface BlocksTable {
   blocker_id: string;
@@ -81,15 +81,6 @@ export const deleteBlock = (db: Db, blockerId: string, blockedId: string) =>
 
 export const blocksBy = (db: Db, blockerId: string) =>
   db.selectFrom('blocks').selectAll().where('blocker_id', '=', blockerId).orderBy('created_at', 'desc').execute();
-
-/** Everyone on either side of a block with this person. */
-export async function blockedEitherWay(db: Db, userId: string): Promise<string[]> {
-  const rows = await sql<{ id: string }>`
-    select blocked_id as id from blocks where blocker_id = ${userId}
-    union select blocker_id as id from blocks where blocked_id = ${userId}
-  `.execute(db);
-  return rows.rows.map((r) => r.id);
-}
 
 /** Whether the pair may write to each other: a block either way closes it, and so does an unmatch. */
 export async function contactBetween(db: Db, a: string, b: string): Promise<{ blocked: boolean; unmatched: boolean }> {
@@ -173,26 +164,17 @@ export const sentBy = (db: Db, userId: string, limit: number) =>
 export const occupyingPair = (db: Db, a: string, b: string) =>
   db.selectFrom('match_requests').selectAll().where('open_pair_key', '=', pairKey(a, b)).execute();
 
-/** The people with whom this person has a request pending either way: not recommended again meanwhile. */
-export async function pendingPartners(db: Db, userId: string): Promise<string[]> {
-  const rows = await sql<{ id: string }>`
-    select receiver_id as id from match_requests where sender_id = ${userId} and open_pair_key is not null
-    union select sender_id as id from match_requests where receiver_id = ${userId} and open_pair_key is not null
+/** Who a viewer is never shown, in one statement: blocks either way, current mates, and requests pending either way. */
+export async function hiddenFrom(db: Db, userId: string): Promise<{ blocked: string[]; mates: string[]; pending: string[] }> {
+  const rows = await sql<{ what: 'b' | 'm' | 'p'; id: string }>`
+    select 'b' as what, blocked_id as id from blocks where blocker_id = ${userId}
+    union all select 'b', blocker_id from blocks where blocked_id = ${userId}
+    union all select 'm', mate_id from mates where user_id = ${userId} and ended_at is null
+    union all select 'p', receiver_id from match_requests where sender_id = ${userId} and open_pair_key is not null
+    union all select 'p', sender_id from match_requests where receiver_id = ${userId} and open_pair_key is not null
   `.execute(db);
-  return rows.rows.map((r) => r.id);
-}
-
-/** Open requests waiting for each of these people: what exposure damping looks at. */
-export async function openIncomingCounts(db: Db, userIds: string[]): Promise<Map<string, number>> {
-  if (!userIds.length) return new Map();
-  const rows = await db
-    .selectFrom('match_requests')
-    .select(['receiver_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('receiver_id', 'in', userIds)
-    .where('status', '=', 'open')
-    .groupBy('receiver_id')
-    .execute();
-  return new Map(rows.map((r) => [r.receiver_id, Number(r.n)]));
+  const of = (what: string) => [...new Set(rows.rows.filter((r) => r.what === what).map((r) => r.id))];
+  return { blocked: of('b'), mates: of('m'), pending: of('p') };
 }
 
 // ---- mates ----
@@ -240,40 +222,11 @@ export async function recordEvents(db: Db, rows: MatchEventsTable[]) {
   if (rows.length) await db.insertInto('match_events').values(rows).execute();
 }
 
-/** Decisions made by and about each person: accept and decline/ignore counts, as the engine's DecisionStats. */
-export async function decisionCounts(db: Db, userIds: string[]) {
-  const stats = new Map(userIds.map((id) => [id, { given: 0, accepted: 0, received: 0, acceptedBy: 0 }]));
-  if (!userIds.length) return stats;
-  // A request is the sender's yes; an accept the receiver's; a decline or an ignored request a no.
-  const decisions = ['request', 'accept', 'decline', 'ignore'] as const;
-  const yes = (kind: string) => kind === 'request' || kind === 'accept';
-  const [given, received] = await Promise.all([
-    db
-      .selectFrom('match_events')
-      .select(['actor_id as id', 'kind', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('actor_id', 'in', userIds)
-      .where('kind', 'in', decisions)
-      .groupBy(['actor_id', 'kind'])
-      .execute(),
-    db
-      .selectFrom('match_events')
-      .select(['subject_id as id', 'kind', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('subject_id', 'in', userIds)
-      .where('kind', 'in', decisions)
-      .groupBy(['subject_id', 'kind'])
-      .execute(),
-  ]);
-  for (const r of given) {
-    const s = stats.get(r.id)!;
-    s.given += Number(r.n);
-    if (yes(r.kind)) s.accepted += Number(r.n);
-  }
-  for (const r of received) {
-    const s = stats.get(r.id)!;
-    s.received += Number(r.n);
-    if (yes(r.kind)) s.acceptedBy += Number(r.n);
-  }
-  return stats;
+/** Decisions made by and about one person (a viewer), as the engine's DecisionStats: one statement. */
+export async function decisionStatsOf(db: Db, userId: string): Promise<DecisionStats> {
+  const row = await sql<Pick<RawPoolRow, 'given_packed' | 'received_packed'>>`select
+    (${packedDecisions('actor_id', userId)}) as given_packed, (${packedDecisions('subject_id', userId)}) as received_packed`.execute(db);
+  return unpackDecisions(row.rows[0]!);
 }
 
 /** The person's latest decisions on others, newest first: what their learned preference is built from. */
@@ -359,33 +312,83 @@ export async function recordActivity(db: Db, userId: string, at: number, minGapM
   });
 }
 
+/** A pool row with the facts of the moment the engine scores beside the features. */
+export interface PoolRowWithFacts {
+  user_id: string;
+  features: string;
+  saved_at: number;
+  last_active_at: number | null;
+  decisions: DecisionStats;
+  /** Open requests waiting for the person (exposure damping). */
+  waiting: number;
+}
+export interface DecisionStats {
+  given: number;
+  accepted: number;
+  received: number;
+  acceptedBy: number;
+}
+
+/** Each side's decisions packed in one number: count * 2^32 + yeses (one index look-up per side, not two). */
+const PACK = 2 ** 32;
+const DECISION_KINDS = sql.join(['request', 'accept', 'decline', 'ignore']);
+const YES_KINDS = sql.join(['request', 'accept']);
+/**
+ * The pool columns, and each person's decision counts and waiting requests as correlated look-ups
+ * on the events' and requests' indexes: the candidates' facts come in the same statement as their
+ * rows instead of a second round trip with 500 ids in an IN list (whose range analysis cost MariaDB
+ * more than the look-ups; bench/README.md).
+ */
+const packedDecisions = (side: 'actor_id' | 'subject_id', person: RawBuilder<unknown> | string) =>
+  sql`select count(*) * ${PACK} + coalesce(sum(case when e.kind in (${YES_KINDS}) then 1 else 0 end), 0)
+    from match_events e where e.${sql.ref(side)} = ${person} and e.kind in (${DECISION_KINDS})`;
+const poolColumnsWithFacts = sql`p.user_id, p.features, p.saved_at, p.last_active_at,
+  (${packedDecisions('actor_id', sql`p.user_id`)}) as given_packed,
+  (${packedDecisions('subject_id', sql`p.user_id`)}) as received_packed,
+  (select count(*) from match_requests r where r.receiver_id = p.user_id and r.status = 'open') as waiting`;
+const unpackDecisions = (r: Pick<RawPoolRow, 'given_packed' | 'received_packed'>): DecisionStats => {
+  const [given, received] = [Number(r.given_packed), Number(r.received_packed)];
+  return { given: Math.floor(given / PACK), accepted: given % PACK, received: Math.floor(received / PACK), acceptedBy: received % PACK };
+};
+
+type RawPoolRow = Omit<PoolRowWithFacts, 'decisions' | 'waiting'> & {
+  given_packed: number | string;
+  received_packed: number | string;
+  waiting: number | string;
+};
+function withFacts(r: RawPoolRow): PoolRowWithFacts {
+  return {
+    user_id: r.user_id,
+    features: r.features,
+    saved_at: Number(r.saved_at),
+    last_active_at: r.last_active_at == null ? null : Number(r.last_active_at),
+    decisions: unpackDecisions(r),
+    waiting: Number(r.waiting),
+  };
+}
+
 /**
  * Up to `limit` people who offer `offer` and learn `learn`, from `pivot` on in id order, wrapping
- * around: one primary-key range (two when it wraps).
+ * around: one primary-key range (two when it wraps), with each person's facts (`PoolRowWithFacts`).
  */
 export async function poolRange(db: Db, offer: string, learn: string, pivot: string, limit: number) {
-  const range = (side: '>=' | '<', n: number) =>
-    db
-      .selectFrom('matching_pool')
-      .select(['user_id', 'features', 'saved_at', 'last_active_at'])
-      .where('offer_language', '=', offer)
-      .where('learn_language', '=', learn)
-      .where('user_id', side, pivot)
-      .orderBy('user_id')
-      .limit(n)
-      .execute();
+  const range = async (side: '>=' | '<', n: number) =>
+    (
+      await sql<RawPoolRow>`select ${poolColumnsWithFacts} from matching_pool p
+        where p.offer_language = ${offer} and p.learn_language = ${learn} and p.user_id ${sql.raw(side)} ${pivot}
+        order by p.user_id limit ${n}`.execute(db)
+    ).rows.map(withFacts);
   const after = await range('>=', limit);
   return after.length < limit ? [...after, ...(await range('<', limit - after.length))] : after;
 }
 
-/** The pool rows of some people (one per person). */
-export async function poolRowsOf(db: Db, userIds: string[]) {
+/** The pool rows of some people, with their facts (one row per language pair they exchange). */
+export async function poolRowsOf(db: Db, userIds: string[]): Promise<PoolRowWithFacts[]> {
   if (!userIds.length) return [];
-  return db
-    .selectFrom('matching_pool')
-    .select(['user_id', 'features', 'saved_at', 'last_active_at'])
-    .where('user_id', 'in', userIds)
-    .execute();
+  const rows = await sql<RawPoolRow>`select ${poolColumnsWithFacts} from matching_pool p where p.user_id in (${sql.join(userIds)})`.execute(
+    db,
+  );
+  return rows.rows.map(withFacts);
 }
 
 export async function poolSyncedUntil(db: Db): Promise<number> {
@@ -393,13 +396,21 @@ export async function poolSyncedUntil(db: Db): Promise<number> {
   return row ? Number(row.synced_until) : 0;
 }
 
+/**
+ * Moves the watermark forward to `at` (never back: a node whose catch-up started earlier and ended
+ * later leaves the later start in place). One upsert in a row-lock transaction: the earlier
+ * update-then-insert locked the gap where the row would go on InnoDB, and two nodes finishing
+ * their catch-up together could deadlock.
+ */
 export async function setPoolSyncedUntil(db: Db, at: number) {
-  const updated = await db.updateTable('matching_pool_state').set({ synced_until: at }).where('id', '=', 1).executeTakeFirst();
-  if (Number(updated.numUpdatedRows) === 0) {
-    await db
-      .insertInto('matching_pool_state')
-      .values({ id: 1, synced_until: at })
-      .execute()
-      .catch(() => setPoolSyncedUntil(db, at));
-  }
+  await rowLockTransaction(db).execute(async (tx) => {
+    const insert = tx.insertInto('matching_pool_state').values({ id: 1, synced_until: at });
+    await (
+      isMysql(tx)
+        ? insert.onDuplicateKeyUpdate({ synced_until: sql`greatest(synced_until, values(synced_until))` })
+        : insert.onConflict((oc) =>
+            oc.column('id').doUpdateSet({ synced_until: sql`max(matching_pool_state.synced_until, excluded.synced_until)` }),
+          )
+    ).execute();
+  });
 }
