@@ -8,17 +8,10 @@ import progress from '../apps/web/src/features/progress/i18n/ko.json';
 import notifications from '../apps/web/src/features/notifications/i18n/ko.json';
 import { onboardedUser } from './support/accounts';
 import { baseUrl, launchBrowser, newPage } from './support/browser';
-import { until } from './support/flow';
+import { bell, bellCount, until } from './support/flow';
 
 const resultsDir = path.resolve('test-results');
 mkdirSync(resultsDir, { recursive: true });
-
-/** The bell that is on screen (the phone header's or the desktop side bar's). */
-const bell = (page: Page) => page.locator('[data-testid="bell"]:visible');
-const bellCount = async (page: Page) => {
-  const badge = bell(page).locator('[data-testid="bell-count"]');
-  return (await badge.count()) ? Number(await badge.textContent()) : 0;
-};
 
 describe('STUDYMATE progress and notifications', () => {
   let browser: Browser;

@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { RoomSummary, TokenReply } from '@studymate/contracts';
+import type { RoomSummary } from '@studymate/contracts';
 import chat from '../apps/web/src/features/chat/i18n/ko.json';
 import safety from '../apps/web/src/features/safety/i18n/ko.json';
 import admin from '../apps/web/src/features/admin/i18n/ko.json';
 import ko from '../apps/web/src/i18n/ko.json';
-import { onboardedUser } from './support/accounts';
+import { administrator, onboardedUser } from './support/accounts';
 import { baseUrl, launchBrowser, newPage } from './support/browser';
 import { onPath } from './support/flow';
-
-const CSRF = { 'X-Requested-With': 'studymate' };
 
 /**
  * B reports A's message; an administrator (signed in with Naver, listed in ADMIN_EMAILS) sees the
@@ -95,28 +93,7 @@ describe('STUDYMATE safety: a report, its evidence and a suspension that takes e
     await a.page.getByTestId('message').filter({ hasText: 'send me money now or else' }).waitFor();
 
     // The administrator signs in with Naver (the local provider), then sets up like anyone.
-    const api = boss.context.request;
-    const start = await api.get(`${baseUrl}/api/v1/auth/naver/start`);
-    expect(start.ok(), await start.text()).toBe(true);
-    const refreshed = await api.post(`${baseUrl}/api/v1/auth/refresh`, { headers: CSRF });
-    const reply = (await refreshed.json()) as TokenReply;
-    expect(reply.user.role).toBe('admin');
-    const headers = { Authorization: `Bearer ${reply.accessToken}` };
-    await api.post(`${baseUrl}/api/v1/me/terms`, {
-      data: { ageOver14: true, termsOfService: true, privacyPolicy: true, marketing: false },
-      headers,
-    });
-    const steps = {
-      basic: { englishName: 'Admin Kim', cityId: 'seoul', intro: 'STUDYMATE 운영팀의 관리자 계정입니다.' },
-      languages: { native: 'ko', speaks: [], learns: [{ language: 'en', level: 'B1', partnerLevel: 'C1' }] },
-      interests: { motivations: ['friends'], topics: ['food'], learningStyle: 'both', expectation: 'practical' },
-      partner: { partnerGender: 'any', partnerStyles: ['friendly'], ageMin: 20, ageMax: 40 },
-      schedule: { communicationMethod: 'text', dailyMinutes: 10, availability: [{ day: 3, slot: 40 }] },
-    };
-    for (const [step, body] of Object.entries(steps)) {
-      const saved = await api.put(`${baseUrl}/api/v1/onboarding/${step}`, { data: body, headers });
-      expect(saved.ok(), `${step}: ${await saved.text()}`).toBe(true);
-    }
+    await administrator(boss.context);
 
     const page = boss.page;
     await page.goto('/');

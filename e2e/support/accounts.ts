@@ -35,6 +35,19 @@ export async function onboardedUser(
   const signIn = await api.post(`${server}/api/v1/auth/dev`, { data: { email, displayName }, headers: CSRF });
   expect(signIn.status(), await signIn.text()).toBe(200);
   const reply = (await signIn.json()) as TokenReply;
+  return setUp(context, reply, native, englishName, cityId, server);
+}
+
+/** Accepts the terms and saves all five onboarding steps for a signed-in person. */
+async function setUp(
+  context: BrowserContext,
+  reply: TokenReply,
+  native: 'ko' | 'en',
+  englishName: string,
+  cityId: StepBodies['basic']['cityId'],
+  server: string,
+) {
+  const api = context.request;
   const headers = { Authorization: `Bearer ${reply.accessToken}` };
   const terms = await api.post(`${server}/api/v1/me/terms`, {
     data: { ageOver14: true, termsOfService: true, privacyPolicy: true, marketing: false },
@@ -46,4 +59,18 @@ export async function onboardedUser(
     expect(saved.ok(), `${step}: ${await saved.text()}`).toBe(true);
   }
   return { id: reply.user.id, headers };
+}
+
+/**
+ * The e2e server's administrator: signs in with Naver (the local provider, whose member's e-mail
+ * ADMIN_EMAILS lists; dev sign-in never grants admin), then sets up like anyone.
+ */
+export async function administrator(context: BrowserContext) {
+  const api = context.request;
+  const start = await api.get(`${baseUrl}/api/v1/auth/naver/start`);
+  expect(start.ok(), await start.text()).toBe(true);
+  const refreshed = await api.post(`${baseUrl}/api/v1/auth/refresh`, { headers: CSRF });
+  const reply = (await refreshed.json()) as TokenReply;
+  expect(reply.user.role).toBe('admin');
+  return setUp(context, reply, 'ko', 'Admin Kim', 'seoul', baseUrl);
 }

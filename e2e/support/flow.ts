@@ -98,3 +98,11 @@ export async function smallTapTargets(page: Page, min = 44): Promise<string[]> {
     return [...new Set(found)];
   }, min);
 }
+
+/** The bell that is on screen (the phone header's or the desktop side bar's). */
+export const bell = (page: Page) => page.locator('[data-testid="bell"]:visible');
+/** The unread count its badge shows (0 when none is shown). */
+export async function bellCount(page: Page): Promise<number> {
+  const badge = bell(page).locator('[data-testid="bell-count"]');
+  return (await badge.count()) ? Number(await badge.textContent()) : 0;
+}

@@ -142,6 +142,44 @@ for (const backend of BACKENDS) {
       expect((await list(seoyeon)).json.items).toHaveLength(1);
     });
 
+    it('tells everyone active about a system notice, each once, in the language each app speaks', async () => {
+      const admin = await givenAdmin(t());
+      const [jisoo, noah] = [await givenOnboarded(t(), 'Jisoo', KOREAN), await givenOnboarded(t(), 'Noah', ENGLISH)];
+      await api(t(), 'PUT', '/api/v1/notifications/settings', { token: noah.token, body: { locale: 'en' } });
+      const notice = { id: randomUUID(), recipients: 'everyone', title: { ko: '새 기능', en: 'New feature' } };
+      const sent = await api(t(), 'POST', '/api/v1/admin/announcements', { token: admin.token, body: notice });
+      expect(sent.status).toBe(200);
+      expect(sent.json.recipients).toBeGreaterThanOrEqual(3);
+      expect(sent.json.stored).toBe(sent.json.recipients);
+      expect((await list(jisoo)).json.items).toMatchObject([{ kind: 'announcement', title: '새 기능' }]);
+      expect((await list(noah)).json.items).toMatchObject([{ kind: 'announcement', title: 'New feature' }]);
+      const retried = await api(t(), 'POST', '/api/v1/admin/announcements', { token: admin.token, body: notice });
+      expect(retried.json).toEqual({ id: notice.id, recipients: sent.json.recipients, stored: 0 });
+      expect((await list(jisoo)).json.unread).toBe(1);
+    });
+
+    it('honours system notices turned off on one node for an announcement sent through the other, right after', async () => {
+      const admin = await givenAdmin(t());
+      const hana = await givenOnboarded(t(), 'Hana', KOREAN);
+      const announceThroughOther = async (title: string) => {
+        const reply = await fetch(`${nodes.otherUrl}/api/v1/admin/announcements`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ recipients: [hana.userId], title: { ko: title, en: title } }),
+        });
+        expect(reply.status).toBe(200);
+        return (await reply.json()) as { stored: number };
+      };
+      // The other node has now read (and keeps) Hana's settings.
+      expect((await announceThroughOther('첫 공지')).stored).toBe(1);
+      const saved = await api(t(), 'PUT', '/api/v1/notifications/settings', { token: hana.token, body: { muted: ['system'] } });
+      expect(saved.status).toBe(200);
+      // The change reaches the other node over the bus (Redis pub/sub): give it a moment, far below the copy's minute.
+      await new Promise((r) => setTimeout(r, 100));
+      expect((await announceThroughOther('두 번째 공지')).stored).toBe(0);
+      expect((await list(hana)).json).toMatchObject({ unread: 1, items: [{ title: '첫 공지' }] });
+    });
+
     it('refuses an announcement from someone who is not an administrator, and one whose link leaves the app', async () => {
       const mallory = await givenOnboarded(t(), 'Mallory', ENGLISH);
       const target = await givenOnboarded(t(), 'Target', KOREAN);

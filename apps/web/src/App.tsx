@@ -46,6 +46,7 @@ const PersonAdminPage = later(() => import('./features/admin'), 'PersonAdminPage
 const FiguresPage = later(() => import('./features/admin'), 'FiguresPage');
 const AuditPage = later(() => import('./features/admin'), 'AuditPage');
 const WordsPage = later(() => import('./features/admin'), 'WordsPage');
+const AnnouncePage = later(() => import('./features/admin'), 'AnnouncePage');
 const CallPage = later(() => import('./features/calls'), 'CallPage');
 const RatePage = later(() => import('./features/calls'), 'RatePage');
 const LegalPage = lazy(async () => ({ default: (await import('./features/legal/components/LegalPage')).LegalPage }));
@@ -102,6 +103,7 @@ const router = createBrowserRouter([
                       { path: 'figures', element: loading(<FiguresPage />) },
                       { path: 'audit', element: loading(<AuditPage />) },
                       { path: 'words', element: loading(<WordsPage />) },
+                      { path: 'announcements', element: loading(<AnnouncePage />) },
                     ],
                   },
                   { path: '/level-test', element: loading(<LevelTestIntroPage />) },

@@ -69,11 +69,14 @@ export type NotificationSettingsBody = Static<typeof NotificationSettingsBody>;
 const Texts = (maxLength: number) =>
   Type.Object({ ko: Type.String({ minLength: 1, maxLength }), en: Type.String({ minLength: 1, maxLength }) });
 
-/** An administrator's system notice to a list of people; each reads it in the language their app speaks. */
+/** An administrator's system notice to a list of people, or to everyone active; each reads it in the language their app speaks. */
 export const Announcement = Type.Object({
   /** Sent again with the same id (a retried request), nobody is told twice; absent, the server makes one. */
   id: Type.Optional(Type.String({ format: 'uuid' })),
-  recipients: Type.Array(Type.String({ format: 'uuid' }), { minItems: 1, maxItems: 1000 }),
+  recipients: Type.Union([
+    Type.Array(Type.String({ format: 'uuid' }), { minItems: 1, maxItems: 1000 }),
+    Type.Literal('everyone', { description: 'every account in use' }),
+  ]),
   title: Texts(200),
   body: Type.Optional(Texts(1000)),
   link: Type.Optional(Type.String({ pattern: '^/(?!/)\\S*$', maxLength: 200, description: 'an app path, never an external URL' })),

@@ -83,11 +83,12 @@ export function notificationsRoutes(app: FastifyInstance, notifications: Notific
       onRequest: async (request) => requireAdmin(request),
       schema: {
         tags: ['admin'],
-        summary: 'Send a system notice, in Korean and English, to up to 1,000 people (administrators only)',
+        summary: 'Send a system notice, in Korean and English, to up to 1,000 people or to everyone active (administrators only)',
         body: Announcement,
         response: { 200: AnnouncementReply },
       },
     },
-    async (request) => notifications.announce(request.body),
+    // The notifications' clock starts when the request arrived (reply.elapsedTime is since then).
+    async (request, reply) => notifications.announce(request.body, Date.now() - reply.elapsedTime),
   );
 }

@@ -12,9 +12,10 @@ import type {
   RealtimeNotification,
   StoredNotification,
 } from '@studymate/contracts';
+import { timeOrderedId } from '../../platform/db/time-ordered-id.js';
 import { ok, refuse, type Result } from '../../platform/http/errors.js';
 import type { AccountParticipant } from '../users/service.js';
-import { inQuietHours, readPreferences } from './preferences.js';
+import { inQuietHours, readPreferences, settingsCache } from './preferences.js';
 import * as repo from './repository.js';
 import type { NotificationRow, NotificationsTables } from './repository.js';
 import { createNotificationWriter } from './writer.js';
@@ -44,14 +45,22 @@ export type SignalInput = Omit<NotificationInput, 'category' | 'key'>;
 export type NotificationsService = ReturnType<typeof createNotificationsService>;
 
 const DEFAULT_LOCALE: NotificationLocale = 'ko';
+/** People told per step of an announcement to everyone. */
+const EVERYONE_PAGE = 1000;
 
 export function createNotificationsService(deps: {
   db: Kysely<NotificationsTables>;
   push(userId: string, notification: RealtimeNotification): Promise<void>;
   /** The ids among these that are accounts in use (the users module). */
   activeAccounts(userIds: string[]): Promise<string[]>;
+  /** One page of every account in use, in id order after `after` (the users module). */
+  everyoneActive(after: string | null, limit: number): Promise<string[]>;
+  /** Tells every node (this one too) that a person's settings changed; `settingsChanged` is called on each. */
+  announceSettingsChange(userId: string): Promise<void>;
+  logError(error: unknown, message: string): void;
 }) {
   const { db } = deps;
+  const cachedSettings = settingsCache((userIds) => repo.settingsOfMany(db, userIds));
   const localeOf = async (userId: string) => (await repo.localeOf(db, userId)) ?? DEFAULT_LOCALE;
   async function settings(userId: string): Promise<NotificationSettings> {
     const row = await repo.settingsOf(db, userId);
@@ -77,14 +86,19 @@ export function createNotificationsService(deps: {
     },
     async erase(tx, userId) {
       await repo.eraseUser(tx as unknown as Kysely<NotificationsTables>, userId);
+      cachedSettings.forget(userId);
     },
   };
 
-  const writer = createNotificationWriter(db);
-  /** Stores and pushes one notification; false when it was muted or a repeat of its key. */
-  async function deliver(input: NotificationInput): Promise<boolean> {
+  const writer = createNotificationWriter(db, cachedSettings.of);
+  /**
+   * Stores and pushes one notification; false when it was muted or a repeat of its key. Resolves
+   * once stored; with `awaitPush`, once handed to the bus too.
+   */
+  async function deliver(input: NotificationInput, createdAt = Date.now(), awaitPush = true): Promise<boolean> {
     const row: repo.NotificationsTable = {
-      id: randomUUID(),
+      // Time-ordered: a batch of inserts lands at the end of the table's key instead of on a random page per row.
+      id: timeOrderedId(createdAt),
       user_id: input.userId,
       category: input.category,
       kind: input.kind,
@@ -95,7 +109,7 @@ export function createNotificationsService(deps: {
       link: input.link ?? null,
       dedupe_key: input.key ?? null,
       read_at: null,
-      created_at: Date.now(),
+      created_at: createdAt,
     };
     // The person's preferences, enforced for every module by the writer: a category turned off
     // is not stored at all; in quiet hours it is stored and counted, and the apps show it silently.
@@ -103,37 +117,66 @@ export function createNotificationsService(deps: {
     if (!stored) return false;
     const { read: _read, ...shown } = present(row, stored.locale ?? DEFAULT_LOCALE);
     const quiet = inQuietHours(stored.preferences.quietHours, row.created_at);
-    await deps.push(input.userId, { ...shown, unread: stored.unread, ...(quiet ? { quiet } : {}) });
+    const pushed = deps.push(input.userId, { ...shown, unread: stored.unread, ...(quiet ? { quiet } : {}) });
+    if (awaitPush) await pushed;
+    // Stored is what counts: an app that missed the push finds it in the list and the count.
+    else pushed.catch((error: unknown) => deps.logError(error, 'notification stored but not pushed'));
     return true;
   }
 
   /**
-   * An administrator's system notice to a list of people, in both app languages (each reads the
-   * one their app speaks). The announcement's id is the key: sent again (a retried request),
-   * nobody is told twice. Ids that are no account, or a deleted one, are skipped.
+   * An administrator's system notice to a list of people or to everyone active, in both app
+   * languages (each reads the one their app speaks). The announcement's id is the key: sent again
+   * (a retried request), nobody is told twice. Ids that are no account, or a deleted one, are
+   * skipped. `receivedAt` (when the request arrived) is each notification's creation time, so the
+   * time it took to reach a person is counted from the administrator's request. Answers once every
+   * notification is stored; the pushes go on without holding the answer.
    */
-  async function announce(announcement: Announcement): Promise<AnnouncementReply> {
+  async function announce(announcement: Announcement, receivedAt = Date.now()): Promise<AnnouncementReply> {
     const id = announcement.id ?? randomUUID();
-    const people = await deps.activeAccounts([...new Set(announcement.recipients)]);
-    const sent = await Promise.all(
-      people.map((userId) =>
-        deliver({
-          userId,
-          category: 'system',
-          kind: 'announcement',
-          title: announcement.title,
-          ...(announcement.body ? { body: announcement.body } : {}),
-          ...(announcement.link ? { link: announcement.link } : {}),
-          key: `announcement:${id}`,
-        }),
-      ),
-    );
-    return { id, recipients: people.length, stored: sent.filter(Boolean).length };
+    let recipients = 0;
+    let stored = 0;
+    const tell = async (people: string[]) => {
+      recipients += people.length;
+      const sent = await Promise.all(
+        people.map((userId) =>
+          deliver(
+            {
+              userId,
+              category: 'system',
+              kind: 'announcement',
+              title: announcement.title,
+              ...(announcement.body ? { body: announcement.body } : {}),
+              ...(announcement.link ? { link: announcement.link } : {}),
+              key: `announcement:${id}`,
+            },
+            receivedAt,
+            false,
+          ),
+        ),
+      );
+      stored += sent.filter(Boolean).length;
+    };
+    if (announcement.recipients === 'everyone') {
+      // A page at a time, so a large audience never holds every id or every pending row at once.
+      for (
+        let page = await deps.everyoneActive(null, EVERYONE_PAGE);
+        page.length;
+        page = await deps.everyoneActive(page.at(-1)!, EVERYONE_PAGE)
+      )
+        await tell(page);
+    } else {
+      const people = await deps.activeAccounts([...new Set(announcement.recipients)]);
+      await tell(people);
+    }
+    return { id, recipients, stored };
   }
 
   return {
     participant,
     announce,
+    /** Another node (or this one) saved this person's settings: read them afresh next time. */
+    settingsChanged: (userId: string) => cachedSettings.forget(userId),
 
     /**
      * Stores a notification and delivers it live to every device of the person, on every node,
@@ -203,6 +246,8 @@ export function createNotificationsService(deps: {
         });
       }
       await repo.saveSettings(db, userId, changes, Date.now(), DEFAULT_LOCALE);
+      cachedSettings.forget(userId);
+      await deps.announceSettingsChange(userId).catch((error: unknown) => deps.logError(error, 'settings change not told to other nodes'));
       return settings(userId);
     },
 

@@ -77,6 +77,13 @@ export const identitiesOf = (db: Db, id: string) =>
 export const findUsers = (db: Db, ids: string[]) =>
   ids.length ? db.selectFrom('users').select(['id', 'display_name', 'status']).where('id', 'in', ids).execute() : Promise.resolve([]);
 
+/** Ids of accounts in use (not suspended or deleted), in id order after `after`: one page of "everyone". */
+export function activeIdsAfter(db: Db, after: string | null, limit: number) {
+  let query = db.selectFrom('users').select('id').where('status', '=', 'active');
+  if (after !== null) query = query.where('id', '>', after);
+  return query.orderBy('id').limit(limit).execute();
+}
+
 export const insertExport = (db: Db, row: ExportRow) => db.insertInto('account_exports').values(row).execute();
 export const latestExport = (db: Db, userId: string) =>
   db.selectFrom('account_exports').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();

@@ -176,6 +176,9 @@ export function createUsersService(deps: { db: Kysely<UsersTables>; adminEmails:
       );
     },
 
+    /** One page of every account in use (not suspended or deleted), in id order after `after`. */
+    activeAccountIds: async (after: string | null, limit: number) => (await repo.activeIdsAfter(db, after, limit)).map((r) => r.id),
+
     addParticipant(participant: AccountParticipant) {
       participants.push(participant);
     },

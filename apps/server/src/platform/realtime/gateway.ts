@@ -164,6 +164,8 @@ const PRESENCE_READ_TIMEOUT_MS = 1000;
 const RESERVED = new Set(['subscription', 'message-id', 'destination', 'content-type', 'content-length', 'ack']);
 const USER_QUEUE = /^\/user\/queue\/([A-Za-z0-9._~-]+)$/;
 const QUEUE_NAME = /^[A-Za-z0-9._~-]+$/;
+/** The bus route of batched user-queue messages (publishToUsers); `u:` and `t:` routes never clash with it. */
+const USERS_ROUTE = 'users';
 
 /** What travels on the bus: one JSON line of metadata, then the body as is. */
 interface Envelope {
@@ -178,7 +180,9 @@ interface Envelope {
  * The STOMP 1.2 gateway at `/ws`. Modules register what may be subscribed to and what SENDs they
  * handle; the platform knows no module. Fan-out between nodes goes through the bus, one channel
  * per topic destination and one per user, each subscribed on a node only while that node has a
- * local subscriber, so Redis routes every message only to nodes that need it.
+ * local subscriber, so Redis routes every message only to nodes that need it. The exception is
+ * `sendToUsers`: many people's messages in one publish on a channel every node hears (a batch of
+ * notifications was one publish per person, 10,000 a second in issue 13's budget).
  */
 export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, QueuesM extends UserQueueMap = typeof UserQueues>(
   options: RealtimeGatewayOptions,
@@ -370,6 +374,64 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
     };
     await bus.publish(channel(route), `${JSON.stringify(envelope)}\n${JSON.stringify(payload)}`);
   }
+
+  /**
+   * Many people's messages for one user queue as one bus message on a channel every node hears:
+   * a batch of notifications costs one publish, not one per person. Lines after the envelope are
+   * `userId<TAB>payload` (JSON never holds a raw newline); each node delivers the lines whose
+   * person it holds a subscription for, and skips the rest without decoding them.
+   */
+  async function publishToUsers(queue: string, deliveries: readonly { userId: string; payload: unknown }[]) {
+    if (!deliveries.length) return;
+    const envelope: Envelope = {
+      i: `${nodeId}-${++messageCounter}`,
+      t: performance.timeOrigin + performance.now(),
+      c: 'application/json',
+      q: queue,
+    };
+    let text = JSON.stringify(envelope);
+    for (const { userId, payload } of deliveries) text += `\n${userId}\t${JSON.stringify(payload)}`;
+    await usersChannel;
+    await bus.publish(channel(USERS_ROUTE), text);
+  }
+
+  function onUsersMessage(raw: string) {
+    let end = raw.indexOf('\n');
+    let envelope: Envelope;
+    try {
+      envelope = JSON.parse(raw.slice(0, end === -1 ? raw.length : end)) as Envelope;
+    } catch (error) {
+      logger.error({ err: error }, 'realtime bus message unreadable');
+      return;
+    }
+    let line = 0;
+    while (end !== -1) {
+      const start = end + 1;
+      end = raw.indexOf('\n', start);
+      line++;
+      const tab = raw.indexOf('\t', start);
+      if (tab === -1 || (end !== -1 && tab > end)) continue;
+      const route = routes.get(`u:${raw.slice(start, tab)}`);
+      if (!route) continue;
+      const message: OutgoingMessage = {
+        id: `${envelope.i}.${line}`,
+        contentType: envelope.c,
+        body: Buffer.from(raw.slice(tab + 1, end === -1 ? raw.length : end), 'utf8'),
+        headers: [],
+        publishedAt: envelope.t,
+      };
+      for (const subscription of route.subscriptions) {
+        if (subscription.queue !== envelope.q) continue;
+        if (suspended.size > 0 && suspended.has(subscription)) continue;
+        subscription.session.deliver(subscription, message);
+      }
+    }
+  }
+  /** Every node listens to the batched user-queue channel from the start. */
+  const usersChannel = bus.subscribe(channel(USERS_ROUTE), onUsersMessage).catch((error) => {
+    logger.error({ err: error }, 'realtime bus subscribe failed for batched user messages');
+    return null;
+  });
 
   // ---- what sessions ask of the gateway ----
   const notFound = () => new AppError('NOT_FOUND', 'No such destination, or not yours.');
@@ -741,6 +803,15 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
     sendToUser<Q extends keyof QueuesM & string>(userId: string, queue: Q, payload: Static<QueuesM[Q]>, headers?: Record<string, string>) {
       if (!QUEUE_NAME.test(queue)) throw new Error(`user queue name ${queue} is not a plain segment`);
       return publishRaw(`u:${userId}`, payload, headers, queue);
+    },
+
+    /**
+     * Each person's own payload to every connection of theirs, on every node, subscribed to
+     * `/user/queue/{queue}`: one bus message for all of them (see publishToUsers).
+     */
+    sendToUsers<Q extends keyof QueuesM & string>(queue: Q, deliveries: readonly { userId: string; payload: Static<QueuesM[Q]> }[]) {
+      if (!QUEUE_NAME.test(queue)) throw new Error(`user queue name ${queue} is not a plain segment`);
+      return publishToUsers(queue, deliveries);
     },
 
     isOnline: async (userId: string) => (await presence.status(userId)).online,

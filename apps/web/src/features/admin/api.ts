@@ -1,5 +1,7 @@
 import type {
   ActionBody,
+  Announcement,
+  AnnouncementReply,
   AdminPerson,
   AdminReport,
   AdminReportDetail,
@@ -44,3 +46,5 @@ export const fetchFigures = async (days: number) => (await http.get<PlatformFigu
 export const fetchWords = async () => (await http.get<{ items: { word: string; addedAt: string }[] }>('/admin/words')).data.items;
 export const addWord = async (word: string) => void (await http.post('/admin/words', { word }));
 export const removeWord = async (word: string) => void (await http.delete(`/admin/words/${encodeURIComponent(word)}`));
+export const sendAnnouncement = async (announcement: Announcement) =>
+  (await http.post<AnnouncementReply>('/admin/announcements', announcement)).data;

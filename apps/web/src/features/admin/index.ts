@@ -6,3 +6,4 @@ export { ReportDetailPage } from './components/ReportDetailPage';
 export { PeopleLookup, PersonAdminPage } from './components/PeoplePages';
 export { FiguresPage } from './components/FiguresPage';
 export { AuditPage, WordsPage } from './components/AuditAndWords';
+export { AnnouncePage } from './components/AnnouncePage';

@@ -9,6 +9,7 @@ const TABS = [
   ['figures', '/admin/figures'],
   ['audit', '/admin/audit'],
   ['words', '/admin/words'],
+  ['announcements', '/admin/announcements'],
 ] as const;
 
 /** `/admin/*`: tabs over the administrators' pages; anyone else is told it is not for them (the API refuses them too). */
