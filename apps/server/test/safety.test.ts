@@ -370,6 +370,31 @@ for (const backend of BACKENDS) {
       await until('the introduction and the name were flagged', async () => (await flagsOf(rude)) >= 2);
     });
 
+    it('shows an abusive group name masked to the members and as written to its owner, and flags it', async () => {
+      const owner = await givenOnboarded(t, 'Gina');
+      const member = await givenOnboarded(t, 'Hugo');
+      const created = await api(t, 'POST', '/api/v1/chat/rooms/group', {
+        token: owner.token,
+        body: { name: 'Fuckface club', memberIds: [member.userId] },
+      });
+      expect(created.status).toBe(200);
+      expect(created.json.name).toBe('Fuckface club');
+      for (const url of [t.url, nodes.otherUrl]) {
+        const seen = await api({ url }, 'GET', `/api/v1/chat/rooms/${created.json.id}`, { token: member.token });
+        expect(seen.json.name).toBe('****face club');
+      }
+      const list = (await api(t, 'GET', '/api/v1/chat/rooms', { token: member.token })).json.items;
+      expect(list.find((r: { id: string }) => r.id === created.json.id).name).toBe('****face club');
+      await until('the group name was flagged', async () => (await flagsOf(owner)) >= 1);
+      // An ordinary group name is left alone and not flagged.
+      const plain = await api(t, 'POST', '/api/v1/chat/rooms/group', {
+        token: member.token,
+        body: { name: 'Film club', memberIds: [owner.userId] },
+      });
+      expect((await api(t, 'GET', `/api/v1/chat/rooms/${plain.json.id}`, { token: owner.token })).json.name).toBe('Film club');
+      expect(await flagsOf(member)).toBe(0);
+    });
+
     it('flags a burst of 500 near-identical messages to 50 people spread over two nodes as spam, once, and throttles it on both', async () => {
       const spammer = await givenUser(t);
       const people = await Promise.all(Array.from({ length: 50 }, () => givenUser(t)));
