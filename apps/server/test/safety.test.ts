@@ -370,6 +370,20 @@ for (const backend of BACKENDS) {
       await until('the introduction and the name were flagged', async () => (await flagsOf(rude)) >= 2);
     });
 
+    it('a privacy change on one node closes a 1:1 on the other at once, though each node keeps what it read for minutes', async () => {
+      const [me, other] = [await givenOnboarded(t, 'Pia'), await givenOnboarded(t, 'Quinn')];
+      const roomId = await room(me, other);
+      // The other node reads (and keeps) my standing and privacy while the 1:1 is open.
+      expect((await say(other, roomId, 'hello', nodes.otherUrl)).status).toBe(200);
+      expect((await say(other, roomId, 'still there?', nodes.otherUrl)).status).toBe(200);
+      await api(t, 'PUT', '/api/v1/me/privacy', { token: me.token, body: { ...DEFAULTS, whoCanMessage: 'mates' } });
+      // The bus tells the other node: refused there now, not after the kept copy would have run out.
+      await until('the other node refuses', async () => (await say(other, roomId, 'hi?', nodes.otherUrl)).status !== 200, 2000);
+      expect((await say(other, roomId, 'hi?', nodes.otherUrl)).json.error.code).toBe('CONTACT_CLOSED');
+      await api(t, 'PUT', '/api/v1/me/privacy', { token: me.token, body: DEFAULTS });
+      await until('the other node allows again', async () => (await say(other, roomId, 'back', nodes.otherUrl)).status === 200, 2000);
+    });
+
     it('shows an abusive group name masked to the members and as written to its owner, and flags it', async () => {
       const owner = await givenOnboarded(t, 'Gina');
       const member = await givenOnboarded(t, 'Hugo');
