@@ -207,6 +207,10 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
       },
     },
     screen: (senderId, roomId, text) => screening.screenMessage(senderId, roomId, text),
+    roomName: {
+      screen: async (ownerId, roomId, name) => void (await screening.screenText(ownerId, 'name', name, roomId)),
+      shown: (name) => screening.mask(name),
+    },
     presenceShown: (userId) => safety.presenceShown(userId),
   });
   const matching = matchingModule(context, {

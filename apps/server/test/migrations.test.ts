@@ -4,6 +4,8 @@ import { migrations } from '../src/migrations/index.js';
 import { openDatabase, isMysql } from '../src/platform/db/database.js';
 import { migrateToLatest } from '../src/platform/db/migrate.js';
 import { loadConfig } from '../src/config.js';
+import { completedPerDayQuery } from '../src/modules/calls/repository.js';
+import { exportsFinishedBeforeQuery } from '../src/modules/users/repository.js';
 import { embedded, mysqlRedis, type Backend } from './helpers/backends.js';
 
 interface SchemaShape {
@@ -147,4 +149,61 @@ describe('migrations', () => {
       for (const row of collations) expect(row.c).toBe('utf8mb4_unicode_ci');
     },
   );
+
+  /** How the backend plans a compiled query: MariaDB's EXPLAIN rows, or SQLite's query plan lines. */
+  async function plan(db: Kysely<any>, query: { compile(): { sql: string; parameters: readonly unknown[] } }) {
+    const { sql: text, parameters } = query.compile();
+    const raw = { sql: `explain ${isMysql(db) ? '' : 'query plan '}${text}`, parameters, query: { kind: 'RawNode' } } as never;
+    return (await db.executeQuery<Record<string, unknown>>(raw)).rows;
+  }
+
+  for (const backend of [embedded, mysqlRedis])
+    it.skipIf(backend.skip)(`the exports sweep and the call figures read by index on ${backend.name}`, async () => {
+      const db = await migratedFromEmpty(backend);
+      const day = 86_400_000;
+      const now = Date.now();
+      await db.insertInto('users').values({ id: 'u', display_name: 'U', created_at: now }).execute();
+      // Enough rows, mostly outside the ranges asked for, that a full scan is the worse plan.
+      const exportRows = Array.from({ length: 3000 }, (_, i) => ({
+        id: `e${i}`,
+        user_id: 'u',
+        status: i % 10 === 0 ? 'ready' : 'building',
+        parts_done: 0,
+        parts_total: 1,
+        created_at: now - i * 60_000,
+        finished_at: i % 10 === 0 ? now - i * 60_000 : null,
+      }));
+      const callRows = Array.from({ length: 3000 }, (_, i) => ({
+        id: `c${i}`,
+        kind: 'video',
+        state: 'ended',
+        caller_id: 'u',
+        callee_id: 'u',
+        created_at: now - i * day,
+        ended_at: now - i * day,
+        connected_ms: 60_000,
+      }));
+      for (let i = 0; i < 3000; i += 500) {
+        await db
+          .insertInto('account_exports')
+          .values(exportRows.slice(i, i + 500))
+          .execute();
+        await db
+          .insertInto('calls')
+          .values(callRows.slice(i, i + 500))
+          .execute();
+      }
+      if (isMysql(db)) await sql`analyze table account_exports, calls`.execute(db);
+      else await sql`analyze`.execute(db);
+
+      const sweep = await plan(db, exportsFinishedBeforeQuery(db, now - 1000 * 60_000, 100));
+      const figures = await plan(db, completedPerDayQuery(db, now - 30 * day));
+      if (isMysql(db)) {
+        expect(sweep[0]).toMatchObject({ table: 'account_exports', key: 'account_exports_finished', type: 'range' });
+        expect(figures[0]).toMatchObject({ table: 'calls', key: 'calls_ended', type: 'range' });
+      } else {
+        expect(sweep.map((r) => r.detail).join('\n')).toMatch(/SEARCH account_exports USING INDEX account_exports_finished/);
+        expect(figures.map((r) => r.detail).join('\n')).toMatch(/SEARCH calls USING INDEX calls_ended/);
+      }
+    });
 });

@@ -6,7 +6,7 @@ import { buildApp } from '../src/app.js';
 import { openDatabase } from '../src/platform/db/database.js';
 import type { ProgressTables } from '../src/modules/progress/repository.js';
 import { rebuildRollups } from '../src/modules/progress/service.js';
-import { api, ENGLISH, givenOnboarded, KOREAN, startApp, type Client, type TestApp } from './helpers/app.js';
+import { api, ENGLISH, givenOnboarded, KOREAN, startApp, STEP_BODIES, type Client, type TestApp } from './helpers/app.js';
 import { BACKENDS } from './helpers/backends.js';
 import { until } from './helpers/wait.js';
 
@@ -169,6 +169,48 @@ for (const backend of BACKENDS) {
       await until('first level-up awarded', async () => (await achievements(minji))['first-level-up']!.awardedAt !== null);
       // A level test is a streak day.
       expect(d.streak.current).toBeGreaterThanOrEqual(1);
+    });
+
+    it('what the pages keep between requests follows every change, read on either node', async () => {
+      const [minji, alex] = [await givenOnboarded(t, 'Minji', KOREAN), await givenOnboarded(t, 'Alex', ENGLISH)];
+      const second = { url: `http://127.0.0.1:${(other.server.address() as { port: number }).port}` };
+      const read = async (node: Pick<TestApp, 'url'>, path: string) => (await api(node, 'GET', path, { token: minji.token })).json;
+      const both = async (path: string) => [await read(t, path), await read(second, path)];
+      // Both nodes have read (and keep) the empty pages.
+      for (const d of await both('/api/v1/progress/dashboard')) expect(d).toMatchObject({ nextSession: null, activePartners: 0 });
+      for (const s of await both('/api/v1/progress/statistics?range=year')) expect(s.topPartners).toEqual([]);
+
+      // A booking adds nothing to a day's figures (the second of a day not even a row), yet both nodes show it.
+      const book = async (hours: number) => {
+        const startsAt = new Date(Date.now() + hours * HOUR).toISOString();
+        const booked = {
+          sessionId: randomUUID(),
+          organiserId: alex.userId,
+          partnerId: minji.userId,
+          kind: 'voice' as const,
+          startsAt,
+          minutes: 30,
+        };
+        await t.app.events.publish(db, 'session.booked', booked);
+        await until('the booking shows on both nodes', async () =>
+          (await both('/api/v1/progress/dashboard')).every((d) => d.nextSession?.startsAt === startsAt),
+        );
+      };
+      await book(50);
+      await book(26);
+      // A call: the year's top partners and the month's active partners, on both nodes.
+      await t.app.events.publish(db, 'call.completed', call(minji, alex, 12));
+      await until('the call shows on both nodes', async () =>
+        (await both('/api/v1/progress/statistics?range=year')).every((s) => s.topPartners[0]?.minutes === 12),
+      );
+      for (const d of await both('/api/v1/progress/dashboard')) expect(d.activePartners).toBe(1);
+
+      // The zone and the daily goal come from the profile: a change shows at once on both nodes.
+      const saved = (step: string, body: object) => api(t, 'PUT', `/api/v1/onboarding/${step}`, { token: minji.token, body });
+      expect((await saved('schedule', { ...STEP_BODIES.schedule, dailyMinutes: 30 })).status).toBe(200);
+      expect((await saved('basic', { ...STEP_BODIES.basic, englishName: 'Minji', cityId: 'los-angeles' })).status).toBe(200);
+      for (const d of await both('/api/v1/progress/dashboard'))
+        expect(d).toMatchObject({ timeZone: 'America/Los_Angeles', weeklyGoal: { dailyMinutes: 30, goalMinutes: 210 } });
     });
 
     it('only signed-in people see progress', async () => {

@@ -370,6 +370,45 @@ for (const backend of BACKENDS) {
       await until('the introduction and the name were flagged', async () => (await flagsOf(rude)) >= 2);
     });
 
+    it('a privacy change on one node closes a 1:1 on the other at once, though each node keeps what it read for minutes', async () => {
+      const [me, other] = [await givenOnboarded(t, 'Pia'), await givenOnboarded(t, 'Quinn')];
+      const roomId = await room(me, other);
+      // The other node reads (and keeps) my standing and privacy while the 1:1 is open.
+      expect((await say(other, roomId, 'hello', nodes.otherUrl)).status).toBe(200);
+      expect((await say(other, roomId, 'still there?', nodes.otherUrl)).status).toBe(200);
+      await api(t, 'PUT', '/api/v1/me/privacy', { token: me.token, body: { ...DEFAULTS, whoCanMessage: 'mates' } });
+      // The bus tells the other node: refused there now, not after the kept copy would have run out.
+      await until('the other node refuses', async () => (await say(other, roomId, 'hi?', nodes.otherUrl)).status !== 200, 2000);
+      expect((await say(other, roomId, 'hi?', nodes.otherUrl)).json.error.code).toBe('CONTACT_CLOSED');
+      await api(t, 'PUT', '/api/v1/me/privacy', { token: me.token, body: DEFAULTS });
+      await until('the other node allows again', async () => (await say(other, roomId, 'back', nodes.otherUrl)).status === 200, 2000);
+    });
+
+    it('shows an abusive group name masked to the members and as written to its owner, and flags it', async () => {
+      const owner = await givenOnboarded(t, 'Gina');
+      const member = await givenOnboarded(t, 'Hugo');
+      const created = await api(t, 'POST', '/api/v1/chat/rooms/group', {
+        token: owner.token,
+        body: { name: 'Fuckface club', memberIds: [member.userId] },
+      });
+      expect(created.status).toBe(200);
+      expect(created.json.name).toBe('Fuckface club');
+      for (const url of [t.url, nodes.otherUrl]) {
+        const seen = await api({ url }, 'GET', `/api/v1/chat/rooms/${created.json.id}`, { token: member.token });
+        expect(seen.json.name).toBe('****face club');
+      }
+      const list = (await api(t, 'GET', '/api/v1/chat/rooms', { token: member.token })).json.items;
+      expect(list.find((r: { id: string }) => r.id === created.json.id).name).toBe('****face club');
+      await until('the group name was flagged', async () => (await flagsOf(owner)) >= 1);
+      // An ordinary group name is left alone and not flagged.
+      const plain = await api(t, 'POST', '/api/v1/chat/rooms/group', {
+        token: member.token,
+        body: { name: 'Film club', memberIds: [owner.userId] },
+      });
+      expect((await api(t, 'GET', `/api/v1/chat/rooms/${plain.json.id}`, { token: owner.token })).json.name).toBe('Film club');
+      expect(await flagsOf(member)).toBe(0);
+    });
+
     it('flags a burst of 500 near-identical messages to 50 people spread over two nodes as spam, once, and throttles it on both', async () => {
       const spammer = await givenUser(t);
       const people = await Promise.all(Array.from({ length: 50 }, () => givenUser(t)));

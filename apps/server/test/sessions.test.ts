@@ -304,6 +304,34 @@ for (const backend of BACKENDS) {
       expect(notSeries.json.error).toMatchObject({ code: 'VALIDATION_FAILED' });
     });
 
+    it('people accepting their first sessions at the same moment all book, and one person is never booked twice at once', async () => {
+      // New people have no calendar row yet: every acceptance below creates its two rows while others do the same.
+      const pairs = [];
+      for (const letter of 'ABCDEF') {
+        const a = await givenOnboarded(t, `Ana ${letter}`, KOREAN);
+        const b = await givenOnboarded(t, `Ben ${letter}`, ENGLISH);
+        await givenMates(t, a, b);
+        pairs.push({ a, b, proposed: await propose(a, b, daysAhead(6, 8 + pairs.length)) });
+      }
+      const accepted = await Promise.all(
+        pairs.map(({ b, proposed }) => api(t, 'POST', `/api/v1/sessions/${proposed.json.sessionId}/accept`, { token: b.token })),
+      );
+      expect(accepted.map((r) => [r.status, r.json.state])).toEqual(pairs.map(() => [200, 'booked']));
+
+      // Two people proposed the same hour to Hana; she accepts both at once: one is booked, the other refused as overlapping.
+      const hana = await givenOnboarded(t, 'Hana', ENGLISH);
+      const askers = [await givenOnboarded(t, 'Dae', KOREAN), await givenOnboarded(t, 'Eun', KOREAN)];
+      const at = daysAhead(7, 9);
+      const proposals = [];
+      for (const asker of askers) {
+        await givenMates(t, asker, hana);
+        proposals.push((await propose(asker, hana, at)).json.sessionId as string);
+      }
+      const answers = await Promise.all(proposals.map((id) => api(t, 'POST', `/api/v1/sessions/${id}/accept`, { token: hana.token })));
+      expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+      expect((await calendarOf(hana)).filter((o) => o.state === 'booked')).toHaveLength(1);
+    }, 90_000);
+
     it('suggests the next times both schedules overlap, leaving out a booked one', async () => {
       // Both keep the onboarding schedule in Seoul: Monday 20:00-21:00 and Saturday 10:00-10:30.
       const minji = await givenOnboarded(t, 'Minji', KOREAN);

@@ -14,6 +14,7 @@ import * as matchingFinish from './0013_matching_finish.js';
 import * as firstUse from './0014_first_use.js';
 import * as matchingActivity from './0015_matching_activity.js';
 import * as seriesMovesAndLiveLegs from './0016_series_moves_and_live_legs.js';
+import * as sweepAndRangeIndexes from './0018_sweep_and_range_indexes.js';
 
 /** Every migration, in order; imported statically so the bundled server carries them. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0014_first_use': firstUse,
   '0015_matching_activity': matchingActivity,
   '0016_series_moves_and_live_legs': seriesMovesAndLiveLegs,
+  '0018_sweep_and_range_indexes': sweepAndRangeIndexes,
 };

@@ -19,6 +19,7 @@ export function chatModule(
     notifications,
     contacts,
     screen,
+    roomName,
     presenceShown,
   }: {
     users: UsersService;
@@ -26,6 +27,7 @@ export function chatModule(
     notifications: NotificationsService;
     contacts?: ContactRules;
     screen?: Parameters<typeof createChatService>[0]['screen'];
+    roomName?: Parameters<typeof createChatService>[0]['roomName'];
     presenceShown?: (userId: string) => Promise<boolean>;
   },
 ) {
@@ -44,6 +46,7 @@ export function chatModule(
     contacts,
     links,
     screen,
+    roomName,
     presenceShown,
     cache,
     limits: { groupsPerDay: config.http.rateLimitGroupsPerDay, newContactsPerDay: config.http.rateLimitNewContactsPerDay },

@@ -37,6 +37,10 @@ export function createRooms({ db, deps, gate, notFound }: ChatContext, present: 
   const overQuota = <T>(what: string, resetsAt: Date) =>
     refuse<T>('RATE_LIMITED', `${what}; the allowance resets at ${resetsAt.toISOString()}.`, { resetsAt: resetsAt.toISOString() });
 
+  /** A group's name as `viewerId` sees it: as written by its owner, screened for everyone else. */
+  const nameFor = (room: { name: string | null; owner_id: string | null }, viewerId: string | null) =>
+    room.name === null || (viewerId !== null && room.owner_id === viewerId) || !deps.roomName ? room.name : deps.roomName.shown(room.name);
+
   /** Tells people they are now in a room (a new group, an invitation, a partner's first 1:1), so their list shows it at once. */
   async function announceRoom(userIds: string[], roomId: string, title: string) {
     await Promise.all(
@@ -94,7 +98,7 @@ export function createRooms({ db, deps, gate, notFound }: ChatContext, present: 
     return rooms.map((room) => ({
       id: room.id,
       kind: room.kind,
-      name: room.name,
+      name: nameFor(room, userId),
       members: members
         .filter((m) => m.room_id === room.id)
         .map((m) => ({
@@ -136,7 +140,7 @@ export function createRooms({ db, deps, gate, notFound }: ChatContext, present: 
     await deps.notifications.signal({
       userId: memberId,
       kind: 'chat-room-removed',
-      title: { ko: current.name ?? '', en: current.name ?? '' },
+      title: { ko: nameFor(current, memberId) ?? '', en: nameFor(current, memberId) ?? '' },
       link: `/chat/${roomId}`,
     });
     await deps.broadcaster.toRoom(roomId, { type: 'members-changed', roomId });
@@ -237,7 +241,8 @@ export function createRooms({ db, deps, gate, notFound }: ChatContext, present: 
           ],
         ),
       );
-      await announceRoom(others, id, name.trim());
+      await deps.roomName?.screen(userId, id, name.trim());
+      await announceRoom(others, id, nameFor({ name: name.trim(), owner_id: userId }, null) ?? '');
       return room(userId, id);
     },
 
@@ -254,7 +259,7 @@ export function createRooms({ db, deps, gate, notFound }: ChatContext, present: 
         if (!allowed.ok) return allowed;
         await repo.addMember(db, { room_id: authorized, user_id: inviteeId, role: 'member', joined_at: nowMs(), last_read_seq: 0 });
         await deps.broadcaster.toRoom(authorized, { type: 'members-changed', roomId: authorized });
-        await announceRoom([inviteeId], authorized, current.name ?? '');
+        await announceRoom([inviteeId], authorized, nameFor(current, null) ?? '');
       }
       return room(userId, authorized);
     },

@@ -54,6 +54,12 @@ export interface ChatDeps {
   links?: SignedLinks;
   /** Safety's screen of a message's text: a spam burst is refused, abusive words are masked for recipients. */
   screen?: (senderId: string, roomId: string, text: string) => { spam: true } | { spam: false; verdict: { masked: boolean } };
+  /**
+   * Safety's screen of group names: `screen` flags an abusive name for administrators when a group
+   * is created; `shown` is the name as members other than the owner see it (listed words masked,
+   * like people's names, run at each read so a word an administrator adds applies at once).
+   */
+  roomName?: { screen(ownerId: string, roomId: string, name: string): Promise<void>; shown(name: string): string };
   /** Whether others may see this person's online status (safety: privacy and sanctions). */
   presenceShown?: (userId: string) => Promise<boolean>;
 }

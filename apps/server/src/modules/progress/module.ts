@@ -51,6 +51,7 @@ export function progressModule(
   events.on('session.booked', 'progress', (e) => progress.recordBooking(e.id, e.data));
   events.on('level-test.scored', 'progress', (e) => progress.recordLevelTest(e.id, e.data));
   events.on('matching.mate-added', 'progress', (e) => progress.recordMate(e.id, e.data));
+  profile.onChange((userId) => progress.profileChanged(userId));
   users.addParticipant(progress.participant);
   progressRoutes(app, progress);
   return progress;

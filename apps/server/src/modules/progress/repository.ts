@@ -148,20 +148,32 @@ export const latestEntries = async (db: Db, userId: string, kind: ActivityKind, 
       .execute()
   ).map(toEntry);
 
-/** Call partners since an instant, by connected seconds. */
-export async function topPartners(db: Db, userId: string, from: number, limit: number) {
-  const rows = await db
+/** A person's calls with someone since an instant (the covering index progress_activity_user). */
+const callsSince = (db: Db, userId: string, from: number) =>
+  db
     .selectFrom('progress_activity')
-    .select(['partner_id', (eb) => eb.fn.sum<number>('amount').as('seconds'), (eb) => eb.fn.countAll<number>().as('calls')])
     .where('user_id', '=', userId)
     .where('kind', '=', 'call')
     .where('at', '>=', from)
     .where('partner_id', 'is not', null)
-    .groupBy('partner_id')
+    .groupBy('partner_id');
+
+/** Call partners since an instant, by connected seconds. */
+export async function topPartners(db: Db, userId: string, from: number, limit: number) {
+  const rows = await callsSince(db, userId, from)
+    .select(['partner_id', (eb) => eb.fn.sum<number>('amount').as('seconds'), (eb) => eb.fn.countAll<number>().as('calls')])
     .orderBy('seconds', 'desc')
     .limit(limit)
     .execute();
   return rows.map((r) => ({ partnerId: r.partner_id!, seconds: Number(r.seconds), calls: Number(r.calls) }));
+}
+
+/** Each call partner since an instant, with the instant of the latest call with them. */
+export async function lastCallWith(db: Db, userId: string, from: number) {
+  const rows = await callsSince(db, userId, from)
+    .select(['partner_id', (eb) => eb.fn.max<number>('at').as('last')])
+    .execute();
+  return rows.map((r) => ({ partnerId: r.partner_id!, at: Number(r.last) }));
 }
 
 export async function awardsOf(db: Db, userId: string) {

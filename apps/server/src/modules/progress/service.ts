@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AchievementId, AchievementList, Dashboard, Statistics, StatisticsRange } from '@studymate/contracts';
 import { CHAT_CREDIT } from '@studymate/contracts';
@@ -134,14 +135,23 @@ export function createProgressService(deps: {
   }
 
   /**
-   * A person's days (languages added together), practice per day and language, and level tests:
-   * everything the pages derive from the roll-ups, loaded once per change. Every record
-   * invalidates it after commit; the rest of a request reads a few small indexed ranges.
+   * A person's days (languages added together), practice per day and language, level tests, and
+   * their zone, goal and verified levels: everything the pages derive from the roll-ups and the
+   * profile, loaded once per change. Every record and every profile change invalidates it after
+   * commit (the generation is shared, so on every node), and each load carries its own id.
    */
   // Two years of days are about 180 KB: each node keeps its own copy while the generation holds.
   const summaries = new ViewCache(deps.cache, 'progress-days', undefined, 500);
   // The parsed copy of the last summary served per person, reused while the cache hands back the same text.
   const parsed = new Map<string, { json: string; summary: Summary }>();
+  /**
+   * Answers read from the ledger beside a summary (top partners of a range, recent mates and
+   * bookings, partners of the last month), kept with the parsed summary they were read after.
+   * A summary's text is unique to its load (its `loadId`), and a load is served only while no
+   * record or profile change happened since, so these answers are dropped with it: the ledger they
+   * came from is at least as new as the summary, and any later change brings a new summary.
+   */
+  const beside = new WeakMap<Summary, Map<string, unknown>>();
   async function summaryOf(userId: string): Promise<Summary> {
     const json = (await summaries.read(userId, async () => JSON.stringify(await loadSummary(userId))))!;
     const memo = parsed.get(userId);
@@ -152,22 +162,46 @@ export function createProgressService(deps: {
     return summary;
   }
   async function loadSummary(userId: string): Promise<Summary> {
-    const [daily, tests] = await Promise.all([repo.dailyOf(db, userId), repo.entriesOf(db, userId, 'level-test')]);
+    const [daily, tests, who] = await Promise.all([repo.dailyOf(db, userId), repo.entriesOf(db, userId, 'level-test'), people([userId])]);
+    const { timeZone, language, dailyMinutes, verified } = who.get(userId)!;
     return {
+      loadId: randomUUID(),
+      person: { timeZone, language, dailyMinutes, verified },
       days: daySummaries(daily),
       languageDays: daily.map((r) => ({ day: r.day, language: r.language, minutes: languageMinutes(r) })),
       tests: tests.map((t) => ({ ...levelOf(t), ms: t.at })),
     };
   }
+  /** A ledger answer kept beside the summary (see `beside`); read after the summary, never before. */
+  async function besideSummary<T>(summary: Summary, key: string, read: () => Promise<T>): Promise<T> {
+    let answers = beside.get(summary);
+    if (!answers) beside.set(summary, (answers = new Map()));
+    if (answers.has(key)) return answers.get(key) as T;
+    const answer = await read();
+    // A handful of keys per summary (three ranges a day, mates, bookings); bounded all the same.
+    if (answers.size >= 16) answers.delete(answers.keys().next().value!);
+    answers.set(key, answer);
+    return answer;
+  }
+  /**
+   * Partners of calls in the 30 days before `at`: read once per summary as each partner's latest
+   * call since a day earlier, so the answer stays exact for a day of requests.
+   */
+  async function partnersOfMonth(userId: string, summary: Summary, at: number): Promise<number> {
+    const since = at - 30 * DAY_MS;
+    const dayAgo = Math.floor(at / DAY_MS) * DAY_MS - 31 * DAY_MS;
+    const latest = await besideSummary(summary, `month-partners:${dayAgo}`, () => repo.lastCallWith(db, userId, dayAgo));
+    return latest.filter((l) => l.at >= since).length;
+  }
 
-  async function factsFor(userId: string, person: { timeZone: string; dailyMinutes: number }) {
+  async function factsFor(userId: string) {
     const summary = await summaryOf(userId);
+    const { person } = summary;
     return { ...summary, facts: factsOf(summary.days, summary.tests, person.dailyMinutes, now(), person.timeZone) };
   }
 
   async function awardReached(userId: string) {
-    const person = (await people([userId])).get(userId)!;
-    const { facts } = await factsFor(userId, person);
+    const { facts } = await factsFor(userId);
     const awarded = await repo.awardsOf(db, userId);
     for (const id of newlyReached(facts, new Set(awarded.keys()))) {
       if (await repo.insertAward(db, { user_id: userId, achievement: id, awarded_at: now() })) await deps.announce?.(userId, id);
@@ -244,14 +278,14 @@ export function createProgressService(deps: {
     async dashboard(userId: string): Promise<Dashboard> {
       const at = now();
       // None of these needs another's answer: one round of queries, not two.
-      const [who, { days, tests }, partners, mates, bookings] = await Promise.all([
-        people([userId]),
-        summaryOf(userId),
-        repo.topPartners(db, userId, at - 30 * DAY_MS, 1000),
-        repo.latestEntries(db, userId, 'mate', 5),
-        repo.latestEntries(db, userId, 'booking', 50),
+      const summary = await summaryOf(userId);
+      const { days, tests, person } = summary;
+      // Read after the summary and kept beside it: from the second request on, none of these queries runs.
+      const [activePartners, mates, bookings] = await Promise.all([
+        partnersOfMonth(userId, summary, at),
+        besideSummary(summary, 'mates', () => repo.latestEntries(db, userId, 'mate', 5)),
+        besideSummary(summary, 'bookings', () => repo.latestEntries(db, userId, 'booking', 50)),
       ]);
-      const person = who.get(userId)!;
       const zone = person.timeZone;
       const today = localDay(at, zone);
       const monday = weekStart(today);
@@ -274,7 +308,7 @@ export function createProgressService(deps: {
         totalMinutes: Math.floor(days.reduce((s, d) => s + d.minutes, 0)),
         monthMinutes: Math.floor(days.filter((d) => d.day >= monthStart(today)).reduce((s, d) => s + d.minutes, 0)),
         streak: { current: streak.current, best: streak.best, today: streak.lastDay !== null && streak.lastDay >= today },
-        activePartners: partners.length,
+        activePartners,
         sessionsThisWeek: days.filter((d) => d.day >= monday && d.day <= addDays(monday, 6)).reduce((s, d) => s + d.calls, 0),
         recentMates: mates.map((m) => ({ ...card(m.partnerId!), since: toIso(m.at)! })),
         nextSession: upcoming
@@ -299,14 +333,14 @@ export function createProgressService(deps: {
 
     async statistics(userId: string, range: StatisticsRange): Promise<Statistics> {
       const at = now();
-      const [who, summary] = await Promise.all([people([userId]), summaryOf(userId)]);
-      const person = who.get(userId)!;
+      const summary = await summaryOf(userId);
+      const { person } = summary;
       const today = localDay(at, person.timeZone);
       const from =
         range === 'week' ? weekStart(today) : range === 'month' ? monthStart(today) : monthStart(addDays(monthStart(today), -335));
       const to = range === 'week' ? addDays(from, 6) : range === 'month' ? addDays(monthStart(addDays(from, 31)), -1) : today;
       const start = dayStart(from, person.timeZone);
-      const partners = await repo.topPartners(db, userId, start, 5);
+      const partners = await besideSummary(summary, `top-partners:${start}`, () => repo.topPartners(db, userId, start, 5));
       const inRange = (r: { day: string }) => r.day >= from && r.day <= to;
       const days = summary.days.filter(inRange);
       const tests = summary.tests.filter((t) => t.ms >= start);
@@ -349,8 +383,7 @@ export function createProgressService(deps: {
     },
 
     async achievements(userId: string): Promise<AchievementList> {
-      const person = (await people([userId])).get(userId)!;
-      const [{ facts }, awarded] = await Promise.all([factsFor(userId, person), repo.awardsOf(db, userId)]);
+      const [{ facts }, awarded] = await Promise.all([factsFor(userId), repo.awardsOf(db, userId)]);
       return {
         items: achievementProgress(facts).map((p) => {
           const when = awarded.get(p.id);
@@ -365,6 +398,9 @@ export function createProgressService(deps: {
       };
     },
 
+    /** Zone, goal and verified levels live in the summary: a profile change starts a new one on every node. */
+    profileChanged: (userId: string) => summaries.invalidate(userId),
+
     rebuild: () => rebuildRollups(db),
   };
 }
@@ -376,6 +412,9 @@ interface LevelPoint {
   verified: boolean;
 }
 interface Summary {
+  /** Unique to each load, so a node's parsed copy (and what is kept beside it) follows every change. */
+  loadId: string;
+  person: { timeZone: string; language: string; dailyMinutes: number; verified: { language: string; level: string }[] };
   days: DaySummary[];
   languageDays: { day: string; language: string; minutes: number }[];
   tests: (LevelPoint & { ms: number })[];

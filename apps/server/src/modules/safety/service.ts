@@ -25,8 +25,16 @@ import * as repo from './repository.js';
 import type { PrivacyRow, ReportRow, SafetyTables, SanctionRow } from './repository.js';
 
 const DAY_MS = 86_400_000;
-/** How long a node believes what it read of someone's standing and privacy; a change anywhere forgets it at once over the bus. */
-const STANDING_TTL_MS = 10_000;
+/**
+ * How long a node believes what it read of someone's standing and privacy. Every change (a
+ * sanction, a lifted one, a privacy setting) forgets it at once on the node that made it and, over
+ * the bus, on every other node, so the lifetime is not what keeps it right: it only bounds how long
+ * a lost bus message (Redis reconnecting) could leave a node behind. Ten seconds meant a read of
+ * privacy and sanctions every ten seconds per person on the 1:1 chat path for nothing; five
+ * minutes keeps that bound small. A suspension that ends by the clock is believed only until it
+ * ends (`until`), since nothing is published when it runs out.
+ */
+const STANDING_TTL_MS = 5 * 60_000;
 const MAX_STANDINGS = 100_000;
 const CHANGED_CHANNEL = 'safety:standing-changed';
 
@@ -119,7 +127,7 @@ export function createSafetyService(deps: {
   log: { warn(context: object, message: string): void };
 }) {
   const { db, users } = deps;
-  const known = new Map<string, { subject: Subject; at: number }>();
+  const known = new Map<string, { subject: Subject; until: number }>();
 
   function forget(userId: string) {
     known.delete(userId);
@@ -134,15 +142,20 @@ export function createSafetyService(deps: {
   /** Privacy and sanction of several people, from this node's memory when recent. */
   async function subjects(ids: string[]): Promise<Map<string, Subject>> {
     const now = Date.now();
-    const missing = [...new Set(ids)].filter((id) => now - (known.get(id)?.at ?? 0) > STANDING_TTL_MS);
+    const missing = [...new Set(ids)].filter((id) => (known.get(id)?.until ?? 0) <= now);
     if (missing.length) {
       const [privacy, sanctions] = await Promise.all([repo.findPrivacy(db, missing), repo.sanctionsInForce(db, missing, now)]);
       const privacyById = new Map(privacy.map((p) => [p.user_id, p]));
       const sanctioned = new Set(sanctions.map((s) => s.user_id));
+      // The first moment a sanction in force runs out, per person (a ban does not).
+      const endsAt = new Map<string, number>();
+      for (const s of sanctions)
+        if (s.ends_at != null) endsAt.set(s.user_id, Math.min(endsAt.get(s.user_id) ?? Infinity, Number(s.ends_at)));
       for (const id of missing) {
         known.delete(id);
         if (known.size >= MAX_STANDINGS) known.delete(known.keys().next().value!);
-        known.set(id, { subject: { privacy: privacyOf(privacyById.get(id)), sanctioned: sanctioned.has(id) }, at: now });
+        const until = Math.min(now + STANDING_TTL_MS, endsAt.get(id) ?? Infinity);
+        known.set(id, { subject: { privacy: privacyOf(privacyById.get(id)), sanctioned: sanctioned.has(id) }, until });
       }
     }
     return new Map(ids.map((id) => [id, known.get(id)!.subject]));

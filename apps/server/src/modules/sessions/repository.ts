@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { SessionKind, SessionRepeatEvery } from '@studymate/contracts';
+import { isMysql } from '../../platform/db/database.js';
 
 /** proposed: waits for the partner; booked: accepted; declined and cancelled are final. */
 export type SessionRowState = 'proposed' | 'booked' | 'declined' | 'cancelled';
@@ -204,30 +205,24 @@ export const touchSession = (db: Db, id: string, now: number) =>
 /**
  * Holds both people's calendar rows until the transaction ends (a row lock on MySQL; SQLite runs
  * one writer at a time), so two bookings involving the same person check overlaps one after the
- * other. Rows are created on first use and locked in id order, so two bookings cannot deadlock.
+ * other. Run it inside `rowLockTransaction`: under REPEATABLE READ an update that finds no row
+ * locks the gap where the row would go, two first bookings whose rows fall in the same gap then
+ * wait on each other's insert (a deadlock), and the overlap check after the lock would still read
+ * the snapshot from before the other booking committed. Each row is made or locked by one upsert
+ * (an exclusive lock on the key either way, never a shared one to upgrade), in id order, so two
+ * bookings cannot deadlock.
  */
 export async function lockCalendars(db: Db, userIds: string[]) {
-  for (const userId of [...userIds].sort()) {
-    const updated = await db
-      .updateTable('session_calendars')
-      .set({ bookings: sql`bookings + 1` } as never)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) === 0) {
-      try {
-        await db
-          .insertInto('session_calendars')
-          .values({ user_id: userId, feed_token_hash: null, feed_created_at: null, bookings: 1 })
-          .execute();
-      } catch {
-        // Another booking made the row a moment ago: lock it as usual.
-        await db
-          .updateTable('session_calendars')
-          .set({ bookings: sql`bookings + 1` } as never)
-          .where('user_id', '=', userId)
-          .execute();
-      }
-    }
+  for (const userId of [...new Set(userIds)].sort()) {
+    const insert = db
+      .insertInto('session_calendars')
+      .values({ user_id: userId, feed_token_hash: null, feed_created_at: null, bookings: 1 });
+    const bump = { bookings: sql`bookings + 1` } as never;
+    if (isMysql(db)) await insert.onDuplicateKeyUpdate(bump).execute();
+    else
+      await insert
+        .onConflict((oc) => oc.column('user_id').doUpdateSet({ bookings: sql`session_calendars.bookings + 1` } as never))
+        .execute();
   }
 }
 

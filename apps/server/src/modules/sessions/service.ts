@@ -9,7 +9,7 @@ import {
   type SessionOccurrence,
   type SessionSuggestions,
 } from '@studymate/contracts';
-import { nowMs, toIso } from '../../platform/db/database.js';
+import { nowMs, rowLockTransaction, toIso } from '../../platform/db/database.js';
 import { ok, refuse, type Result } from '../../platform/http/errors.js';
 import type { JobRunner } from '../../platform/jobs/jobs.js';
 import type { DomainEventCatalogue } from '../events.js';
@@ -531,7 +531,7 @@ export function createSessionsService(deps: {
      */
     async acceptSession(userId: string, sessionId: string): Promise<Result<SessionOccurrence>> {
       const now = nowMs();
-      const outcome = await db.transaction().execute(async (tx) => {
+      const outcome = await rowLockTransaction(db).execute(async (tx) => {
         const found = await load(tx, sessionId);
         if (!found) return { refusal: 'not-found' as const };
         const refusal = mayAnswer(facts(found.row), userId, now);
@@ -707,7 +707,7 @@ export function createSessionsService(deps: {
      */
     async answerMove(userId: string, sessionId: string, index: number, accept: boolean): Promise<Result<SessionOccurrence>> {
       const now = nowMs();
-      const outcome = await db.transaction().execute(async (tx) => {
+      const outcome = await rowLockTransaction(db).execute(async (tx) => {
         const found = await load(tx, sessionId);
         if (!found) return { refusal: 'not-found' as const };
         const o = found.occurrences[index];

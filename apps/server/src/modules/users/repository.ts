@@ -92,16 +92,16 @@ export const updateExport = (db: Db, id: string, changes: Partial<Omit<ExportRow
   db.updateTable('account_exports').set(changes).where('id', '=', id).execute();
 export const exportsOf = (db: Db, userId: string) =>
   db.selectFrom('account_exports').select(['id', 'storage_key']).where('user_id', '=', userId).execute();
-/** Ready and failed exports finished before `cutoff`: past their day of validity. */
-export const exportsFinishedBefore = (db: Db, cutoff: number, limit: number) =>
+/** Ready and failed exports finished before `cutoff`: past their day of validity (index account_exports_finished). */
+export const exportsFinishedBeforeQuery = (db: Db, cutoff: number, limit: number) =>
   db
     .selectFrom('account_exports')
     .select(['id', 'storage_key'])
     .where('status', 'in', ['ready', 'failed'])
     .where('finished_at', '<=', cutoff)
     .orderBy('finished_at')
-    .limit(limit)
-    .execute();
+    .limit(limit);
+export const exportsFinishedBefore = (db: Db, cutoff: number, limit: number) => exportsFinishedBeforeQuery(db, cutoff, limit).execute();
 export const deleteExport = (db: Db, id: string) => db.deleteFrom('account_exports').where('id', '=', id).execute();
 export const deleteExports = (db: Db, userId: string) => db.deleteFrom('account_exports').where('user_id', '=', userId).execute();
 /** Never turns a deleted account back into a live one. */
