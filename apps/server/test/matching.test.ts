@@ -123,6 +123,22 @@ for (const backend of BACKENDS) {
       expect([sixth.status, sixth.json.error.code]).toEqual([429, 'MATCH_REQUEST_LIMIT']);
     });
 
+    it('one person accepting several requests at once makes every pair mates, each with its room', async () => {
+      const receiver = await givenOnboarded(t, 'Popular', ENGLISH);
+      const senders = [];
+      for (let i = 0; i < 6; i++) senders.push(await givenOnboarded(t, `Asker ${String.fromCharCode(65 + i)}`, KOREAN));
+      const sent = [];
+      for (const s of senders) sent.push((await request(s, receiver)).json.id as string);
+      // Before the mates link was one upsert, accepts at the same moment deadlocked on MariaDB (a 500).
+      const answers = await Promise.all(
+        sent.map((id) => api(t, 'POST', `/api/v1/matching/requests/${id}/accept`, { token: receiver.token })),
+      );
+      expect(answers.map((a) => a.status)).toEqual(sent.map(() => 200));
+      expect(new Set(answers.map((a) => a.json.roomId)).size).toBe(senders.length);
+      const mates = ids((await api(t, 'GET', '/api/v1/matching/mates', { token: receiver.token })) as never);
+      expect(mates.sort()).toEqual(senders.map((s) => s.userId).sort());
+    });
+
     it('declines silently: the sender still sees it pending and cannot ask again; cancelling frees the pair', async () => {
       const [minji, alex] = [await givenOnboarded(t, 'Minji', KOREAN), await givenOnboarded(t, 'Alex', ENGLISH)];
       const sent = await request(minji, alex);

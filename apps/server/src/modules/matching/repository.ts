@@ -179,20 +179,19 @@ export async function hiddenFrom(db: Db, userId: string): Promise<{ blocked: str
 
 // ---- mates ----
 
+/**
+ * Both sides of the pair in one upsert: an update that found no row, then an insert, took a gap
+ * lock on MariaDB, and two accepts involving the same person at once deadlocked (a 500). A pair
+ * that unmatched before becomes mates again and keeps its room.
+ */
 export async function linkMates(db: Db, a: string, b: string, at: number) {
-  for (const [userId, mateId] of [
-    [a, b],
-    [b, a],
-  ] as const) {
-    const updated = await db
-      .updateTable('mates')
-      .set({ since: at, ended_at: null })
-      .where('user_id', '=', userId)
-      .where('mate_id', '=', mateId)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) === 0)
-      await db.insertInto('mates').values({ user_id: userId, mate_id: mateId, since: at, room_id: null, ended_at: null }).execute();
-  }
+  const insert = db.insertInto('mates').values([
+    { user_id: a, mate_id: b, since: at, room_id: null, ended_at: null },
+    { user_id: b, mate_id: a, since: at, room_id: null, ended_at: null },
+  ]);
+  const again = { since: at, ended_at: null };
+  if (isMysql(db)) await insert.onDuplicateKeyUpdate(again).execute();
+  else await insert.onConflict((oc) => oc.columns(['user_id', 'mate_id']).doUpdateSet(again)).execute();
 }
 
 export const setMatesRoom = (db: Db, a: string, b: string, roomId: string) =>

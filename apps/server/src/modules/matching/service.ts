@@ -4,7 +4,7 @@ import type { AcceptReply, BlockedPerson, Mate, MatchRequest, PartnerCard, SendR
 import type { Static } from '@sinclair/typebox';
 import type { Locale } from '@studymate/matching';
 import type { Cache } from '../../platform/cache/cache.js';
-import { nowMs, toIso } from '../../platform/db/database.js';
+import { nowMs, rowLockTransaction, toIso } from '../../platform/db/database.js';
 import { ok, refuse, type Result } from '../../platform/http/errors.js';
 import type { JobRunner } from '../../platform/jobs/jobs.js';
 import { presenceEvent, type PresenceLookup } from '../chat/service.js';
@@ -379,7 +379,7 @@ export function createMatchingService(deps: {
         const now = nowMs();
         const refusal = mayAnswer(row, userId, now);
         if (refusal) return refusal === 'closed' ? closedRequest() : unknownRequest();
-        const moved = await db.transaction().execute(async (tx) => {
+        const moved = await rowLockTransaction(db).execute(async (tx) => {
           if (!(await repo.moveRequest(tx, requestId, ['open'], 'accepted', { answered_at: now, open_pair_key: null }))) return false;
           await repo.linkMates(tx, row.sender_id, row.receiver_id, now);
           await repo.recordEvents(tx, [event(userId, row.sender_id, 'accept', now)]);
