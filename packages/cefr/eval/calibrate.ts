@@ -104,12 +104,14 @@ console.log(
       Object.entries(textModel.features).map(([k, v]) => [k, { mean: r4(v.mean), sd: r4(v.sd), weight: r4(v.weight) }]),
     ),
     thresholds: textModel.thresholds.map(r4),
-    decision: { spread: r4(textModel.decision.spread), offset: r4(textModel.decision.offset) },
+    decision: { spread: r4(textModel.decision.spread), offset: r4(textModel.decision.offset), decode: textModel.decision.decode },
     partSlopes: {
       vocabularyRange: r4(textModel.partSlopes.vocabularyRange),
       grammaticalComplexity: r4(textModel.partSlopes.grammaticalComplexity),
     },
     train: textMetrics(textModel, spFeatures, sp),
     crossValidated5Fold: crossValidate(spFeatures, sp),
+    // The other decoding, for the choice between them (the most probable band instead of the expected level).
+    crossValidated5FoldMostProbableBand: crossValidate(spFeatures, sp, 5, 1500, 'mode'),
   }),
 );

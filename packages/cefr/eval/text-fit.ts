@@ -31,7 +31,15 @@ export function textMetrics(model: TextModel, features: TextFeatures[], sentence
   };
 }
 
-export function fitTextModel(features: TextFeatures[], sentences: CefrSpSentence[], iterations = 1500): TextModel {
+/** How the level is read off the fitted model (score.ts: textScoreOf); chosen by five-fold CV on train. */
+export type TextDecode = TextModel['decision']['decode'];
+
+export function fitTextModel(
+  features: TextFeatures[],
+  sentences: CefrSpSentence[],
+  iterations = 1500,
+  decode: TextDecode = 'expected',
+): TextModel {
   const stats = KEYS.map((k) => {
     const xs = features.map((f) => transformValue(TEXT_FEATURES[k].transform, f[k]));
     const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -60,7 +68,7 @@ export function fitTextModel(features: TextFeatures[], sentences: CefrSpSentence
         {
           features: specs,
           thresholds: fit.thresholds,
-          decision: { spread, offset },
+          decision: { spread, offset, decode },
           partSlopes: { vocabularyRange: 1, grammaticalComplexity: 1 },
         },
         features,
@@ -71,7 +79,7 @@ export function fitTextModel(features: TextFeatures[], sentences: CefrSpSentence
   return {
     features: specs,
     thresholds: fit.thresholds,
-    decision: { spread: best.spread, offset: best.offset },
+    decision: { spread: best.spread, offset: best.offset, decode },
     partSlopes: partSlopes(specs, features),
   };
 }
@@ -81,7 +89,7 @@ export function partSlopes(specs: TextModel['features'], features: TextFeatures[
   const probe: TextModel = {
     features: specs,
     thresholds: [0, 0, 0, 0, 0],
-    decision: { spread: 1, offset: 0 },
+    decision: { spread: 1, offset: 0, decode: 'mode' },
     partSlopes: { vocabularyRange: 1, grammaticalComplexity: 1 },
   };
   const parts = features.map((f) => textParts(f, probe));
@@ -98,7 +106,13 @@ export function partSlopes(specs: TextModel['features'], features: TextFeatures[
 }
 
 /** k-fold cross-validation of the whole fitting procedure (sentence i goes to fold i mod k). */
-export function crossValidate(features: TextFeatures[], sentences: CefrSpSentence[], k = 5, iterations = 1500): TextScores {
+export function crossValidate(
+  features: TextFeatures[],
+  sentences: CefrSpSentence[],
+  k = 5,
+  iterations = 1500,
+  decode: TextDecode = 'expected',
+): TextScores {
   const out: TextScores = { lenient: 0, qwk: 0, exact: 0 };
   for (let fold = 0; fold < k; fold++) {
     const tr = sentences.map((_, i) => i).filter((i) => i % k !== fold);
@@ -107,6 +121,7 @@ export function crossValidate(features: TextFeatures[], sentences: CefrSpSentenc
       tr.map((i) => features[i]!),
       tr.map((i) => sentences[i]!),
       iterations,
+      decode,
     );
     const m = textMetrics(
       model,

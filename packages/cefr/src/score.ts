@@ -225,7 +225,7 @@ type TextGroup = 'vocabularyRange' | 'grammaticalComplexity';
 export interface TextModel {
   features: Record<keyof TextFeatures, TextFeatureSpec>;
   thresholds: readonly number[];
-  decision: { spread: number; offset: number };
+  decision: { spread: number; offset: number; decode: 'expected' | 'mode' };
   partSlopes: Record<TextGroup, number>;
 }
 export const TEXT_MODEL: TextModel = {
@@ -252,13 +252,27 @@ export function textParts(features: TextFeatures, model: TextModel = TEXT_MODEL)
 
 /**
  * From the latent to the continuous score: stretched by the decision around the middle of B1, then
- * placed between the cut points, so the integer part is the level and the fraction how far into it.
+ * decoded. The integer part is the level and the fraction how far into it.
+ * - 'expected' (TEXT_DECISION): the expected level 1 + sum_k P(level > k) under the cumulative-logit
+ *   model, rounded; level L spans expected levels L-0.5 .. L+0.5 (A1 from 1, C2 up to 6). Unlike
+ *   the most probable band, a sentence whose probability spreads over several upper levels is
+ *   carried towards them, so the ends (A1, C1-C2) are reached.
+ * - 'mode': the band between the cut points the stretched latent falls in (the most probable level).
  */
 export function textScoreOf(latent: number, model: TextModel = TEXT_MODEL): number {
   const th = model.thresholds;
   if (!Number.isFinite(latent) || th.length !== 5) return 1;
   const center = (th[1]! + th[2]!) / 2;
   const x = center + model.decision.spread * (latent - center) + model.decision.offset;
+  if (model.decision.decode === 'expected') {
+    let expected = 1;
+    for (const t of th) expected += logistic(x - t);
+    const level = Math.min(6, Math.max(1, Math.floor(expected + 0.5)));
+    const lo = level === 1 ? 1 : level - 0.5;
+    const hi = level === 6 ? 6 : level + 0.5;
+    const into = Math.min(0.99, Math.max(0, (expected - lo) / (hi - lo)));
+    return round2(clampScore(level + into));
+  }
   let level = 1;
   while (level <= 5 && x > th[level - 1]!) level++;
   // The outer bands are as wide as their neighbours.
@@ -267,6 +281,8 @@ export function textScoreOf(latent: number, model: TextModel = TEXT_MODEL): numb
   const into = hi > lo ? Math.min(0.99, Math.max(0, (x - lo) / (hi - lo))) : 0;
   return round2(clampScore(level + into));
 }
+
+const logistic = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
 /**
  * A sentence's vocabulary and grammar sub-scores: the level its words alone (or its structure
