@@ -1,18 +1,19 @@
 // Calibration only (reads ../shared/data): fits the anchor line of every feature and the combining
 // weights, on the even-numbered NICT JLE interviews and on cefr-sp-wikiauto-train, and prints the
 // constants kept in src/calibration.ts. Odd-numbered interviews and cefr-sp dev stay for checking.
-//   node --import tsx packages/cefr/eval/calibrate.ts [dataDir]
+//   node --import tsx packages/cefr/eval/calibrate.ts [dataDir] [--text]
 import { resolve } from 'node:path';
 import { computeFeatures } from '../src/features.js';
 import { computeTextFeatures } from '../src/text.js';
+import { crossValidate, fitTextModel, textMetrics } from './text-fit.js';
 import { combineLevels, scoreLevelTest, subScoreWeight } from '../src/score.js';
-import { SPEECH_FEATURES, TEXT_FEATURES, type FeatureSpec } from '../src/calibration.js';
-import { qwk } from './metrics.js';
+import { SPEECH_FEATURES, type FeatureSpec } from '../src/calibration.js';
 import { transformValue, clampScore, robustCombine } from '../src/scale.js';
 import { readCefrSp, readNict, SST_TO_SCORE } from './datasets.js';
 import { linearFit, nnls } from './fit.js';
 
-const dataDir = resolve(process.argv[2] ?? '../shared/data/cefr');
+const textOnly = process.argv.includes('--text');
+const dataDir = resolve(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? '../shared/data/cefr');
 
 function fitSet<K extends string>(specs: Record<K, FeatureSpec>, rows: Array<Record<K, number>>, target: number[]): unknown {
   // Features that may not steer the level (synthetic on this data) get no anchor from it.
@@ -53,91 +54,64 @@ function fitSet<K extends string>(specs: Record<K, FeatureSpec>, rows: Array<Rec
   };
 }
 
-const nict = readNict(resolve(dataDir, 'nict-jle-dev.tsv')).filter((iv) => Number(iv.id) % 2 === 0);
-const nictRows = nict.map((iv) => computeFeatures(iv.input) as unknown as Record<string, number>);
-console.log(
-  'speech',
-  JSON.stringify(
-    fitSet(
-      SPEECH_FEATURES,
-      nictRows,
-      nict.map((iv) => SST_TO_SCORE[iv.sst] ?? 0),
+// Speech (slow: the whole NICT file); skipped with --text.
+if (!textOnly) {
+  const nict = readNict(resolve(dataDir, 'nict-jle-dev.tsv')).filter((iv) => Number(iv.id) % 2 === 0);
+  const nictRows = nict.map((iv) => computeFeatures(iv.input) as unknown as Record<string, number>);
+  console.log(
+    'speech',
+    JSON.stringify(
+      fitSet(
+        SPEECH_FEATURES,
+        nictRows,
+        nict.map((iv) => SST_TO_SCORE[iv.sst] ?? 0),
+      ),
     ),
-  ),
-);
+  );
 
-// Sub-scores: each group's combined feature level (as score.ts combines it with the fitted
-// anchors and weights above, once they are in calibration.ts), stretched onto the level by least
-// squares like the overall estimate: SUBSCORE_STRETCH.
-const subScoreGroups = ['fluency', 'vocabularyRange', 'grammaticalComplexity', 'coherence', 'taskAchievement'] as const;
-const nictTarget = nict.map((iv) => SST_TO_SCORE[iv.sst] ?? 0);
-const nictLevels = nict.map((iv) => scoreLevelTest(iv.input).featureLevels);
-console.log(
-  'subscores',
-  JSON.stringify(
-    Object.fromEntries(
-      subScoreGroups.map((g) => {
-        const fit = linearFit(
-          nictLevels.map((l) => combineLevels(SPEECH_FEATURES, l, subScoreWeight(g))),
-          nictTarget,
-        );
-        return [g, { intercept: Number(fit.intercept.toFixed(4)), slope: Number(fit.slope.toFixed(4)) }];
-      }),
+  // Sub-scores: each group's combined feature level (as score.ts combines it with the fitted
+  // anchors and weights above, once they are in calibration.ts), stretched onto the level by least
+  // squares like the overall estimate: SUBSCORE_STRETCH.
+  const subScoreGroups = ['fluency', 'vocabularyRange', 'grammaticalComplexity', 'coherence', 'taskAchievement'] as const;
+  const nictTarget = nict.map((iv) => SST_TO_SCORE[iv.sst] ?? 0);
+  const nictLevels = nict.map((iv) => scoreLevelTest(iv.input).featureLevels);
+  console.log(
+    'subscores',
+    JSON.stringify(
+      Object.fromEntries(
+        subScoreGroups.map((g) => {
+          const fit = linearFit(
+            nictLevels.map((l) => combineLevels(SPEECH_FEATURES, l, subScoreWeight(g))),
+            nictTarget,
+          );
+          return [g, { intercept: Number(fit.intercept.toFixed(4)), slope: Number(fit.slope.toFixed(4)) }];
+        }),
+      ),
     ),
-  ),
-);
-
-// Text: forward fits, non-negative weights on centred estimates, then the decision spread.
-const sp = readCefrSp(resolve(dataDir, 'cefr-sp-wikiauto-train.tsv'));
-const spRows = sp.map((s) => computeTextFeatures(s.sentence) as unknown as Record<string, number>);
-const spTarget = sp.map((s) => (s.a + s.b) / 2 + 0.5);
-const textKeys = Object.keys(TEXT_FEATURES) as Array<keyof typeof TEXT_FEATURES>;
-const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-const textFit: Record<string, { intercept: number; slope: number; weight: number }> = {};
-const est: number[][] = spRows.map(() => []);
-for (const k of textKeys) {
-  const xs = spRows.map((r) => transformValue(TEXT_FEATURES[k].transform, r[k] ?? 0));
-  const fit = linearFit(xs, spTarget);
-  textFit[k] = { intercept: fit.intercept, slope: fit.slope, weight: 0 };
-  xs.forEach((x, i) => est[i]?.push(clampScore(fit.intercept + fit.slope * x)));
+  );
 }
-const my = mean(spTarget);
-const colMeans = textKeys.map((_, j) => mean(est.map((e) => e[j] ?? 0)));
-const tw = nnls(
-  est.map((e) => e.map((v, j) => v - (colMeans[j] ?? 0))),
-  spTarget.map((y) => y - my),
-);
-textKeys.forEach((k, j) => {
-  (textFit[k] as { weight: number }).weight = tw[j] ?? 0;
-});
-const bias = my - tw.reduce((a, w, j) => a + w * (colMeans[j] ?? 0), 0);
-const raw = est.map((e) => bias + e.reduce((a, v, j) => a + v * (tw[j] ?? 0), 0));
-const center = mean(raw);
-const gold = sp.map((s) => Math.max(s.a, s.b));
-let best = { objective: -Infinity, spread: 1, offset: 0 };
-for (let spread = 0.8; spread <= 2.001; spread += 0.05)
-  for (let offset = -0.5; offset <= 1.001; offset += 0.05) {
-    const level = raw.map((r) => Math.min(6, Math.max(1, Math.floor(center + spread * (r - center) + offset))));
-    const lenient = level.filter((l, i) => l === sp[i]?.a || l === sp[i]?.b).length / level.length;
-    // Strict agreement with max(labelA, labelB) and lenient accuracy count equally.
-    const objective = qwk(level, gold) + lenient;
-    if (objective > best.objective) best = { objective, spread, offset };
-  }
+
+// Text: a non-negative cumulative-logit fit on wikiauto-train, and five-fold cross-validation of
+// the same procedure on train (wikiauto-dev stays for eval:cefr).
+const sp = readCefrSp(resolve(dataDir, 'cefr-sp-wikiauto-train.tsv'));
+const spFeatures = sp.map((s) => computeTextFeatures(s.sentence));
+const textModel = fitTextModel(spFeatures, sp);
 const r4 = (x: number): number => Number(x.toFixed(4));
-const partMeans = { vocabularyRange: 0, grammaticalComplexity: 0 };
-spRows.forEach((_, i) => {
-  textKeys.forEach((k, j) => {
-    partMeans[TEXT_FEATURES[k].group] += ((tw[j] ?? 0) * (est[i]?.[j] ?? 0)) / spRows.length;
-  });
-});
 console.log(
   'text',
   JSON.stringify({
     fit: Object.fromEntries(
-      Object.entries(textFit).map(([k, v]) => [k, { intercept: r4(v.intercept), slope: r4(v.slope), weight: r4(v.weight) }]),
+      Object.entries(textModel.features).map(([k, v]) => [k, { mean: r4(v.mean), sd: r4(v.sd), weight: r4(v.weight) }]),
     ),
-    bias: r4(bias),
-    partMeans: { vocabularyRange: r4(partMeans.vocabularyRange), grammaticalComplexity: r4(partMeans.grammaticalComplexity) },
-    decision: { center: r4(center), spread: r4(best.spread), offset: r4(best.offset) },
+    thresholds: textModel.thresholds.map(r4),
+    decision: { spread: r4(textModel.decision.spread), offset: r4(textModel.decision.offset), decode: textModel.decision.decode },
+    partSlopes: {
+      vocabularyRange: r4(textModel.partSlopes.vocabularyRange),
+      grammaticalComplexity: r4(textModel.partSlopes.grammaticalComplexity),
+    },
+    train: textMetrics(textModel, spFeatures, sp),
+    crossValidated5Fold: crossValidate(spFeatures, sp),
+    // The other decoding, for the choice between them (the most probable band instead of the expected level).
+    crossValidated5FoldMostProbableBand: crossValidate(spFeatures, sp, 5, 1500, 'mode'),
   }),
 );

@@ -1,6 +1,7 @@
 // Measures the level-test engine on the calibration data formats and prints one JSON line.
 //   npm run eval:cefr -- --format nict-jle FILE
 //   npm run eval:cefr -- --format cefr-sp FILE [--lists DIR]
+//   (--format may be left out when the file's name starts nict-jle or cefr-sp)
 // Baselines are least-squares fits on the evaluated file itself, which flatters them; the engine
 // was calibrated on the even-numbered NICT interviews and on CEFR-SP wikiauto-train only.
 import { readFileSync } from 'node:fs';
@@ -22,6 +23,8 @@ function parseArgs(argv: string[]): { format: string; file: string; lists?: stri
     else if (a === '--lists') lists = argv[++i];
     else if (a) file = a;
   }
+  // Without --format, the file's name says which it is (nict-jle-*.tsv, cefr-sp-*.tsv).
+  if (!format) format = /nict-jle/i.test(file) ? 'nict-jle' : /cefr-sp/i.test(file) ? 'cefr-sp' : '';
   if (!['nict-jle', 'cefr-sp'].includes(format) || !file) {
     console.error('usage: eval.ts --format nict-jle|cefr-sp FILE [--lists DIR]');
     process.exit(2);

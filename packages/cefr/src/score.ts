@@ -3,11 +3,12 @@ import {
   SPEECH_FEATURES,
   SPEECH_STRETCH,
   SUBSCORE_STRETCH,
-  TEXT_BIAS,
   TEXT_DECISION,
-  TEXT_PART_MEANS,
   TEXT_FEATURES,
+  TEXT_PART_SLOPES,
+  TEXT_THRESHOLDS,
   type FeatureSpec,
+  type TextFeatureSpec,
 } from './calibration.js';
 import { deliveryLevel, measureDelivery } from './delivery.js';
 import { computeFeatures, languageSentences } from './features.js';
@@ -101,6 +102,14 @@ const AUDIO_DELIVERY_SPEC: FeatureSpec = {
   useInOverall: true,
 };
 
+/**
+ * Delivery's share in the level of a test whose delivery came from the audio and whose words were
+ * usable: each of the three calibrated sub-scores the learner is shown counts once (fluency from
+ * the audio, vocabulary and grammar from the text model). Coherence and task achievement are shown
+ * but stay out: they still read the interview-fitted features, which misplace clean recognised text.
+ */
+export const AUDIO_DELIVERY_SHARE = 1 / 3;
+
 /** Seconds of voice the detector heard, over every answer. */
 function voicedSeconds(input: LevelTestInput): number {
   let total = 0;
@@ -135,7 +144,7 @@ export function scoreLevelTest(input: LevelTestInput): LevelTestResult {
     combineLevels(specs, levels, (s) => s.weight),
     SPEECH_STRETCH,
   );
-  const score = round2(Number.isFinite(overall) ? overall : 1);
+  let score = round2(Number.isFinite(overall) ? overall : 1);
 
   const groups: Array<keyof SubScores> = ['fluency', 'vocabularyRange', 'grammaticalComplexity', 'coherence', 'taskAchievement'];
   const subScores = {} as SubScores;
@@ -151,6 +160,7 @@ export function scoreLevelTest(input: LevelTestInput): LevelTestResult {
   // transcripts the speech anchors were fitted on, where these features barely predict the level
   // and, inverted, scatter to the ends of the scale (issue #15: a B1 test at vocabulary 1.6, grammar 5.75).
   const sentences = languageUsed ? languageSentences(input) : [];
+  let languageScored = false;
   if (sentences.length) {
     let words = 0;
     const sums: Record<TextGroup, number> = { vocabularyRange: 0, grammaticalComplexity: 0 };
@@ -164,8 +174,22 @@ export function scoreLevelTest(input: LevelTestInput): LevelTestResult {
     if (words > 0) {
       subScores.vocabularyRange = round2(sums.vocabularyRange / words);
       subScores.grammaticalComplexity = round2(sums.grammaticalComplexity / words);
+      // With delivery from the audio, the level is made of the sub-scores the learner is shown:
+      // delivery (the fluency sub-score), vocabulary and grammar (the text model), each once
+      // (AUDIO_DELIVERY_SHARE), so the level always lies among them. The interview-fitted language
+      // features are kept for transcripts without audio (the NICT JLE path): on clean recognised
+      // text they put B1-B2 answers at A2 while vocabulary and grammar said B1-B2 (issue #15).
+      languageScored = true;
+      if (fluencyFromAudio !== null) {
+        const language = (subScores.vocabularyRange + subScores.grammaticalComplexity) / 2;
+        score = round2(clampScore(AUDIO_DELIVERY_SHARE * fluencyFromAudio + (1 - AUDIO_DELIVERY_SHARE) * language));
+      }
     }
   }
+
+  // With the words withheld (or none sure), delivery is all that was measured: the level is the
+  // fluency sub-score itself rather than a restretch of it (provisional in any case, trust.ts).
+  if (fluencyFromAudio !== null && !languageScored) score = round2(clampScore(fluencyFromAudio));
 
   const voiced = voicedSeconds(input);
   const answersOf = Array.isArray(input?.answers) ? input.answers : [];
@@ -196,43 +220,92 @@ export function scoreLevelTest(input: LevelTestInput): LevelTestResult {
 }
 
 type TextGroup = 'vocabularyRange' | 'grammaticalComplexity';
-const TEXT_KEYS = Object.keys(TEXT_FEATURES) as Array<keyof typeof TEXT_FEATURES>;
 
-/** The text model's raw estimate in its two parts: TEXT_BIAS + vocabulary part + grammar part. */
-export function textParts(features: TextFeatures): Record<TextGroup, number> {
+/** The text model's figures: calibration.ts, or a candidate being fitted (eval/calibrate.ts). */
+export interface TextModel {
+  features: Record<keyof TextFeatures, TextFeatureSpec>;
+  thresholds: readonly number[];
+  decision: { spread: number; offset: number; decode: 'expected' | 'mode' };
+  partSlopes: Record<TextGroup, number>;
+}
+export const TEXT_MODEL: TextModel = {
+  features: TEXT_FEATURES,
+  thresholds: TEXT_THRESHOLDS,
+  decision: TEXT_DECISION,
+  partSlopes: TEXT_PART_SLOPES,
+};
+
+/**
+ * The latent text difficulty in its two parts (vocabulary, grammar); their sum is the latent. Each
+ * part is 0 for a sentence whose features are at their wikiauto-train means.
+ */
+export function textParts(features: TextFeatures, model: TextModel = TEXT_MODEL): Record<TextGroup, number> {
   const parts: Record<TextGroup, number> = { vocabularyRange: 0, grammaticalComplexity: 0 };
-  for (const k of TEXT_KEYS) {
-    const spec = TEXT_FEATURES[k];
+  for (const k of Object.keys(model.features) as Array<keyof TextFeatures>) {
+    const spec = model.features[k];
     const v = features[k];
-    parts[spec.group] += spec.weight * clampScore(spec.intercept + spec.slope * transformValue(spec.transform, Number.isFinite(v) ? v : 0));
+    const x = transformValue(spec.transform, Number.isFinite(v) ? v : 0);
+    parts[spec.group] += (spec.weight * spec.direction * (x - spec.mean)) / (spec.sd || 1);
   }
   return parts;
 }
 
-const decideText = (raw: number): number =>
-  round2(clampScore(TEXT_DECISION.center + TEXT_DECISION.spread * (raw - TEXT_DECISION.center) + TEXT_DECISION.offset));
+/**
+ * From the latent to the continuous score: stretched by the decision around the middle of B1, then
+ * decoded. The integer part is the level and the fraction how far into it.
+ * - 'expected' (TEXT_DECISION): the expected level 1 + sum_k P(level > k) under the cumulative-logit
+ *   model, rounded; level L spans expected levels L-0.5 .. L+0.5 (A1 from 1, C2 up to 6). Unlike
+ *   the most probable band, a sentence whose probability spreads over several upper levels is
+ *   carried towards them, so the ends (A1, C1-C2) are reached.
+ * - 'mode': the band between the cut points the stretched latent falls in (the most probable level).
+ */
+export function textScoreOf(latent: number, model: TextModel = TEXT_MODEL): number {
+  const th = model.thresholds;
+  if (!Number.isFinite(latent) || th.length !== 5) return 1;
+  const center = (th[1]! + th[2]!) / 2;
+  const x = center + model.decision.spread * (latent - center) + model.decision.offset;
+  if (model.decision.decode === 'expected') {
+    let expected = 1;
+    for (const t of th) expected += logistic(x - t);
+    const level = Math.min(6, Math.max(1, Math.floor(expected + 0.5)));
+    const lo = level === 1 ? 1 : level - 0.5;
+    const hi = level === 6 ? 6 : level + 0.5;
+    const into = Math.min(0.99, Math.max(0, (expected - lo) / (hi - lo)));
+    return round2(clampScore(level + into));
+  }
+  let level = 1;
+  while (level <= 5 && x > th[level - 1]!) level++;
+  // The outer bands are as wide as their neighbours.
+  const lo = level === 1 ? th[0]! - (th[1]! - th[0]!) : th[level - 2]!;
+  const hi = level === 6 ? th[4]! + (th[4]! - th[3]!) : th[level - 1]!;
+  const into = hi > lo ? Math.min(0.99, Math.max(0, (x - lo) / (hi - lo))) : 0;
+  return round2(clampScore(level + into));
+}
+
+const logistic = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
 /**
- * A sentence's vocabulary and grammar sub-scores: the level the text model gives it when the other
- * part is what it is on average (TEXT_PART_MEANS, CEFR-SP wikiauto-train). Both are on the scale
- * of the sentence's level, so a sentence whose words and structure match agrees with itself.
+ * A sentence's vocabulary and grammar sub-scores: the level its words alone (or its structure
+ * alone) predict, i.e. the part scaled by TEXT_PART_SLOPES to the latent it foretells on
+ * wikiauto-train. Both are on the scale of the sentence's level, so a beginner's sentence is low in
+ * both and an academic one high in both, and a sentence whose words and structure match agrees with itself.
  */
-export function textSubScores(features: TextFeatures): Record<TextGroup, number> {
+export function textSubScores(features: TextFeatures, model: TextModel = TEXT_MODEL): Record<TextGroup, number> {
   if (features.wordCount === 0) return { vocabularyRange: 1, grammaticalComplexity: 1 };
-  const parts = textParts(features);
+  const parts = textParts(features, model);
   return {
-    vocabularyRange: decideText(TEXT_BIAS + parts.vocabularyRange + TEXT_PART_MEANS.grammaticalComplexity),
-    grammaticalComplexity: decideText(TEXT_BIAS + TEXT_PART_MEANS.vocabularyRange + parts.grammaticalComplexity),
+    vocabularyRange: textScoreOf(model.partSlopes.vocabularyRange * parts.vocabularyRange, model),
+    grammaticalComplexity: textScoreOf(model.partSlopes.grammaticalComplexity * parts.grammaticalComplexity, model),
   };
 }
 
 /** The lexical and syntactic part alone, for written text such as a single sentence. */
-export function scoreText(text: string): TextResult {
+export function scoreText(text: string, model: TextModel = TEXT_MODEL): TextResult {
   const features = computeTextFeatures(text);
   if (features.wordCount === 0) {
     return { level: 'A1', score: 1, subScores: { vocabularyRange: 1, grammaticalComplexity: 1 }, features };
   }
-  const parts = textParts(features);
-  const score = decideText(TEXT_BIAS + parts.vocabularyRange + parts.grammaticalComplexity);
-  return { level: levelOfScore(score), score, subScores: textSubScores(features), features };
+  const parts = textParts(features, model);
+  const score = textScoreOf(parts.vocabularyRange + parts.grammaticalComplexity, model);
+  return { level: levelOfScore(score), score, subScores: textSubScores(features, model), features };
 }

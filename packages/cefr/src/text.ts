@@ -1,8 +1,25 @@
 import { countClauses, countSubordination } from './syntax.js';
-import { isContentWord, sophistication } from './lexis.js';
+import { isContentWord } from './lexis.js';
 import { frequencyRank, wordLevel } from './lexicon.js';
 import { normaliseWord } from './tokens.js';
 import type { TextFeatures } from './types.js';
+
+/**
+ * Syllables of a written word: groups of vowel letters, less a silent final "e" ("make") and the
+ * silent "e" of "-ed" ("played", not "wanted"). Good to about one syllable on long words, which is
+ * all the share of long words needs.
+ */
+export function countSyllables(word: string): number {
+  const s = word.toLowerCase().replace(/[^a-z]/g, '');
+  if (!s) return 0;
+  let groups = s.match(/[aeiouy]+/g)?.length ?? 0;
+  if (groups > 1 && /[^aeiou]e$/.test(s) && !/[^aeiou]le$/.test(s)) groups--;
+  if (groups > 1 && /[^aeiou]ed$/.test(s) && !/[td]ed$/.test(s)) groups--;
+  return Math.max(1, groups);
+}
+
+const RELATIVES = new Set(['which', 'who', 'whom', 'whose', 'where']);
+const COORDINATORS = new Set(['and', 'or']);
 
 /** Lexical and syntactic features of written text, e.g. one sentence. */
 export function computeTextFeatures(text: string): TextFeatures {
@@ -12,10 +29,11 @@ export function computeTextFeatures(text: string): TextFeatures {
   const words: string[] = [];
   let names = 0;
   let numbers = 0;
-  let commas = 0;
+  let dashes = 0;
   for (let i = 0; i < raw.length; i++) {
     const w = raw[i] ?? '';
-    if (/^[,;:(]|--/.test(w) || /[,;:]$/.test(w)) commas++;
+    // A dash or a pair of dashes sets off an aside ("the plain - a dry one - lies ...").
+    if (/^-+$|--/.test(w)) dashes++;
     const t = normaliseWord(w);
     if (t.norm === '') continue;
     if (/^\d/.test(t.norm)) {
@@ -29,27 +47,33 @@ export function computeTextFeatures(text: string): TextFeatures {
     }
     words.push(t.norm);
   }
-  const soph = sophistication(words);
-  const levels = words
-    .filter(isContentWord)
+  const content = words.filter(isContentWord);
+  const levels = content
     .map(wordLevel)
-    .filter((l): l is number => l !== undefined);
+    .filter((l): l is number => l !== undefined)
+    .sort((a, b) => b - a);
+  const syllables = words.map(countSyllables);
   const letters = words.reduce((a, w) => a + w.length, 0);
+  const count = (set: ReadonlySet<string>) => words.filter((w) => set.has(w)).length;
   return {
     wordCount: words.length + names + numbers,
-    lexicalSophistication: soph.topDecileLevel,
-    maxWordLevel: soph.maxLevel,
+    contentWords: content.length,
+    syllables: syllables.reduce((a, b) => a + b, 0),
     meanWordLevel: levels.length ? levels.reduce((a, b) => a + b, 0) / levels.length : 0,
-    advancedWordShare: soph.advancedShare,
+    maxWordLevel: levels[0] ?? 0,
+    secondWordLevel: levels[1] ?? levels[0] ?? 0,
     wordsAboveB1: levels.filter((l) => l >= 4).length,
-    wordsAboveA2: levels.filter((l) => l >= 3).length,
     wordsAboveB2: levels.filter((l) => l >= 5).length,
     unlistedWords: words.filter((w) => /^[a-z]+$/.test(w) && frequencyRank(w) === undefined).length,
+    polysyllableShare: words.length ? syllables.filter((s) => s >= 3).length / words.length : 0,
+    meanWordLength: words.length ? letters / words.length : 0,
     names,
     numbers,
-    commas,
-    meanWordLength: words.length ? letters / words.length : 0,
-    clausesPerUnit: countClauses(words),
-    subordinationPer100Words: words.length ? (100 * countSubordination(words)) / words.length : 0,
+    clauses: countClauses(words),
+    subordinators: countSubordination(words),
+    relativeWords: count(RELATIVES),
+    ofPhrases: words.filter((w) => w === 'of').length,
+    coordinators: count(COORDINATORS),
+    dashes,
   };
 }

@@ -123,25 +123,38 @@ export interface LevelTestResult {
   feedback: FeedbackItem[];
 }
 
+/** What the text model (calibration.ts: TEXT_FEATURES) reads of written text, e.g. one sentence. */
 export interface TextFeatures {
+  /** Words, names and numbers. */
   wordCount: number;
-  lexicalSophistication: number;
-  maxWordLevel: number;
+  /** Words other than grammar words (lexis.ts: isContentWord), names and numbers left out. */
+  contentWords: number;
+  syllables: number;
+  /** Frequency-band level (lexicon.ts: wordLevel, 1..6.99) of the content words: mean, highest, second highest. */
   meanWordLevel: number;
-  advancedWordShare: number;
-  /** Content words whose frequency band lies above B1, A2 and B2 respectively. */
+  maxWordLevel: number;
+  secondWordLevel: number;
+  /** Content words whose frequency band lies above B1 and above B2. */
   wordsAboveB1: number;
-  wordsAboveA2: number;
   wordsAboveB2: number;
   /** Lower-case words the frequency list lacks: rare or technical. */
   unlistedWords: number;
+  /** Share of words of three syllables or more. */
+  polysyllableShare: number;
+  meanWordLength: number;
   names: number;
   numbers: number;
-  commas: number;
-  meanWordLength: number;
-  /** Finite verb groups in the text (a sentence is one unit). */
-  clausesPerUnit: number;
-  subordinationPer100Words: number;
+  /** Finite verb groups (syntax.ts: countClauses). */
+  clauses: number;
+  /** Subordinating words (syntax.ts: countSubordination). */
+  subordinators: number;
+  /** which, who, whom, whose, where. */
+  relativeWords: number;
+  /** "of": the noun phrases of written prose nest through it. */
+  ofPhrases: number;
+  /** and, or: coordination, the simpler way of joining. */
+  coordinators: number;
+  dashes: number;
 }
 
 export interface TextResult {

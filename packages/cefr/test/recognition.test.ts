@@ -133,3 +133,38 @@ describe('recognition errors cannot lift a result', () => {
     );
   });
 });
+
+describe('the level and the sub-scores the learner is shown', () => {
+  it('with the audio measured and sure words, the level is fluency, vocabulary and grammar in equal shares', () => {
+    fc.assert(
+      fc.property(fc.array(answer, { minLength: 1, maxLength: 4 }), (answers) => {
+        const audio = answers.map((a) => ({ ...a, syllableTimes: a.syllableTimes ?? [1, 1.3, 1.6] }));
+        fc.pre(audio.some((a) => a.words.some((w) => (w.confidence ?? 1) >= 0.5)));
+        const r = scoreLevelTest({ answers: audio });
+        const shown = [r.subScores.fluency, r.subScores.vocabularyRange, r.subScores.grammaticalComplexity];
+        // Each sub-score is rounded to hundredths before it is shown.
+        expect(Math.abs(r.score - shown.reduce((a, b) => a + b, 0) / 3)).toBeLessThanOrEqual(0.011);
+        expect(r.score).toBeGreaterThanOrEqual(Math.min(...shown) - 0.011);
+        expect(r.score).toBeLessThanOrEqual(Math.max(...shown) + 0.011);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('with the words withheld, the level rests on delivery alone', () => {
+    const answers = [{ ...timedAnswerOf('We like cats. The river continues.'), syllableTimes: [0.2, 0.5, 0.8, 1.1, 1.4, 1.7, 2.0] }];
+    const r = scoreLevelTest({ answers, withholdLanguage: true });
+    expect(r.score).toBeCloseTo(r.subScores.fluency, 1);
+  });
+});
+
+function timedAnswerOf(text: string): AnswerInput {
+  const words = text.split(' ').map((w, i) => ({ text: w, start: i * 0.4, end: i * 0.4 + 0.3, confidence: 0.9 }));
+  return {
+    stage: 2,
+    words,
+    voiceSegments: [{ start: 0, end: words.length * 0.4 }],
+    durationSec: words.length * 0.4 + 0.5,
+    allottedSec: 45,
+  };
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { featureLevel, robustCombine, typicalValue, weightedMedian, type FeatureAnchor } from '../src/scale.js';
 import { computeTextFeatures } from '../src/index.js';
+import { countSyllables } from '../src/text.js';
 
 describe('feature anchors', () => {
   const rate: FeatureAnchor = { transform: 'log', intercept: Math.log(40), slope: Math.log(1.5) };
@@ -58,7 +59,17 @@ describe('text features', () => {
   it('counts rare words and clauses', () => {
     const f = computeTextFeatures('Although the proliferation was inexorable , regulators hesitated because they lacked data .');
     expect(f.wordsAboveB2).toBeGreaterThanOrEqual(2);
-    expect(f.clausesPerUnit).toBeGreaterThanOrEqual(2);
-    expect(f.subordinationPer100Words).toBeGreaterThan(0);
+    expect(f.clauses).toBeGreaterThanOrEqual(2);
+    expect(f.subordinators).toBe(2);
+  });
+
+  it('counts syllables, relatives and coordination', () => {
+    expect(['cat', 'make', 'played', 'wanted', 'table', 'university'].map(countSyllables)).toEqual([1, 1, 1, 2, 2, 5]);
+    const f = computeTextFeatures('The river , which floods every spring , feeds the farms and the towns of the valley .');
+    expect(f.relativeWords).toBe(1);
+    expect(f.coordinators).toBe(1);
+    expect(f.ofPhrases).toBe(1);
+    expect(f.wordCount).toBe(15);
+    expect(f.syllables).toBe(19);
   });
 });
