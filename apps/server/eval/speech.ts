@@ -3,27 +3,38 @@
 // (sox FLAC to WAV, as the README says, then toWav, the analysis worker's decoding, voice activity
 // and syllable nuclei, then the level engine with no words) and prints one JSON line: Spearman and
 // Pearson of the fluency sub-score with the experts' fluency, and of the same delivery estimate
-// with the experts' prosody, beside a speech-rate-only baseline. Evaluation only: the product
-// never reads this data. --every N takes every N-th file, for quick runs while iterating.
+// with the experts' prosody, beside a speech-rate-only baseline, and the same figures for held-out
+// speakers: speaker-grouped 5-fold cross-validation of the delivery model's fit (speech-fit.ts),
+// with the coefficients of that fit on every file beside it (what delivery.ts holds). Evaluation
+// only: the product never reads this data. --every N takes every N-th file, for quick runs while
+// iterating; --save FILE writes each file's analysis (voice segments and syllable nuclei) to FILE,
+// and --load FILE reads it back instead of analysing the audio again (keep FILE outside the repo;
+// its figures then say "analysis": "loaded").
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { measureDelivery, scoreLevelTest } from '@studymate/cefr';
 import { mean, pearson, r3, spearman } from '../../../packages/cefr/eval/metrics.js';
 import { analyseRecording } from '../src/platform/speech/analysis.js';
 import { toWav } from '../src/platform/speech/decode.js';
+import type { VoiceSegment } from '../src/platform/speech/vad.js';
+import { crossValidate, fitDelivery } from './speech-fit.js';
 
 const run = promisify(execFile);
 
 function parseArgs(argv: string[]) {
   let dir = process.env.SPEECH_DATA ?? resolve('../shared/data/speech');
   let every = 1;
+  let save: string | undefined;
+  let load: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--every') every = Math.max(1, Number(argv[++i] ?? 1));
+    else if (argv[i] === '--save') save = resolve(argv[++i] ?? '');
+    else if (argv[i] === '--load') load = resolve(argv[++i] ?? '');
     else if (argv[i]) dir = resolve(argv[i]!);
   }
-  return { dir, every };
+  return { dir, every, save, load };
 }
 
 /** Syllables in the sentence the learner was asked to read: vowel groups per word, a silent final e dropped. */
@@ -41,18 +52,30 @@ const ASKED_SYLLABLES_PER_SEC = 3.5;
 
 interface Row {
   utt: string;
+  speaker: string;
   text: string;
   fluency: number;
   prosodic: number;
 }
 
-async function measure(dir: string, row: Row) {
+/** What the analysis worker measured in one file: all the level engine reads of the audio. */
+interface Analysed {
+  durationSec: number;
+  segments: VoiceSegment[];
+  syllables: number[];
+}
+
+async function analyse(dir: string, row: Row): Promise<Analysed> {
   const { stdout } = await run('sox', [resolve(dir, `${row.utt}.flac`), '-t', 'wav', '-b', '16', '-'], {
     encoding: 'buffer',
     maxBuffer: 64 << 20,
   });
   const maxSec = 60;
   const analysed = await analyseRecording(await toWav(stdout, 'audio/wav', { maxSec }), { maxSec });
+  return { durationSec: analysed.durationSec, segments: analysed.voice.segments, syllables: analysed.syllables };
+}
+
+function measure(row: Row, analysed: Analysed) {
   const allottedSec = syllablesOf(row.text) / ASKED_SYLLABLES_PER_SEC;
   const result = scoreLevelTest({
     withholdLanguage: true,
@@ -60,48 +83,63 @@ async function measure(dir: string, row: Row) {
       {
         stage: 1,
         words: [],
-        voiceSegments: analysed.voice.segments,
+        voiceSegments: analysed.segments,
         durationSec: analysed.durationSec,
         allottedSec,
         syllableTimes: analysed.syllables,
       },
     ],
   });
-  const rate = measureDelivery([{ syllableTimes: analysed.syllables, allottedSec }]).speechRate;
-  return { fluency: result.subScores.fluency, rate };
+  const delivery = measureDelivery([{ syllableTimes: analysed.syllables, allottedSec }]);
+  return { fluency: result.subScores.fluency, rate: delivery.speechRate, delivery };
 }
 
-const { dir, every } = parseArgs(process.argv.slice(2));
+const { dir, every, save, load } = parseArgs(process.argv.slice(2));
 const rows: Row[] = readFileSync(resolve(dir, 'scores.tsv'), 'utf8')
   .trim()
   .split('\n')
   .slice(1)
   .map((line) => line.split('\t'))
-  .map((c) => ({ utt: c[0]!, text: c[4]!, fluency: Number(c[7]), prosodic: Number(c[8]) }))
+  .map((c) => ({ utt: c[0]!, speaker: c[1]!, text: c[4]!, fluency: Number(c[7]), prosodic: Number(c[8]) }))
   .filter((_, i) => i % every === 0);
 
 const started = Date.now();
-const measured: { fluency: number; rate: number }[] = new Array(rows.length);
+const loaded = load ? (JSON.parse(readFileSync(load, 'utf8')) as Record<string, Analysed>) : undefined;
+const analyses: Analysed[] = new Array(rows.length);
 // Two at a time: the machine is shared, and each analysis runs in a worker thread of its own.
 let next = 0;
 await Promise.all(
   [0, 1].map(async () => {
     while (next < rows.length) {
       const i = next++;
-      measured[i] = await measure(dir, rows[i]!);
+      const cached = loaded?.[rows[i]!.utt];
+      if (loaded && !cached) throw new Error(`${rows[i]!.utt} is not in ${load}`);
+      analyses[i] = cached ?? (await analyse(dir, rows[i]!));
     }
   }),
 );
+if (save) writeFileSync(save, JSON.stringify(Object.fromEntries(rows.map((r, i) => [r.utt, analyses[i]!]))));
+const measured = rows.map((row, i) => measure(row, analyses[i]!));
 const fluencyScore = measured.map((m) => m.fluency);
 const rate = measured.map((m) => m.rate);
 const experts = rows.map((r) => r.fluency);
 const prosody = rows.map((r) => r.prosodic);
+const deliveries = measured.map((m) => m.delivery);
+const refit = fitDelivery(deliveries, experts);
+const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 console.log(
   JSON.stringify({
     dataset: 'speechocean762 (../shared/data/speech)',
     files: rows.length,
     every,
+    analysis: load ? 'loaded' : 'audio',
     fluency: { spearman: r3(spearman(fluencyScore, experts)), pearson: r3(pearson(fluencyScore, experts)) },
+    // Held-out speakers: the same model refitted without them, five folds, five assignments.
+    fluencyHeldOutSpeakers: crossValidate(
+      deliveries,
+      experts,
+      rows.map((r) => r.speaker),
+    ),
     prosody: { spearman: r3(spearman(fluencyScore, prosody)), pearson: r3(pearson(fluencyScore, prosody)) },
     baselineSpeechRate: {
       fluency: { spearman: r3(spearman(rate, experts)), pearson: r3(pearson(rate, experts)) },
@@ -113,6 +151,13 @@ console.log(
       experts8to10: r3(mean(fluencyScore.filter((_, i) => experts[i]! >= 8))),
     },
     targets: { fluencySpearman: 0.74, aimSpearman: 0.78, aimPearson: 0.75 },
+    // The model fitted on these files the way delivery.ts's constants were set: compare it with them.
+    refit: {
+      intercept: round4(refit.intercept),
+      features: Object.fromEntries(
+        Object.entries(refit.features).map(([k, v]) => [k, { mean: round4(v.mean), sd: round4(v.sd), weight: round4(v.weight) }]),
+      ),
+    },
     seconds: Math.round((Date.now() - started) / 100) / 10,
   }),
 );
