@@ -142,7 +142,8 @@ export function createScreening(deps: {
    * dodge the list (씨 발) leave no listed word to cover: then all of it is hidden.
    */
   function mask(text: string): string {
-    if (!check(text).masked) return text;
+    // Names are read for every card and list: the verdict is remembered per text (maskedWhenShown).
+    if (!maskedWhenShown(text)) return text;
     let out = /[A-Za-z]/.test(text) ? censor.applyTo(text, english.getAllMatches(text, true)) : text;
     for (const term of koreanHits(out)) out = out.split(term).join('*'.repeat(term.length));
     if (adminLatin) out = out.replace(new RegExp(adminLatin.source, 'giu'), (word) => '*'.repeat(word.length));
