@@ -80,7 +80,9 @@ for (const where of ['in memory, as a Kysely transaction', 'in a file, on the wr
     });
     afterAll(async () => {
       await db?.destroy();
-      rmSync(dir, { recursive: true, force: true });
+      // The write and checkpoint threads close their connections (removing -wal/-shm) just after
+      // destroy() returns: retried, the removal does not trip over files vanishing beside it.
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
     });
 
     it('stores the sends of one turn in one transaction, numbered densely per room', async () => {

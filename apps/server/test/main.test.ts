@@ -45,7 +45,7 @@ describe('the server process', { timeout: 60_000 }, () => {
       await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();
     } finally {
       server.child.kill('SIGKILL');
-      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
     }
   });
 
@@ -97,7 +97,7 @@ describe('the server process', { timeout: 60_000 }, () => {
       expect(await server.exited).toBe(0);
     } finally {
       server.child.kill('SIGKILL');
-      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
     }
   });
 });

@@ -191,7 +191,7 @@ describe('SQLite checkpoints', () => {
     const reopened = new SQLite(file, { readonly: true });
     expect(reopened.prepare('select count(*) as n from notes').get()).toEqual({ n: 2000 });
     reopened.close();
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   });
 });
 
@@ -231,7 +231,7 @@ describe('SQLite log under steady writes', () => {
     } finally {
       writer.stop();
       await new Promise((r) => setTimeout(r, 100));
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
     }
   });
 });

@@ -27,7 +27,7 @@ export const embedded: Backend = {
     return {
       env: { DATA_DIR: dir, NODE_ENV: 'test' },
       async drop() {
-        rmSync(dir, { recursive: true, force: true });
+        rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
       },
     };
   },
@@ -63,7 +63,7 @@ export const mysqlRedis: Backend = {
         });
         await conn.query(`drop database if exists ${name}`);
         await conn.end();
-        rmSync(dir, { recursive: true, force: true });
+        rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
       },
     };
   },
