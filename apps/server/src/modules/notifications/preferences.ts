@@ -1,4 +1,5 @@
 import type { NotificationCategory, NotificationLocale, QuietHours } from '@studymate/contracts';
+import { keptPerPerson } from '../../platform/cache/kept-per-person.js';
 
 export interface Preferences {
   muted: NotificationCategory[];
@@ -48,50 +49,25 @@ export interface PersonSettings {
 /**
  * Each person's settings, kept on this node for `ttlMs` after a read: every batch of
  * notifications read its recipients' settings row, a round trip for settings that change a few
- * times in an account's life. A change made on any node calls `forget` on every node (the module
- * wires it to the bus); the TTL bounds how long a change missed by a node (the bus was down) can
- * go unseen. A read that overlapped a change is used once but not kept.
+ * times in an account's life. A change made on any node forgets them on every node (the module
+ * wires it to the bus).
  */
 export function settingsCache(
   load: (userIds: string[]) => Promise<Map<string, { locale: NotificationLocale; preferences: string | null }>>,
   { ttlMs = 60_000, capacity = 200_000 } = {},
 ) {
-  const kept = new Map<string, { settings: PersonSettings; until: number }>();
-  let changes = 0;
-  return {
-    async of(userIds: string[]): Promise<Map<string, PersonSettings>> {
-      const now = Date.now();
-      const found = new Map<string, PersonSettings>();
-      const missing: string[] = [];
-      for (const id of userIds) {
-        const entry = kept.get(id);
-        if (entry && entry.until > now) found.set(id, entry.settings);
-        else missing.push(id);
-      }
-      if (!missing.length) return found;
-      const changesBefore = changes;
-      const rows = await load(missing);
-      const keep = changes === changesBefore;
-      for (const id of missing) {
-        const row = rows.get(id);
-        const settings = { locale: row?.locale ?? null, preferences: readPreferences(row?.preferences ?? null) };
-        found.set(id, settings);
-        if (keep) {
-          kept.delete(id);
-          kept.set(id, { settings, until: now + ttlMs });
-        }
-      }
-      // Oldest first: a Map iterates in insertion order, and a refreshed entry was re-inserted.
-      for (const id of kept.keys()) {
-        if (kept.size <= capacity) break;
-        kept.delete(id);
-      }
-      return found;
+  return keptPerPerson<PersonSettings>({
+    load: async (ids) => {
+      const rows = await load(ids);
+      return new Map(
+        ids.map((id) => {
+          const row = rows.get(id);
+          return [id, { locale: row?.locale ?? null, preferences: readPreferences(row?.preferences ?? null) }];
+        }),
+      );
     },
-    forget(userId: string) {
-      changes++;
-      kept.delete(userId);
-    },
-  };
+    untilOf: (_settings, _id, now) => now + ttlMs,
+    capacity,
+  });
 }
 export type SettingsCache = ReturnType<typeof settingsCache>;

@@ -17,6 +17,7 @@ import {
   type SanctionKind,
 } from '@studymate/contracts';
 import type { Bus } from '../../platform/bus/bus.js';
+import { keptPerPerson } from '../../platform/cache/kept-per-person.js';
 import { nowMs, toIso } from '../../platform/db/database.js';
 import { AppError, ok, refuse, type Result } from '../../platform/http/errors.js';
 import type { AccountParticipant, UsersService } from '../users/service.js';
@@ -127,38 +128,38 @@ export function createSafetyService(deps: {
   log: { warn(context: object, message: string): void };
 }) {
   const { db, users } = deps;
-  const known = new Map<string, { subject: Subject; until: number }>();
-
-  function forget(userId: string) {
-    known.delete(userId);
-  }
-  void deps.bus.subscribe(CHANGED_CHANNEL, forget).catch((error) => deps.log.warn({ err: error }, 'safety: bus subscribe failed'));
-  /** A change of standing or privacy: this node forgets at once, the others when the bus tells them. */
-  async function changed(userId: string) {
-    forget(userId);
-    await deps.bus.publish(CHANGED_CHANNEL, userId);
-  }
-
   /** Privacy and sanction of several people, from this node's memory when recent. */
-  async function subjects(ids: string[]): Promise<Map<string, Subject>> {
-    const now = Date.now();
-    const missing = [...new Set(ids)].filter((id) => (known.get(id)?.until ?? 0) <= now);
-    if (missing.length) {
-      const [privacy, sanctions] = await Promise.all([repo.findPrivacy(db, missing), repo.sanctionsInForce(db, missing, now)]);
+  const standings = keptPerPerson<{ subject: Subject; endsAt: number }>({
+    load: async (missing) => {
+      const [privacy, sanctions] = await Promise.all([repo.findPrivacy(db, missing), repo.sanctionsInForce(db, missing, Date.now())]);
       const privacyById = new Map(privacy.map((p) => [p.user_id, p]));
       const sanctioned = new Set(sanctions.map((s) => s.user_id));
       // The first moment a sanction in force runs out, per person (a ban does not).
       const endsAt = new Map<string, number>();
       for (const s of sanctions)
         if (s.ends_at != null) endsAt.set(s.user_id, Math.min(endsAt.get(s.user_id) ?? Infinity, Number(s.ends_at)));
-      for (const id of missing) {
-        known.delete(id);
-        if (known.size >= MAX_STANDINGS) known.delete(known.keys().next().value!);
-        const until = Math.min(now + STANDING_TTL_MS, endsAt.get(id) ?? Infinity);
-        known.set(id, { subject: { privacy: privacyOf(privacyById.get(id)), sanctioned: sanctioned.has(id) }, until });
-      }
-    }
-    return new Map(ids.map((id) => [id, known.get(id)!.subject]));
+      return new Map(
+        missing.map((id) => [
+          id,
+          { subject: { privacy: privacyOf(privacyById.get(id)), sanctioned: sanctioned.has(id) }, endsAt: endsAt.get(id) ?? Infinity },
+        ]),
+      );
+    },
+    untilOf: (standing, _id, now) => Math.min(now + STANDING_TTL_MS, standing.endsAt),
+    capacity: MAX_STANDINGS,
+  });
+  void deps.bus
+    .subscribe(CHANGED_CHANNEL, (userId) => standings.forget(userId))
+    .catch((error) => deps.log.warn({ err: error }, 'safety: bus subscribe failed'));
+  /** A change of standing or privacy: this node forgets at once, the others when the bus tells them. */
+  async function changed(userId: string) {
+    standings.forget(userId);
+    await deps.bus.publish(CHANGED_CHANNEL, userId);
+  }
+
+  async function subjects(ids: string[]): Promise<Map<string, Subject>> {
+    const found = await standings.of(ids);
+    return new Map(ids.map((id) => [id, found.get(id)!.subject]));
   }
   const subject = async (id: string) => (await subjects([id])).get(id)!;
 
