@@ -3,7 +3,19 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { startCheckpointer } from './checkpointer.js';
 import { attachWriteThread, startWriteThread } from './write-thread.js';
-import { Kysely, MysqlAdapter, MysqlDialect, SqliteDialect, sql, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  MysqlAdapter,
+  MysqlDialect,
+  SqliteDialect,
+  SqliteDriver,
+  sql,
+  type DatabaseConnection,
+  type SqliteDatabase,
+  type SqliteDialectConfig,
+  type SqliteStatement,
+} from 'kysely';
 
 /** The SQLite log (WAL) is cut back to this size whenever it starts over. */
 const LOG_LIMIT_BYTES = 64 * 1024 * 1024;
@@ -48,7 +60,7 @@ export async function openDatabase<DB>(target: DatabaseTarget): Promise<Kysely<D
   // 64 MB of page cache instead of 2: chat's indexes are keyed by random ids, so their pages
   // are touched everywhere.
   file.pragma('cache_size = -65536');
-  if (target.file === ':memory:') return new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) });
+  if (target.file === ':memory:') return new Kysely<DB>({ dialect: new WritingSqliteDialect({ database: withStatementCache(file) }) });
 
   file.pragma('wal_autocheckpoint = 0');
   const checkpointer = startCheckpointer(target.file, (error) => {
@@ -65,9 +77,32 @@ export async function openDatabase<DB>(target: DatabaseTarget): Promise<Kysely<D
       cached.close();
     },
   };
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<DB>({ dialect: new WritingSqliteDialect({ database }) });
   attachWriteThread(db, writer);
   return db;
+}
+
+/**
+ * Transactions on the main SQLite connection begin IMMEDIATE, taking the write lock before their
+ * first read. A deferred one that read, then wrote after the write thread had committed, failed at
+ * once with SQLITE_BUSY_SNAPSHOT, which busy_timeout does not wait out (one of six people
+ * accepting a session at the same moment got a 500). Transactions here exist to write.
+ */
+class WritingSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver() {
+    return new WritingSqliteDriver(this.#config);
+  }
+}
+
+class WritingSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 }
 
 export const isMysql = (db: Kysely<any>) => db.getExecutor().adapter instanceof MysqlAdapter;
