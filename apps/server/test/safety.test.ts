@@ -353,6 +353,9 @@ for (const backend of BACKENDS) {
         const card = await api({ url }, 'GET', `/api/v1/matching/people/${rude.userId}`, { token: other.token });
         expect(card.json).toMatchObject({ name: '****face Lee', intro, introScreened: true });
       }
+      // The recommendation card too (its name is masked when shown, not when ranked).
+      const recs = await api(t, 'GET', '/api/v1/matching/recommendations', { token: other.token });
+      expect(recs.json.items.find((i: { userId: string }) => i.userId === rude.userId)?.name).toBe('****face Lee');
       const roomId = await room(other, rude);
       const members = async (viewer: Client) =>
         (await api(t, 'GET', `/api/v1/chat/rooms/${roomId}`, { token: viewer.token })).json.members.find(

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { SLOTS_PER_DAY } from '@studymate/contracts';
 import type { PartnerProfile, ProfileService } from '../profile/service.js';
+import type { UsersService } from '../users/service.js';
 import * as repo from './repository.js';
 import type { DecisionStats, MatchingPoolTable, MatchingTables, PoolRowWithFacts } from './repository.js';
 
@@ -49,6 +50,11 @@ const MAX_ACTIVITY_REMEMBERED = 100_000;
 /** A candidate as the pool holds them: the profile as last copied, and when they were last seen. */
 export interface PooledPerson {
   profile: PartnerProfile;
+  /**
+   * Their display name as written with the row, unmasked (null in rows from before names were
+   * copied): names never change after sign-up, and a deleted account leaves the pool.
+   */
+  name: string | null;
   /** Epoch ms; null when nothing has told matching of them since they joined the pool. */
   lastActiveAt: number | null;
   /** Decisions made by and about them, read with the row. */
@@ -84,21 +90,21 @@ function decode(json: string): PartnerProfile {
 }
 
 /** The rows a person has in the pool: every language they offer against every one they learn. */
-export function poolRows(p: PartnerProfile, at: number): Omit<MatchingPoolTable, 'last_active_at'>[] {
+export function poolRows(p: PartnerProfile, name: string | null, at: number): Omit<MatchingPoolTable, 'last_active_at'>[] {
   if (!p.onboarded) return [];
   const features = encode(p);
   const learns = [...new Set(p.learns.map((l) => l.language))];
   return offers(p).flatMap((offer) =>
     learns
       .filter((learn) => learn !== offer)
-      .map((learn) => ({ offer_language: offer, learn_language: learn, user_id: p.id, features, saved_at: at })),
+      .map((learn) => ({ offer_language: offer, learn_language: learn, user_id: p.id, features, saved_at: at, display_name: name })),
   );
 }
 
 export type MatchingPool = ReturnType<typeof createMatchingPool>;
 
-export function createMatchingPool(deps: { db: Kysely<MatchingTables>; profile: ProfileService }) {
-  const { db, profile } = deps;
+export function createMatchingPool(deps: { db: Kysely<MatchingTables>; profile: ProfileService; users: UsersService }) {
+  const { db, profile, users } = deps;
   const parsed = new Map<string, { savedAt: number; profile: PartnerProfile }>();
   /** userId -> until when this node need not write the person's activity again. */
   const activityQuiet = new Map<string, number>();
@@ -115,6 +121,7 @@ export function createMatchingPool(deps: { db: Kysely<MatchingTables>; profile: 
 
   const pooled = (row: PoolRowWithFacts): PooledPerson => ({
     profile: parse(row),
+    name: row.display_name,
     lastActiveAt: row.last_active_at,
     decisions: row.decisions,
     waiting: row.waiting,
@@ -123,12 +130,16 @@ export function createMatchingPool(deps: { db: Kysely<MatchingTables>; profile: 
   /** Rewrites the pool rows of these people from their profiles now (left out: not onboarded, deleted). */
   async function refresh(userIds: string[]) {
     if (!userIds.length) return;
-    const profiles = await profile.partnerProfiles(userIds);
+    const [profiles, names] = await Promise.all([profile.partnerProfiles(userIds), users.namesOf(userIds, { raw: true })]);
     const at = Date.now();
     await repo.replacePoolRows(
       db,
       userIds,
-      [...profiles.values()].flatMap((p) => poolRows(p, at)),
+      // A deleted account offers nothing; its rows go.
+      [...profiles.values()].flatMap((p) => {
+        const name = names.get(p.id);
+        return name?.deleted ? [] : poolRows(p, name?.displayName ?? null, at);
+      }),
     );
   }
 

@@ -262,8 +262,9 @@ export function createRecommender(deps: {
       preference: ctx.preference,
       ...viewerExtra,
     });
-    const candidates = people.map(({ profile: p, lastActiveAt, decisions, waiting }) => ({
+    const candidates = people.map(({ profile: p, name, lastActiveAt, decisions, waiting }) => ({
       profile: p,
+      name,
       match: candidateProfile(p, at.weekStart, decisions, waiting, lastActiveAt),
     }));
     return { viewer, candidates };
@@ -349,17 +350,16 @@ export function createRecommender(deps: {
     const p = await pool(viewerId);
     // Reasons for the first page only; later pages are explained when asked for (`page`).
     const top = p ? rank(p, MAX_RECOMMENDATIONS, undefined, RECOMMENDATION_PAGE_SIZE) : [];
-    // Deleted accounts leave the pool as they go; the name check covers the moment in between.
-    const names = await users.namesOf(top.map((t) => t.id));
-    const ranked: Ranked[] = top
-      .filter((t) => names.has(t.id) && !names.get(t.id)!.deleted)
-      .map(({ id, score, percent, reasons, candidate }) => ({
-        id,
-        score,
-        percent,
-        reasons,
-        card: toPartnerCard(candidate.profile, names.get(id)!.displayName, percent, []),
-      }));
+    // Names come with the pool rows; rows written before names were copied ask the users module.
+    const unnamed = top.filter((t) => t.candidate.name === null).map((t) => t.id);
+    const looked = unnamed.length
+      ? await users.namesOf(unnamed, { raw: true })
+      : new Map<string, { displayName: string; deleted: boolean }>();
+    const ranked: Ranked[] = top.flatMap(({ id, score, percent, reasons, candidate }) => {
+      const name = candidate.name ?? (looked.get(id)?.deleted ? null : looked.get(id)?.displayName);
+      // Unmasked here: a name is masked when its card is shown (`cards`), by the word lists of that moment.
+      return name ? [{ id, score, percent, reasons, card: toPartnerCard(candidate.profile, name, percent, []) }] : [];
+    });
     const view: RankedView = { rates: p ? ratesOf(p.options) : populationRates([]), ranked };
     const text = JSON.stringify(view);
     remember(viewerId, text, view);
@@ -400,7 +400,12 @@ export function createRecommender(deps: {
     return (known[locale] ??= formatReasons(reasons, locale));
   }
   const cards = (entries: Ranked[], locale: Locale): PartnerCard[] =>
-    entries.map((e) => ({ ...e.card, percent: e.percent, reasons: e.reasons ? wordsOf(e.reasons, locale) : [] }));
+    entries.map((e) => ({
+      ...e.card,
+      name: users.shownName(e.card.name),
+      percent: e.percent,
+      reasons: e.reasons ? wordsOf(e.reasons, locale) : [],
+    }));
 
   /**
    * Reasons for ranked people past the first page, from the viewer and candidates as they are now
@@ -538,6 +543,7 @@ export function createRecommender(deps: {
         const name = names.get(id);
         // Someone between pool rewrites is scored without their facts for that moment.
         const facts = inPool.get(id) ?? {
+          name: null,
           lastActiveAt: null,
           decisions: { given: 0, accepted: 0, received: 0, acceptedBy: 0 },
           waiting: 0,

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { isMysql, rowLockTransaction } from '../../platform/db/database.js';
 
 export interface BlocksTable {
@@ -45,6 +45,16 @@ export interface MatchingPoolTable {
   saved_at: number;
   /** When the person was last seen using STUDYMATE (migration 0015), kept across rewrites; at most hourly. */
   last_active_at: number | null;
+  /** The person's display name as the users module had it (migration 0021); null in rows written before. */
+  display_name: string | null;
+}
+/** Each person's decision counts, kept as running totals beside every decision recorded (migration 0021). */
+export interface MatchingFactsTable {
+  user_id: string;
+  given: number;
+  accepted: number;
+  received: number;
+  accepted_by: number;
 }
 export interface MatchingPoolStateTable {
   id: number;
@@ -53,6 +63,7 @@ export interface MatchingPoolStateTable {
 export interface MatchingTables {
   matching_pool: MatchingPoolTable;
   matching_pool_state: MatchingPoolStateTable;
+  matching_facts: MatchingFactsTable;
   blocks: BlocksTable;
   match_requests: MatchRequestsTable;
   mates: MatesTable;
@@ -217,16 +228,68 @@ export const findMate = (db: Db, userId: string, mateId: string) =>
 
 // ---- decision events ----
 
+const DECISIONS: readonly MatchEventKind[] = ['request', 'accept', 'decline', 'ignore'];
+const YESES: readonly MatchEventKind[] = ['request', 'accept'];
+
+/**
+ * Records events; the decisions among them move both people's running totals in the same
+ * transaction, so the totals never disagree with the events.
+ */
 export async function recordEvents(db: Db, rows: MatchEventsTable[]) {
-  if (rows.length) await db.insertInto('match_events').values(rows).execute();
+  if (!rows.length) return;
+  const decisions = rows.filter((r) => DECISIONS.includes(r.kind));
+  if (!decisions.length) return void (await db.insertInto('match_events').values(rows).execute());
+  const write = async (tx: Db) => {
+    await tx.insertInto('match_events').values(rows).execute();
+    await addToFacts(tx, decisions);
+  };
+  await (db.isTransaction ? write(db) : rowLockTransaction(db).execute(write));
 }
 
-/** Decisions made by and about one person (a viewer), as the engine's DecisionStats: one statement. */
-export async function decisionStatsOf(db: Db, userId: string): Promise<DecisionStats> {
-  const row = await sql<Pick<RawPoolRow, 'given_packed' | 'received_packed'>>`select
-    (${packedDecisions('actor_id', userId)}) as given_packed, (${packedDecisions('subject_id', userId)}) as received_packed`.execute(db);
-  return unpackDecisions(row.rows[0]!);
+/** Adds decisions to the totals of everyone they involve, in id order so two writers lock rows in the same order. */
+async function addToFacts(db: Db, decisions: Pick<MatchEventsTable, 'actor_id' | 'subject_id' | 'kind'>[]) {
+  const totals = new Map<string, MatchingFactsTable>();
+  const of = (id: string) => {
+    let t = totals.get(id);
+    if (!t) totals.set(id, (t = { user_id: id, given: 0, accepted: 0, received: 0, accepted_by: 0 }));
+    return t;
+  };
+  for (const d of decisions) {
+    const yes = YESES.includes(d.kind) ? 1 : 0;
+    const actor = of(d.actor_id);
+    actor.given++;
+    actor.accepted += yes;
+    const subject = of(d.subject_id);
+    subject.received++;
+    subject.accepted_by += yes;
+  }
+  const values = [...totals.values()].sort((a, b) => (a.user_id < b.user_id ? -1 : 1));
+  const insert = db.insertInto('matching_facts').values(values);
+  const columns = ['given', 'accepted', 'received', 'accepted_by'] as const;
+  await (
+    isMysql(db)
+      ? insert.onDuplicateKeyUpdate(Object.fromEntries(columns.map((c) => [c, sql`${sql.ref(c)} + values(${sql.ref(c)})`])))
+      : insert.onConflict((oc) =>
+          oc
+            .column('user_id')
+            .doUpdateSet(Object.fromEntries(columns.map((c) => [c, sql`matching_facts.${sql.ref(c)} + excluded.${sql.ref(c)}`]))),
+        )
+  ).execute();
 }
+
+/** A person's decision counts (a viewer's), from the running totals. */
+export async function decisionStatsOf(db: Db, userId: string): Promise<DecisionStats> {
+  const row = await db.selectFrom('matching_facts').selectAll().where('user_id', '=', userId).executeTakeFirst();
+  return row ? statsOf(row) : { given: 0, accepted: 0, received: 0, acceptedBy: 0 };
+}
+
+type FactsColumns = { [K in 'given' | 'accepted' | 'received' | 'accepted_by']?: number | string | null };
+const statsOf = (r: FactsColumns): DecisionStats => ({
+  given: Number(r.given ?? 0),
+  accepted: Number(r.accepted ?? 0),
+  received: Number(r.received ?? 0),
+  acceptedBy: Number(r.accepted_by ?? 0),
+});
 
 /** The person's latest decisions on others, newest first: what their learned preference is built from. */
 export const decisionsBy = (db: Db, userId: string, limit: number) =>
@@ -254,10 +317,40 @@ export async function eraseMatching(db: Db, userId: string) {
     .deleteFrom('mates')
     .where((eb) => eb.or([eb('user_id', '=', userId), eb('mate_id', '=', userId)]))
     .execute();
+  // The others' totals lose the decisions made with this person: taken back from the events before they go.
+  const theirs = await db
+    .selectFrom('match_events')
+    .select(['actor_id', 'subject_id', 'kind'])
+    .where((eb) => eb.or([eb('actor_id', '=', userId), eb('subject_id', '=', userId)]))
+    .where('kind', 'in', DECISIONS)
+    .execute();
   await db
     .deleteFrom('match_events')
     .where((eb) => eb.or([eb('actor_id', '=', userId), eb('subject_id', '=', userId)]))
     .execute();
+  await db.deleteFrom('matching_facts').where('user_id', '=', userId).execute();
+  const lost = new Map<string, DecisionStats>();
+  for (const e of theirs) {
+    const other = e.actor_id === userId ? e.subject_id : e.actor_id;
+    if (other === userId) continue;
+    const t = lost.get(other) ?? { given: 0, accepted: 0, received: 0, acceptedBy: 0 };
+    const yes = YESES.includes(e.kind) ? 1 : 0;
+    if (e.actor_id === other) [t.given, t.accepted] = [t.given + 1, t.accepted + yes];
+    else [t.received, t.acceptedBy] = [t.received + 1, t.acceptedBy + yes];
+    lost.set(other, t);
+  }
+  for (const [other, t] of [...lost].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    await db
+      .updateTable('matching_facts')
+      .set({
+        given: sql`given - ${t.given}`,
+        accepted: sql`accepted - ${t.accepted}`,
+        received: sql`received - ${t.received}`,
+        accepted_by: sql`accepted_by - ${t.acceptedBy}`,
+      })
+      .where('user_id', '=', other)
+      .execute();
+  }
 }
 
 // ---- the pool: matching's copy of what it scores ----
@@ -317,6 +410,7 @@ export interface PoolRowWithFacts {
   features: string;
   saved_at: number;
   last_active_at: number | null;
+  display_name: string | null;
   decisions: DecisionStats;
   /** Open requests waiting for the person (exposure damping). */
   waiting: number;
@@ -328,40 +422,25 @@ export interface DecisionStats {
   acceptedBy: number;
 }
 
-/** Each side's decisions packed in one number: count * 2^32 + yeses (one index look-up per side, not two). */
-const PACK = 2 ** 32;
-const DECISION_KINDS = sql.join(['request', 'accept', 'decline', 'ignore']);
-const YES_KINDS = sql.join(['request', 'accept']);
 /**
- * The pool columns, and each person's decision counts and waiting requests as correlated look-ups
- * on the events' and requests' indexes: the candidates' facts come in the same statement as their
- * rows instead of a second round trip with 500 ids in an IN list (whose range analysis cost MariaDB
- * more than the look-ups; bench/README.md).
+ * The pool columns with each person's decision totals (a key look-up in matching_facts) and the
+ * requests waiting for them (a count on the requests' receiver index), in the same statement as
+ * their rows.
  */
-const packedDecisions = (side: 'actor_id' | 'subject_id', person: RawBuilder<unknown> | string) =>
-  sql`select count(*) * ${PACK} + coalesce(sum(case when e.kind in (${YES_KINDS}) then 1 else 0 end), 0)
-    from match_events e where e.${sql.ref(side)} = ${person} and e.kind in (${DECISION_KINDS})`;
-const poolColumnsWithFacts = sql`p.user_id, p.features, p.saved_at, p.last_active_at,
-  (${packedDecisions('actor_id', sql`p.user_id`)}) as given_packed,
-  (${packedDecisions('subject_id', sql`p.user_id`)}) as received_packed,
+const poolWithFacts = sql`matching_pool p left join matching_facts f on f.user_id = p.user_id`;
+const poolColumnsWithFacts = sql`p.user_id, p.features, p.saved_at, p.last_active_at, p.display_name,
+  f.given, f.accepted, f.received, f.accepted_by,
   (select count(*) from match_requests r where r.receiver_id = p.user_id and r.status = 'open') as waiting`;
-const unpackDecisions = (r: Pick<RawPoolRow, 'given_packed' | 'received_packed'>): DecisionStats => {
-  const [given, received] = [Number(r.given_packed), Number(r.received_packed)];
-  return { given: Math.floor(given / PACK), accepted: given % PACK, received: Math.floor(received / PACK), acceptedBy: received % PACK };
-};
 
-type RawPoolRow = Omit<PoolRowWithFacts, 'decisions' | 'waiting'> & {
-  given_packed: number | string;
-  received_packed: number | string;
-  waiting: number | string;
-};
+type RawPoolRow = Omit<PoolRowWithFacts, 'decisions' | 'waiting'> & FactsColumns & { waiting: number | string };
 function withFacts(r: RawPoolRow): PoolRowWithFacts {
   return {
     user_id: r.user_id,
     features: r.features,
     saved_at: Number(r.saved_at),
     last_active_at: r.last_active_at == null ? null : Number(r.last_active_at),
-    decisions: unpackDecisions(r),
+    display_name: r.display_name,
+    decisions: statsOf(r),
     waiting: Number(r.waiting),
   };
 }
@@ -373,7 +452,7 @@ function withFacts(r: RawPoolRow): PoolRowWithFacts {
 export async function poolRange(db: Db, offer: string, learn: string, pivot: string, limit: number) {
   const range = async (side: '>=' | '<', n: number) =>
     (
-      await sql<RawPoolRow>`select ${poolColumnsWithFacts} from matching_pool p
+      await sql<RawPoolRow>`select ${poolColumnsWithFacts} from ${poolWithFacts}
         where p.offer_language = ${offer} and p.learn_language = ${learn} and p.user_id ${sql.raw(side)} ${pivot}
         order by p.user_id limit ${n}`.execute(db)
     ).rows.map(withFacts);
@@ -384,9 +463,8 @@ export async function poolRange(db: Db, offer: string, learn: string, pivot: str
 /** The pool rows of some people, with their facts (one row per language pair they exchange). */
 export async function poolRowsOf(db: Db, userIds: string[]): Promise<PoolRowWithFacts[]> {
   if (!userIds.length) return [];
-  const rows = await sql<RawPoolRow>`select ${poolColumnsWithFacts} from matching_pool p where p.user_id in (${sql.join(userIds)})`.execute(
-    db,
-  );
+  const rows =
+    await sql<RawPoolRow>`select ${poolColumnsWithFacts} from ${poolWithFacts} where p.user_id in (${sql.join(userIds)})`.execute(db);
   return rows.rows.map(withFacts);
 }
 

@@ -82,7 +82,7 @@ export function createMatchingService(deps: {
   visibility?: Visibility;
 }) {
   const { db, users, profile, jobs } = deps;
-  const pool = createMatchingPool({ db, profile });
+  const pool = createMatchingPool({ db, profile, users });
   const recommender = createRecommender({ db, profile, users, cache: deps.cache, pool, presence: deps.presence });
   const unknownRequest = () => refuse<never>('NOT_FOUND', 'No such request.');
   const closedRequest = () => refuse<never>('MATCH_REQUEST_CLOSED', 'This request is no longer waiting for an answer.');
@@ -332,7 +332,7 @@ export function createMatchingService(deps: {
         notified_at: null,
       };
       try {
-        await db.transaction().execute(async (tx) => {
+        await rowLockTransaction(db).execute(async (tx) => {
           await repo.insertRequest(tx, row);
           await repo.recordEvents(tx, [event(senderId, receiverId, 'request', now)]);
           await jobs.enqueue(EXPIRE_JOB, { requestId: row.id }, tx, row.expires_at);

@@ -188,6 +188,8 @@ export function createUsersService(deps: { db: Kysely<UsersTables>; adminEmails:
     setStandingCheck(check: (userId: string) => Promise<AppError | null>) {
       standingCheck = check;
     },
+    /** A name as other people are shown it (namesOf masks the same way): for names a module copied unmasked. */
+    shownName: (name: string) => nameMask(name),
     /** Safety masks abusive names for everyone but their owner (namesOf). */
     setNameMask(mask: (name: string) => string) {
       nameMask = mask;
