@@ -86,7 +86,8 @@ const COMPONENT_NAMES = Object.keys(COMPONENT_WEIGHTS) as (keyof FitComponents)[
  * - profile: the profile fit around 0.5, PROFILE_LOGIT_SPAN wide;
  * - chooser: how much more often than the population x accepts anyone (`decisionEffects`, or the
  *   smoothed rate);
- * - partner: how much more often than the population others accept y (likewise);
+ * - partner: how much more often than the population others accept y (likewise), fitted effect
+ *   times how closely x's decisions follow others' (`follows`);
  * - learned: x's implicit preference for partners like y (RECON);
  * - collaborative (reported as the log-odds it moved the rest by): what people who decide like x
  *   decided about y, and what x decided about partners judged like y.
@@ -104,7 +105,10 @@ export function directionalFit(
   const c = components(x, y, options.now);
   const profile = profileFit(c);
   const chooser = x.decisionEffects?.accepts ?? logit(acceptsRate(x, base, given)) - logit(base);
-  const partner = y.decisionEffects?.accepted ?? logit(acceptedRate(y, base, received)) - logit(base);
+  // y's fitted effect counts by how closely x's own decisions follow everyone else's.
+  const partner = y.decisionEffects
+    ? (x.decisionEffects?.follows ?? 1) * y.decisionEffects.accepted
+    : logit(acceptedRate(y, base, received)) - logit(base);
   const learned = learnedShift(x, y, options.now, base, given);
   // The profile answers speak for a newcomer; as x's own decisions accumulate, they speak for x
   // instead (the issue's reading of the speed-dating data: decisions carry far more signal than

@@ -7,6 +7,7 @@ import {
   EFFECTS_MAX_SWEEPS,
   EFFECTS_TOLERANCE,
   FEATURE_PRIOR_DECISIONS,
+  FOLLOWS_PRIOR_PRECISION,
   RATE_PRIOR_DECISIONS,
   RATE_PRIOR_MAX,
   RATE_PRIOR_MIN,
@@ -263,15 +264,21 @@ export class DecisionIndex {
 
   /**
    * Each person's accept rates given and received as log-odds against the base rate, fitted jointly
-   * over every decision in the index (a logistic model logit P(x accepts y) = logit(base) + a_x + b_y,
-   * the Rasch / Bradley-Terry form): a yes from someone who rarely says yes counts for more than a
-   * yes from someone who accepts everyone, and a no from them for less. The smoothed rates treat
-   * every decider alike, which a popularity measured on a few choosers' decisions cannot afford. The Gaussian prior on each effect is the rate prior itself,
-   * moved to the log-odds scale: a Beta prior worth k decisions at rate p carries k·p(1-p) of
-   * information about the log-odds, so a person decided on by average deciders gets the log-odds of
-   * their smoothed rate back. Newton steps one person at a time, in the index's order, until no
-   * effect moves by more than EFFECTS_TOLERANCE (at most EFFECTS_MAX_SWEEPS sweeps): deterministic.
-   * Pass the same base rate and priors as `ScoreOptions`; set the result on `MatchProfile.decisionEffects`.
+   * over every decision in the index (a logistic model logit P(x accepts y) = logit(base) + a_x +
+   * f_x·b_y, the Rasch / Bradley-Terry form with a slope per chooser, as in a two-parameter item
+   * response model): a yes from someone who rarely says yes counts for more than a yes from someone
+   * who accepts everyone, and a no from them for less. The smoothed rates treat every decider alike,
+   * which a popularity measured on a few choosers' decisions cannot afford. The Gaussian prior on
+   * each rate effect is the rate prior itself, moved to the log-odds scale: a Beta prior worth k
+   * decisions at rate p carries k·p(1-p) of information about the log-odds, so a person decided on
+   * by average deciders gets the log-odds of their smoothed rate back. The slope f_x (`follows`) is
+   * how closely x's decisions follow how everyone else judges the partner: some people accept whom
+   * others accept, others decide on their own taste. Its prior is centred on 1
+   * (FOLLOWS_PRIOR_PRECISION), and a decider's decisions count toward b_y by their slope, so a
+   * decision that follows the crowd says more about y. Newton steps one person at a time, in the
+   * index's order, until nothing moves by more than EFFECTS_TOLERANCE (at most EFFECTS_MAX_SWEEPS
+   * sweeps): deterministic. Pass the same base rate and priors as `ScoreOptions`; set the result on
+   * `MatchProfile.decisionEffects`.
    */
   effects(
     base = DEFAULT_BASE_ACCEPT_RATE,
@@ -282,32 +289,52 @@ export class DecisionIndex {
     const precisionGiven = priors.given * spread;
     const precisionReceived = priors.received * spread;
     const accepts = new Map<string, number>();
+    const follows = new Map<string, number>();
     const accepted = new Map<string, number>();
-    for (const chooser of this.byChooser.keys()) accepts.set(chooser, 0);
+    for (const chooser of this.byChooser.keys()) {
+      accepts.set(chooser, 0);
+      follows.set(chooser, 1);
+    }
     for (const partner of this.byPartner.keys()) accepted.set(partner, 0);
     for (let sweep = 0; sweep < EFFECTS_MAX_SWEEPS; sweep++) {
       let moved = 0;
       for (const [chooser, mine] of this.byChooser) {
         const a = accepts.get(chooser)!;
-        let gradient = -precisionGiven * a;
-        let curvature = precisionGiven;
+        const f = follows.get(chooser)!;
+        // One Newton step on the rate and the slope together (a 2×2 system), from one pass.
+        let gradientA = -precisionGiven * a;
+        let gradientF = -FOLLOWS_PRIOR_PRECISION * (f - 1);
+        let curvatureA = precisionGiven;
+        let curvatureF = FOLLOWS_PRIOR_PRECISION;
+        let cross = 0;
         for (const [partner, yes] of mine) {
-          const p = sigmoid(mu + a + accepted.get(partner)!);
-          gradient += (yes ? 1 : 0) - p;
-          curvature += p * (1 - p);
+          const b = accepted.get(partner)!;
+          const p = sigmoid(mu + a + f * b);
+          const residual = (yes ? 1 : 0) - p;
+          const weight = p * (1 - p);
+          gradientA += residual;
+          gradientF += residual * b;
+          curvatureA += weight;
+          curvatureF += weight * b * b;
+          cross += weight * b;
         }
-        const step = gradient / curvature;
-        accepts.set(chooser, a + step);
-        moved = Math.max(moved, Math.abs(step));
+        const determinant = curvatureA * curvatureF - cross * cross;
+        const aStep = (curvatureF * gradientA - cross * gradientF) / determinant;
+        accepts.set(chooser, a + aStep);
+        // Never below 0: a taste that runs against everyone's is not read from so few decisions.
+        const nextFollows = Math.max(0, f + (curvatureA * gradientF - cross * gradientA) / determinant);
+        follows.set(chooser, nextFollows);
+        moved = Math.max(moved, Math.abs(aStep), Math.abs(nextFollows - f));
       }
       for (const [partner, deciders] of this.byPartner) {
         const b = accepted.get(partner)!;
         let gradient = -precisionReceived * b;
         let curvature = precisionReceived;
         for (const chooser of deciders) {
-          const p = sigmoid(mu + accepts.get(chooser)! + b);
-          gradient += (this.byChooser.get(chooser)!.get(partner) ? 1 : 0) - p;
-          curvature += p * (1 - p);
+          const f = follows.get(chooser)!;
+          const p = sigmoid(mu + accepts.get(chooser)! + f * b);
+          gradient += f * ((this.byChooser.get(chooser)!.get(partner) ? 1 : 0) - p);
+          curvature += f * f * p * (1 - p);
         }
         const step = gradient / curvature;
         accepted.set(partner, b + step);
@@ -317,7 +344,7 @@ export class DecisionIndex {
     }
     const out = new Map<string, DecisionEffects>();
     for (const id of new Set([...accepts.keys(), ...accepted.keys()])) {
-      out.set(id, { accepts: accepts.get(id) ?? 0, accepted: accepted.get(id) ?? 0 });
+      out.set(id, { accepts: accepts.get(id) ?? 0, accepted: accepted.get(id) ?? 0, follows: follows.get(id) ?? 1 });
     }
     return out;
   }

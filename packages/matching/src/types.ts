@@ -59,6 +59,11 @@ export interface NeighbourDecision {
 export interface DecisionEffects {
   accepts: number;
   accepted: number;
+  /**
+   * How closely this person's decisions follow how others judge the partner: the weight of the
+   * partner's `accepted` in this person's own decisions (1, the average, when absent).
+   */
+  follows?: number;
 }
 
 export interface MatchProfile {

@@ -181,15 +181,17 @@ describe('accept rates fitted jointly (DecisionIndex.effects)', () => {
   it('counts a yes from a picky decider for more than a yes from someone who accepts everyone', () => {
     const decisions = [];
     for (let p = 0; p < 8; p++) decisions.push(decide('picky', `p${p}`, false), decide('eager', `p${p}`, true));
+    // Ana and Bea each got one yes, Cho and Dana one no; Ana's yes came from the person who says no
+    // to everyone else, and Dana's no from the person who says yes to everyone else.
     decisions.push(
       decide('picky', 'ana', true),
-      decide('eager', 'ana', false),
-      decide('picky', 'bea', false),
       decide('eager', 'bea', true),
+      decide('picky', 'cho', false),
+      decide('eager', 'dana', false),
     );
     const effects = new DecisionIndex(decisions).effects(base, priors);
-    // Both got one yes and one no; Ana's yes came from the person who says no to everyone else.
     expect(effects.get('ana')!.accepted).toBeGreaterThan(effects.get('bea')!.accepted);
+    expect(effects.get('dana')!.accepted).toBeLessThan(effects.get('cho')!.accepted);
     expect(effects.get('picky')!.accepts).toBeLessThan(0);
     expect(effects.get('eager')!.accepts).toBeGreaterThan(0);
   });
@@ -199,6 +201,34 @@ describe('accept rates fitted jointly (DecisionIndex.effects)', () => {
     const first = new DecisionIndex(decisions).effects(base, priors);
     expect(Number.isFinite(first.get('yes-to-all')!.accepts)).toBe(true);
     expect(new DecisionIndex(decisions).effects(base, priors)).toEqual(first);
+  });
+
+  it('learns how closely each person follows how everyone else judges a partner', () => {
+    // Twenty people agree that p0-p9 are sought after and p10-p19 not (each with one dissent, so no
+    // effect is infinite). The follower accepts the sought-after ones, the contrarian the others,
+    // and Ana is decided on but decides on no one.
+    const decisions = [];
+    for (let c = 0; c < 20; c++) for (let p = 0; p < 20; p++) decisions.push(decide(`c${c}`, `p${p}`, p < 10 !== (c === p)));
+    for (let p = 0; p < 20; p++) decisions.push(decide('follower', `p${p}`, p < 10), decide('contrarian', `p${p}`, p >= 10));
+    decisions.push(decide('c0', 'ana', true));
+    const effects = new DecisionIndex(decisions).effects(base, priors);
+    expect(effects.get('follower')!.follows).toBeGreaterThan(1);
+    expect(effects.get('c1')!.follows).toBeGreaterThan(1);
+    expect(effects.get('contrarian')!.follows).toBeLessThan(1);
+    expect(effects.get('contrarian')!.follows).toBeGreaterThanOrEqual(0);
+    expect(effects.get('ana')!.follows).toBe(1);
+    // A sought-after partner is still sought after, and more so than one the crowd declines.
+    expect(effects.get('p0')!.accepted).toBeGreaterThan(0);
+    expect(effects.get('p15')!.accepted).toBeLessThan(0);
+  });
+
+  it('weighs the partner’s effect by how closely the chooser follows the crowd', () => {
+    const candidate = tom({ decisionEffects: { accepts: 0, accepted: 1 } });
+    const follower = directionalFit(minji({ decisionEffects: { accepts: 0, accepted: 0, follows: 1.5 } }), candidate, OPTIONS);
+    const ownTaste = directionalFit(minji({ decisionEffects: { accepts: 0, accepted: 0, follows: 0.5 } }), candidate, OPTIONS);
+    expect(follower.shifts.partner).toBeCloseTo(1.5, 12);
+    expect(ownTaste.shifts.partner).toBeCloseTo(0.5, 12);
+    expect(follower.score).toBeGreaterThan(ownTaste.score);
   });
 
   it('replaces the smoothed rates in the directional fit when given', () => {
