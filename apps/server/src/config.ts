@@ -57,6 +57,7 @@ export const EnvSchema = Type.Object({
   STT_RETRIES: Type.Optional(Int(0, 10)),
   LEVEL_TEST_COOLDOWN_SECONDS: Type.Optional(Int(0, 31536000)),
   MATCH_REQUEST_TTL_SECONDS: Type.Optional(Int(1, 31536000)),
+  MATCH_EFFECTS_SECONDS: Type.Optional(Int(1, 86400)),
   CHAT_TALLY_SECONDS: Type.Optional(Int(1, 3600)),
   TURN_URLS: Type.Optional(Type.String({ pattern: '^turns?:[^,\\s]+(,turns?:[^,\\s]+)*$' })),
   TURN_SECRET: Type.Optional(Type.String({ minLength: 16 })),
@@ -141,7 +142,7 @@ export interface Config {
     feedback: { baseUrl: string; apiKey?: string; model: string; timeoutMs: number } | null;
   };
   /** How long a match request waits for an answer before it expires (the sender then sees "no answer"). */
-  matching: { requestTtlSeconds: number };
+  matching: { requestTtlSeconds: number; effectsEverySeconds: number };
   /** How often chat tells progress how many messages each person sent (chat/tally.ts). */
   chatTallySeconds: number;
   /** TURN REST credentials (coturn `use-auth-secret`); null: no relay, local and STUN-free candidates only. */
@@ -333,7 +334,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           }
         : null,
     },
-    matching: { requestTtlSeconds: Number(raw.MATCH_REQUEST_TTL_SECONDS ?? 7 * 24 * 3600) },
+    // Decision effects are refitted every 10 minutes: a day's new decisions move them within the hour.
+    matching: {
+      requestTtlSeconds: Number(raw.MATCH_REQUEST_TTL_SECONDS ?? 7 * 24 * 3600),
+      effectsEverySeconds: Number(raw.MATCH_EFFECTS_SECONDS ?? 600),
+    },
     chatTallySeconds: Number(raw.CHAT_TALLY_SECONDS ?? 60),
     turn:
       raw.TURN_URLS && raw.TURN_SECRET

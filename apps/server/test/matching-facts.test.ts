@@ -4,6 +4,7 @@ import type { MatchingTables } from '../src/modules/matching/repository.js';
 import { openDatabase } from '../src/platform/db/database.js';
 import { api, ENGLISH, givenOnboarded, KOREAN, startApp, type Client, type TestApp } from './helpers/app.js';
 import { BACKENDS } from './helpers/backends.js';
+import { until } from './helpers/wait.js';
 
 interface Totals {
   given: number;
@@ -49,7 +50,8 @@ for (const backend of BACKENDS) {
     };
 
     beforeAll(async () => {
-      t = await startApp(backend);
+      // The effects are refitted every second here (every 10 minutes by default).
+      t = await startApp(backend, { MATCH_EFFECTS_SECONDS: '1', JOBS_POLL_MS: '50' });
       db = await openDatabase<MatchingTables>(t.config.database);
     });
     afterAll(async () => {
@@ -89,6 +91,53 @@ for (const backend of BACKENDS) {
       expect(await stored(rest)).toEqual(await counted(rest));
       expect((await stored([alex.userId]))[0]).toEqual({ given: 0, accepted: 0, received: 0, accepted_by: 0 });
       expect((await stored([koreans[0]!.userId]))[0]).toEqual({ given: 1, accepted: 1, received: 1, accepted_by: 1 });
+    });
+
+    it('fits everyone’s decision effects from the latest decisions, and ranks a partner everyone accepts above one everyone declines', async () => {
+      const viewer = await givenOnboarded(t, 'Viewer', KOREAN);
+      const [liked, passed] = await Promise.all([givenOnboarded(t, 'Liked', ENGLISH), givenOnboarded(t, 'Passed', ENGLISH)]);
+      const deciders = await Promise.all(['Bora', 'Chae', 'Duri', 'Eun'].map((name) => givenOnboarded(t, name, KOREAN)));
+      // Each decider asks both; Liked accepts them all, and they all look on Passed's asks as Passed declines.
+      for (const d of deciders) {
+        const [toLiked] = await Promise.all([request(d, liked), request(passed, d)]);
+        expect((await api(t, 'POST', `/api/v1/matching/requests/${toLiked.json.id}/accept`, { token: liked.token })).status).toBe(200);
+      }
+      const received = (await api(t, 'GET', '/api/v1/matching/requests/received', { token: deciders[0]!.token })).json.items;
+      for (const d of deciders) {
+        const mine = (await api(t, 'GET', '/api/v1/matching/requests/received', { token: d.token })).json.items as { id: string }[];
+        for (const r of mine)
+          expect((await api(t, 'POST', `/api/v1/matching/requests/${r.id}/decline`, { token: d.token })).status).toBe(204);
+      }
+      expect(received.length).toBe(1);
+
+      const events = Number(
+        (
+          await sql<{ n: number }>`select count(*) as n from match_events where kind in ('request', 'accept', 'decline', 'ignore')`.execute(
+            db,
+          )
+        ).rows[0]!.n,
+      );
+      await until('a fit that saw every decision', async () => {
+        const fit = await db.selectFrom('matching_effects_fit').selectAll().executeTakeFirst();
+        return Number(fit?.decisions ?? 0) === events;
+      });
+      const effects = await db
+        .selectFrom('matching_facts')
+        .select(['user_id', 'accepted_effect', 'accepts_effect'])
+        .where('user_id', 'in', [liked.userId, passed.userId])
+        .execute();
+      const of = (id: string) => effects.find((e) => e.user_id === id)!;
+      expect(Number(of(liked.userId).accepted_effect)).toBeGreaterThan(Number(of(passed.userId).accepted_effect));
+      // The viewer, who decided nothing yet, has no effects; both candidates are ranked with theirs.
+      expect(
+        (await db.selectFrom('matching_facts').select('accepts_effect').where('user_id', '=', viewer.userId).executeTakeFirst())
+          ?.accepts_effect ?? null,
+      ).toBeNull();
+      const page = await api(t, 'GET', '/api/v1/matching/recommendations', { token: viewer.token });
+      const ids = (page.json.items as { userId: string }[]).map((i) => i.userId);
+      expect(ids).toContain(liked.userId);
+      expect(ids).toContain(passed.userId);
+      expect(ids.indexOf(liked.userId)).toBeLessThan(ids.indexOf(passed.userId));
     });
   });
 }

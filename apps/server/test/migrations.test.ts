@@ -107,6 +107,7 @@ describe('migrations', () => {
         'match_events',
         'match_requests',
         'mates',
+        'matching_effects_fit',
         'matching_facts',
         'matching_pool',
         'matching_pool_state',

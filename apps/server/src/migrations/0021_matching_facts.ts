@@ -6,6 +6,8 @@ import { createTable } from '../platform/db/schema-helpers.js';
  * display name on the pool rows, so a cold ranking reads its 500 candidates as one range with a
  * key look-up each: counting every candidate's decisions in the events table took more than half
  * of MariaDB's time for that range, and the names were one more round trip (bench/README.md).
+ * Beside the totals, each person's decision effects as the last periodic fit left them, and that
+ * fit's base rate and priors (`matching_effects_fit`); the fit reads the latest decisions by time.
  */
 export async function up(db: Kysely<any>) {
   await createTable(db, 'matching_facts')
@@ -14,7 +16,20 @@ export async function up(db: Kysely<any>) {
     .addColumn('accepted', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('received', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('accepted_by', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('accepts_effect', 'double precision')
+    .addColumn('accepted_effect', 'double precision')
+    .addColumn('follows', 'double precision')
+    .addColumn('effects_at', 'bigint')
     .execute();
+  await createTable(db, 'matching_effects_fit')
+    .addColumn('id', 'integer', (c) => c.primaryKey().notNull())
+    .addColumn('base_rate', 'double precision', (c) => c.notNull())
+    .addColumn('prior_given', 'double precision', (c) => c.notNull())
+    .addColumn('prior_received', 'double precision', (c) => c.notNull())
+    .addColumn('decisions', 'integer', (c) => c.notNull())
+    .addColumn('fitted_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('match_events_kind_at').on('match_events').columns(['kind', 'at']).execute();
   // Everyone's totals from the decisions recorded so far (the same counting as the running totals).
   await sql`insert into matching_facts (user_id, given, accepted, received, accepted_by)
     select user_id, sum(given), sum(accepted), sum(received), sum(accepted_by) from (
@@ -30,6 +45,8 @@ export async function up(db: Kysely<any>) {
 }
 
 export async function down(db: Kysely<any>) {
+  await db.schema.dropIndex('match_events_kind_at').on('match_events').execute();
+  await db.schema.dropTable('matching_effects_fit').ifExists().execute();
   await db.schema.alterTable('matching_pool').dropColumn('display_name').execute();
   await db.schema.dropTable('matching_facts').ifExists().execute();
 }

@@ -1,3 +1,4 @@
+import { periodicJob } from '../../platform/jobs/periodic.js';
 import type { ChatService } from '../chat/service.js';
 import type { ModuleContext } from '../module-context.js';
 import { ownTables } from '../module-context.js';
@@ -8,6 +9,8 @@ import type { MatchingTables } from './repository.js';
 import { memoryQueue, redisQueue } from './quick-match.js';
 import { matchingRoutes } from './routes.js';
 import { createMatchingService, type Visibility } from './service.js';
+
+const EFFECTS_JOB = 'matching.fit-effects';
 
 /** Recommendations, search, match requests, mates and blocking. */
 export function matchingModule(
@@ -83,6 +86,13 @@ export function matchingModule(
   events.on('chat.messages-sent', 'matching', async (event) => {
     await matching.recordActivity(event.data.userId, Date.parse(event.data.lastAt));
   });
+  // Everyone's decision effects, fitted on one node at a time from the latest decisions; every
+  // node's candidate walk reads them with the pool rows.
+  const effects = periodicJob(jobs, EFFECTS_JOB, config.matching.effectsEverySeconds * 1000, async () => {
+    const people = await matching.fitEffects();
+    app.log.info({ people }, 'matching decision effects fitted');
+  });
+  app.addHook('onReady', () => effects.ensure());
   app.addHook('onClose', async () => matching.flushShown());
   matchingRoutes(app, matching);
   return matching;

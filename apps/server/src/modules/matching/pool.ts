@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { SLOTS_PER_DAY } from '@studymate/contracts';
+import type { DecisionEffects } from '@studymate/matching';
 import type { PartnerProfile, ProfileService } from '../profile/service.js';
 import type { UsersService } from '../users/service.js';
 import * as repo from './repository.js';
@@ -59,6 +60,8 @@ export interface PooledPerson {
   lastActiveAt: number | null;
   /** Decisions made by and about them, read with the row. */
   decisions: DecisionStats;
+  /** Their decision effects from the last periodic fit, read with the row (null: the fit saw none of their decisions). */
+  effects: DecisionEffects | null;
   /** Open requests waiting for them, read with the row. */
   waiting: number;
 }
@@ -124,6 +127,7 @@ export function createMatchingPool(deps: { db: Kysely<MatchingTables>; profile: 
     name: row.display_name,
     lastActiveAt: row.last_active_at,
     decisions: row.decisions,
+    effects: row.effects,
     waiting: row.waiting,
   });
 

@@ -14,6 +14,7 @@ import {
   recordDecision,
   weekStartUtc,
   type CefrLevel,
+  type DecisionEffects,
   type DecisionStats,
   type Locale,
   type MatchProfile,
@@ -63,6 +64,8 @@ const COLD_RANKINGS = 4;
 const MAX_SEARCH_RESULTS = 50;
 /** Past decisions the viewer's learned preference is built from. */
 const MAX_LEARNED_DECISIONS = 200;
+/** How long a node uses the fit's rates it read (a fit runs every MATCH_EFFECTS_SECONDS, 10 minutes by default). */
+const FIT_RATES_KEPT_MS = 60_000;
 /** Weekly bitsets remembered per node (each 84 bytes plus its key). */
 const MAX_BITSETS = 100_000;
 type PopulationRates = ReturnType<typeof populationRates>;
@@ -191,20 +194,26 @@ export function createRecommender(deps: {
     p: PartnerProfile,
     weekStart: number,
     decisions: DecisionStats,
+    effects: DecisionEffects | null,
     openIncomingRequests: number,
     lastActiveAt: number | null,
   ): MatchProfile {
     const known = ranking.get(p);
-    if (known?.weekStart === weekStart && sameFacts(known.match, decisions, openIncomingRequests, lastActiveAt)) return known.match;
+    if (known?.weekStart === weekStart && sameFacts(known.match, decisions, effects, openIncomingRequests, lastActiveAt))
+      return known.match;
     const match = buildMatchProfile(p, weekStart);
     match.decisions = decisions;
+    if (effects) match.decisionEffects = effects;
     match.openIncomingRequests = openIncomingRequests;
     match.lastActiveAt = lastActiveAt;
     ranking.set(p, { weekStart, match });
     return match;
   }
-  const sameFacts = (m: MatchProfile, d: DecisionStats, incoming: number, lastActiveAt: number | null) =>
+  const sameFacts = (m: MatchProfile, d: DecisionStats, e: DecisionEffects | null, incoming: number, lastActiveAt: number | null) =>
     m.openIncomingRequests === incoming &&
+    m.decisionEffects?.accepts === e?.accepts &&
+    m.decisionEffects?.accepted === e?.accepted &&
+    m.decisionEffects?.follows === e?.follows &&
     m.lastActiveAt === lastActiveAt &&
     m.decisions.given === d.given &&
     m.decisions.accepted === d.accepted &&
@@ -230,15 +239,31 @@ export function createRecommender(deps: {
    * The candidates' facts come with their pool rows.
    */
   async function viewerContext(viewerId: string, now: number, weekStart: number) {
-    const [mine, hidden, decisions, preference] = await Promise.all([
+    const [mine, hidden, facts, preference, fit] = await Promise.all([
       profile.partnerProfiles([viewerId]),
       repo.hiddenFrom(db, viewerId),
-      repo.decisionStatsOf(db, viewerId),
+      repo.factsOf(db, viewerId),
       learnedPreference(viewerId, weekStart, now),
+      fitRates(),
     ]);
-    return { me: mine.get(viewerId), hidden, decisions, preference };
+    return { me: mine.get(viewerId), hidden, decisions: facts.decisions, effects: facts.effects, preference, fit };
   }
   type ViewerContext = Awaited<ReturnType<typeof viewerContext>>;
+
+  /**
+   * The base rate and priors scores use: the last periodic fit's, which its effects were fitted
+   * against; before any fit, those of the people being ranked, measured on them.
+   */
+  const ratesFor = (ctx: ViewerContext, people: PooledPerson[]): PopulationRates =>
+    ctx.fit ?? populationRates([ctx.decisions, ...people.map((p) => p.decisions)]);
+
+  // The fit's rates change once per fit (every few minutes): each node reads them at most this often.
+  let fitKnown: { at: number; rates: Promise<PopulationRates | null> } | null = null;
+  function fitRates(): Promise<PopulationRates | null> {
+    const now = Date.now();
+    if (!fitKnown || now - fitKnown.at > FIT_RATES_KEPT_MS) fitKnown = { at: now, rates: repo.effectsFit(db).catch(() => null) };
+    return fitKnown.rates;
+  }
 
   /**
    * The one place the engine's view of a viewer and of the people they look at is built, for
@@ -259,13 +284,14 @@ export function createRecommender(deps: {
       blocked: ctx.hidden.blocked,
       mates: ctx.hidden.mates,
       decisions: ctx.decisions,
+      ...(ctx.effects ? { decisionEffects: ctx.effects } : {}),
       preference: ctx.preference,
       ...viewerExtra,
     });
-    const candidates = people.map(({ profile: p, name, lastActiveAt, decisions, waiting }) => ({
+    const candidates = people.map(({ profile: p, name, lastActiveAt, decisions, effects, waiting }) => ({
       profile: p,
       name,
-      match: candidateProfile(p, at.weekStart, decisions, waiting, lastActiveAt),
+      match: candidateProfile(p, at.weekStart, decisions, effects, waiting, lastActiveAt),
     }));
     return { viewer, candidates };
   }
@@ -283,8 +309,7 @@ export function createRecommender(deps: {
     const hidden = new Set([...ctx.hidden.blocked, ...ctx.hidden.mates, ...ctx.hidden.pending]);
     const found = pooled.filter((c) => maySee(viewerId, c.profile.id, hidden));
     const { viewer, candidates } = engineProfiles({ ...ctx, me }, found, { now, weekStart });
-    // The accept rate and rate priors of the people being ranked, measured on them (engine: populationRates).
-    const rates = populationRates([ctx.decisions, ...found.map((c) => c.decisions)]);
+    const rates = ratesFor(ctx, found);
     return { me, viewer, candidates, options: { now, weekStart, ...rates } };
   }
 
@@ -546,6 +571,7 @@ export function createRecommender(deps: {
           name: null,
           lastActiveAt: null,
           decisions: { given: 0, accepted: 0, received: 0, acceptedBy: 0 },
+          effects: null,
           waiting: 0,
         };
         return p?.onboarded && name && !name.deleted ? [{ ...facts, profile: p }] : [];
@@ -557,7 +583,7 @@ export function createRecommender(deps: {
       const relax: Partial<MatchProfile> = relaxed ? { partnerGender: 'any', partnerAge: null } : {};
       const scored = me ? engineProfiles({ ...ctx, me }, people, { now, weekStart }, { mates: [], ...relax }) : null;
       // The population rates of the viewer's ranked list when this node holds it, so a card agrees with recommendations.
-      const rates = parsedRanked.get(viewerId)?.view.rates ?? populationRates([ctx.decisions, ...people.map((p) => p.decisions)]);
+      const rates = parsedRanked.get(viewerId)?.view.rates ?? ratesFor(ctx, people);
       const options = { now, weekStart, ...rates };
       people.forEach(({ profile: subject }, i) => {
         const name = names.get(subject.id)!.displayName;

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
+import type { DecisionEffects } from '@studymate/matching';
 import { isMysql, rowLockTransaction } from '../../platform/db/database.js';
 
 export interface BlocksTable {
@@ -55,6 +56,20 @@ export interface MatchingFactsTable {
   accepted: number;
   received: number;
   accepted_by: number;
+  /** The engine's DecisionEffects from the last periodic fit that saw the person's decisions; null otherwise. */
+  accepts_effect: number | null;
+  accepted_effect: number | null;
+  follows: number | null;
+  effects_at: number | null;
+}
+/** The base rate and priors the last fit used, which scores must use with its effects (one row, id 1). */
+export interface MatchingEffectsFitTable {
+  id: number;
+  base_rate: number;
+  prior_given: number;
+  prior_received: number;
+  decisions: number;
+  fitted_at: number;
 }
 export interface MatchingPoolStateTable {
   id: number;
@@ -64,6 +79,7 @@ export interface MatchingTables {
   matching_pool: MatchingPoolTable;
   matching_pool_state: MatchingPoolStateTable;
   matching_facts: MatchingFactsTable;
+  matching_effects_fit: MatchingEffectsFitTable;
   blocks: BlocksTable;
   match_requests: MatchRequestsTable;
   mates: MatesTable;
@@ -251,7 +267,21 @@ async function addToFacts(db: Db, decisions: Pick<MatchEventsTable, 'actor_id' |
   const totals = new Map<string, MatchingFactsTable>();
   const of = (id: string) => {
     let t = totals.get(id);
-    if (!t) totals.set(id, (t = { user_id: id, given: 0, accepted: 0, received: 0, accepted_by: 0 }));
+    if (!t)
+      totals.set(
+        id,
+        (t = {
+          user_id: id,
+          given: 0,
+          accepted: 0,
+          received: 0,
+          accepted_by: 0,
+          accepts_effect: null,
+          accepted_effect: null,
+          follows: null,
+          effects_at: null,
+        }),
+      );
     return t;
   };
   for (const d of decisions) {
@@ -277,19 +307,98 @@ async function addToFacts(db: Db, decisions: Pick<MatchEventsTable, 'actor_id' |
   ).execute();
 }
 
-/** A person's decision counts (a viewer's), from the running totals. */
-export async function decisionStatsOf(db: Db, userId: string): Promise<DecisionStats> {
+/** A person's decision counts (a viewer's), from the running totals, and their fitted effects. */
+export async function factsOf(db: Db, userId: string): Promise<{ decisions: DecisionStats; effects: DecisionEffects | null }> {
   const row = await db.selectFrom('matching_facts').selectAll().where('user_id', '=', userId).executeTakeFirst();
-  return row ? statsOf(row) : { given: 0, accepted: 0, received: 0, acceptedBy: 0 };
+  return { decisions: statsOf(row ?? {}), effects: row ? effectsOf(row) : null };
 }
 
-type FactsColumns = { [K in 'given' | 'accepted' | 'received' | 'accepted_by']?: number | string | null };
+type FactsColumns = {
+  [K in 'given' | 'accepted' | 'received' | 'accepted_by' | 'accepts_effect' | 'accepted_effect' | 'follows']?: number | string | null;
+};
 const statsOf = (r: FactsColumns): DecisionStats => ({
   given: Number(r.given ?? 0),
   accepted: Number(r.accepted ?? 0),
   received: Number(r.received ?? 0),
   acceptedBy: Number(r.accepted_by ?? 0),
 });
+const effectsOf = (r: FactsColumns): DecisionEffects | null =>
+  r.accepts_effect == null || r.accepted_effect == null
+    ? null
+    : { accepts: Number(r.accepts_effect), accepted: Number(r.accepted_effect), follows: r.follows == null ? 1 : Number(r.follows) };
+
+/** The latest decisions anyone made, newest first: what the periodic fit of effects reads. */
+export const latestDecisions = (db: Db, limit: number) =>
+  db
+    .selectFrom('match_events')
+    .select(['actor_id', 'subject_id', 'kind'])
+    .where('kind', 'in', DECISIONS)
+    .orderBy('at', 'desc')
+    .limit(limit)
+    .execute();
+
+/** Rows per upsert of effects: 5 values each. */
+const EFFECTS_CHUNK = 500;
+
+/**
+ * Stores a fit: each person's effects beside their totals, the fit's rates, and no effects for
+ * anyone the fit no longer saw (their decisions aged out of it).
+ */
+export async function saveEffects(
+  db: Db,
+  effects: Map<string, DecisionEffects>,
+  rates: { baseAcceptRate: number; ratePriors: { given: number; received: number } },
+  decisions: number,
+  at: number,
+) {
+  const values = [...effects]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([user_id, e]) => ({
+      user_id,
+      // Totals only for a row this creates; an existing row keeps its own (the update sets effects alone).
+      ...{ given: 0, accepted: 0, received: 0, accepted_by: 0 },
+      accepts_effect: e.accepts,
+      accepted_effect: e.accepted,
+      follows: e.follows ?? 1,
+      effects_at: at,
+    }));
+  const fresh = (c: 'accepts_effect' | 'accepted_effect' | 'follows' | 'effects_at') =>
+    isMysql(db) ? sql<number>`values(${sql.ref(c)})` : sql<number>`excluded.${sql.ref(c)}`;
+  for (let i = 0; i < values.length; i += EFFECTS_CHUNK) {
+    const insert = db.insertInto('matching_facts').values(values.slice(i, i + EFFECTS_CHUNK));
+    const set = {
+      accepts_effect: fresh('accepts_effect'),
+      accepted_effect: fresh('accepted_effect'),
+      follows: fresh('follows'),
+      effects_at: fresh('effects_at'),
+    };
+    await (isMysql(db) ? insert.onDuplicateKeyUpdate(set) : insert.onConflict((oc) => oc.column('user_id').doUpdateSet(set))).execute();
+  }
+  await db
+    .updateTable('matching_facts')
+    .set({ accepts_effect: null, accepted_effect: null, follows: null, effects_at: null })
+    .where('effects_at', '<', at)
+    .execute();
+  const fit = {
+    id: 1,
+    base_rate: rates.baseAcceptRate,
+    prior_given: rates.ratePriors.given,
+    prior_received: rates.ratePriors.received,
+    decisions,
+    fitted_at: at,
+  };
+  const row = db.insertInto('matching_effects_fit').values(fit);
+  const { id: _id, ...again } = fit;
+  await (isMysql(db) ? row.onDuplicateKeyUpdate(again) : row.onConflict((oc) => oc.column('id').doUpdateSet(again))).execute();
+}
+
+/** The last fit's rates, or null before the first fit. */
+export async function effectsFit(db: Db) {
+  const row = await db.selectFrom('matching_effects_fit').selectAll().where('id', '=', 1).executeTakeFirst();
+  return row
+    ? { baseAcceptRate: Number(row.base_rate), ratePriors: { given: Number(row.prior_given), received: Number(row.prior_received) } }
+    : null;
+}
 
 /** The person's latest decisions on others, newest first: what their learned preference is built from. */
 export const decisionsBy = (db: Db, userId: string, limit: number) =>
@@ -412,6 +521,8 @@ export interface PoolRowWithFacts {
   last_active_at: number | null;
   display_name: string | null;
   decisions: DecisionStats;
+  /** From the last periodic fit; null when it saw none of the person's decisions. */
+  effects: DecisionEffects | null;
   /** Open requests waiting for the person (exposure damping). */
   waiting: number;
 }
@@ -429,10 +540,10 @@ export interface DecisionStats {
  */
 const poolWithFacts = sql`matching_pool p left join matching_facts f on f.user_id = p.user_id`;
 const poolColumnsWithFacts = sql`p.user_id, p.features, p.saved_at, p.last_active_at, p.display_name,
-  f.given, f.accepted, f.received, f.accepted_by,
+  f.given, f.accepted, f.received, f.accepted_by, f.accepts_effect, f.accepted_effect, f.follows,
   (select count(*) from match_requests r where r.receiver_id = p.user_id and r.status = 'open') as waiting`;
 
-type RawPoolRow = Omit<PoolRowWithFacts, 'decisions' | 'waiting'> & FactsColumns & { waiting: number | string };
+type RawPoolRow = Omit<PoolRowWithFacts, 'decisions' | 'effects' | 'waiting'> & FactsColumns & { waiting: number | string };
 function withFacts(r: RawPoolRow): PoolRowWithFacts {
   return {
     user_id: r.user_id,
@@ -441,6 +552,7 @@ function withFacts(r: RawPoolRow): PoolRowWithFacts {
     last_active_at: r.last_active_at == null ? null : Number(r.last_active_at),
     display_name: r.display_name,
     decisions: statsOf(r),
+    effects: effectsOf(r),
     waiting: Number(r.waiting),
   };
 }

@@ -14,6 +14,7 @@ import type { ProfileService } from '../profile/service.js';
 import type { AccountParticipant, UsersService } from '../users/service.js';
 import { contactState, mayAnswer, mayBlock, mayCancel, mayRequest, senderSees, type ContactState, type RequestRefusal } from './policy.js';
 import { createQuickMatch, type QuickMatchQueue } from './quick-match.js';
+import { fitEffects } from './effects.js';
 import { createMatchingPool } from './pool.js';
 import { createRecommender } from './recommendations.js';
 import * as repo from './repository.js';
@@ -255,6 +256,8 @@ export function createMatchingService(deps: {
     participant,
     /** Brings matching's copy of profiles up to date after a restart (the first time: everyone). */
     catchUpPool: (progress?: (done: number, total: number) => void) => pool.catchUp(progress),
+    /** Fits everyone's decision effects from the latest decisions (a periodic job, module.ts). */
+    fitEffects: () => fitEffects(db),
     /** The person used STUDYMATE at `at` (now by default): their recent activity, written at most hourly. */
     recordActivity: (userId: string, at?: number) => pool.recordActivity(userId, at),
     /** Writes the recommendation "shown" events still batched in memory. */
