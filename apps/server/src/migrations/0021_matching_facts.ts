@@ -3,7 +3,7 @@ import { createTable } from '../platform/db/schema-helpers.js';
 
 /**
  * Each person's decision counts as matching's own running totals (`matching_facts`), and the
- * display name on the pool rows, so a cold ranking reads its 500 candidates as one range with a
+ * display name on the pool rows, so a cold ranking reads its candidates as one range with a
  * key look-up each: counting every candidate's decisions in the events table took more than half
  * of MariaDB's time for that range, and the names were one more round trip (bench/README.md).
  * Beside the totals, each person's decision effects as the last periodic fit left them, and that

@@ -16,8 +16,8 @@ import type { DecisionStats, MatchingPoolTable, MatchingTables, PoolRowWithFacts
 
 /**
  * Parsed rows remembered per node, checked against the row's `saved_at`; each is about 1-2 KB of
- * heap. 30,000 holds the candidates of 60 cold viewers at 500 each (the recommendations bench's
- * burst) within about 50 MB.
+ * heap. 30,000 holds the candidates of 100 cold viewers at 300 each (the recommendations bench
+ * has 50) within about 50 MB.
  */
 const MAX_PARSED = 30_000;
 /**

@@ -46,12 +46,13 @@ import type { MatchEventsTable, MatchingTables } from './repository.js';
  */
 const RANKED_TTL_MS = 60_000;
 /**
- * Candidates scored per viewer: the SQL step keeps the in-memory step bounded. 500 keeps a cache
- * miss to a few milliseconds among 100,000 people on the 2-core machines we run on
- * (bench/README.md); each viewer's slice starts at their own id, so different viewers see
- * different people.
+ * Candidates scored per viewer: the SQL step keeps the in-memory step bounded. A cold ranking's
+ * CPU grows with them (reading, parsing and scoring each): on the 2-core machines we run on, 500
+ * cost 17-22 ms and 300 cost 13 ms (bench/README.md), and at 50 cold viewers a second only the
+ * latter leaves the node time to spare, so misses do not queue. Each viewer's slice starts at
+ * their own id, so different viewers see different people.
  */
-const MAX_CANDIDATES = 500;
+const MAX_CANDIDATES = 300;
 /** Viewers whose parsed ranked list a node keeps beside the cached text (100 cards, about 50 KB each). */
 const MAX_PARSED_RANKED = 500;
 /**
