@@ -90,7 +90,7 @@ function measure(row: Row, analysed: Analysed) {
       },
     ],
   });
-  const delivery = measureDelivery([{ syllableTimes: analysed.syllables, allottedSec }]);
+  const delivery = measureDelivery([{ syllableTimes: analysed.syllables, voiceSegments: analysed.segments, allottedSec }]);
   return { fluency: result.subScores.fluency, rate: delivery.speechRate, delivery };
 }
 

