@@ -109,6 +109,7 @@ describe('migrations', () => {
         'mates',
         'matching_pool',
         'matching_pool_state',
+        'notification_contents',
         'notification_settings',
         'notifications',
         'profile_languages',

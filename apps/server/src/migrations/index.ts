@@ -15,6 +15,7 @@ import * as firstUse from './0014_first_use.js';
 import * as matchingActivity from './0015_matching_activity.js';
 import * as seriesMovesAndLiveLegs from './0016_series_moves_and_live_legs.js';
 import * as sweepAndRangeIndexes from './0018_sweep_and_range_indexes.js';
+import * as notificationContents from './0019_notification_contents.js';
 
 /** Every migration, in order; imported statically so the bundled server carries them. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0015_matching_activity': matchingActivity,
   '0016_series_moves_and_live_legs': seriesMovesAndLiveLegs,
   '0018_sweep_and_range_indexes': sweepAndRangeIndexes,
+  '0019_notification_contents': notificationContents,
 };

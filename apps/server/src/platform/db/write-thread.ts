@@ -12,8 +12,7 @@ const run = db.transaction((queries) =>
   queries.map(({ sql, parameters }) => {
     const statement = prepare(sql);
     if (statement.reader) return statement.all(parameters);
-    statement.run(parameters);
-    return [];
+    return [{ changes: statement.run(parameters).changes }];
   }),
 );
 // The checkpoint thread folds the log in while this thread keeps appending, so under steady
@@ -40,7 +39,10 @@ parentPort.on('message', (message) => {
 });
 `;
 
-/** Runs a transaction of compiled statements; each statement's rows come back in order. */
+/**
+ * Runs a transaction of compiled statements; each statement's rows come back in order, and for a
+ * statement that returns none (an insert, an update), one row of the rows it changed: `{ changes }`.
+ */
 export type TransactionRunner = (queries: readonly CompiledQuery[]) => Promise<unknown[][]>;
 
 export interface WriteThread {
@@ -117,7 +119,10 @@ export function transactionRunner(db: Kysely<any>): TransactionRunner {
   const onMainConnection: TransactionRunner = (queries) =>
     db.transaction().execute(async (tx) => {
       const results: unknown[][] = [];
-      for (const query of queries) results.push((await tx.executeQuery(query)).rows as unknown[]);
+      for (const query of queries) {
+        const { rows, numAffectedRows } = await tx.executeQuery(query);
+        results.push(rows.length || numAffectedRows === undefined ? (rows as unknown[]) : [{ changes: Number(numAffectedRows) }]);
+      }
       return results;
     });
   return thread ? (queries) => (thread.failed ? onMainConnection(queries) : thread.run(queries)) : onMainConnection;
