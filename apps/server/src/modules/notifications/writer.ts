@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { batchQueue } from '../../platform/db/batches.js';
 import { queryShapesBySize } from '../../platform/db/query-shape.js';
-import { transactionRunner } from '../../platform/db/write-thread.js';
+import { statementRunner, transactionRunner } from '../../platform/db/write-thread.js';
 import type { PersonSettings, Preferences } from './preferences.js';
 import * as repo from './repository.js';
 import type { NotificationContentsTable, NotificationsTable, NotificationsTables } from './repository.js';
@@ -77,6 +77,7 @@ export function createNotificationWriter(
   settingsOf: (userIds: string[]) => Promise<Map<string, PersonSettings>>,
 ) {
   const runTransaction = transactionRunner(db);
+  const runStatements = statementRunner(db);
   const standInRows = <C extends string>(columns: readonly C[], size: number, standIn: () => unknown) =>
     Array.from({ length: size }, () => Object.fromEntries(columns.map((c) => [c, standIn()])) as Record<C, never>);
   const insert = queryShapesBySize((size, standIn) =>
@@ -113,7 +114,8 @@ export function createNotificationWriter(
       }
     });
     if (!rows) return stored;
-    const results = await runTransaction([
+    // Rows alone (an announcement's) are one insert, committed on its own; with their contents, one transaction.
+    const results = await (contents.size ? runTransaction : runStatements)([
       ...(contents.size ? [insertContents(contents.size)(contentValues)] : []),
       insert(rows)(rowValues),
       unreadOf(users.size)([...users]),

@@ -119,11 +119,29 @@ export function transactionRunner(db: Kysely<any>): TransactionRunner {
   const onMainConnection: TransactionRunner = (queries) =>
     db.transaction().execute(async (tx) => {
       const results: unknown[][] = [];
-      for (const query of queries) {
-        const { rows, numAffectedRows } = await tx.executeQuery(query);
-        results.push(rows.length || numAffectedRows === undefined ? (rows as unknown[]) : [{ changes: Number(numAffectedRows) }]);
-      }
+      for (const query of queries) results.push(resultRows(await tx.executeQuery(query)));
       return results;
     });
   return thread ? (queries) => (thread.failed ? onMainConnection(queries) : thread.run(queries)) : onMainConnection;
+}
+
+/**
+ * How to run statements in order when each may commit on its own (a single insert, then reads of
+ * what it committed): on MySQL one connection, without BEGIN and COMMIT, two round trips fewer;
+ * on a SQLite write thread as one transaction all the same (one message to the thread).
+ */
+export function statementRunner(db: Kysely<any>): TransactionRunner {
+  const thread = writeThreads.get(db);
+  const onMainConnection: TransactionRunner = (queries) =>
+    db.connection().execute(async (connection) => {
+      const results: unknown[][] = [];
+      for (const query of queries) results.push(resultRows(await connection.executeQuery(query)));
+      return results;
+    });
+  return thread ? (queries) => (thread.failed ? transactionRunner(db)(queries) : thread.run(queries)) : onMainConnection;
+}
+
+/** A statement's rows, or for one that returns none, `{ changes }`. */
+function resultRows({ rows, numAffectedRows }: { rows: unknown[]; numAffectedRows?: bigint }): unknown[] {
+  return rows.length || numAffectedRows === undefined ? rows : [{ changes: Number(numAffectedRows) }];
 }
