@@ -115,15 +115,13 @@ export function attachWriteThread(db: Kysely<any>, thread: WriteThread) {
  * server process does the work anyway; or a SQLite file whose write thread died).
  */
 export function transactionRunner(db: Kysely<any>): TransactionRunner {
-  const thread = writeThreads.get(db);
-  const onMainConnection: TransactionRunner = (queries) =>
-    db.transaction().execute(async (tx) => {
-      const results: unknown[][] = [];
-      for (const query of queries) results.push(resultRows(await tx.executeQuery(query)));
-      return results;
-    });
-  return thread ? (queries) => (thread.failed ? onMainConnection(queries) : thread.run(queries)) : onMainConnection;
+  return runner(db, asTransaction(db));
 }
+
+const asTransaction =
+  (db: Kysely<any>): TransactionRunner =>
+  (queries) =>
+    db.transaction().execute((tx) => inOrder(tx, queries));
 
 /**
  * How to run statements in order when each may commit on its own (a single insert, then reads of
@@ -131,14 +129,19 @@ export function transactionRunner(db: Kysely<any>): TransactionRunner {
  * on a SQLite write thread as one transaction all the same (one message to the thread).
  */
 export function statementRunner(db: Kysely<any>): TransactionRunner {
+  return runner(db, (queries) => db.connection().execute((connection) => inOrder(connection, queries)));
+}
+
+function runner(db: Kysely<any>, onMainConnection: TransactionRunner): TransactionRunner {
   const thread = writeThreads.get(db);
-  const onMainConnection: TransactionRunner = (queries) =>
-    db.connection().execute(async (connection) => {
-      const results: unknown[][] = [];
-      for (const query of queries) results.push(resultRows(await connection.executeQuery(query)));
-      return results;
-    });
-  return thread ? (queries) => (thread.failed ? transactionRunner(db)(queries) : thread.run(queries)) : onMainConnection;
+  // A dead thread's writes go through the main connection, as one transaction either way.
+  return thread ? (queries) => (thread.failed ? asTransaction(db)(queries) : thread.run(queries)) : onMainConnection;
+}
+
+async function inOrder(executor: Kysely<any>, queries: readonly CompiledQuery[]): Promise<unknown[][]> {
+  const results: unknown[][] = [];
+  for (const query of queries) results.push(resultRows(await executor.executeQuery(query)));
+  return results;
 }
 
 /** A statement's rows, or for one that returns none, `{ changes }`. */
