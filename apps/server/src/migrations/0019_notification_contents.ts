@@ -58,13 +58,22 @@ export async function up(db: Kysely<any>) {
       contents.set(id, { id, created_at: row.created_at, ...Object.fromEntries(TEXT_COLUMNS.map((c) => [c, row[c]])) });
       if (id !== row.id) holders.set(id, [...(holders.get(id) ?? []), row.id]);
     }
-    const ids = [...contents.keys()];
-    const known = new Set(
-      (await db.selectFrom('notification_contents').select('id').where('id', 'in', ids).execute()).map((r: { id: string }) => r.id),
-    );
-    const fresh = [...contents.values()].filter((c) => !known.has(c.id as string));
-    if (fresh.length) await db.insertInto('notification_contents').values(fresh).execute();
-    for (const [id, rowIds] of holders) await db.updateTable('notifications').set({ content_id: id }).where('id', 'in', rowIds).execute();
+    const move = async (tx: Kysely<any>) => {
+      const known = new Set(
+        (
+          await tx
+            .selectFrom('notification_contents')
+            .select('id')
+            .where('id', 'in', [...contents.keys()])
+            .execute()
+        ).map((r: { id: string }) => r.id),
+      );
+      const fresh = [...contents.values()].filter((c) => !known.has(c.id as string));
+      if (fresh.length) await tx.insertInto('notification_contents').values(fresh).execute();
+      for (const [id, rowIds] of holders) await tx.updateTable('notifications').set({ content_id: id }).where('id', 'in', rowIds).execute();
+    };
+    // A page in one commit: on MySQL (no transactional DDL) each statement would otherwise commit, a disk flush each.
+    await (db.isTransaction ? move(db) : db.transaction().execute(move));
   }
   // A row sent without a key got a content of its own id.
   await db
