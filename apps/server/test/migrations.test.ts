@@ -111,6 +111,7 @@ describe('migrations', () => {
         'matching_facts',
         'matching_pool',
         'matching_pool_state',
+        'notification_contents',
         'notification_settings',
         'notifications',
         'profile_languages',

@@ -15,6 +15,7 @@ import * as firstUse from './0014_first_use.js';
 import * as matchingActivity from './0015_matching_activity.js';
 import * as seriesMovesAndLiveLegs from './0016_series_moves_and_live_legs.js';
 import * as sweepAndRangeIndexes from './0018_sweep_and_range_indexes.js';
+import * as notificationContents from './0019_notification_contents.js';
 import * as matchingFacts from './0021_matching_facts.js';
 
 /** Every migration, in order; imported statically so the bundled server carries them. */
@@ -35,5 +36,6 @@ export const migrations: Record<string, Migration> = {
   '0015_matching_activity': matchingActivity,
   '0016_series_moves_and_live_legs': seriesMovesAndLiveLegs,
   '0018_sweep_and_range_indexes': sweepAndRangeIndexes,
+  '0019_notification_contents': notificationContents,
   '0021_matching_facts': matchingFacts,
 };

@@ -35,20 +35,22 @@ export function notificationsModule({ app, db, bus, realtime, jobs }: ModuleCont
   return notifications;
 }
 
+type Push = { userId: string; payload: RealtimeNotification } | { userId: string; json: string };
+
 /**
  * Pushes made in the same turn of the event loop (a written batch settles all its rows at once)
  * go out as one bus message; each push resolves when that message is published.
  */
-function pushTogether(publish: (deliveries: { userId: string; payload: RealtimeNotification }[]) => Promise<void>) {
-  let waiting: { userId: string; payload: RealtimeNotification }[] = [];
+function pushTogether(publish: (deliveries: Push[]) => Promise<void>) {
+  let waiting: Push[] = [];
   let sent: Promise<void> | null = null;
-  return (userId: string, payload: RealtimeNotification): Promise<void> => {
-    waiting.push({ userId, payload });
+  return (deliveries: Push[]): Promise<void> => {
+    for (const delivery of deliveries) waiting.push(delivery);
     sent ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-      const deliveries = waiting;
+      const together = waiting;
       waiting = [];
       sent = null;
-      return publish(deliveries);
+      return publish(together);
     });
     return sent;
   };

@@ -17,6 +17,17 @@ export function readPreferences(json: string | null): Preferences {
   }
 }
 
+/** Made once per zone: a formatter costs far more to make than to use, and each notification asks. */
+const clocks = new Map<string, Intl.DateTimeFormat>();
+function clockIn(timeZone: string): Intl.DateTimeFormat {
+  let clock = clocks.get(timeZone);
+  if (!clock) {
+    clock = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    if (clocks.size < 1000) clocks.set(timeZone, clock);
+  }
+  return clock;
+}
+
 const minuteOf = (clock: string) => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
 
 /**
@@ -28,9 +39,7 @@ export function inQuietHours(quiet: QuietHours | null, at: number): boolean {
   if (!quiet || quiet.start === quiet.end) return false;
   let clock: string;
   try {
-    clock = new Intl.DateTimeFormat('en-GB', { timeZone: quiet.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
-      new Date(at),
-    );
+    clock = clockIn(quiet.timeZone).format(at);
   } catch {
     return false;
   }

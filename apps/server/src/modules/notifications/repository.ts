@@ -1,9 +1,17 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { NotificationCategory, NotificationLocale } from '@studymate/contracts';
 
+/** One person's notification: whose, which words, read state. The words are stored once per content. */
 export interface NotificationsTable {
   id: string;
   user_id: string;
+  content_id: string;
+  read_at: number | null;
+  created_at: number;
+}
+/** What a notification says, in both app languages; shared by every recipient of an announcement. */
+export interface NotificationContentsTable {
+  id: string;
   category: NotificationCategory;
   kind: string;
   title_ko: string;
@@ -11,8 +19,6 @@ export interface NotificationsTable {
   body_ko: string | null;
   body_en: string | null;
   link: string | null;
-  dedupe_key: string | null;
-  read_at: number | null;
   created_at: number;
 }
 export interface NotificationSettingsTable {
@@ -24,15 +30,24 @@ export interface NotificationSettingsTable {
 }
 export interface NotificationsTables {
   notifications: NotificationsTable;
+  notification_contents: NotificationContentsTable;
   notification_settings: NotificationSettingsTable;
 }
-export type NotificationRow = Selectable<NotificationsTable>;
+/** A person's notification with its words. */
+export type NotificationRow = Selectable<NotificationsTable> & Omit<Selectable<NotificationContentsTable>, 'id' | 'created_at'>;
 type Db = Kysely<NotificationsTables>;
 
 /** Every column of a notification row, in the order the batched insert writes them. */
 export const NOTIFICATION_COLUMNS = [
   'id',
   'user_id',
+  'content_id',
+  'read_at',
+  'created_at',
+] as const satisfies readonly (keyof NotificationsTable)[];
+/** Every column of a content, in the order the batched insert writes them. */
+export const CONTENT_COLUMNS = [
+  'id',
   'category',
   'kind',
   'title_ko',
@@ -40,13 +55,16 @@ export const NOTIFICATION_COLUMNS = [
   'body_ko',
   'body_en',
   'link',
-  'dedupe_key',
-  'read_at',
   'created_at',
-] as const satisfies readonly (keyof NotificationsTable)[];
+] as const satisfies readonly (keyof NotificationContentsTable)[];
 
-/** Stores many rows in one statement; a row whose dedupe key is stored already is skipped (the unique index decides). */
-export const insertIgnoringKeys = (db: Db, rows: NotificationsTable[]) => db.insertInto('notifications').orIgnore().values(rows).compile();
+/** Stores many rows in one statement; a person's second row of one content is skipped (the unique index decides). */
+export const insertIgnoringRepeats = (db: Db, rows: NotificationsTable[]) =>
+  db.insertInto('notifications').orIgnore().values(rows).compile();
+
+/** Stores many contents in one statement; one stored already (a keyed content sent again) is kept as it is. */
+export const insertContents = (db: Db, rows: NotificationContentsTable[]) =>
+  db.insertInto('notification_contents').orIgnore().values(rows).compile();
 
 /** Which of these ids are stored. */
 export const storedIds = (db: Db, ids: string[]) => db.selectFrom('notifications').select('id').where('id', 'in', ids).compile();
@@ -70,15 +88,22 @@ export async function settingsOfMany(db: Db, userIds: string[]) {
   return new Map(rows.map((r) => [r.user_id, r]));
 }
 
+const withContents = (db: Db) =>
+  db
+    .selectFrom('notifications as n')
+    .innerJoin('notification_contents as c', 'c.id', 'n.content_id')
+    .select(['n.id', 'n.user_id', 'n.content_id', 'n.read_at', 'n.created_at', 'c.category', 'c.kind'])
+    .select(['c.title_ko', 'c.title_en', 'c.body_ko', 'c.body_en', 'c.link']);
+
 /** Newest first, below the (created_at, id) cursor. */
 export function page(db: Db, userId: string, limit: number, before: { at: number; id: string } | null, unreadOnly: boolean) {
-  let query = db.selectFrom('notifications').selectAll().where('user_id', '=', userId);
+  let query = withContents(db).where('n.user_id', '=', userId);
   if (before)
     query = query.where((eb) =>
-      eb.or([eb('created_at', '<', before.at), eb.and([eb('created_at', '=', before.at), eb('id', '<', before.id)])]),
+      eb.or([eb('n.created_at', '<', before.at), eb.and([eb('n.created_at', '=', before.at), eb('n.id', '<', before.id)])]),
     );
-  if (unreadOnly) query = query.where('read_at', 'is', null);
-  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  if (unreadOnly) query = query.where('n.read_at', 'is', null);
+  return query.orderBy('n.created_at', 'desc').orderBy('n.id', 'desc').limit(limit).execute();
 }
 
 export async function unreadCount(db: Db, userId: string) {
@@ -99,17 +124,43 @@ export async function markRead(db: Db, userId: string, ids: string[] | 'all', at
 }
 
 export async function remove(db: Db, userId: string, id: string) {
+  const row = await db
+    .selectFrom('notifications')
+    .select('content_id')
+    .where('user_id', '=', userId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) return false;
   const result = await db.deleteFrom('notifications').where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
+  await removeUnsent(db, [row.content_id]);
   return Number(result.numDeletedRows) > 0;
 }
 
+/** Drops these contents where nobody holds them any more: a deleted notification's words go with it. */
+async function removeUnsent(db: Db, contentIds: string[]) {
+  if (!contentIds.length) return;
+  await db
+    .deleteFrom('notification_contents')
+    .where('id', 'in', contentIds)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('notifications').select('notifications.id').whereRef('notifications.content_id', '=', 'notification_contents.id'),
+        ),
+      ),
+    )
+    .execute();
+}
+
+/** Every recipient of a content is stored at the content's time, so both go by the same age. */
 export async function removeOlderThan(db: Db, at: number) {
   const result = await db.deleteFrom('notifications').where('created_at', '<', at).executeTakeFirst();
+  await db.deleteFrom('notification_contents').where('created_at', '<', at).execute();
   return Number(result.numDeletedRows);
 }
 
 export function allOf(db: Db, userId: string) {
-  return db.selectFrom('notifications').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
+  return withContents(db).where('n.user_id', '=', userId).orderBy('n.created_at').execute();
 }
 
 export async function localeOf(db: Db, userId: string): Promise<NotificationLocale | null> {
@@ -150,6 +201,10 @@ export async function saveSettings(
 }
 
 export async function eraseUser(db: Db, userId: string) {
+  const held = await db.selectFrom('notifications').select('content_id').where('user_id', '=', userId).execute();
   await db.deleteFrom('notifications').where('user_id', '=', userId).execute();
+  // Words addressed to this person alone go too; an announcement's stay for its other recipients.
+  const contentIds = [...new Set(held.map((r) => r.content_id))];
+  for (let i = 0; i < contentIds.length; i += 500) await removeUnsent(db, contentIds.slice(i, i + 500));
   await db.deleteFrom('notification_settings').where('user_id', '=', userId).execute();
 }

@@ -18,6 +18,7 @@ import type { AccountParticipant } from '../users/service.js';
 import { inQuietHours, readPreferences, settingsCache } from './preferences.js';
 import * as repo from './repository.js';
 import type { NotificationRow, NotificationsTables } from './repository.js';
+import { keyedContentId } from './contents.js';
 import { createNotificationWriter } from './writer.js';
 
 /** A text in both app languages: the recipient reads the one their app speaks. */
@@ -50,7 +51,8 @@ const EVERYONE_PAGE = 1000;
 
 export function createNotificationsService(deps: {
   db: Kysely<NotificationsTables>;
-  push(userId: string, notification: RealtimeNotification): Promise<void>;
+  /** To every device of each person, on every node; `json` is a RealtimeNotification already serialised. */
+  push(deliveries: ({ userId: string; payload: RealtimeNotification } | { userId: string; json: string })[]): Promise<void>;
   /** The ids among these that are accounts in use (the users module). */
   activeAccounts(userIds: string[]): Promise<string[]>;
   /** One page of every account in use, in id order after `after` (the users module). */
@@ -91,71 +93,96 @@ export function createNotificationsService(deps: {
   };
 
   const writer = createNotificationWriter(db, cachedSettings.of);
+  const contentOf = (id: string, input: Omit<NotificationInput, 'userId' | 'key'>, createdAt: number): repo.NotificationContentsTable => ({
+    id,
+    category: input.category,
+    kind: input.kind,
+    title_ko: clip(input.title.ko, 200),
+    title_en: clip(input.title.en, 200),
+    body_ko: input.body ? clip(input.body.ko, 1000) : null,
+    body_en: input.body ? clip(input.body.en, 1000) : null,
+    link: input.link ?? null,
+    created_at: createdAt,
+  });
+  // Time-ordered: a batch of inserts lands at the end of the table's key instead of on a random page per row.
+  const rowOf = (userId: string, contentId: string, createdAt: number): repo.NotificationsTable => ({
+    id: timeOrderedId(createdAt),
+    user_id: userId,
+    content_id: contentId,
+    read_at: null,
+    created_at: createdAt,
+  });
+
   /**
    * Stores and pushes one notification; false when it was muted or a repeat of its key. Resolves
-   * once stored; with `awaitPush`, once handed to the bus too.
+   * once stored and handed to the bus.
    */
-  async function deliver(input: NotificationInput, createdAt = Date.now(), awaitPush = true): Promise<boolean> {
-    const row: repo.NotificationsTable = {
-      // Time-ordered: a batch of inserts lands at the end of the table's key instead of on a random page per row.
-      id: timeOrderedId(createdAt),
-      user_id: input.userId,
-      category: input.category,
-      kind: input.kind,
-      title_ko: clip(input.title.ko, 200),
-      title_en: clip(input.title.en, 200),
-      body_ko: input.body ? clip(input.body.ko, 1000) : null,
-      body_en: input.body ? clip(input.body.en, 1000) : null,
-      link: input.link ?? null,
-      dedupe_key: input.key ?? null,
-      read_at: null,
-      created_at: createdAt,
-    };
+  async function deliver(input: NotificationInput, createdAt = Date.now()): Promise<boolean> {
+    // A keyed content's id comes from the person and the key, so a repeat names the same content.
+    const contentId = input.key ? keyedContentId(input.userId, input.key) : timeOrderedId(createdAt);
+    const content = contentOf(contentId, input, createdAt);
+    const row = rowOf(input.userId, contentId, createdAt);
     // The person's preferences, enforced for every module by the writer: a category turned off
     // is not stored at all; in quiet hours it is stored and counted, and the apps show it silently.
-    const stored = await writer.store(row);
+    const outcome = await writer.store([{ row, category: input.category, content, keyed: input.key !== undefined }]);
+    if (outcome.failed) throw outcome.failed;
+    const stored = outcome.stored[0];
     if (!stored) return false;
-    const { read: _read, ...shown } = present(row, stored.locale ?? DEFAULT_LOCALE);
-    const quiet = inQuietHours(stored.preferences.quietHours, row.created_at);
-    const pushed = deps.push(input.userId, { ...shown, unread: stored.unread, ...(quiet ? { quiet } : {}) });
-    if (awaitPush) await pushed;
-    // Stored is what counts: an app that missed the push finds it in the list and the count.
-    else pushed.catch((error: unknown) => deps.logError(error, 'notification stored but not pushed'));
+    const { read: _read, ...shown } = present({ ...row, ...content, id: row.id, created_at: createdAt }, stored.locale ?? DEFAULT_LOCALE);
+    const quiet = inQuietHours(stored.preferences.quietHours, createdAt);
+    await deps.push([{ userId: input.userId, payload: { ...shown, unread: stored.unread, ...(quiet ? { quiet } : {}) } }]);
     return true;
   }
 
   /**
    * An administrator's system notice to a list of people or to everyone active, in both app
-   * languages (each reads the one their app speaks). The announcement's id is the key: sent again
-   * (a retried request), nobody is told twice. Ids that are no account, or a deleted one, are
-   * skipped. `receivedAt` (when the request arrived) is each notification's creation time, so the
-   * time it took to reach a person is counted from the administrator's request. Answers once every
-   * notification is stored; the pushes go on without holding the answer.
+   * languages (each reads the one their app speaks). Its words are stored once, under an id that
+   * comes from the announcement's: sent again (a retried request), nobody is told twice. Ids that
+   * are no account, or a deleted one, are skipped. `receivedAt` (when the request arrived) is each
+   * notification's creation time, so the time it took to reach a person is counted from the
+   * administrator's request. Answers once every notification is stored; the pushes (one bus
+   * message for each step, each person's JSON made from one per language) go on without holding
+   * the answer.
    */
   async function announce(announcement: Announcement, receivedAt = Date.now()): Promise<AnnouncementReply> {
     const id = announcement.id ?? randomUUID();
+    const content = contentOf(
+      keyedContentId('*', `announcement:${id}`),
+      {
+        category: 'system',
+        kind: 'announcement',
+        title: announcement.title,
+        ...(announcement.body ? { body: announcement.body } : {}),
+        ...(announcement.link ? { link: announcement.link } : {}),
+      },
+      receivedAt,
+    );
+    await writer.storeContent(content);
+    const shown = {
+      ko: shownJson(content, 'ko'),
+      en: shownJson(content, 'en'),
+    };
     let recipients = 0;
     let stored = 0;
     const tell = async (people: string[]) => {
       recipients += people.length;
-      const sent = await Promise.all(
-        people.map((userId) =>
-          deliver(
-            {
-              userId,
-              category: 'system',
-              kind: 'announcement',
-              title: announcement.title,
-              ...(announcement.body ? { body: announcement.body } : {}),
-              ...(announcement.link ? { link: announcement.link } : {}),
-              key: `announcement:${id}`,
-            },
-            receivedAt,
-            false,
-          ),
-        ),
-      );
-      stored += sent.filter(Boolean).length;
+      const rows = people.map((userId) => rowOf(userId, content.id, receivedAt));
+      const outcome = await writer.store(rows.map((row) => ({ row, category: 'system', content: null, keyed: true })));
+      const deliveries: { userId: string; json: string }[] = [];
+      outcome.stored.forEach((result, i) => {
+        if (!result) return;
+        const quiet = inQuietHours(result.preferences.quietHours, receivedAt) ? ',"quiet":true' : '';
+        // Only the row's id and the person's count differ between recipients of one language.
+        deliveries.push({
+          userId: people[i]!,
+          json: `{"id":"${rows[i]!.id}",${shown[result.locale ?? DEFAULT_LOCALE]},"unread":${result.unread}${quiet}}`,
+        });
+      });
+      stored += deliveries.length;
+      // Stored is what counts: an app that missed the push finds it in the list and the count.
+      deps.push(deliveries).catch((error: unknown) => deps.logError(error, 'notifications stored but not pushed'));
+      // Those stored are told; the request fails, and its retry tells only the people missed.
+      if (outcome.failed) throw outcome.failed;
     };
     if (announcement.recipients === 'everyone') {
       // A page at a time, so a large audience never holds every id or every pending row at once.
@@ -190,14 +217,19 @@ export function createNotificationsService(deps: {
     /** Tells the person's apps something they act on (not kept, not counted). */
     async signal(input: SignalInput): Promise<void> {
       const locale = await localeOf(input.userId);
-      await deps.push(input.userId, {
-        id: randomUUID(),
-        kind: input.kind,
-        title: input.title[locale],
-        ...(input.body ? { body: input.body[locale] } : {}),
-        ...(input.link ? { link: input.link } : {}),
-        createdAt: new Date().toISOString(),
-      });
+      await deps.push([
+        {
+          userId: input.userId,
+          payload: {
+            id: randomUUID(),
+            kind: input.kind,
+            title: input.title[locale],
+            ...(input.body ? { body: input.body[locale] } : {}),
+            ...(input.link ? { link: input.link } : {}),
+            createdAt: new Date().toISOString(),
+          },
+        },
+      ]);
     },
 
     async list(userId: string, query: NotificationsQuery): Promise<Result<NotificationPage>> {
@@ -225,7 +257,9 @@ export function createNotificationsService(deps: {
       const changed = await repo.markRead(db, userId, ids, Date.now());
       const unread = await repo.unreadCount(db, userId);
       if (changed)
-        await deps.push(userId, { id: randomUUID(), kind: 'notifications-read', title: '', unread, createdAt: new Date().toISOString() });
+        await deps.push([
+          { userId, payload: { id: randomUUID(), kind: 'notifications-read', title: '', unread, createdAt: new Date().toISOString() } },
+        ]);
       return unread;
     },
 
@@ -254,6 +288,23 @@ export function createNotificationsService(deps: {
     /** Drops notifications older than `keepMs` (90 days by the product's promise). */
     prune: (keepMs: number) => repo.removeOlderThan(db, Date.now() - keepMs),
   };
+}
+
+/**
+ * What every recipient of a content in one language is shown, as the JSON members between the
+ * row's id and the person's count (the fields of `present`, in its order).
+ */
+function shownJson(content: repo.NotificationContentsTable, locale: NotificationLocale): string {
+  const body = content.body_ko !== null ? ((locale === 'en' ? content.body_en : content.body_ko) ?? content.body_ko) : undefined;
+  const json = JSON.stringify({
+    category: content.category,
+    kind: content.kind,
+    title: locale === 'en' ? content.title_en : content.title_ko,
+    ...(body !== undefined ? { body } : {}),
+    ...(content.link ? { link: content.link } : {}),
+    createdAt: new Date(content.created_at).toISOString(),
+  });
+  return json.slice(1, -1);
 }
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);

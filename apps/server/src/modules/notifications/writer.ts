@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
 import { batchQueue } from '../../platform/db/batches.js';
 import { queryShapesBySize } from '../../platform/db/query-shape.js';
-import { transactionRunner } from '../../platform/db/write-thread.js';
+import { statementRunner, transactionRunner } from '../../platform/db/write-thread.js';
 import type { PersonSettings, Preferences } from './preferences.js';
 import * as repo from './repository.js';
-import type { NotificationsTable, NotificationsTables } from './repository.js';
-import type { NotificationLocale } from '@studymate/contracts';
+import type { NotificationContentsTable, NotificationsTable, NotificationsTables } from './repository.js';
+import type { NotificationCategory, NotificationLocale } from '@studymate/contracts';
 
-/** More notifications than this wait for the next batch (13 values a row stay far below every driver's limit). */
+/** More notifications than this wait for the next batch (5 values a row stay far below every driver's limit). */
 const MAX_BATCH = 500;
 /**
  * Batches in flight at once, each lane holding its own people: a person's notifications are
@@ -24,77 +24,151 @@ export interface Stored {
   preferences: Preferences;
 }
 
-interface Pending {
+/** One notification to store: the person's row, its content's category, and the content when this batch stores it too. */
+export interface Delivery {
   row: NotificationsTable;
-  done(result: Stored | null, error?: unknown): void;
+  category: NotificationCategory;
+  /** Stored with the row (a notification to one person); null when stored already (an announcement's, see storeContent). */
+  content: NotificationContentsTable | null;
+  /** Its content was named by a key, so it may have reached this person before. */
+  keyed: boolean;
+}
+
+/** What became of deliveries handed in together; `failed` is the first error when some could not be stored. */
+export interface Outcome {
+  /** In the order given: null when muted, a repeat of its content, or not stored. */
+  stored: (Stored | null)[];
+  failed: unknown;
+}
+
+/** Deliveries handed in together settle together: one promise for an announcement's hundred people, not a hundred. */
+interface Group extends Outcome {
+  left: number;
+  resolve(outcome: Outcome): void;
+}
+
+interface Pending {
+  delivery: Delivery;
+  group: Group;
+  index: number;
+}
+
+function settled(p: Pending, result: Stored | null, error?: unknown) {
+  const { group } = p;
+  if (error !== undefined) group.failed ??= error;
+  else group.stored[p.index] = result;
+  if (--group.left === 0) group.resolve({ stored: group.stored, failed: group.failed });
 }
 
 /**
  * Stores notifications in batches, like chat's message writer, in LANES lanes by person: in each
  * lane one batch at a time, and what arrives meanwhile makes its next batch. A batch is one look
- * at the recipients' settings (kept on the node, see settingsCache), then one transaction: a
- * multi-row insert that skips a repeated dedupe key (the unique index decides, on every node),
- * which keyed rows were stored, and each recipient's unread count after it. Stored one at a time,
- * a notification cost four statements and a commit (issue 13's 10,000 a second were 40,000
- * statements a second); in one lane, every batch waited for the one before, whoever it was for,
- * and the queue grew by a second at 10,000 a second. A batch that fails is retried whole once if
- * the database called it transient, then one notification at a time, so only the one at fault fails.
+ * at the recipients' settings (kept on the node, see settingsCache), then one transaction: the
+ * contents it brings, a multi-row insert of the people's narrow rows that skips a person's second
+ * row of one content (the unique index decides, on every node), and each recipient's unread count
+ * after it; only when the insert stored fewer rows than it was given, which keyed rows were stored. Stored one at a time, a notification cost four
+ * statements and a commit (issue 13's 10,000 a second were 40,000 statements a second); in one
+ * lane, every batch waited for the one before, whoever it was for, and the queue grew by a second
+ * at 10,000 a second. A batch that fails is retried whole once if the database called it
+ * transient, then one notification at a time, so only the one at fault fails.
  */
 export function createNotificationWriter(
   db: Kysely<NotificationsTables>,
   settingsOf: (userIds: string[]) => Promise<Map<string, PersonSettings>>,
 ) {
   const runTransaction = transactionRunner(db);
+  const runStatements = statementRunner(db);
+  const standInRows = <C extends string>(columns: readonly C[], size: number, standIn: () => unknown) =>
+    Array.from({ length: size }, () => Object.fromEntries(columns.map((c) => [c, standIn()])) as Record<C, never>);
   const insert = queryShapesBySize((size, standIn) =>
-    repo.insertIgnoringKeys(
-      db,
-      Array.from({ length: size }, () => Object.fromEntries(repo.NOTIFICATION_COLUMNS.map((c) => [c, standIn()])) as NotificationsTable),
-    ),
+    repo.insertIgnoringRepeats(db, standInRows(repo.NOTIFICATION_COLUMNS, size, standIn)),
   );
+  const insertContents = queryShapesBySize((size, standIn) => repo.insertContents(db, standInRows(repo.CONTENT_COLUMNS, size, standIn)));
   const storedOf = queryShapesBySize((size, standIn) => repo.storedIds(db, Array.from({ length: size }, standIn)));
   const unreadOf = queryShapesBySize((size, standIn) => repo.unreadCounts(db, Array.from({ length: size }, standIn)));
 
   async function write(batch: Pending[]): Promise<(Stored | null)[]> {
-    const settings = await settingsOf([...new Set(batch.map((p) => p.row.user_id))]);
-    const stored: (Stored | null)[] = batch.map(() => null);
-    const kept: number[] = [];
-    batch.forEach((p, i) => {
-      const { locale, preferences } = settings.get(p.row.user_id)!;
+    const people = new Set<string>();
+    for (const p of batch) people.add(p.delivery.row.user_id);
+    const settings = await settingsOf([...people]);
+    const stored: (Stored | null)[] = new Array(batch.length).fill(null);
+    const rowValues: unknown[] = [];
+    const contentValues: unknown[] = [];
+    const contents = new Set<string>();
+    const keyed: string[] = [];
+    const users = new Set<string>();
+    let rows = 0;
+    batch.forEach(({ delivery }, i) => {
+      const { row, content } = delivery;
+      const { locale, preferences } = settings.get(row.user_id)!;
       // A category the person turned off is not stored at all.
-      if (preferences.muted.includes(p.row.category)) return;
+      if (preferences.muted.includes(delivery.category)) return;
       stored[i] = { unread: 0, locale, preferences };
-      kept.push(i);
+      for (const c of repo.NOTIFICATION_COLUMNS) rowValues.push(row[c]);
+      rows++;
+      users.add(row.user_id);
+      if (delivery.keyed) keyed.push(row.id);
+      if (content && !contents.has(content.id)) {
+        contents.add(content.id);
+        for (const c of repo.CONTENT_COLUMNS) contentValues.push(content[c]);
+      }
     });
-    if (!kept.length) return stored;
-    const rows = kept.map((i) => batch[i]!.row);
-    const keyed = rows.filter((r) => r.dedupe_key !== null).map((r) => r.id);
-    const users = [...new Set(rows.map((r) => r.user_id))];
-    const results = await runTransaction([
-      insert(rows.length)(rows.flatMap((r) => repo.NOTIFICATION_COLUMNS.map((c) => r[c]))),
-      ...(keyed.length ? [storedOf(keyed.length)(keyed)] : []),
-      unreadOf(users.length)(users),
+    if (!rows) return stored;
+    // Rows alone (an announcement's) are one insert, committed on its own; with their contents, one transaction.
+    const results = await (contents.size ? runTransaction : runStatements)([
+      ...(contents.size ? [insertContents(contents.size)(contentValues)] : []),
+      insert(rows)(rowValues),
+      unreadOf(users.size)([...users]),
     ]);
-    const present = keyed.length ? new Set((results[1] as { id: string }[]).map((r) => r.id)) : null;
+    const inserted = (results.at(-2) as { changes: number }[])[0]!.changes;
+    // Fewer rows went in than were given: some were repeats of a keyed content, and which ones is
+    // read (committed by now) from the rows that are there. Mostly every row goes in, and this is skipped.
+    const present =
+      inserted < rows && keyed.length
+        ? new Set(((await db.executeQuery(storedOf(keyed.length)(keyed))).rows as { id: string }[]).map((r) => r.id))
+        : null;
     const unread = new Map((results.at(-1) as { user_id: string; n: number | string }[]).map((r) => [r.user_id, Number(r.n)]));
-    for (const i of kept) {
-      const row = batch[i]!.row;
+    batch.forEach(({ delivery: { row, keyed: isKeyed } }, i) => {
+      const result = stored[i];
+      if (!result) return;
       // A keyed row that is not there was a repeat of one already stored: nobody is told twice.
-      if (row.dedupe_key !== null && !present!.has(row.id)) stored[i] = null;
-      else stored[i]!.unread = unread.get(row.user_id) ?? 0;
-    }
+      if (present && isKeyed && !present.has(row.id)) stored[i] = null;
+      else result.unread = unread.get(row.user_id) ?? 0;
+    });
     return stored;
   }
 
   async function settle(batch: Pending[], retried = false): Promise<void> {
+    let results: (Stored | null)[];
     try {
-      const results = await write(batch);
-      batch.forEach((p, i) => p.done(results[i]!));
+      results = await write(batch);
     } catch (error) {
       if (!retried && TRANSIENT.has((error as { code?: string }).code ?? '')) return settle(batch, true);
-      if (batch.length === 1) return batch[0]!.done(null, error);
+      if (batch.length === 1) return settled(batch[0]!, null, error);
       await Promise.all(batch.map((p) => settle([p])));
+      return;
+    }
+    batch.forEach((p, i) => settled(p, results[i]!));
+  }
+
+  interface PendingContent {
+    content: NotificationContentsTable;
+    resolve(): void;
+    reject(error: unknown): void;
+  }
+  async function writeContents(batch: PendingContent[]): Promise<void> {
+    const unique = new Map(batch.map((p) => [p.content.id, p.content]));
+    // In id order, so two nodes writing the same contents take their locks in the same order.
+    const sorted = [...unique.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    try {
+      await runTransaction([insertContents(sorted.length)(sorted.flatMap((c) => repo.CONTENT_COLUMNS.map((column) => c[column])))]);
+      for (const p of batch) p.resolve();
+    } catch (error) {
+      if (batch.length === 1) return batch[0]!.reject(error);
+      await Promise.all(batch.map((p) => writeContents([p])));
     }
   }
+  const contentQueue = batchQueue(MAX_BATCH / 5, writeContents);
 
   const lanes = Array.from({ length: LANES }, () => batchQueue(MAX_BATCH, settle));
   const laneOf = (userId: string) => {
@@ -104,12 +178,24 @@ export function createNotificationWriter(
   };
 
   return {
-    /** Resolves once the row is committed, with what its push needs; null when muted or a repeat of its key. */
-    store(row: NotificationsTable): Promise<Stored | null> {
-      return new Promise((resolve, reject) => {
-        const done = (result: Stored | null, error?: unknown) => (error === undefined ? resolve(result) : reject(error));
-        laneOf(row.user_id)({ row, done });
+    /**
+     * Resolves once every row is committed or has failed, with what each stored one's push needs
+     * (in the order given), so that those stored are told even when others failed.
+     */
+    store(deliveries: readonly Delivery[]): Promise<Outcome> {
+      if (!deliveries.length) return Promise.resolve({ stored: [], failed: null });
+      return new Promise((resolve) => {
+        const group: Group = { stored: new Array(deliveries.length).fill(null), failed: null, left: deliveries.length, resolve };
+        deliveries.forEach((delivery, index) => laneOf(delivery.row.user_id)({ delivery, group, index }));
       });
+    },
+    /**
+     * Stores a content many will hold (an announcement's) before their rows; one stored already is
+     * kept. Contents that arrive while one write is in flight go together in the next: a commit
+     * each was a hundred more a second at issue 13's load, each in an announcement's path.
+     */
+    storeContent(content: NotificationContentsTable): Promise<void> {
+      return new Promise((resolve, reject) => contentQueue({ content, resolve, reject }));
     },
   };
 }

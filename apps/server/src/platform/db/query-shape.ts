@@ -17,7 +17,10 @@ export function queryShape(build: (standIn: () => any) => CompiledQuery): Shaped
     return standIn;
   });
   const slots = compiled.parameters.map((p) => (typeof p === 'string' ? standIns.get(p) : undefined));
+  // Every parameter a stand-in, in the order asked (a multi-row insert): the values are the parameters.
+  const inOrder = slots.length === standIns.size && slots.every((slot, i) => slot === i);
   return (values) => {
+    if (inOrder && values.length === slots.length) return { ...compiled, parameters: values };
     if (values.length !== standIns.size) throw new Error(`query shape takes ${standIns.size} values, got ${values.length}`);
     return { ...compiled, parameters: slots.map((slot, i) => (slot === undefined ? compiled.parameters[i] : values[slot])) };
   };

@@ -12,8 +12,7 @@ const run = db.transaction((queries) =>
   queries.map(({ sql, parameters }) => {
     const statement = prepare(sql);
     if (statement.reader) return statement.all(parameters);
-    statement.run(parameters);
-    return [];
+    return [{ changes: statement.run(parameters).changes }];
   }),
 );
 // The checkpoint thread folds the log in while this thread keeps appending, so under steady
@@ -40,7 +39,10 @@ parentPort.on('message', (message) => {
 });
 `;
 
-/** Runs a transaction of compiled statements; each statement's rows come back in order. */
+/**
+ * Runs a transaction of compiled statements; each statement's rows come back in order, and for a
+ * statement that returns none (an insert, an update), one row of the rows it changed: `{ changes }`.
+ */
 export type TransactionRunner = (queries: readonly CompiledQuery[]) => Promise<unknown[][]>;
 
 export interface WriteThread {
@@ -113,12 +115,36 @@ export function attachWriteThread(db: Kysely<any>, thread: WriteThread) {
  * server process does the work anyway; or a SQLite file whose write thread died).
  */
 export function transactionRunner(db: Kysely<any>): TransactionRunner {
+  return runner(db, asTransaction(db));
+}
+
+const asTransaction =
+  (db: Kysely<any>): TransactionRunner =>
+  (queries) =>
+    db.transaction().execute((tx) => inOrder(tx, queries));
+
+/**
+ * How to run statements in order when each may commit on its own (a single insert, then reads of
+ * what it committed): on MySQL one connection, without BEGIN and COMMIT, two round trips fewer;
+ * on a SQLite write thread as one transaction all the same (one message to the thread).
+ */
+export function statementRunner(db: Kysely<any>): TransactionRunner {
+  return runner(db, (queries) => db.connection().execute((connection) => inOrder(connection, queries)));
+}
+
+function runner(db: Kysely<any>, onMainConnection: TransactionRunner): TransactionRunner {
   const thread = writeThreads.get(db);
-  const onMainConnection: TransactionRunner = (queries) =>
-    db.transaction().execute(async (tx) => {
-      const results: unknown[][] = [];
-      for (const query of queries) results.push((await tx.executeQuery(query)).rows as unknown[]);
-      return results;
-    });
-  return thread ? (queries) => (thread.failed ? onMainConnection(queries) : thread.run(queries)) : onMainConnection;
+  // A dead thread's writes go through the main connection, as one transaction either way.
+  return thread ? (queries) => (thread.failed ? asTransaction(db)(queries) : thread.run(queries)) : onMainConnection;
+}
+
+async function inOrder(executor: Kysely<any>, queries: readonly CompiledQuery[]): Promise<unknown[][]> {
+  const results: unknown[][] = [];
+  for (const query of queries) results.push(resultRows(await executor.executeQuery(query)));
+  return results;
+}
+
+/** A statement's rows, or for one that returns none, `{ changes }`. */
+function resultRows({ rows, numAffectedRows }: { rows: unknown[]; numAffectedRows?: bigint }): unknown[] {
+  return rows.length || numAffectedRows === undefined ? rows : [{ changes: Number(numAffectedRows) }];
 }

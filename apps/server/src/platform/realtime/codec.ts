@@ -371,7 +371,10 @@ function unescapeHeader(text: string): string {
   return out;
 }
 
+const NEEDS_ESCAPE = /[\\\r\n:]/;
+
 function escapeHeader(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text;
   return text.replace(/[\\\r\n:]/g, (char) => (char === '\\' ? '\\\\' : char === '\r' ? '\\r' : char === '\n' ? '\\n' : '\\c'));
 }
 

@@ -381,7 +381,10 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
    * `userId<TAB>payload` (JSON never holds a raw newline); each node delivers the lines whose
    * person it holds a subscription for, and skips the rest without decoding them.
    */
-  async function publishToUsers(queue: string, deliveries: readonly { userId: string; payload: unknown }[]) {
+  async function publishToUsers(
+    queue: string,
+    deliveries: readonly ({ userId: string; payload: unknown } | { userId: string; json: string })[],
+  ) {
     if (!deliveries.length) return;
     const envelope: Envelope = {
       i: `${nodeId}-${++messageCounter}`,
@@ -390,7 +393,7 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
       q: queue,
     };
     let text = JSON.stringify(envelope);
-    for (const { userId, payload } of deliveries) text += `\n${userId}\t${JSON.stringify(payload)}`;
+    for (const d of deliveries) text += `\n${d.userId}\t${'json' in d ? d.json : JSON.stringify(d.payload)}`;
     await usersChannel;
     await bus.publish(channel(USERS_ROUTE), text);
   }
@@ -807,9 +810,13 @@ export function createRealtimeGateway<TopicsM extends TopicMap = typeof Topics, 
 
     /**
      * Each person's own payload to every connection of theirs, on every node, subscribed to
-     * `/user/queue/{queue}`: one bus message for all of them (see publishToUsers).
+     * `/user/queue/{queue}`: one bus message for all of them (see publishToUsers). `json` is a
+     * payload serialised already (many people's alike but for a field or two are built from one).
      */
-    sendToUsers<Q extends keyof QueuesM & string>(queue: Q, deliveries: readonly { userId: string; payload: Static<QueuesM[Q]> }[]) {
+    sendToUsers<Q extends keyof QueuesM & string>(
+      queue: Q,
+      deliveries: readonly ({ userId: string; payload: Static<QueuesM[Q]> } | { userId: string; json: string })[],
+    ) {
       if (!QUEUE_NAME.test(queue)) throw new Error(`user queue name ${queue} is not a plain segment`);
       return publishToUsers(queue, deliveries);
     },

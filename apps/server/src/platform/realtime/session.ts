@@ -47,6 +47,8 @@ export interface LocalSubscription {
   route: string;
   /** For `/user/queue/{queue}` subscriptions. */
   queue?: string;
+  /** Its own MESSAGE headers encoded, kept when they never change (no ack ids). */
+  head?: Buffer;
 }
 
 /** A published message, encoded once per node and stamped per subscription. */
@@ -240,8 +242,14 @@ export class Session {
   /** Writes one MESSAGE for a subscription; never queues more than the slow-consumer limit. */
   deliver(subscription: LocalSubscription, message: OutgoingMessage) {
     if (this.state !== 'connected') return;
-    const own: StompHeader[] = [['subscription', subscription.id]];
-    if (subscription.ack !== 'auto') own.push(['ack', `${this.id}.${++this.deliveries}`]);
+    let head = subscription.head;
+    if (!head) {
+      const own: StompHeader[] = [['subscription', subscription.id]];
+      if (subscription.ack !== 'auto') own.push(['ack', `${this.id}.${++this.deliveries}`]);
+      head = encodeMessageHead(own);
+      // Without acks a subscription's own headers are the same in every MESSAGE.
+      if (subscription.ack === 'auto') subscription.head = head;
+    }
     if (message.tail?.destination !== subscription.destination) {
       const shared: StompHeader[] = [
         ['message-id', message.id],
@@ -251,7 +259,7 @@ export class Session {
       ];
       message.tail = { destination: subscription.destination, bytes: encodeMessageTail(shared, message.body) };
     }
-    this.write('MESSAGE', encodeMessageHead(own), message.tail.bytes);
+    this.write('MESSAGE', head, message.tail.bytes);
     this.host.delivered(message.publishedAt);
   }
 
