@@ -157,3 +157,51 @@ describe('weekly availability bitset', () => {
     ]);
   });
 });
+
+describe('week maps from sampled offsets', () => {
+  // Asking the zone at every cell, as the map was first built: the reference the sampled map must equal.
+  const everyCell = (timeZone: string, weekStart: number) => {
+    const ask = (at: number) => {
+      const name =
+        new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(at).find((p) => p.type === 'timeZoneName')
+          ?.value ?? 'GMT';
+      const m = /GMT([+-])(\d{2}):?(\d{2})?/.exec(name);
+      return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0)) : 0;
+    };
+    const slots = Array.from({ length: 7 * 48 }, (_, i) => ({ day: Math.floor(i / 48) + 1, slot: i % 48 }));
+    const cellMs = 15 * 60_000;
+    const cellOfLocal = (local: number) => {
+      const at = local - ask(local - ask(local) * 60_000) * 60_000;
+      return ((Math.floor((at - weekStart) / cellMs) % CELLS_PER_WEEK) + CELLS_PER_WEEK) % CELLS_PER_WEEK;
+    };
+    return slots.map(({ day, slot }) => {
+      const local = weekStart + ((day - 1) * 1440 + slot * 30) * 60_000;
+      return [...new Set([cellOfLocal(local), cellOfLocal(local + cellMs)])].sort((a, b) => a - b);
+    });
+  };
+  const slotCells = (timeZone: string, weekStart: number) =>
+    Array.from({ length: 7 * 48 }, (_, i) =>
+      cells(availabilityBitset([{ day: Math.floor(i / 48) + 1, slot: i % 48 }], timeZone, weekStart)),
+    );
+
+  it('places every slot as asking the zone at every cell does, in weeks where clocks change and where they do not', () => {
+    const weeks = [
+      weekStartUtc(Date.UTC(2026, 2, 9)), // United States spring forward (8 March)
+      weekStartUtc(Date.UTC(2026, 2, 30)), // Europe (29 March) and Australia's Sydney (5 April)
+      weekStartUtc(Date.UTC(2026, 9, 26)), // Europe falls back (25 October)
+      weekStartUtc(Date.UTC(2026, 10, 2)), // United States falls back (1 November)
+      WEEK,
+    ];
+    const zones = [
+      'America/New_York',
+      'America/Los_Angeles',
+      'Europe/London',
+      'Europe/Paris',
+      'Australia/Sydney',
+      'Asia/Kathmandu',
+      'Asia/Seoul',
+      'Pacific/Chatham',
+    ];
+    for (const weekStart of weeks) for (const zone of zones) expect(slotCells(zone, weekStart)).toEqual(everyCell(zone, weekStart));
+  });
+});
