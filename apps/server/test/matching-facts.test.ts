@@ -139,5 +139,24 @@ for (const backend of BACKENDS) {
       expect(ids).toContain(passed.userId);
       expect(ids.indexOf(liked.userId)).toBeLessThan(ids.indexOf(passed.userId));
     });
+
+    it('records every card a viewer is shown, apart from the decisions, within a couple of seconds', async () => {
+      const viewer = await givenOnboarded(t, 'Looker', KOREAN);
+      const page = await api(t, 'GET', '/api/v1/matching/recommendations', { token: viewer.token });
+      const ids = (page.json.items as { userId: string }[]).map((i) => i.userId);
+      expect(ids.length).toBeGreaterThan(0);
+      const shownTo = async () =>
+        (
+          await db
+            .selectFrom('match_events')
+            .select('subject_id')
+            .where('actor_id', '=', viewer.userId)
+            .where('kind', '=', 'shown')
+            .execute()
+        ).map((r) => r.subject_id);
+      await until('the shown cards are recorded', async () => (await shownTo()).length === ids.length, 5000);
+      expect((await shownTo()).sort()).toEqual([...ids].sort());
+      expect((await stored([viewer.userId]))[0]).toEqual({ given: 0, accepted: 0, received: 0, accepted_by: 0 });
+    });
   });
 }

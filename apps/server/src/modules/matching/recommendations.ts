@@ -29,6 +29,7 @@ import {
   type RecommendationPage,
 } from '@studymate/contracts';
 import type { Cache } from '../../platform/cache/cache.js';
+import { transactionRunner } from '../../platform/db/write-thread.js';
 import { ViewCache } from '../../platform/cache/view-cache.js';
 import type { PresenceLookup } from '../chat/service.js';
 import type { PartnerProfile, ProfileService } from '../profile/service.js';
@@ -453,6 +454,7 @@ export function createRecommender(deps: {
     }
   }
 
+  const writeShown = transactionRunner(db);
   let shown: MatchEventsTable[] = [];
   let shownTimer: NodeJS.Timeout | null = null;
   async function flushShown() {
@@ -460,7 +462,7 @@ export function createRecommender(deps: {
     shownTimer = null;
     const rows = shown;
     shown = [];
-    await repo.recordEvents(db, rows).catch(() => undefined);
+    if (rows.length) await writeShown([repo.shownInsert(db, rows)]).catch(() => undefined);
   }
   function recordShown(viewerId: string, ids: string[]) {
     const at = Date.now();

@@ -307,6 +307,12 @@ async function addToFacts(db: Db, decisions: Pick<MatchEventsTable, 'actor_id' |
   ).execute();
 }
 
+/**
+ * The insert of "shown" events, compiled for a write transaction of its own (on SQLite's write
+ * thread: a second's batch of them blocked the event loop); showing is no decision, so no totals move.
+ */
+export const shownInsert = (db: Db, rows: MatchEventsTable[]) => db.insertInto('match_events').values(rows).compile();
+
 /** A person's decision counts (a viewer's), from the running totals, and their fitted effects. */
 export async function factsOf(db: Db, userId: string): Promise<{ decisions: DecisionStats; effects: DecisionEffects | null }> {
   const row = await db.selectFrom('matching_facts').selectAll().where('user_id', '=', userId).executeTakeFirst();
