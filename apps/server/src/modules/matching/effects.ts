@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { DecisionIndex, populationRates, type Decision, type DecisionStats } from '@studymate/matching';
+import { DecisionIndex, populationRates, type Decision } from '@studymate/matching';
 import * as repo from './repository.js';
 import type { MatchingTables } from './repository.js';
 
@@ -26,24 +26,10 @@ export async function fitEffects(db: Kysely<MatchingTables>, at = Date.now()): P
     const pair = `${r.actor_id}>${r.subject_id}`;
     if (seen.has(pair)) continue;
     seen.add(pair);
-    decisions.push({ chooser: r.actor_id, partner: r.subject_id, accepted: r.kind === 'request' || r.kind === 'accept' });
+    decisions.push(repo.asDecision(r));
   }
   // The base rate and priors measured on the people in the fit, as the engine measures a batch.
-  const stats = new Map<string, DecisionStats>();
-  const of = (id: string) => {
-    let s = stats.get(id);
-    if (!s) stats.set(id, (s = { given: 0, accepted: 0, received: 0, acceptedBy: 0 }));
-    return s;
-  };
-  for (const d of decisions) {
-    const chooser = of(d.chooser);
-    chooser.given++;
-    if (d.accepted) chooser.accepted++;
-    const partner = of(d.partner);
-    partner.received++;
-    if (d.accepted) partner.acceptedBy++;
-  }
-  const rates = populationRates(stats.values());
+  const rates = populationRates(repo.tallyDecisions(decisions).map(([, stats]) => stats));
   const effects = decisions.length ? new DecisionIndex(decisions).effects(rates.baseAcceptRate, rates.ratePriors) : new Map();
   await repo.saveEffects(db, effects, rates, rows.length, at);
   return effects.size;

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { DecisionEffects } from '@studymate/matching';
+import type { Decision, DecisionEffects } from '@studymate/matching';
 import { isMysql, rowLockTransaction } from '../../platform/db/database.js';
 
 export interface BlocksTable {
@@ -262,38 +262,46 @@ export async function recordEvents(db: Db, rows: MatchEventsTable[]) {
   await (db.isTransaction ? write(db) : rowLockTransaction(db).execute(write));
 }
 
-/** Adds decisions to the totals of everyone they involve, in id order so two writers lock rows in the same order. */
-async function addToFacts(db: Db, decisions: Pick<MatchEventsTable, 'actor_id' | 'subject_id' | 'kind'>[]) {
-  const totals = new Map<string, MatchingFactsTable>();
+/** A decision event as the engine reads it: requests and accepts are yes. */
+export const asDecision = (e: Pick<MatchEventsTable, 'actor_id' | 'subject_id' | 'kind'>): Decision => ({
+  chooser: e.actor_id,
+  partner: e.subject_id,
+  accepted: YESES.includes(e.kind),
+});
+
+/** Each person's counts over some decisions, in id order, so writers lock their rows in the same order. */
+export function tallyDecisions(decisions: Iterable<Decision>): [string, DecisionStats][] {
+  const totals = new Map<string, DecisionStats>();
   const of = (id: string) => {
     let t = totals.get(id);
-    if (!t)
-      totals.set(
-        id,
-        (t = {
-          user_id: id,
-          given: 0,
-          accepted: 0,
-          received: 0,
-          accepted_by: 0,
-          accepts_effect: null,
-          accepted_effect: null,
-          follows: null,
-          effects_at: null,
-        }),
-      );
+    if (!t) totals.set(id, (t = { given: 0, accepted: 0, received: 0, acceptedBy: 0 }));
     return t;
   };
   for (const d of decisions) {
-    const yes = YESES.includes(d.kind) ? 1 : 0;
-    const actor = of(d.actor_id);
-    actor.given++;
-    actor.accepted += yes;
-    const subject = of(d.subject_id);
-    subject.received++;
-    subject.accepted_by += yes;
+    const yes = d.accepted ? 1 : 0;
+    const chooser = of(d.chooser);
+    chooser.given++;
+    chooser.accepted += yes;
+    const partner = of(d.partner);
+    partner.received++;
+    partner.acceptedBy += yes;
   }
-  const values = [...totals.values()].sort((a, b) => (a.user_id < b.user_id ? -1 : 1));
+  return [...totals].sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+/** Adds decisions to the totals of everyone they involve. */
+async function addToFacts(db: Db, decisions: Pick<MatchEventsTable, 'actor_id' | 'subject_id' | 'kind'>[]) {
+  const values = tallyDecisions(decisions.map(asDecision)).map(([user_id, t]) => ({
+    user_id,
+    given: t.given,
+    accepted: t.accepted,
+    received: t.received,
+    accepted_by: t.acceptedBy,
+    accepts_effect: null,
+    accepted_effect: null,
+    follows: null,
+    effects_at: null,
+  }));
   const insert = db.insertInto('matching_facts').values(values);
   const columns = ['given', 'accepted', 'received', 'accepted_by'] as const;
   await (
@@ -444,17 +452,8 @@ export async function eraseMatching(db: Db, userId: string) {
     .where((eb) => eb.or([eb('actor_id', '=', userId), eb('subject_id', '=', userId)]))
     .execute();
   await db.deleteFrom('matching_facts').where('user_id', '=', userId).execute();
-  const lost = new Map<string, DecisionStats>();
-  for (const e of theirs) {
-    const other = e.actor_id === userId ? e.subject_id : e.actor_id;
+  for (const [other, t] of tallyDecisions(theirs.map(asDecision))) {
     if (other === userId) continue;
-    const t = lost.get(other) ?? { given: 0, accepted: 0, received: 0, acceptedBy: 0 };
-    const yes = YESES.includes(e.kind) ? 1 : 0;
-    if (e.actor_id === other) [t.given, t.accepted] = [t.given + 1, t.accepted + yes];
-    else [t.received, t.acceptedBy] = [t.received + 1, t.acceptedBy + yes];
-    lost.set(other, t);
-  }
-  for (const [other, t] of [...lost].sort(([a], [b]) => (a < b ? -1 : 1))) {
     await db
       .updateTable('matching_facts')
       .set({
