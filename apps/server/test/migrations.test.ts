@@ -112,6 +112,7 @@ describe('migrations', () => {
         'matching_pool',
         'matching_pool_state',
         'notification_contents',
+        'notification_counts',
         'notification_settings',
         'notifications',
         'profile_languages',

@@ -140,7 +140,7 @@ for (const backend of BACKENDS) {
         expect(listed.unread).toBe(notification.unread);
         expect(listed.items[0]).toMatchObject({ id: notification.id, title: notification.title, read: false });
       }
-      // Counted, not kept: marking one read and deleting another move the count the next push carries.
+      // Marking one read and deleting another move the count the next push carries.
       const [newest, older] = (await listOf(notifications, minji)).items;
       await notifications.markRead(minji, [newest!.id]);
       expect((await notifications.remove(minji, older!.id)).ok).toBe(true);
@@ -191,6 +191,69 @@ for (const backend of BACKENDS) {
         expect(told(userId)).toHaveLength(1);
         expect(told(userId)[0]!.notification.unread).toBe(await node().unread(userId));
       }
+    });
+
+    it('keeps each person’s unread count equal to their unread rows through sends, repeats, two nodes at once, reads, deletes, the prune and an erase', async () => {
+      await db.deleteFrom('notifications').execute();
+      await db.deleteFrom('notification_counts').execute();
+      const fresh = async () => {
+        const rows = await db
+          .selectFrom('notifications')
+          .select(['user_id', (eb) => eb.fn.countAll().as('n')])
+          .where('read_at', 'is', null)
+          .groupBy('user_id')
+          .execute();
+        return new Map(rows.map((r) => [r.user_id as string, Number(r.n)]));
+      };
+      const expectKeptRight = async () => {
+        const counted = await fresh();
+        for (const { id } of people) expect([id, await node().unread(id)]).toEqual([id, counted.get(id) ?? 0]);
+      };
+      const [one, two] = [node(), node()];
+      const sendTo = (n: ReturnType<typeof node>, userId: string, i: number) =>
+        n.send({ userId, category: 'chat', kind: 'chat-message', title: { ko: `${i}`, en: `${i}` }, key: `count-${i % 7}` });
+      // Two nodes at once, each key sent twice over: repeats store nothing and count nothing.
+      await Promise.all([
+        ...Array.from({ length: 14 }, (_, i) => sendTo(one, minji, i)),
+        ...Array.from({ length: 14 }, (_, i) => sendTo(two, minji, i)),
+        ...Array.from({ length: 10 }, (_, i) => sendTo(i % 2 ? one : two, alex, i)),
+        one.announce({ id: randomUUID(), recipients: [minji, alex, sam], title: { ko: '하나', en: 'One' } }),
+        two.announce({ id: randomUUID(), recipients: 'everyone', title: { ko: '둘', en: 'Two' } }),
+      ]);
+      expect(await fresh()).toEqual(
+        new Map(
+          [
+            [minji, 9],
+            [alex, 9],
+            [sam, 2],
+            [hana, 1],
+          ].filter(([id]) => people.some((p) => p.id === id)) as [string, number][],
+        ),
+      );
+      await expectKeptRight();
+
+      const mine = (await listOf(one, minji)).items;
+      expect(await one.markRead(minji, [mine[0]!.id, mine[1]!.id])).toBe(7);
+      expect((await two.remove(minji, mine[2]!.id)).ok).toBe(true);
+      await expectKeptRight();
+      // A count put wrong by hand mends itself the next time the person reads.
+      await db.updateTable('notification_counts').set({ unread: 40 }).where('user_id', '=', alex).execute();
+      const theirs = (await listOf(one, alex)).items;
+      await one.markRead(alex, [theirs.at(-1)!.id]);
+      await expectKeptRight();
+
+      // The prune takes the old unread ones out of the count and leaves the newer.
+      await db.updateTable('notifications').set({ created_at: 1 }).where('user_id', '=', sam).execute();
+      await one.send({ userId: sam, category: 'match', kind: 'match-request', title: { ko: '새', en: 'New' } });
+      await one.prune(Date.now() - 1000);
+      expect(await one.unread(sam)).toBe(1);
+      await expectKeptRight();
+
+      await one.markRead(minji, 'all');
+      expect(await one.unread(minji)).toBe(0);
+      await db.transaction().execute((tx) => one.participant.erase(tx, alex));
+      expect(await db.selectFrom('notification_counts').select('user_id').where('user_id', '=', alex).execute()).toEqual([]);
+      await expectKeptRight();
     });
   });
 }

@@ -17,6 +17,7 @@ import * as seriesMovesAndLiveLegs from './0016_series_moves_and_live_legs.js';
 import * as sweepAndRangeIndexes from './0018_sweep_and_range_indexes.js';
 import * as notificationContents from './0019_notification_contents.js';
 import * as matchingFacts from './0021_matching_facts.js';
+import * as notificationCounts from './0023_notification_counts.js';
 
 /** Every migration, in order; imported statically so the bundled server carries them. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '0018_sweep_and_range_indexes': sweepAndRangeIndexes,
   '0019_notification_contents': notificationContents,
   '0021_matching_facts': matchingFacts,
+  '0023_notification_counts': notificationCounts,
 };

@@ -1,4 +1,5 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { isMysql } from '../../platform/db/database.js';
 import type { NotificationCategory, NotificationLocale } from '@studymate/contracts';
 
 /** One person's notification: whose, which words, read state. The words are stored once per content. */
@@ -28,8 +29,18 @@ export interface NotificationSettingsTable {
   /** JSON: { muted: category[], quietHours: { start, end, timeZone } | null }; NULL for the defaults. */
   preferences: string | null;
 }
+/**
+ * Each person's unread count, kept: moved with the rows it counts in one transaction, and
+ * counted afresh from them whenever the person reads or deletes (so a count put wrong by hand
+ * mends itself). No row means none unread.
+ */
+export interface NotificationCountsTable {
+  user_id: string;
+  unread: number;
+}
 export interface NotificationsTables {
   notifications: NotificationsTable;
+  notification_counts: NotificationCountsTable;
   notification_contents: NotificationContentsTable;
   notification_settings: NotificationSettingsTable;
 }
@@ -69,15 +80,44 @@ export const insertContents = (db: Db, rows: NotificationContentsTable[]) =>
 /** Which of these ids are stored. */
 export const storedIds = (db: Db, ids: string[]) => db.selectFrom('notifications').select('id').where('id', 'in', ids).compile();
 
-/** Unread notifications per person, for those who have any. */
+/** Adds the stored rows among these ids to their people's unread counts (a repeat that was not stored has no row). */
+export const addUnread = (db: Db, rowIds: string[]) => {
+  const insert = db
+    .insertInto('notification_counts')
+    .columns(['user_id', 'unread'])
+    .expression(
+      db
+        .selectFrom('notifications')
+        .select(['user_id', (eb) => eb.fn.countAll<number>().as('unread')])
+        .where('id', 'in', rowIds)
+        .groupBy('user_id'),
+    );
+  return (
+    isMysql(db)
+      ? insert.onDuplicateKeyUpdate({ unread: sql`notification_counts.unread + values(unread)` })
+      : insert.onConflict((oc) => oc.column('user_id').doUpdateSet({ unread: sql`notification_counts.unread + excluded.unread` }))
+  ).compile();
+};
+
+/** Unread notifications per person, for those who have a count. */
 export const unreadCounts = (db: Db, userIds: string[]) =>
-  db
-    .selectFrom('notifications')
-    .select(['user_id', (eb) => eb.fn.countAll<number | string>().as('n')])
-    .where('user_id', 'in', userIds)
-    .where('read_at', 'is', null)
-    .groupBy('user_id')
-    .compile();
+  db.selectFrom('notification_counts').select(['user_id', 'unread as n']).where('user_id', 'in', userIds).compile();
+
+/** Sets these people's counts from their rows. */
+async function recount(db: Db, userIds: string[]) {
+  for (let i = 0; i < userIds.length; i += 500)
+    await db
+      .updateTable('notification_counts')
+      .set((eb) => ({
+        unread: eb
+          .selectFrom('notifications')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('notifications.user_id', '=', 'notification_counts.user_id')
+          .where('notifications.read_at', 'is', null),
+      }))
+      .where('user_id', 'in', userIds.slice(i, i + 500))
+      .execute();
+}
 
 export async function settingsOfMany(db: Db, userIds: string[]) {
   const rows = await db
@@ -107,20 +147,20 @@ export function page(db: Db, userId: string, limit: number, before: { at: number
 }
 
 export async function unreadCount(db: Db, userId: string) {
-  const row = await db
-    .selectFrom('notifications')
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where('user_id', '=', userId)
-    .where('read_at', 'is', null)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+  const row = await db.selectFrom('notification_counts').select('unread').where('user_id', '=', userId).executeTakeFirst();
+  return Number(row?.unread ?? 0);
 }
 
-export async function markRead(db: Db, userId: string, ids: string[] | 'all', at: number) {
-  let query = db.updateTable('notifications').set({ read_at: at }).where('user_id', '=', userId).where('read_at', 'is', null);
-  if (ids !== 'all') query = query.where('id', 'in', ids);
-  const result = await query.executeTakeFirst();
-  return Number(result.numUpdatedRows);
+/** Marks some (or all) of a person's unread notifications read; how many changed and what is left unread. */
+export function markRead(db: Db, userId: string, ids: string[] | 'all', at: number) {
+  return db.transaction().execute(async (tx) => {
+    let query = tx.updateTable('notifications').set({ read_at: at }).where('user_id', '=', userId).where('read_at', 'is', null);
+    if (ids !== 'all') query = query.where('id', 'in', ids);
+    const result = await query.executeTakeFirst();
+    const changed = Number(result.numUpdatedRows);
+    if (changed) await recount(tx, [userId]);
+    return { changed, unread: await unreadCount(tx, userId) };
+  });
 }
 
 export async function remove(db: Db, userId: string, id: string) {
@@ -131,9 +171,13 @@ export async function remove(db: Db, userId: string, id: string) {
     .where('id', '=', id)
     .executeTakeFirst();
   if (!row) return false;
-  const result = await db.deleteFrom('notifications').where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
+  const deleted = await db.transaction().execute(async (tx) => {
+    const result = await tx.deleteFrom('notifications').where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
+    await recount(tx, [userId]);
+    return Number(result.numDeletedRows) > 0;
+  });
   await removeUnsent(db, [row.content_id]);
-  return Number(result.numDeletedRows) > 0;
+  return deleted;
 }
 
 /** Drops these contents where nobody holds them any more: a deleted notification's words go with it. */
@@ -154,7 +198,22 @@ async function removeUnsent(db: Db, contentIds: string[]) {
 
 /** Every recipient of a content is stored at the content's time, so both go by the same age. */
 export async function removeOlderThan(db: Db, at: number) {
-  const result = await db.deleteFrom('notifications').where('created_at', '<', at).executeTakeFirst();
+  const result = await db.transaction().execute(async (tx) => {
+    // Whoever loses an unread one is counted afresh.
+    const people = await tx
+      .selectFrom('notifications')
+      .select('user_id')
+      .distinct()
+      .where('created_at', '<', at)
+      .where('read_at', 'is', null)
+      .execute();
+    const deleted = await tx.deleteFrom('notifications').where('created_at', '<', at).executeTakeFirst();
+    await recount(
+      tx,
+      people.map((p) => p.user_id),
+    );
+    return deleted;
+  });
   await db.deleteFrom('notification_contents').where('created_at', '<', at).execute();
   return Number(result.numDeletedRows);
 }
@@ -203,6 +262,7 @@ export async function saveSettings(
 export async function eraseUser(db: Db, userId: string) {
   const held = await db.selectFrom('notifications').select('content_id').where('user_id', '=', userId).execute();
   await db.deleteFrom('notifications').where('user_id', '=', userId).execute();
+  await db.deleteFrom('notification_counts').where('user_id', '=', userId).execute();
   // Words addressed to this person alone go too; an announcement's stay for its other recipients.
   const contentIds = [...new Set(held.map((r) => r.content_id))];
   for (let i = 0; i < contentIds.length; i += 500) await removeUnsent(db, contentIds.slice(i, i + 500));

@@ -254,8 +254,7 @@ export function createNotificationsService(deps: {
 
     /** Marks some (or all) read; every device of the person hears the new count. */
     async markRead(userId: string, ids: string[] | 'all'): Promise<number> {
-      const changed = await repo.markRead(db, userId, ids, Date.now());
-      const unread = await repo.unreadCount(db, userId);
+      const { changed, unread } = await repo.markRead(db, userId, ids, Date.now());
       if (changed)
         await deps.push([
           { userId, payload: { id: randomUUID(), kind: 'notifications-read', title: '', unread, createdAt: new Date().toISOString() } },
