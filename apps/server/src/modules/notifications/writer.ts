@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { batchQueue } from '../../platform/db/batches.js';
+import { isMysql } from '../../platform/db/database.js';
 import { queryShapesBySize } from '../../platform/db/query-shape.js';
 import { statementRunner, transactionRunner } from '../../platform/db/write-thread.js';
 import type { PersonSettings, Preferences } from './preferences.js';
@@ -10,10 +11,14 @@ import type { NotificationCategory, NotificationLocale } from '@studymate/contra
 /** More notifications than this wait for the next batch (5 values a row stay far below every driver's limit). */
 const MAX_BATCH = 500;
 /**
- * Batches in flight at once, each lane holding its own people: a person's notifications are
- * written (and their unread counts read) in order, while other people's need not wait for them.
+ * Batches in flight at once on MariaDB, each lane holding its own people: a person's
+ * notifications are written (and their unread counts read) in order, while other people's need
+ * not wait for them on another connection. SQLite has one write thread, so there one lane: four
+ * only cut each announcement's rows into four transactions that each rewrote the same shared
+ * pages (the ends of the table and its keys, the counts), and at 10,000 a second the write-ahead
+ * log took a fifth more and the p99 doubled (bench/README.md).
  */
-const LANES = 4;
+const MYSQL_LANES = 4;
 /** A batch that met a deadlock or a busy database is tried once more whole before it is split. */
 const TRANSIENT = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT']);
 
@@ -61,7 +66,7 @@ function settled(p: Pending, result: Stored | null, error?: unknown) {
 }
 
 /**
- * Stores notifications in batches, like chat's message writer, in LANES lanes by person: in each
+ * Stores notifications in batches, like chat's message writer, in lanes by person: in each
  * lane one batch at a time, and what arrives meanwhile makes its next batch. A batch is one look
  * at the recipients' settings (kept on the node, see settingsCache), then one transaction: the
  * contents it brings, a multi-row insert of the people's narrow rows that skips a person's second
@@ -179,11 +184,11 @@ export function createNotificationWriter(
   }
   const contentQueue = batchQueue(MAX_BATCH / 5, writeContents);
 
-  const lanes = Array.from({ length: LANES }, () => batchQueue(MAX_BATCH, settle));
+  const lanes = Array.from({ length: isMysql(db) ? MYSQL_LANES : 1 }, () => batchQueue(MAX_BATCH, settle));
   const laneOf = (userId: string) => {
     let hash = 0;
     for (let i = 0; i < userId.length; i++) hash = (hash * 31 + userId.charCodeAt(i)) | 0;
-    return lanes[(hash >>> 0) % LANES]!;
+    return lanes[(hash >>> 0) % lanes.length]!;
   };
 
   return {
