@@ -34,6 +34,14 @@ export const RATE_PRIOR_MAX = 50;
 export const RATE_PRIOR_MIN_PEOPLE = 20;
 
 /**
+ * Bound on the measured correlation between a person's accept rate given and rate received
+ * (`DecisionIndex.rateCorrelation`): a moment estimate from a few hundred people can overshoot, and
+ * at ±1 the joint prior would be singular. The speed-dating halves measure -0.15 to -0.44 (people
+ * accepted by many accept fewer), far inside it.
+ */
+export const RATE_CORRELATION_MAX = 0.8;
+
+/**
  * The joint fit of accept rates given and received (`DecisionIndex.effects`) stops when no person's
  * log-odds moves by more than a millionth (far below any difference a ranking can show), or after
  * 100 sweeps; on the speed-dating waves it settles in about twenty.

@@ -11,6 +11,7 @@ import {
   RATE_PRIOR_DECISIONS,
   RATE_PRIOR_MAX,
   RATE_PRIOR_MIN,
+  RATE_CORRELATION_MAX,
   RATE_PRIOR_MIN_PEOPLE,
 } from './constants.js';
 import { ageAt } from './filters.js';
@@ -263,6 +264,39 @@ export class DecisionIndex {
   }
 
   /**
+   * How a person's accept rate given and rate received go together across people, as a correlation
+   * of the rates themselves (not of a few decisions' chance): the moment estimate, the covariance of
+   * the raw rates around the base rate (their chance errors are independent: different decisions)
+   * over the between-person spread of each that the priors imply, p(1-p)/(k+1). 0 below
+   * RATE_PRIOR_MIN_PEOPLE people with two or more decisions each way; within ±RATE_CORRELATION_MAX.
+   */
+  rateCorrelation(base = DEFAULT_BASE_ACCEPT_RATE, priors = { given: RATE_PRIOR_DECISIONS, received: RATE_PRIOR_DECISIONS }): number {
+    const received = new Map<string, { yes: number; total: number }>();
+    for (const mine of this.byChooser.values()) {
+      for (const [partner, yes] of mine) {
+        const r = received.get(partner) ?? { yes: 0, total: 0 };
+        r.total++;
+        if (yes) r.yes++;
+        received.set(partner, r);
+      }
+    }
+    let people = 0;
+    let covariance = 0;
+    for (const [id, mine] of this.byChooser) {
+      const r = received.get(id);
+      if (!r || r.total < 2 || mine.size < 2) continue;
+      let yes = 0;
+      for (const accepted of mine.values()) if (accepted) yes++;
+      people++;
+      covariance += (yes / mine.size - base) * (r.yes / r.total - base);
+    }
+    if (people < RATE_PRIOR_MIN_PEOPLE) return 0;
+    const between = (base * (1 - base)) / Math.sqrt((priors.given + 1) * (priors.received + 1));
+    const rho = covariance / people / between;
+    return Math.min(RATE_CORRELATION_MAX, Math.max(-RATE_CORRELATION_MAX, rho));
+  }
+
+  /**
    * Each person's accept rates given and received as log-odds against the base rate, fitted jointly
    * over every decision in the index (a logistic model logit P(x accepts y) = logit(base) + a_x +
    * f_x·b_y, the Rasch / Bradley-Terry form with a slope per chooser, as in a two-parameter item
@@ -271,7 +305,8 @@ export class DecisionIndex {
    * which a popularity measured on a few choosers' decisions cannot afford. The Gaussian prior on
    * each rate effect is the rate prior itself, moved to the log-odds scale: a Beta prior worth k
    * decisions at rate p carries k·p(1-p) of information about the log-odds, so a person decided on
-   * by average deciders gets the log-odds of their smoothed rate back. The slope f_x (`follows`) is
+   * by average deciders gets the log-odds of their smoothed rate back; the two effects of one person
+   * are correlated in that prior as they are among these people (`rateCorrelation`). The slope f_x (`follows`) is
    * how closely x's decisions follow how everyone else judges the partner: some people accept whom
    * others accept, others decide on their own taste. Its prior is centred on 1
    * (FOLLOWS_PRIOR_PRECISION), and a decider's decisions count toward b_y by their slope, so a
@@ -286,8 +321,16 @@ export class DecisionIndex {
   ): Map<string, DecisionEffects> {
     const mu = logit(base);
     const spread = base * (1 - base);
-    const precisionGiven = priors.given * spread;
-    const precisionReceived = priors.received * spread;
+    // The two rate effects of one person are a pair with a joint Gaussian prior: variances 1/(k·p(1-p))
+    // and the correlation measured on these decisions (`rateCorrelation`), so what a person's own
+    // decisions say about their generosity also says a little about their standing, and back.
+    const varianceGiven = 1 / (priors.given * spread);
+    const varianceReceived = 1 / (priors.received * spread);
+    const rho = this.rateCorrelation(base, priors);
+    const scale = 1 / (varianceGiven * varianceReceived * (1 - rho * rho));
+    const precisionGiven = varianceReceived * scale;
+    const precisionReceived = varianceGiven * scale;
+    const precisionCross = -rho * Math.sqrt(varianceGiven * varianceReceived) * scale;
     const accepts = new Map<string, number>();
     const follows = new Map<string, number>();
     const accepted = new Map<string, number>();
@@ -302,7 +345,7 @@ export class DecisionIndex {
         const a = accepts.get(chooser)!;
         const f = follows.get(chooser)!;
         // One Newton step on the rate and the slope together (a 2×2 system), from one pass.
-        let gradientA = -precisionGiven * a;
+        let gradientA = -precisionGiven * a - precisionCross * (accepted.get(chooser) ?? 0);
         let gradientF = -FOLLOWS_PRIOR_PRECISION * (f - 1);
         let curvatureA = precisionGiven;
         let curvatureF = FOLLOWS_PRIOR_PRECISION;
@@ -328,7 +371,7 @@ export class DecisionIndex {
       }
       for (const [partner, deciders] of this.byPartner) {
         const b = accepted.get(partner)!;
-        let gradient = -precisionReceived * b;
+        let gradient = -precisionReceived * b - precisionCross * (accepts.get(partner) ?? 0);
         let curvature = precisionReceived;
         for (const chooser of deciders) {
           const f = follows.get(chooser)!;
