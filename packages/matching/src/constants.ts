@@ -61,6 +61,14 @@ export const EFFECTS_MAX_SWEEPS = 100;
 export const FOLLOWS_PRIOR_PRECISION = 5;
 
 /**
+ * Bound on g, how much more a sought-after person follows the crowd (the slope's prior mean is
+ * 1 + g·b, g fitted on the decisions by `DecisionIndex.effects`): with standings within about ±1.5,
+ * g = 1 would already move a slope's prior from near 0 to 2.5. The speed-dating halves measure
+ * -0.12 to 0.47 (mean 0.17), inside it; a population with few decisions cannot push it further.
+ */
+export const STANDING_FOLLOWS_MAX = 1;
+
+/**
  * Weight of the prior, in decisions, behind the accept rate among partners that carry one feature
  * (learned preferences). Larger than the rate prior: each feature sees only a slice of the history,
  * and profile features predict decisions weakly. Flat in the evaluation (2, 6, 12: NDCG@5 0.659,

@@ -245,6 +245,27 @@ describe('accept rates fitted jointly (DecisionIndex.effects)', () => {
     expect(effects.get('eager')!.accepted).toBeLessThan(effects.get('picky')!.accepted);
   });
 
+  it('learns that the sought-after follow the crowd more, and starts a newcomer from what people of their standing do', () => {
+    // Two groups of twenty decide on each other. The first ten of each group accept the other
+    // group's first ten (one dissent each, so nothing is infinite); the other ten decide on a
+    // pattern unrelated to standing. So the first ten are both sought after and crowd followers.
+    const decisions = [];
+    const side = (g: number, k: number) => `${g ? 'm' : 'w'}${k}`;
+    for (let g = 0; g < 2; g++)
+      for (let k = 0; k < 20; k++)
+        for (let j = 0; j < 20; j++) decisions.push(decide(side(g, k), side(1 - g, j), k < 10 ? j < 10 !== (j === k) : (j + k) % 2 === 0));
+    // Two newcomers have been decided on by the whole first group and decided on no one yet.
+    for (let k = 0; k < 20; k++) decisions.push(decide(side(0, k), 'sought', true), decide(side(0, k), 'shunned', false));
+    const effects = new DecisionIndex(decisions).effects(base, priors);
+    expect(effects.get('w0')!.follows).toBeGreaterThan(effects.get('w15')!.follows!);
+    expect(effects.get('sought')!.follows).toBeGreaterThan(1);
+    expect(effects.get('shunned')!.follows).toBeLessThan(1);
+    expect(effects.get('shunned')!.follows).toBeGreaterThanOrEqual(0);
+    // With fewer than twenty people both deciding and decided on, nothing is learned about it.
+    const few = new DecisionIndex(decisions.filter((d) => d.chooser.startsWith('w') || d.partner === 'sought')).effects(base, priors);
+    expect(few.get('sought')!.follows).toBe(1);
+  });
+
   it('weighs the partner’s effect by how closely the chooser follows the crowd', () => {
     const candidate = tom({ decisionEffects: { accepts: 0, accepted: 1 } });
     const follower = directionalFit(minji({ decisionEffects: { accepts: 0, accepted: 0, follows: 1.5 } }), candidate, OPTIONS);
