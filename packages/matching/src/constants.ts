@@ -34,6 +34,14 @@ export const RATE_PRIOR_MAX = 50;
 export const RATE_PRIOR_MIN_PEOPLE = 20;
 
 /**
+ * Bound on the measured correlation between a person's accept rate given and rate received
+ * (`DecisionIndex.rateCorrelation`): a moment estimate from a few hundred people can overshoot, and
+ * at ±1 the joint prior would be singular. The speed-dating halves measure -0.15 to -0.44 (people
+ * accepted by many accept fewer), far inside it.
+ */
+export const RATE_CORRELATION_MAX = 0.8;
+
+/**
  * The joint fit of accept rates given and received (`DecisionIndex.effects`) stops when no person's
  * log-odds moves by more than a millionth (far below any difference a ranking can show), or after
  * 100 sweeps; on the speed-dating waves it settles in about twenty.
@@ -51,6 +59,14 @@ export const EFFECTS_MAX_SWEEPS = 100;
  * 0.664 (seeds 0-9) and 0.661, 0.661, 0.660 (seeds 10-39); without the slope, 0.662 and 0.659.
  */
 export const FOLLOWS_PRIOR_PRECISION = 5;
+
+/**
+ * Bound on g, how much more a sought-after person follows the crowd (the slope's prior mean is
+ * 1 + g·b, g fitted on the decisions by `DecisionIndex.effects`): with standings within about ±1.5,
+ * g = 1 would already move a slope's prior from near 0 to 2.5. The speed-dating halves measure
+ * -0.12 to 0.47 (mean 0.17), inside it; a population with few decisions cannot push it further.
+ */
+export const STANDING_FOLLOWS_MAX = 1;
 
 /**
  * Weight of the prior, in decisions, behind the accept rate among partners that carry one feature

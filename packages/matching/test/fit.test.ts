@@ -12,6 +12,7 @@ import {
   recordDecision,
   smoothedRate,
 } from '../src/index.js';
+import { RATE_CORRELATION_MAX } from '../src/constants.js';
 import { evening, minji, NOW, OPTIONS, tom, WEEK } from './helpers.js';
 
 describe('directional fit components', () => {
@@ -220,6 +221,49 @@ describe('accept rates fitted jointly (DecisionIndex.effects)', () => {
     // A sought-after partner is still sought after, and more so than one the crowd declines.
     expect(effects.get('p0')!.accepted).toBeGreaterThan(0);
     expect(effects.get('p15')!.accepted).toBeLessThan(0);
+  });
+
+  it('measures how accept rates given and received go together, and lets each inform the other', () => {
+    // Forty people in two groups of twenty decide on each other: the k-th of a group accepts the
+    // j-th of the other when j >= k, so the further down, the fewer they accept and the more they
+    // are accepted: a correlation of -1, held at the bound.
+    const decisions = [];
+    const side = (g: number, k: number) => `${g ? 'm' : 'w'}${k}`;
+    for (let g = 0; g < 2; g++)
+      for (let k = 0; k < 20; k++) for (let j = 0; j < 20; j++) decisions.push(decide(side(g, k), side(1 - g, j), j >= k));
+    const index = new DecisionIndex(decisions);
+    const rho = index.rateCorrelation(base, priors);
+    expect(rho).toBe(-RATE_CORRELATION_MAX);
+    // Fewer than twenty people with a history each way: nothing is measured.
+    expect(new DecisionIndex(decisions.filter((d) => d.chooser < 'm2' && d.chooser.startsWith('m'))).rateCorrelation(base, priors)).toBe(0);
+    // Someone decided on by one person only, who accepted many: their standing leans below that of
+    // the same yes for someone who accepted few.
+    const more = [...decisions];
+    for (let j = 0; j < 10; j++) more.push(decide('eager', side(1, j), true), decide('picky', side(1, j), false));
+    more.push(decide('w0', 'eager', true), decide('w0', 'picky', true));
+    const effects = new DecisionIndex(more).effects(base, priors);
+    expect(effects.get('eager')!.accepted).toBeLessThan(effects.get('picky')!.accepted);
+  });
+
+  it('learns that the sought-after follow the crowd more, and starts a newcomer from what people of their standing do', () => {
+    // Two groups of twenty decide on each other. The first ten of each group accept the other
+    // group's first ten (one dissent each, so nothing is infinite); the other ten decide on a
+    // pattern unrelated to standing. So the first ten are both sought after and crowd followers.
+    const decisions = [];
+    const side = (g: number, k: number) => `${g ? 'm' : 'w'}${k}`;
+    for (let g = 0; g < 2; g++)
+      for (let k = 0; k < 20; k++)
+        for (let j = 0; j < 20; j++) decisions.push(decide(side(g, k), side(1 - g, j), k < 10 ? j < 10 !== (j === k) : (j + k) % 2 === 0));
+    // Two newcomers have been decided on by the whole first group and decided on no one yet.
+    for (let k = 0; k < 20; k++) decisions.push(decide(side(0, k), 'sought', true), decide(side(0, k), 'shunned', false));
+    const effects = new DecisionIndex(decisions).effects(base, priors);
+    expect(effects.get('w0')!.follows).toBeGreaterThan(effects.get('w15')!.follows!);
+    expect(effects.get('sought')!.follows).toBeGreaterThan(1);
+    expect(effects.get('shunned')!.follows).toBeLessThan(1);
+    expect(effects.get('shunned')!.follows).toBeGreaterThanOrEqual(0);
+    // With fewer than twenty people both deciding and decided on, nothing is learned about it.
+    const few = new DecisionIndex(decisions.filter((d) => d.chooser.startsWith('w') || d.partner === 'sought')).effects(base, priors);
+    expect(few.get('sought')!.follows).toBe(1);
   });
 
   it('weighs the partner’s effect by how closely the chooser follows the crowd', () => {
