@@ -4,11 +4,12 @@ import * as repo from './repository.js';
 import type { MatchingTables } from './repository.js';
 
 /**
- * The latest decisions one fit reads. The engine's joint fit costs about 20-24 ms of CPU per
- * 10,000 decisions (bench/matching-score.ts), all at once on the event loop, so 50,000 hold the
- * node for about a tenth of a second once per fit; older decisions say less about a person today.
+ * The latest decisions one fit reads. The engine's joint fit costs about 45 ms of CPU per 10,000
+ * decisions since it fits the two rates' correlation and the slopes' link to standing
+ * (bench/matching-score.ts, 2026-12-07), all at once on the event loop, so 25,000 hold the node
+ * for about a tenth of a second once per fit; older decisions say less about a person today.
  */
-const FIT_DECISIONS = 50_000;
+const FIT_DECISIONS = 25_000;
 
 /**
  * Fits everyone's decision effects (how often each accepts anyone, is accepted, and follows how
