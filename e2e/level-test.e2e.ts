@@ -14,7 +14,7 @@ mkdirSync(resultsDir, { recursive: true });
 
 /** How long each answer is recorded: enough words for the recogniser, short enough to score quickly. */
 const RECORD_MS = 6_000;
-/** pocketsphinx on 2 cores is slow; scoring four short answers must still fit in this. */
+/** pocketsphinx on 2 cores is slow; scoring five short answers must still fit in this. */
 const SCORING_BUDGET_MS = 240_000;
 
 /**
@@ -133,6 +133,9 @@ describe('STUDYMATE level test, taken with a microphone', () => {
         .first()
         .waitFor();
       await page.getByRole('heading', { name: prompt.title.ko }).waitFor();
+      // A read-aloud item shows the sentence to read; the learner's own answers show none.
+      if (prompt.readAloudText) expect(await page.getByTestId('read-aloud-text').textContent()).toContain(prompt.readAloudText);
+      else expect(await page.getByTestId('read-aloud-text').count()).toBe(0);
       // The countdown runs by itself; the user may start early.
       await page.getByTestId('phase-preparing').waitFor();
       await page.getByRole('button', { name: lt.prompt.startNow }).click();
@@ -185,7 +188,7 @@ describe('STUDYMATE level test, taken with a microphone', () => {
       await api.get(`${baseUrl}/api/v1/level-test/attempts/${attemptId}/result`, { headers: auth })
     ).json()) as LevelTestResult;
     expect(result.level).toMatch(/^(A1|A2|B1|B2|C1|C2)$/);
-    // Four 6-second answers are too little speech to verify a level: the result is provisional,
+    // Five 6-second answers are too little speech to verify a level: the result is provisional,
     // shown as its range with advice for a retake, and leaves the profile's verified level alone.
     expect(result.verified).toBe(false);
     expect(result.reasons).toContain('little-speech');

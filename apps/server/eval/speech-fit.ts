@@ -1,20 +1,46 @@
-// Refitting the delivery model (packages/cefr/src/delivery.ts) the way its constants were set, and
-// speaker-grouped cross-validation of that fit, for eval:speech. Evaluation only.
+// Refitting the delivery models (packages/cefr/src/delivery.ts for free answers, read-aloud.ts for
+// read-aloud ones) the way their constants were set, and speaker-grouped cross-validation of that
+// fit, for eval:speech. Evaluation only.
 import {
   DELIVERY_SIGNS,
   DELIVERY_TRANSFORMS,
   deliveryExpertScale,
   deliveryZ,
   expertScaleToLevel,
-  type DeliveryFeatureName,
   type DeliveryFeatures,
-  type DeliveryModel,
+  type LinearModel,
 } from '../../../packages/cefr/src/delivery.js';
+import {
+  READ_ALOUD_SIGNS,
+  READ_ALOUD_TRANSFORMS,
+  readAloudExpertScale,
+  readAloudScaleToLevel,
+  type ReadAloudFeatures,
+} from '../../../packages/cefr/src/read-aloud.js';
 import { pearson, r3, spearman } from '../../../packages/cefr/eval/metrics.js';
+
+/** What fitting needs of a model: its features as read, the sign each weight is held to, and its scoring. */
+export interface ModelKind<F, K extends string> {
+  transforms: Record<K, (f: F) => number>;
+  signs: Record<K, number>;
+  expertScale(f: F, model: LinearModel<K>): number;
+  toLevel(y: number): number;
+}
+export const FREE_ANSWER_KIND: ModelKind<DeliveryFeatures, keyof typeof DELIVERY_TRANSFORMS> = {
+  transforms: DELIVERY_TRANSFORMS,
+  signs: DELIVERY_SIGNS,
+  expertScale: deliveryExpertScale,
+  toLevel: expertScaleToLevel,
+};
+export const READ_ALOUD_KIND: ModelKind<ReadAloudFeatures, keyof typeof READ_ALOUD_TRANSFORMS> = {
+  transforms: READ_ALOUD_TRANSFORMS,
+  signs: READ_ALOUD_SIGNS,
+  expertScale: readAloudExpertScale,
+  toLevel: readAloudScaleToLevel,
+};
 
 /** The ridge penalty the delivery model was fitted with (on standardised features). */
 export const RIDGE_LAMBDA = 1;
-const NAMES = Object.keys(DELIVERY_TRANSFORMS) as DeliveryFeatureName[];
 
 /**
  * Minimises |y - Z w|^2 + lambda |w|^2 with each weight held to its sign (DELIVERY_SIGNS), by
@@ -42,9 +68,15 @@ function constrainedRidge(a: number[][], b: number[], signs: readonly number[]):
  * Ridge regression of the experts' scores on the transformed features, standardised and clipped as
  * scoring does, each weight held to its sign.
  */
-export function fitDelivery(features: readonly DeliveryFeatures[], experts: readonly number[], lambda = RIDGE_LAMBDA): DeliveryModel {
+export function fitDelivery<F, K extends string>(
+  kind: ModelKind<F, K>,
+  features: readonly F[],
+  experts: readonly number[],
+  lambda = RIDGE_LAMBDA,
+): LinearModel<K> {
+  const NAMES = Object.keys(kind.transforms) as K[];
   const n = features.length;
-  const raw = features.map((f) => NAMES.map((k) => DELIVERY_TRANSFORMS[k](f)));
+  const raw = features.map((f) => NAMES.map((k) => kind.transforms[k](f)));
   const stats = NAMES.map((_, j) => {
     const mean = raw.reduce((s, r) => s + r[j]!, 0) / n;
     const sd = Math.sqrt(raw.reduce((s, r) => s + (r[j]! - mean) ** 2, 0) / n) || 1;
@@ -60,9 +92,9 @@ export function fitDelivery(features: readonly DeliveryFeatures[], experts: read
   const w = constrainedRidge(
     a,
     b,
-    NAMES.map((k) => DELIVERY_SIGNS[k]),
+    NAMES.map((k) => kind.signs[k]),
   );
-  const model = { intercept: yMean, features: {} as DeliveryModel['features'] };
+  const model = { intercept: yMean, features: {} as LinearModel<K>['features'] };
   NAMES.forEach((k, j) => (model.features[k] = { mean: stats[j]!.mean, sd: stats[j]!.sd, weight: w[j]! }));
   return model;
 }
@@ -85,8 +117,9 @@ function random(seed: number): () => number {
  * assignments of speakers to folds. Correlations are of the fluency sub-score (the CEFR scale the
  * product shows) with the experts' fluency.
  */
-export function crossValidate(
-  features: readonly DeliveryFeatures[],
+export function crossValidate<F, K extends string>(
+  kind: ModelKind<F, K>,
+  features: readonly F[],
   experts: readonly number[],
   speakers: readonly string[],
   options: { folds?: number; repeats?: number } = {},
@@ -104,11 +137,12 @@ export function crossValidate(
     for (let fold = 0; fold < k; fold++) {
       const train = features.map((_, i) => i).filter((i) => foldOf.get(speakers[i]!) !== fold);
       const model = fitDelivery(
+        kind,
         train.map((i) => features[i]!),
         train.map((i) => experts[i]!),
       );
       features.forEach((f, i) => {
-        if (foldOf.get(speakers[i]!) === fold) predicted[i] = Math.round(100 * expertScaleToLevel(deliveryExpertScale(f, model))) / 100;
+        if (foldOf.get(speakers[i]!) === fold) predicted[i] = Math.round(100 * kind.toLevel(kind.expertScale(f, model))) / 100;
       });
     }
     sumS += spearman(predicted, experts);

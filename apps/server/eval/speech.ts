@@ -1,11 +1,13 @@
 // `npm run eval:speech [-- <folder> [--every N]]`: sends each recording of the learner speech set
 // (../shared/data/speech, speechocean762; see its README) through the product's own audio path
 // (sox FLAC to WAV, as the README says, then toWav, the analysis worker's decoding, voice activity
-// and syllable nuclei, then the level engine with no words) and prints one JSON line: Spearman and
-// Pearson of the fluency sub-score with the experts' fluency, and of the same delivery estimate
-// with the experts' prosody, beside a speech-rate-only baseline, and the same figures for held-out
-// speakers: speaker-grouped 5-fold cross-validation of the delivery model's fit (speech-fit.ts),
-// with the coefficients of that fit on every file beside it (what delivery.ts holds). Evaluation
+// and syllable nuclei, then the level engine, each file a read-aloud answer whose printed text is
+// the corpus sentence, with no words) and prints one JSON line: Spearman and Pearson of the fluency
+// sub-score with the experts' fluency, and of the same estimate with the experts' prosody, beside
+// a speech-rate-only baseline, and the same figures for held-out speakers: speaker-grouped 5-fold
+// cross-validation of the read-aloud model's fit (speech-fit.ts), with the coefficients of that
+// fit on every file beside it (what read-aloud.ts holds); and, for comparison, the same files
+// scored as free answers (delivery.ts, no text known). Evaluation
 // only: the product never reads this data. --every N takes every N-th file, for quick runs while
 // iterating; --save FILE writes each file's analysis (voice segments and syllable nuclei) to FILE,
 // and --load FILE reads it back instead of analysing the audio again (keep FILE outside the repo;
@@ -14,12 +16,13 @@ import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { measureDelivery, scoreLevelTest } from '@studymate/cefr';
+import { deliveryLevel, measureDelivery, measureReadAloud, readAloudExpertScale, scoreLevelTest, textSyllablesOf } from '@studymate/cefr';
 import { mean, pearson, r3, spearman } from '../../../packages/cefr/eval/metrics.js';
 import { analyseRecording } from '../src/platform/speech/analysis.js';
 import { toWav } from '../src/platform/speech/decode.js';
 import type { VoiceSegment } from '../src/platform/speech/vad.js';
-import { crossValidate, fitDelivery } from './speech-fit.js';
+import { READ_ALOUD_ANSWER_SEC } from '../src/modules/level-test/prompts.js';
+import { crossValidate, fitDelivery, FREE_ANSWER_KIND, READ_ALOUD_KIND } from './speech-fit.js';
 
 const run = promisify(execFile);
 
@@ -37,17 +40,7 @@ function parseArgs(argv: string[]) {
   return { dir, every, save, load };
 }
 
-/** Syllables in the sentence the learner was asked to read: vowel groups per word, a silent final e dropped. */
-function syllablesOf(text: string): number {
-  let n = 0;
-  for (const word of text.toLowerCase().match(/[a-z']+/g) ?? []) {
-    let groups = (word.match(/[aeiouy]+/g) ?? []).length;
-    if (word.endsWith('e') && !word.endsWith('le') && groups > 1) groups--;
-    n += Math.max(1, groups);
-  }
-  return n;
-}
-/** The time a sentence asks for: its syllables at an unhurried reading pace of 3.5 a second. */
+/** The time a sentence asks for when sent as a free answer (the comparison row): its syllables at an unhurried 3.5 a second. */
 const ASKED_SYLLABLES_PER_SEC = 3.5;
 
 interface Row {
@@ -75,23 +68,30 @@ async function analyse(dir: string, row: Row): Promise<Analysed> {
   return { durationSec: analysed.durationSec, segments: analysed.voice.segments, syllables: analysed.syllables };
 }
 
+/**
+ * One file as the product scores it: a read-aloud answer (stage 0) whose printed text is the
+ * corpus sentence, with no words. Beside it, the same file's delivery measured as a free answer
+ * (no text known), the path before read-aloud items, for comparison.
+ */
 function measure(row: Row, analysed: Analysed) {
-  const allottedSec = syllablesOf(row.text) / ASKED_SYLLABLES_PER_SEC;
   const result = scoreLevelTest({
     withholdLanguage: true,
     answers: [
       {
-        stage: 1,
+        stage: 0,
         words: [],
         voiceSegments: analysed.segments,
         durationSec: analysed.durationSec,
-        allottedSec,
+        allottedSec: READ_ALOUD_ANSWER_SEC,
         syllableTimes: analysed.syllables,
+        readAloudText: row.text,
       },
     ],
   });
-  const delivery = measureDelivery([{ syllableTimes: analysed.syllables, voiceSegments: analysed.segments, allottedSec }]);
-  return { fluency: result.subScores.fluency, rate: delivery.speechRate, delivery };
+  const answer = { syllableTimes: analysed.syllables, voiceSegments: analysed.segments };
+  const allottedSec = textSyllablesOf(row.text) / ASKED_SYLLABLES_PER_SEC;
+  const free = measureDelivery([{ ...answer, allottedSec }]);
+  return { fluency: result.subScores.fluency, rate: free.speechRate, free, reading: measureReadAloud(answer, row.text) };
 }
 
 const { dir, every, save, load } = parseArgs(process.argv.slice(2));
@@ -124,22 +124,29 @@ const fluencyScore = measured.map((m) => m.fluency);
 const rate = measured.map((m) => m.rate);
 const experts = rows.map((r) => r.fluency);
 const prosody = rows.map((r) => r.prosodic);
-const deliveries = measured.map((m) => m.delivery);
-const refit = fitDelivery(deliveries, experts);
+const readings = measured.map((m) => m.reading);
+const frees = measured.map((m) => m.free);
+const speakers = rows.map((r) => r.speaker);
+const refit = fitDelivery(READ_ALOUD_KIND, readings, experts);
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
+const freeLevel = frees.map((f) => deliveryLevel(f));
+// The read-aloud estimate on the experts' scale, for setting its CEFR mapping (read-aloud.ts: READ_ALOUD_TO_CEFR).
+const readingScale = readings.map((f) => readAloudExpertScale(f));
 console.log(
   JSON.stringify({
     dataset: 'speechocean762 (../shared/data/speech)',
     files: rows.length,
     every,
     analysis: load ? 'loaded' : 'audio',
+    // Each file a read-aloud answer with its corpus text: the fluency sub-score with the experts' fluency.
     fluency: { spearman: r3(spearman(fluencyScore, experts)), pearson: r3(pearson(fluencyScore, experts)) },
-    // Held-out speakers: the same model refitted without them, five folds, five assignments.
-    fluencyHeldOutSpeakers: crossValidate(
-      deliveries,
-      experts,
-      rows.map((r) => r.speaker),
-    ),
+    // Held-out speakers: the read-aloud model refitted without them, five folds, five assignments.
+    fluencyHeldOutSpeakers: crossValidate(READ_ALOUD_KIND, readings, experts, speakers),
+    // The same files as free answers (no text known): the delivery model of free answers, as before read-aloud items.
+    asFreeAnswers: {
+      fluency: { spearman: r3(spearman(freeLevel, experts)), pearson: r3(pearson(freeLevel, experts)) },
+      heldOutSpeakers: crossValidate(FREE_ANSWER_KIND, frees, experts, speakers),
+    },
     prosody: { spearman: r3(spearman(fluencyScore, prosody)), pearson: r3(pearson(fluencyScore, prosody)) },
     baselineSpeechRate: {
       fluency: { spearman: r3(spearman(rate, experts)), pearson: r3(pearson(rate, experts)) },
@@ -150,8 +157,13 @@ console.log(
       experts0to3: r3(mean(fluencyScore.filter((_, i) => experts[i]! <= 3))),
       experts8to10: r3(mean(fluencyScore.filter((_, i) => experts[i]! >= 8))),
     },
+    // The read-aloud estimate (0-10) of the readings the experts scored 0-3 and 9-10: what READ_ALOUD_TO_CEFR puts at 2.0 and 5.3.
+    meanReadAloudEstimate: {
+      experts0to3: r3(mean(readingScale.filter((_, i) => experts[i]! <= 3))),
+      experts9to10: r3(mean(readingScale.filter((_, i) => experts[i]! >= 9))),
+    },
     targets: { fluencySpearman: 0.74, aimSpearman: 0.78, aimPearson: 0.75 },
-    // The model fitted on these files the way delivery.ts's constants were set: compare it with them.
+    // The read-aloud model fitted on these files the way read-aloud.ts's constants were set: compare it with them.
     refit: {
       intercept: round4(refit.intercept),
       features: Object.fromEntries(

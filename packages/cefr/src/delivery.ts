@@ -10,6 +10,8 @@
 // product and reproduces the figures. Other speakers of the corpus are held out to
 // confirm it. The recordings are sentences read aloud, so "the time asked for" there is the
 // sentence's syllables at 3.5 a second (eval/speech.ts); in the product it is the prompt's answer time.
+// This is the measure of free answers, whose words nobody knows in advance; a read-aloud answer,
+// whose text was printed, is measured against it (read-aloud.ts).
 
 /** A gap between nuclei longer than this is a pause (250 ms is the usual silent-pause floor; 500 ms separates hesitations from syllable rhythm). */
 export const PAUSE_GAP_SEC = 0.5;
@@ -56,6 +58,10 @@ export interface DeliveryFeatures {
    * NaN when no answer carried voice segments (the model then reads it at its mean).
    */
   silencePer10: number;
+  /** Pauses and long pauses between nuclei, and seconds of silence between voice segments (the counts behind the rates). */
+  pauses: number;
+  longPauses: number;
+  silenceSec: number;
 }
 
 const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
@@ -126,6 +132,9 @@ export function measureDelivery(answers: readonly DeliveryAnswer[]): DeliveryFea
     pauseShare: pauseSec / span,
     runGapSec: runGaps ? runGapSum / runGaps : PAUSE_GAP_SEC,
     silencePer10: voiced ? (10 * silenceSec) / Math.max(syllables, 1) : NaN,
+    pauses,
+    longPauses,
+    silenceSec: voiced ? silenceSec : NaN,
   };
 }
 
@@ -167,10 +176,23 @@ export const DELIVERY_SIGNS: Record<DeliveryFeatureName, 1 | -1 | 0> = {
 };
 
 /** A linear model on standardised, clipped features, on the experts' 0-10 fluency scale. */
-export interface DeliveryModel {
+export interface LinearModel<K extends string> {
   intercept: number;
   /** Per feature: its mean and spread (standard deviation) on the fitting data, and its weight per spread. */
-  features: Record<DeliveryFeatureName, { mean: number; sd: number; weight: number }>;
+  features: Record<K, { mean: number; sd: number; weight: number }>;
+}
+export type DeliveryModel = LinearModel<DeliveryFeatureName>;
+
+/** The model's sum over its features, each transformed, standardised and clipped to MAX_Z. */
+export function linearEstimate<F, K extends string>(f: F, model: LinearModel<K>, transforms: Record<K, (f: F) => number>): number {
+  let y = model.intercept;
+  for (const name of Object.keys(model.features) as K[]) {
+    const spec = model.features[name];
+    // Kept within two spreads of the fitting data: a minute-long answer's runs are far longer than
+    // a read sentence's, and a linear fit must not be stretched that far.
+    y += spec.weight * deliveryZ(transforms[name](f), spec);
+  }
+  return y;
 }
 
 /** Standardised features are clipped to this many spreads, in fitting as in scoring. */
@@ -188,7 +210,8 @@ export const MAX_Z = 2;
  * freely the first eight features reach 0.736 in-sample and 0.723 cross-validated, but through the
  * sentence's length, which a free answer does not have (DELIVERY_SIGNS). Features that compare the
  * time taken with the sentence's length were left out too: on read sentences finishing early means
- * reading fast, while in the product's free answers it means saying less than asked.
+ * reading fast, while in the product's free answers it means saying less than asked. They are used
+ * where the text is known, for the read-aloud item (read-aloud.ts).
  */
 const DELIVERY_MODEL: DeliveryModel = {
   intercept: 7.294,
@@ -228,12 +251,7 @@ export function deliveryExpertScale(f: DeliveryFeatures, model: DeliveryModel = 
   // No syllable at all is no delivery. A single one is scored (a quiet recording may show only one
   // nucleus); the shortfall rule below keeps a one-syllable answer to a long prompt at the bottom.
   if (f.syllables === 0) return 0;
-  let y = model.intercept;
-  for (const [name, spec] of Object.entries(model.features)) {
-    // Kept within two spreads of the fitting data: a minute-long answer's runs are far longer than
-    // a read sentence's, and a linear fit must not be stretched that far.
-    y += spec.weight * deliveryZ(DELIVERY_TRANSFORMS[name as DeliveryFeatureName](f), spec);
-  }
+  let y = linearEstimate(f, model, DELIVERY_TRANSFORMS);
   const share = f.askedSec > 0 ? f.spanSec / f.askedSec : 1;
   if (share < SHORTFALL_SHARE) y -= SHORTFALL_SLOPE * Math.log(SHORTFALL_SHARE / Math.max(share, 1e-3));
   return Number.isFinite(y) ? Math.min(10, Math.max(0, y)) : 0;

@@ -1,7 +1,9 @@
-export { scoreLevelTest, scoreText, levelOfScore } from './score.js';
+export { scoreLevelTest, scoreText, levelOfScore, READ_ALOUD_SHARE } from './score.js';
 export { computeFeatures } from './features.js';
 export { deliveryExpertScale, deliveryLevel, measureDelivery } from './delivery.js';
 export type { DeliveryAnswer, DeliveryFeatures } from './delivery.js';
+export { measureReadAloud, readAloudExpertScale, readAloudLevel, textSyllablesOf } from './read-aloud.js';
+export type { ReadAloudFeatures } from './read-aloud.js';
 export { computeTextFeatures } from './text.js';
 export { mtld, sophistication } from './lexis.js';
 export { frequencyRank, frequencyBand, wordLevel } from './lexicon.js';

@@ -10,7 +10,8 @@ import {
   type FeatureSpec,
   type TextFeatureSpec,
 } from './calibration.js';
-import { deliveryLevel, measureDelivery } from './delivery.js';
+import { deliveryLevel, measureDelivery, type DeliveryAnswer } from './delivery.js';
+import { measureReadAloud, readAloudLevel } from './read-aloud.js';
 import { computeFeatures, languageSentences } from './features.js';
 import { buildFeedback } from './feedback.js';
 import { clampScore, featureLevel, robustCombine, transformValue } from './scale.js';
@@ -18,6 +19,7 @@ import { computeTextFeatures } from './text.js';
 import { judgeTrust } from './trust.js';
 import {
   CEFR_LEVELS,
+  type AnswerInput,
   type CefrLevel,
   type LevelTestInput,
   type LevelTestResult,
@@ -121,8 +123,26 @@ function voicedSeconds(input: LevelTestInput): number {
   return total;
 }
 
+/**
+ * The fluency sub-score's share that read-aloud answers take when free answers were measured too.
+ * Not fitted (no data has both): the reading is the better-checked measure (eval:speech, held-out
+ * speakers), the free answers are minutes of the learner's own speech; neither alone decides.
+ */
+export const READ_ALOUD_SHARE = 0.5;
+
+const isReadAloud = (a: AnswerInput): boolean => typeof a?.readAloudText === 'string' && a.readAloudText.trim().length > 0;
+
 /** Scores a whole level test: every answer's transcript and timing, pooled. Pure and deterministic. */
 export function scoreLevelTest(input: LevelTestInput): LevelTestResult {
+  const allAnswers = Array.isArray(input?.answers) ? input.answers.filter((a) => a && typeof a === 'object') : [];
+  const readAloud = allAnswers.filter(isReadAloud).filter((a) => Array.isArray(a.syllableTimes));
+  // A read-aloud answer's words are the printed text's, not the learner's: they give no language,
+  // task or word-timing evidence; only its audio counts, for fluency.
+  const free = { ...input, answers: allAnswers.filter((a) => !isReadAloud(a)) };
+  return scoreAnswers(free, readAloud);
+}
+
+function scoreAnswers(input: LevelTestInput, readAloud: readonly AnswerInput[]): LevelTestResult {
   const features = computeFeatures(input);
   const values: Record<keyof typeof SPEECH_FEATURES, number | null> = features;
   const levels = features.prunedWordCount > 0 ? levelsOf(SPEECH_FEATURES, values) : {};
@@ -130,16 +150,30 @@ export function scoreLevelTest(input: LevelTestInput): LevelTestResult {
   if (!languageUsed) for (const k of LANGUAGE_FEATURES) delete levels[k];
   // Delivery from the audio (syllable nuclei) when the answers carry it: words cannot move it.
   const answerList = Array.isArray(input?.answers) ? input.answers.filter((a) => a && typeof a === 'object') : [];
-  const audio = answerList.some((a) => Array.isArray(a.syllableTimes));
+  const freeAudio = answerList.some((a) => Array.isArray(a.syllableTimes));
+  const audio = freeAudio || readAloud.length > 0;
   const specs: Record<string, FeatureSpec> = audio ? { ...SPEECH_FEATURES, delivery: AUDIO_DELIVERY_SPEC } : SPEECH_FEATURES;
   let fluencyFromAudio: number | null = null;
   if (audio) {
     for (const k of WORD_DELIVERY_FEATURES) delete levels[k];
-    const delivery = measureDelivery(
-      answerList.map((a) => ({ syllableTimes: a.syllableTimes ?? [], voiceSegments: a.voiceSegments, allottedSec: a.allottedSec })),
-    );
     // No syllable at all in the audio is the lowest delivery there is.
-    fluencyFromAudio = deliveryLevel(delivery);
+    const fromFree = freeAudio
+      ? deliveryLevel(
+          measureDelivery(
+            answerList.map((a) => ({ syllableTimes: a.syllableTimes ?? [], voiceSegments: a.voiceSegments, allottedSec: a.allottedSec })),
+          ),
+        )
+      : null;
+    // Each reading against its own text; a test has one, more are averaged.
+    const fromReading = readAloud.length
+      ? readAloud.reduce((s, a) => s + readAloudLevel(measureReadAloud(a as DeliveryAnswer, a.readAloudText!)), 0) / readAloud.length
+      : null;
+    fluencyFromAudio =
+      fromFree === null
+        ? fromReading!
+        : fromReading === null
+          ? fromFree
+          : READ_ALOUD_SHARE * fromReading + (1 - READ_ALOUD_SHARE) * fromFree;
     levels.delivery = fluencyFromAudio;
   }
   const overall = stretched(

@@ -2,8 +2,8 @@ import type { Trust } from './trust.js';
 export type CefrLevel = 'A1' | 'A2' | 'B1' | 'B2' | 'C1' | 'C2';
 export const CEFR_LEVELS: readonly CefrLevel[] = ['A1', 'A2', 'B1', 'B2', 'C1', 'C2'];
 
-/** 1 self-introduction, 2 routine or experience, 3 opinion, 4 abstract speculation. */
-export type PromptStage = 1 | 2 | 3 | 4;
+/** 0 reading a printed sentence aloud, 1 self-introduction, 2 routine or experience, 3 opinion, 4 abstract speculation. */
+export type PromptStage = 0 | 1 | 2 | 3 | 4;
 
 export interface TranscriptWord {
   /** As the recogniser wrote it; punctuation attached to a word marks a sentence end. */
@@ -37,6 +37,12 @@ export interface AnswerInput {
    * Given for any answer, delivery (fluency) is measured from these alone, never from the words.
    */
   syllableTimes?: number[];
+  /**
+   * The sentence the prompt printed for the learner to read aloud, for a read-aloud answer. Its
+   * delivery is then measured against the text (read-aloud.ts), and its words, not being the
+   * learner's own, give no vocabulary, grammar or task evidence.
+   */
+  readAloudText?: string;
 }
 
 export interface LevelTestInput {

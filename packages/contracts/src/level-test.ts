@@ -11,13 +11,15 @@ export type LevelTestStatus = (typeof LEVEL_TEST_STATUSES)[number];
 /** One speaking task of the test; instructions in Korean (first) and English. */
 export const LevelTestPrompt = Type.Object({
   id: Type.String({ pattern: '^[a-z0-9-]{1,40}$' }),
-  /** 1 self-introduction, 2 routine or experience, 3 opinion with reasons, 4 abstract speculation. */
-  stage: literalUnion([1, 2, 3, 4] as const),
+  /** 0 reading a printed sentence aloud, 1 self-introduction, 2 routine or experience, 3 opinion with reasons, 4 abstract speculation. */
+  stage: literalUnion([0, 1, 2, 3, 4] as const),
   title: Type.Object({ ko: Type.String(), en: Type.String() }),
   instruction: Type.Object({ ko: Type.String(), en: Type.String() }),
+  /** Stage 0 only: the English sentence the learner reads aloud, shown on the take page. */
+  readAloudText: Type.Optional(Type.String({ maxLength: 200 })),
   /** Seconds to think before recording starts. */
   preparationSec: Type.Integer(),
-  /** The recording window, 30..90 s. */
+  /** The recording window, 15..90 s (15 for reading aloud). */
   answerSec: Type.Integer(),
 });
 export type LevelTestPrompt = Static<typeof LevelTestPrompt>;

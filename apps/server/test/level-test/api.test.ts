@@ -44,7 +44,8 @@ async function recordWholeTest(
   expect(started.status).toBe(201);
   const attempt = started.json;
   for (const prompt of attempt.prompts) {
-    const script = scriptOf(prompt.stage);
+    // The read-aloud item (stage 0) is read as printed.
+    const script = prompt.readAloudText ?? scriptOf(prompt.stage);
     const wav = speak(script, { rate: 150 });
     stt.register(wav, script);
     const uploaded = await uploadAnswer(t, user, attempt.id, prompt.id, wav, withTranscript ? script : undefined);
@@ -92,8 +93,12 @@ for (const backend of BACKENDS) {
       stt.setMode('ok');
       const attempt = await recordWholeTest(t, minji, stt);
       attemptId = attempt.id;
-      expect(attempt.prompts.map((p: any) => p.stage)).toEqual([1, 2, 3, 4]);
-      for (const p of attempt.prompts) {
+      expect(attempt.prompts.map((p: any) => p.stage)).toEqual([0, 1, 2, 3, 4]);
+      // The read-aloud item shows its sentence; the others ask for the learner's own words.
+      expect(attempt.prompts[0].readAloudText).toMatch(/^[A-Z][A-Za-z ,']+\.$/);
+      expect(attempt.prompts[0].answerSec).toBe(15);
+      for (const p of attempt.prompts.slice(1)) {
+        expect(p.readAloudText).toBeUndefined();
         expect(p.answerSec).toBeGreaterThanOrEqual(30);
         expect(p.answerSec).toBeLessThanOrEqual(90);
         expect(p.instruction.ko).toMatch(/[가-힣]/);
@@ -104,12 +109,12 @@ for (const backend of BACKENDS) {
       expect(notYet.status).toBe(409);
 
       // Each answer is transcribed and measured as soon as it is uploaded, before the test is handed in.
-      const early = await waitForStatus(t, minji, attemptId, (s) => s.progress.transcribed === 4);
+      const early = await waitForStatus(t, minji, attemptId, (s) => s.progress.transcribed === 5);
       expect(early.status).toBe('draft');
       const finished = await api(t, 'POST', `/api/v1/level-test/attempts/${attemptId}/finish`, { token: minji.token });
       expect(finished.status).toBe(202);
       const status = await waitForStatus(t, minji, attemptId, (s) => s.status === 'scored' || s.status === 'failed');
-      expect(status).toMatchObject({ status: 'scored', progress: { transcribed: 4, total: 4 }, error: null });
+      expect(status).toMatchObject({ status: 'scored', progress: { transcribed: 5, total: 5 }, error: null });
 
       const result = await api(t, 'GET', `/api/v1/level-test/attempts/${attemptId}/result`, { token: minji.token });
       expect(result.status).toBe(200);
@@ -130,12 +135,13 @@ for (const backend of BACKENDS) {
       ]);
       expect(result.json.feedback.length).toBeGreaterThan(0);
       expect(result.json.feedback[0].ko).toMatch(/[가-힣]/);
-      expect(result.json.answers).toHaveLength(4);
+      expect(result.json.answers).toHaveLength(5);
       for (const a of result.json.answers) {
-        expect(a.transcript).toBe(`${ANSWERS[a.stage]} ${ANSWERS[a.stage]}`);
+        const read = attempt.prompts.find((p: any) => p.id === a.promptId).readAloudText;
+        expect(a.transcript).toBe(read ?? `${ANSWERS[a.stage]} ${ANSWERS[a.stage]}`);
         expect(a.lowConfidence).toBe(false);
         // Measured from the audio itself: espeak-ng pauses at commas and full stops.
-        expect(a.speechSec).toBeGreaterThan(2);
+        expect(a.speechSec).toBeGreaterThan(a.stage === 0 ? 1 : 2);
         expect(a.speechSec).toBeLessThanOrEqual(a.durationSec);
       }
 
@@ -193,7 +199,7 @@ for (const backend of BACKENDS) {
       expect(unknownPrompt.status).toBe(404);
       const early = await api(t, 'POST', `/api/v1/level-test/attempts/${attempt.id}/finish`, { token: alex.token });
       expect(early.status).toBe(409);
-      expect(early.json.error.details.missing).toHaveLength(4);
+      expect(early.json.error.details.missing).toHaveLength(5);
       // Starting again returns the attempt still being recorded, not a second one.
       const resumed = await api(t, 'POST', '/api/v1/level-test/attempts', { token: alex.token });
       expect(resumed.status).toBe(200);
@@ -217,7 +223,7 @@ for (const backend of BACKENDS) {
         expect(result.verified).toBe(false);
         expect(result.reasons).toContain('language-withheld');
         expect(result.subScores).toMatchObject({ vocabularyRange: null, grammaticalComplexity: null, coherence: null });
-        expect(result.answers).toHaveLength(4);
+        expect(result.answers).toHaveLength(5);
         expect(result.answers.every((a: any) => a.lowConfidence && a.words.every((w: any) => w.start === null))).toBe(true);
         expect((await api(t, 'GET', '/api/v1/me', { token: jun.token })).json.verifiedLevels).toEqual([]);
       } finally {
@@ -282,9 +288,9 @@ for (const backend of BACKENDS) {
       expect(rescored.status).toBe(202);
       await waitForStatus(t, minji, attemptId, (s) => s.status === 'scored');
       // Transcribed afresh from the stored recordings.
-      expect(stt.requests.length - callsBefore).toBe(4);
+      expect(stt.requests.length - callsBefore).toBe(5);
       const result = await api(t, 'GET', `/api/v1/level-test/attempts/${attemptId}/result`, { token: minji.token });
-      expect(result.json.answers).toHaveLength(4);
+      expect(result.json.answers).toHaveLength(5);
       // The feedback provider answered prose instead of JSON this time: ignored, not fatal.
       expect(result.json.providers).toEqual(['openai-compatible']);
     });
@@ -387,7 +393,7 @@ for (const backend of BACKENDS) {
         const attempt = await recordWholeTest(first, user, stt);
         expect((await api(first, 'POST', `/api/v1/level-test/attempts/${attempt.id}/finish`, { token: user.token })).status).toBe(202);
         const midway = await waitForStatus(first, user, attempt.id, (s) => s.progress.transcribed >= 1, 30_000);
-        expect(midway.progress.transcribed).toBeLessThan(4);
+        expect(midway.progress.transcribed).toBeLessThan(5);
         await first.close();
 
         const job = await jobsDb.selectFrom('jobs').selectAll().where('kind', '=', 'level-test.score').executeTakeFirstOrThrow();
@@ -405,7 +411,7 @@ for (const backend of BACKENDS) {
             .execute()
         ).length;
         expect(kept).toBeGreaterThanOrEqual(1);
-        expect(kept).toBeLessThan(4);
+        expect(kept).toBeLessThan(5);
 
         stt.setDelay(0);
         const second = await startAppOn(env);
@@ -413,9 +419,9 @@ for (const backend of BACKENDS) {
           const done = await waitForStatus(second, user, attempt.id, (s) => s.status === 'scored' || s.status === 'failed', 60_000);
           expect(done.status).toBe('scored');
           const result = (await api(second, 'GET', `/api/v1/level-test/attempts/${attempt.id}/result`, { token: user.token })).json;
-          expect(result.answers).toHaveLength(4);
+          expect(result.answers).toHaveLength(5);
           // Answers transcribed before the stop were kept, not sent to the recogniser again, and none twice.
-          expect(stt.requests.length - requestsBefore).toBe(4 - kept);
+          expect(stt.requests.length - requestsBefore).toBe(5 - kept);
           const me = await api(second, 'GET', '/api/v1/me', { token: user.token });
           expect(me.json.verifiedLevels[0]).toMatchObject({ language: 'en', level: result.level });
           const finished = await jobsDb.selectFrom('jobs').selectAll().where('id', '=', job.id).executeTakeFirstOrThrow();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scoreLevelTest, type AnswerInput, type PromptStage } from '@studymate/cefr';
+import { PROMPT_BANK } from '../../src/modules/level-test/prompts.js';
 import { analyseRecording } from '../../src/platform/speech/analysis.js';
 import { ESPEAK, ESPEAK_MISSING, silentWav, speak, synth } from './helpers.js';
 
@@ -21,6 +22,8 @@ const C1 = [
 ];
 const STAGES: PromptStage[] = [1, 2, 3, 4];
 const ALLOTTED = [30, 45, 60, 75];
+/** The read-aloud item every test opens with (a sentence of the prompt bank), read in the same voice. */
+const READING = PROMPT_BANK.find((p) => p.stage === 0)!;
 
 /** Syllables of a text (vowel groups per word), to read different words at the same syllable pace. */
 const syllablesOf = (text: string) =>
@@ -45,11 +48,15 @@ async function answer(script: string, stage: PromptStage, allottedSec: number, v
     durationSec: analysed.durationSec,
     allottedSec,
     syllableTimes: analysed.syllables,
+    ...(stage === 0 ? { readAloudText: script } : {}),
   };
 }
 
 async function takeTest(scripts: string[], voice: { sps: number; gap: number }) {
-  const answers = await Promise.all(scripts.map((s, i) => answer(`${s} ${s}`, STAGES[i]!, ALLOTTED[i]!, voice)));
+  const answers = await Promise.all([
+    answer(READING.readAloudText!, 0, READING.answerSec, voice),
+    ...scripts.map((s, i) => answer(`${s} ${s}`, STAGES[i]!, ALLOTTED[i]!, voice)),
+  ]);
   return scoreLevelTest({ answers });
 }
 
@@ -81,6 +88,15 @@ describe.skipIf(!ESPEAK)(`controls through the audio path${ESPEAK ? '' : ` (skip
       expect(Math.abs(c1.subScores.fluency - a1.subScores.fluency)).toBeLessThan(1);
     },
   );
+
+  it('the printed sentence read fluently and haltingly differs in fluency by a band or more', { timeout: 60_000 }, async () => {
+    const read = async (voice: { sps: number; gap: number }) =>
+      scoreLevelTest({ answers: [await answer(READING.readAloudText!, 0, READING.answerSec, voice)], withholdLanguage: true }).subScores
+        .fluency;
+    const fluent = await read(FLUENT);
+    const halting = await read(HALTING);
+    expect(fluent - halting).toBeGreaterThanOrEqual(1);
+  });
 
   it('silence and a noisy room are never verified', { timeout: 60_000 }, async () => {
     for (const wav of [silentWav(20), synth([{ sec: 20 }], { noise: 0.05 }).wav]) {

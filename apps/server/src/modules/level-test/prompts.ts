@@ -1,11 +1,36 @@
 import type { LevelTestPrompt } from '@studymate/contracts';
 
+/** The recording window of a read-aloud item: an 11-syllable sentence takes 3-6 s to read, with time to start. */
+export const READ_ALOUD_ANSWER_SEC = 15;
+
+const readAloud = (id: string, text: string): LevelTestPrompt => ({
+  id,
+  stage: 0,
+  title: { ko: '문장 소리 내어 읽기', en: 'Read a sentence aloud' },
+  instruction: {
+    ko: '아래 영어 문장을 자연스러운 속도로 한 번 소리 내어 읽어 주세요.',
+    en: 'Read the sentence below aloud once, at a natural pace.',
+  },
+  readAloudText: text,
+  preparationSec: 10,
+  answerSec: READ_ALOUD_ANSWER_SEC,
+});
+
 /**
- * The prompt bank: four stages that climb the CEFR functions the engine looks for (describe,
- * narrate, argue with reasons, speculate about the abstract), several variants each so a retake
- * hears different questions. Preparation and answer windows grow with the task's demand.
+ * The prompt bank: a short read-aloud item first (its printed text lets delivery be measured
+ * against what was meant to be said: packages/cefr/src/read-aloud.ts), then four stages that climb
+ * the CEFR functions the engine looks for (describe, narrate, argue with reasons, speculate about
+ * the abstract), several variants each so a retake hears different questions. Preparation and
+ * answer windows grow with the task's demand.
  */
 export const PROMPT_BANK: readonly LevelTestPrompt[] = [
+  // Stage 0: read aloud. Everyday words, one clause or two, and 11 syllables each, so every variant
+  // asks the same length (the read-aloud model reads the text's length: read-aloud.ts) within the
+  // lengths of the sentences it was fitted on (speechocean762: 1-17 syllables, median 7).
+  readAloud('s0-early-train', 'We took the early train to visit our friends.'),
+  readAloud('s0-cooking', 'My brother is learning to cook simple meals.'),
+  readAloud('s0-friday-test', 'Our teacher gave us a short test on Friday.'),
+  readAloud('s0-park', 'The children played in the park after their lunch.'),
   // Stage 1: self-introduction.
   {
     id: 's1-introduce-yourself',
@@ -149,7 +174,7 @@ export const PROMPT_BANK: readonly LevelTestPrompt[] = [
  * exists, so a retake does not repeat itself.
  */
 export function drawPrompts(previous: ReadonlySet<string>, random: () => number = Math.random): LevelTestPrompt[] {
-  return ([1, 2, 3, 4] as const).map((stage) => {
+  return ([0, 1, 2, 3, 4] as const).map((stage) => {
     const all = PROMPT_BANK.filter((p) => p.stage === stage);
     const fresh = all.filter((p) => !previous.has(p.id));
     const pool = fresh.length ? fresh : all;

@@ -229,7 +229,8 @@ export function createScoring(deps: {
     // Delivery comes from the audio when every answer's syllables were measured.
     const audioDelivery = answered.every((p) => Array.isArray(analyses.get(p.id)!.syllables));
     const engine = scoreLevelTest({
-      withholdLanguage: withholdLanguage(answered.map((p) => analyses.get(p.id)!)),
+      // The reading's words are the printed text's: they neither give nor withhold language evidence.
+      withholdLanguage: withholdLanguage(answered.filter((p) => !p.readAloudText).map((p) => analyses.get(p.id)!)),
       answers: answered.map((p) => {
         const a = analyses.get(p.id)!;
         return {
@@ -239,6 +240,8 @@ export function createScoring(deps: {
           durationSec: a.durationSec,
           allottedSec: p.answerSec,
           ...(audioDelivery ? { syllableTimes: a.syllables } : {}),
+          // A read-aloud answer is measured against its printed text, and its words are not the learner's own.
+          ...(p.readAloudText ? { readAloudText: p.readAloudText } : {}),
         };
       }),
     });
@@ -247,13 +250,15 @@ export function createScoring(deps: {
     const extra = engine.trust.verified
       ? await extraFeedback(
           engine.level,
-          answered.map((p) => ({
-            task: p.instruction.en,
-            transcript: analyses
-              .get(p.id)!
-              .words.map((w) => w.text)
-              .join(' '),
-          })),
+          answered
+            .filter((p) => !p.readAloudText)
+            .map((p) => ({
+              task: p.instruction.en,
+              transcript: analyses
+                .get(p.id)!
+                .words.map((w) => w.text)
+                .join(' '),
+            })),
           context.signal,
         )
       : [];

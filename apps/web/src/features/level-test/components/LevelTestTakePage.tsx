@@ -236,6 +236,15 @@ function PromptRunner({ attempt, mic }: { attempt: LevelTestAttempt; mic: MicSes
             {prompt.instruction.en}
           </p>
         )}
+        {/* A read-aloud item: the sentence stays in view while the learner prepares and records. */}
+        {prompt.readAloudText && (
+          <figure className="rounded-xl border-2 border-indigo-200 bg-indigo-50 p-4" data-testid="read-aloud-text">
+            <figcaption className="text-xs font-semibold text-indigo-700">{t('prompt.readAloud')}</figcaption>
+            <p lang="en" className="mt-1 break-words text-xl font-semibold leading-relaxed text-slate-900 sm:text-2xl">
+              {prompt.readAloudText}
+            </p>
+          </figure>
+        )}
 
         {phase.kind === 'preparing' && (
           <div className="space-y-3 rounded-xl bg-slate-50 p-4" data-testid="phase-preparing">
