@@ -1,6 +1,6 @@
-// Time from handing in a four-answer level test to its result, with the built-in recogniser
-// (pocketsphinx), against the built server in its own process. Each answer is espeak-ng speech of
-// about 20 s, uploaded as the web app does; between uploads the bench waits as long as the answer
+// Time from handing in a level test (the sentence read aloud, then four answers) to its result, with
+// the built-in recogniser (pocketsphinx), against the built server in its own process. The reading
+// is espeak-ng reading the printed sentence; each answer is espeak-ng speech of about 20 s, uploaded as the web app does; between uploads the bench waits as long as the answer
 // lasts, as a learner recording the next answer would (RECORDING_PAUSE=0 uploads them back to back,
 // the worst case). Budget: result within 10 s of finishing. Needs espeak-ng, pocketsphinx and
 // pocketsphinx-en-us, and `npm run build`.
@@ -57,7 +57,7 @@ try {
   const attempt = await call('POST', '/api/v1/level-test/attempts', token);
   let spokenSec = 0;
   for (const [n, prompt] of attempt.prompts.entries()) {
-    const script = `${ANSWERS[prompt.stage]} ${ANSWERS[prompt.stage]}`;
+    const script = prompt.readAloudText ?? `${ANSWERS[prompt.stage]} ${ANSWERS[prompt.stage]}`;
     // With the stand-in, each answer at a slightly different pace, so no two last the same time.
     const wordsPerMinute = String(whisper ? 144 + 4 * n : 150);
     const wav = execFileSync('espeak-ng', ['--stdout', '-v', 'en-us', '-s', wordsPerMinute, script], { maxBuffer: 64 << 20 });
