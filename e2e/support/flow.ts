@@ -103,6 +103,7 @@ export async function smallTapTargets(page: Page, min = 44): Promise<string[]> {
 export const bell = (page: Page) => page.locator('[data-testid="bell"]:visible');
 /** The unread count its badge shows (0 when none is shown). */
 export async function bellCount(page: Page): Promise<number> {
-  const badge = bell(page).locator('[data-testid="bell-count"]');
-  return (await badge.count()) ? Number(await badge.textContent()) : 0;
+  // Read without waiting: a badge that goes between a look and a read (the count just cleared) is 0, not a 15 s wait.
+  const [text] = await bell(page).locator('[data-testid="bell-count"]').allTextContents();
+  return text ? Number(text) : 0;
 }
