@@ -97,8 +97,18 @@ async function takeTest(t: TestApp, user: Client, whisper: Awaited<ReturnType<ty
   const attempt = started.json;
   for (const [i, prompt] of (attempt.prompts as { id: string; stage: number; readAloudText?: string }[]).entries()) {
     const script = prompt.readAloudText ?? SCRIPTS[prompt.stage]!;
-    const wav = speak(script, { rate: 150 });
-    whisper.register(parseWav(wav).durationSec, script);
+    // The stand-in knows a recording by its length, and two printed sentences of one length can
+    // last the same at one pace: a reading that would clash is read a little slower.
+    let wav = speak(script, { rate: 150 });
+    for (let rate = 150; ;) {
+      try {
+        whisper.register(parseWav(wav).durationSec, script);
+        break;
+      } catch (error) {
+        if ((rate -= 7) < 100) throw error;
+        wav = speak(script, { rate });
+      }
+    }
     expect((await uploadAnswer(t, user, attempt.id, prompt.id, wav)).status).toBe(200);
     if (i < attempt.prompts.length - 1) await waitForStatus(t, user, attempt.id, (s) => s.progress.transcribed === i + 1, 30_000);
   }
