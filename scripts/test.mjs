@@ -5,6 +5,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const results = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
+/** Failed tests by name, repeated at the very end so that the tail of a long log names them. */
+const failedTests = [];
 
 function run(name, command, args, env = {}) {
   console.log(`\n== ${name}: ${command} ${args.join(' ')}`);
@@ -30,6 +32,15 @@ function vitest(name, args) {
   results.skipped += json.numPendingTests + json.numTodoTests;
   // A suite that failed to load counts as a failure even when no test inside it ran.
   if (json.numFailedTestSuites > 0 && json.numFailedTests === 0) results.failed += json.numFailedTestSuites;
+  for (const file of json.testResults ?? []) {
+    const failed = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+    if (file.status === 'failed' && failed.length === 0) failedTests.push(`${file.name}: ${firstLine(file.message)}`);
+    for (const test of failed) failedTests.push(`${file.name} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+  }
+}
+
+function firstLine(text) {
+  return String(text ?? '').split('\n').find((line) => line.trim() !== '')?.trim().slice(0, 300) ?? '';
 }
 
 const only = process.argv[2];
@@ -49,6 +60,7 @@ if (!process.env.TEST_DATABASE_URL || !process.env.TEST_REDIS_URL) {
   );
 }
 if (failures.length) console.log(`\nfailed steps: ${failures.join(', ')}`);
+if (failedTests.length) console.log(`\nfailed tests:\n${failedTests.map((line) => `- ${line}`).join('\n')}`);
 const summary = `${results.passed} passed, ${results.failed} failed${results.skipped ? `, ${results.skipped} skipped` : ''}`;
 console.log(`\n${summary}`);
 process.exit(results.failed > 0 || failures.length > 0 ? 1 : 0);
