@@ -71,7 +71,7 @@ function settled(p: Pending, result: Stored | null, error?: unknown) {
  * at the recipients' settings (kept on the node, see settingsCache), then one transaction: the
  * contents it brings, a multi-row insert of the people's narrow rows that skips a person's second
  * row of one content (the unique index decides, on every node), the rows that went in added to
- * their people's kept unread counts, and those counts read back; only when the insert stored
+ * their people's kept unread counts, returning those counts; only when the insert stored
  * fewer rows than it was given, which keyed rows were stored. Stored one at a time, a notification cost four
  * statements and a commit (issue 13's 10,000 a second were 40,000 statements a second); in one
  * lane, every batch waited for the one before, whoever it was for, and the queue grew by a second
@@ -92,7 +92,6 @@ export function createNotificationWriter(
   const insertContents = queryShapesBySize((size, standIn) => repo.insertContents(db, standInRows(repo.CONTENT_COLUMNS, size, standIn)));
   const storedOf = queryShapesBySize((size, standIn) => repo.storedIds(db, Array.from({ length: size }, standIn)));
   const addUnread = queryShapesBySize((size, standIn) => repo.addUnread(db, Array.from({ length: size }, standIn)));
-  const unreadOf = queryShapesBySize((size, standIn) => repo.unreadCounts(db, Array.from({ length: size }, standIn)));
 
   async function write(batch: Pending[]): Promise<(Stored | null)[]> {
     const people = new Set<string>();
@@ -104,7 +103,6 @@ export function createNotificationWriter(
     const contentValues: unknown[] = [];
     const contents = new Set<string>();
     const keyed: string[] = [];
-    const users = new Set<string>();
     let rows = 0;
     batch.forEach(({ delivery }, i) => {
       const { row, content } = delivery;
@@ -115,7 +113,6 @@ export function createNotificationWriter(
       for (const c of repo.NOTIFICATION_COLUMNS) rowValues.push(row[c]);
       rowIds.push(row.id);
       rows++;
-      users.add(row.user_id);
       if (delivery.keyed) keyed.push(row.id);
       if (content && !contents.has(content.id)) {
         contents.add(content.id);
@@ -132,9 +129,8 @@ export function createNotificationWriter(
       ...(contents.size ? [insertContents(contents.size)(contentValues)] : []),
       insert(rows)(rowValues),
       addUnread(rows)(rowIds),
-      unreadOf(users.size)([...users]),
     ]);
-    const inserted = (results.at(-3) as { changes: number }[])[0]!.changes;
+    const inserted = (results.at(-2) as { changes: number }[])[0]!.changes;
     // Fewer rows went in than were given: some were repeats of a keyed content, and which ones is
     // read (committed by now) from the rows that are there. Mostly every row goes in, and this is skipped.
     const present =
