@@ -32,6 +32,7 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { api, cpuSeconds, freshMysqlDatabase, p99BySecond, percentile, pool, round, startServer } from './lib.mjs';
 import { openStomp } from './stomp-client.mjs';
 
@@ -261,7 +262,18 @@ const peerCpu = () => Object.fromEntries(Object.entries(peers).map(([name, pid])
 await drive(warmup, false);
 const deliveredBefore = delivered;
 const cpu0 = { server: cpuSeconds(server.pid), generator: ownCpu(), peers: peerCpu(), at: performance.now() };
+// This process's own stalls, second by second: a notification that arrives while this event loop
+// is held back is timed late, so a slow second here with no slow second in the server is ours.
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
+const loopDelayBySecond = [];
+const loopTimer = setInterval(() => {
+  loopDelayBySecond.push(round(loopDelay.max / 1e6, 0));
+  loopDelay.reset();
+}, 1000);
 const { start, sendSeconds } = await drive(seconds, true);
+clearInterval(loopTimer);
+loopDelay.disable();
 const window = (performance.now() - cpu0.at) / 1000;
 const cpu = { server: cpuSeconds(server.pid) - cpu0.server, generator: ownCpu() - cpu0.generator };
 const peersPct = Object.fromEntries(
@@ -336,6 +348,7 @@ const line = {
     fromCreated.map((latency, i) => [byDue[i], latency]),
     start,
   ),
+  generator_loop_delay_max_by_second_ms: loopDelayBySecond,
   warmup_delivered: deliveredBefore,
   drain_s: round(lastArrival ? Math.max(0, (lastArrival - (start + seconds * 1000)) / 1000) : NaN, 2),
   server_cpu_pct: round((100 * cpu.server) / window, 0),

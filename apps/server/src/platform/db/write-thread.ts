@@ -19,7 +19,10 @@ const run = db.transaction((queries) =>
 // writes the log never ends fully folded, is never started over, and grows without end (a
 // gigabyte in 20 s of chat at 2,000 messages/s). So now and then, after a transaction has been
 // answered, one checkpoint runs here: it folds in the little the checkpoint thread has not, the
-// next transaction starts the log over, and the file is reused from its start.
+// next transaction starts the log over, and the file is reused from its start. When the
+// checkpoint thread holds the checkpoint at that moment, this one is busy and folds nothing, so it
+// is tried again after the next transaction: waiting a second instead let the log grow to 290 MB
+// at 10,000 notifications a second, and folding that in held writes back for 170 ms.
 let folded = Date.now();
 parentPort.on('message', (message) => {
   if (message === 'stop') return;
@@ -29,9 +32,8 @@ parentPort.on('message', (message) => {
     parentPort.postMessage({ id: message.id, error: { message: String(error && error.message), code: error && error.code } });
   }
   if (Date.now() - folded >= workerData.foldEveryMs) {
-    folded = Date.now();
     try {
-      db.pragma('wal_checkpoint(PASSIVE)');
+      if (!db.pragma('wal_checkpoint(PASSIVE)')[0].busy) folded = Date.now();
     } catch {
       // a lock held elsewhere: the next round tries again
     }
