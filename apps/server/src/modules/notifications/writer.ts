@@ -137,7 +137,10 @@ export function createNotificationWriter(
       inserted < rows && keyed.length
         ? new Set(((await db.executeQuery(storedOf(keyed.length)(keyed))).rows as { id: string }[]).map((r) => r.id))
         : null;
-    const unread = new Map((results.at(-1) as { user_id: string; n: number | string }[]).map((r) => [r.user_id, Number(r.n)]));
+    // A person's rows each counted up once; their count after the batch is the highest returned.
+    const unread = new Map<string, number>();
+    for (const r of results.at(-1) as { user_id: string; n: number | string }[])
+      unread.set(r.user_id, Math.max(Number(r.n), unread.get(r.user_id) ?? 0));
     batch.forEach(({ delivery: { row, keyed: isKeyed } }, i) => {
       const result = stored[i];
       if (!result) return;
