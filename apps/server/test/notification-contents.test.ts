@@ -210,6 +210,7 @@ for (const backend of BACKENDS) {
         for (const { id } of people) expect([id, await node().unread(id)]).toEqual([id, counted.get(id) ?? 0]);
       };
       const [one, two] = [node(), node()];
+      const pushedBefore = pushed.length;
       const sendTo = (n: ReturnType<typeof node>, userId: string, i: number) =>
         n.send({ userId, category: 'chat', kind: 'chat-message', title: { ko: `${i}`, en: `${i}` }, key: `count-${i % 7}` });
       // Two nodes at once, each key sent twice over: repeats store nothing and count nothing.
@@ -229,6 +230,16 @@ for (const backend of BACKENDS) {
         ]),
       );
       await expectKeptRight();
+      // The bell ends at the count: a batch holding several of a person's rows tells each the count after all of them.
+      const highestTold = (userId: string) =>
+        Math.max(...pushed.slice(pushedBefore).flatMap((p) => (p.userId === userId ? [p.notification.unread ?? 0] : [])));
+      expect(people.map((p) => highestTold(p.id))).toEqual([9, 9, 2, 1]);
+      // Three at once to one person: the second and third share a batch at least, and each says 4.
+      const toHana = pushed.length;
+      await Promise.all(
+        [1, 2, 3].map((i) => one.send({ userId: hana, category: 'chat', kind: 'chat-message', title: { ko: `${i}`, en: `${i}` } })),
+      );
+      expect(pushed.slice(toHana).map((p) => p.notification.unread)).toContain(4);
 
       const mine = (await listOf(one, minji)).items;
       expect(await one.markRead(minji, [mine[0]!.id, mine[1]!.id])).toBe(7);
