@@ -196,6 +196,17 @@ describe('SQLite checkpoints', () => {
   });
 });
 
+/** A new SQLite file in WAL mode holding an empty notes table, closed again, in a folder of its own. */
+function notesInWal() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'studymate-wal-'));
+  const file = path.join(dir, 'studymate.db');
+  const setup = new SQLite(file);
+  setup.pragma('journal_mode = WAL');
+  setup.exec('create table notes (id integer primary key, text text not null)');
+  setup.close();
+  return { dir, file };
+}
+
 describe('SQLite log under steady writes', () => {
   // In production the checkpoint thread folds the log in meanwhile; under the stomp-fanout bench's
   // steady load it never finished clean, so the log never started over (a gigabyte in 20 s).
@@ -204,12 +215,7 @@ describe('SQLite log under steady writes', () => {
     ['starts over, folded in by the write thread', 100, true],
     ['grows without it', 2 ** 30, false],
   ])('%s', async (_title, foldEveryMs, bounded) => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'studymate-wal-'));
-    const file = path.join(dir, 'studymate.db');
-    const setup = new SQLite(file);
-    setup.pragma('journal_mode = WAL');
-    setup.exec('create table notes (id integer primary key, text text not null)');
-    setup.close();
+    const { dir, file } = notesInWal();
     const pragmas = ['synchronous = NORMAL', 'busy_timeout = 5000', 'wal_autocheckpoint = 0', 'journal_size_limit = 1048576'];
     const writer = startWriteThread(file, pragmas, foldEveryMs);
     try {
@@ -252,12 +258,7 @@ sys.stdin.readline()
 
 describe.skipIf(python)(`SQLite log folded by the write thread${python ? ` (skipped: ${python})` : ''}`, () => {
   it('is folded after the next transaction when the checkpoint was held at the fold, not a second later', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'studymate-fold-'));
-    const file = path.join(dir, 'studymate.db');
-    const setup = new SQLite(file);
-    setup.pragma('journal_mode = WAL');
-    setup.exec('create table notes (id integer primary key, text text not null)');
-    setup.close();
+    const { dir, file } = notesInWal();
     // Long enough that the steps below, after the one fold that is due, all come before the next.
     const foldEveryMs = 1500;
     const writer = startWriteThread(file, ['synchronous = NORMAL', 'busy_timeout = 5000', 'wal_autocheckpoint = 0'], foldEveryMs);
