@@ -18,6 +18,7 @@ import {
   type ReadAloudFeatures,
 } from '../../../packages/cefr/src/read-aloud.js';
 import { pearson, r3, spearman } from '../../../packages/cefr/eval/metrics.js';
+import { seededRandom } from '../../../packages/matching/eval/evaluate.js';
 
 /** What fitting needs of a model: its features as read, the sign each weight is held to, and its scoring. */
 export interface ModelKind<F, K extends string> {
@@ -99,18 +100,6 @@ export function fitDelivery<F, K extends string>(
   return model;
 }
 
-/** A small seeded generator (mulberry32), so the folds are the same on every run. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Speaker-grouped k-fold cross-validation: each fold's speakers are scored by a model fitted on the
  * other folds' speakers only, as held-out speakers would be. Averaged over `repeats` random
@@ -130,7 +119,8 @@ export function crossValidate<F, K extends string>(
   let sumS = 0;
   let sumP = 0;
   for (let rep = 0; rep < repeats; rep++) {
-    const rand = random(762 + rep);
+    // Seeded, so the folds are the same on every run.
+    const rand = seededRandom(762 + rep);
     const order = unique.map((s) => [rand(), s] as const).sort((x, y) => x[0] - y[0]);
     const foldOf = new Map(order.map(([, s], i) => [s, i % k]));
     const predicted = new Array<number>(features.length);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RealtimeNotification } from '@studymate/contracts';
 import { loadConfig } from '../src/config.js';
 import { migrations } from '../src/migrations/index.js';
-import type { NotificationsTables } from '../src/modules/notifications/repository.js';
+import { removeOlderThan, type NotificationsTables } from '../src/modules/notifications/repository.js';
 import { createNotificationsService } from '../src/modules/notifications/service.js';
 import { isMysql, openDatabase } from '../src/platform/db/database.js';
 import { migrateToLatest } from '../src/platform/db/migrate.js';
@@ -263,6 +263,27 @@ for (const backend of BACKENDS) {
       await db.transaction().execute((tx) => one.participant.erase(tx, alex));
       expect(await db.selectFrom('notification_counts').select('user_id').where('user_id', '=', alex).execute()).toEqual([]);
       await expectKeptRight();
+    });
+
+    it('prunes the old a few rows at a time, and every person’s count is still their unread rows after it', async () => {
+      await db.deleteFrom('notifications').execute();
+      await db.deleteFrom('notification_counts').execute();
+      const n = node();
+      for (const { id } of people)
+        for (const i of [1, 2, 3]) await n.send({ userId: id, category: 'chat', kind: 'chat-message', title: { ko: `${i}`, en: `${i}` } });
+      // Minji read one of hers; hers, Sam's and one of Alex's were stored long ago.
+      await n.markRead(minji, [(await listOf(n, minji)).items[0]!.id]);
+      const alexOld = (await listOf(n, alex)).items[0]!.id;
+      await db
+        .updateTable('notifications')
+        .set({ created_at: 1 })
+        .where((eb) => eb.or([eb('user_id', 'in', [minji, sam]), eb('id', '=', alexOld)]))
+        .execute();
+      // Two rows a step: seven old rows take four steps.
+      expect(await removeOlderThan(db as Kysely<NotificationsTables>, Date.now() - 1000, 2)).toBe(7);
+      expect(await Promise.all(people.map((p) => n.unread(p.id)))).toEqual([0, 2, 0, 3]);
+      const left = await db.selectFrom('notifications').select(['user_id', 'read_at']).execute();
+      expect(people.map((p) => left.filter((r) => r.user_id === p.id && r.read_at === null).length)).toEqual([0, 2, 0, 3]);
     });
   });
 }

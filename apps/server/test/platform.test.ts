@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -195,6 +196,17 @@ describe('SQLite checkpoints', () => {
   });
 });
 
+/** A new SQLite file in WAL mode holding an empty notes table, closed again, in a folder of its own. */
+function notesInWal() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'studymate-wal-'));
+  const file = path.join(dir, 'studymate.db');
+  const setup = new SQLite(file);
+  setup.pragma('journal_mode = WAL');
+  setup.exec('create table notes (id integer primary key, text text not null)');
+  setup.close();
+  return { dir, file };
+}
+
 describe('SQLite log under steady writes', () => {
   // In production the checkpoint thread folds the log in meanwhile; under the stomp-fanout bench's
   // steady load it never finished clean, so the log never started over (a gigabyte in 20 s).
@@ -203,12 +215,7 @@ describe('SQLite log under steady writes', () => {
     ['starts over, folded in by the write thread', 100, true],
     ['grows without it', 2 ** 30, false],
   ])('%s', async (_title, foldEveryMs, bounded) => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'studymate-wal-'));
-    const file = path.join(dir, 'studymate.db');
-    const setup = new SQLite(file);
-    setup.pragma('journal_mode = WAL');
-    setup.exec('create table notes (id integer primary key, text text not null)');
-    setup.close();
+    const { dir, file } = notesInWal();
     const pragmas = ['synchronous = NORMAL', 'busy_timeout = 5000', 'wal_autocheckpoint = 0', 'journal_size_limit = 1048576'];
     const writer = startWriteThread(file, pragmas, foldEveryMs);
     try {
@@ -229,6 +236,64 @@ describe('SQLite log under steady writes', () => {
       if (bounded) expect(largest).toBeLessThan(through / 4);
       else expect(largest).toBeGreaterThan(through);
     } finally {
+      writer.stop();
+      await new Promise((r) => setTimeout(r, 100));
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+    }
+  });
+});
+
+// SQLite's unix VFS locks the log's checkpoint with a POSIX lock on byte 121 of the -shm file.
+// Another process holding that byte is what the checkpoint thread holding the checkpoint looks
+// like to the write thread: its PASSIVE checkpoint answers busy. (POSIX locks of one process never
+// conflict with each other, so the holder is a process of its own: Python, which node-gyp needs anyway.)
+const python = spawnSync('python3', ['-c', 'import fcntl'], { stdio: 'ignore' }).status === 0 ? null : 'python3 is not installed';
+const HOLD_CHECKPOINT = `
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 121)
+print('held', flush=True)
+sys.stdin.readline()
+`;
+
+describe.skipIf(python)(`SQLite log folded by the write thread${python ? ` (skipped: ${python})` : ''}`, () => {
+  it('is folded after the next transaction when the checkpoint was held at the fold, not a second later', async () => {
+    const { dir, file } = notesInWal();
+    // Long enough that the steps below, after the one fold that is due, all come before the next.
+    const foldEveryMs = 1500;
+    const writer = startWriteThread(file, ['synchronous = NORMAL', 'busy_timeout = 5000', 'wal_autocheckpoint = 0'], foldEveryMs);
+    let written = 0;
+    const write = (rows: number) =>
+      writer.run([
+        CompiledQuery.raw(
+          `insert into notes (id, text) values ${Array.from({ length: rows }, () => `(${++written}, '${'x'.repeat(2000)}')`).join(',')}`,
+        ),
+      ]);
+    const logSize = () => statSync(`${file}-wal`).size;
+    let holder: ReturnType<typeof spawn> | null = null;
+    try {
+      await write(1);
+      holder = spawn('python3', ['-c', HOLD_CHECKPOINT, `${file}-shm`], { stdio: ['pipe', 'pipe', 'inherit'] });
+      const exited = new Promise((resolve) => holder!.once('exit', resolve));
+      await new Promise<void>((resolve, reject) => {
+        holder!.stdout!.once('data', () => resolve());
+        holder!.once('exit', (code) => reject(new Error(`the checkpoint holder exited with ${code}`)));
+      });
+      await new Promise((resolve) => setTimeout(resolve, foldEveryMs + 100));
+      // The fold is due after this one and finds the checkpoint held; by the answer to the next
+      // transaction it has certainly been tried (the thread takes one message at a time).
+      await write(200);
+      await write(1);
+      holder.stdin!.end('\n');
+      await exited;
+      // The fold is tried again after this one, and the checkpoint is free now...
+      await write(200);
+      const folded = logSize();
+      // ...so this transaction starts the log over at its beginning: the file does not grow.
+      await write(1);
+      expect(logSize()).toBe(folded);
+    } finally {
+      holder?.kill();
       writer.stop();
       await new Promise((r) => setTimeout(r, 100));
       rmSync(dir, { recursive: true, force: true, maxRetries: 5 });

@@ -129,6 +129,28 @@ for (const backend of BACKENDS) {
       await second.stop();
     });
 
+    it('starts no job after its node has stopped, even one it was claiming as the stop came', async () => {
+      const r = runner();
+      let stopped = false;
+      const startedAfterStop: string[] = [];
+      r.register('test.late', {
+        run: async () => {
+          if (stopped) startedAfterStop.push('test.late');
+        },
+      });
+      const id = await r.enqueue('test.late', {});
+      // The poll that start() begins is claiming the job when stop() is called.
+      r.start();
+      await r.stop();
+      stopped = true;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(startedAfterStop).toEqual([]);
+      // Whatever it had claimed went back to the queue for the next start, its attempt not counted.
+      const job = (await r.find(id))!;
+      expect(job.status).toBe('queued');
+      expect(Number(job.attempts)).toBe(0);
+    });
+
     it('prunes finished jobs after a week and keeps failed ones for an operator', async () => {
       const r = runner();
       const old = Date.now() - 8 * 24 * 3600_000;

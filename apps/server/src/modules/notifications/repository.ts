@@ -199,26 +199,48 @@ async function removeUnsent(db: Db, contentIds: string[]) {
     .execute();
 }
 
-/** Every recipient of a content is stored at the content's time, so both go by the same age. */
-export async function removeOlderThan(db: Db, at: number) {
-  const result = await db.transaction().execute(async (tx) => {
-    // Whoever loses an unread one is counted afresh.
-    const people = await tx
+/** Rows pruned per transaction, so sends and reads meanwhile wait on none of them for long. */
+const PRUNE_CHUNK = 500;
+
+/**
+ * Removes the notifications stored before `at`, and then the words nobody holds any more (every
+ * recipient of a content is stored at the content's time, so both go by the same age). The table
+ * has no index by age: one walk along the primary key picks the old rows a chunk at a time, and
+ * each chunk's rows go by id, with the people who lose an unread one counted afresh, in one short
+ * transaction. Finding the people and then deleting by age read the whole table twice, in one
+ * transaction that held every row it passed.
+ */
+export async function removeOlderThan(db: Db, at: number, chunk = PRUNE_CHUNK) {
+  let removed = 0;
+  let after = '';
+  for (;;) {
+    const rows = await db
       .selectFrom('notifications')
-      .select('user_id')
-      .distinct()
+      .select(['id', 'user_id', 'read_at'])
+      .where('id', '>', after)
       .where('created_at', '<', at)
-      .where('read_at', 'is', null)
+      .orderBy('id')
+      .limit(chunk)
       .execute();
-    const deleted = await tx.deleteFrom('notifications').where('created_at', '<', at).executeTakeFirst();
-    await recount(
-      tx,
-      people.map((p) => p.user_id),
-    );
-    return deleted;
-  });
+    if (!rows.length) break;
+    after = rows.at(-1)!.id;
+    removed += await db.transaction().execute(async (tx) => {
+      const deleted = await tx
+        .deleteFrom('notifications')
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .executeTakeFirst();
+      // Whoever lost an unread one is counted afresh from the rows left.
+      await recount(tx, [...new Set(rows.filter((r) => r.read_at === null).map((r) => r.user_id))]);
+      return Number(deleted.numDeletedRows);
+    });
+    if (rows.length < chunk) break;
+  }
   await db.deleteFrom('notification_contents').where('created_at', '<', at).execute();
-  return Number(result.numDeletedRows);
+  return removed;
 }
 
 export function allOf(db: Db, userId: string) {

@@ -99,11 +99,11 @@ export function createNotificationWriter(
     const settings = await settingsOf([...people]);
     const stored: (Stored | null)[] = new Array(batch.length).fill(null);
     const rowValues: unknown[] = [];
+    // Also among rowValues; apart, they are addUnread's parameters (it counts only the rows the insert kept).
     const rowIds: string[] = [];
     const contentValues: unknown[] = [];
     const contents = new Set<string>();
     const keyed: string[] = [];
-    let rows = 0;
     batch.forEach(({ delivery }, i) => {
       const { row, content } = delivery;
       const { locale, preferences } = settings.get(row.user_id)!;
@@ -112,13 +112,13 @@ export function createNotificationWriter(
       stored[i] = { unread: 0, locale, preferences };
       for (const c of repo.NOTIFICATION_COLUMNS) rowValues.push(row[c]);
       rowIds.push(row.id);
-      rows++;
       if (delivery.keyed) keyed.push(row.id);
       if (content && !contents.has(content.id)) {
         contents.add(content.id);
         for (const c of repo.CONTENT_COLUMNS) contentValues.push(content[c]);
       }
     });
+    const rows = rowIds.length;
     if (!rows) return stored;
     // The rows, the counts of those that went in, and the counts after: with the contents they
     // bring, one transaction; rows alone (an announcement's) on MariaDB as statements that each

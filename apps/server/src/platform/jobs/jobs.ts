@@ -67,6 +67,8 @@ export class JobRunner {
   private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   private timer: NodeJS.Timeout | null = null;
   private polling = false;
+  /** Settles when the poll in flight has launched or handed back what it claimed. */
+  private polled: Promise<void> = Promise.resolve();
   private again = false;
   private stopped = true;
   private prunedAt = 0;
@@ -158,9 +160,12 @@ export class JobRunner {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    const grace = new Promise((r) => setTimeout(r, graceMs).unref());
+    // A poll claiming as the stop came would otherwise start its jobs after the database closed.
+    await Promise.race([this.polled, grace]);
     const inFlight = [...this.running.values()];
     for (const job of inFlight) job.controller.abort(new Released('node stopping'));
-    await Promise.race([Promise.allSettled(inFlight.map((j) => j.done)), new Promise((r) => setTimeout(r, graceMs).unref())]);
+    await Promise.race([Promise.allSettled(inFlight.map((j) => j.done)), grace]);
   }
 
   /**
@@ -192,12 +197,18 @@ export class JobRunner {
       return;
     }
     this.polling = true;
+    let polled!: () => void;
+    this.polled = new Promise((resolve) => (polled = resolve));
     try {
       do {
         this.again = false;
         const free = (this.options.concurrency ?? 2) - this.running.size;
         if (free <= 0 || this.stopped) break;
         const claimed = await this.claim(free);
+        if (this.stopped) {
+          await Promise.all(claimed.map((job) => this.handBack(job.id)));
+          break;
+        }
         for (const job of claimed) this.launch(job);
         if (claimed.length === free) this.again = true;
       } while (this.again && !this.stopped);
@@ -206,6 +217,7 @@ export class JobRunner {
       if (!this.stopped) this.options.log?.warn({ err: error }, 'job poll failed');
     } finally {
       this.polling = false;
+      polled();
       this.schedule();
     }
   }
@@ -288,18 +300,7 @@ export class JobRunner {
     } catch (error) {
       const reason = controller.signal.aborted ? controller.signal.reason : error;
       if (reason instanceof Released) {
-        // Shutting down is not the job's fault: hand it back without counting the attempt.
-        await mine()
-          .set({
-            status: 'queued',
-            locked_by: null,
-            locked_until: null,
-            attempts: sql`attempts - 1`,
-            run_after: Date.now(),
-            updated_at: Date.now(),
-          })
-          .execute()
-          .catch(() => undefined);
+        await this.handBack(job.id);
         return;
       }
       const message = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
@@ -323,6 +324,25 @@ export class JobRunner {
     } finally {
       clearInterval(heartbeat);
     }
+  }
+
+  /** Shutting down is not the job's fault: the job goes back to the queue without counting the attempt. */
+  private async handBack(id: string) {
+    await this.db
+      .updateTable('jobs')
+      .where('id', '=', id)
+      .where('locked_by', '=', this.nodeId)
+      .where('status', '=', 'running')
+      .set({
+        status: 'queued',
+        locked_by: null,
+        locked_until: null,
+        attempts: sql`attempts - 1`,
+        run_after: Date.now(),
+        updated_at: Date.now(),
+      })
+      .execute()
+      .catch(() => undefined);
   }
 
   private async giveUp(
