@@ -89,8 +89,9 @@ for (const backend of BACKENDS) {
       const broken = await r.enqueue('test.broken', {});
       r.start();
       await until(
-        'the flaky job done and the broken one failed',
-        async () => (await r.find(flaky))?.status === 'done' && (await r.find(broken))?.status === 'failed',
+        'the flaky job done, the broken one failed and its module told',
+        // The module is told after the failed status is written, so wait for that too.
+        async () => (await r.find(flaky))?.status === 'done' && (await r.find(broken))?.status === 'failed' && gaveUp !== null,
         15_000,
       );
       const flakyRow = (await r.find(flaky))!;
