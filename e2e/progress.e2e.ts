@@ -105,6 +105,36 @@ describe('STUDYMATE progress and notifications', () => {
     await sora.context.close();
   });
 
+  it('a notification pushed while the live connection was down is counted once it is back, without a reload', async () => {
+    const stamp = Date.now();
+    const jun = await newPage(browser, 'desktop');
+    const junAuth = await onboardedUser(jun.context, `jun.progress.${stamp}@example.com`, 'Jun', 'ko', 'Jun Lee');
+    // This tab's live connection is turned away (the app retries) until the request below was pushed.
+    let connectable = false;
+    const page = await sam.context.newPage();
+    await page.routeWebSocket(/\/ws$/, (ws) => {
+      if (connectable) ws.connectToServer();
+      else void ws.close();
+    });
+    await page.goto('/');
+    await bell(page).waitFor();
+    const unread = await sam.context.request.get(`${baseUrl}/api/v1/notifications/unread-count`, { headers: samAuth.headers });
+    const before = ((await unread.json()) as { unread: number }).unread;
+    await until('the bell to show what was unread', async () => (await bellCount(page)) === before);
+
+    const asked = await jun.context.request.post(`${baseUrl}/api/v1/matching/requests`, {
+      data: { receiverId: samAuth.id, message: 'Coffee chat?' },
+      headers: junAuth.headers,
+    });
+    expect(asked.status(), await asked.text()).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await bellCount(page)).toBe(before);
+    connectable = true;
+    await until('the bell to count what was pushed while disconnected', async () => (await bellCount(page)) === before + 1, 30_000);
+    await page.close();
+    await jun.context.close();
+  });
+
   it('the statistics and achievements pages tell a person what they did and what comes next', async () => {
     await mina.page.goto('/statistics');
     await mina.page.getByRole('heading', { name: ko.nav.statistics, level: 1 }).waitFor();

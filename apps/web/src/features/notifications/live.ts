@@ -1,5 +1,5 @@
 import type { RealtimeNotification } from '@studymate/contracts';
-import { startRealtime, subscribe } from '../chat/realtime';
+import { onConnected, startRealtime, subscribe } from '../chat/realtime';
 import * as api from './api';
 import { useNotificationsStore } from './store';
 
@@ -21,23 +21,40 @@ function showInBrowser(n: RealtimeNotification) {
 
 let following = false;
 let toastTimer: ReturnType<typeof setTimeout> | undefined;
+/** Counts pushed so far: a count asked for before one of them arrived is older than it. */
+let pushed = 0;
+
+/** Sets the bell from the server's count, unless a push came while asking (it carried a newer one). */
+function catchUp() {
+  const asked = pushed;
+  void api
+    .fetchUnread()
+    .then((n) => {
+      if (pushed === asked) useNotificationsStore.getState().setUnread(n);
+    })
+    .catch(() => {});
+}
 
 /**
- * Keeps the bell's count live for the whole app: the count from the server once, then every
- * notification and every mark-read on another device carries the new count. Listens through the
+ * Keeps the bell's count live for the whole app: the count from the server at start and after
+ * every (re)connect, and between them every notification and every mark-read on another device
+ * carries the new count. Listens through the
  * app's one subscription per destination (chat/realtime.ts), shared with chat and matching.
  */
 export function followNotifications(): void {
   if (following) return;
   following = true;
   startRealtime();
-  void api
-    .fetchUnread()
-    .then((n) => useNotificationsStore.getState().setUnread(n))
-    .catch(() => {});
+  catchUp();
+  // What was pushed before the subscription was in place (the first connect can come after the
+  // first count) or while the connection was down is counted on the server: ask again on every connect.
+  onConnected(catchUp);
   subscribe('/user/queue/notifications', (body) => {
     const n = body as RealtimeNotification;
-    if (typeof n.unread === 'number') useNotificationsStore.getState().setUnread(n.unread);
+    if (typeof n.unread === 'number') {
+      pushed++;
+      useNotificationsStore.getState().setUnread(n.unread);
+    }
     if (!n.category) return;
     useNotificationsStore.setState((s) => ({ version: s.version + 1 }));
     // Quiet hours: counted, never announced.
