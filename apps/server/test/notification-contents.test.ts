@@ -239,7 +239,7 @@ for (const backend of BACKENDS) {
       await Promise.all(
         [1, 2, 3].map((i) => one.send({ userId: hana, category: 'chat', kind: 'chat-message', title: { ko: `${i}`, en: `${i}` } })),
       );
-      expect(pushed.slice(toHana).map((p) => p.notification.unread)).toContain(4);
+      expect(pushed.slice(toHana).filter((p) => p.notification.unread === 4).length).toBeGreaterThanOrEqual(2);
 
       const mine = (await listOf(one, minji)).items;
       expect(await one.markRead(minji, [mine[0]!.id, mine[1]!.id])).toBe(7);

@@ -36,10 +36,10 @@ function catchUp() {
 }
 
 /**
- * Keeps the bell's count live for the whole app: the count from the server at start and after
- * every (re)connect, and between them every notification and every mark-read on another device
- * carries the new count. Listens through the
- * app's one subscription per destination (chat/realtime.ts), shared with chat and matching.
+ * Keeps the bell's count live for the whole app: the count from the server at start (so the bell
+ * shows even while the live connection is still opening) and after every (re)connect, and between
+ * them every notification and every mark-read on another device carries the new count. Listens
+ * through the app's one subscription per destination (chat/realtime.ts), shared with chat and matching.
  */
 export function followNotifications(): void {
   if (following) return;
