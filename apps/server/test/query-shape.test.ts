@@ -18,6 +18,8 @@ import { queryShape, queryShapesBySize } from '../src/platform/db/query-shape.js
 import * as repo from '../src/modules/chat/repository.js';
 import type { AuthorizedRoomId } from '../src/modules/chat/policy.js';
 import type { ChatTables, MessageRow } from '../src/modules/chat/repository.js';
+import * as notifyRepo from '../src/modules/notifications/repository.js';
+import type { NotificationsTables } from '../src/modules/notifications/repository.js';
 
 /** A Kysely that compiles for a dialect and runs nothing. */
 const compilerOnly = (adapter: DialectAdapter, compiler: QueryCompiler, introspector: (db: Kysely<any>) => DatabaseIntrospector) =>
@@ -77,6 +79,44 @@ describe.each(Object.entries(dialects))('query shapes [%s]', (_name, db) => {
         expect(insert(rows.length)(values)).toMatchObject({ sql: expected.sql, parameters: expected.parameters });
       }),
     );
+  });
+
+  it('give the SQL for any size of a multi-row insert or an IN list from one repeated piece', () => {
+    const notifications = db as unknown as Kysely<NotificationsTables>;
+    const insert = queryShapesBySize((size, standIn) =>
+      notifyRepo.insertIgnoringRepeats(
+        notifications,
+        Array.from({ length: size }, () => Object.fromEntries(notifyRepo.NOTIFICATION_COLUMNS.map((c) => [c, standIn()])) as never),
+      ),
+    );
+    const addUnread = queryShapesBySize((size, standIn) => notifyRepo.addUnread(notifications, Array.from({ length: size }, standIn)));
+    // A fixed value after the list: not values in order, so shaped per size.
+    const inRoom = queryShapesBySize((size, standIn) =>
+      db
+        .selectFrom('chat_messages')
+        .select('id')
+        .where('id', 'in', Array.from({ length: size }, standIn))
+        .where('room_id', '=', 'room')
+        .compile(),
+    );
+    for (const size of [1, 2, 4, 5, 64, 499, 2000]) {
+      const rows = Array.from({ length: size }, (_, i) => ({
+        id: `n${i}`,
+        user_id: `u${i % 7}`,
+        content_id: 'c',
+        read_at: null,
+        created_at: i,
+      }));
+      const ids = rows.map((r) => r.id);
+      const expectedInsert = notifyRepo.insertIgnoringRepeats(notifications, rows);
+      const values = rows.flatMap((r) => notifyRepo.NOTIFICATION_COLUMNS.map((c) => r[c]));
+      expect(insert(size)(values)).toMatchObject({ sql: expectedInsert.sql, parameters: expectedInsert.parameters });
+      const expectedUnread = notifyRepo.addUnread(notifications, ids);
+      expect(addUnread(size)(ids)).toMatchObject({ sql: expectedUnread.sql, parameters: expectedUnread.parameters });
+      const expectedInRoom = db.selectFrom('chat_messages').select('id').where('id', 'in', ids).where('room_id', '=', 'room').compile();
+      expect(inRoom(size)(ids)).toMatchObject({ sql: expectedInRoom.sql, parameters: expectedInRoom.parameters });
+    }
+    expect(() => addUnread(3)(['a', 'b'])).toThrow(/takes 3 values/);
   });
 
   it('refuses the wrong number of values', () => {

@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import { batchQueue } from '../../platform/db/batches.js';
-import { isMysql } from '../../platform/db/database.js';
 import { queryShapesBySize } from '../../platform/db/query-shape.js';
 import { statementRunner, transactionRunner } from '../../platform/db/write-thread.js';
 import type { PersonSettings, Preferences } from './preferences.js';
@@ -8,17 +7,15 @@ import * as repo from './repository.js';
 import type { NotificationContentsTable, NotificationsTable, NotificationsTables } from './repository.js';
 import type { NotificationCategory, NotificationLocale } from '@studymate/contracts';
 
-/** More notifications than this wait for the next batch (5 values a row stay far below every driver's limit). */
-const MAX_BATCH = 500;
 /**
- * Batches in flight at once on MariaDB, each lane holding its own people: a person's
- * notifications are written (and their unread counts read) in order, while other people's need
- * not wait for them on another connection. SQLite has one write thread, so there one lane: four
- * only cut each announcement's rows into four transactions that each rewrote the same shared
- * pages (the ends of the table and its keys, the counts), and at 10,000 a second the write-ahead
- * log took a fifth more and the p99 doubled (bench/README.md).
+ * More notifications than this wait for the next batch (5 values a row: 10,000 values, far below
+ * every driver's limit). A batch costs mostly per row, so behind a backlog the cap sets how much
+ * each round trip carries: at 500, a backlog at 10,000 a second on MariaDB drained slowly or not
+ * at all (bench/README.md).
  */
-const MYSQL_LANES = 4;
+const MAX_BATCH = 2000;
+/** Announcements' words stored together at most (9 values each). */
+const MAX_CONTENTS_BATCH = 100;
 /** A batch that met a deadlock or a busy database is tried once more whole before it is split. */
 const TRANSIENT = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT']);
 
@@ -66,17 +63,19 @@ function settled(p: Pending, result: Stored | null, error?: unknown) {
 }
 
 /**
- * Stores notifications in batches, like chat's message writer, in lanes by person: in each
- * lane one batch at a time, and what arrives meanwhile makes its next batch. A batch is one look
- * at the recipients' settings (kept on the node, see settingsCache), then one transaction: the
- * contents it brings, a multi-row insert of the people's narrow rows that skips a person's second
- * row of one content (the unique index decides, on every node), the rows that went in added to
- * their people's kept unread counts, returning those counts; only when the insert stored
- * fewer rows than it was given, which keyed rows were stored. Stored one at a time, a notification cost four
- * statements and a commit (issue 13's 10,000 a second were 40,000 statements a second); in one
- * lane, every batch waited for the one before, whoever it was for, and the queue grew by a second
- * at 10,000 a second. A batch that fails is retried whole once if the database called it
- * transient, then one notification at a time, so only the one at fault fails.
+ * Stores notifications in batches, like chat's message writer: one batch at a time, and what
+ * arrives meanwhile makes the next, so a person's notifications are stored (and their unread
+ * counts read) in order. A batch is one look at the recipients' settings (kept on the node, see
+ * settingsCache), then the contents it brings, a multi-row insert of the people's narrow rows
+ * that skips a person's second row of one content (the unique index decides, on every node), and
+ * the rows that went in added to their people's kept unread counts, returning those counts; only
+ * when the insert stored fewer rows than it was given, which keyed rows were stored. Stored one at
+ * a time, a notification cost four statements and a commit (issue 13's 10,000 a second were
+ * 40,000 statements a second). Batches written side by side on MariaDB (four at once, by person)
+ * each took longer per row than one batch alone, while MariaDB used more CPU: at 12,000 a second,
+ * 400 rows in 120-170 ms each, against 500 rows in about 40 ms alone (bench/README.md). A batch
+ * that fails is retried whole once if the database called it transient, then one notification at
+ * a time, so only the one at fault fails.
  */
 export function createNotificationWriter(
   db: Kysely<NotificationsTables>,
@@ -182,14 +181,9 @@ export function createNotificationWriter(
       await Promise.all(batch.map((p) => writeContents([p])));
     }
   }
-  const contentQueue = batchQueue(MAX_BATCH / 5, writeContents);
+  const contentQueue = batchQueue(MAX_CONTENTS_BATCH, writeContents);
 
-  const lanes = Array.from({ length: isMysql(db) ? MYSQL_LANES : 1 }, () => batchQueue(MAX_BATCH, settle));
-  const laneOf = (userId: string) => {
-    let hash = 0;
-    for (let i = 0; i < userId.length; i++) hash = (hash * 31 + userId.charCodeAt(i)) | 0;
-    return lanes[(hash >>> 0) % lanes.length]!;
-  };
+  const enqueue = batchQueue(MAX_BATCH, settle);
 
   return {
     /**
@@ -200,7 +194,7 @@ export function createNotificationWriter(
       if (!deliveries.length) return Promise.resolve({ stored: [], failed: null });
       return new Promise((resolve) => {
         const group: Group = { stored: new Array(deliveries.length).fill(null), failed: null, left: deliveries.length, resolve };
-        deliveries.forEach((delivery, index) => laneOf(delivery.row.user_id)({ delivery, group, index }));
+        deliveries.forEach((delivery, index) => enqueue({ delivery, group, index }));
       });
     },
     /**
