@@ -105,7 +105,7 @@ describe('STUDYMATE progress and notifications', () => {
     await sora.context.close();
   });
 
-  it('a notification pushed while the live connection was down is counted once it is back, without a reload', async () => {
+  it('a notification pushed while the live connection was down is counted and listed once it is back, without a reload', async () => {
     const stamp = Date.now();
     const jun = await newPage(browser, 'desktop');
     const junAuth = await onboardedUser(jun.context, `jun.progress.${stamp}@example.com`, 'Jun', 'ko', 'Jun Lee');
@@ -116,21 +116,26 @@ describe('STUDYMATE progress and notifications', () => {
       if (connectable) ws.connectToServer();
       else void ws.close();
     });
-    await page.goto('/');
+    await page.goto('/notifications');
     await bell(page).waitFor();
     const unread = await sam.context.request.get(`${baseUrl}/api/v1/notifications/unread-count`, { headers: samAuth.headers });
     const before = ((await unread.json()) as { unread: number }).unread;
     await until('the bell to show what was unread', async () => (await bellCount(page)) === before);
+    // The list was read before the request is made.
+    await page.locator('section[aria-busy="false"]').waitFor();
 
     const asked = await jun.context.request.post(`${baseUrl}/api/v1/matching/requests`, {
-      data: { receiverId: samAuth.id, message: 'Coffee chat?' },
+      data: { receiverId: samAuth.id, message: `Coffee chat? ${stamp}` },
       headers: junAuth.headers,
     });
     expect(asked.status(), await asked.text()).toBe(200);
     await new Promise((r) => setTimeout(r, 500));
+    expect(await page.getByText(`Coffee chat? ${stamp}`).count()).toBe(0);
     expect(await bellCount(page)).toBe(before);
     connectable = true;
     await until('the bell to count what was pushed while disconnected', async () => (await bellCount(page)) === before + 1, 30_000);
+    // The open list reads itself again on the connection.
+    await page.getByText(`Coffee chat? ${stamp}`).waitFor();
     await page.close();
     await jun.context.close();
   });

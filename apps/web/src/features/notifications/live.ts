@@ -24,13 +24,26 @@ let toastTimer: ReturnType<typeof setTimeout> | undefined;
 /** Counts pushed so far: a count asked for before one of them arrived is older than it. */
 let pushed = 0;
 
-/** Sets the bell from the server's count, unless a push came while asking (it carried a newer one). */
-function catchUp() {
+/** Live connections made so far. */
+let connects = 0;
+
+/**
+ * Sets the bell from the server's count, unless a push came while asking (it carried a newer one).
+ * On a connection, an open notifications list reads itself again when something may have come
+ * (or been read on another device) while it was not listening: always after a reconnect, and on
+ * the first connect when the count moved since the app started.
+ */
+function catchUp(onConnect: boolean) {
   const asked = pushed;
+  const reconnect = onConnect && connects++ > 0;
   void api
     .fetchUnread()
     .then((n) => {
-      if (pushed === asked) useNotificationsStore.getState().setUnread(n);
+      if (pushed !== asked) return;
+      const store = useNotificationsStore.getState();
+      const stale = reconnect || (onConnect && n !== store.unread);
+      store.setUnread(n);
+      if (stale) useNotificationsStore.setState((s) => ({ version: s.version + 1 }));
     })
     .catch(() => {});
 }
@@ -45,10 +58,10 @@ export function followNotifications(): void {
   if (following) return;
   following = true;
   startRealtime();
-  catchUp();
+  catchUp(false);
   // What was pushed before the subscription was in place (the first connect can come after the
   // first count) or while the connection was down is counted on the server: ask again on every connect.
-  onConnected(catchUp);
+  onConnected(() => catchUp(true));
   subscribe('/user/queue/notifications', (body) => {
     const n = body as RealtimeNotification;
     if (typeof n.unread === 'number') {

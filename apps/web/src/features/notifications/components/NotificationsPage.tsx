@@ -42,7 +42,7 @@ export function NotificationsPage() {
     });
 
   return (
-    <section className="space-y-4">
+    <section className="space-y-4" aria-busy={items === null}>
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h1 className="text-2xl font-bold">{tApp('nav.notifications')}</h1>
         <button type="button" className="btn-secondary" disabled={busy || unread === 0} onClick={() => void markRead()}>
