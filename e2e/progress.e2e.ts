@@ -140,6 +140,59 @@ describe('STUDYMATE progress and notifications', () => {
     await jun.context.close();
   });
 
+  it('a notification pushed while the live subscription is still on its way is counted, without a reload', async () => {
+    const stamp = Date.now();
+    const ara = await newPage(browser, 'desktop');
+    const araAuth = await onboardedUser(ara.context, `ara.progress.${stamp}@example.com`, 'Ara', 'ko', 'Ara Kim');
+    // The tab's SUBSCRIBE to its notifications, and every frame after it, are held on the way to the
+    // server until the request below was pushed; the connection itself is up.
+    const page = await sam.context.newPage();
+    let stage: 'waiting' | 'holding' | 'released' = 'waiting';
+    const held: string[] = [];
+    let release = () => {};
+    let seen = () => {};
+    const subscribing = new Promise<void>((resolve) => (seen = resolve));
+    await page.routeWebSocket(/\/ws$/, (ws) => {
+      const server = ws.connectToServer();
+      release = () => {
+        stage = 'released';
+        for (const frame of held.splice(0)) server.send(frame);
+      };
+      ws.onMessage((message) => {
+        const frame = String(message);
+        if (stage === 'waiting' && frame.startsWith('SUBSCRIBE') && frame.includes('destination:/user/queue/notifications')) {
+          stage = 'holding';
+          seen();
+        }
+        if (stage === 'holding') held.push(frame);
+        else server.send(frame);
+      });
+    });
+    await page.goto('/');
+    await subscribing;
+    await bell(page).waitFor();
+    const unread = await sam.context.request.get(`${baseUrl}/api/v1/notifications/unread-count`, { headers: samAuth.headers });
+    const before = ((await unread.json()) as { unread: number }).unread;
+    await until('the bell to show what was unread', async () => (await bellCount(page)) === before);
+    // Whatever the app asks on connecting has been answered by now.
+    await new Promise((r) => setTimeout(r, 1000));
+    const asked = await ara.context.request.post(`${baseUrl}/api/v1/matching/requests`, {
+      data: { receiverId: samAuth.id, message: 'Shall we talk?' },
+      headers: araAuth.headers,
+    });
+    expect(asked.status(), await asked.text()).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await bellCount(page)).toBe(before);
+    release();
+    await until(
+      'the bell to count what was pushed before the subscription was live',
+      async () => (await bellCount(page)) === before + 1,
+      15_000,
+    );
+    await page.close();
+    await ara.context.close();
+  });
+
   it('the statistics and achievements pages tell a person what they did and what comes next', async () => {
     await mina.page.goto('/statistics');
     await mina.page.getByRole('heading', { name: ko.nav.statistics, level: 1 }).waitFor();

@@ -71,17 +71,21 @@ async function usableToken(): Promise<string | null> {
   return (await refreshSession())?.accessToken ?? null;
 }
 
-function subscribeNow(destination: string) {
+function subscribeNow(destination: string, headers: Record<string, string> = {}) {
   const entry = topics.get(destination);
   if (!entry || !client?.connected) return;
-  entry.subscription = client.subscribe(destination, (message) => {
-    try {
-      const body: unknown = JSON.parse(message.body);
-      for (const handler of entry.handlers) handler(body);
-    } catch (error) {
-      console.error('chat: unreadable realtime message', error);
-    }
-  });
+  entry.subscription = client.subscribe(
+    destination,
+    (message) => {
+      try {
+        const body: unknown = JSON.parse(message.body);
+        for (const handler of entry.handlers) handler(body);
+      } catch (error) {
+        console.error('chat: unreadable realtime message', error);
+      }
+    },
+    headers,
+  );
 }
 
 function rejectAllReceipts() {
@@ -120,9 +124,18 @@ export function startRealtime(): void {
     },
     onConnect: () => {
       everConnected = true;
-      for (const destination of topics.keys()) subscribeNow(destination);
+      const tell = () => {
+        for (const listener of connectListeners) listener();
+      };
+      const destinations = [...topics.keys()];
+      // The server handles a connection's frames in order, so once the last SUBSCRIBE's receipt is
+      // back every subscription is live: what the listeners then read (the bell's count, missed
+      // messages) cannot miss a push made while the subscriptions were still on their way.
+      const receipt = destinations.length ? `s${++receiptCounter}-${Date.now().toString(36)}` : null;
+      if (receipt) c.watchForReceipt(receipt, tell);
+      destinations.forEach((destination, i) => subscribeNow(destination, i === destinations.length - 1 && receipt ? { receipt } : {}));
       setStatus('connected');
-      for (const listener of connectListeners) listener();
+      if (!receipt) tell();
     },
     onStompError: (frame: IFrame) => {
       const code = frame.headers.code ?? 'ERROR';
@@ -177,7 +190,7 @@ export function onRealtimeStatus(listener: (status: RealtimeStatus) => void): ()
   return () => statusListeners.delete(listener);
 }
 
-/** Runs after every (re)connect, once subscriptions are re-sent: the place to catch up and resend. */
+/** Runs after every (re)connect, once the server has the subscriptions: the place to catch up and resend. */
 export function onConnected(listener: () => void): () => void {
   connectListeners.add(listener);
   return () => connectListeners.delete(listener);
