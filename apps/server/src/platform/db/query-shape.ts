@@ -15,10 +15,11 @@ export function queryShape(build: (standIn: () => any) => CompiledQuery): Shaped
   // from, and the stand-ins, were most of a many-row shape (a 2,000-row insert holds 10,000 values).
   const template = CompiledQuery.raw(sql);
   // Every parameter a stand-in, in the order asked (a multi-row insert): the values are the parameters.
-  return parameters.length === size && parameters.every((p, i) => p.slot === i)
-    ? inOrder(template, size)
-    : placed(template, parameters, size);
+  return valuesInOrder({ parameters, size }) ? inOrder(template, size) : placed(template, parameters, size);
 }
+
+const valuesInOrder = ({ parameters, size }: { parameters: Parameter[]; size: number }) =>
+  parameters.length === size && parameters.every((p, i) => p.slot === i);
 
 /** Where a value goes: the stand-in it replaces, or a parameter the builder fixed. */
 type Parameter = { slot: number; fixed?: never } | { slot: null; fixed: unknown };
@@ -78,9 +79,10 @@ export function queryShapesBySize(build: (size: number, standIn: () => any) => C
  * seven items compiled.
  */
 function repeatingShape(build: (size: number, standIn: () => any) => CompiledQuery): ((size: number) => ShapedQuery) | null {
-  const compiled = [1, 2, 3, 7].map((size) => compileWithStandIns((standIn) => build(size, standIn)));
+  const sizes = [1, 2, 3, 7];
+  const compiled = sizes.map((size) => compileWithStandIns((standIn) => build(size, standIn)));
   const perItem = compiled[0]!.size;
-  if (!compiled.every((c, i) => c.size === perItem * [1, 2, 3, 7][i]! && c.parameters.every((p, j) => p.slot === j))) return null;
+  if (!compiled.every((c, i) => c.size === perItem * sizes[i]! && valuesInOrder(c))) return null;
   const [one, two] = [compiled[0]!.sql, compiled[1]!.sql];
   let shared = 0;
   while (shared < one.length && one[shared] === two[shared]) shared++;

@@ -133,7 +133,7 @@ export function startRealtime(): void {
       // messages) cannot miss a push made while the subscriptions were still on their way.
       const receipt = destinations.length ? `s${++receiptCounter}-${Date.now().toString(36)}` : null;
       if (receipt) c.watchForReceipt(receipt, tell);
-      destinations.forEach((destination, i) => subscribeNow(destination, i === destinations.length - 1 && receipt ? { receipt } : {}));
+      destinations.forEach((destination, i) => subscribeNow(destination, i === destinations.length - 1 ? { receipt: receipt! } : {}));
       setStatus('connected');
       if (!receipt) tell();
     },
