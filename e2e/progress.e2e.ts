@@ -168,14 +168,16 @@ describe('STUDYMATE progress and notifications', () => {
         else server.send(frame);
       });
     });
+    // The app asks for the count once at start; on connecting it asks again only after the receipt
+    // of its subscriptions, which are held, so this answer is the last before the push.
+    const startCount = page.waitForResponse((r) => r.url().endsWith('/api/v1/notifications/unread-count'));
     await page.goto('/');
     await subscribing;
     await bell(page).waitFor();
+    await startCount;
     const unread = await sam.context.request.get(`${baseUrl}/api/v1/notifications/unread-count`, { headers: samAuth.headers });
     const before = ((await unread.json()) as { unread: number }).unread;
     await until('the bell to show what was unread', async () => (await bellCount(page)) === before);
-    // Whatever the app asks on connecting has been answered by now.
-    await new Promise((r) => setTimeout(r, 1000));
     const asked = await ara.context.request.post(`${baseUrl}/api/v1/matching/requests`, {
       data: { receiverId: samAuth.id, message: 'Shall we talk?' },
       headers: araAuth.headers,

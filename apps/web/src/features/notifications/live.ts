@@ -1,7 +1,7 @@
 import type { RealtimeNotification } from '@studymate/contracts';
 import { onConnected, startRealtime, subscribe } from '../chat/realtime';
 import * as api from './api';
-import { useNotificationsStore } from './store';
+import { askUnread, useNotificationsStore } from './store';
 
 /** The person asked for browser notifications on this device (kept per device). */
 const BROWSER_KEY = 'studymate.browserNotifications';
@@ -21,8 +21,6 @@ function showInBrowser(n: RealtimeNotification) {
 
 let following = false;
 let toastTimer: ReturnType<typeof setTimeout> | undefined;
-/** Counts pushed so far: a count asked for before one of them arrived is older than it. */
-let pushed = 0;
 
 /** Live connections made so far. */
 let connects = 0;
@@ -34,16 +32,10 @@ let connects = 0;
  * the first connect when the count moved since the app started.
  */
 function catchUp(onConnect: boolean) {
-  const asked = pushed;
   const reconnect = onConnect && connects++ > 0;
-  void api
-    .fetchUnread()
-    .then((n) => {
-      if (pushed !== asked) return;
-      const store = useNotificationsStore.getState();
-      const stale = reconnect || (onConnect && n !== store.unread);
-      store.setUnread(n);
-      if (stale) useNotificationsStore.setState((s) => ({ version: s.version + 1 }));
+  void askUnread(api.fetchUnread, (n) => n)
+    .then(({ answer, fresh, previous }) => {
+      if (fresh && (reconnect || (onConnect && answer !== previous))) useNotificationsStore.setState((s) => ({ version: s.version + 1 }));
     })
     .catch(() => {});
 }
@@ -64,10 +56,7 @@ export function followNotifications(): void {
   onConnected(() => catchUp(true));
   subscribe('/user/queue/notifications', (body) => {
     const n = body as RealtimeNotification;
-    if (typeof n.unread === 'number') {
-      pushed++;
-      useNotificationsStore.getState().setUnread(n.unread);
-    }
+    if (typeof n.unread === 'number') useNotificationsStore.getState().pushed(n.unread);
     if (!n.category) return;
     useNotificationsStore.setState((s) => ({ version: s.version + 1 }));
     // Quiet hours: counted, never announced.

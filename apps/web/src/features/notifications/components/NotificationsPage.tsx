@@ -5,7 +5,7 @@ import type { StoredNotification } from '@studymate/contracts';
 import { errorProblem, FormProblem, useAction } from '../../../components/form';
 import * as api from '../api';
 import { NOTIFICATIONS_NS } from '../i18n';
-import { useNotificationsStore } from '../store';
+import { askUnread, useNotificationsStore } from '../store';
 import { NotificationPreferences } from './NotificationPreferences';
 
 /** `/notifications`: newest first, 20 a page; mark read, mark all read, delete; preferences below. */
@@ -17,15 +17,13 @@ export function NotificationsPage() {
   const [next, setNext] = useState<string | undefined>();
   const version = useNotificationsStore((s) => s.version);
   const unread = useNotificationsStore((s) => s.unread);
-  const setUnread = useNotificationsStore((s) => s.setUnread);
   const { busy, problem, run } = useAction(errorProblem);
 
   const reload = useCallback(async () => {
-    const page = await api.fetchPage();
+    const { answer: page } = await askUnread(api.fetchPage, (p) => p.unread);
     setItems(page.items);
     setNext(page.nextBefore);
-    setUnread(page.unread);
-  }, [setUnread]);
+  }, []);
   useEffect(() => {
     void run(reload);
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -37,7 +35,10 @@ export function NotificationsPage() {
     );
   const markRead = (ids?: string[]) =>
     run(async () => {
-      setUnread(await api.markRead(ids));
+      await askUnread(
+        () => api.markRead(ids),
+        (n) => n,
+      );
       setItems((list) => list?.map((n) => (!ids || ids.includes(n.id) ? { ...n, read: true } : n)) ?? null);
     });
 
