@@ -70,6 +70,15 @@ describe('STUDYMATE administrators: announcements page', () => {
     await until('Mina’s bell rises', async () => (await bellCount(mina.page)) === before + 1);
   });
 
+  it('settings tell an administrator what the operator sets to turn translation on; a member only that it is off', async () => {
+    await boss.page.goto('/settings');
+    await boss.page.getByText(ko.settings.translation.off).waitFor();
+    await boss.page.getByText('TRANSLATION_API_URL').waitFor();
+    await mina.page.goto('/settings');
+    await mina.page.getByText(ko.settings.translation.off).waitFor();
+    expect(await mina.page.getByText('TRANSLATION_API_URL').count()).toBe(0);
+  });
+
   it('tells a person who is not an administrator that the page is not for them', async () => {
     await mina.page.goto('/admin/announcements');
     await mina.page.getByText(admin.notAdmin).waitFor();

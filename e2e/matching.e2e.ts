@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import chat from '../apps/web/src/features/chat/i18n/ko.json';
 import matching from '../apps/web/src/features/matching/i18n/ko.json';
 import { onboardedUser } from './support/accounts';
-import { launchBrowser, newPage } from './support/browser';
+import { baseUrl, launchBrowser, newPage } from './support/browser';
 import { onPath, pathOf, until } from './support/flow';
 
 const composer = (page: Page) => page.getByLabel(chat.composer.label);
@@ -31,6 +31,7 @@ describe('STUDYMATE matching: from a recommendation to a chat', () => {
   let browser: Browser;
   let a: { context: BrowserContext; page: Page };
   let b: { context: BrowserContext; page: Page };
+  let hanaId = '';
 
   beforeAll(async () => {
     browser = await launchBrowser();
@@ -38,7 +39,7 @@ describe('STUDYMATE matching: from a recommendation to a chat', () => {
     b = await newPage(browser, 'phone');
     const stamp = Date.now();
     // Two newcomers with complementary languages: Korean learning English, English learning Korean.
-    await onboardedUser(a.context, `hana.${stamp}@example.com`, '이하나', 'ko', 'Hana Lee');
+    hanaId = (await onboardedUser(a.context, `hana.${stamp}@example.com`, '이하나', 'ko', 'Hana Lee')).id;
     await onboardedUser(b.context, `owen.${stamp}@example.com`, 'Owen', 'en', 'Owen Brooks');
   });
   afterAll(async () => {
@@ -128,5 +129,41 @@ describe('STUDYMATE matching: from a recommendation to a chat', () => {
     await b.page.getByTestId('contact-closed').getByText(matching.contact.blocked).waitFor();
     expect(await composer(b.page).count()).toBe(0);
     expect(await b.page.getByRole('button', { name: matching.card.block }).count()).toBe(0);
+  });
+
+  it("a mate's profile offers chat and booking instead of a request; unmatching asks first and takes them off the mates list", async () => {
+    const stamp = Date.now();
+    const third = await newPage(browser, 'phone');
+    const ella = await onboardedUser(third.context, `ella.${stamp}@example.com`, 'Ella', 'en', 'Ella Moore');
+    const sent = await third.context.request.post(`${baseUrl}/api/v1/matching/requests`, {
+      data: { receiverId: hanaId, message: 'Hi!' },
+      headers: ella.headers,
+    });
+    expect(sent.status(), await sent.text()).toBe(200);
+    await third.page.goto(`/matching/people/${hanaId}`);
+    // Not yet mates: a request (already sent) is offered, and no link to the page itself.
+    await third.page.getByRole('button', { name: matching.card.request }).waitFor();
+    expect(await third.page.getByRole('link', { name: matching.card.view }).count()).toBe(0);
+
+    const { page } = a;
+    await page.goto('/matching/requests');
+    await page.getByRole('article', { name: 'Ella Moore' }).getByRole('button', { name: matching.requests.accept }).click();
+    await until('A is taken to the new room', async () => /^\/chat\/[0-9a-f-]{36}$/.test(pathOf(page)));
+    await page.goto(`/matching/people/${ella.id}`);
+    const card = page.getByRole('article', { name: 'Ella Moore' });
+    await card.getByRole('link', { name: matching.mates.chat }).waitFor();
+    await card.getByRole('link', { name: matching.mates.book }).waitFor();
+    expect(await card.getByRole('button', { name: matching.card.request }).count()).toBe(0);
+    await card.getByRole('button', { name: matching.mates.unmatch }).click();
+    await page.getByRole('dialog').getByRole('button', { name: matching.mates.unmatch }).click();
+    await onPath(page, '/matching');
+    await page.goto('/mates');
+    await page.getByRole('heading', { name: matching.mates.title }).waitFor();
+    await until(
+      'the mates list is read',
+      async () => (await page.getByText(matching.mates.empty).count()) + (await page.getByRole('article').count()) > 0,
+    );
+    expect(await page.getByRole('article', { name: 'Ella Moore' }).count()).toBe(0);
+    await third.context.close();
   });
 });

@@ -93,7 +93,7 @@ for (const backend of BACKENDS) {
         minjiQueue.received.some((m) => JSON.parse(m.body).kind === 'match-accepted'),
       );
       const told = minjiQueue.received.map((m) => JSON.parse(m.body)).find((n) => n.kind === 'match-accepted');
-      expect(told).toMatchObject({ title: 'Alex', link: `/chat/${roomId}` });
+      expect(told).toMatchObject({ title: 'Alex님이 요청을 수락했어요', link: `/chat/${roomId}` });
       // The room is there for both, and they are each other's mates.
       for (const user of [minji, alex])
         expect((await api(t, 'GET', `/api/v1/chat/rooms/${roomId}`, { token: user.token })).status).toBe(200);

@@ -58,7 +58,10 @@ for (const backend of BACKENDS) {
         items = (await list(minji)).json.items;
         await new Promise((r) => setTimeout(r, 50));
       }
-      expect(items.find((n) => n.kind === 'match-accepted')).toMatchObject({ title: 'Alex', body: '님이 요청을 수락했어요' });
+      expect(items.find((n) => n.kind === 'match-accepted')).toMatchObject({
+        title: 'Alex님이 요청을 수락했어요',
+        body: '이제 대화를 시작해 보세요.',
+      });
     });
 
     it('marks all read and tells my other devices the new count, so a second tab clears its bell', async () => {

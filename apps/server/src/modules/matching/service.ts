@@ -123,8 +123,8 @@ export function createMatchingService(deps: {
         userId: request.sender_id,
         category: 'match',
         kind: 'match-accepted',
-        title: { ko: name, en: name },
-        body: { ko: '님이 요청을 수락했어요', en: 'accepted your request' },
+        title: { ko: `${name}님이 요청을 수락했어요`, en: `${name} accepted your request` },
+        body: { ko: '이제 대화를 시작해 보세요.', en: 'Say hello in your new chat.' },
         link: `/chat/${room.value.id}`,
         key: `match-accepted:${request.id}`,
       });

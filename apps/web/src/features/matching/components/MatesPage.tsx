@@ -11,59 +11,60 @@ import { CallButtons } from '../../calls/components/CallButtons';
 import { useConfirm } from '../../../components/ConfirmDialog';
 import { formatDate } from '../../../lib/dates';
 
-function MateCard({ mate }: { mate: Mate }) {
+/** What a mate's card offers: presence, chat, book, call, unmatch, block. `onChanged` runs after an unmatch or a block. */
+export function MateActions({ mate, onChanged }: { mate: Mate; onChanged: () => void }) {
   const { t, i18n } = useTranslation(MATCHING_NS);
   const { busy, problem, run } = useAction(errorProblem);
   const confirm = useConfirm();
   const since = formatDate(mate.since, i18n.resolvedLanguage);
   return (
+    <div className="space-y-2">
+      <p className="text-sm text-slate-500">
+        <span className={mate.presence === 'online' ? 'font-semibold text-emerald-600' : ''}>{t(`mates.presence.${mate.presence}`)}</span>
+        {' · '}
+        {t('mates.since', { date: since })}
+      </p>
+      <FormProblem problem={problem} />
+      <div className="flex flex-wrap items-center gap-3">
+        {mate.roomId && (
+          <Link to={`/chat/${mate.roomId}`} className="btn-primary">
+            {t('mates.chat')}
+          </Link>
+        )}
+        <Link to={`/schedule?mate=${mate.partner.userId}`} className="btn-secondary">
+          {t('mates.book')}
+        </Link>
+        <CallButtons mateId={mate.partner.userId} />
+        <button
+          type="button"
+          className="btn-secondary"
+          disabled={busy}
+          onClick={() => {
+            void confirm
+              .ask({ title: t('mates.unmatchConfirm', { name: mate.partner.name }), confirmLabel: t('mates.unmatch'), danger: true })
+              .then((yes) =>
+                yes
+                  ? run(async () => {
+                      await unmatch(mate.partner.userId);
+                      onChanged();
+                    })
+                  : undefined,
+              );
+          }}
+        >
+          {t('mates.unmatch')}
+        </button>
+        <BlockButton partner={mate.partner} onBlocked={onChanged} />
+      </div>
+      {confirm.dialog}
+    </div>
+  );
+}
+
+function MateCard({ mate }: { mate: Mate }) {
+  return (
     <li>
-      <PartnerCardView
-        partner={mate.partner}
-        actions={
-          <div className="space-y-2">
-            <p className="text-sm text-slate-500">
-              <span className={mate.presence === 'online' ? 'font-semibold text-emerald-600' : ''}>
-                {t(`mates.presence.${mate.presence}`)}
-              </span>
-              {' · '}
-              {t('mates.since', { date: since })}
-            </p>
-            <FormProblem problem={problem} />
-            <div className="flex flex-wrap items-center gap-3">
-              {mate.roomId && (
-                <Link to={`/chat/${mate.roomId}`} className="btn-primary">
-                  {t('mates.chat')}
-                </Link>
-              )}
-              <Link to={`/schedule?mate=${mate.partner.userId}`} className="btn-secondary">
-                {t('mates.book')}
-              </Link>
-              <CallButtons mateId={mate.partner.userId} />
-              <button
-                type="button"
-                className="btn-secondary"
-                disabled={busy}
-                onClick={() => {
-                  void confirm
-                    .ask({ title: t('mates.unmatchConfirm', { name: mate.partner.name }), confirmLabel: t('mates.unmatch'), danger: true })
-                    .then((yes) =>
-                      yes
-                        ? run(async () => {
-                            await unmatch(mate.partner.userId);
-                            await loadMates();
-                          })
-                        : undefined,
-                    );
-                }}
-              >
-                {t('mates.unmatch')}
-              </button>
-              <BlockButton partner={mate.partner} onBlocked={() => void loadMates()} />
-            </div>
-          </div>
-        }
-      />
+      <PartnerCardView partner={mate.partner} actions={<MateActions mate={mate} onChanged={() => void loadMates()} />} />
     </li>
   );
 }

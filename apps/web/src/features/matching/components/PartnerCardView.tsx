@@ -128,12 +128,15 @@ export function PartnerCardView({
   onBlocked,
   actions,
   showIntro = false,
+  profileLink = true,
 }: {
   partner: PartnerCard;
   onBlocked?: () => void;
   /** Replaces the default actions (profile, send request, block). */
   actions?: ReactNode;
   showIntro?: boolean;
+  /** Off on the profile page itself. */
+  profileLink?: boolean;
 }) {
   const { t } = useTranslation(MATCHING_NS);
   const label = useLabel();
@@ -176,9 +179,11 @@ export function PartnerCardView({
             <button type="button" className="btn-primary" onClick={() => setAsking(true)}>
               {t('card.request')}
             </button>
-            <Link to={`/matching/people/${partner.userId}`} className="btn-secondary">
-              {t('card.view')}
-            </Link>
+            {profileLink && (
+              <Link to={`/matching/people/${partner.userId}`} className="btn-secondary">
+                {t('card.view')}
+              </Link>
+            )}
             {onBlocked && <BlockButton partner={partner} onBlocked={onBlocked} />}
           </div>
         ))}

@@ -42,7 +42,8 @@ export function StatisticsPage() {
     };
   }, [data, lang, t]);
 
-  const empty = data && data.totalMinutes === 0 && data.levelTests.length === 0;
+  // A chat day with fewer messages than a minute's credit still counts as practice shown below.
+  const empty = data && data.totalMinutes === 0 && data.sessionTypes.chatDays === 0 && data.levelTests.length === 0;
   return (
     <section className="space-y-4">
       <h1 className="text-2xl font-bold">{tApp('nav.statistics')}</h1>
@@ -139,7 +140,7 @@ export function StatisticsPage() {
                 ))}
               </ol>
             ) : (
-              <p className="text-sm text-slate-600">{t('noSession')}</p>
+              <p className="text-sm text-slate-600">{t('noPartners')}</p>
             )}
           </div>
           <div className="card space-y-2">

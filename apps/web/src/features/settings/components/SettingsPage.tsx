@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { LoginHistoryReply } from '@studymate/contracts';
 import { errorProblem, FormProblem, useAction, type FieldProblem } from '../../../components/form';
 import { logout, logoutEverywhere, usePublicConfig } from '../../auth/api';
+import { useAuthStore } from '../../auth/store';
 import { LanguageSwitch } from '../../shell/components/LanguageSwitch';
 import { BlockedList } from '../../matching/components/BlockedList';
 import { deleteAccount, fetchLoginHistory } from '../api';
@@ -56,10 +57,11 @@ function LoginHistory() {
   );
 }
 
-/** Whether chat offers Translate here, and what an operator sets up to offer it. */
+/** Whether chat offers Translate here, and, for administrators, what the operator sets up to offer it. */
 function TranslationStatus() {
   const { t } = useTranslation();
   const config = usePublicConfig();
+  const isAdmin = useAuthStore((s) => s.user?.role === 'admin');
   if (!config) return null;
   return (
     <section className="card space-y-2" aria-labelledby="settings-translation">
@@ -71,11 +73,13 @@ function TranslationStatus() {
       ) : (
         <>
           <p className="text-sm text-slate-600">{t('settings.translation.off')}</p>
-          <p className="text-sm text-slate-500">
-            {t('settings.translation.operator')} <code className="rounded bg-slate-100 px-1 text-xs">TRANSLATION_API_URL</code>,{' '}
-            <code className="rounded bg-slate-100 px-1 text-xs">TRANSLATION_API_KEY</code>,{' '}
-            <code className="rounded bg-slate-100 px-1 text-xs">TRANSLATION_MODEL</code>
-          </p>
+          {isAdmin && (
+            <p className="text-sm text-slate-500">
+              {t('settings.translation.operator')} <code className="rounded bg-slate-100 px-1 text-xs">TRANSLATION_API_URL</code>,{' '}
+              <code className="rounded bg-slate-100 px-1 text-xs">TRANSLATION_API_KEY</code>,{' '}
+              <code className="rounded bg-slate-100 px-1 text-xs">TRANSLATION_MODEL</code>
+            </p>
+          )}
         </>
       )}
     </section>
