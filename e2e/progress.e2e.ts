@@ -47,6 +47,12 @@ describe('STUDYMATE progress and notifications', () => {
     expect(await mina.page.getByTestId('total-practice').textContent()).toContain(progress.minutes.replace('{{count}}', '0'));
     expect(await mina.page.getByTestId('streak').textContent()).toContain(progress.streakDays_other.replace('{{count}}', '0'));
     await mina.page.screenshot({ path: path.join(resultsDir, 'dashboard-empty-375.png'), fullPage: true });
+    // The level test (English speaking) is offered to Mina, a Korean native, and not to Sam, a native English speaker.
+    await mina.page.getByRole('link', { name: progress.takeTest }).first().waitFor();
+    await sam.page.goto('/');
+    await sam.page.getByText(progress.noLevel).waitFor();
+    await sam.page.getByText(progress.noLevels).waitFor();
+    expect(await sam.page.getByRole('link', { name: progress.takeTest }).count()).toBe(0);
 
     const opened = await mina.context.request.post(`${baseUrl}/api/v1/chat/rooms/direct`, {
       data: { partnerId: samAuth.id },

@@ -3,7 +3,7 @@ import { Link, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { LevelTestHistory } from '@studymate/contracts';
 import { apiError, httpStatus } from '../../../lib/http';
-import { useProfileStore } from '../../profile/store';
+import { useLevelTestOffered } from '../offered';
 import { NS, formatWhen } from '../i18n';
 import { cooldownUntil, fetchHistory, problemOf, startAttempt } from '../api';
 import { canRecord } from '../audio/microphone';
@@ -17,21 +17,18 @@ export function LevelTestIntroPage() {
   const [refusedUntil, setRefusedUntil] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
   const [refused, setRefused] = useState(false);
-  const profile = useProfileStore((s) => s.profile);
-  const loadProfile = useProfileStore((s) => s.load);
+  const offered = useLevelTestOffered();
 
   useEffect(() => {
     fetchHistory().then(setHistory, (error: unknown) => setProblem(problemOf(error)));
-    if (!useProfileStore.getState().profile) loadProfile().catch(() => undefined);
-  }, [loadProfile]);
+  }, []);
 
   if (!history && !problem) return <Spinner />;
 
   const draft = history?.items.find((i) => i.status === 'draft');
   const inScoring = history?.items.find((i) => i.status === 'submitted' || i.status === 'scoring');
   const nextAt = refusedUntil ?? (draft ? null : (history?.nextAttemptAt ?? null));
-  // The test assesses English speaking: a native English speaker is told so instead of offered it.
-  const notOffered = refused || profile?.languages?.native === 'en';
+  const notOffered = refused || offered === false;
 
   const start = async () => {
     setStarting(true);

@@ -7,6 +7,7 @@ import { fetchDashboard } from '../api';
 import { PROGRESS_NS } from '../i18n';
 import { duration, languageName, locale, shortDay } from './format';
 import { LevelChart } from './LevelChart';
+import { useLevelTestOffered } from '../../level-test/offered';
 import { ProgressBar } from './ProgressBar';
 
 function Tile({ label, value, hint }: { label: string; value: string; hint?: string }) {
@@ -25,6 +26,7 @@ export function DashboardPage() {
   const { t: tApp } = useTranslation();
   const lang = locale(i18n.resolvedLanguage);
   const [data, setData] = useState<Dashboard | null>(null);
+  const testOffered = useLevelTestOffered();
   const { problem, run } = useAction(errorProblem);
   useEffect(() => {
     void run(async () => setData(await fetchDashboard()));
@@ -47,9 +49,11 @@ export function DashboardPage() {
           ) : (
             <>
               <span className="text-sm text-slate-500">{t('noLevel')}</span>
-              <Link to="/level-test" className="btn-secondary">
-                {t('takeTest')}
-              </Link>
+              {testOffered && (
+                <Link to="/level-test" className="btn-secondary">
+                  {t('takeTest')}
+                </Link>
+              )}
             </>
           )}
         </div>
@@ -167,9 +171,11 @@ export function DashboardPage() {
         ) : (
           <div className="space-y-2">
             <p className="text-sm text-slate-600">{t('noLevels')}</p>
-            <Link to="/level-test" className="btn-secondary">
-              {t('takeTest')}
-            </Link>
+            {testOffered && (
+              <Link to="/level-test" className="btn-secondary">
+                {t('takeTest')}
+              </Link>
+            )}
           </div>
         )}
       </div>
