@@ -231,13 +231,16 @@ export function ConversationPage() {
           <LineIcon d="M15 5l-7 7 7 7" />
         </Link>
         <PartnerProfileLink partnerId={partner && !partner.deleted ? partner.id : undefined} label={t('conversation.profile', { name })}>
+          {/* On a phone the name needs the room (the line below says whether they are online). */}
           {room && (
-            <Avatar
-              name={name}
-              photoUrl={partner?.photoUrl}
-              size="size-9"
-              presenceOf={partner && !partner.deleted ? partner.id : undefined}
-            />
+            <span className="hidden shrink-0 sm:block">
+              <Avatar
+                name={name}
+                photoUrl={partner?.photoUrl}
+                size="size-9"
+                presenceOf={partner && !partner.deleted ? partner.id : undefined}
+              />
+            </span>
           )}
           <div className="min-w-0 flex-1">
             <h1 className="truncate text-lg leading-tight font-bold">{name}</h1>

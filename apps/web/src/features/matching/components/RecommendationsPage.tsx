@@ -45,7 +45,13 @@ function SearchForm({ onResults }: { onResults: (items: PartnerCard[] | null) =>
     value: filters[key] as string,
     onChange: (e: { target: { value: string } }) => setFilters({ ...filters, [key]: e.target.value }),
   });
-  const select = (key: keyof Filters, title: string, options: readonly { id: string | number; ko: string; en: string }[]) => (
+  // Levels lead with their code: a phone's half-width select shows only the start of a description.
+  const select = (
+    key: keyof Filters,
+    title: string,
+    options: readonly { id: string | number; ko: string; en: string }[],
+    withCode = false,
+  ) => (
     <div>
       <label htmlFor={`search-${key}`} className="mb-1 block text-sm font-medium">
         {title}
@@ -54,7 +60,7 @@ function SearchForm({ onResults }: { onResults: (items: PartnerCard[] | null) =>
         <option value="">{t('search.any')}</option>
         {options.map((o) => (
           <option key={o.id} value={o.id}>
-            {label(o)}
+            {withCode ? `${o.id} · ${label(o)}` : label(o)}
           </option>
         ))}
       </select>
@@ -80,8 +86,8 @@ function SearchForm({ onResults }: { onResults: (items: PartnerCard[] | null) =>
       >
         <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">
           {select('language', t('search.language'), LANGUAGES)}
-          {select('levelMin', t('search.levelMin'), LEVELS)}
-          {select('levelMax', t('search.levelMax'), LEVELS)}
+          {select('levelMin', t('search.levelMin'), LEVELS, true)}
+          {select('levelMax', t('search.levelMax'), LEVELS, true)}
           {select('topic', t('search.topic'), TOPICS)}
           {select('gender', t('search.gender'), GENDERS)}
           {number('ageMin', t('search.ageMin'), 14, 120)}

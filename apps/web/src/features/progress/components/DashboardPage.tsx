@@ -131,7 +131,13 @@ export function DashboardPage() {
             </Link>
           </div>
         ) : (
-          <p className="text-sm text-slate-600">{t('noSession')}</p>
+          <div className="space-y-2">
+            <p className="text-sm text-slate-600">{t('noSession')}</p>
+            {/* Proposals waiting for an answer are not booked yet: they are on the sessions page. */}
+            <Link to="/sessions" className="btn-secondary">
+              {t('allSessions')}
+            </Link>
+          </div>
         )}
       </div>
 

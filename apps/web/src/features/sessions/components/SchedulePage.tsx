@@ -165,7 +165,8 @@ export function SchedulePage() {
           </Field>
         </div>
         <p className="-mt-3 text-sm text-slate-500">{t('propose.zoneHint', { zone })}</p>
-        <div className="grid grid-cols-2 gap-3">
+        {/* One column on a phone: "Doesn't repeat" and its translations do not fit half of one. */}
+        <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
           <Field label={t('propose.length')}>
             {({ id }) => (
               <select id={id} className="input" value={minutes} onChange={(e) => setMinutes(Number(e.target.value))}>
