@@ -61,14 +61,6 @@ export function MateActions({ mate, onChanged }: { mate: Mate; onChanged: () => 
   );
 }
 
-function MateCard({ mate }: { mate: Mate }) {
-  return (
-    <li>
-      <PartnerCardView partner={mate.partner} actions={<MateActions mate={mate} onChanged={() => void loadMates()} />} />
-    </li>
-  );
-}
-
 /** `/mates`: my partners with presence and compatibility; chat, unmatch, block. */
 export function MatesPage() {
   const { t, i18n } = useTranslation(MATCHING_NS);
@@ -93,7 +85,9 @@ export function MatesPage() {
       )}
       <ul className="grid gap-4 md:grid-cols-2">
         {mates?.map((m) => (
-          <MateCard key={m.partner.userId} mate={m} />
+          <li key={m.partner.userId}>
+            <PartnerCardView partner={m.partner} actions={<MateActions mate={m} onChanged={() => void loadMates()} />} />
+          </li>
         ))}
       </ul>
     </section>

@@ -25,9 +25,14 @@ export function PersonPage() {
   const [reporting, setReporting] = useState(false);
   const mates = useMatchingStore((s) => s.mates);
   const mate = mates?.find((m) => m.partner.userId === userId);
+  // Whether they are a mate decides the actions; a failed read of the mates still shows the profile.
+  const [matesFailed, setMatesFailed] = useState(false);
   useEffect(() => {
     fetchPerson(userId, currentUiLanguage()).then(setPerson, (error: unknown) => setProblem(errorProblem(error)));
-    loadMates().catch((error: unknown) => setProblem(errorProblem(error)));
+    loadMates().catch((error: unknown) => {
+      setProblem(errorProblem(error));
+      setMatesFailed(true);
+    });
   }, [userId, i18n.resolvedLanguage]);
   const left = () => navigate('/matching', { replace: true });
   return (
@@ -36,7 +41,7 @@ export function PersonPage() {
         ← {t('person.back')}
       </button>
       <FormProblem problem={problem} />
-      {person && mates && (
+      {person && (mates || matesFailed) && (
         <PartnerCardView
           partner={person}
           showIntro

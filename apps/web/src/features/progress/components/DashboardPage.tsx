@@ -7,7 +7,7 @@ import { fetchDashboard } from '../api';
 import { PROGRESS_NS } from '../i18n';
 import { duration, languageName, locale, shortDay } from './format';
 import { LevelChart } from './LevelChart';
-import { useLevelTestOffered } from '../../level-test/offered';
+import { TakeTestLink } from './TakeTestLink';
 import { ProgressBar } from './ProgressBar';
 
 function Tile({ label, value, hint }: { label: string; value: string; hint?: string }) {
@@ -26,7 +26,6 @@ export function DashboardPage() {
   const { t: tApp } = useTranslation();
   const lang = locale(i18n.resolvedLanguage);
   const [data, setData] = useState<Dashboard | null>(null);
-  const testOffered = useLevelTestOffered();
   const { problem, run } = useAction(errorProblem);
   useEffect(() => {
     void run(async () => setData(await fetchDashboard()));
@@ -49,11 +48,7 @@ export function DashboardPage() {
           ) : (
             <>
               <span className="text-sm text-slate-500">{t('noLevel')}</span>
-              {testOffered && (
-                <Link to="/level-test" className="btn-secondary">
-                  {t('takeTest')}
-                </Link>
-              )}
+              <TakeTestLink />
             </>
           )}
         </div>
@@ -177,11 +172,7 @@ export function DashboardPage() {
         ) : (
           <div className="space-y-2">
             <p className="text-sm text-slate-600">{t('noLevels')}</p>
-            {testOffered && (
-              <Link to="/level-test" className="btn-secondary">
-                {t('takeTest')}
-              </Link>
-            )}
+            <TakeTestLink />
           </div>
         )}
       </div>

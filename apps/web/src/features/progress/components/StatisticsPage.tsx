@@ -5,7 +5,7 @@ import type { Statistics, StatisticsRange } from '@studymate/contracts';
 import { errorProblem, FormProblem, useAction } from '../../../components/form';
 import { fetchStatistics } from '../api';
 import { PROGRESS_NS } from '../i18n';
-import { useLevelTestOffered } from '../../level-test/offered';
+import { TakeTestLink } from './TakeTestLink';
 import { Chart } from './Chart';
 import { duration, languageName, locale, monthLabel, shortDay } from './format';
 import { LevelChart } from './LevelChart';
@@ -20,7 +20,6 @@ export function StatisticsPage() {
   const { t: tApp } = useTranslation();
   const lang = locale(i18n.resolvedLanguage);
   const [range, setRange] = useState<StatisticsRange>('week');
-  const testOffered = useLevelTestOffered();
   const [data, setData] = useState<Statistics | null>(null);
   const { problem, run } = useAction(errorProblem);
   useEffect(() => {
@@ -71,11 +70,7 @@ export function StatisticsPage() {
             <Link to="/chat" className="btn-primary">
               {t('goChat')}
             </Link>
-            {testOffered && (
-              <Link to="/level-test" className="btn-secondary">
-                {t('takeTest')}
-              </Link>
-            )}
+            <TakeTestLink />
           </div>
         </div>
       )}
