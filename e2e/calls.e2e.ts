@@ -115,7 +115,7 @@ describe('STUDYMATE calls: a video call between two mates in two browsers', () =
     await a.page.getByTestId('join-call').click();
     await a.page.getByTestId('call-room').waitFor();
 
-    await b.page.getByTestId('incoming-call').getByText('최서연').waitFor();
+    await b.page.getByTestId('incoming-call').getByText('Seoyeon Choi').waitFor();
     await b.page.getByTestId('accept-call').click();
     await onPath(b.page, callPath);
     await b.page.getByTestId('device-check').waitFor();

@@ -100,7 +100,7 @@ describe('STUDYMATE chat between two people', () => {
 
     // Sam waits on the room list; Mina opens the room from hers.
     await b.page.goto('/chat');
-    const samsRow = b.page.getByRole('link', { name: /김미나/ });
+    const samsRow = b.page.getByRole('link', { name: /Mina Kim/ });
     await samsRow.waitFor();
     await a.page.goto('/chat');
     await a.page.getByRole('link', { name: /Sam/ }).click();
@@ -142,7 +142,7 @@ describe('STUDYMATE chat between two people', () => {
   it('sends an image and a recorded voice note that the partner sees and plays', async () => {
     expect(ready, 'needs the room from the first test').toBe(true);
     await a.page.getByTestId('attachment-input').setInputFiles({ name: 'gradient.png', mimeType: 'image/png', buffer: gradientPng(120) });
-    const image = messages(b.page).getByRole('img', { name: chat.message.image.replace('{{name}}', '김미나') });
+    const image = messages(b.page).getByRole('img', { name: chat.message.image.replace('{{name}}', 'Mina Kim') });
     await image.waitFor();
     await until('the image to load from its blob URL', () => imageLoaded(image));
     expect(await image.getAttribute('src')).toMatch(/^blob:/);
@@ -246,7 +246,7 @@ describe('STUDYMATE chat between two people', () => {
     const samsReply = messages(a.page).filter({ hasText: 'Nice to meet you' });
     await samsReply.getByRole('button', { name: chat.message.actions }).click();
     await samsReply.getByRole('menuitem', { name: chat.message.reply }).click();
-    await a.page.getByText(chat.composer.replyingTo.replace('{{name}}', 'Sam')).waitFor();
+    await a.page.getByText(chat.composer.replyingTo.replace('{{name}}', 'Sam Taylor')).waitFor();
     await composer(a.page).fill('저도 만나서 반가워요');
     await composer(a.page).press('Enter');
     const reply = messages(b.page).filter({ hasText: '저도 만나서 반가워요' });
@@ -330,7 +330,7 @@ describe('STUDYMATE chat between two people', () => {
     // A third person Mina already chats with one-on-one (set up through the API in a context of their own).
     const third = await browser.newContext({ baseURL: baseUrl });
     try {
-      const jun = await onboardedUser(third, `jun.${Date.now()}@example.com`, 'Jun', 'en');
+      const jun = await onboardedUser(third, `jun.${Date.now()}@example.com`, 'Jun', 'en', 'Jun Park');
       const direct = await a.context.request.post(`${baseUrl}/api/v1/chat/rooms/direct`, {
         data: { partnerId: jun.id },
         headers: minaAuth!.headers,
@@ -343,7 +343,7 @@ describe('STUDYMATE chat between two people', () => {
     // Sam watches his room list: the group must appear there without a reload.
     await b.page.goto('/chat');
     await b.page
-      .getByRole('link', { name: /김미나/ })
+      .getByRole('link', { name: /Mina Kim/ })
       .first()
       .waitFor();
     await a.page.goto('/chat');
@@ -365,14 +365,14 @@ describe('STUDYMATE chat between two people', () => {
     await onPath(a.page, `/chat/${groupId}/members`);
     const members = a.page.getByTestId('member');
     await until('both members to be listed', async () => (await members.count()) === 2);
-    await a.page.getByLabel(chat.group.invitePick).selectOption({ label: 'Jun' });
+    await a.page.getByLabel(chat.group.invitePick).selectOption({ label: 'Jun Park' });
     await a.page.getByRole('button', { name: chat.group.inviteButton }).click();
     await until('Jun to be a member', async () => (await members.count()) === 3);
     await members.filter({ hasText: 'Jun' }).waitFor();
 
     // Hand over to Sam: Mina loses the owner's buttons, Sam sees himself as the owner.
     await members.filter({ hasText: 'Sam' }).getByRole('button', { name: chat.group.handOver }).click();
-    await confirmInDialog(a.page, chat.group.confirmHandOver.replace('{{name}}', 'Sam'), chat.group.handOver);
+    await confirmInDialog(a.page, chat.group.confirmHandOver.replace('{{name}}', 'Sam Taylor'), chat.group.handOver);
     await members.filter({ hasText: 'Sam' }).getByText(chat.group.owner, { exact: true }).waitFor();
     await until('Mina no longer the owner', async () => (await a.page.getByRole('button', { name: chat.group.handOver }).count()) === 0);
     expect(await a.page.getByRole('button', { name: chat.group.inviteButton }).count()).toBe(0);
@@ -403,7 +403,7 @@ describe('STUDYMATE chat between two people', () => {
     expect(await image.getAttribute('data-kind')).toBe('image');
     await until('the thumbnail to load', () => imageLoaded(image.locator('img')));
     expect(await image.textContent()).toContain(chat.files.kind.image);
-    expect(await image.getByRole('link', { name: '김미나' }).count()).toBe(1);
+    expect(await image.getByRole('link', { name: 'Mina Kim' }).count()).toBe(1);
     // The voice note from the earlier test is listed too, as a voice file.
     expect(await b.page.locator('[data-testid="shared-file"][data-kind="voice"]').count()).toBeGreaterThan(0);
     expect(await horizontalOverflow(b.page), 'the file list scrolls sideways').toBeLessThanOrEqual(0);

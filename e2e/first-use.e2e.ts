@@ -101,7 +101,7 @@ describe('STUDYMATE on first use', () => {
     // and once read the counts go away.
     await samsChatTab.tap();
     await onPath(sam.page, '/chat');
-    await sam.page.getByRole('link', { name: /김미나/ }).tap();
+    await sam.page.getByRole('link', { name: /Mina Kim/ }).tap();
     await onPath(sam.page, `/chat/${roomId}`);
     await sam.page.getByText('주말에 시간 있어요?').waitFor();
     // This server has no translator (no TRANSLATION_API_URL): no Translate button that could only fail.
@@ -290,7 +290,7 @@ describe('STUDYMATE on first use', () => {
     const { page } = sam;
     await page.goto(`/chat/${room}`);
     const link = page.getByTestId('partner-profile-link');
-    await link.getByRole('heading', { name: '김미나' }).waitFor();
+    await link.getByRole('heading', { name: 'Mina Kim' }).waitFor();
     await link.tap();
     await onPath(page, `/matching/people/${minaAuth.id}`);
     await page.getByText('STUDYMATE 채팅 테스트용 프로필입니다.').waitFor();

@@ -147,6 +147,8 @@ describe('a new STUDYMATE user in the browser', () => {
     await page.getByRole('heading', { name: displayName, level: 1 }).waitFor();
     expect(pathOf(page)).toBe('/profile');
     await page.getByText('Minji Kim', { exact: true }).first().waitFor();
+    // The English name is the one other people see, and the page says so.
+    await page.getByText(ko.profile.seenAs.replace('{{name}}', 'Minji Kim')).waitFor();
     expect(await page.getByTestId('profile-city').textContent()).toBe('부산 · 한국 표준시'); // the zone in the reader's words, not Asia/Seoul
     const photo = page.getByRole('img', { name: `${displayName}님의 프로필 사진` });
     await until('the profile photo to load', () => imageLoaded(photo));

@@ -110,6 +110,47 @@ for (const backend of BACKENDS) {
       expect((await api(t, 'POST', `/api/v1/matching/requests/${sent.json.id}/accept`, { token: minji.token })).status).toBe(404);
     });
 
+    it('calls a person by the English name they chose everywhere others meet them; their own account keeps the name from sign-in', async () => {
+      // Signed in as 김미나 and Sam_t; onboarded as Mina Kim and Sam Taylor.
+      const mina = await givenOnboarded(t, '김미나', KOREAN, undefined, { englishName: 'Mina Kim' });
+      const sam = await givenOnboarded(t, 'Sam_t', ENGLISH, undefined, { englishName: 'Sam Taylor' });
+      const samQueue = await notifications(sam);
+      const minaQueue = await notifications(mina);
+      const card = (await api(t, 'GET', '/api/v1/matching/recommendations?locale=en', { token: sam.token })).json.items.find(
+        (c: { userId: string }) => c.userId === mina.userId,
+      );
+      expect(card.name).toBe('Mina Kim');
+      const sent = await request(mina, sam);
+      expect(JSON.parse((await samQueue.next()).body)).toMatchObject({ kind: 'match-request', title: 'Mina Kim' });
+      const received = await api(t, 'GET', '/api/v1/matching/requests/received', { token: sam.token });
+      expect(received.json.items[0].partner.name).toBe('Mina Kim');
+      const { roomId } = (await api(t, 'POST', `/api/v1/matching/requests/${sent.json.id}/accept`, { token: sam.token })).json;
+      await until('the sender is told the request was accepted', () =>
+        minaQueue.received.some((m) => JSON.parse(m.body).kind === 'match-accepted'),
+      );
+      const accepted = minaQueue.received.map((m) => JSON.parse(m.body)).find((n) => n.kind === 'match-accepted');
+      expect(accepted.title).toBe('Sam Taylor님이 요청을 수락했어요');
+      const namesInRoom = async (viewer: Client) =>
+        Object.fromEntries(
+          (await api(t, 'GET', `/api/v1/chat/rooms/${roomId}`, { token: viewer.token })).json.members.map(
+            (m: { id: string; displayName: string }) => [m.id, m.displayName],
+          ),
+        );
+      expect(await namesInRoom(sam)).toEqual({ [mina.userId]: 'Mina Kim', [sam.userId]: 'Sam Taylor' });
+      expect((await api(t, 'GET', '/api/v1/matching/mates', { token: sam.token })).json.items[0].partner.name).toBe('Mina Kim');
+      // Her account is still 김미나 to herself.
+      expect((await api(t, 'GET', '/api/v1/me', { token: mina.token })).json.displayName).toBe('김미나');
+
+      // A new English name reaches every list at once.
+      const renamed = await api(t, 'PUT', '/api/v1/onboarding/basic', {
+        token: mina.token,
+        body: { ...STEP_BODIES.basic, englishName: 'Mina Park' },
+      });
+      expect(renamed.status).toBe(200);
+      expect((await namesInRoom(sam))[mina.userId]).toBe('Mina Park');
+      expect((await api(t, 'GET', '/api/v1/matching/mates', { token: sam.token })).json.items[0].partner.name).toBe('Mina Park');
+    });
+
     it('allows one waiting request per pair and five a day', async () => {
       const sender = await givenOnboarded(t, 'Sender', KOREAN);
       const receivers = [];

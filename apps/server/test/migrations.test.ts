@@ -210,4 +210,31 @@ describe('migrations', () => {
         expect(figures.map((r) => r.detail).join('\n')).toMatch(/SEARCH calls USING INDEX calls_ended/);
       }
     });
+
+  for (const backend of [embedded, mysqlRedis])
+    it.skipIf(backend.skip)(`0024 gives every onboarded account its English name as the name others see, on ${backend.name}`, async () => {
+      const env = await backend.provision();
+      cleanups.push(env.drop);
+      const db = await openDatabase<any>(loadConfig(env.env).database);
+      cleanups.unshift(() => db.destroy());
+      await migrateToLatest(db, Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0024')));
+      const account = (id: string, status: string) => ({ id, display_name: `signed in as ${id}`, status, created_at: 1 });
+      await db
+        .insertInto('users')
+        .values([account('onboarded', 'active'), account('new', 'active'), account('gone', 'deleted')])
+        .execute();
+      await db
+        .insertInto('profiles')
+        .values([
+          { user_id: 'onboarded', english_name: 'Ann Lee' },
+          { user_id: 'gone', english_name: 'Gone Away' },
+        ])
+        .execute();
+      expect(await migrateToLatest(db, migrations)).toEqual(['0024_public_names']);
+      expect(await db.selectFrom('users').select(['id', 'public_name']).orderBy('id').execute()).toEqual([
+        { id: 'gone', public_name: null },
+        { id: 'new', public_name: null },
+        { id: 'onboarded', public_name: 'Ann Lee' },
+      ]);
+    });
 });

@@ -220,6 +220,20 @@ for (const backend of BACKENDS) {
         expect((await api(t, method, '/api/v1/admin/audit', { token: admin.token })).status).toBe(404);
     });
 
+    it('administrators find a person by the name others see, beside the name from sign-in; a deleted account keeps neither', async () => {
+      const user = await givenUser(t, { name: '김보라' });
+      const english = `Bora Lee${Date.now().toString(36).replace(/\d/g, '')}`;
+      for (const [step, body] of Object.entries({ ...STEP_BODIES, basic: { ...STEP_BODIES.basic, englishName: english } }))
+        expect((await api(t, 'PUT', `/api/v1/onboarding/${step}`, { token: user.token, body })).status).toBe(200);
+      const found = await api(t, 'GET', `/api/v1/admin/users?q=${encodeURIComponent(english)}`, { token: admin.token });
+      expect(found.json.items).toMatchObject([{ id: user.userId, displayName: '김보라', publicName: english }]);
+      const person = await api(t, 'GET', `/api/v1/admin/users/${user.userId}`, { token: admin.token });
+      expect(person.json).toMatchObject({ displayName: '김보라', publicName: english });
+      expect((await api(t, 'DELETE', '/api/v1/me', { token: user.token })).status).toBe(204);
+      expect((await api(t, 'GET', `/api/v1/admin/users?q=${encodeURIComponent(english)}`, { token: admin.token })).json.items).toEqual([]);
+      expect((await api(t, 'GET', `/api/v1/admin/users/${user.userId}`, { token: admin.token })).json.publicName).toBeNull();
+    });
+
     it('a suspension from a report tells the person when it ends, and a warning waits for their next sign-in', async () => {
       const [a, b] = [await givenUser(t, { name: 'Aron' }), await givenUser(t)];
       const roomId = await room(b, a);

@@ -98,7 +98,10 @@ export const ReportQueueQuery = Type.Object({
 /** A person as an administrator looks them up: account age, earlier reports and sanctions. */
 export const AdminPerson = Type.Object({
   id: Type.String(),
+  /** The name from sign-in. */
   displayName: Type.String(),
+  /** The name other people see (the English name from onboarding); null before onboarding. */
+  publicName: Nullable(Type.String()),
   email: Nullable(Type.String()),
   role: Type.String(),
   status: Type.String(),
@@ -122,11 +125,13 @@ export const AdminUserQuery = Type.Object({ q: Type.String({ minLength: 1, maxLe
 export const AdminUserHit = Type.Object({
   id: Type.String(),
   displayName: Type.String(),
+  publicName: Nullable(Type.String()),
   email: Nullable(Type.String()),
   status: Type.String(),
   createdAt: Type.String({ format: 'date-time' }),
 });
 export const AdminUserHits = Type.Object({ items: Type.Array(AdminUserHit) });
+export type AdminUserHits = Static<typeof AdminUserHits>;
 
 /** What an administrator does; every action needs a reason and lands in the audit log. */
 export const AdminAction = Type.Union([Type.Literal('dismiss'), Type.Literal('warn'), Type.Literal('suspend'), Type.Literal('ban')]);

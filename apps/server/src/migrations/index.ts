@@ -18,6 +18,7 @@ import * as sweepAndRangeIndexes from './0018_sweep_and_range_indexes.js';
 import * as notificationContents from './0019_notification_contents.js';
 import * as matchingFacts from './0021_matching_facts.js';
 import * as notificationCounts from './0023_notification_counts.js';
+import * as publicNames from './0024_public_names.js';
 
 /** Every migration, in order; imported statically so the bundled server carries them. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '0019_notification_contents': notificationContents,
   '0021_matching_facts': matchingFacts,
   '0023_notification_counts': notificationCounts,
+  '0024_public_names': publicNames,
 };

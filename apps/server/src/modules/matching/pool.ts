@@ -52,8 +52,9 @@ const MAX_ACTIVITY_REMEMBERED = 100_000;
 export interface PooledPerson {
   profile: PartnerProfile;
   /**
-   * Their display name as written with the row, unmasked (null in rows from before names were
-   * copied): names never change after sign-up, and a deleted account leaves the pool.
+   * The name others see, as written with the row, unmasked (null in rows from before names were
+   * copied): it changes only with the profile's English name, which rewrites the row, and a
+   * deleted account leaves the pool.
    */
   name: string | null;
   /** Epoch ms; null when nothing has told matching of them since they joined the pool. */

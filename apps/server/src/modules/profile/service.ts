@@ -287,6 +287,8 @@ export function createProfileService(deps: { db: Kysely<ProfileTables>; users: U
       }
       await repo.updateProfile(tx, userId, { [SAVED_AT[step]]: at });
     });
+    // Before the listeners hear of the change: matching copies the name into its pool rows.
+    if (step === 'basic') await users.setPublicName(userId, (body as BasicInfo).englishName);
     await changed(userId);
     return ok(status({ profile: await repo.findProfile(db, userId) }));
   }

@@ -162,11 +162,16 @@ export function createProgressService(deps: {
     return summary;
   }
   async function loadSummary(userId: string): Promise<Summary> {
-    const [daily, tests, who] = await Promise.all([repo.dailyOf(db, userId), repo.entriesOf(db, userId, 'level-test'), people([userId])]);
+    const [daily, tests, who, account] = await Promise.all([
+      repo.dailyOf(db, userId),
+      repo.entriesOf(db, userId, 'level-test'),
+      people([userId]),
+      users.getActiveUser(userId),
+    ]);
     const { timeZone, language, dailyMinutes, verified } = who.get(userId)!;
     return {
       loadId: randomUUID(),
-      person: { timeZone, language, dailyMinutes, verified },
+      person: { name: account?.display_name ?? null, timeZone, language, dailyMinutes, verified },
       days: daySummaries(daily),
       languageDays: daily.map((r) => ({ day: r.day, language: r.language, minutes: languageMinutes(r) })),
       tests: tests.map((t) => ({ ...levelOf(t), ms: t.at })),
@@ -302,7 +307,8 @@ export function createProgressService(deps: {
         return { day, minutes, met: minutes >= person.dailyMinutes };
       });
       return {
-        name: card(userId).name,
+        // A summary stored before it kept the account's name falls back to the name others see.
+        name: person.name ?? card(userId).name,
         timeZone: zone,
         verifiedLevels: person.verified,
         totalMinutes: Math.floor(days.reduce((s, d) => s + d.minutes, 0)),
@@ -414,7 +420,14 @@ interface LevelPoint {
 interface Summary {
   /** Unique to each load, so a node's parsed copy (and what is kept beside it) follows every change. */
   loadId: string;
-  person: { timeZone: string; language: string; dailyMinutes: number; verified: { language: string; level: string }[] };
+  person: {
+    /** The account's own name (from sign-in): the greeting speaks to the person as they signed in. */
+    name: string | null;
+    timeZone: string;
+    language: string;
+    dailyMinutes: number;
+    verified: { language: string; level: string }[];
+  };
   days: DaySummary[];
   languageDays: { day: string; language: string; minutes: number }[];
   tests: (LevelPoint & { ms: number })[];

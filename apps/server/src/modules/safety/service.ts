@@ -210,6 +210,7 @@ export function createSafetyService(deps: {
     return {
       id: account.id,
       displayName: account.display_name,
+      publicName: account.public_name,
       email: account.email,
       role: account.role,
       status: account.status,
@@ -525,6 +526,7 @@ export function createSafetyService(deps: {
         items: rows.map((u) => ({
           id: u.id,
           displayName: u.display_name,
+          publicName: u.public_name,
           email: u.email,
           status: u.status,
           createdAt: toIso(u.created_at)!,

@@ -3,7 +3,10 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 export interface UsersTable {
   id: string;
   email: string | null;
+  /** The name from sign-in: the account's own, shown to the person themself and to administrators. */
   display_name: string;
+  /** The name other people see: the English name chosen in onboarding (null before it). */
+  public_name: string | null;
   role: 'user' | 'admin';
   status: 'active' | 'suspended' | 'deleted';
   created_at: number;
@@ -66,16 +69,22 @@ export async function tombstoneUser(db: Db, id: string, at: number) {
   await db.deleteFrom('user_identities').where('user_id', '=', id).execute();
   await db
     .updateTable('users')
-    .set({ email: null, display_name: 'deleted', status: 'deleted', deleted_at: at, marketing_consent: 0 })
+    .set({ email: null, display_name: 'deleted', public_name: null, status: 'deleted', deleted_at: at, marketing_consent: 0 })
     .where('id', '=', id)
     .execute();
 }
+
+/** Never names a deleted account again. */
+export const setPublicName = (db: Db, id: string, name: string) =>
+  db.updateTable('users').set({ public_name: name }).where('id', '=', id).where('status', '!=', 'deleted').execute();
 
 export const identitiesOf = (db: Db, id: string) =>
   db.selectFrom('user_identities').select(['provider', 'created_at']).where('user_id', '=', id).execute();
 
 export const findUsers = (db: Db, ids: string[]) =>
-  ids.length ? db.selectFrom('users').select(['id', 'display_name', 'status']).where('id', 'in', ids).execute() : Promise.resolve([]);
+  ids.length
+    ? db.selectFrom('users').select(['id', 'display_name', 'public_name', 'status']).where('id', 'in', ids).execute()
+    : Promise.resolve([]);
 
 /** Ids of accounts in use (not suspended or deleted), in id order after `after`: one page of "everyone". */
 export function activeIdsAfter(db: Db, after: string | null, limit: number) {
@@ -117,7 +126,12 @@ export function lookup(db: Db, q: string, limit: number) {
     .selectFrom('users')
     .selectAll()
     .where((e) =>
-      e.or([e('id', '=', q.toLowerCase()), e('email', '=', q.toLowerCase()), sql<boolean>`lower(display_name) like ${pattern} escape '!'`]),
+      e.or([
+        e('id', '=', q.toLowerCase()),
+        e('email', '=', q.toLowerCase()),
+        sql<boolean>`lower(display_name) like ${pattern} escape '!'`,
+        sql<boolean>`lower(public_name) like ${pattern} escape '!'`,
+      ]),
     )
     .orderBy('created_at', 'desc')
     .limit(limit)

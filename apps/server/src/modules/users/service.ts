@@ -159,22 +159,29 @@ export function createUsersService(deps: { db: Kysely<UsersTables>; adminEmails:
     /** Starts the export sweep's chain when no node has one queued (on ready). */
     ensureExportSweep: () => exportSweep.ensure(),
 
-    /** Public names of several accounts at once; a deleted account reads as deleted. */
     /**
-     * Display names as other people see them: a name screening finds abuse in is masked, except
-     * the viewer's own. `raw` is for administrators and for screening itself.
+     * Names as other people see them, several accounts at once: the English name chosen in
+     * onboarding (the name from sign-in before it), so a card, a chat, a session and a
+     * notification call a person the same. A name screening finds abuse in is masked, except the
+     * viewer's own; `raw` is for administrators and for screening itself. A deleted account reads
+     * as deleted.
      */
     async namesOf(
       ids: string[],
       seenBy: { viewerId?: string; raw?: boolean } = {},
     ): Promise<Map<string, { displayName: string; deleted: boolean }>> {
       const rows = await repo.findUsers(db, [...new Set(ids)]);
-      const shown = (r: { id: string; display_name: string }) =>
-        seenBy.raw || r.id === seenBy.viewerId ? r.display_name : nameMask(r.display_name);
+      const shown = (r: { id: string; display_name: string; public_name: string | null }) => {
+        const name = r.public_name ?? r.display_name;
+        return seenBy.raw || r.id === seenBy.viewerId ? name : nameMask(name);
+      };
       return new Map(
         rows.map((r) => [r.id, { displayName: r.status === 'deleted' ? 'deleted user' : shown(r), deleted: r.status === 'deleted' }]),
       );
     },
+
+    /** Sets the name other people see (onboarding's English name); a deleted account keeps none. */
+    setPublicName: async (userId: string, name: string) => void (await repo.setPublicName(db, userId, name)),
 
     /** One page of every account in use (not suspended or deleted), in id order after `after`. */
     activeAccountIds: async (after: string | null, limit: number) => (await repo.activeIdsAfter(db, after, limit)).map((r) => r.id),
@@ -222,6 +229,7 @@ export function createUsersService(deps: { db: Kysely<UsersTables>; adminEmails:
         id: randomUUID(),
         email,
         display_name: identity.displayName,
+        public_name: null,
         // Anyone can type any email into dev sign-in: only an identity a provider vouched for earns admin.
         role: email && identity.provider !== 'dev' && deps.adminEmails.includes(email) ? 'admin' : 'user',
         status: 'active',

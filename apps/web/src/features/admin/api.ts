@@ -5,6 +5,7 @@ import type {
   AdminPerson,
   AdminReport,
   AdminReportDetail,
+  AdminUserHits,
   PlatformFigures,
   ReportReason,
   ReportState,
@@ -17,13 +18,7 @@ export const fetchQueue = async (filter: { state?: ReportState; reason?: ReportR
 export const fetchReport = async (id: string) => (await http.get<AdminReportDetail>(`/admin/reports/${id}`)).data;
 export const actOnReport = async (id: string, body: ActionBody) =>
   (await http.post<AdminReport>(`/admin/reports/${id}/actions`, body)).data;
-export const lookupPeople = async (q: string) =>
-  (
-    await http.get<{ items: { id: string; displayName: string; email: string | null; status: string; createdAt: string }[] }>(
-      '/admin/users',
-      { params: { q } },
-    )
-  ).data.items;
+export const lookupPeople = async (q: string) => (await http.get<AdminUserHits>('/admin/users', { params: { q } })).data.items;
 export const fetchPerson = async (id: string) => (await http.get<AdminPerson>(`/admin/users/${id}`)).data;
 export const sanctionPerson = async (id: string, body: { kind: SanctionKind; reason: string; days?: number }) =>
   void (await http.post(`/admin/users/${id}/sanctions`, body));

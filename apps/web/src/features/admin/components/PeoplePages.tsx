@@ -44,7 +44,8 @@ export function PeopleLookup() {
           {items.map((p) => (
             <li key={p.id} className="py-2 text-sm">
               <Link to={`/admin/people/${p.id}`} className="flex min-h-11 flex-wrap items-center gap-2 font-semibold text-indigo-700">
-                {p.displayName}{' '}
+                {p.displayName}
+                {p.publicName && p.publicName !== p.displayName && <span className="font-normal"> ({p.publicName})</span>}{' '}
                 <span className="font-normal text-slate-500">
                   {p.email ?? '—'} · {p.status}
                 </span>

@@ -11,6 +11,9 @@ export function PersonHistory({ person }: { person: AdminPerson }) {
   return (
     <section className="card space-y-2 text-sm" aria-label={t('person.history', { name: person.displayName })} data-testid="person-history">
       <h2 className="text-base font-bold">{t('person.history', { name: person.displayName })}</h2>
+      {person.publicName && person.publicName !== person.displayName && (
+        <p className="text-slate-600">{t('person.publicName', { name: person.publicName })}</p>
+      )}
       <p className="text-slate-600">
         {person.email ?? '—'} · {t('person.age', { days: person.accountAgeDays })} · {t('person.status', { status: person.status })}
       </p>

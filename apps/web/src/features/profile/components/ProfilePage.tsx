@@ -221,9 +221,9 @@ export function ProfilePage() {
           </div>
           <div className="min-w-0">
             <h1 className="truncate text-xl font-bold">{profile.displayName}</h1>
-            {/* The English name only when it says something the display name does not. */}
+            {/* The English name is what others see: said only when it differs from the name from sign-in. */}
             {profile.basic && profile.basic.englishName.trim().toLowerCase() !== profile.displayName.trim().toLowerCase() && (
-              <p className="text-slate-600">{profile.basic.englishName}</p>
+              <p className="text-slate-600">{t('profile.seenAs', { name: profile.basic.englishName })}</p>
             )}
             {city && (
               <p className="text-sm text-slate-500" data-testid="profile-city">
