@@ -1,7 +1,9 @@
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sessions from '../apps/web/src/features/sessions/i18n/ko.json';
+import progress from '../apps/web/src/features/progress/i18n/ko.json';
 import { onboardedUser } from './support/accounts';
 import { baseUrl, launchBrowser, newPage } from './support/browser';
 import { horizontalOverflow, onPath, smallTapTargets, until } from './support/flow';
@@ -97,6 +99,23 @@ describe('STUDYMATE sessions: booking between two browsers in two time zones', (
     // A hears of it live, too.
     await mine.getByTestId('session-state').getByText(sessions.state.booked).waitFor();
     expect(await mine.getByRole('button', { name: sessions.actions.join }).isDisabled()).toBe(true);
+    // The built server writes the .ics with the zone's own VTIMEZONE (its rules are read from files at run time).
+    const [download] = await Promise.all([
+      a.page.waitForEvent('download'),
+      mine.getByRole('button', { name: sessions.actions.ics }).click(),
+    ]);
+    const ics = readFileSync((await download.path())!, 'utf8');
+    expect(ics).toContain('BEGIN:VTIMEZONE');
+    expect(ics).toContain('TZID:Asia/Seoul');
+    expect(ics).toContain('Oscar Brooks');
+    // The home page shows it as the next session: Join waits for the start, and the details lead to it.
+    await a.page.goto('/');
+    const details = a.page.getByRole('link', { name: progress.sessionDetails });
+    await details.waitFor();
+    expect(await a.page.getByRole('button', { name: sessions.actions.join }).isDisabled()).toBe(true);
+    await details.click();
+    await onPath(a.page, '/sessions');
+    await mine.getByTestId('session-state').getByText(sessions.state.booked).waitFor();
 
     // The month view: each sees it on the day it falls on in their own zone.
     for (const [side, zone] of [

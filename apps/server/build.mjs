@@ -5,7 +5,7 @@
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 
-const external = ['better-sqlite3', '@fastify/swagger-ui', 'mysql2', 'ioredis', '@aws-sdk/client-s3'];
+const external = ['better-sqlite3', '@fastify/swagger-ui', '@touch4it/ical-timezones', 'mysql2', 'ioredis', '@aws-sdk/client-s3'];
 
 const here = new URL('.', import.meta.url).pathname;
 

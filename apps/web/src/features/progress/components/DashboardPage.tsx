@@ -8,7 +8,9 @@ import { PROGRESS_NS } from '../i18n';
 import { duration, languageName, locale, shortDay } from './format';
 import { LevelChart } from './LevelChart';
 import { TakeTestLink } from './TakeTestLink';
+import { useLevelTestOffered } from '../../level-test/offered';
 import { ProgressBar } from './ProgressBar';
+import { JoinSessionButton } from '../../sessions';
 
 function Tile({ label, value, hint }: { label: string; value: string; hint?: string }) {
   return (
@@ -24,6 +26,7 @@ function Tile({ label, value, hint }: { label: string; value: string; hint?: str
 export function DashboardPage() {
   const { t, i18n } = useTranslation(PROGRESS_NS);
   const { t: tApp } = useTranslation();
+  const offered = useLevelTestOffered();
   const lang = locale(i18n.resolvedLanguage);
   const [data, setData] = useState<Dashboard | null>(null);
   const { problem, run } = useAction(errorProblem);
@@ -39,18 +42,19 @@ export function DashboardPage() {
       <header className="space-y-1">
         <h1 className="text-2xl font-bold">{tApp('home.greeting', { name: data.name })}</h1>
         <div className="flex flex-wrap items-center gap-2">
-          {data.verifiedLevels.length ? (
-            data.verifiedLevels.map((v) => (
-              <span key={v.language} className="rounded-full bg-indigo-50 px-3 py-1 text-sm font-semibold text-indigo-700">
-                {t('level', { language: languageName(v.language, lang, ''), level: v.level })}
-              </span>
-            ))
-          ) : (
-            <>
-              <span className="text-sm text-slate-500">{t('noLevel')}</span>
-              <TakeTestLink />
-            </>
-          )}
+          {data.verifiedLevels.length
+            ? data.verifiedLevels.map((v) => (
+                <span key={v.language} className="rounded-full bg-indigo-50 px-3 py-1 text-sm font-semibold text-indigo-700">
+                  {t('level', { language: languageName(v.language, lang, ''), level: v.level })}
+                </span>
+              ))
+            : // The test assesses English speaking: nobody else is told of a level they cannot get.
+              offered && (
+                <>
+                  <span className="text-sm text-slate-500">{t('noLevel')}</span>
+                  <TakeTestLink />
+                </>
+              )}
         </div>
       </header>
 
@@ -121,9 +125,18 @@ export function DashboardPage() {
                 }).format(new Date(data.nextSession.startsAt))}
               </span>
             </p>
-            <Link to={`/sessions/${data.nextSession.sessionId}`} className="btn-primary">
-              {t('join')}
-            </Link>
+            <div className="flex flex-wrap items-center gap-2">
+              <Link to={`/sessions?session=${data.nextSession.sessionId}`} className="btn-secondary">
+                {t('sessionDetails')}
+              </Link>
+              <JoinSessionButton
+                sessionId={data.nextSession.sessionId}
+                booked
+                startsAt={data.nextSession.startsAt}
+                endsAt={Date.parse(data.nextSession.startsAt) + data.nextSession.minutes * 60_000}
+                run={run}
+              />
+            </div>
           </div>
         ) : (
           <div className="space-y-2">
@@ -165,17 +178,19 @@ export function DashboardPage() {
         )}
       </div>
 
-      <div className="card space-y-2">
-        <h2 className="font-semibold">{t('levelHistory')}</h2>
-        {data.levelHistory.length ? (
-          <LevelChart points={data.levelHistory} title={t('levelHistory')} />
-        ) : (
-          <div className="space-y-2">
-            <p className="text-sm text-slate-600">{t('noLevels')}</p>
-            <TakeTestLink />
-          </div>
-        )}
-      </div>
+      {(offered || data.levelHistory.length > 0) && (
+        <div className="card space-y-2">
+          <h2 className="font-semibold">{t('levelHistory')}</h2>
+          {data.levelHistory.length ? (
+            <LevelChart points={data.levelHistory} title={t('levelHistory')} />
+          ) : (
+            <div className="space-y-2">
+              <p className="text-sm text-slate-600">{t('noLevels')}</p>
+              <TakeTestLink />
+            </div>
+          )}
+        </div>
+      )}
       <FormProblem problem={problem} />
     </section>
   );

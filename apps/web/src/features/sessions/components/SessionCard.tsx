@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
-import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { SESSION_JOIN_EARLY_MINUTES, type MoveSessionBody, type SessionOccurrence } from '@studymate/contracts';
+import type { MoveSessionBody, SessionOccurrence } from '@studymate/contracts';
 import { errorProblem, Field, FormProblem, useAction } from '../../../components/form';
 import * as api from '../api';
 import { SESSIONS_NS } from '../i18n';
 import { formatWhen, wallClock } from '../time';
+import { JoinSessionButton } from './JoinSessionButton';
 
 type Panel = 'move' | 'cancel-one' | 'cancel-all' | 'decline' | null;
 type Scope = NonNullable<MoveSessionBody['scope']>;
@@ -21,19 +21,6 @@ const STATE_STYLE: Record<SessionOccurrence['state'], string> = {
   declined: 'bg-slate-100 text-slate-600',
   cancelled: 'bg-slate-100 text-slate-600 line-through',
 };
-
-/** Whether the call may be joined now: from 10 minutes before the start until the end. */
-function useJoinable(o: SessionOccurrence): boolean {
-  const opens = Date.parse(o.startsAt) - SESSION_JOIN_EARLY_MINUTES * 60_000;
-  const closes = Date.parse(o.endsAt);
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (o.state !== 'booked' || now >= closes) return;
-    const timer = setInterval(() => setNow(Date.now()), 15_000);
-    return () => clearInterval(timer);
-  }, [o.state, now, closes]);
-  return o.state === 'booked' && now >= opens && now < closes;
-}
 
 /** One occurrence with what I may do to it: answer, join, move, cancel, download. */
 export function SessionCard({
@@ -53,13 +40,11 @@ export function SessionCard({
     if (focused) card.current?.scrollIntoView?.({ block: 'center' });
   }, [focused]);
   const { t, i18n } = useTranslation(SESSIONS_NS);
-  const navigate = useNavigate();
   const { busy, problem, run } = useAction(errorProblem);
   const [panel, setPanel] = useState<Panel>(null);
   const [reason, setReason] = useState('');
   const [when, setWhen] = useState(() => wallClock(o.startsAt, zone));
   const [scope, setScope] = useState<Scope>('occurrence');
-  const joinable = useJoinable(o);
   const lang = i18n.resolvedLanguage;
   const act = (action: () => Promise<void>) =>
     run(async () => {
@@ -136,15 +121,7 @@ export function SessionCard({
         )}
         {o.state === 'booked' && (
           <>
-            <button
-              type="button"
-              className="btn-primary"
-              disabled={busy || !joinable}
-              title={joinable ? undefined : t('actions.joinHint')}
-              onClick={() => void run(async () => navigate(`/calls/${await api.joinCall(o.sessionId)}`))}
-            >
-              {t('actions.join')}
-            </button>
+            <JoinSessionButton sessionId={o.sessionId} booked startsAt={o.startsAt} endsAt={Date.parse(o.endsAt)} busy={busy} run={run} />
             {o.pendingMove && !o.pendingMove.byMe && (
               <>
                 <button
