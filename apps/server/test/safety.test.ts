@@ -281,7 +281,10 @@ for (const backend of BACKENDS) {
       expect(told.json.items.find((n: { kind: string }) => n.kind === 'safety-warning')).toMatchObject({ body: 'be kind in chat' });
       // The reporter hears that their report was reviewed.
       const reporterTold = await api(t, 'GET', '/api/v1/notifications', { token: b.token });
-      expect(reporterTold.json.items.map((n: { kind: string }) => n.kind)).toContain('report-outcome');
+      // ... with a link to their reports in settings (an address the app has).
+      expect(reporterTold.json.items.find((n: { kind: string }) => n.kind === 'report-outcome')).toMatchObject({
+        link: '/settings#safety',
+      });
       await api(t, 'POST', `/api/v1/me/standing/warnings/${standing.json.warnings[0].id}/seen`, { token: c.token });
       expect((await api(t, 'GET', '/api/v1/me/standing', { token: c.token })).json.warnings).toEqual([]);
     });

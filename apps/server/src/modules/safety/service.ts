@@ -298,7 +298,8 @@ export function createSafetyService(deps: {
           title: { ko: '신고가 처리되었습니다', en: 'Your report was reviewed' },
           body: { ko: '신고해 주셔서 감사합니다.', en: 'Thank you for reporting.' },
           key: `report-outcome:${r.id}`,
-          link: '/settings/safety',
+          // My reports, in settings.
+          link: '/settings#safety',
         }),
       ),
     );

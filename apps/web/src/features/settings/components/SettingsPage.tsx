@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { LoginHistoryReply } from '@studymate/contracts';
 import { errorProblem, FormProblem, useAction, type FieldProblem } from '../../../components/form';
@@ -123,6 +124,11 @@ function DeleteAccount() {
 export function SettingsPage() {
   const { t } = useTranslation();
   const session = useAction(errorProblem);
+  // A link into a section (a report's outcome leads to `#safety`, my reports) scrolls to it.
+  const { hash } = useLocation();
+  useEffect(() => {
+    if (hash) document.getElementById(hash.slice(1))?.scrollIntoView();
+  }, [hash]);
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">{t('nav.settings')}</h1>
