@@ -360,6 +360,14 @@ describe('STUDYMATE chat between two people', () => {
     await a.page.getByRole('heading', { name: '주말 스터디' }).waitFor();
     await a.page.getByText(chat.group.count.replace('{{count}}', '2')).waitFor();
     await b.page.getByRole('link', { name: /주말 스터디/ }).waitFor({ timeout: 10_000 });
+    // In a group, someone else's messages say who wrote them; one's own do not.
+    await composer(a.page).fill('주말에 다들 시간 괜찮아요?');
+    await composer(a.page).press('Enter');
+    await messages(a.page).filter({ hasText: '주말에 다들' }).waitFor();
+    expect(await a.page.getByTestId('message-sender').count()).toBe(0);
+    await b.page.getByRole('link', { name: /주말 스터디/ }).click();
+    const fromMina = messages(b.page).filter({ hasText: '주말에 다들' });
+    expect(await fromMina.getByTestId('message-sender').textContent()).toBe('Mina Kim');
 
     await a.page.getByRole('link', { name: chat.conversation.members }).click();
     await onPath(a.page, `/chat/${groupId}/members`);
@@ -382,6 +390,12 @@ describe('STUDYMATE chat between two people', () => {
     await samRow.getByText(chat.group.owner, { exact: true }).waitFor();
     expect(await samRow.getByText(chat.group.you).count()).toBe(1);
     expect(await horizontalOverflow(b.page), 'the member list scrolls sideways').toBeLessThanOrEqual(0);
+    // The owner's buttons leave every name whole on a phone.
+    await b.page.getByRole('button', { name: chat.group.handOver }).first().waitFor();
+    const cut = await b.page
+      .getByTestId('member-name')
+      .evaluateAll((names) => names.filter((n) => n.scrollWidth > n.clientWidth).map((n) => n.textContent));
+    expect(cut, 'member names cut short').toEqual([]);
     await b.page.screenshot({ path: path.join(resultsDir, 'chat-members-375.png') });
 
     // Mina leaves: back on her list, the group is gone; Sam's member list updates live.

@@ -58,7 +58,9 @@ export function ChatRoomsPage() {
                   <Avatar name={name} photoUrl={photo} presenceOf={partner && !partner.deleted ? partner.id : undefined} />
                   <span className="min-w-0 flex-1">
                     <span className="flex items-baseline justify-between gap-2">
-                      <span className="truncate font-semibold text-slate-900">{name}</span>
+                      <span className="truncate font-semibold text-slate-900" title={name ?? undefined}>
+                        {name}
+                      </span>
                       {room.lastMessage && (
                         <span className="shrink-0 text-xs text-slate-400">{formatTime(room.lastMessage.createdAt, i18n.language)}</span>
                       )}

@@ -243,7 +243,9 @@ export function ConversationPage() {
             </span>
           )}
           <div className="min-w-0 flex-1">
-            <h1 className="truncate text-lg leading-tight font-bold">{name}</h1>
+            <h1 className="truncate text-lg leading-tight font-bold" title={name ?? undefined}>
+              {name}
+            </h1>
             <HeaderSubtitle
               partnerId={partner && !partner.deleted ? partner.id : undefined}
               memberCount={room?.kind === 'group' ? room.members.length : null}
@@ -327,12 +329,14 @@ export function ConversationPage() {
               </p>
             )}
             <ol aria-label={t('conversation.messages')} className="space-y-2">
-              {messages.map((message) => (
+              {messages.map((message, i) => (
                 <MessageBubble
                   key={message.id}
                   message={message}
                   mine={message.senderId === me}
                   senderName={nameOf(message.senderId)}
+                  // In a group, who wrote it: above the first of each run of someone else's messages.
+                  showSender={room?.kind === 'group' && message.senderId !== me && messages[i - 1]?.senderId !== message.senderId}
                   replyName={message.replyTo ? nameOf(message.replyTo.senderId) : null}
                   read={message.id === lastReadMine}
                   highlighted={message.seq === highlight.seq}

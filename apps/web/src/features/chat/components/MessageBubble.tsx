@@ -189,6 +189,8 @@ interface Props {
   message: ChatMessage;
   mine: boolean;
   senderName: string;
+  /** Names the sender above the bubble (someone else's, in a group). */
+  showSender?: boolean;
   replyName: string | null;
   read: boolean;
   /** A search hit being shown in context. */
@@ -197,7 +199,17 @@ interface Props {
   onMediaLoad: () => void;
 }
 
-export function MessageBubble({ message, mine, senderName, replyName, read, highlighted = false, onAction, onMediaLoad }: Props) {
+export function MessageBubble({
+  message,
+  mine,
+  senderName,
+  showSender = false,
+  replyName,
+  read,
+  highlighted = false,
+  onAction,
+  onMediaLoad,
+}: Props) {
   const { t, i18n } = useTranslation(CHAT_NS);
   const [menuOpen, setMenuOpen] = useState(false);
   const deleted = Boolean(message.deletedAt);
@@ -233,6 +245,15 @@ export function MessageBubble({ message, mine, senderName, replyName, read, high
       data-mine={mine}
       data-highlighted={highlighted || undefined}
     >
+      {showSender && (
+        <p
+          className="max-w-[85%] truncate px-3 pb-0.5 text-xs font-semibold text-slate-600"
+          data-testid="message-sender"
+          title={senderName}
+        >
+          {senderName}
+        </p>
+      )}
       <div className={`flex max-w-[85%] items-end gap-1 ${mine ? 'flex-row-reverse' : ''}`}>
         <div
           className={`min-w-0 rounded-2xl px-3 py-2 text-[15px] leading-snug ${

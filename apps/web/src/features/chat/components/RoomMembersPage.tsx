@@ -69,11 +69,13 @@ export function RoomMembersPage() {
         className="divide-y divide-slate-100 overflow-hidden rounded-2xl border border-slate-200 bg-white"
       >
         {room.members.map((m) => (
-          <li key={m.id} className="flex items-center gap-3 px-4 py-3" data-testid="member">
+          <li key={m.id} className="flex flex-wrap items-center gap-x-3 gap-y-2 px-4 py-3" data-testid="member">
             <Avatar name={m.displayName} photoUrl={m.photoUrl} size="size-10" presenceOf={m.id === me || m.deleted ? undefined : m.id} />
             <span className="min-w-0 flex-1">
               <span className="flex flex-wrap items-baseline gap-x-1.5">
-                <span className="truncate font-semibold">{m.deleted ? t('rooms.deletedUser') : m.displayName}</span>
+                <span className="truncate font-semibold" title={m.deleted ? undefined : m.displayName} data-testid="member-name">
+                  {m.deleted ? t('rooms.deletedUser') : m.displayName}
+                </span>
                 {m.id === me && <span className="text-xs text-slate-500">{t('group.you')}</span>}
                 {m.role === 'owner' && (
                   <span className="rounded-full bg-indigo-50 px-2 py-0.5 text-[11px] font-semibold text-indigo-700">
@@ -83,37 +85,40 @@ export function RoomMembersPage() {
               </span>
               {m.id !== me && !m.deleted && <MemberPresence userId={m.id} />}
             </span>
-            {isOwner && room.kind === 'group' && m.id !== me && !m.deleted && (
-              <button
-                type="button"
-                className="btn-secondary shrink-0 px-3 py-1.5 text-xs"
-                disabled={busy}
-                onClick={() => {
-                  void confirm
-                    .ask({ title: t('group.confirmHandOver', { name: m.displayName }), confirmLabel: t('group.handOver') })
-                    .then((yes) => (yes ? act(() => handOver(roomId, m.id)) : undefined));
-                }}
-              >
-                {t('group.handOver')}
-              </button>
-            )}
             {isOwner && room.kind === 'group' && m.id !== me && (
-              <button
-                type="button"
-                className="btn-secondary shrink-0 px-3 py-1.5 text-xs text-rose-700"
-                disabled={busy}
-                onClick={() => {
-                  void confirm
-                    .ask({
-                      title: t('group.confirmRemove', { name: m.deleted ? t('rooms.deletedUser') : m.displayName }),
-                      confirmLabel: t('group.remove'),
-                      danger: true,
-                    })
-                    .then((yes) => (yes ? act(() => removeMember(roomId, m.id)) : undefined));
-                }}
-              >
-                {t('group.remove')}
-              </button>
+              // On a phone the owner's buttons go under the name, which keeps the row's width.
+              <span className="flex shrink-0 gap-2 max-sm:basis-full max-sm:pl-13">
+                {!m.deleted && (
+                  <button
+                    type="button"
+                    className="btn-secondary shrink-0 px-3 py-1.5 text-xs"
+                    disabled={busy}
+                    onClick={() => {
+                      void confirm
+                        .ask({ title: t('group.confirmHandOver', { name: m.displayName }), confirmLabel: t('group.handOver') })
+                        .then((yes) => (yes ? act(() => handOver(roomId, m.id)) : undefined));
+                    }}
+                  >
+                    {t('group.handOver')}
+                  </button>
+                )}
+                <button
+                  type="button"
+                  className="btn-secondary shrink-0 px-3 py-1.5 text-xs text-rose-700"
+                  disabled={busy}
+                  onClick={() => {
+                    void confirm
+                      .ask({
+                        title: t('group.confirmRemove', { name: m.deleted ? t('rooms.deletedUser') : m.displayName }),
+                        confirmLabel: t('group.remove'),
+                        danger: true,
+                      })
+                      .then((yes) => (yes ? act(() => removeMember(roomId, m.id)) : undefined));
+                  }}
+                >
+                  {t('group.remove')}
+                </button>
+              </span>
             )}
           </li>
         ))}

@@ -148,7 +148,10 @@ export function PartnerCardView({
         <Avatar name={partner.name} photoUrl={partner.photoUrl} size="size-14" />
         <div className="min-w-0 flex-1">
           <div className="flex flex-wrap items-baseline justify-between gap-x-2">
-            <h2 className="truncate text-lg font-bold">{partner.name}</h2>
+            {/* A person's own page shows the whole name; a card in a list keeps one line. */}
+            <h2 className={`text-lg font-bold ${showIntro ? 'break-words' : 'truncate'}`} title={partner.name}>
+              {partner.name}
+            </h2>
             {partner.percent > 0 && (
               <span className="rounded-full bg-indigo-50 px-2.5 py-0.5 text-sm font-semibold text-indigo-700">
                 {t('card.match', { percent: partner.percent })}
