@@ -138,6 +138,9 @@ describe('STUDYMATE calls: a video call between two mates in two browsers', () =
       throw error;
     }
     const connectedAt = Date.now();
+    // Each side's video names the other by the name others see.
+    expect(await a.page.getByTestId('remote-name').textContent()).toBe('Noah Bennett');
+    expect(await b.page.getByTestId('remote-name').textContent()).toBe('Seoyeon Choi');
     console.log(`call set-up, B's join to both connected: ${connectedAt - joinedAt} ms`);
 
     // Bytes rise on both sides, for audio and for video.

@@ -296,6 +296,16 @@ export function CallRoom({
               <Video stream={camera} label={name} testId="remote-audio" className="hidden" />
             </div>
           )}
+          {call.kind === 'video' && (
+            // Who is on the other side, as a voice call shows under the avatar.
+            <p
+              className="absolute bottom-2 left-2 max-w-[60%] truncate rounded-md bg-black/60 px-2 py-0.5 text-sm text-white"
+              data-testid="remote-name"
+              title={name}
+            >
+              {name}
+            </p>
+          )}
           {call.kind === 'video' && screen && camera && (
             <Video stream={camera} label={name} muted testId="remote-camera" className="absolute top-2 left-2 w-1/4 rounded-lg" />
           )}
