@@ -49,10 +49,17 @@ describe('STUDYMATE progress and notifications', () => {
     await mina.page.screenshot({ path: path.join(resultsDir, 'dashboard-empty-375.png'), fullPage: true });
     // The level test (English speaking) is offered to Mina, a Korean native, and not to Sam, a native English speaker.
     await mina.page.getByRole('link', { name: progress.takeTest }).first().waitFor();
+    await mina.page.getByText(progress.noLevels).waitFor();
+    // Sam's home page says nothing of a level he cannot get: no test link, no empty level history.
+    // (The profile, which says whom the test is for, is read as the app starts.)
+    const samsProfile = sam.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/me' && r.ok());
     await sam.page.goto('/');
-    await sam.page.getByText(progress.noLevel).waitFor();
-    await sam.page.getByText(progress.noLevels).waitFor();
+    await samsProfile;
+    await sam.page.getByTestId('total-practice').waitFor();
+    await sam.page.getByRole('heading', { name: progress.weeklyGoal }).waitFor();
     expect(await sam.page.getByRole('link', { name: progress.takeTest }).count()).toBe(0);
+    expect(await sam.page.getByText(progress.noLevel).count()).toBe(0);
+    expect(await sam.page.getByText(progress.noLevels).count()).toBe(0);
 
     const opened = await mina.context.request.post(`${baseUrl}/api/v1/chat/rooms/direct`, {
       data: { partnerId: samAuth.id },

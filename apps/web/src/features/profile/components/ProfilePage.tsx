@@ -29,6 +29,7 @@ import type { StepFormProps } from '../../onboarding/components/StepFormProps';
 import { useProfileStore } from '../store';
 import { zoneName } from '../../../lib/dates';
 import { fetchHistory } from '../../level-test/api';
+import { useLevelTestOffered } from '../../level-test/offered';
 
 function find<T extends Labelled<string | number>>(list: readonly T[], id: string | number | null | undefined): T | undefined {
   return list.find((e) => e.id === id);
@@ -186,6 +187,7 @@ export function ProfilePage() {
   const { t, i18n } = useTranslation();
   const label = useLabel();
   const { profile, load } = useProfileStore();
+  const offered = useLevelTestOffered();
   const [problem, setProblem] = useState<FieldProblem>();
   /** The newest level-test result when it was provisional: said as such, never as a verified level. */
   const [provisional, setProvisional] = useState<{ level: string } | null>(null);
@@ -244,11 +246,14 @@ export function ProfilePage() {
       <section className="card flex flex-wrap items-center justify-between gap-3">
         <div>
           <h2 className="text-base font-bold">{t('profile.levels')}</h2>
-          <p className="text-sm text-slate-600" data-testid="profile-levels">
-            {profile.verifiedLevels.length
-              ? profile.verifiedLevels.map((v) => `${label(find(LANGUAGES, v.language)!)} ${v.level} · ${t('profile.tested')}`).join(', ')
-              : t('profile.noVerifiedLevel')}
-          </p>
+          {/* The test assesses English speaking: nobody else is told they have not taken it. */}
+          {(profile.verifiedLevels.length > 0 || offered) && (
+            <p className="text-sm text-slate-600" data-testid="profile-levels">
+              {profile.verifiedLevels.length
+                ? profile.verifiedLevels.map((v) => `${label(find(LANGUAGES, v.language)!)} ${v.level} · ${t('profile.tested')}`).join(', ')
+                : t('profile.noVerifiedLevel')}
+            </p>
+          )}
           {(profile.languages?.learns ?? [])
             .filter((l) => !profile.verifiedLevels.some((v) => v.language === l.language))
             .map((l) => (
@@ -262,9 +267,11 @@ export function ProfilePage() {
             </p>
           )}
         </div>
-        <Link to="/level-test" className="btn-secondary">
-          {t('nav.levelTest')}
-        </Link>
+        {offered && (
+          <Link to="/level-test" className="btn-secondary">
+            {t('nav.levelTest')}
+          </Link>
+        )}
       </section>
 
       {ONBOARDING_STEPS.map((step) => (

@@ -6,6 +6,7 @@ import { errorProblem, FormProblem, useAction } from '../../../components/form';
 import { fetchStatistics } from '../api';
 import { PROGRESS_NS } from '../i18n';
 import { TakeTestLink } from './TakeTestLink';
+import { useLevelTestOffered } from '../../level-test/offered';
 import { Chart } from './Chart';
 import { duration, languageName, locale, monthLabel, shortDay } from './format';
 import { LevelChart } from './LevelChart';
@@ -18,6 +19,7 @@ const CHAT_COLOR = '#a5b4fc';
 export function StatisticsPage() {
   const { t, i18n } = useTranslation(PROGRESS_NS);
   const { t: tApp } = useTranslation();
+  const offered = useLevelTestOffered();
   const lang = locale(i18n.resolvedLanguage);
   const [range, setRange] = useState<StatisticsRange>('week');
   const [data, setData] = useState<Statistics | null>(null);
@@ -133,7 +135,7 @@ export function StatisticsPage() {
                   <li key={p.userId}>
                     <Link to={`/matching/people/${p.userId}`} className="flex min-h-11 items-center justify-between py-2">
                       <span className="font-medium">{p.name}</span>
-                      <span className="text-sm text-slate-500">{t('partnerLine', { minutes: p.minutes, calls: p.calls })}</span>
+                      <span className="text-sm text-slate-500">{t('partnerLine', { minutes: p.minutes, count: p.calls })}</span>
                     </Link>
                   </li>
                 ))}
@@ -142,14 +144,16 @@ export function StatisticsPage() {
               <p className="text-sm text-slate-600">{t('noPartners')}</p>
             )}
           </div>
-          <div className="card space-y-2">
-            <h2 className="font-semibold">{t('levelTests')}</h2>
-            {data.levelTests.length ? (
-              <LevelChart points={data.levelTests} title={t('levelTests')} />
-            ) : (
-              <p className="text-sm text-slate-600">{t('noLevels')}</p>
-            )}
-          </div>
+          {(offered || data.levelTests.length > 0) && (
+            <div className="card space-y-2">
+              <h2 className="font-semibold">{t('levelTests')}</h2>
+              {data.levelTests.length ? (
+                <LevelChart points={data.levelTests} title={t('levelTests')} />
+              ) : (
+                <p className="text-sm text-slate-600">{t('noLevels')}</p>
+              )}
+            </div>
+          )}
         </>
       )}
     </section>
