@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { GENDERS, LANGUAGES, LEVELS, TOPICS, type PartnerCard, type PartnerSearchQuery } from '@studymate/contracts';
 import { errorProblem, FormProblem, useAction } from '../../../components/form';
@@ -158,7 +159,22 @@ export function RecommendationsPage() {
       <QuickMatch />
       <SearchForm onResults={setResults} />
       <FormProblem problem={problem} />
-      {shown?.length === 0 && <p className="card text-center text-slate-600">{results ? t('search.empty') : t('recommendations.empty')}</p>}
+      {shown?.length === 0 &&
+        (results ? (
+          <p className="card text-center text-slate-600">{t('search.empty')}</p>
+        ) : (
+          <div className="card space-y-3 text-center text-slate-600">
+            <p>{t('recommendations.empty')}</p>
+            <div className="flex flex-wrap justify-center gap-2">
+              <Link to="/profile" className="btn-secondary">
+                {t('recommendations.toProfile')}
+              </Link>
+              <Link to="/mates" className="btn-secondary">
+                {t('recommendations.toMates')}
+              </Link>
+            </div>
+          </div>
+        ))}
       <div className="grid gap-4 md:grid-cols-2">
         {shown?.map((partner) => (
           <PartnerCardView key={partner.userId} partner={partner} onBlocked={() => hide(partner.userId)} />
