@@ -274,7 +274,17 @@ for (const backend of BACKENDS) {
       const exported = await buildExport(t, minji);
       expect(JSON.stringify(exported.data)).toContain(sora.userId);
 
+      // What Minji was told of Alex names him; it goes with his account, and her unread count with it.
+      const minjisNotifications = async () => (await api(t, 'GET', '/api/v1/notifications?limit=50', { token: minji.token })).json;
+      const naming = (page: { items: { title: string }[] }) => page.items.filter((n) => n.title.includes('Alex'));
+      await until('Minji is told Alex accepted', async () => naming(await minjisNotifications()).length > 0);
+      const before = await minjisNotifications();
+
       expect((await api(t, 'DELETE', '/api/v1/me', { token: alex.token })).status).toBe(204);
+      const after = await minjisNotifications();
+      expect(naming(after)).toEqual([]);
+      expect(after.items).toHaveLength(before.items.length - naming(before).length);
+      expect(after.unread).toBe(after.items.filter((n: { read: boolean }) => !n.read).length);
       expect((await api(t, 'GET', '/api/v1/matching/mates', { token: minji.token })).json.items).toEqual([]);
       expect((await api(t, 'GET', '/api/v1/matching/requests/sent', { token: sora.token })).json.items).toEqual([]);
       expect(await recommended(sora)).not.toContain(alex.userId);

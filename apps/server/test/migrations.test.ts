@@ -230,7 +230,7 @@ describe('migrations', () => {
           { user_id: 'gone', english_name: 'Gone Away' },
         ])
         .execute();
-      expect(await migrateToLatest(db, migrations)).toEqual(['0024_public_names']);
+      expect(await migrateToLatest(db, migrations)).toContain('0024_public_names');
       expect(await db.selectFrom('users').select(['id', 'public_name']).orderBy('id').execute()).toEqual([
         { id: 'gone', public_name: null },
         { id: 'new', public_name: null },

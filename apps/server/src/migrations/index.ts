@@ -19,6 +19,7 @@ import * as notificationContents from './0019_notification_contents.js';
 import * as matchingFacts from './0021_matching_facts.js';
 import * as notificationCounts from './0023_notification_counts.js';
 import * as publicNames from './0024_public_names.js';
+import * as notificationAbout from './0025_notification_about.js';
 
 /** Every migration, in order; imported statically so the bundled server carries them. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '0021_matching_facts': matchingFacts,
   '0023_notification_counts': notificationCounts,
   '0024_public_names': publicNames,
+  '0025_notification_about': notificationAbout,
 };

@@ -41,7 +41,7 @@ export function callsModule(
       toUser: (userId, invite) => realtime.sendToUser(userId, 'calls', invite),
     },
     // Once per call (the key), even when the ring job runs again after a crash.
-    missed: ({ userId, callId, callerName, kind, roomId }) =>
+    missed: ({ userId, callId, callerId, callerName, kind, roomId }) =>
       notifications.send({
         userId,
         category: 'session',
@@ -50,6 +50,7 @@ export function callsModule(
         body: { ko: '대화방에서 다시 걸 수 있어요.', en: 'You can call back from your chat.' },
         link: roomId ? `/chat/${roomId}` : '/mates',
         key: `missed-call:${callId}`,
+        about: callerId,
       }),
     completed: (tx, payload) => events.publish(tx, 'call.completed', payload),
     delivered: () => events.deliver(),

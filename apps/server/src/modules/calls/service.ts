@@ -60,6 +60,8 @@ export interface CallCompleted {
 export interface MissedCallNote {
   userId: string;
   callId: string;
+  /** Whom the words name: it goes when their account is deleted. */
+  callerId: string;
   callerName: string;
   kind: CallKind;
   /** The pair's 1:1 room, where the person can call back. */
@@ -373,7 +375,14 @@ export function createCallsService(deps: {
       if (call?.state !== 'ringing') return;
       if (!(await end(callId, null, 'missed'))) return;
       const who = await person([call.caller_id]);
-      await deps.missed({ userId: call.callee_id, callId, callerName: who(call.caller_id).name, kind: call.kind, roomId: call.room_id });
+      await deps.missed({
+        userId: call.callee_id,
+        callId,
+        callerId: call.caller_id,
+        callerName: who(call.caller_id).name,
+        kind: call.kind,
+        roomId: call.room_id,
+      });
     },
   });
   jobs.register(DROP_JOB, {

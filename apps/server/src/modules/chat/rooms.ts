@@ -42,7 +42,7 @@ export function createRooms({ db, deps, gate, notFound }: ChatContext, present: 
     room.name === null || (viewerId !== null && room.owner_id === viewerId) || !deps.roomName ? room.name : deps.roomName.shown(room.name);
 
   /** Tells people they are now in a room (a new group, an invitation, a partner's first 1:1), so their list shows it at once. */
-  async function announceRoom(userIds: string[], roomId: string, title: string) {
+  async function announceRoom(userIds: string[], roomId: string, title: string, about?: string) {
     await Promise.all(
       userIds.map((userId) =>
         deps.notifications.send({
@@ -52,6 +52,7 @@ export function createRooms({ db, deps, gate, notFound }: ChatContext, present: 
           title: { ko: title, en: title },
           body: { ko: '새 대화가 생겼어요', en: 'A new conversation is waiting for you' },
           link: `/chat/${roomId}`,
+          ...(about ? { about } : {}),
         }),
       ),
     );
@@ -201,7 +202,7 @@ export function createRooms({ db, deps, gate, notFound }: ChatContext, present: 
           if (!roomId) throw error;
         }
         // Only the opener whose insert made the room tells the partner.
-        if (roomId === id) await announceRoom([partnerId], id, (await users.namesOf([userId])).get(userId)?.displayName ?? '');
+        if (roomId === id) await announceRoom([partnerId], id, (await users.namesOf([userId])).get(userId)?.displayName ?? '', userId);
       }
       return room(userId, roomId);
     },

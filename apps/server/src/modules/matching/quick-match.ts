@@ -123,6 +123,7 @@ export function createQuickMatch(deps: {
               body: { ko: '빠른 매칭으로 연결됐어요', en: 'You were paired by quick match' },
               link,
               key: `quick-match:${room.value.id}:${now}`,
+              about: other!,
             });
           }),
         );

@@ -127,6 +127,7 @@ export function createMatchingService(deps: {
         body: { ko: '이제 대화를 시작해 보세요.', en: 'Say hello in your new chat.' },
         link: `/chat/${room.value.id}`,
         key: `match-accepted:${request.id}`,
+        about: request.receiver_id,
       });
     }
     return room.value.id;
@@ -355,6 +356,7 @@ export function createMatchingService(deps: {
         body: { ko: row.message, en: row.message },
         link: '/matching/requests',
         key: `match-request:${row.id}`,
+        about: senderId,
       });
       const [presented] = await requestsAs(senderId, [row], 'sender', locale);
       return ok(presented!);

@@ -21,6 +21,8 @@ export interface NotificationContentsTable {
   body_en: string | null;
   link: string | null;
   created_at: number;
+  /** The person the words name (a request's sender, a caller): they go when that account is deleted. */
+  about_id: string | null;
 }
 export interface NotificationSettingsTable {
   user_id: string;
@@ -45,7 +47,8 @@ export interface NotificationsTables {
   notification_settings: NotificationSettingsTable;
 }
 /** A person's notification with its words. */
-export type NotificationRow = Selectable<NotificationsTable> & Omit<Selectable<NotificationContentsTable>, 'id' | 'created_at'>;
+export type NotificationRow = Selectable<NotificationsTable> &
+  Omit<Selectable<NotificationContentsTable>, 'id' | 'created_at' | 'about_id'>;
 type Db = Kysely<NotificationsTables>;
 
 /** Every column of a notification row, in the order the batched insert writes them. */
@@ -67,6 +70,7 @@ export const CONTENT_COLUMNS = [
   'body_en',
   'link',
   'created_at',
+  'about_id',
 ] as const satisfies readonly (keyof NotificationContentsTable)[];
 
 /** Stores many rows in one statement; a person's second row of one content is skipped (the unique index decides). */
@@ -292,4 +296,31 @@ export async function eraseUser(db: Db, userId: string) {
   const contentIds = [...new Set(held.map((r) => r.content_id))];
   for (let i = 0; i < contentIds.length; i += 500) await removeUnsent(db, contentIds.slice(i, i + 500));
   await db.deleteFrom('notification_settings').where('user_id', '=', userId).execute();
+  await eraseWordsAbout(db, userId);
+}
+
+/**
+ * What others were told that names this person (their request, their call): removed with the
+ * account, a page of contents at a time, and the unread counts of those who lose one set afresh.
+ */
+async function eraseWordsAbout(db: Db, userId: string) {
+  for (;;) {
+    const contents = (await db.selectFrom('notification_contents').select('id').where('about_id', '=', userId).limit(500).execute()).map(
+      (r) => r.id,
+    );
+    if (!contents.length) return;
+    const holders = await db
+      .selectFrom('notifications')
+      .select('user_id')
+      .distinct()
+      .where('content_id', 'in', contents)
+      .where('read_at', 'is', null)
+      .execute();
+    await db.deleteFrom('notifications').where('content_id', 'in', contents).execute();
+    await recount(
+      db,
+      holders.map((h) => h.user_id),
+    );
+    await db.deleteFrom('notification_contents').where('id', 'in', contents).execute();
+  }
 }

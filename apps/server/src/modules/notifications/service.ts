@@ -38,10 +38,12 @@ export interface NotificationInput {
   link?: string;
   /** Makes a repeated send (a retried job, a replayed event) store and deliver nothing more. */
   key?: string;
+  /** The person the words name (who sent, proposed, called): deleting their account removes it. */
+  about?: string;
 }
 
 /** Signals the app acts on without keeping them in the list (a room closed under me). */
-export type SignalInput = Omit<NotificationInput, 'category' | 'key'>;
+export type SignalInput = Omit<NotificationInput, 'category' | 'key' | 'about'>;
 
 export type NotificationsService = ReturnType<typeof createNotificationsService>;
 
@@ -103,6 +105,7 @@ export function createNotificationsService(deps: {
     body_en: input.body ? clip(input.body.en, 1000) : null,
     link: input.link ?? null,
     created_at: createdAt,
+    about_id: input.about ?? null,
   });
   // Time-ordered: a batch of inserts lands at the end of the table's key instead of on a random page per row.
   const rowOf = (userId: string, contentId: string, createdAt: number): repo.NotificationsTable => ({

@@ -63,6 +63,8 @@ export interface SessionNotice {
   link?: string;
   /** Sent at most once per key. */
   key?: string;
+  /** The other person, whom the words name: it goes when their account is deleted. */
+  about?: string;
 }
 
 /** What a call needs of a booked session to let its two people in. */
@@ -264,6 +266,7 @@ export function createSessionsService(deps: {
             body: at,
             link: `/sessions?session=${sessionId}`,
             key,
+            about: other,
           });
         } catch (error) {
           // Not sent: give the claim back so the job's retry sends it.
@@ -294,6 +297,7 @@ export function createSessionsService(deps: {
         title: title(name),
         body: { ko: `${time.ko}${note}`, en: `${time.en}${note}` },
         link: `/sessions?session=${row.id}`,
+        about: from,
       })
       .catch(() => undefined);
   }
