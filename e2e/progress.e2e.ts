@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, WebSocket } from 'playwright-core';
 import type { RoomSummary } from '@studymate/contracts';
 import ko from '../apps/web/src/i18n/ko.json';
 import progress from '../apps/web/src/features/progress/i18n/ko.json';
@@ -92,7 +92,19 @@ describe('STUDYMATE progress and notifications', () => {
     const stamp = Date.now();
     const sora = await newPage(browser, 'desktop');
     const soraAuth = await onboardedUser(sora.context, `sora.progress.${stamp}@example.com`, 'Sora', 'ko', 'Sora Park');
+    // The request is made once the page's live subscription to its notifications is on its way:
+    // pushed before it, the request would reach the bell only through the count read on connect, without a toast.
+    let subscribed = () => {};
+    const subscribing = new Promise<void>((resolve) => (subscribed = resolve));
+    const onSocket = (ws: WebSocket) =>
+      ws.on('framesent', (frame) => {
+        const text = String(frame.payload);
+        if (text.startsWith('SUBSCRIBE') && text.includes('destination:/user/queue/notifications')) subscribed();
+      });
+    sam.page.on('websocket', onSocket);
     await sam.page.goto('/');
+    await subscribing;
+    sam.page.off('websocket', onSocket);
     await bell(sam.page).waitFor();
     // What is already unread (Mina's new room), as the server counts it, shown once the page has it.
     const unread = await sam.context.request.get(`${baseUrl}/api/v1/notifications/unread-count`, { headers: samAuth.headers });
