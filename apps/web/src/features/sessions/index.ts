@@ -2,3 +2,4 @@
 export { SessionsPage } from './components/SessionsPage';
 export { SchedulePage } from './components/SchedulePage';
 export { JoinSessionButton } from './components/JoinSessionButton';
+export { formatWhen } from './time';

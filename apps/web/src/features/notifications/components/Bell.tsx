@@ -41,7 +41,7 @@ export function NotificationToast() {
     <div role="status" aria-live="polite" className="fixed inset-x-3 top-14 z-40 mx-auto max-w-sm md:top-4 md:right-4 md:left-auto">
       <div className="flex items-start gap-3 rounded-2xl border border-slate-200 bg-white p-3 shadow-lg">
         <div className="min-w-0 flex-1">
-          <p className="truncate font-semibold">{toast.title}</p>
+          <p className="line-clamp-2 font-semibold break-words">{toast.title}</p>
           {toast.body && <p className="line-clamp-2 text-sm text-slate-600">{toast.body}</p>}
         </div>
         {toast.link && (

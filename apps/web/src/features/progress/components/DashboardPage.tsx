@@ -10,7 +10,7 @@ import { LevelChart } from './LevelChart';
 import { TakeTestLink } from './TakeTestLink';
 import { useLevelTestOffered } from '../../level-test/offered';
 import { ProgressBar } from './ProgressBar';
-import { JoinSessionButton } from '../../sessions';
+import { formatWhen, JoinSessionButton } from '../../sessions';
 
 function Tile({ label, value, hint }: { label: string; value: string; hint?: string }) {
   return (
@@ -118,11 +118,8 @@ export function DashboardPage() {
               {t('sessionWith', { kind: t(data.nextSession.kind === 'voice' ? 'voice' : 'video'), name: data.nextSession.partner.name })}
               <br />
               <span className="text-sm text-slate-500">
-                {new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'ko-KR', {
-                  dateStyle: 'medium',
-                  timeStyle: 'short',
-                  timeZone: data.timeZone,
-                }).format(new Date(data.nextSession.startsAt))}
+                {/* As the sessions page writes it. */}
+                {formatWhen(data.nextSession.startsAt, data.timeZone, i18n.resolvedLanguage)}
               </span>
             </p>
             <div className="flex flex-wrap items-center gap-2">
