@@ -97,6 +97,7 @@ export function toPartnerCard(p: PartnerProfile, name: string, percent: number, 
   const verified = new Map(p.verified.map((v) => [v.language, v.level]));
   return {
     userId: p.id,
+    // The name others see (users.public_name) is this English name; a pool row copied before it was kept may hold the sign-in name.
     name: p.englishName ?? name,
     photoUrl: p.photoUrl,
     cityId: p.cityId,

@@ -203,6 +203,21 @@ async function removeUnsent(db: Db, contentIds: string[]) {
     .execute();
 }
 
+/** Deletes these rows; whoever lost an unread one is counted afresh from the rows left. */
+async function removeRows(db: Db, rows: { id: string; user_id: string; read_at: number | null }[]) {
+  if (!rows.length) return 0;
+  const deleted = await db
+    .deleteFrom('notifications')
+    .where(
+      'id',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .executeTakeFirst();
+  await recount(db, [...new Set(rows.filter((r) => r.read_at === null).map((r) => r.user_id))]);
+  return Number(deleted.numDeletedRows);
+}
+
 /** Rows pruned per transaction, so sends and reads meanwhile wait on none of them for long. */
 const PRUNE_CHUNK = 500;
 
@@ -228,19 +243,7 @@ export async function removeOlderThan(db: Db, at: number, chunk = PRUNE_CHUNK) {
       .execute();
     if (!rows.length) break;
     after = rows.at(-1)!.id;
-    removed += await db.transaction().execute(async (tx) => {
-      const deleted = await tx
-        .deleteFrom('notifications')
-        .where(
-          'id',
-          'in',
-          rows.map((r) => r.id),
-        )
-        .executeTakeFirst();
-      // Whoever lost an unread one is counted afresh from the rows left.
-      await recount(tx, [...new Set(rows.filter((r) => r.read_at === null).map((r) => r.user_id))]);
-      return Number(deleted.numDeletedRows);
-    });
+    removed += await db.transaction().execute((tx) => removeRows(tx, rows));
     if (rows.length < chunk) break;
   }
   await db.deleteFrom('notification_contents').where('created_at', '<', at).execute();
@@ -309,17 +312,9 @@ async function eraseWordsAbout(db: Db, userId: string) {
       (r) => r.id,
     );
     if (!contents.length) return;
-    const holders = await db
-      .selectFrom('notifications')
-      .select('user_id')
-      .distinct()
-      .where('content_id', 'in', contents)
-      .where('read_at', 'is', null)
-      .execute();
-    await db.deleteFrom('notifications').where('content_id', 'in', contents).execute();
-    await recount(
+    await removeRows(
       db,
-      holders.map((h) => h.user_id),
+      await db.selectFrom('notifications').select(['id', 'user_id', 'read_at']).where('content_id', 'in', contents).execute(),
     );
     await db.deleteFrom('notification_contents').where('id', 'in', contents).execute();
   }
