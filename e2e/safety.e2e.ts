@@ -106,6 +106,8 @@ describe('STUDYMATE safety: a report, its evidence and a suspension that takes e
     await evidence.filter({ hasText: '안녕하세요!' }).waitFor();
     expect(await evidence.count()).toBe(6);
     await page.getByTestId('person-history').getByText(/Abe/).first().waitFor();
+    // The account's state in the administrator's language, not the stored word.
+    await page.getByTestId('person-history').getByText(admin.person.status.replace('{{status}}', admin.accountStatus.active)).waitFor();
 
     await page.getByLabel(admin.action.suspend, { exact: true }).check();
     await page.getByLabel(admin.action.days).fill('3');

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { literalUnion } from './catalog.js';
 import { Nullable } from './schema.js';
 
 const Id = Type.String({ format: 'uuid' });
@@ -95,6 +96,10 @@ export const ReportQueueQuery = Type.Object({
   reason: Type.Optional(ReportReason),
 });
 
+/** Where an account stands: suspended covers bans too (a ban is a suspension without an end). */
+export const ACCOUNT_STATUSES = ['active', 'suspended', 'deleted'] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
 /** A person as an administrator looks them up: account age, earlier reports and sanctions. */
 export const AdminPerson = Type.Object({
   id: Type.String(),
@@ -104,7 +109,7 @@ export const AdminPerson = Type.Object({
   publicName: Nullable(Type.String()),
   email: Nullable(Type.String()),
   role: Type.String(),
-  status: Type.String(),
+  status: literalUnion(ACCOUNT_STATUSES),
   createdAt: Type.String({ format: 'date-time' }),
   accountAgeDays: Type.Integer(),
   reportsAgainst: Type.Array(AdminReport),
@@ -127,7 +132,7 @@ export const AdminUserHit = Type.Object({
   displayName: Type.String(),
   publicName: Nullable(Type.String()),
   email: Nullable(Type.String()),
-  status: Type.String(),
+  status: literalUnion(ACCOUNT_STATUSES),
   createdAt: Type.String({ format: 'date-time' }),
 });
 export const AdminUserHits = Type.Object({ items: Type.Array(AdminUserHit) });

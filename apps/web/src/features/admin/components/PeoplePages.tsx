@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { AdminPerson } from '@studymate/contracts';
 import { errorProblem, FormProblem, type FieldProblem } from '../../../components/form';
 import { fetchPerson, liftSanctions, lookupPeople, sanctionPerson } from '../api';
+import { otherName } from '../../../lib/names';
 import { ADMIN_NS } from '../i18n';
 import { ActionForm, PersonHistory } from './PersonHistory';
 
@@ -45,9 +46,9 @@ export function PeopleLookup() {
             <li key={p.id} className="py-2 text-sm">
               <Link to={`/admin/people/${p.id}`} className="flex min-h-11 flex-wrap items-center gap-2 font-semibold text-indigo-700">
                 {p.displayName}
-                {p.publicName && p.publicName !== p.displayName && <span className="font-normal"> ({p.publicName})</span>}{' '}
+                {otherName(p.displayName, p.publicName) && <span className="font-normal"> ({p.publicName})</span>}{' '}
                 <span className="font-normal text-slate-500">
-                  {p.email ?? '—'} · {p.status}
+                  {p.email ?? '—'} · {t(`accountStatus.${p.status}`)}
                 </span>
               </Link>
             </li>

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AdminPerson } from '@studymate/contracts';
 import { errorProblem, FormProblem, type FieldProblem } from '../../../components/form';
+import { otherName } from '../../../lib/names';
 import { ADMIN_NS } from '../i18n';
 
 /** A person's history as an administrator reads it: account age, flags, earlier reports and sanctions. */
@@ -11,11 +12,12 @@ export function PersonHistory({ person }: { person: AdminPerson }) {
   return (
     <section className="card space-y-2 text-sm" aria-label={t('person.history', { name: person.displayName })} data-testid="person-history">
       <h2 className="text-base font-bold">{t('person.history', { name: person.displayName })}</h2>
-      {person.publicName && person.publicName !== person.displayName && (
+      {otherName(person.displayName, person.publicName) && (
         <p className="text-slate-600">{t('person.publicName', { name: person.publicName })}</p>
       )}
       <p className="text-slate-600">
-        {person.email ?? '—'} · {t('person.age', { days: person.accountAgeDays })} · {t('person.status', { status: person.status })}
+        {person.email ?? '—'} · {t('person.age', { days: person.accountAgeDays })} ·{' '}
+        {t('person.status', { status: t(`accountStatus.${person.status}`) })}
       </p>
       <p className="text-slate-600">
         {t('person.flags', { count: person.flags })} · {t('person.reportsMade', { count: person.reportsMade })}

@@ -28,6 +28,7 @@ import { STEP_FORMS } from '../../onboarding/components/stepForms';
 import type { StepFormProps } from '../../onboarding/components/StepFormProps';
 import { useProfileStore } from '../store';
 import { zoneName } from '../../../lib/dates';
+import { otherName } from '../../../lib/names';
 import { fetchHistory } from '../../level-test/api';
 import { useLevelTestOffered } from '../../level-test/offered';
 
@@ -224,7 +225,7 @@ export function ProfilePage() {
           <div className="min-w-0">
             <h1 className="truncate text-xl font-bold">{profile.displayName}</h1>
             {/* The English name is what others see: said only when it differs from the name from sign-in. */}
-            {profile.basic && profile.basic.englishName.trim().toLowerCase() !== profile.displayName.trim().toLowerCase() && (
+            {profile.basic && otherName(profile.displayName, profile.basic.englishName) && (
               <p className="text-slate-600">{t('profile.seenAs', { name: profile.basic.englishName })}</p>
             )}
             {city && (
