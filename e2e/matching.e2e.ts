@@ -112,23 +112,37 @@ describe('STUDYMATE matching: from a recommendation to a chat', () => {
     await blocked.getByText(matching.blocked.empty).waitFor();
   });
 
-  it('blocking from the 1:1 header closes the chat for both: it stays readable and says why instead of the composer', async () => {
-    // A and B are mates with a room since the first test.
+  it('blocking from the 1:1 header closes the chat for both at once: it stays readable, says why, and neither connection drops', async () => {
+    // A and B are mates with a room since the first test; B, on a phone, has it open too.
     await a.page.goto('/mates');
     await a.page.getByRole('article', { name: 'Owen Brooks' }).getByRole('link', { name: matching.mates.chat }).click();
     await composer(a.page).waitFor();
     const roomPath = pathOf(a.page);
+    await b.page.goto(roomPath);
+    await composer(b.page).waitFor();
+    let bSockets = 0;
+    b.page.on('websocket', () => bSockets++);
     await a.page.getByRole('button', { name: chat.conversation.more }).click();
     await a.page.getByRole('button', { name: matching.card.block }).click();
     await a.page.getByRole('dialog').getByRole('button', { name: matching.card.block }).click();
     await a.page.getByTestId('contact-closed').getByText(matching.contact.blocked).waitFor();
     expect(await composer(a.page).count()).toBe(0);
 
-    // B, on a phone, opens the same room: readable, with the reason where the composer was.
-    await b.page.goto(roomPath);
+    // B's open room closes live: readable, with the reason where the composer was.
     await b.page.getByTestId('contact-closed').getByText(matching.contact.blocked).waitFor();
     expect(await composer(b.page).count()).toBe(0);
     expect(await b.page.getByRole('button', { name: matching.card.block }).count()).toBe(0);
+
+    // A's app, loaded afresh, keeps one connection although the room's other member is blocked
+    // (the server refuses watching their presence without ending the connection).
+    let aSockets = 0;
+    a.page.on('websocket', () => aSockets++);
+    await a.page.reload();
+    await a.page.getByTestId('contact-closed').waitFor();
+    await a.page.waitForTimeout(3_000);
+    expect(aSockets).toBe(1);
+    expect(bSockets).toBe(0);
+    for (const page of [a.page, b.page]) expect(await page.getByText(chat.conversation.reconnecting).count()).toBe(0);
   });
 
   it("a mate's profile offers chat and booking instead of a request; unmatching asks first and takes them off the mates list", async () => {

@@ -205,6 +205,7 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
         const state = await matching.contact(a, b);
         return state === 'open' && !(await safety.mayMessage(a, b)) ? 'read-only' : state;
       },
+      blockedWith: (userId) => matching.blockedWith(userId),
     },
     screen: (senderId, roomId, text) => screening.screenMessage(senderId, roomId, text),
     roomName: {

@@ -252,6 +252,24 @@ for (const backend of BACKENDS) {
       watcher.client.subscribe(`/sub/presence/${alex.userId}`, () => undefined);
       await watcher.closed;
       expect(watcher.errors[0]?.headers.message).toMatch(/No such destination/);
+      // The room list shows Alex, connected right now, to Minji as offline and never seen.
+      const alexOnline = await connectStomp(`${t.url.replace('http', 'ws')}/ws`, { Authorization: `Bearer ${alex.token}` });
+      sessions.push(alexOnline);
+      const member = async (viewer: typeof minji, other: typeof alex) =>
+        ((await api(t, 'GET', '/api/v1/chat/rooms', { token: viewer.token })).json.items as any[])
+          .find((r) => r.id === roomId)
+          ?.members.find((m: { id: string }) => m.id === other.userId);
+      expect(await member(minji, alex)).toMatchObject({ presence: 'offline', lastSeenAt: null });
+      const [carol, dan] = [await givenOnboarded(t, 'Carol', KOREAN), await givenOnboarded(t, 'Dan', ENGLISH)];
+      const theirs = await api(t, 'POST', `/api/v1/matching/requests/${(await request(carol, dan)).json.id}/accept`, { token: dan.token });
+      const danOnline = await connectStomp(`${t.url.replace('http', 'ws')}/ws`, { Authorization: `Bearer ${dan.token}` });
+      sessions.push(danOnline);
+      expect(
+        ((await api(t, 'GET', '/api/v1/chat/rooms', { token: carol.token })).json.items as any[])
+          .find((r) => r.id === theirs.json.roomId)
+          ?.members.find((m: { id: string }) => m.id === dan.userId),
+        'an unblocked partner still shows online',
+      ).toMatchObject({ presence: 'online' });
 
       // The blocked list in settings, and unblocking.
       const blocked = await api(t, 'GET', '/api/v1/matching/blocks', { token: ben.token });

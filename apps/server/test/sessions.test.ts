@@ -106,6 +106,37 @@ for (const backend of BACKENDS) {
       );
     });
 
+    it('a block or an unmatch cancels what the pair proposed or booked together, and their session call is refused', async () => {
+      for (const [end, why] of [
+        [(a: Client, b: Client) => api(t, 'POST', '/api/v1/matching/blocks', { token: a.token, body: { userId: b.userId } }), 'block'],
+        [(a: Client, b: Client) => api(t, 'DELETE', `/api/v1/matching/mates/${b.userId}`, { token: a.token }), 'unmatch'],
+      ] as const) {
+        const { minji, alex } = await givenPair();
+        const booked = await propose(minji, alex, daysAhead(2, 10));
+        expect((await api(t, 'POST', `/api/v1/sessions/${booked.json.sessionId}/accept`, { token: alex.token })).status).toBe(200);
+        const proposed = await propose(alex, minji, daysAhead(5, 12), {}, 'America/New_York');
+        expect(proposed.status).toBe(200);
+        // Someone else's session with Minji is not theirs to lose.
+        const other = await givenOnboarded(t, `Other ${why}`, ENGLISH);
+        await givenMates(t, minji, other);
+        const kept = await propose(minji, other, daysAhead(6, 10));
+
+        expect((await end(minji, alex)).status, why).toBeLessThan(300);
+        await until(`both sessions cancelled after the ${why}`, async () => (await calendarOf(alex)).every((s) => s.state === 'cancelled'));
+        const states = new Map((await calendarOf(minji)).map((s) => [s.sessionId, s.state]));
+        expect(states.get(booked.json.sessionId), why).toBe('cancelled');
+        expect(states.get(proposed.json.sessionId), why).toBe('cancelled');
+        expect(states.get(kept.json.sessionId), why).toBe('proposed');
+        const call = await api(t, 'POST', '/api/v1/calls', { token: alex.token, body: { sessionId: booked.json.sessionId } });
+        expect(call.status, why).toBe(404);
+        const move = await api(t, 'POST', `/api/v1/sessions/${booked.json.sessionId}/occurrences/0/move`, {
+          token: alex.token,
+          body: { ...local(daysAhead(3, 10), 'America/New_York'), reason: 'you cannot hide from me' },
+        });
+        expect(move.status, why).toBeGreaterThanOrEqual(400);
+      }
+    });
+
     it('refuses a booking that overlaps a booked session of either person, naming it', async () => {
       const { minji, alex } = await givenPair();
       const sora = await givenOnboarded(t, 'Sora', ENGLISH);

@@ -12,7 +12,9 @@ import { AdminReport } from './safety.js';
  *   subscribe `/sub/...`          room-like topics, each authorised on SUBSCRIBE       (Topics below)
  *             `/user/queue/{q}`   the signed-in user's own queues, on all their devices (UserQueues below)
  *   send      `/pub/...`          handled by a module; RECEIPT only after it succeeded  (Inbound below)
- *   refusal   ERROR frame, `message` header, body = ErrorBody (`{ error: { code, message } }`), then close
+ *   refusal   of a SUBSCRIBE or SEND: a MESSAGE on the connection's own `/user/queue/errors` when it follows that
+ *             queue (body = ErrorBody, `receipt-id` header = the frame's receipt, no RECEIPT; the connection stays);
+ *             otherwise, and for broken frames and floods, ERROR with a `message` header and body = ErrorBody, then close
  *   limits    (values: the server's DEFAULT_REALTIME_LIMITS) bytes before CONNECT and bytes a second, SENDs a
  *             second (RATE_LIMITED); one subscription per destination on a connection (CONFLICT); connections
  *             per user (TOO_MANY_CONNECTIONS); chat messages per user a minute, RATE_LIMIT_MESSAGES
@@ -29,7 +31,7 @@ export const RealtimeNotification = Type.Object({
   id: Type.String(),
   kind: Type.String({
     description:
-      "what happened, e.g. chat-room-added (a new group, an invitation, a partner's first 1:1), chat-room-removed (you left the group or were removed: the server has already ended your subscriptions to it), match-request (someone asks me; title: their name, body: their message), match-accepted (my request was accepted; link: our room), quick-match (paired; link: our room), notifications-read (marked read on another device; unread holds the count), session-reminder, announcement (a system notice from the STUDYMATE team)",
+      "what happened, e.g. chat-room-added (a new group, an invitation, a partner's first 1:1), chat-room-removed (you left the group or were removed: the server has already ended your subscriptions to it), match-request (someone asks me; title: their name, body: their message), match-accepted (my request was accepted; link: our room), quick-match (paired; link: our room), notifications-read (marked read on another device; unread holds the count), contact-changed (an unmatch or a block between me and the person in link: ask again whether we may write), session-reminder, announcement (a system notice from the STUDYMATE team)",
   }),
   title: Type.String(),
   body: Type.Optional(Type.String()),
@@ -47,7 +49,10 @@ export type RealtimeNotification = Static<typeof RealtimeNotification>;
 /** Server -> one user, `/user/queue/{name}`: delivered to every connection of that user on every node. */
 export const UserQueues = {
   notifications: RealtimeNotification,
-  /** Refusals that should not end the connection (the fatal ones are ERROR frames). */
+  /**
+   * This connection's refused SUBSCRIBEs and SENDs, each with the frame's receipt as `receipt-id`:
+   * only the connection that sent the frame hears of it (the fatal refusals are ERROR frames).
+   */
   errors: ErrorBody,
   /** An instant call ringing (accept or decline over HTTP), then accepted, declined, missed or cancelled. */
   calls: CallInvite,

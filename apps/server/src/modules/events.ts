@@ -8,6 +8,11 @@ import type { DomainEvents as Events } from '../platform/events/domain-events.js
 export interface DomainEventCatalogue extends Record<string, unknown> {
   /** Two people became mates (a match request was accepted). */
   'matching.mate-added': { a: string; b: string; at: string };
+  /**
+   * Two people may no longer meet: one unmatched the other, or blocked them (mates or not).
+   * Sessions cancels what they booked together.
+   */
+  'matching.contact-closed': { a: string; b: string; why: 'unmatched' | 'blocked'; at: string };
   /** A session was booked (the partner accepted), first occurrence. */
   'session.booked': {
     sessionId: string;

@@ -149,6 +149,31 @@ describe('realtime authorisation', () => {
     await carol.disconnect();
   });
 
+  it('tells a connection that follows /user/queue/errors of a refused SUBSCRIBE and SEND there, and keeps it open', async () => {
+    const alice = await as('alice');
+    const errors = await alice.subscribe('/user/queue/errors');
+    const room = await alice.subscribe('/sub/test/rooms/room-ab');
+    alice.client.subscribe('/sub/test/rooms/room-cd', () => {}, { receipt: 'peek' });
+    const refusedWatch = await errors.next();
+    expect(JSON.parse(refusedWatch.body).error.code).toBe('NOT_FOUND');
+    expect(refusedWatch.headers['receipt-id']).toBe('peek');
+    alice.client.publish({ destination: '/pub/test/rooms/room-cd/messages', body: '{"text":"intrusion"}', headers: { receipt: 'x' } });
+    const refusedSend = await errors.next();
+    expect(JSON.parse(refusedSend.body).error.code).toBe('NOT_FOUND');
+    expect(refusedSend.headers['receipt-id']).toBe('x');
+    expect(sent.filter((s) => s.roomId === 'room-cd' && s.userId === 'alice')).toEqual([]);
+    await node.gateway.publish('/sub/test/rooms/{roomId}', { roomId: 'room-cd' }, { text: 'private' });
+    expect(node.gateway.localRoutes()).not.toContain('t:/sub/test/rooms/room-cd');
+    // Still connected, with its other subscriptions: its own room's next message arrives.
+    await alice.receipt((receipt) =>
+      alice.client.publish({ destination: '/pub/test/rooms/room-ab/messages', body: '{"text":"still here"}', headers: { receipt } }),
+    );
+    expect(JSON.parse((await room.next()).body)).toEqual({ text: 'still here' });
+    expect(alice.errors).toEqual([]);
+    expect(alice.messages('/sub/test/rooms/room-cd')).toEqual([]);
+    await alice.disconnect();
+  });
+
   it('validates a SEND body against the handler schema before the handler runs', async () => {
     const bob = await as('bob');
     bob.client.publish({ destination: '/pub/test/rooms/room-ab/messages', body: '{"text":42}', headers: { receipt: 'bad' } });

@@ -474,6 +474,9 @@ export function createCallsService(deps: {
       const target = deps.sessions ? await deps.sessions.callTarget(body.sessionId, userId) : null;
       if (!target || !target.participants.includes(userId)) return refuse('NOT_FOUND', 'No such session.');
       const partnerId = target.participants.find((p) => p !== userId) ?? target.participants[1];
+      // An unmatch or a block cancels the pair's sessions; until that has gone through, it still closes the call.
+      const contact = await deps.mates.contact(userId, partnerId);
+      if (contact !== 'open') return refuse(contact === 'blocked' ? 'NOT_FOUND' : 'CONTACT_CLOSED', 'You can no longer call this person.');
       const { call } = await openCall(
         {
           id: randomUUID(),

@@ -82,17 +82,20 @@ export function createRooms({ db, deps, gate, notFound }: ChatContext, present: 
   async function summaries(userId: string, onlyRoomId?: string): Promise<RoomSummary[]> {
     const rooms = (await repo.roomsOf(db, userId)).filter((r) => !onlyRoomId || r.id === onlyRoomId);
     const ids = rooms.map((r) => r.id);
-    const [members, last, unread] = await Promise.all([
+    const [members, last, unread, blockedWith] = await Promise.all([
       repo.membersOfRooms(db, ids),
       repo.lastMessages(db, ids),
       repo.unreadCounts(db, userId),
+      deps.contacts?.blockedWith?.(userId) ?? [],
     ]);
     const memberIds = [...new Set(members.map((m) => m.user_id))];
+    const blocked = new Set(blockedWith);
     const [names, photos, lastPresented, presence] = await Promise.all([
       users.namesOf(memberIds, { viewerId: userId }),
       profile.photoUrlsOf(memberIds),
       present(last),
-      presenceOf(memberIds.filter((id) => id !== userId)),
+      // Blocked either way: offline with no last seen, as for someone who hides it.
+      presenceOf(memberIds.filter((id) => id !== userId && !blocked.has(id))),
     ]);
     const lastByRoom = new Map(lastPresented.map((m) => [m.roomId, m]));
     const unreadByRoom = new Map(unread.map((u) => [u.room_id, Number(u.unread)]));

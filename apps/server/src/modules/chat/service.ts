@@ -31,6 +31,8 @@ export { presenceEvent, type PresenceLookup } from './rooms.js';
  */
 export interface ContactRules {
   contact(a: string, b: string): Promise<'open' | 'read-only' | 'blocked'>;
+  /** Everyone blocked by or blocking this person: their presence is never shown between them, in any room. */
+  blockedWith?(userId: string): Promise<string[]>;
 }
 
 export interface ChatDeps {

@@ -38,6 +38,7 @@ export function matchingModule(
     profile,
     rooms: chat,
     notify: (notification) => notifications.send(notification),
+    signal: (input) => notifications.signal(input),
     jobs,
     cache,
     requestTtlMs: config.matching.requestTtlSeconds * 1000,

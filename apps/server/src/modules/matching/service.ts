@@ -9,7 +9,7 @@ import { ok, refuse, type Result } from '../../platform/http/errors.js';
 import type { JobRunner } from '../../platform/jobs/jobs.js';
 import { presenceEvent, type PresenceLookup } from '../chat/service.js';
 import type { DomainEvents } from '../events.js';
-import type { NotificationInput } from '../notifications/service.js';
+import type { NotificationInput, SignalInput } from '../notifications/service.js';
 import type { ProfileService } from '../profile/service.js';
 import type { AccountParticipant, UsersService } from '../users/service.js';
 import { contactState, mayAnswer, mayBlock, mayCancel, mayRequest, senderSees, type ContactState, type RequestRefusal } from './policy.js';
@@ -70,6 +70,8 @@ export function createMatchingService(deps: {
   rooms: RoomOpener;
   /** To one person's notification queue on all their devices. */
   notify: (notification: NotificationInput) => Promise<void>;
+  /** Tells a person's open apps something they act on, kept nowhere (an open chat closing). */
+  signal?: (input: SignalInput) => Promise<void>;
   jobs: JobRunner;
   cache: Cache;
   /** How long a request waits for an answer (7 days). */
@@ -235,6 +237,20 @@ export function createMatchingService(deps: {
       openPairs.set(key, Date.now());
     }
     return state;
+  }
+
+  /** Both people's open apps ask again whether they may write to each other (a chat on screen closes at once). */
+  async function contactChanged(a: string, b: string) {
+    await Promise.all(
+      [
+        [a, b],
+        [b, a],
+      ].map(([userId, other]) =>
+        deps
+          .signal?.({ userId: userId!, kind: 'contact-changed', title: { ko: '', en: '' }, link: `/matching/people/${other}` })
+          .catch(() => undefined),
+      ),
+    );
   }
 
   const participant: AccountParticipant = {
@@ -456,10 +472,17 @@ export function createMatchingService(deps: {
 
     /** The room stays readable for both; chat refuses new messages until they match again. */
     async unmatch(userId: string, mateId: string): Promise<Result<void>> {
-      const ended = await repo.endMates(db, userId, mateId, nowMs());
-      if (Number(ended.numUpdatedRows) === 0) return refuse('NOT_FOUND', 'No such mate.');
+      const now = nowMs();
+      const ended = await db.transaction().execute(async (tx) => {
+        const done = Number((await repo.endMates(tx, userId, mateId, now)).numUpdatedRows) > 0;
+        if (done) await deps.events?.publish(tx, 'matching.contact-closed', { a: userId, b: mateId, why: 'unmatched', at: toIso(now)! });
+        return done;
+      });
+      if (!ended) return refuse('NOT_FOUND', 'No such mate.');
+      deps.events?.deliver();
       forgetPair(userId, mateId);
       await invalidate(userId, mateId);
+      await contactChanged(userId, mateId);
       return ok(undefined);
     },
 
@@ -477,9 +500,12 @@ export function createMatchingService(deps: {
         for (const r of await repo.occupyingPair(tx, userId, targetId))
           await repo.moveRequest(tx, r.id, ['open', 'declined'], 'withdrawn', { open_pair_key: null });
         await repo.endMates(tx, userId, targetId, now);
+        await deps.events?.publish(tx, 'matching.contact-closed', { a: userId, b: targetId, why: 'blocked', at: toIso(now)! });
       });
+      deps.events?.deliver();
       forgetPair(userId, targetId);
       await invalidate(userId, targetId);
+      await contactChanged(userId, targetId);
       return ok(undefined);
     },
 
@@ -488,6 +514,11 @@ export function createMatchingService(deps: {
       if (Number(deleted.numDeletedRows) === 0) return refuse('NOT_FOUND', 'You have not blocked this person.');
       await invalidate(userId, targetId);
       return ok(undefined);
+    },
+
+    /** Everyone this person blocked or was blocked by. */
+    async blockedWith(userId: string): Promise<string[]> {
+      return (await repo.hiddenFrom(db, userId)).blocked;
     },
 
     async blocked(userId: string): Promise<BlockedPerson[]> {

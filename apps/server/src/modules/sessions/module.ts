@@ -33,6 +33,8 @@ export function sessionsModule(
     publicUrl: config.publicUrl,
   });
   users.addParticipant(sessions.participant);
+  // An unmatch or a block ends what the two booked together: neither joins, moves or is reminded of it.
+  events.on('matching.contact-closed', 'sessions', async ({ data }) => void (await sessions.endPair(data.a, data.b)));
   sessionsRoutes(app, sessions, { feedsPerMinute: FEED_READS_PER_MINUTE });
   return sessions;
 }

@@ -160,6 +160,25 @@ export function createSessionsService(deps: {
   }
 
   /**
+   * Cancels what of a session has not started: all of it when nothing has happened yet (or it was
+   * only proposed), else the occurrences to come, the ones behind us staying as they were.
+   */
+  async function cancelAhead(
+    tx: Kysely<SessionsTables>,
+    found: NonNullable<Awaited<ReturnType<typeof load>>>,
+    reason: string | null,
+    now: number,
+  ) {
+    const { row } = found;
+    const ahead = found.occurrences.filter((o) => !o.cancelled && o.start > now);
+    if (row.state === 'proposed' || ahead.length === found.occurrences.filter((o) => !o.cancelled).length)
+      return repo.updateSession(tx, row.id, [row.state], { state: 'cancelled', reason, updated_at: now });
+    for (const o of ahead) await repo.saveException(tx, row.id, o.index, { cancelled: 1, cancel_reason: reason, ...NO_PROPOSAL }, now);
+    await repo.updateSession(tx, row.id, ['booked'], { reason, updated_at: now });
+    return true;
+  }
+
+  /**
    * The first booked occurrence of either person that overlaps one of `candidates`, leaving out
    * the session's own occurrences being (re)booked: all of them, one (`index`), or those from `from` on.
    */
@@ -613,14 +632,7 @@ export function createSessionsService(deps: {
           await repo.touchSession(tx, sessionId, now);
           return true;
         }
-        // Nothing has happened yet (or it was only proposed): the whole session is cancelled.
-        if (row.state === 'proposed' || ahead.length === found.occurrences.filter((o) => !o.cancelled).length)
-          return repo.updateSession(tx, sessionId, [row.state], { state: 'cancelled', reason, updated_at: now });
-        // Some occurrences are behind us and stay as they were; the ones to come are cancelled.
-        for (const o of ahead)
-          await repo.saveException(tx, sessionId, o.index, { cancelled: 1, cancel_reason: reason, ...NO_PROPOSAL }, now);
-        await repo.updateSession(tx, sessionId, ['booked'], { reason, updated_at: now });
-        return true;
+        return cancelAhead(tx, found, reason, now);
       });
       if (!cancelled) return REFUSALS.closed();
       const other = row.organiser_id === userId ? row.partner_id : row.organiser_id;
@@ -868,6 +880,24 @@ export function createSessionsService(deps: {
      * now (from 10 minutes before its start until its end), or null unless the user is one of the
      * two and that occurrence is booked.
      */
+    /**
+     * Two people stopped being mates, or one blocked the other: whatever they proposed or booked
+     * together and has not started is cancelled, without a notice (after a block, one would tell
+     * the blocked person who did it), so neither can join it, move it, or be reminded of it.
+     * Idempotent: an event delivered twice finds nothing left to cancel.
+     */
+    async endPair(a: string, b: string) {
+      const now = nowMs();
+      const rows = (await repo.sessionsOf(db, [a], now, Number.MAX_SAFE_INTEGER, ['proposed', 'booked'])).filter(
+        (r) => [r.organiser_id, r.partner_id].includes(b) && r.organiser_id !== r.partner_id,
+      );
+      for (const r of rows) {
+        const found = await load(db, r.id);
+        if (found) await db.transaction().execute((tx) => cancelAhead(tx, found, null, now));
+      }
+      return rows.length;
+    },
+
     async callTarget(sessionId: string, userId: string): Promise<CallTarget | null> {
       const found = await load(db, sessionId);
       if (!found || found.row.state !== 'booked') return null;

@@ -142,6 +142,7 @@ export class Session {
   private connectTimer: NodeJS.Timeout | null;
   private readonly timers: NodeJS.Timeout[] = [];
   private deliveries = 0;
+  private refusals = 0;
   private released = false;
   /** Frames written in this turn of the event loop, sent together as one WebSocket message. */
   private outbox: Buffer[] = [];
@@ -263,6 +264,28 @@ export class Session {
     this.host.delivered(message.publishedAt);
   }
 
+  /**
+   * A SUBSCRIBE or SEND the server will not carry out (not yours, blocked, over a budget): told on
+   * this connection's `/user/queue/errors` when it follows that queue, with the frame's receipt as
+   * `receipt-id` and no RECEIPT, and the connection stays; else an ERROR that ends it, as STOMP
+   * has it. One refused presence watch or one message over the budget then no longer drops every
+   * other subscription and sets the app reconnecting (and refused again, round and round).
+   */
+  private refused(refusal: AppError, receipt: string | undefined) {
+    const errors = [...this.subscriptions.values()].find((s) => s.queue === 'errors');
+    if (!errors) return this.fail(refusal.code, refusal.message, { receipt, details: refusal.details });
+    const body = {
+      error: { code: refusal.code, message: refusal.message, ...(refusal.details === undefined ? {} : { details: refusal.details }) },
+    };
+    this.deliver(errors, {
+      id: `${this.id}.refused.${++this.refusals}`,
+      contentType: 'application/json',
+      body: Buffer.from(JSON.stringify(body), 'utf8'),
+      headers: receipt === undefined ? [] : [['receipt-id', receipt]],
+      publishedAt: Date.now(),
+    });
+  }
+
   /** ERROR, then close: STOMP allows nothing after an ERROR. */
   fail(code: ErrorCode, message: string, options: { receipt?: string; details?: unknown } = {}) {
     if (this.state === 'closed') return;
@@ -341,7 +364,7 @@ export class Session {
           return this.fail('BAD_REQUEST', 'Too many subscriptions on one connection.', { receipt });
         }
         const result = await this.host.subscribe(this, id, destination, ack as AckMode);
-        if (result instanceof AppError) return this.fail(result.code, result.message, { receipt, details: result.details });
+        if (result instanceof AppError) return this.refused(result, receipt);
         if (this.state !== 'connected') return this.host.unsubscribe(result); // closed while we waited
         this.subscriptions.set(id, result);
         break;
@@ -363,7 +386,7 @@ export class Session {
         if (!this.sendTokens.take())
           return this.refuse('maxSendsPerSecond', 'RATE_LIMITED', 'Too many messages at once; slow down.', { receipt });
         const refusal = await this.host.send(principal, destination, frame);
-        if (refusal) return this.fail(refusal.code, refusal.message, { receipt, details: refusal.details });
+        if (refusal) return this.refused(refusal, receipt);
         break;
       }
       case 'ACK':

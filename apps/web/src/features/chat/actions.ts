@@ -361,14 +361,23 @@ async function flush(): Promise<void> {
       const next = store().outbox.find((o) => o.status === 'sending' && !confirmed.has(o.clientId));
       if (!next) return;
       if (!(await sendOne(next))) {
-        // Left queued; a reconnect flushes again, and so does this timer if the connection is fine.
-        flushTimer = setTimeout(() => void flush(), 5_000);
+        // Left queued; a reconnect flushes again, and so does this timer if the connection is fine
+        // (after the pause the server asked for, when it said the person is sending too fast).
+        const paused = (store().sendingPausedUntil ?? 0) - Date.now();
+        flushTimer = setTimeout(() => void flush(), Math.max(5_000, paused));
         return;
       }
+      if (store().sendingPausedUntil !== null) store().pauseSending(null);
     }
   } finally {
     flushing = false;
   }
+}
+
+/** The wait a RATE_LIMITED refusal asks for (its details' retryAfterSeconds), else a minute. */
+function retryAfterMs(details: unknown): number {
+  const seconds = (details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  return (typeof seconds === 'number' && seconds > 0 ? seconds : 60) * 1000;
 }
 
 /** True when the message is safe on the server (or needs the user); false to try again later. */
@@ -390,6 +399,7 @@ async function sendOne(entry: OutgoingMessage): Promise<boolean> {
         return true;
       }
       if (error instanceof StompRefusal && error.code === 'INTERNAL') countAttempt(error.message);
+      if (error instanceof StompRefusal && error.code === 'RATE_LIMITED') store().pauseSending(Date.now() + retryAfterMs(error.details));
       // A dropped connection is not the message's fault: it waits for the reconnect, uncounted.
       if (error instanceof NotConfirmed && error.message === 'no receipt in time') countAttempt(error.message);
       return false;

@@ -1,4 +1,4 @@
-import { Client, ReconnectionTimeMode, type IFrame, type StompSubscription } from '@stomp/stompjs';
+import { Client, ReconnectionTimeMode, type IFrame, type IMessage, type StompSubscription } from '@stomp/stompjs';
 import { REALTIME_PATH } from '@studymate/contracts';
 import { refreshSession } from '../../lib/http';
 import { useAuthStore } from '../auth/store';
@@ -6,21 +6,29 @@ import { noteSuspension } from '../safety/store';
 
 /**
  * The app's one STOMP connection (`/ws`, STOMP 1.2). It owns reconnection and the access token:
- * the server ends a connection when its token expires or refuses a frame (ERROR, then close), and
- * every reconnect sends a token that is still valid. Subscriptions are kept here and re-sent after
- * each reconnect, since a new connection starts with none.
+ * the server ends a connection when its token expires (ERROR, then close), and every reconnect
+ * sends a token that is still valid. A frame the server refuses (a message into a closed chat, over
+ * the budget, a presence it will not show) is told on `/user/queue/errors`, which every connection
+ * follows first, and the connection stays. Subscriptions are kept here and re-sent after each
+ * reconnect, since a new connection starts with none.
  */
 export type RealtimeStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting';
 
-/** A SEND the server refused (ERROR frame with our receipt id). */
+/** A SEND the server refused (on the errors queue, or an ERROR frame, with our receipt id). */
 export class StompRefusal extends Error {
   constructor(
     readonly code: string,
     message: string,
+    readonly details?: unknown,
   ) {
     super(message);
   }
 }
+
+/** Where the server tells this connection of the frames it refused. */
+const ERRORS_QUEUE = '/user/queue/errors';
+/** Receipts of SUBSCRIBEs whose answer someone waits for, refused or not. */
+const subscribeReceipts = new Map<string, () => void>();
 /** The connection went away before the RECEIPT: the frame may or may not have been handled. */
 export class NotConfirmed extends Error {}
 
@@ -88,7 +96,27 @@ function subscribeNow(destination: string, headers: Record<string, string> = {})
   );
 }
 
+/** The server refused one of our frames and kept the connection: whoever waits for its receipt is told. */
+function refused(message: IMessage) {
+  const receiptId = message.headers['receipt-id'];
+  let error: { code?: string; message?: string; details?: unknown } = {};
+  try {
+    error = (JSON.parse(message.body) as { error?: typeof error }).error ?? {};
+  } catch {
+    // an unreadable refusal still answers its receipt
+  }
+  if (!receiptId) return;
+  subscribeReceipts.get(receiptId)?.();
+  const waiter = receipts.get(receiptId);
+  if (!waiter) return;
+  clearTimeout(waiter.timer);
+  receipts.delete(receiptId);
+  const code = error.code ?? 'ERROR';
+  waiter.reject(new StompRefusal(code, error.message ?? code, error.details));
+}
+
 function rejectAllReceipts() {
+  subscribeReceipts.clear();
   for (const [id, waiter] of receipts) {
     clearTimeout(waiter.timer);
     waiter.reject(new NotConfirmed('connection closed before the receipt'));
@@ -132,7 +160,15 @@ export function startRealtime(): void {
       // back every subscription is live: what the listeners then read (the bell's count, missed
       // messages) cannot miss a push made while the subscriptions were still on their way.
       const receipt = destinations.length ? `s${++receiptCounter}-${Date.now().toString(36)}` : null;
-      if (receipt) c.watchForReceipt(receipt, tell);
+      if (receipt) {
+        // A refused last SUBSCRIBE answers on the errors queue instead: the others are live all the same.
+        const once = () => {
+          if (subscribeReceipts.delete(receipt)) tell();
+        };
+        subscribeReceipts.set(receipt, once);
+        c.watchForReceipt(receipt, once);
+      }
+      c.subscribe(ERRORS_QUEUE, (message) => refused(message));
       destinations.forEach((destination, i) => subscribeNow(destination, i === destinations.length - 1 ? { receipt: receipt! } : {}));
       setStatus('connected');
       if (!receipt) tell();

@@ -43,10 +43,13 @@ interface ChatState {
   presence: Record<string, Presence>;
   views: Record<string, RoomView>;
   outbox: OutgoingMessage[];
+  /** Until when (epoch ms) the server asked for no more messages: the person sent too many in a minute. */
+  sendingPausedUntil: number | null;
   /** The conversation on screen (and visible), whose new messages count as read. */
   openRoomId: string | null;
 
   setStatus: (status: RealtimeStatus) => void;
+  pauseSending: (until: number | null) => void;
   setRooms: (rooms: RoomSummary[]) => void;
   upsertRoom: (room: RoomSummary) => void;
   removeRoom: (roomId: string) => void;
@@ -110,6 +113,7 @@ export const useChatStore = create<ChatState>()((set) => ({
   presence: {},
   views: {},
   outbox: [],
+  sendingPausedUntil: null,
   openRoomId: null,
 
   setStatus: (status) => set({ status }),
@@ -168,5 +172,6 @@ export const useChatStore = create<ChatState>()((set) => ({
   enqueue: (message) => set((s) => ({ outbox: [...s.outbox, message] })),
   updateOutgoing: (clientId, patch) => set((s) => ({ outbox: s.outbox.map((o) => (o.clientId === clientId ? { ...o, ...patch } : o)) })),
   removeOutgoing: (clientId) => set((s) => ({ outbox: s.outbox.filter((o) => o.clientId !== clientId) })),
-  reset: () => set({ status: 'idle', rooms: null, presence: {}, views: {}, outbox: [], openRoomId: null }),
+  pauseSending: (until) => set({ sendingPausedUntil: until }),
+  reset: () => set({ status: 'idle', rooms: null, presence: {}, views: {}, outbox: [], sendingPausedUntil: null, openRoomId: null }),
 }));
