@@ -326,6 +326,14 @@ for (const backend of BACKENDS) {
       expect((await api(t, 'GET', `/api/v1/matching/contacts/${alex.userId}`, { token: minji.token })).json).toEqual({
         state: 'read-only',
       });
+      // Neither is suggested to the other again; a search still finds them, to ask again.
+      for (const [viewer, other] of [
+        [minji, alex],
+        [alex, minji],
+      ] as const) {
+        expect(await recommended(viewer)).not.toContain(other.userId);
+        expect(ids((await api(t, 'GET', '/api/v1/matching/search', { token: viewer.token })) as never)).toContain(other.userId);
+      }
     });
   });
 

@@ -299,8 +299,12 @@ export function createRecommender(deps: {
     return { viewer, candidates };
   }
 
-  /** The viewer and everyone the SQL step offers them, as the engine's profiles; null before onboarding. */
-  async function pool(viewerId: string, language?: string) {
+  /**
+   * The viewer and everyone the SQL step offers them, as the engine's profiles; null before
+   * onboarding. `suggesting`: for recommendations, which also leave out people the viewer was
+   * mates with and unmatched (either side ended it; search still finds them, to ask again).
+   */
+  async function pool(viewerId: string, { language, suggesting = false }: { language?: string; suggesting?: boolean } = {}) {
     const now = Date.now();
     const weekStart = weekStartUtc(now);
     const ctx = await viewerContext(viewerId, now, weekStart);
@@ -310,6 +314,7 @@ export function createRecommender(deps: {
     const pooled = await deps.pool.candidates({ learns, offers: offers(me), exclude: viewerId, limit: MAX_CANDIDATES, pivot: viewerId });
     // Blocked people, mates and those a request is pending with are never candidates.
     const hidden = new Set([...ctx.hidden.blocked, ...ctx.hidden.mates, ...ctx.hidden.pending]);
+    if (suggesting) for (const id of ctx.hidden.unmatched) hidden.add(id);
     const found = pooled.filter((c) => maySee(viewerId, c.profile.id, hidden));
     const { viewer, candidates } = engineProfiles({ ...ctx, me }, found, { now, weekStart });
     const rates = ratesFor(ctx, found);
@@ -375,7 +380,7 @@ export function createRecommender(deps: {
   }
 
   async function rankFresh(viewerId: string): Promise<string> {
-    const p = await pool(viewerId);
+    const p = await pool(viewerId, { suggesting: true });
     // Reasons for the first page only; later pages are explained when asked for (`page`).
     const top = p ? rank(p, MAX_RECOMMENDATIONS, undefined, RECOMMENDATION_PAGE_SIZE) : [];
     // Names come with the pool rows; rows written before names were copied ask the users module.
@@ -489,7 +494,7 @@ export function createRecommender(deps: {
 
     /** Search under the same hard filters, narrowed by what the viewer asked for. */
     async search(viewerId: string, q: PartnerSearchQuery, locale: Locale): Promise<PartnerCard[]> {
-      const p = await pool(viewerId, q.language);
+      const p = await pool(viewerId, { language: q.language });
       if (!p) return [];
       const rankOf = (level: string) => ['A1', 'A2', 'B1', 'B2', 'C1', 'C2'].indexOf(level) + 1;
       const [minRank, maxRank] = [q.levelMin ? rankOf(q.levelMin) : 1, q.levelMax ? rankOf(q.levelMax) : 7];

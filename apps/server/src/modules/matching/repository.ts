@@ -192,16 +192,20 @@ export const occupyingPair = (db: Db, a: string, b: string) =>
   db.selectFrom('match_requests').selectAll().where('open_pair_key', '=', pairKey(a, b)).execute();
 
 /** Who a viewer is never shown, in one statement: blocks either way, current mates, and requests pending either way. */
-export async function hiddenFrom(db: Db, userId: string): Promise<{ blocked: string[]; mates: string[]; pending: string[] }> {
-  const rows = await sql<{ what: 'b' | 'm' | 'p'; id: string }>`
+export async function hiddenFrom(
+  db: Db,
+  userId: string,
+): Promise<{ blocked: string[]; mates: string[]; pending: string[]; unmatched: string[] }> {
+  const rows = await sql<{ what: 'b' | 'm' | 'p' | 'u'; id: string }>`
     select 'b' as what, blocked_id as id from blocks where blocker_id = ${userId}
     union all select 'b', blocker_id from blocks where blocked_id = ${userId}
     union all select 'm', mate_id from mates where user_id = ${userId} and ended_at is null
+    union all select 'u', mate_id from mates where user_id = ${userId} and ended_at is not null
     union all select 'p', receiver_id from match_requests where sender_id = ${userId} and open_pair_key is not null
     union all select 'p', sender_id from match_requests where receiver_id = ${userId} and open_pair_key is not null
   `.execute(db);
   const of = (what: string) => [...new Set(rows.rows.filter((r) => r.what === what).map((r) => r.id))];
-  return { blocked: of('b'), mates: of('m'), pending: of('p') };
+  return { blocked: of('b'), mates: of('m'), pending: of('p'), unmatched: of('u') };
 }
 
 // ---- mates ----
