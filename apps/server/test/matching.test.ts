@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from './helpers/backends.js';
 import { buildExport } from './helpers/exports.js';
 import { api, ENGLISH, givenOnboarded, KOREAN, startApp, STEP_BODIES, type Client, type TestApp } from './helpers/app.js';
+import { tinyPng } from './helpers/files.js';
 import { until } from './helpers/wait.js';
 import { connectStomp, type StompSession } from './realtime/harness.js';
 
@@ -306,6 +307,28 @@ for (const backend of BACKENDS) {
       expect((await api(t, 'GET', '/api/v1/matching/mates', { token: minji.token })).json.items).toEqual([]);
       expect((await api(t, 'GET', '/api/v1/matching/requests/sent', { token: sora.token })).json.items).toEqual([]);
       expect(await recommended(sora)).not.toContain(alex.userId);
+    });
+
+    it("a new or removed profile photo reaches the mates' cards at once (the old photo is deleted)", async () => {
+      const [minji, alex] = [await givenOnboarded(t, 'Minji', KOREAN), await givenOnboarded(t, 'Alex', ENGLISH)];
+      await api(t, 'POST', `/api/v1/matching/requests/${(await request(minji, alex)).json.id}/accept`, { token: alex.token });
+      const photoOfMinji = async () =>
+        (await api(t, 'GET', '/api/v1/matching/mates', { token: alex.token })).json.items[0].partner.photoUrl as string | null;
+      expect(await photoOfMinji()).toBeNull();
+      for (let i = 0; i < 2; i++) {
+        const form = new FormData();
+        form.append('photo', new Blob([new Uint8Array(tinyPng())], { type: 'image/png' }), 'me.png');
+        const upload = await fetch(`${t.url}/api/v1/me/photo`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${minji.token}` },
+          body: form,
+        });
+        const { photoUrl } = (await upload.json()) as { photoUrl: string };
+        expect(await photoOfMinji()).toBe(photoUrl);
+        expect((await fetch(t.url + photoUrl)).status).toBe(200);
+      }
+      expect((await api(t, 'DELETE', '/api/v1/me/photo', { token: minji.token })).status).toBe(204);
+      expect(await photoOfMinji()).toBeNull();
     });
 
     it('unmatching keeps the chat readable and refuses new messages', async () => {

@@ -330,6 +330,17 @@ for (const backend of BACKENDS) {
       });
       expect((await api(t, 'GET', `/api/v1/matching/people/${me.userId}`, { token: other.token })).json.cityId).toBeNull();
       expect((await say(other, roomId, 'hi again')).status).toBe(200);
+      // As a mate, and on a request's card, the city stays hidden too.
+      const asked = await api(t, 'POST', '/api/v1/matching/requests', {
+        token: me.token,
+        body: { receiverId: other.userId, message: 'Shall we practise?' },
+      });
+      expect((await api(t, 'POST', `/api/v1/matching/requests/${asked.json.id}/accept`, { token: other.token })).status).toBe(200);
+      const mate = (await api(t, 'GET', '/api/v1/matching/mates', { token: other.token })).json.items.find(
+        (m: { partner: { userId: string } }) => m.partner.userId === me.userId,
+      );
+      expect(mate.partner.cityId).toBeNull();
+      expect((await api(t, 'GET', '/api/v1/matching/mates', { token: me.token })).json.items[0].partner.cityId).not.toBeNull();
     });
 
     it('masks Korean and English abuse for the recipient, leaves Scunthorpe-like ordinary words alone, and flags what the moderation endpoint flags', async () => {

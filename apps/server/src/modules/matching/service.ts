@@ -169,10 +169,17 @@ export function createMatchingService(deps: {
     const introScreened = !!c.intro && !!v.masked?.(c.intro);
     return name === c.name && !introScreened ? c : { ...c, name, ...(introScreened ? { introScreened: true as const } : {}) };
   }
-  /** Cards of these people for this viewer, screened. */
+  /** A card whose person hides their city shows none to others. */
+  async function citiesShown(viewerId: string, cards: PartnerCard[]): Promise<PartnerCard[]> {
+    const v = deps.visibility;
+    if (!v || cards.length === 0) return cards;
+    const noCity = await v.citiesHidden(cards.map((c) => c.userId));
+    return cards.map((c) => (noCity.has(c.userId) && c.userId !== viewerId ? { ...c, cityId: null } : c));
+  }
+  /** Cards of these people for this viewer (requests, mates, quick match): hidden cities blanked, screened. */
   async function cardsFor(viewerId: string, ids: string[], locale: Locale, relaxed?: boolean) {
-    const cards = await recommender.cardsFor(viewerId, ids, locale, relaxed);
-    return new Map([...cards].map(([id, card]) => [id, screened(viewerId, card)]));
+    const cards = await citiesShown(viewerId, [...(await recommender.cardsFor(viewerId, ids, locale, relaxed)).values()]);
+    return new Map(cards.map((card) => [card.userId, screened(viewerId, card)]));
   }
 
   async function requestsAs(viewerId: string, rows: RequestRow[], side: 'sender' | 'receiver', locale: Locale): Promise<MatchRequest[]> {
@@ -200,11 +207,12 @@ export function createMatchingService(deps: {
       purpose === 'discover'
         ? await v.hiddenFromDiscovery(viewerId, ids)
         : await v.hiddenProfiles(viewerId, ids, new Set((await repo.matesOf(db, viewerId)).map((m) => m.mate_id)));
-    const noCity = await v.citiesHidden(ids);
-    return cards
-      .filter((c) => !hidden.has(c.userId))
-      .map((c) => (noCity.has(c.userId) && c.userId !== viewerId ? { ...c, cityId: null } : c))
-      .map((c) => screened(viewerId, c));
+    return (
+      await citiesShown(
+        viewerId,
+        cards.filter((c) => !hidden.has(c.userId)),
+      )
+    ).map((c) => screened(viewerId, c));
   }
 
   const quickMatch = createQuickMatch({

@@ -408,7 +408,8 @@ export function createProfileService(deps: { db: Kysely<ProfileTables>; users: U
         await repo.updateProfile(tx, userId, { photo_key: key });
         return before?.photo_key ?? null;
       });
-      await myProfileView.invalidate(userId);
+      // Partners' cards read the photo from matching's copy of the profile: it must hear of the new one.
+      await changed(userId);
       if (previous) await storage.delete(previous).catch(() => undefined);
       return ok({ photoUrl: photoUrl(key)! });
     },
@@ -417,7 +418,7 @@ export function createProfileService(deps: { db: Kysely<ProfileTables>; users: U
       const profile = await repo.findProfile(db, userId);
       if (!profile?.photo_key) return;
       await repo.updateProfile(db, userId, { photo_key: null });
-      await myProfileView.invalidate(userId);
+      await changed(userId);
       await storage.delete(profile.photo_key).catch(() => undefined);
     },
 
