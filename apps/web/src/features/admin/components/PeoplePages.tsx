@@ -78,7 +78,7 @@ export function PersonAdminPage() {
           await load();
         }}
       />
-      {person.status === 'suspended' && (
+      {(person.status === 'suspended' || person.status === 'banned') && (
         <button
           type="button"
           className="btn-secondary min-h-11"
