@@ -182,6 +182,7 @@ export type AuditEntry = Static<typeof AuditEntry>;
 export const AuditList = Type.Object({ items: Type.Array(AuditEntry) });
 /** What the audit log records: the actions on reports and people, and the screening words added or removed. */
 export const AUDIT_ACTIONS = ['dismiss', 'warn', 'suspend', 'ban', 'lift', 'word-add', 'word-remove'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Platform figures per UTC day, for the admin charts. */
 export const DayFigure = Type.Object({ day: Type.String(), value: Type.Number() });
