@@ -4,6 +4,7 @@ import type { RoomSummary } from '@studymate/contracts';
 import chat from '../apps/web/src/features/chat/i18n/ko.json';
 import safety from '../apps/web/src/features/safety/i18n/ko.json';
 import admin from '../apps/web/src/features/admin/i18n/ko.json';
+import matching from '../apps/web/src/features/matching/i18n/ko.json';
 import ko from '../apps/web/src/i18n/ko.json';
 import { administrator, onboardedUser } from './support/accounts';
 import { baseUrl, launchBrowser, newPage } from './support/browser';
@@ -21,6 +22,7 @@ describe('STUDYMATE safety: a report, its evidence and a suspension that takes e
   let boss: { context: BrowserContext; page: Page };
   let roomId = '';
   let aAuth: { id: string; headers: Record<string, string> };
+  let bAuth: { id: string; headers: Record<string, string> };
   const aEmail = `safety-a-${Date.now()}@example.test`;
 
   beforeAll(async () => {
@@ -29,7 +31,7 @@ describe('STUDYMATE safety: a report, its evidence and a suspension that takes e
     b = await newPage(browser, 'phone');
     boss = await newPage(browser, 'desktop');
     aAuth = await onboardedUser(a.context, aEmail, 'Abe', 'en', 'Abe Stone');
-    const bAuth = await onboardedUser(b.context, `safety-b-${Date.now()}@example.test`, '보라', 'ko', 'Bora Lee');
+    bAuth = await onboardedUser(b.context, `safety-b-${Date.now()}@example.test`, '보라', 'ko', 'Bora Lee');
     const room = await b.context.request.post(`${baseUrl}/api/v1/chat/rooms/direct`, {
       data: { partnerId: aAuth.id },
       headers: bAuth.headers,
@@ -126,6 +128,91 @@ describe('STUDYMATE safety: a report, its evidence and a suspension that takes e
     await page.getByRole('link', { name: admin.tabs.figures }).click();
     for (const title of [admin.figures.signUps, admin.figures.calls, admin.figures.callMinutes])
       await page.getByTestId('figure-chart').filter({ hasText: title }).waitFor();
+  });
+
+  it('a spam request is evidence; a ban is confirmed first, reads 영구 정지됨 and refuses an accept; a lift asks for a reason; the audit log names the person in Korean, on a phone too', async () => {
+    const spam = 'Buy cheap crypto at scam.example, DM me';
+    const troll = await newPage(browser, 'desktop');
+    const trollAuth = await onboardedUser(troll.context, `safety-troll-${Date.now()}@example.test`, 'Tom', 'en', 'Tom Troll');
+    const sent = await troll.context.request.post(`${baseUrl}/api/v1/matching/requests`, {
+      data: { receiverId: bAuth.id, message: spam },
+      headers: trollAuth.headers,
+    });
+    expect(sent.ok(), await sent.text()).toBe(true);
+    const reported = await b.context.request.post(`${baseUrl}/api/v1/reports`, {
+      data: { userId: trollAuth.id, reason: 'spam', comment: '' },
+      headers: bAuth.headers,
+    });
+    expect(reported.ok(), await reported.text()).toBe(true);
+    await troll.context.close();
+    // B has the request on screen before the ban.
+    await b.page.goto('/matching/requests');
+    const request = b.page.getByRole('list', { name: matching.requests.received }).getByRole('listitem').filter({ hasText: spam });
+    await request.waitFor();
+
+    const page = boss.page;
+    await page.goto('/admin');
+    await page.getByTestId('queue-item').filter({ hasText: 'Tom Troll' }).getByRole('link', { name: admin.queue.open }).click();
+    // The request's message is the evidence, marked as one.
+    await page.getByTestId('evidence-message').filter({ hasText: spam }).filter({ hasText: admin.report.requestMessage }).waitFor();
+    // One way of writing a moment on the page (the report's and the message's), the long Korean one.
+    const times = (await page.locator('main').innerText()).match(/\d{4}년 \d{1,2}월 \d{1,2}일/g) ?? [];
+    expect(times.length).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('main').innerText()).not.toMatch(/\d{2}\. \d{1,2}\. \d{1,2}\./);
+
+    // A ban asks first; cancelling applies nothing.
+    const form = page.getByRole('form', { name: admin.action.title });
+    await form.getByLabel(admin.action.ban, { exact: true }).check();
+    await form.getByLabel(admin.action.reason).fill('스팸 요청');
+    await form.getByRole('button', { name: admin.action.submit }).click();
+    const confirm = page.getByRole('dialog', { name: admin.action.banTitle.replace('{{name}}', 'Tom') });
+    await confirm.waitFor();
+    await confirm.getByRole('button', { name: ko.common.cancel }).click();
+    await confirm.waitFor({ state: 'detached' });
+    expect(await page.getByTestId('report-state').textContent()).toBe(admin.states.open);
+    await form.getByRole('button', { name: admin.action.submit }).click();
+    await confirm.getByRole('button', { name: admin.action.ban }).click();
+    await page.getByTestId('report-state').filter({ hasText: admin.states.actioned }).waitFor();
+    const banned = admin.person.status.replace('{{status}}', admin.accountStatus.banned);
+    await page.getByTestId('person-history').getByText(banned).waitFor();
+
+    // B's page is from before the ban: accepting says why it cannot be.
+    await request.getByRole('button', { name: matching.requests.accept }).tap();
+    await request.getByRole('alert').getByText(ko.errors.PARTNER_UNAVAILABLE).waitFor();
+    expect(new URL(b.page.url()).pathname).toBe('/matching/requests');
+
+    // Lifting asks for a reason and a confirmation, then says it is done.
+    await page.goto(`/admin/people/${trollAuth.id}`);
+    await page.getByTestId('person-history').getByText(banned).waitFor();
+    const lift = page.getByRole('form', { name: admin.lift.title });
+    await expect(lift.getByRole('button', { name: admin.lift.submit }).isDisabled()).resolves.toBe(true);
+    await lift.getByLabel(admin.action.reason).fill('이의 신청 인정');
+    await lift.getByRole('button', { name: admin.lift.submit }).click();
+    await page
+      .getByRole('dialog', { name: admin.lift.confirmTitle.replace('{{name}}', 'Tom') })
+      .getByRole('button', { name: admin.lift.confirm })
+      .click();
+    await page.getByTestId('lift-done').getByText(admin.lift.done.replace('{{name}}', 'Tom')).waitFor();
+    await page.getByTestId('person-history').getByText(admin.person.status.replace('{{status}}', admin.accountStatus.active)).waitFor();
+    expect(await lift.count()).toBe(0);
+
+    // The audit log: whom each action was about (a link to their page), the action in Korean, the reason whole on a phone.
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.getByRole('link', { name: admin.tabs.audit }).click();
+    const entries = page.getByTestId('audit-entry');
+    const lifted = entries.filter({ hasText: '이의 신청 인정' });
+    await lifted.getByText(admin.audit.actions.lift, { exact: true }).waitFor();
+    expect(await lifted.getByRole('link', { name: 'Tom Troll' }).getAttribute('href')).toBe(`/admin/people/${trollAuth.id}`);
+    const ban = entries.filter({ hasText: '스팸 요청' });
+    await ban.getByText(admin.audit.actions.ban, { exact: true }).waitFor();
+    await ban.getByRole('link', { name: admin.audit.report }).waitFor();
+    await entries.filter({ hasText: '협박 메시지' }).getByText(admin.audit.actions.suspend, { exact: true }).waitFor();
+    const reason = await ban.getByText('스팸 요청').boundingBox();
+    expect(reason!.x + reason!.width).toBeLessThanOrEqual(375);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await lifted.getByRole('link', { name: 'Tom Troll' }).click();
+    await onPath(page, `/admin/people/${trollAuth.id}`);
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   it('A cannot sign in again until the suspension ends', async () => {

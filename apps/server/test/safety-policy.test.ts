@@ -1,6 +1,7 @@
 import { DEFAULT_PRIVACY, type PrivacySettings } from '@studymate/contracts';
 import { describe, expect, it } from 'vitest';
 import {
+  accountStatus,
   mayAdminister,
   mayFind,
   mayMessage,
@@ -111,4 +112,17 @@ describe('who administers, and what a sanction needs', () => {
     ['a ban takes no length', 'ban', 7, 'days-not-allowed'],
     ['a warning takes no length', 'warn', undefined, null],
   ] as const)('%s', (_name, kind, days, expected) => expect(sanctionShape(kind, days)).toBe(expected));
+});
+
+describe('the state of an account as administrators read it', () => {
+  it.each([
+    ['active with nothing in force', 'active', [], 'active'],
+    ['banned while a ban is in force, though stored as suspended', 'suspended', [{ kind: 'ban' }], 'banned'],
+    ['banned when a ban and a suspension are both in force', 'suspended', [{ kind: 'suspend' }, { kind: 'ban' }], 'banned'],
+    ['suspended while a suspension is in force', 'suspended', [{ kind: 'suspend' }], 'suspended'],
+    ['active once the suspension has run out, though still stored as suspended', 'suspended', [], 'active'],
+    ['deleted stays deleted', 'deleted', [{ kind: 'ban' }], 'deleted'],
+  ] as const)('%s', (_name, stored, inForce, expected) => {
+    expect(accountStatus(stored, [...inForce])).toBe(expected);
+  });
 });

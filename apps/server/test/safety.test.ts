@@ -213,11 +213,105 @@ for (const backend of BACKENDS) {
       expect(recs.json.items.map((c: { userId: string }) => c.userId)).toContain(a.userId);
       // The audit log names both actions, newest first, and offers no way to change them.
       const audit = await api(t, 'GET', '/api/v1/admin/audit', { token: admin.token });
-      expect(
-        audit.json.items.filter((e: { subjectId: string }) => e.subjectId === a.userId).map((e: { action: string }) => e.action),
-      ).toEqual(['lift', 'ban']);
+      const aboutA = audit.json.items.filter((e: { subjectId: string }) => e.subjectId === a.userId);
+      expect(aboutA.map((e: { action: string }) => e.action)).toEqual(['lift', 'ban']);
+      // Each entry names whom it was about.
+      expect(aboutA.map((e: { subjectName: string }) => e.subjectName)).toEqual(['Ana', 'Ana']);
       for (const method of ['PUT', 'PATCH', 'DELETE'])
         expect((await api(t, method, '/api/v1/admin/audit', { token: admin.token })).status).toBe(404);
+    });
+
+    it.each(['suspend', 'ban'] as const)(
+      'a %s withdraws every open request the person sent or received, and nobody can accept one of theirs meanwhile',
+      async (kind) => {
+        const troll = await givenOnboarded(t, 'Tom Troll', ENGLISH);
+        const [mina, jin, sora] = [await givenOnboarded(t, 'Mina'), await givenOnboarded(t, 'Jin'), await givenOnboarded(t, 'Sora')];
+        const request = (from: Client, to: Client, message: string) =>
+          api(t, 'POST', '/api/v1/matching/requests', { token: from.token, body: { receiverId: to.userId, message } });
+        const waiting = async (user: Client, side: 'received' | 'sent') =>
+          (await api(t, 'GET', `/api/v1/matching/requests/${side}`, { token: user.token })).json.items.map(
+            (r: { partner: { userId: string } }) => r.partner.userId,
+          );
+        const toMina = (await request(troll, mina, 'Buy cheap crypto at scam.example, DM me')).json.id as string;
+        expect((await request(troll, jin, 'hello there')).status).toBe(200);
+        expect((await request(sora, troll, 'shall we talk?')).status).toBe(200);
+        expect(await waiting(mina, 'received')).toContain(troll.userId);
+
+        const sanctioned = await api(t, 'POST', `/api/v1/admin/users/${troll.userId}/sanctions`, {
+          token: admin.token,
+          body: { kind, reason: 'scam requests', ...(kind === 'suspend' ? { days: 3 } : {}) },
+        });
+        expect(sanctioned.status).toBe(201);
+        // The requests leave everyone's lists: the ones the person sent and the one they received.
+        await until(
+          'the sanctioned person’s requests were withdrawn',
+          async () => !(await waiting(jin, 'received')).includes(troll.userId),
+        );
+        expect(await waiting(mina, 'received')).not.toContain(troll.userId);
+        expect(await waiting(sora, 'sent')).not.toContain(troll.userId);
+        // Accepting from a page loaded before is refused, says why, and makes no mate.
+        const accepted = await api(t, 'POST', `/api/v1/matching/requests/${toMina}/accept`, { token: mina.token });
+        expect([accepted.status, accepted.json.error?.code]).toEqual([409, 'PARTNER_UNAVAILABLE']);
+        expect((await api(t, 'GET', '/api/v1/matching/mates', { token: mina.token })).json.items).toEqual([]);
+        // Nobody can send them a new one meanwhile.
+        expect((await request(jin, troll, 'hi?')).status).toBe(404);
+
+        // Lifted, the pairs are free again: a new request is a new request, not "already waiting".
+        expect(
+          (await api(t, 'POST', `/api/v1/admin/users/${troll.userId}/lift`, { token: admin.token, body: { reason: 'appeal accepted' } }))
+            .status,
+        ).toBe(204);
+        expect((await request(sora, troll, 'shall we talk now?')).status).toBe(200);
+        const back = { ...troll, token: (await signIn(troll)).json.accessToken as string };
+        expect((await request(back, mina, 'sorry about before')).status).toBe(200);
+      },
+    );
+
+    it('a report about someone whose only contact was a match request copies the request’s message as evidence', async () => {
+      const troll = await givenOnboarded(t, 'Tom Troll', ENGLISH);
+      const mina = await givenOnboarded(t, 'Mina');
+      const sent = await api(t, 'POST', '/api/v1/matching/requests', {
+        token: troll.token,
+        body: { receiverId: mina.userId, message: 'Buy cheap crypto at scam.example, DM me' },
+      });
+      expect(sent.status).toBe(200);
+      const made = await api(t, 'POST', '/api/v1/reports', {
+        token: mina.token,
+        body: { userId: troll.userId, reason: 'spam', comment: '' },
+      });
+      expect(made.status).toBe(201);
+      const detail = await api(t, 'GET', `/api/v1/admin/reports/${made.json.id}`, { token: admin.token });
+      expect(detail.json.evidence).toEqual([
+        expect.objectContaining({
+          messageId: sent.json.id,
+          kind: 'request',
+          senderId: troll.userId,
+          senderName: 'Tom Troll',
+          body: 'Buy cheap crypto at scam.example, DM me',
+          reported: false,
+        }),
+      ]);
+    });
+
+    it('administrators read a banned account as banned, a suspended one as suspended, and a lifted one as active', async () => {
+      const [banned, suspended] = [await givenUser(t, { name: 'Ben Banned' }), await givenUser(t, { name: 'Sue Suspended' })];
+      const status = async (user: Client) => {
+        const person = (await api(t, 'GET', `/api/v1/admin/users/${user.userId}`, { token: admin.token })).json.status;
+        const hit = (await api(t, 'GET', `/api/v1/admin/users?q=${user.userId}`, { token: admin.token })).json.items[0].status;
+        expect(hit).toBe(person);
+        return person;
+      };
+      await api(t, 'POST', `/api/v1/admin/users/${banned.userId}/sanctions`, {
+        token: admin.token,
+        body: { kind: 'ban', reason: 'threats' },
+      });
+      await api(t, 'POST', `/api/v1/admin/users/${suspended.userId}/sanctions`, {
+        token: admin.token,
+        body: { kind: 'suspend', reason: 'spam', days: 2 },
+      });
+      expect([await status(banned), await status(suspended)]).toEqual(['banned', 'suspended']);
+      await api(t, 'POST', `/api/v1/admin/users/${banned.userId}/lift`, { token: admin.token, body: { reason: 'appeal accepted' } });
+      expect(await status(banned)).toBe('active');
     });
 
     it('administrators find a person by the name others see, beside the name from sign-in; a deleted account keeps neither', async () => {

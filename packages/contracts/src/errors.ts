@@ -33,6 +33,8 @@ export const ERROR_STATUS = {
   /** The request was cancelled, answered or expired meanwhile. */
   MATCH_REQUEST_CLOSED: 409,
   ALREADY_MATES: 409,
+  /** Accepting a request from someone who is suspended or banned now (their requests are withdrawn). */
+  PARTNER_UNAVAILABLE: 409,
   /** A session that would overlap another booked session of either person (details name it). */
   SESSION_OVERLAP: 409,
   /** The session or occurrence was answered, moved, cancelled or has started meanwhile. */

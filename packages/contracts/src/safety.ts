@@ -43,12 +43,16 @@ export const MyReport = Type.Object({
 export type MyReport = Static<typeof MyReport>;
 export const MyReportList = Type.Object({ items: Type.Array(MyReport) });
 
-/** One message as it was when the report was made. */
+/** The kind of an evidence entry that is the message of a match request (its id is the request's; seq 0; kind is at most 12 characters). */
+export const EVIDENCE_REQUEST_KIND = 'request';
+
+/** One message as it was when the report was made: a chat message, or what the person wrote in a match request. */
 export const EvidenceMessage = Type.Object({
   messageId: Type.String(),
   seq: Type.Integer(),
   senderId: Type.String(),
   senderName: Type.String(),
+  /** A chat message's kind (text, image, ...), or EVIDENCE_REQUEST_KIND. */
   kind: Type.String(),
   body: Type.String(),
   createdAt: Type.String({ format: 'date-time' }),
@@ -96,8 +100,8 @@ export const ReportQueueQuery = Type.Object({
   reason: Type.Optional(ReportReason),
 });
 
-/** Where an account stands: suspended covers bans too (a ban is a suspension without an end). */
-export const ACCOUNT_STATUSES = ['active', 'suspended', 'deleted'] as const;
+/** Where an account stands, from the sanctions in force: `banned` while a ban is (a suspension without an end). */
+export const ACCOUNT_STATUSES = ['active', 'suspended', 'banned', 'deleted'] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 
 /** A person as an administrator looks them up: account age, earlier reports and sanctions. */
@@ -166,12 +170,19 @@ export const AuditEntry = Type.Object({
   at: Type.String({ format: 'date-time' }),
   actorId: Type.String(),
   actorName: Type.String(),
+  /** One of AUDIT_ACTIONS. */
   action: Type.String(),
+  /** The person the action was about (none for a screening word). */
   subjectId: Nullable(Type.String()),
+  subjectName: Nullable(Type.String()),
   reportId: Nullable(Type.String()),
   reason: Type.String(),
 });
+export type AuditEntry = Static<typeof AuditEntry>;
 export const AuditList = Type.Object({ items: Type.Array(AuditEntry) });
+/** What the audit log records: the actions on reports and people, and the screening words added or removed. */
+export const AUDIT_ACTIONS = ['dismiss', 'warn', 'suspend', 'ban', 'lift', 'word-add', 'word-remove'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Platform figures per UTC day, for the admin charts. */
 export const DayFigure = Type.Object({ day: Type.String(), value: Type.Number() });

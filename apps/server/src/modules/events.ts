@@ -37,6 +37,11 @@ export interface DomainEventCatalogue extends Record<string, unknown> {
    * minute, off the send path): progress credits chat practice and marks the day active.
    */
   'chat.messages-sent': { userId: string; count: number; firstAt: string; lastAt: string };
+  /**
+   * An administrator suspended or banned a person (`until` is null for a ban): matching withdraws
+   * every open request the person sent or received, so nobody can become their mate meanwhile.
+   */
+  'safety.account-sanctioned': { userId: string; kind: 'suspend' | 'ban'; at: string; until: string | null };
   /** A level test was scored; `verified` is false for a provisional result. */
   'level-test.scored': { userId: string; testId: string; level: string; verified: boolean; language: string; at: string };
 }

@@ -87,6 +87,8 @@ export function matchingModule(
   events.on('chat.messages-sent', 'matching', async (event) => {
     await matching.recordActivity(event.data.userId, Date.parse(event.data.lastAt));
   });
+  // A suspended or banned person's open requests are withdrawn (safety states the sanction).
+  events.on('safety.account-sanctioned', 'matching', async (event) => matching.withdrawRequestsOf(event.data.userId));
   // Everyone's decision effects, fitted on one node at a time from the latest decisions; every
   // node's candidate walk reads them with the pool rows.
   const effects = periodicJob(jobs, EFFECTS_JOB, config.matching.effectsEverySeconds * 1000, async () => {

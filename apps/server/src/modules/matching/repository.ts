@@ -191,6 +191,27 @@ export const sentBy = (db: Db, userId: string, limit: number) =>
 export const occupyingPair = (db: Db, a: string, b: string) =>
   db.selectFrom('match_requests').selectAll().where('open_pair_key', '=', pairKey(a, b)).execute();
 
+/** Requests occupying a pair (open, or declined and not yet expired) that this person sent or received. */
+export const occupyingRequestsOf = (db: Db, userId: string) =>
+  db
+    .selectFrom('match_requests')
+    .selectAll()
+    .where('open_pair_key', 'is not', null)
+    .where((eb) => eb.or([eb('sender_id', '=', userId), eb('receiver_id', '=', userId)]))
+    .execute();
+
+/** What one person wrote to another in their requests, newest first (withdrawn and answered ones too). */
+export const requestMessagesFrom = (db: Db, senderId: string, receiverId: string, limit: number) =>
+  db
+    .selectFrom('match_requests')
+    .select(['id', 'message', 'created_at'])
+    .where('sender_id', '=', senderId)
+    .where('receiver_id', '=', receiverId)
+    .where('message', '<>', '')
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
+
 /** Who a viewer is never shown, in one statement: blocks either way, current mates, and requests pending either way. */
 export async function hiddenFrom(
   db: Db,

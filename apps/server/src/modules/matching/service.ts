@@ -106,6 +106,25 @@ export function createMatchingService(deps: {
   });
   const invalidate = (...userIds: string[]) => Promise.all(userIds.map((id) => recommender.invalidate(id)));
 
+  /** Takes requests out of every list for good and frees their pairs. */
+  async function withdraw(executor: Kysely<MatchingTables>, rows: RequestRow[]) {
+    for (const r of rows) await repo.moveRequest(executor, r.id, ['open', 'declined'], 'withdrawn', { open_pair_key: null });
+  }
+
+  /**
+   * A suspended or banned person's open requests, sent and received, are withdrawn: nobody can
+   * accept one and make them a mate, and nobody waits for their answer. Safe to run twice.
+   */
+  async function withdrawRequestsOf(userId: string) {
+    const rows = await repo.occupyingRequestsOf(db, userId);
+    if (!rows.length) return;
+    await db.transaction().execute((tx) => withdraw(tx, rows));
+    await invalidate(...new Set(rows.flatMap((r) => [r.sender_id, r.receiver_id])));
+  }
+
+  /** Whether the person is suspended or banned now (the users module asks safety). */
+  const suspendedNow = async (userId: string) => (await users.standingRefusal(userId)) !== null;
+
   async function nameOf(userId: string) {
     return (await users.namesOf([userId])).get(userId)?.displayName ?? '';
   }
@@ -288,6 +307,12 @@ export function createMatchingService(deps: {
     /** Writes the recommendation "shown" events still batched in memory. */
     flushShown: () => recommender.flushShown(),
     contact,
+    withdrawRequestsOf,
+    /** What `senderId` wrote to `receiverId` in requests, newest first (a report copies it as evidence). */
+    async requestMessagesFrom(senderId: string, receiverId: string, limit: number) {
+      const rows = await repo.requestMessagesFrom(db, senderId, receiverId, limit);
+      return rows.map((r) => ({ requestId: r.id, message: r.message, createdAt: Number(r.created_at) }));
+    },
     /** Whether the two are mates now (not unmatched): calls ring only between mates. */
     async isMate(a: string, b: string): Promise<boolean> {
       const mate = await repo.findMate(db, a, b);
@@ -329,8 +354,9 @@ export function createMatchingService(deps: {
     async sendRequest(senderId: string, body: SendRequestBody, locale: Locale): Promise<Result<MatchRequest>> {
       const receiverId = body.receiverId;
       const now = nowMs();
-      const [receiver, between, profiles, mate, occupied, sent] = await Promise.all([
+      const [receiver, receiverSuspended, between, profiles, mate, occupied, sent] = await Promise.all([
         users.getActiveUser(receiverId),
+        suspendedNow(receiverId),
         repo.contactBetween(db, senderId, receiverId),
         profile.partnerProfiles([senderId, receiverId]),
         repo.findMate(db, senderId, receiverId),
@@ -339,7 +365,7 @@ export function createMatchingService(deps: {
       ]);
       const refusal = mayRequest({
         self: senderId === receiverId,
-        partnerActive: !!receiver && !!profiles.get(receiverId)?.onboarded,
+        partnerActive: !!receiver && !receiverSuspended && !!profiles.get(receiverId)?.onboarded,
         blockedEitherWay: between.blocked,
         senderOnboarded: !!profiles.get(senderId)?.onboarded,
         mates: !!mate && mate.ended_at == null,
@@ -406,6 +432,12 @@ export function createMatchingService(deps: {
       if (!row || row.receiver_id !== userId) return unknownRequest();
       if (row.status !== 'accepted') {
         const now = nowMs();
+        // Checked before the request's own state: the sanction withdraws it (by an event, a moment
+        // later), and "suspended" says more to someone looking at a stale list than "closed".
+        if (['open', 'withdrawn'].includes(row.status) && (await suspendedNow(row.sender_id))) {
+          await withdrawRequestsOf(row.sender_id);
+          return refuse('PARTNER_UNAVAILABLE', 'This person’s account is not active now, so their request cannot be accepted.');
+        }
         const refusal = mayAnswer(row, userId, now);
         if (refusal) return refusal === 'closed' ? closedRequest() : unknownRequest();
         const moved = await rowLockTransaction(db).execute(async (tx) => {
@@ -505,8 +537,7 @@ export function createMatchingService(deps: {
       const now = nowMs();
       await db.transaction().execute(async (tx) => {
         await repo.insertBlock(tx, { blocker_id: userId, blocked_id: targetId, created_at: now });
-        for (const r of await repo.occupyingPair(tx, userId, targetId))
-          await repo.moveRequest(tx, r.id, ['open', 'declined'], 'withdrawn', { open_pair_key: null });
+        await withdraw(tx, await repo.occupyingPair(tx, userId, targetId));
         await repo.endMates(tx, userId, targetId, now);
         await deps.events?.publish(tx, 'matching.contact-closed', { a: userId, b: targetId, why: 'blocked', at: toIso(now)! });
       });

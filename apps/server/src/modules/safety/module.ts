@@ -14,7 +14,7 @@ import { createSafetyService, type CallFigures, type Notify } from './service.js
 
 /** Reports with evidence, sanctions, the audit log, privacy settings and screening; the admin pages' API. */
 export function safetyModule(
-  { app, db, bus, cache, realtime, config }: ModuleContext,
+  { app, db, bus, cache, realtime, config, events }: ModuleContext,
   {
     users,
     profile,
@@ -49,7 +49,9 @@ export function safetyModule(
     calls,
     leaveQueue: (userId) => matching.leaveQuickMatch(userId),
     areMates: (a, b) => matching.areMates(a, b),
+    requestMessages: (senderId, receiverId, limit) => matching.requestMessagesFrom(senderId, receiverId, limit),
     notify,
+    events,
     onReport: (report: AdminReport) => realtime.publish('/sub/admin/reports', {}, report),
     log: app.log,
   });

@@ -1,4 +1,4 @@
-import type { PrivacySettings } from '@studymate/contracts';
+import type { AccountStatus, PrivacySettings } from '@studymate/contracts';
 
 /**
  * Who may see, find, message and report whom, under each privacy setting and sanction. Small pure
@@ -58,4 +58,14 @@ export function sanctionShape(kind: 'warn' | 'suspend' | 'ban', days: number | u
   if (kind === 'suspend' && !days) return 'days-required';
   if (kind !== 'suspend' && days) return 'days-not-allowed';
   return null;
+}
+
+/**
+ * An account's state as administrators read it, from the suspensions and bans in force rather than
+ * the stored word alone: a ban reads banned, a suspension that has run out reads active.
+ */
+export function accountStatus(stored: 'active' | 'suspended' | 'deleted', inForce: { kind: string }[]): AccountStatus {
+  if (stored === 'deleted') return 'deleted';
+  if (inForce.some((s) => s.kind === 'ban')) return 'banned';
+  return inForce.length ? 'suspended' : 'active';
 }

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { AuditAction } from '@studymate/contracts';
 
 export interface SafetyReportsTable {
   id: string;
@@ -44,7 +45,7 @@ export interface SafetyAuditTable {
   id: string;
   at: number;
   actor_id: string;
-  action: string;
+  action: AuditAction;
   subject_id: string | null;
   report_id: string | null;
   reason: string;

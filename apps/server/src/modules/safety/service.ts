@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import {
   DEFAULT_PRIVACY,
   EVIDENCE_AROUND,
+  EVIDENCE_REQUEST_KIND,
   type ActionBody,
   type AdminPerson,
   type AdminReport,
@@ -20,12 +21,25 @@ import type { Bus } from '../../platform/bus/bus.js';
 import { keptPerPerson } from '../../platform/cache/kept-per-person.js';
 import { nowMs, toIso } from '../../platform/db/database.js';
 import { AppError, ok, refuse, type Result } from '../../platform/http/errors.js';
+import type { DomainEvents } from '../events.js';
 import type { AccountParticipant, UsersService } from '../users/service.js';
-import { mayFind, mayMessage, mayReport, mayShowPresence, maySeeProfile, sanctionShape, shownDetails, type Subject } from './policy.js';
+import {
+  accountStatus,
+  mayFind,
+  mayMessage,
+  mayReport,
+  mayShowPresence,
+  maySeeProfile,
+  sanctionShape,
+  shownDetails,
+  type Subject,
+} from './policy.js';
 import * as repo from './repository.js';
 import type { PrivacyRow, ReportRow, SafetyTables, SanctionRow } from './repository.js';
 
 const DAY_MS = 86_400_000;
+/** Request messages of the reported person to the reporter copied with a report, the latest. */
+const REQUEST_EVIDENCE = 5;
 /**
  * How long a node believes what it read of someone's standing and privacy. Every change (a
  * sanction, a lifted one, a privacy setting) forgets it at once on the node that made it and, over
@@ -122,7 +136,15 @@ export function createSafetyService(deps: {
   leaveQueue: (userId: string) => Promise<void>;
   /** Whether two people are mates (matching answers). */
   areMates: (a: string, b: string) => Promise<boolean>;
+  /** What one person wrote to another in match requests, newest first (matching answers). */
+  requestMessages: (
+    senderId: string,
+    receiverId: string,
+    limit: number,
+  ) => Promise<{ requestId: string; message: string; createdAt: number }[]>;
   notify: Notify;
+  /** Facts for other modules: a suspension or ban (matching withdraws the person's open requests). */
+  events?: DomainEvents;
   /** Told of every new report (the administrators' live queue). */
   onReport?: (report: AdminReport) => Promise<void>;
   log: { warn(context: object, message: string): void };
@@ -201,10 +223,11 @@ export function createSafetyService(deps: {
   async function personForAdmin(userId: string): Promise<AdminPerson | null> {
     const [account] = await users.accountsForAdmin([userId]);
     if (!account) return null;
-    const [against, made, sanctions, flags] = await Promise.all([
+    const [against, made, sanctions, inForce, flags] = await Promise.all([
       repo.reportsAbout(db, userId, 100),
       repo.countReportsBy(db, userId),
       repo.sanctionsOf(db, userId),
+      repo.sanctionsInForce(db, [userId], nowMs()),
       repo.countFlags(db, userId, nowMs() - 30 * DAY_MS),
     ]);
     return {
@@ -213,7 +236,7 @@ export function createSafetyService(deps: {
       publicName: account.public_name,
       email: account.email,
       role: account.role,
-      status: account.status,
+      status: accountStatus(account.status, inForce),
       createdAt: toIso(account.created_at)!,
       accountAgeDays: Math.floor((nowMs() - Number(account.created_at)) / DAY_MS),
       reportsAgainst: await presentReports(against),
@@ -270,8 +293,12 @@ export function createSafetyService(deps: {
         report_id: reportId,
         reason: row.reason,
       });
-      if (kind !== 'warn') await repo.resolveOpenAbout(tx, userId, kind, adminId, at);
+      if (kind !== 'warn') {
+        await repo.resolveOpenAbout(tx, userId, kind, adminId, at);
+        await deps.events?.publish(tx, 'safety.account-sanctioned', { userId, kind, at: toIso(at)!, until: toIso(row.ends_at) });
+      }
     });
+    deps.events?.deliver();
     if (kind === 'warn') {
       await deps.notify(userId, {
         kind: 'safety-warning',
@@ -388,7 +415,7 @@ export function createSafetyService(deps: {
     // ---- reports ----
 
     async report(reporterId: string, body: ReportBody): Promise<Result<MyReport>> {
-      const names = await users.namesOf([body.userId]);
+      const names = await users.namesOf([body.userId], { raw: true });
       const refusal = mayReport({
         self: reporterId === body.userId,
         subjectExists: names.has(body.userId),
@@ -411,6 +438,24 @@ export function createSafetyService(deps: {
       } else {
         ({ roomId, messages: copies } = await deps.chat.evidenceWith(reporterId, body.userId, EVIDENCE_AROUND * 2 + 1));
       }
+      // What they wrote to the reporter in match requests is evidence too: for someone whose only
+      // contact was a request, it is the whole of what they did.
+      const requests = await deps.requestMessages(body.userId, reporterId, REQUEST_EVIDENCE);
+      const senderName = names.get(body.userId)!.displayName;
+      copies = [
+        ...requests.map((r): EvidenceCopy => ({
+          messageId: r.requestId,
+          seq: 0,
+          senderId: body.userId,
+          senderName,
+          kind: EVIDENCE_REQUEST_KIND,
+          body: r.message,
+          createdAt: r.createdAt,
+          editedAt: null,
+          deletedAt: null,
+        })),
+        ...copies,
+      ].sort((x, y) => x.createdAt - y.createdAt);
       const at = nowMs();
       const row: ReportRow = {
         id: randomUUID(),
@@ -523,13 +568,21 @@ export function createSafetyService(deps: {
 
     async lookup(q: string) {
       const rows = await users.lookup(q);
+      const inForce = await repo.sanctionsInForce(
+        db,
+        rows.map((u) => u.id),
+        nowMs(),
+      );
       return {
         items: rows.map((u) => ({
           id: u.id,
           displayName: u.display_name,
           publicName: u.public_name,
           email: u.email,
-          status: u.status,
+          status: accountStatus(
+            u.status,
+            inForce.filter((s) => s.user_id === u.id),
+          ),
           createdAt: toIso(u.created_at)!,
         })),
       };
@@ -595,7 +648,7 @@ export function createSafetyService(deps: {
     async audit() {
       const rows = await repo.auditLog(db, 500);
       const names = await users.namesOf(
-        rows.map((r) => r.actor_id),
+        rows.flatMap((r) => (r.subject_id ? [r.actor_id, r.subject_id] : [r.actor_id])),
         { raw: true },
       );
       return {
@@ -606,6 +659,7 @@ export function createSafetyService(deps: {
           actorName: names.get(r.actor_id)?.displayName ?? 'deleted user',
           action: r.action,
           subjectId: r.subject_id,
+          subjectName: r.subject_id ? (names.get(r.subject_id)?.displayName ?? 'deleted user') : null,
           reportId: r.report_id,
           reason: r.reason,
         })),

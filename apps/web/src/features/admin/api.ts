@@ -6,6 +6,7 @@ import type {
   AdminReport,
   AdminReportDetail,
   AdminUserHits,
+  AuditEntry,
   PlatformFigures,
   ReportReason,
   ReportState,
@@ -23,20 +24,7 @@ export const fetchPerson = async (id: string) => (await http.get<AdminPerson>(`/
 export const sanctionPerson = async (id: string, body: { kind: SanctionKind; reason: string; days?: number }) =>
   void (await http.post(`/admin/users/${id}/sanctions`, body));
 export const liftSanctions = async (id: string, reason: string) => void (await http.post(`/admin/users/${id}/lift`, { reason }));
-export const fetchAudit = async () =>
-  (
-    await http.get<{
-      items: {
-        id: string;
-        at: string;
-        actorName: string;
-        action: string;
-        subjectId: string | null;
-        reportId: string | null;
-        reason: string;
-      }[];
-    }>('/admin/audit')
-  ).data.items;
+export const fetchAudit = async () => (await http.get<{ items: AuditEntry[] }>('/admin/audit')).data.items;
 export const fetchFigures = async (days: number) => (await http.get<PlatformFigures>('/admin/figures', { params: { days } })).data;
 export const fetchWords = async () => (await http.get<{ items: { word: string; addedAt: string }[] }>('/admin/words')).data.items;
 export const addWord = async (word: string) => void (await http.post('/admin/words', { word }));

@@ -1,43 +1,52 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
+import type { AuditEntry } from '@studymate/contracts';
 import { errorProblem, FormProblem, type FieldProblem } from '../../../components/form';
+import { formatDateTime } from '../../../lib/dates';
 import { addWord, fetchAudit, fetchWords, removeWord } from '../api';
 import { ADMIN_NS } from '../i18n';
 
-/** `/admin/audit`: every administrator's action, newest first; nobody can change it. */
+/** `/admin/audit`: every administrator's action, newest first, with whom it was about; nobody can change it. */
 export function AuditPage() {
   const { t, i18n } = useTranslation(ADMIN_NS);
-  const [items, setItems] = useState<Awaited<ReturnType<typeof fetchAudit>> | null>(null);
+  const [items, setItems] = useState<AuditEntry[] | null>(null);
   const [problem, setProblem] = useState<FieldProblem>();
   useEffect(() => {
     fetchAudit().then(setItems, (error: unknown) => setProblem(errorProblem(error)));
   }, []);
-  const when = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: 'short', timeStyle: 'short' });
+  // One entry a block rather than a table's row: on a phone the reason wraps instead of running off the side.
   return (
-    <div className="card overflow-x-auto">
+    <div className="card">
       <FormProblem problem={problem} />
       {items?.length === 0 && <p className="text-sm text-slate-500">{t('audit.empty')}</p>}
       {items && items.length > 0 && (
-        <table className="w-full text-left text-sm">
-          <thead>
-            <tr>
-              <th className="py-1">{t('audit.when')}</th>
-              <th>{t('audit.who')}</th>
-              <th>{t('audit.what')}</th>
-              <th>{t('audit.why')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((e) => (
-              <tr key={e.id} className="border-t border-slate-100" data-testid="audit-entry">
-                <td className="py-1 pr-2 whitespace-nowrap">{when.format(new Date(e.at))}</td>
-                <td className="pr-2">{e.actorName}</td>
-                <td className="pr-2">{e.action}</td>
-                <td>{e.reason}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ol className="divide-y divide-slate-100 text-sm">
+          {items.map((e) => (
+            <li key={e.id} className="space-y-0.5 py-2" data-testid="audit-entry">
+              <p className="flex flex-wrap items-baseline gap-x-2">
+                <span className="font-semibold">{t(`audit.actions.${e.action}`, { defaultValue: e.action })}</span>
+                {e.subjectId && (
+                  <Link to={`/admin/people/${e.subjectId}`} className="font-semibold text-indigo-700 underline-offset-2 hover:underline">
+                    {e.subjectName}
+                  </Link>
+                )}
+                {e.reportId && (
+                  <Link to={`/admin/reports/${e.reportId}`} className="text-indigo-700 underline-offset-2 hover:underline">
+                    {t('audit.report')}
+                  </Link>
+                )}
+              </p>
+              <p className="text-xs text-slate-500">
+                {t('audit.by', { when: formatDateTime(e.at, i18n.resolvedLanguage), admin: e.actorName })}
+              </p>
+              <p className="break-words whitespace-pre-wrap">
+                <span className="text-slate-500">{t(e.action.startsWith('word-') ? 'audit.word' : 'audit.why')}: </span>
+                {e.reason}
+              </p>
+            </li>
+          ))}
+        </ol>
       )}
     </div>
   );

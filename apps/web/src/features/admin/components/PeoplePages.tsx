@@ -6,7 +6,7 @@ import { errorProblem, FormProblem, type FieldProblem } from '../../../component
 import { fetchPerson, liftSanctions, lookupPeople, sanctionPerson } from '../api';
 import { otherName } from '../../../lib/names';
 import { ADMIN_NS } from '../i18n';
-import { ActionForm, PersonHistory } from './PersonHistory';
+import { ActionForm, LiftForm, PersonHistory } from './PersonHistory';
 
 /** `/admin/people`: look people up by name, e-mail or id. */
 export function PeopleLookup() {
@@ -65,28 +65,38 @@ export function PersonAdminPage() {
   const { userId = '' } = useParams();
   const [person, setPerson] = useState<AdminPerson | null>(null);
   const [problem, setProblem] = useState<FieldProblem>();
+  // Said after a lift, which takes the lift form away with the sanction.
+  const [lifted, setLifted] = useState(false);
   const load = useCallback(() => fetchPerson(userId).then(setPerson, (error: unknown) => setProblem(errorProblem(error))), [userId]);
   useEffect(() => void load(), [load]);
   if (!person) return <FormProblem problem={problem} />;
   return (
     <div className="space-y-4">
+      {lifted && (
+        <p role="status" className="rounded-xl bg-emerald-50 px-4 py-3 text-sm text-emerald-800" data-testid="lift-done">
+          {t('lift.done', { name: person.displayName })}
+        </p>
+      )}
       <PersonHistory person={person} />
+      {(person.status === 'suspended' || person.status === 'banned') && (
+        <LiftForm
+          personName={person.displayName}
+          onSubmit={async (reason) => {
+            await liftSanctions(person.id, reason);
+            setLifted(true);
+            await load();
+          }}
+        />
+      )}
       <ActionForm
         actions={['warn', 'suspend', 'ban']}
+        personName={person.displayName}
         onSubmit={async (action, reason, days) => {
+          setLifted(false);
           await sanctionPerson(person.id, { kind: action as 'warn' | 'suspend' | 'ban', reason, ...(days ? { days } : {}) });
           await load();
         }}
       />
-      {person.status === 'suspended' && (
-        <button
-          type="button"
-          className="btn-secondary min-h-11"
-          onClick={() => void liftSanctions(person.id, 'lifted by an administrator').then(load)}
-        >
-          {t('action.lift')}
-        </button>
-      )}
     </div>
   );
 }

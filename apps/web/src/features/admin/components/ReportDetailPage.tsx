@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import type { AdminReportDetail } from '@studymate/contracts';
+import { EVIDENCE_REQUEST_KIND, type AdminReportDetail } from '@studymate/contracts';
 import { errorProblem, FormProblem, type FieldProblem } from '../../../components/form';
+import { formatDateTime } from '../../../lib/dates';
 import { actOnReport, fetchReport } from '../api';
 import { ADMIN_NS } from '../i18n';
 import { ActionForm, PersonHistory } from './PersonHistory';
@@ -15,7 +16,7 @@ export function ReportDetailPage() {
   const [problem, setProblem] = useState<FieldProblem>();
   const load = useCallback(() => fetchReport(reportId).then(setDetail, (error: unknown) => setProblem(errorProblem(error))), [reportId]);
   useEffect(() => void load(), [load]);
-  const when = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: 'short', timeStyle: 'short' });
+  const when = (at: string) => formatDateTime(at, i18n.resolvedLanguage);
   if (!detail) return <FormProblem problem={problem} />;
   const { report, evidence, subject } = detail;
   return (
@@ -26,8 +27,7 @@ export function ReportDetailPage() {
       <section className="card space-y-1 text-sm">
         <h2 className="text-base font-bold">{t('queue.by', { reporter: report.reporterName, subject: report.subjectName })}</h2>
         <p>
-          {t(`reasons.${report.reason}`)} · {when.format(new Date(report.createdAt))} ·{' '}
-          <span data-testid="report-state">{t(`states.${report.state}`)}</span>
+          {t(`reasons.${report.reason}`)} · {when(report.createdAt)} · <span data-testid="report-state">{t(`states.${report.state}`)}</span>
         </p>
         <p className="text-slate-600">
           {t('report.comment')}: {report.comment || t('report.noComment')}
@@ -44,8 +44,12 @@ export function ReportDetailPage() {
               data-reported={m.reported || undefined}
               className={`rounded-lg px-2 py-1 ${m.reported ? 'bg-red-50 ring-2 ring-red-300' : ''}`}
             >
-              <span className="font-semibold">{m.senderName}</span>{' '}
-              <span className="text-xs text-slate-400">{when.format(new Date(m.createdAt))}</span>
+              <span className="font-semibold">{m.senderName}</span> <span className="text-xs text-slate-400">{when(m.createdAt)}</span>
+              {m.kind === EVIDENCE_REQUEST_KIND && (
+                <span className="ml-1 rounded-full bg-amber-100 px-2 text-xs font-semibold text-amber-800">
+                  {t('report.requestMessage')}
+                </span>
+              )}
               {m.reported && <span className="ml-1 text-xs font-semibold text-red-700">{t('report.reported')}</span>}
               {m.editedAt && <span className="ml-1 text-xs text-slate-400">({t('report.edited')})</span>}
               {m.deletedAt && <span className="ml-1 text-xs text-slate-400">({t('report.deleted')})</span>}
@@ -58,6 +62,7 @@ export function ReportDetailPage() {
       {report.state === 'open' && (
         <ActionForm
           actions={['dismiss', 'warn', 'suspend', 'ban']}
+          personName={subject.displayName}
           onSubmit={async (action, reason, days) => {
             await actOnReport(report.id, { action, reason, ...(days ? { days } : {}) });
             await load();

@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { REPORT_REASONS, type AdminReport, type ReportReason, type ReportState } from '@studymate/contracts';
 import { errorProblem, FormProblem, type FieldProblem } from '../../../components/form';
+import { formatDateTime } from '../../../lib/dates';
 import { fetchQueue } from '../api';
 import { subscribe } from '../../chat/realtime';
 import { ADMIN_NS } from '../i18n';
@@ -30,7 +31,6 @@ export function ReportsQueue() {
       }),
     [state, reason],
   );
-  const when = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: 'medium', timeStyle: 'short' });
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap gap-3">
@@ -65,7 +65,7 @@ export function ReportsQueue() {
             <li key={r.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm" data-testid="queue-item">
               <span>
                 <span className="font-semibold">{t('queue.by', { reporter: r.reporterName, subject: r.subjectName })}</span> ·{' '}
-                {t(`reasons.${r.reason}`)} · {when.format(new Date(r.createdAt))} · {t(`states.${r.state}`)}
+                {t(`reasons.${r.reason}`)} · {formatDateTime(r.createdAt, i18n.resolvedLanguage)} · {t(`states.${r.state}`)}
               </span>
               <Link to={`/admin/reports/${r.id}`} className="btn-secondary flex min-h-11 items-center">
                 {t('queue.open')}
