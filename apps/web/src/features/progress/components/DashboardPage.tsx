@@ -185,7 +185,7 @@ export function DashboardPage() {
         <div className="card space-y-2">
           <h2 className="font-semibold">{t('levelHistory')}</h2>
           {data.levelHistory.length ? (
-            <LevelChart points={data.levelHistory} title={t('levelHistory')} />
+            <LevelChart points={data.levelHistory} title={t('levelHistory')} timeZone={data.timeZone} />
           ) : (
             <div className="space-y-2">
               <p className="text-sm text-slate-600">{t('noLevels')}</p>
