@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { LevelTestAttempt, LevelTestResult, StepBodies, TokenReply } from '@studymate/contracts';
+import ko from '../apps/web/src/i18n/ko.json';
 import lt from '../apps/web/src/features/level-test/i18n/ko.json';
 import ltEn from '../apps/web/src/features/level-test/i18n/en.json';
 import { baseUrl, launchBrowser, newPage } from './support/browser';
@@ -222,6 +223,8 @@ describe('STUDYMATE level test, taken with a microphone', () => {
     // The profile says the truth: the self-rated level, and the last test as provisional.
     await page.goto('/profile');
     await page.getByTestId('profile-provisional').waitFor();
+    // It does not also claim the test was never taken.
+    expect(await page.getByText(ko.profile.noVerifiedLevel).count()).toBe(0);
     await page.getByText('영어 B1 · 자가 평가', { exact: true }).waitFor();
     const me = (await (await api.get(`${baseUrl}/api/v1/me`, { headers: auth })).json()) as { verifiedLevels: unknown[] };
     expect(me.verifiedLevels).toEqual([]);

@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 // The UI's own strings, so the spec follows wording changes but still fails when a screen is wrong.
 import ko from '../apps/web/src/i18n/ko.json';
 import en from '../apps/web/src/i18n/en.json';
+import { onboardedUser } from './support/accounts';
 import { launchBrowser, newPage } from './support/browser';
 import { gradientPng } from './support/png';
 import { chooseInterests, choosePartner, imageLoaded, onPath, pathOf, saveAndContinue, until } from './support/flow';
@@ -163,6 +164,20 @@ describe('a new STUDYMATE user in the browser', () => {
     await page.screenshot({ path: path.join(resultsDir, 'profile-375.png') });
     await page.screenshot({ path: path.join(resultsDir, 'profile-375-full.png'), fullPage: true });
     onboarded = true;
+  });
+
+  it('does not offer the level test at the end of onboarding to a native English speaker, who cannot take it', async () => {
+    const sam = await newPage(browser);
+    try {
+      await onboardedUser(sam.context, `sam.${Date.now()}@example.com`, 'Sam', 'en');
+      await sam.page.goto('/onboarding/done');
+      await sam.page.getByRole('heading', { name: ko.onboarding.done.title }).waitFor();
+      await sam.page.getByText(ko.onboarding.done.bodyNoTest).waitFor();
+      expect(await sam.page.getByRole('link', { name: ko.onboarding.done.takeTest }).count()).toBe(0);
+      expect(await sam.page.getByRole('link', { name: ko.onboarding.done.start }).getAttribute('href')).toBe('/');
+    } finally {
+      await sam.context.close();
+    }
   });
 
   it('replaces the photo with a webcam capture', async () => {

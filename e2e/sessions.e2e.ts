@@ -113,6 +113,8 @@ describe('STUDYMATE sessions: booking between two browsers in two time zones', (
     const details = a.page.getByRole('link', { name: progress.sessionDetails });
     await details.waitFor();
     expect(await a.page.getByRole('button', { name: sessions.actions.join }).isDisabled()).toBe(true);
+    // Why it is off is written beside it (a phone has no hover for a title).
+    expect(await a.page.getByTestId('join-hint').textContent()).toBe(sessions.actions.joinHint);
     await details.click();
     await onPath(a.page, '/sessions');
     await mine.getByTestId('session-state').getByText(sessions.state.booked).waitFor();
@@ -140,6 +142,8 @@ describe('STUDYMATE sessions: booking between two browsers in two time zones', (
   it('B moves it and A accepts the new time; then A cancels with a reason B reads', async () => {
     await b.page.goto('/sessions');
     const theirs = b.page.getByTestId('session').first();
+    // On the phone too, the disabled Join says when it opens, in words on the screen.
+    await theirs.getByTestId('join-hint').waitFor();
     await theirs.getByRole('button', { name: sessions.actions.move }).click();
     const newTime = '08:00';
     await theirs.getByLabel(sessions.form.newTime).fill(newTime);
@@ -152,6 +156,12 @@ describe('STUDYMATE sessions: booking between two browsers in two time zones', (
     await mine.getByRole('button', { name: sessions.actions.acceptMove }).click();
     await mine.getByText(sessions.moved, { exact: false }).waitFor();
     await until('B sees the new time', async () => (await theirs.getByTestId('session-when').textContent())?.endsWith(newTime) ?? false);
+    // Home's next session is the moved one, at its new time.
+    const movedWhen = (await mine.getByTestId('session-when').textContent())!;
+    await a.page.goto('/');
+    await a.page.getByRole('link', { name: progress.sessionDetails }).waitFor();
+    expect(await a.page.getByText(movedWhen).count()).toBe(1);
+    await a.page.goto('/sessions');
 
     await mine.getByRole('button', { name: sessions.actions.cancel }).click();
     await mine.getByLabel(sessions.form.reason).fill('아파요');
@@ -160,6 +170,15 @@ describe('STUDYMATE sessions: booking between two browsers in two time zones', (
     await theirs.getByTestId('session-state').getByText(sessions.state.cancelled).waitFor();
     await theirs.getByText('사유: 아파요').waitFor();
     expect(await theirs.getByRole('button', { name: sessions.actions.join }).count()).toBe(0);
+    // It is no longer listed as coming up: it sits apart, under its own heading.
+    await b.page.getByTestId('sessions-cancelled').getByTestId('session-state').getByText(sessions.state.cancelled).waitFor();
+    expect(await b.page.getByTestId('sessions-upcoming').count()).toBe(0);
+    // Home no longer offers it as the next session, to either person.
+    for (const side of [a, b]) {
+      await side.page.goto('/');
+      await side.page.getByText(progress.noSession).waitFor();
+      expect(await side.page.getByRole('button', { name: sessions.actions.join }).count()).toBe(0);
+    }
   });
 
   it('B asks to move a weekly series from its next session on, A accepts, and every later one is at the new time for both', async () => {

@@ -241,8 +241,8 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
     notify: (userId, note) => notifications.send({ userId, category: 'system', ...note }),
   });
   levelTestModule(context, { users, profile });
-  progressModule(context, { users, profile, notifications });
   const sessions = sessionsModule(context, { users, profile, matching, notifications });
+  progressModule(context, { users, profile, notifications, sessions });
   // Calls ring only between mates (matching); a booked session's two people may join its call while it is on (sessions).
   const calls = callsModule(context, { users, profile, chat, notifications, mates: matching, sessions });
 

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { DateTime } from 'luxon';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { openDatabase } from '../src/platform/db/database.js';
 import type { ProgressTables } from '../src/modules/progress/repository.js';
 import { rebuildRollups } from '../src/modules/progress/service.js';
-import { api, ENGLISH, givenOnboarded, KOREAN, startApp, STEP_BODIES, type Client, type TestApp } from './helpers/app.js';
+import { api, ENGLISH, givenMates, givenOnboarded, KOREAN, startApp, STEP_BODIES, type Client, type TestApp } from './helpers/app.js';
 import { BACKENDS } from './helpers/backends.js';
 import { until } from './helpers/wait.js';
 
@@ -45,6 +46,26 @@ for (const backend of BACKENDS) {
           }[]
         ).map((a) => [a.id, a]),
       );
+    /** Minji proposes a session with Alex at `at` (as she types it, in Seoul) and he accepts: booked, as the sessions module keeps it. */
+    const book = async (minji: Client, alex: Client, at: number, kind: 'video' | 'voice' = 'voice') => {
+      const wall = DateTime.fromMillis(at, { zone: 'Asia/Seoul' });
+      const proposed = await api(t, 'POST', '/api/v1/sessions', {
+        token: minji.token,
+        body: {
+          partnerId: alex.userId,
+          kind,
+          date: wall.toFormat('yyyy-LL-dd'),
+          time: wall.toFormat('HH:mm'),
+          minutes: 30,
+          reminders: [15],
+        },
+      });
+      expect(proposed.status).toBe(200);
+      expect((await api(t, 'POST', `/api/v1/sessions/${proposed.json.sessionId}/accept`, { token: alex.token })).status).toBe(200);
+      return new Date(at).toISOString();
+    };
+    /** On the hour, `hours` from now. */
+    const hoursAhead = (hours: number) => Math.ceil((Date.now() + hours * HOUR) / HOUR) * HOUR;
     const call = (a: Client, b: Client, minutes: number, endedAt = Date.now()) => ({
       callId: randomUUID(),
       sessionId: null,
@@ -150,15 +171,8 @@ for (const backend of BACKENDS) {
       });
       await t.app.events.publish(db, 'level-test.scored', scored('A2', Date.now() - 48 * HOUR));
       await t.app.events.publish(db, 'level-test.scored', scored('B1', Date.now()));
-      const startsAt = new Date(Date.now() + 26 * HOUR).toISOString();
-      await t.app.events.publish(db, 'session.booked', {
-        sessionId: randomUUID(),
-        organiserId: alex.userId,
-        partnerId: minji.userId,
-        kind: 'voice',
-        startsAt,
-        minutes: 30,
-      });
+      await givenMates(t, alex, minji);
+      const startsAt = await book(minji, alex, hoursAhead(26));
       await until('both show', async () => {
         const d = await dashboard(minji);
         return d.levelHistory.length === 2 && d.nextSession !== null;
@@ -180,24 +194,12 @@ for (const backend of BACKENDS) {
       for (const d of await both('/api/v1/progress/dashboard')) expect(d).toMatchObject({ nextSession: null, activePartners: 0 });
       for (const s of await both('/api/v1/progress/statistics?range=year')) expect(s.topPartners).toEqual([]);
 
-      // A booking adds nothing to a day's figures (the second of a day not even a row), yet both nodes show it.
-      const book = async (hours: number) => {
-        const startsAt = new Date(Date.now() + hours * HOUR).toISOString();
-        const booked = {
-          sessionId: randomUUID(),
-          organiserId: alex.userId,
-          partnerId: minji.userId,
-          kind: 'voice' as const,
-          startsAt,
-          minutes: 30,
-        };
-        await t.app.events.publish(db, 'session.booked', booked);
-        await until('the booking shows on both nodes', async () =>
-          (await both('/api/v1/progress/dashboard')).every((d) => d.nextSession?.startsAt === startsAt),
-        );
-      };
-      await book(50);
-      await book(26);
+      // A booking adds nothing to a day's figures, yet both nodes show it as next at once: it is asked of sessions.
+      await givenMates(t, alex, minji);
+      for (const hours of [50, 26]) {
+        const startsAt = await book(minji, alex, hoursAhead(hours));
+        for (const d of await both('/api/v1/progress/dashboard')) expect(d.nextSession?.startsAt).toBe(startsAt);
+      }
       // A call: the year's top partners and the month's active partners, on both nodes.
       await t.app.events.publish(db, 'call.completed', call(minji, alex, 12));
       await until('the call shows on both nodes', async () =>

@@ -137,6 +137,50 @@ for (const backend of BACKENDS) {
       }
     });
 
+    it("the home page's next session is the real next booked occurrence: a cancel drops it, a move shows the new time, an unmatch ends it", async () => {
+      const { minji, alex } = await givenPair();
+      const next = async (user: Client) => (await api(t, 'GET', '/api/v1/progress/dashboard', { token: user.token })).json.nextSession;
+      const book = async (at: number, extra: object = {}) => {
+        const proposed = await propose(minji, alex, at, extra);
+        expect((await api(t, 'POST', `/api/v1/sessions/${proposed.json.sessionId}/accept`, { token: alex.token })).status).toBe(200);
+        return proposed.json.sessionId as string;
+      };
+      const soon = daysAhead(1, 10);
+      const first = await book(soon);
+      const later = await book(daysAhead(3, 10), { kind: 'voice' });
+      for (const user of [minji, alex])
+        expect(await next(user)).toMatchObject({ sessionId: first, startsAt: new Date(soon).toISOString(), minutes: 30, kind: 'video' });
+      expect((await next(minji)).partner).toMatchObject({ userId: alex.userId, name: 'Alex' });
+
+      // Cancelled: the next one is the later session, for both.
+      expect((await api(t, 'POST', `/api/v1/sessions/${first}/cancel`, { token: minji.token, body: { reason: 'Busy' } })).status).toBe(200);
+      for (const user of [minji, alex]) expect(await next(user)).toMatchObject({ sessionId: later, kind: 'voice' });
+
+      // Moved: it shows at its new time, not its old one.
+      const target = daysAhead(3, 13);
+      const asked = await api(t, 'POST', `/api/v1/sessions/${later}/occurrences/0/move`, {
+        token: alex.token,
+        body: { ...local(target, 'America/New_York'), reason: 'Work' },
+      });
+      expect(asked.status).toBe(200);
+      expect((await api(t, 'POST', `/api/v1/sessions/${later}/occurrences/0/move/accept`, { token: minji.token })).status).toBe(200);
+      for (const user of [minji, alex])
+        expect(await next(user)).toMatchObject({ sessionId: later, startsAt: new Date(target).toISOString() });
+
+      // A weekly session shows its next occurrence once one is cancelled.
+      const weekly = await book(daysAhead(5, 10), { repeat: { every: 'week', count: 3 } });
+      expect((await api(t, 'POST', `/api/v1/sessions/${later}/cancel`, { token: alex.token, body: { reason: 'Sick' } })).status).toBe(200);
+      expect(await next(minji)).toMatchObject({ sessionId: weekly, startsAt: new Date(daysAhead(5, 10)).toISOString() });
+      expect(
+        (await api(t, 'POST', `/api/v1/sessions/${weekly}/cancel`, { token: minji.token, body: { index: 0, reason: 'Trip' } })).status,
+      ).toBe(200);
+      expect(await next(alex)).toMatchObject({ sessionId: weekly, startsAt: new Date(daysAhead(12, 10)).toISOString() });
+
+      // An unmatch cancels what the two booked: nothing is next for either.
+      expect((await api(t, 'DELETE', `/api/v1/matching/mates/${alex.userId}`, { token: minji.token })).status).toBeLessThan(300);
+      await until('the unmatch empties both home pages', async () => (await next(minji)) === null && (await next(alex)) === null);
+    });
+
     it('refuses a booking that overlaps a booked session of either person, naming it', async () => {
       const { minji, alex } = await givenPair();
       const sora = await givenOnboarded(t, 'Sora', ENGLISH);

@@ -3,6 +3,7 @@ import type { ModuleContext } from '../module-context.js';
 import { ownTables } from '../module-context.js';
 import type { NotificationsService } from '../notifications/service.js';
 import type { ProfileService } from '../profile/service.js';
+import type { SessionsService } from '../sessions/service.js';
 import type { UsersService } from '../users/service.js';
 import type { ProgressTables } from './repository.js';
 import { progressRoutes } from './routes.js';
@@ -27,13 +28,19 @@ const AWARD_TEXTS: Record<AchievementId, { ko: string; en: string }> = {
 /** The activity ledger fed by domain events; dashboard, statistics, streaks and achievements from it. */
 export function progressModule(
   { app, db, events, cache }: ModuleContext,
-  { users, profile, notifications }: { users: UsersService; profile: ProfileService; notifications: NotificationsService },
+  {
+    users,
+    profile,
+    notifications,
+    sessions,
+  }: { users: UsersService; profile: ProfileService; notifications: NotificationsService; sessions: SessionsService },
 ) {
   const progress = createProgressService({
     db: ownTables<ProgressTables>(db),
     users,
     profile,
     cache,
+    nextSession: (userId) => sessions.nextBooked(userId),
     announce: (userId, achievement) =>
       notifications.send({
         userId,

@@ -6,6 +6,7 @@ import type { Cache } from '../../platform/cache/cache.js';
 import { ViewCache } from '../../platform/cache/view-cache.js';
 import { nowMs, toIso } from '../../platform/db/database.js';
 import type { ProfileService } from '../profile/service.js';
+import type { NextBooked } from '../sessions/service.js';
 import type { AccountParticipant, UsersService } from '../users/service.js';
 import { achievementProgress, newlyReached } from './achievements.js';
 import { addDays, dayStart, localDay, monthStart, weekStart } from './days.js';
@@ -77,6 +78,14 @@ export function createProgressService(deps: {
   cache: Cache;
   /** Tells a person about an achievement (the notifications module); idempotent per person and achievement. */
   announce?: (userId: string, achievement: AchievementId) => Promise<void>;
+  /**
+   * The person's next booked occurrence, asked of the sessions module when the home page is read.
+   * Sessions owns what a booking becomes (a cancel, a move of one occurrence or of the rest of a
+   * series, the next week of a repeating session, the cancels after an unmatch or a block): a copy
+   * kept here from events would have to replay all of that and once showed a cancelled session at
+   * its old time. The read is two indexed queries bounded to the weeks ahead.
+   */
+  nextSession: (userId: string) => Promise<NextBooked | null>;
   now?: () => number;
 }) {
   const { db, profile, users } = deps;
@@ -286,21 +295,18 @@ export function createProgressService(deps: {
       const summary = await summaryOf(userId);
       const { days, tests, person } = summary;
       // Read after the summary and kept beside it: from the second request on, none of these queries runs.
-      const [activePartners, mates, bookings] = await Promise.all([
+      // The next session is always asked afresh (see `nextSession`).
+      const [activePartners, mates, next] = await Promise.all([
         partnersOfMonth(userId, summary, at),
         besideSummary(summary, 'mates', () => repo.latestEntries(db, userId, 'mate', 5)),
-        besideSummary(summary, 'bookings', () => repo.latestEntries(db, userId, 'booking', 50)),
+        deps.nextSession(userId),
       ]);
       const zone = person.timeZone;
       const today = localDay(at, zone);
       const monday = weekStart(today);
       const streak = streaksOf(activeDays(days), at, zone);
       const byDay = new Map(days.map((d) => [d.day, d]));
-      const upcoming = bookings
-        .map((b) => ({ b, d: JSON.parse(b.detail ?? '{}') as { sessionId: string; kind: string; startsAt: string; minutes: number } }))
-        .filter(({ d }) => ms(d.startsAt) + d.minutes * 60_000 > at)
-        .sort((x, y) => ms(x.d.startsAt) - ms(y.d.startsAt))[0];
-      const card = await peopleCards([userId, ...mates.map((m) => m.partnerId!), ...(upcoming ? [upcoming.b.partnerId!] : [])]);
+      const card = await peopleCards([userId, ...mates.map((m) => m.partnerId!), ...(next ? [next.partnerId] : [])]);
       const week = Array.from({ length: 7 }, (_, i) => {
         const day = addDays(monday, i);
         const minutes = Math.floor(byDay.get(day)?.minutes ?? 0);
@@ -317,14 +323,8 @@ export function createProgressService(deps: {
         activePartners,
         sessionsThisWeek: days.filter((d) => d.day >= monday && d.day <= addDays(monday, 6)).reduce((s, d) => s + d.calls, 0),
         recentMates: mates.map((m) => ({ ...card(m.partnerId!), since: toIso(m.at)! })),
-        nextSession: upcoming
-          ? {
-              sessionId: upcoming.d.sessionId,
-              kind: upcoming.d.kind,
-              startsAt: upcoming.d.startsAt,
-              minutes: upcoming.d.minutes,
-              partner: card(upcoming.b.partnerId!),
-            }
+        nextSession: next
+          ? { sessionId: next.sessionId, kind: next.kind, startsAt: next.startsAt, minutes: next.minutes, partner: card(next.partnerId) }
           : null,
         levelHistory: tests.map(({ ms: _ms, ...point }) => point),
         weeklyGoal: {

@@ -48,6 +48,8 @@ const MAX_RANGE_MS = 62 * DAY;
 /** What a calendar feed holds: the recent past and the year ahead. */
 const FEED_PAST_MS = 90 * DAY;
 const FEED_AHEAD_MS = 400 * DAY;
+/** How far ahead the home page looks for the next booked session. */
+const NEXT_BOOKED_AHEAD_MS = 90 * DAY;
 
 /** Text in both of our languages; the notifications module picks the recipient's. */
 export interface Bilingual {
@@ -73,6 +75,16 @@ export interface CallTarget {
   kind: 'video' | 'voice';
   startsAt: string;
   endsAt: string;
+}
+
+/** A person's next booked occurrence, for the home page. */
+export interface NextBooked {
+  sessionId: string;
+  index: number;
+  kind: 'video' | 'voice';
+  startsAt: string;
+  minutes: number;
+  partnerId: string;
 }
 
 /** A booked session's fact for other modules: the 'session.booked' event's payload. */
@@ -799,6 +811,35 @@ export function createSessionsService(deps: {
       }
       const order = items.map((_, i) => i).sort((a, b) => starts[a]! - starts[b]!);
       return ok(order.map((i) => items[i]!));
+    },
+
+    /**
+     * For the home page (progress): the person's next booked occurrence that has not ended, as it
+     * stands now (moves applied, cancelled ones skipped), with the partner's id, or null. Read
+     * from the two indexed (person, last_end) ranges, bounded to the weeks ahead so it stays cheap.
+     */
+    async nextBooked(userId: string): Promise<NextBooked | null> {
+      const now = nowMs();
+      const rows = await repo.sessionsOf(db, [userId], now, now + NEXT_BOOKED_AHEAD_MS, ['booked']);
+      if (!rows.length) return null;
+      const exceptions = await repo.exceptionsOf(
+        db,
+        rows.map((r) => r.id),
+      );
+      let next: { row: SessionRow; o: Occurrence } | null = null;
+      for (const row of rows)
+        for (const o of occurrencesOf(row, exceptions.get(row.id)))
+          if (!o.cancelled && o.end > now && o.start < now + NEXT_BOOKED_AHEAD_MS && (!next || o.start < next.o.start)) next = { row, o };
+      if (!next) return null;
+      const { row, o } = next;
+      return {
+        sessionId: row.id,
+        index: o.index,
+        kind: row.kind,
+        startsAt: toIso(o.start)!,
+        minutes: Math.round((o.end - o.start) / MINUTE),
+        partnerId: row.organiser_id === userId ? row.partner_id : row.organiser_id,
+      };
     },
 
     /**

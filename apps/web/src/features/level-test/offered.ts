@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import type { Profile } from '@studymate/contracts';
 import { useProfileStore } from '../profile/store';
 
 /**
@@ -12,5 +13,8 @@ export function useLevelTestOffered(): boolean | null {
   useEffect(() => {
     if (!useProfileStore.getState().profile) load().catch(() => undefined);
   }, [load]);
-  return profile ? profile.languages?.native !== 'en' : null;
+  return profile ? levelTestOfferedTo(profile) : null;
 }
+
+/** The rule itself, for a profile in hand (one just read after onboarding, say). */
+export const levelTestOfferedTo = (profile: Profile): boolean => profile.languages?.native !== 'en';

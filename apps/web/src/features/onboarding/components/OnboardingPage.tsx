@@ -4,6 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { ONBOARDING_STEPS, type OnboardingStatus, type OnboardingStep, type Profile } from '@studymate/contracts';
 import { errorProblem, FormProblem, type FieldProblem } from '../../../components/form';
 import { useAuthStore } from '../../auth/store';
+import { levelTestOfferedTo } from '../../level-test/offered';
+import { useProfileStore } from '../../profile/store';
 import { FullPageSpinner } from '../../shell/components/FullPageSpinner';
 import { LanguageSwitch } from '../../shell/components/LanguageSwitch';
 import { fetchOnboardingStatus, fetchProfile } from '../api';
@@ -87,19 +89,37 @@ function Progress({ current, status }: { current: OnboardingStep; status: Onboar
 
 function DoneScreen() {
   const { t } = useTranslation();
+  const load = useProfileStore((s) => s.load);
+  // Read afresh: a profile kept from before the languages step would not know the native language.
+  const [offered, setOffered] = useState<boolean | null>(null);
+  useEffect(() => {
+    load()
+      .then((profile) => setOffered(levelTestOfferedTo(profile)))
+      .catch(() => setOffered(false));
+  }, [load]);
   return (
     <OnboardingFrame>
       <section className="card mt-8 space-y-4 text-center">
         <h1 className="text-2xl font-bold">{t('onboarding.done.title')}</h1>
-        <p className="text-slate-600">{t('onboarding.done.body')}</p>
-        <div className="flex flex-col gap-2 sm:flex-row sm:justify-center">
-          <Link to="/level-test" className="btn-primary">
-            {t('onboarding.done.takeTest')}
-          </Link>
-          <Link to="/" className="btn-secondary">
-            {t('onboarding.done.later')}
-          </Link>
-        </div>
+        {offered !== null && <p className="text-slate-600">{t(offered ? 'onboarding.done.body' : 'onboarding.done.bodyNoTest')}</p>}
+        {offered !== null && (
+          <div className="flex flex-col gap-2 sm:flex-row sm:justify-center">
+            {offered ? (
+              <>
+                <Link to="/level-test" className="btn-primary">
+                  {t('onboarding.done.takeTest')}
+                </Link>
+                <Link to="/" className="btn-secondary">
+                  {t('onboarding.done.later')}
+                </Link>
+              </>
+            ) : (
+              <Link to="/" className="btn-primary">
+                {t('onboarding.done.start')}
+              </Link>
+            )}
+          </div>
+        )}
       </section>
     </OnboardingFrame>
   );

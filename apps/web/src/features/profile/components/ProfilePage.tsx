@@ -247,8 +247,9 @@ export function ProfilePage() {
       <section className="card flex flex-wrap items-center justify-between gap-3">
         <div>
           <h2 className="text-base font-bold">{t('profile.levels')}</h2>
-          {/* The test assesses English speaking: nobody else is told they have not taken it. */}
-          {(profile.verifiedLevels.length > 0 || offered) && (
+          {/* The test assesses English speaking: nobody else is told they have not taken it; nor is
+              someone whose last test was provisional (the line below says what it was). */}
+          {(profile.verifiedLevels.length > 0 || (offered && !provisional)) && (
             <p className="text-sm text-slate-600" data-testid="profile-levels">
               {profile.verifiedLevels.length
                 ? profile.verifiedLevels.map((v) => `${label(find(LANGUAGES, v.language)!)} ${v.level} · ${t('profile.tested')}`).join(', ')

@@ -6,6 +6,8 @@ export interface ChartSeries {
   label: string;
   color: string;
   values: number[];
+  /** Points only, drawn hollow, with no line through them (provisional results). */
+  hollow?: boolean;
 }
 
 /**
@@ -18,6 +20,7 @@ export function Chart({
   kind,
   height = 200,
   xLabels,
+  xAxis,
   yLabels,
   title,
 }: {
@@ -28,6 +31,8 @@ export function Chart({
   height?: number;
   /** Labels for bucket indexes. */
   xLabels?: string[];
+  /** A time axis's own range and ticks (epoch seconds) with their labels, instead of uPlot's automatic ones. */
+  xAxis?: { range: [number, number]; splits: number[]; labels: string[] };
   /** Labels for y values (levels). */
   yLabels?: string[];
   title: string;
@@ -43,11 +48,20 @@ export function Chart({
       height,
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: !xLabels }, y: yLabels ? { range: [0, yLabels.length] } : { range: (_u, _min, max) => [0, Math.max(10, max)] } },
+      scales: {
+        x: { time: !xLabels, ...(xAxis ? { range: xAxis.range } : {}) },
+        y: yLabels ? { range: [0, yLabels.length] } : { range: (_u, _min, max) => [0, Math.max(10, max)] },
+      },
       axes: [
         xLabels
           ? { values: (_u, splits) => splits.map((s) => xLabels[s] ?? ''), space: 40, grid: { show: false } }
-          : { grid: { show: false } },
+          : xAxis
+            ? {
+                splits: () => xAxis.splits,
+                values: (_u, splits) => splits.map((s) => xAxis.labels[xAxis.splits.indexOf(s)] ?? ''),
+                grid: { show: false },
+              }
+            : { grid: { show: false } },
         yLabels ? { values: (_u, splits) => splits.map((s) => yLabels[s - 1] ?? ''), splits: () => yLabels.map((_, i) => i + 1) } : {},
       ],
       series: [
@@ -57,8 +71,8 @@ export function Chart({
           stroke: s.color,
           fill: kind === 'bars' ? s.color : undefined,
           width: kind === 'bars' ? 0 : 2,
-          paths: kind === 'bars' ? bars : stepped,
-          points: { show: kind !== 'bars' },
+          paths: s.hollow ? () => null : kind === 'bars' ? bars : stepped,
+          points: s.hollow ? { show: true, size: 10, width: 2, stroke: s.color, fill: '#ffffff' } : { show: kind !== 'bars' },
         })),
       ],
     };
@@ -69,6 +83,6 @@ export function Chart({
       resize.disconnect();
       plot.destroy();
     };
-  }, [x, series, kind, height, xLabels, yLabels]);
+  }, [x, series, kind, height, xLabels, xAxis, yLabels]);
   return <div ref={box} role="img" aria-label={title} className="w-full overflow-hidden" />;
 }

@@ -30,6 +30,8 @@ export function DashboardPage() {
   const lang = locale(i18n.resolvedLanguage);
   const [data, setData] = useState<Dashboard | null>(null);
   const { problem, run } = useAction(errorProblem);
+  // Join's own outcome, shown in the next-session card beside the button, not at the foot of the page.
+  const join = useAction(errorProblem);
   useEffect(() => {
     void run(async () => setData(await fetchDashboard()));
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -131,8 +133,12 @@ export function DashboardPage() {
                 booked
                 startsAt={data.nextSession.startsAt}
                 endsAt={Date.parse(data.nextSession.startsAt) + data.nextSession.minutes * 60_000}
-                run={run}
+                busy={join.busy}
+                run={join.run}
               />
+            </div>
+            <div className="basis-full">
+              <FormProblem problem={join.problem} />
             </div>
           </div>
         ) : (
@@ -179,7 +185,7 @@ export function DashboardPage() {
         <div className="card space-y-2">
           <h2 className="font-semibold">{t('levelHistory')}</h2>
           {data.levelHistory.length ? (
-            <LevelChart points={data.levelHistory} title={t('levelHistory')} />
+            <LevelChart points={data.levelHistory} title={t('levelHistory')} timeZone={data.timeZone} />
           ) : (
             <div className="space-y-2">
               <p className="text-sm text-slate-600">{t('noLevels')}</p>

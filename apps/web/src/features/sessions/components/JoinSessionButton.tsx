@@ -5,8 +5,8 @@ import { SESSION_JOIN_EARLY_MINUTES } from '@studymate/contracts';
 import * as api from '../api';
 import { SESSIONS_NS } from '../i18n';
 
-/** Whether a booked session's call may be joined now: from 10 minutes before the start until the end. */
-function useJoinable(booked: boolean, startsAt: string, endsAt: number): boolean {
+/** Whether a booked session's call may be joined now (from 10 minutes before the start until the end), or is still to open. */
+function useJoinable(booked: boolean, startsAt: string, endsAt: number): 'open' | 'later' | 'closed' {
   const opens = Date.parse(startsAt) - SESSION_JOIN_EARLY_MINUTES * 60_000;
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -14,7 +14,8 @@ function useJoinable(booked: boolean, startsAt: string, endsAt: number): boolean
     const timer = setInterval(() => setNow(Date.now()), 15_000);
     return () => clearInterval(timer);
   }, [booked, now, endsAt]);
-  return booked && now >= opens && now < endsAt;
+  if (!booked || now >= endsAt) return 'closed';
+  return now >= opens ? 'open' : 'later';
 }
 
 /**
@@ -40,15 +41,24 @@ export function JoinSessionButton({
   const { t } = useTranslation(SESSIONS_NS);
   const navigate = useNavigate();
   const joinable = useJoinable(booked, startsAt, endsAt);
+  const hintId = `join-hint-${sessionId}`;
   return (
-    <button
-      type="button"
-      className="btn-primary"
-      disabled={busy || !joinable}
-      title={joinable ? undefined : t('actions.joinHint')}
-      onClick={() => void run(async () => navigate(`/calls/${await api.joinCall(sessionId)}`))}
-    >
-      {t('actions.join')}
-    </button>
+    <>
+      <button
+        type="button"
+        className="btn-primary"
+        disabled={busy || joinable !== 'open'}
+        aria-describedby={joinable === 'later' ? hintId : undefined}
+        onClick={() => void run(async () => navigate(`/calls/${await api.joinCall(sessionId)}`))}
+      >
+        {t('actions.join')}
+      </button>
+      {/* Written out, not a hover title: a phone has no hover to show why Join is off. */}
+      {joinable === 'later' && (
+        <p id={hintId} className="basis-full text-xs text-slate-500" data-testid="join-hint">
+          {t('actions.joinHint')}
+        </p>
+      )}
+    </>
   );
 }

@@ -33,9 +33,13 @@ export function SessionsPage() {
 
   const now = Date.now();
   const waiting = (items ?? []).filter((o) => o.state === 'proposed' && !o.organiser);
-  const upcoming = (items ?? []).filter(
+  const ahead = (items ?? []).filter(
     (o) => !waiting.includes(o) && Date.parse(o.endsAt) > now && (o.state === 'booked' || o.state === 'proposed' || o.cancelReason),
   );
+  // A cancelled or declined one is kept in sight (its reason matters) but apart: it is not coming up.
+  const ended = (o: SessionOccurrence) => o.state === 'cancelled' || o.state === 'declined';
+  const upcoming = ahead.filter((o) => !ended(o));
+  const cancelled = ahead.filter(ended);
   // The occurrence a link named (`?session=`): its first, highlighted once.
   const focused = focus ? items?.find((i) => i.sessionId === focus) : undefined;
   const tab = (active: boolean) =>
@@ -70,7 +74,7 @@ export function SessionsPage() {
         <MonthView key={zone} zone={zone} version={version} onChanged={changed} />
       ) : (
         <>
-          {items && waiting.length === 0 && upcoming.length === 0 && (
+          {items && waiting.length === 0 && upcoming.length === 0 && cancelled.length === 0 && (
             <div className="card space-y-3 text-center">
               <p className="text-slate-600">{t('empty')}</p>
               <Link to="/schedule" className="btn-primary">
@@ -79,12 +83,13 @@ export function SessionsPage() {
             </div>
           )}
           {[
-            { title: t('waiting'), list: waiting },
-            { title: t('upcoming'), list: upcoming },
+            { title: t('waiting'), list: waiting, id: 'waiting' },
+            { title: t('upcoming'), list: upcoming, id: 'upcoming' },
+            { title: t('cancelledList'), list: cancelled, id: 'cancelled' },
           ].map(
-            ({ title, list }) =>
+            ({ title, list, id }) =>
               list.length > 0 && (
-                <div key={title} className="space-y-3">
+                <div key={id} className={`space-y-3 ${id === 'cancelled' ? 'opacity-75' : ''}`} data-testid={`sessions-${id}`}>
                   <h2 className="text-lg font-semibold">{title}</h2>
                   {list.map((o) => (
                     <SessionCard key={`${o.sessionId}-${o.index}`} occurrence={o} zone={zone} onChanged={changed} focused={o === focused} />
