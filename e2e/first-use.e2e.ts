@@ -409,14 +409,14 @@ describe('STUDYMATE on first use', () => {
 
       const { page } = mina;
       await page.goto(`/chat/${room}`);
-      await page.getByRole('heading', { name: chat.rooms.deletedUser }).waitFor();
+      await page.getByRole('heading', { name: ko.common.deletedUser }).waitFor();
       await page.getByTestId('message').filter({ hasText: 'It was nice talking to you' }).waitFor();
       await page.getByTestId('conversation-closed').getByText(chat.conversation.closedDeleted).waitFor();
       expect(await page.getByRole('textbox', { name: chat.composer.label }).count(), 'no composer').toBe(0);
       // The room list keeps the conversation under the same name, not "Untitled conversation".
       await page.goto('/chat');
       await page
-        .getByRole('link', { name: new RegExp(chat.rooms.deletedUser) })
+        .getByRole('link', { name: new RegExp(ko.common.deletedUser) })
         .first()
         .waitFor();
       expect(await page.getByText(chat.rooms.unnamed).count()).toBe(0);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import chat from '../apps/web/src/features/chat/i18n/ko.json';
 import matching from '../apps/web/src/features/matching/i18n/ko.json';
+import progress from '../apps/web/src/features/progress/i18n/ko.json';
 import { onboardedUser } from './support/accounts';
 import { baseUrl, launchBrowser, newPage } from './support/browser';
 import { onPath, pathOf, until } from './support/flow';
@@ -149,6 +150,10 @@ describe('STUDYMATE matching: from a recommendation to a chat', () => {
     await page.goto('/matching/requests');
     await page.getByRole('article', { name: 'Ella Moore' }).getByRole('button', { name: matching.requests.accept }).click();
     await until('A is taken to the new room', async () => /^\/chat\/[0-9a-f-]{36}$/.test(pathOf(page)));
+    // The new mate shows under "Recent mates" on the home page (Owen, blocked in the test before, does not).
+    await page.goto('/');
+    await page.getByTestId('dashboard').getByRole('link', { name: 'Ella Moore' }).waitFor();
+    expect(await page.getByTestId('dashboard').getByRole('link', { name: 'Owen Brooks' }).count()).toBe(0);
     await page.goto(`/matching/people/${ella.id}`);
     const card = page.getByRole('article', { name: 'Ella Moore' });
     await card.getByRole('link', { name: matching.mates.chat }).waitFor();
@@ -164,6 +169,10 @@ describe('STUDYMATE matching: from a recommendation to a chat', () => {
       async () => (await page.getByText(matching.mates.empty).count()) + (await page.getByRole('article').count()) > 0,
     );
     expect(await page.getByRole('article', { name: 'Ella Moore' }).count()).toBe(0);
+    // Nor under "Recent mates": someone unmatched (or blocked) is no longer a mate.
+    await page.goto('/');
+    await page.getByTestId('dashboard').getByText(progress.noMates).waitFor();
+    expect(await page.getByTestId('dashboard').getByRole('link', { name: 'Ella Moore' }).count()).toBe(0);
     await third.context.close();
   });
 });

@@ -240,7 +240,7 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
     notify: (userId, note) => notifications.send({ userId, category: 'system', ...note }),
   });
   levelTestModule(context, { users, profile });
-  progressModule(context, { users, profile, notifications });
+  progressModule(context, { users, profile, matching, notifications });
   const sessions = sessionsModule(context, { users, profile, matching, notifications });
   // Calls ring only between mates (matching); a booked session's two people may join its call while it is on (sessions).
   const calls = callsModule(context, { users, profile, chat, notifications, mates: matching, sessions });

@@ -2,6 +2,7 @@ import type { AchievementId } from '@studymate/contracts';
 import type { ModuleContext } from '../module-context.js';
 import { ownTables } from '../module-context.js';
 import type { NotificationsService } from '../notifications/service.js';
+import type { MatchingService } from '../matching/service.js';
 import type { ProfileService } from '../profile/service.js';
 import type { UsersService } from '../users/service.js';
 import type { ProgressTables } from './repository.js';
@@ -27,12 +28,18 @@ const AWARD_TEXTS: Record<AchievementId, { ko: string; en: string }> = {
 /** The activity ledger fed by domain events; dashboard, statistics, streaks and achievements from it. */
 export function progressModule(
   { app, db, events, cache }: ModuleContext,
-  { users, profile, notifications }: { users: UsersService; profile: ProfileService; notifications: NotificationsService },
+  {
+    users,
+    profile,
+    matching,
+    notifications,
+  }: { users: UsersService; profile: ProfileService; matching: MatchingService; notifications: NotificationsService },
 ) {
   const progress = createProgressService({
     db: ownTables<ProgressTables>(db),
     users,
     profile,
+    mates: matching,
     cache,
     announce: (userId, achievement) =>
       notifications.send({

@@ -3,10 +3,12 @@ import { useTranslation } from 'react-i18next';
 import { errorProblem, FormProblem, type FieldProblem } from '../../../components/form';
 import { addWord, fetchAudit, fetchWords, removeWord } from '../api';
 import { ADMIN_NS } from '../i18n';
+import { usePersonName } from '../../../lib/names';
 
 /** `/admin/audit`: every administrator's action, newest first; nobody can change it. */
 export function AuditPage() {
   const { t, i18n } = useTranslation(ADMIN_NS);
+  const personName = usePersonName();
   const [items, setItems] = useState<Awaited<ReturnType<typeof fetchAudit>> | null>(null);
   const [problem, setProblem] = useState<FieldProblem>();
   useEffect(() => {
@@ -31,7 +33,7 @@ export function AuditPage() {
             {items.map((e) => (
               <tr key={e.id} className="border-t border-slate-100" data-testid="audit-entry">
                 <td className="py-1 pr-2 whitespace-nowrap">{when.format(new Date(e.at))}</td>
-                <td className="pr-2">{e.actorName}</td>
+                <td className="pr-2">{personName(e.actorName)}</td>
                 <td className="pr-2">{e.action}</td>
                 <td>{e.reason}</td>
               </tr>

@@ -9,6 +9,7 @@ import { fetchCall, fetchIceServers } from '../api';
 import { CALLS_NS } from '../i18n';
 import { CallRoom } from './CallRoom';
 import { DeviceCheck } from './DeviceCheck';
+import { usePersonName } from '../../../lib/names';
 
 type Ended = Extract<CallEvent, { type: 'ended' }>;
 type Outcome = 'declined' | 'missed' | 'cancelled' | 'over' | 'notFound';
@@ -17,6 +18,7 @@ type Outcome = 'declined' | 'missed' | 'cancelled' | 'over' | 'notFound';
 export function CallPage() {
   const { callId = '' } = useParams();
   const { t } = useTranslation(CALLS_NS);
+  const personName = usePersonName();
   const navigate = useNavigate();
   const [call, setCall] = useState<CallView | null>(null);
   const [ice, setIce] = useState<IceServersReply | null>(null);
@@ -62,7 +64,7 @@ export function CallPage() {
     return (
       <section className="mx-auto max-w-lg space-y-4 p-6 text-center" data-testid="call-outcome" data-outcome={outcome}>
         <p role="alert" className="text-lg">
-          {t(`errors.${outcome}`, { name: call?.partner.name ?? '' })}
+          {t(`errors.${outcome}`, { name: personName(call?.partner.name ?? '') })}
         </p>
         <Link to="/mates" className="btn-primary inline-flex min-h-11 items-center">
           {t('rate.skip')}

@@ -4,11 +4,13 @@ import { useTranslation } from 'react-i18next';
 import type { CallView } from '@studymate/contracts';
 import { fetchCall, rateCall } from '../api';
 import { CALLS_NS } from '../i18n';
+import { usePersonName } from '../../../lib/names';
 
 /** `/calls/:callId/rate`: after hanging up, rate the partner 1-5, tick "talk again", add a private note. */
 export function RatePage() {
   const { callId = '' } = useParams();
   const { t } = useTranslation(CALLS_NS);
+  const personName = usePersonName();
   const [call, setCall] = useState<CallView | null>(null);
   const [stars, setStars] = useState(0);
   const [talkAgain, setTalkAgain] = useState(false);
@@ -39,11 +41,11 @@ export function RatePage() {
   const seconds = call.connectedSeconds ?? 0;
   return (
     <section className="mx-auto max-w-lg space-y-4 p-6" data-testid="rate-call" data-connected-seconds={seconds}>
-      <h1 className="text-xl font-bold">{t('rate.title', { name: call.partner.name })}</h1>
+      <h1 className="text-xl font-bold">{t('rate.title', { name: personName(call.partner.name) })}</h1>
       <p className="text-slate-600" data-testid="call-duration">
         {t('rate.duration', { minutes: Math.floor(seconds / 60), seconds: seconds % 60 })}
       </p>
-      <div className="flex gap-1" role="radiogroup" aria-label={t('rate.title', { name: call.partner.name })}>
+      <div className="flex gap-1" role="radiogroup" aria-label={t('rate.title', { name: personName(call.partner.name) })}>
         {[1, 2, 3, 4, 5].map((n) => (
           <button
             key={n}

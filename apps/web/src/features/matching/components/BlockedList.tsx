@@ -5,10 +5,12 @@ import { errorProblem, FormProblem, useAction } from '../../../components/form';
 import { Avatar } from '../../chat/components/common';
 import { fetchBlocked, unblock } from '../api';
 import { MATCHING_NS } from '../i18n';
+import { usePersonName } from '../../../lib/names';
 
 /** The settings section listing the people I blocked, each with an unblock button. */
 export function BlockedList() {
   const { t } = useTranslation(MATCHING_NS);
+  const personName = usePersonName();
   const [items, setItems] = useState<BlockedPerson[] | null>(null);
   const { busy, problem, run } = useAction(errorProblem);
   useEffect(() => {
@@ -25,8 +27,8 @@ export function BlockedList() {
       <ul className="divide-y divide-slate-100">
         {items?.map((person) => (
           <li key={person.userId} className="flex items-center gap-3 py-2">
-            <Avatar name={person.name} photoUrl={person.photoUrl} size="size-9" />
-            <span className="min-w-0 flex-1 truncate text-sm font-medium">{person.name}</span>
+            <Avatar name={personName(person.name)} photoUrl={person.photoUrl} size="size-9" />
+            <span className="min-w-0 flex-1 truncate text-sm font-medium">{personName(person.name)}</span>
             <button
               type="button"
               className="btn-secondary px-3 py-1.5"
