@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import chat from '../apps/web/src/features/chat/i18n/ko.json';
 import matching from '../apps/web/src/features/matching/i18n/ko.json';
 import progress from '../apps/web/src/features/progress/i18n/ko.json';
+import safety from '../apps/web/src/features/safety/i18n/ko.json';
 import { onboardedUser } from './support/accounts';
 import { baseUrl, launchBrowser, newPage } from './support/browser';
 import { onPath, pathOf, until } from './support/flow';
@@ -109,6 +110,15 @@ describe('STUDYMATE matching: from a recommendation to a chat', () => {
     await a.page.goto('/settings');
     const blocked = a.page.getByRole('region', { name: matching.blocked.title });
     await blocked.getByText('Liam').waitFor();
+    // Their profile is gone once blocked: the list is where they can still be reported.
+    await blocked.getByRole('button', { name: safety.report.person, exact: true }).click();
+    const report = a.page.getByRole('dialog', { name: safety.report.title.replace('{{name}}', 'Liam Scott') });
+    await report.getByRole('radio', { name: safety.report.reasons.spam }).check();
+    await report.getByRole('button', { name: safety.report.send }).click();
+    await report.getByRole('status').waitFor();
+    await a.page.getByRole('region', { name: safety.mine.title }).getByText('Liam Scott').waitFor();
+    await report.getByRole('button', { name: safety.report.done }).click();
+    await report.waitFor({ state: 'detached' });
     await blocked.getByRole('button', { name: matching.blocked.unblock }).click();
     await blocked.getByText(matching.blocked.empty).waitFor();
   });

@@ -5,6 +5,8 @@ import type { CallView } from '@studymate/contracts';
 import { fetchCall, rateCall } from '../api';
 import { CALLS_NS } from '../i18n';
 import { usePersonName } from '../../../lib/names';
+import { ReportDialog } from '../../safety/components/ReportDialog';
+import { SAFETY_NS } from '../../safety/i18n';
 
 /** `/calls/:callId/rate`: after hanging up, rate the partner 1-5, tick "talk again", add a private note. */
 export function RatePage() {
@@ -16,6 +18,7 @@ export function RatePage() {
   const [talkAgain, setTalkAgain] = useState(false);
   const [note, setNote] = useState('');
   const [state, setState] = useState<'idle' | 'saving' | 'saved' | 'failed'>('idle');
+  const [reporting, setReporting] = useState(false);
 
   useEffect(() => {
     // The end reaches the server a moment after the page changes; ask until it is recorded.
@@ -101,6 +104,11 @@ export function RatePage() {
           {t('rate.save')}
         </button>
       </div>
+      {/* A call leaves no messages to report from: the person is reported here, with their 1:1 as evidence. */}
+      <button type="button" className="min-h-11 text-sm font-semibold text-red-700 underline" onClick={() => setReporting(true)}>
+        {t('report.person', { ns: SAFETY_NS })}
+      </button>
+      {reporting && <ReportDialog userId={call.partner.userId} name={personName(call.partner.name)} onClose={() => setReporting(false)} />}
     </section>
   );
 }

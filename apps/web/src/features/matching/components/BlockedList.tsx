@@ -5,13 +5,19 @@ import { errorProblem, FormProblem, useAction } from '../../../components/form';
 import { Avatar } from '../../chat/components/common';
 import { fetchBlocked, unblock } from '../api';
 import { MATCHING_NS } from '../i18n';
+import { ReportDialog } from '../../safety/components/ReportDialog';
+import { SAFETY_NS } from '../../safety/i18n';
 import { usePersonName } from '../../../lib/names';
 
-/** The settings section listing the people I blocked, each with an unblock button. */
-export function BlockedList() {
+/**
+ * The settings section listing the people I blocked, each with unblock and report: their profile
+ * is gone once blocked, so this is where a person reports someone they blocked first.
+ */
+export function BlockedList({ onReported }: { onReported?: () => void }) {
   const { t } = useTranslation(MATCHING_NS);
   const personName = usePersonName();
   const [items, setItems] = useState<BlockedPerson[] | null>(null);
+  const [reporting, setReporting] = useState<BlockedPerson | null>(null);
   const { busy, problem, run } = useAction(errorProblem);
   useEffect(() => {
     void run(async () => setItems(await fetchBlocked()));
@@ -42,9 +48,15 @@ export function BlockedList() {
             >
               {t('blocked.unblock')}
             </button>
+            <button type="button" className="btn-secondary px-3 py-1.5 text-red-700" onClick={() => setReporting(person)}>
+              {t('report.person', { ns: SAFETY_NS })}
+            </button>
           </li>
         ))}
       </ul>
+      {reporting && (
+        <ReportDialog userId={reporting.userId} name={personName(reporting.name)} onSent={onReported} onClose={() => setReporting(null)} />
+      )}
     </section>
   );
 }

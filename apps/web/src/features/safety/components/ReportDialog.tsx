@@ -10,11 +10,14 @@ export function ReportDialog({
   userId,
   name,
   messageId,
+  onSent,
   onClose,
 }: {
   userId: string;
   name: string;
   messageId?: string;
+  /** The report was stored (the dialog stays open with its thank-you). */
+  onSent?: () => void;
   onClose: () => void;
 }) {
   const { t } = useTranslation(SAFETY_NS);
@@ -37,6 +40,7 @@ export function ReportDialog({
     try {
       await sendReport({ userId, reason, comment: comment.trim(), ...(messageId ? { messageId } : {}) });
       setSent(true);
+      onSent?.();
     } catch (error) {
       setProblem(errorProblem(error));
     } finally {
@@ -83,7 +87,7 @@ export function ReportDialog({
         )}
         <div className="flex justify-end gap-2">
           <button type="button" className="btn-secondary min-h-11" onClick={onClose}>
-            {sent ? 'OK' : t('report.cancel')}
+            {sent ? t('report.done') : t('report.cancel')}
           </button>
           {!sent && (
             <button type="submit" className="btn-primary min-h-11" disabled={busy}>

@@ -84,15 +84,15 @@ export function PrivacySection() {
   );
 }
 
-/** The reports I made, with their state. */
-export function MyReports() {
+/** The reports I made, with their state; read again when `version` changes (a report sent from this page). */
+export function MyReports({ version = 0 }: { version?: number }) {
   const { t, i18n } = useTranslation(SAFETY_NS);
   const personName = usePersonName();
   const [items, setItems] = useState<MyReport[] | null>(null);
   const [problem, setProblem] = useState<FieldProblem>();
   useEffect(() => {
     fetchMyReports().then(setItems, (error: unknown) => setProblem(errorProblem(error)));
-  }, []);
+  }, [version]);
   const when = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: 'medium' });
   return (
     <section className="card space-y-2" aria-labelledby="settings-reports" id="safety">

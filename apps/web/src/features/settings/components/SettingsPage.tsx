@@ -124,6 +124,7 @@ function DeleteAccount() {
 export function SettingsPage() {
   const { t } = useTranslation();
   const session = useAction(errorProblem);
+  const [reports, setReports] = useState(0);
   // A link into a section (a report's outcome leads to `#safety`, my reports) scrolls to it.
   const { hash } = useLocation();
   useEffect(() => {
@@ -161,8 +162,9 @@ export function SettingsPage() {
 
       <PrivacySection />
       <LoginHistory />
-      <BlockedList />
-      <MyReports />
+      {/* A report sent from the blocked list shows under My reports at once. */}
+      <BlockedList onReported={() => setReports((n) => n + 1)} />
+      <MyReports version={reports} />
 
       <section className="card space-y-3" aria-labelledby="settings-data">
         <h2 id="settings-data" className="text-base font-bold">
