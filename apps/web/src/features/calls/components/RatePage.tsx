@@ -2,16 +2,19 @@ import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { CallView } from '@studymate/contracts';
+import { httpStatus } from '../../../lib/http';
 import { fetchCall, rateCall } from '../api';
 import { CALLS_NS } from '../i18n';
 import { usePersonName } from '../../../lib/names';
 import { ReportDialog } from '../../safety/components/ReportDialog';
 import { SAFETY_NS } from '../../safety/i18n';
+import { CallOutcome } from './CallPage';
 
 /** `/calls/:callId/rate`: after hanging up, rate the partner 1-5, tick "talk again", add a private note. */
 export function RatePage() {
   const { callId = '' } = useParams();
   const { t } = useTranslation(CALLS_NS);
+  const { t: tApp } = useTranslation();
   const personName = usePersonName();
   const [call, setCall] = useState<CallView | null>(null);
   const [stars, setStars] = useState(0);
@@ -20,15 +23,22 @@ export function RatePage() {
   const [state, setState] = useState<'idle' | 'saving' | 'saved' | 'failed'>('idle');
   const [reporting, setReporting] = useState(false);
 
+  // Why there is no call to rate: none by that id for me, or the server could not be asked.
+  const [missing, setMissing] = useState<'notFound' | 'network' | 'failed' | null>(null);
+
   useEffect(() => {
     // The end reaches the server a moment after the page changes; ask until it is recorded.
     let cancelled = false;
     const load = async (attempt: number) => {
-      const view = await fetchCall(callId).catch(() => null);
-      if (cancelled) return;
-      if (view && view.state !== 'ended' && attempt < 10) return void setTimeout(() => void load(attempt + 1), 300);
+      const view = await fetchCall(callId).catch((error: unknown) => {
+        const status = httpStatus(error);
+        if (!cancelled) setMissing(status === 404 ? 'notFound' : status === null ? 'network' : 'failed');
+        return null;
+      });
+      if (cancelled || !view) return;
+      if (view.state !== 'ended' && attempt < 10) return void setTimeout(() => void load(attempt + 1), 300);
       setCall(view);
-      if (view?.myRating) {
+      if (view.myRating) {
         setStars(view.myRating.stars);
         setTalkAgain(view.myRating.talkAgain);
         setNote(view.myRating.note ?? '');
@@ -40,7 +50,16 @@ export function RatePage() {
     };
   }, [callId]);
 
-  if (!call) return <p className="p-6 text-center text-slate-500">…</p>;
+  if (missing)
+    return (
+      <CallOutcome
+        outcome={missing}
+        message={
+          missing === 'notFound' ? t('errors.notFound') : tApp(missing === 'network' ? 'common.errorNetwork' : 'common.errorGeneric')
+        }
+      />
+    );
+  if (!call) return <p className="p-6 text-center text-slate-500">{tApp('common.loading')}</p>;
   const seconds = call.connectedSeconds ?? 0;
   return (
     <section className="mx-auto max-w-lg space-y-4 p-6" data-testid="rate-call" data-connected-seconds={seconds}>
