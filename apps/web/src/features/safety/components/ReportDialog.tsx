@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { Trans, useTranslation } from 'react-i18next';
 import { REPORT_REASONS, type ReportReason } from '@studymate/contracts';
 import { errorProblem, FormProblem, type FieldProblem } from '../../../components/form';
 import { sendReport } from '../api';
@@ -64,7 +65,13 @@ export function ReportDialog({
         </h2>
         {sent ? (
           <p role="status" className="text-sm text-slate-700">
-            {t('report.sent')}
+            {/* Names the section as Settings shows it, and leads there (the dialog closes on the way). */}
+            <Trans
+              t={t}
+              i18nKey="report.sent"
+              values={{ section: t('mine.title') }}
+              components={{ reports: <Link to="/settings#safety" className="font-semibold text-indigo-700 underline" onClick={onClose} /> }}
+            />
           </p>
         ) : (
           <>
