@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import safety from '../apps/web/src/features/safety/i18n/ko.json';
 import { baseUrl, launchBrowser, newPage } from './support/browser';
 import { onboardedUser } from './support/accounts';
 import { onPath, pathOf, until } from './support/flow';
@@ -199,6 +200,13 @@ describe('STUDYMATE calls: a video call between two mates in two browsers', () =
     await b.page.getByRole('textbox').fill('발음 교정이 좋았어요');
     await b.page.getByRole('button', { name: '저장' }).click();
     await b.page.getByRole('status').waitFor();
+
+    // A call leaves no message to report from: the rating page offers reporting the partner.
+    await a.page.getByRole('button', { name: safety.report.person, exact: true }).click();
+    const report = a.page.getByRole('dialog', { name: safety.report.title.replace('{{name}}', 'Noah Bennett') });
+    await report.waitFor();
+    await report.getByRole('button', { name: safety.report.cancel }).click();
+    await report.waitFor({ state: 'detached' });
   });
 });
 

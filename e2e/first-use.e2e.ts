@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import type { RoomSummary } from '@studymate/contracts';
 import ko from '../apps/web/src/i18n/ko.json';
+import calls from '../apps/web/src/features/calls/i18n/ko.json';
 import chat from '../apps/web/src/features/chat/i18n/ko.json';
 import lt from '../apps/web/src/features/level-test/i18n/ko.json';
 import { baseUrl, launchBrowser, newPage } from './support/browser';
@@ -268,6 +270,17 @@ describe('STUDYMATE on first use', () => {
     await page.getByRole('link', { name: ko.notFound.home }).tap();
     await onPath(page, '/');
 
+    // Made-up addresses, with an id nobody has or one that is not an id at all: "not found", with a way back.
+    for (const id of [randomUUID(), 'abc']) {
+      await page.goto(`/calls/${id}/rate`);
+      const outcome = page.getByTestId('call-outcome');
+      await outcome.getByText(calls.errors.notFound).waitFor();
+      await outcome.getByRole('link', { name: calls.rate.skip }).waitFor();
+      await page.goto(`/matching/people/${id}`);
+      await page.getByText(ko.errors.NOT_FOUND).waitFor();
+      expect(await page.getByText(ko.errors.VALIDATION_FAILED).count(), id).toBe(0);
+    }
+
     await page.goto('/settings');
     const device = page.getByTestId('login-device').first();
     await device.waitFor();
@@ -409,14 +422,14 @@ describe('STUDYMATE on first use', () => {
 
       const { page } = mina;
       await page.goto(`/chat/${room}`);
-      await page.getByRole('heading', { name: chat.rooms.deletedUser }).waitFor();
+      await page.getByRole('heading', { name: ko.common.deletedUser }).waitFor();
       await page.getByTestId('message').filter({ hasText: 'It was nice talking to you' }).waitFor();
       await page.getByTestId('conversation-closed').getByText(chat.conversation.closedDeleted).waitFor();
       expect(await page.getByRole('textbox', { name: chat.composer.label }).count(), 'no composer').toBe(0);
       // The room list keeps the conversation under the same name, not "Untitled conversation".
       await page.goto('/chat');
       await page
-        .getByRole('link', { name: new RegExp(chat.rooms.deletedUser) })
+        .getByRole('link', { name: new RegExp(ko.common.deletedUser) })
         .first()
         .waitFor();
       expect(await page.getByText(chat.rooms.unnamed).count()).toBe(0);

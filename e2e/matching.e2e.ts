@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import chat from '../apps/web/src/features/chat/i18n/ko.json';
 import matching from '../apps/web/src/features/matching/i18n/ko.json';
+import progress from '../apps/web/src/features/progress/i18n/ko.json';
+import safety from '../apps/web/src/features/safety/i18n/ko.json';
 import { onboardedUser } from './support/accounts';
 import { baseUrl, launchBrowser, newPage } from './support/browser';
 import { onPath, pathOf, until } from './support/flow';
@@ -108,6 +110,15 @@ describe('STUDYMATE matching: from a recommendation to a chat', () => {
     await a.page.goto('/settings');
     const blocked = a.page.getByRole('region', { name: matching.blocked.title });
     await blocked.getByText('Liam').waitFor();
+    // Their profile is gone once blocked: the list is where they can still be reported.
+    await blocked.getByRole('button', { name: safety.report.person, exact: true }).click();
+    const report = a.page.getByRole('dialog', { name: safety.report.title.replace('{{name}}', 'Liam Scott') });
+    await report.getByRole('radio', { name: safety.report.reasons.spam }).check();
+    await report.getByRole('button', { name: safety.report.send }).click();
+    await report.getByRole('status').waitFor();
+    await a.page.getByRole('region', { name: safety.mine.title }).getByText('Liam Scott').waitFor();
+    await report.getByRole('button', { name: safety.report.done }).click();
+    await report.waitFor({ state: 'detached' });
     await blocked.getByRole('button', { name: matching.blocked.unblock }).click();
     await blocked.getByText(matching.blocked.empty).waitFor();
   });
@@ -163,6 +174,10 @@ describe('STUDYMATE matching: from a recommendation to a chat', () => {
     await page.goto('/matching/requests');
     await page.getByRole('article', { name: 'Ella Moore' }).getByRole('button', { name: matching.requests.accept }).click();
     await until('A is taken to the new room', async () => /^\/chat\/[0-9a-f-]{36}$/.test(pathOf(page)));
+    // The new mate shows under "Recent mates" on the home page (Owen, blocked in the test before, does not).
+    await page.goto('/');
+    await page.getByTestId('dashboard').getByRole('link', { name: 'Ella Moore' }).waitFor();
+    expect(await page.getByTestId('dashboard').getByRole('link', { name: 'Owen Brooks' }).count()).toBe(0);
     await page.goto(`/matching/people/${ella.id}`);
     const card = page.getByRole('article', { name: 'Ella Moore' });
     await card.getByRole('link', { name: matching.mates.chat }).waitFor();
@@ -178,6 +193,10 @@ describe('STUDYMATE matching: from a recommendation to a chat', () => {
       async () => (await page.getByText(matching.mates.empty).count()) + (await page.getByRole('article').count()) > 0,
     );
     expect(await page.getByRole('article', { name: 'Ella Moore' }).count()).toBe(0);
+    // Nor under "Recent mates": someone unmatched (or blocked) is no longer a mate.
+    await page.goto('/');
+    await page.getByTestId('dashboard').getByText(progress.noMates).waitFor();
+    expect(await page.getByTestId('dashboard').getByRole('link', { name: 'Ella Moore' }).count()).toBe(0);
     await third.context.close();
   });
 });

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import ko from '../apps/web/src/i18n/ko.json';
 import en from '../apps/web/src/i18n/en.json';
 import { launchBrowser, newPage } from './support/browser';
-import { chooseInterests, choosePartner, horizontalOverflow, onPath, saveAndContinue, signUp, until } from './support/flow';
+import { chooseInterests, choosePartner, horizontalOverflow, onPath, pathOf, saveAndContinue, signUp, until } from './support/flow';
 
 const resultsDir = path.resolve('test-results');
 mkdirSync(resultsDir, { recursive: true });
@@ -93,8 +93,24 @@ describe('STUDYMATE on a 375 px phone', () => {
     await onPath(page, '/');
     await page.getByRole('heading', { name: ko.home.greeting.replace('{{name}}', '이준') }).waitFor();
 
+    // "Log out everywhere" asks first; once confirmed, the sign-in page says what happened.
     await openSettings();
-    await until('login history to list both sign-ins', async () => (await page.locator('time').count()) >= 2);
+    await page.getByRole('button', { name: ko.settings.logoutAll, exact: true }).tap();
+    const confirm = page.getByRole('dialog', { name: ko.settings.logoutAllConfirmTitle });
+    await confirm.getByRole('button', { name: ko.common.cancel }).tap();
+    await confirm.waitFor({ state: 'detached' });
+    expect(pathOf(page), 'cancel keeps the person signed in').toBe('/settings');
+    await page.getByRole('button', { name: ko.settings.logoutAll, exact: true }).tap();
+    await confirm.getByRole('button', { name: ko.settings.logoutAll }).tap();
+    await onPath(page, '/signin');
+    await page.getByRole('status').getByText(ko.signin.farewell.everywhere).waitFor();
+    await page.getByLabel(ko.signin.dev.email).fill(email);
+    await page.getByLabel(ko.signin.dev.displayName).fill('이준');
+    await page.getByRole('button', { name: ko.signin.dev.submit, exact: true }).tap();
+    await onPath(page, '/');
+
+    await openSettings();
+    await until('login history to list every sign-in', async () => (await page.locator('time').count()) >= 3);
     await fitsTheScreen('settings');
 
     // The export is prepared as a job on the server; the page follows its progress, then offers it.
@@ -112,6 +128,7 @@ describe('STUDYMATE on a 375 px phone', () => {
     await dialog.waitFor();
     await dialog.getByRole('button', { name: ko.settings.deleteConfirm }).click();
     await onPath(page, '/signin');
+    await page.getByRole('status').getByText(ko.signin.farewell.deleted).waitFor();
     // The session is gone on the server too: a reload does not sign back in.
     await page.reload();
     await page.getByLabel(ko.signin.dev.email).waitFor();

@@ -82,11 +82,17 @@ describe('STUDYMATE safety: a report, its evidence and a suspension that takes e
     await dialog.getByLabel(safety.report.reasons.harassment).check();
     await dialog.getByLabel(safety.report.comment).fill('돈을 보내라고 협박해요');
     await dialog.getByRole('button', { name: safety.report.send }).tap();
-    await dialog.getByText(safety.report.sent).waitFor();
-    await dialog.getByRole('button', { name: 'OK' }).tap();
-    // The reporter follows its state in the settings.
-    await b.page.goto('/settings');
-    await b.page.getByTestId('my-report').filter({ hasText: safety.mine.states.open }).waitFor();
+    // The thanks name the section as Settings shows it, and lead there; the reporter follows its state.
+    const thanks = dialog.getByRole('status');
+    await thanks.getByText(safety.report.sent.split('<reports>')[0]!).waitFor();
+    await thanks.getByRole('link', { name: safety.mine.title }).tap();
+    await onPath(b.page, '/settings');
+    expect(await dialog.count(), 'the dialog closes on the way').toBe(0);
+    await b.page
+      .getByRole('region', { name: safety.mine.title })
+      .getByTestId('my-report')
+      .filter({ hasText: safety.mine.states.open })
+      .waitFor();
   });
 
   it('an administrator sees the report with the conversation as evidence, and suspends A; A’s open browser is signed out and told until when', async () => {

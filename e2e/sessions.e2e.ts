@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sessions from '../apps/web/src/features/sessions/i18n/ko.json';
 import progress from '../apps/web/src/features/progress/i18n/ko.json';
+import ko from '../apps/web/src/i18n/ko.json';
 import { onboardedUser } from './support/accounts';
 import { baseUrl, launchBrowser, newPage } from './support/browser';
 import { horizontalOverflow, onPath, smallTapTargets, until } from './support/flow';
@@ -72,8 +73,16 @@ describe('STUDYMATE sessions: booking between two browsers in two time zones', (
     await onPath(a.page, '/schedule');
     await a.page.getByLabel(sessions.propose.mate).selectOption({ label: 'Oscar Brooks' });
     await a.page.getByRole('radio', { name: sessions.kind.voice }).check();
+    // A date in the past is refused under the date itself, in the reader's language.
+    await a.page.getByLabel(sessions.propose.date).fill('2020-01-01');
+    await a.page.getByLabel(sessions.propose.time).fill('10:00');
+    await a.page.getByRole('button', { name: sessions.propose.submit }).click();
+    await a.page.getByRole('alert').getByText(sessions.propose.fields.date).waitFor();
+    expect(await a.page.getByLabel(sessions.propose.date).getAttribute('aria-invalid')).toBe('true');
+    expect(await a.page.getByText(ko.errors.VALIDATION_FAILED).count()).toBe(0);
     const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(new Date(Date.now() + 3 * 86_400_000));
     await a.page.getByLabel(sessions.propose.date).fill(day);
+    expect(await a.page.getByText(sessions.propose.fields.date).count(), 'gone once the date is changed').toBe(0);
     await a.page.getByLabel(sessions.propose.time).fill('21:30');
     await a.page.getByLabel(sessions.propose.length).selectOption('45');
     await a.page.getByRole('checkbox', { name: sessions.propose.reminder['60'] }).check();

@@ -242,7 +242,7 @@ export async function buildApp(config: Config, given?: Platform): Promise<Fastif
   });
   levelTestModule(context, { users, profile });
   const sessions = sessionsModule(context, { users, profile, matching, notifications });
-  progressModule(context, { users, profile, notifications, sessions });
+  progressModule(context, { users, profile, matching, notifications, sessions });
   // Calls ring only between mates (matching); a booked session's two people may join its call while it is on (sessions).
   const calls = callsModule(context, { users, profile, chat, notifications, mates: matching, sessions });
 

@@ -118,7 +118,7 @@ for (const backend of BACKENDS) {
         members: { id: string; displayName: string; deleted: boolean }[];
       }[];
       const kept = rooms.find((r) => r.id === room)!;
-      expect(kept.members.find((m) => m.id === gone.userId)).toMatchObject({ displayName: 'deleted user', deleted: true });
+      expect(kept.members.find((m) => m.id === gone.userId)).toMatchObject({ displayName: '', deleted: true });
       const history = (await api(t, 'GET', `/api/v1/chat/rooms/${room}/messages`, { token: partner.token })).json.items;
       expect(history.map((m: { senderId: string; body: string }) => [m.senderId, m.body])).toEqual([
         [partner.userId, 'bye'],

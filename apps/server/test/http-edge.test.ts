@@ -163,6 +163,23 @@ for (const backend of BACKENDS) {
       expect(read.status).toBe(400);
     });
 
+    it('answers an address whose id is not an id with "not found", as for an id nobody has; bad query and body values stay 400', async () => {
+      for (const route of [
+        '/api/v1/matching/people/abc',
+        '/api/v1/calls/abc',
+        '/api/v1/chat/rooms/not-a-room',
+        `/api/v1/matching/people/${crypto.randomUUID()}`,
+      ]) {
+        const res = await api(t, 'GET', route, { token: user.token });
+        expect(res.status, route).toBe(404);
+        expect(res.json.error.code, route).toBe('NOT_FOUND');
+      }
+      expect((await api(t, 'DELETE', '/api/v1/matching/mates/abc', { token: user.token })).status).toBe(404);
+      const query = await api(t, 'GET', '/api/v1/progress/statistics?range=decade', { token: user.token });
+      expect(query.status).toBe(400);
+      expect(query.json.error.code).toBe('VALIDATION_FAILED');
+    });
+
     it('reads upper-case ids as the same ids: a message sent to ROOM-ID is stored in the room and delivered live', async () => {
       const partner = await givenUser(t);
       // The partner id in upper case finds (or makes) the same room as in lower case.

@@ -141,6 +141,41 @@ for (const backend of BACKENDS) {
       expect((await dashboard(minji)).streak.current).toBe(0);
     });
 
+    it('recent mates lists only current mates: not someone unmatched, blocked either way or gone; a new match brings one back', async () => {
+      const minji = await givenOnboarded(t, 'Minji', KOREAN);
+      const [alex, sam, kai, leo] = [
+        await givenOnboarded(t, 'Alex', ENGLISH),
+        await givenOnboarded(t, 'Sam', ENGLISH),
+        await givenOnboarded(t, 'Kai', ENGLISH),
+        await givenOnboarded(t, 'Leo', ENGLISH),
+      ];
+      for (const mate of [alex, sam, kai, leo]) await givenMates(t, minji, mate);
+      const recent = async () => ((await dashboard(minji)).recentMates as { userId: string }[]).map((m) => m.userId).sort();
+      await until('four mates on the dashboard', async () => (await recent()).length === 4);
+
+      expect((await api(t, 'DELETE', `/api/v1/matching/mates/${alex.userId}`, { token: minji.token })).status).toBe(204);
+      expect((await api(t, 'POST', '/api/v1/matching/blocks', { token: sam.token, body: { userId: minji.userId } })).status).toBe(204);
+      expect((await api(t, 'POST', '/api/v1/matching/blocks', { token: minji.token, body: { userId: kai.userId } })).status).toBe(204);
+      expect((await api(t, 'DELETE', '/api/v1/me', { token: leo.token })).status).toBe(204);
+      expect(await recent()).toEqual([]);
+      // The ledger still counts every mate ever added (the achievement stays).
+      expect((await achievements(minji))['mates-5']!.value).toBe(4);
+
+      await givenMates(t, alex, minji);
+      await until('Alex is back after matching again', async () => (await recent()).length === 1);
+      expect(await recent()).toEqual([alex.userId]);
+    });
+
+    it("a partner who deleted their account has no name in the statistics, for the app to write in the reader's language", async () => {
+      const [minji, alex] = [await givenOnboarded(t, 'Minji', KOREAN), await givenOnboarded(t, 'Alex', ENGLISH)];
+      await t.app.events.publish(db, 'call.completed', call(minji, alex, 10));
+      const top = async () => (await api(t, 'GET', '/api/v1/progress/statistics?range=week', { token: minji.token })).json.topPartners;
+      await until('the call reaches the statistics', async () => (await top()).length === 1);
+      expect((await top())[0]).toMatchObject({ userId: alex.userId, name: 'Alex' });
+      expect((await api(t, 'DELETE', '/api/v1/me', { token: alex.token })).status).toBe(204);
+      expect((await top())[0]).toMatchObject({ userId: alex.userId, name: '' });
+    });
+
     it('a chat day moves practice time (1 minute per 10 messages) and the streak', async () => {
       const [minji, alex] = [await givenOnboarded(t, 'Minji', KOREAN), await givenOnboarded(t, 'Alex', ENGLISH)];
       const room = await api(t, 'POST', '/api/v1/chat/rooms/direct', { token: minji.token, body: { partnerId: alex.userId } });

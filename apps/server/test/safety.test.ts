@@ -153,6 +153,24 @@ for (const backend of BACKENDS) {
       expect(detail.json.evidence.map((m: { body: string }) => m.body)).toEqual(['hello']);
     });
 
+    it('a person one blocked, or who blocked one, can still be reported, with their 1:1 as evidence', async () => {
+      const [a, b] = [await givenUser(t, { name: 'Blocker' }), await givenUser(t, { name: 'Pest' })];
+      const roomId = await room(a, b);
+      await say(b, roomId, 'answer me now');
+      expect((await api(t, 'POST', '/api/v1/matching/blocks', { token: a.token, body: { userId: b.userId } })).status).toBe(204);
+      const made = await api(t, 'POST', '/api/v1/reports', {
+        token: a.token,
+        body: { userId: b.userId, reason: 'harassment', comment: '' },
+      });
+      expect(made.status).toBe(201);
+      expect(made.json).toMatchObject({ subjectName: 'Pest', state: 'open' });
+      const detail = await api(t, 'GET', `/api/v1/admin/reports/${made.json.id}`, { token: admin.token });
+      expect(detail.json.evidence.map((m: { body: string }) => m.body)).toEqual(['answer me now']);
+      // The blocked one may report back too.
+      const back = await api(t, 'POST', '/api/v1/reports', { token: b.token, body: { userId: a.userId, reason: 'other', comment: '' } });
+      expect(back.status).toBe(201);
+    });
+
     it('refuses every admin route to someone who is not an administrator', async () => {
       const user = await givenUser(t);
       const paths = [

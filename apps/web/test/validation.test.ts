@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StepBodies } from '@studymate/contracts';
-import { serverFieldErrors, validateStep } from '../src/features/onboarding/validation';
+import { serverFieldErrors } from '../src/lib/field-errors';
+import { validateStep } from '../src/features/onboarding/validation';
 
 const basic: StepBodies['basic'] = {
   englishName: 'Minji Kim',
@@ -66,5 +67,13 @@ describe('onboarding step checks in the browser', () => {
     );
     expect(errors).toEqual({ learns: { key: 'validation.learns' }, somethingNew: { text: 'is odd' } });
     expect(serverFieldErrors('not a list', known)).toEqual({});
+  });
+
+  it('uses a form’s own words for a field the server names, under the prefix the form keeps them', () => {
+    const known = (key: string) => key === 'sessions:propose.fields.date';
+    const details = [{ field: '/date', message: 'is in the past' }];
+    expect(serverFieldErrors(details, known, 'sessions:propose.fields')).toEqual({ date: { key: 'sessions:propose.fields.date' } });
+    // Without words of its own the form shows the server's, beside the same field.
+    expect(serverFieldErrors(details, () => false, 'sessions:propose.fields')).toEqual({ date: { text: 'is in the past' } });
   });
 });

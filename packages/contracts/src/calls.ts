@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, Uuid } from './schema.js';
+import { Nullable, PersonName, Uuid } from './schema.js';
 
 /** Calls are 1:1, video or voice (a voice call shows avatars instead of video). */
 export const CallKind = Type.Union([Type.Literal('video'), Type.Literal('voice')]);
@@ -43,7 +43,7 @@ export const CallView = Type.Object({
   state: CallState,
   /** I started it (the impolite peer in perfect negotiation); the other is polite. */
   role: Type.Union([Type.Literal('caller'), Type.Literal('callee')]),
-  partner: Type.Object({ userId: Uuid, name: Type.String(), photoUrl: Nullable(Type.String()) }),
+  partner: Type.Object({ userId: Uuid, name: PersonName, photoUrl: Nullable(Type.String()) }),
   me: Type.Object({ userId: Uuid, name: Type.String(), photoUrl: Nullable(Type.String()) }),
   /** The pair's 1:1 chat room: the in-call chat, kept in their history. */
   roomId: Nullable(Uuid),
@@ -74,7 +74,7 @@ export type IceServersReply = Static<typeof IceServersReply>;
 
 // ---- realtime ----
 
-const Person = Type.Object({ userId: Uuid, name: Type.String(), photoUrl: Nullable(Type.String()) });
+const Person = Type.Object({ userId: Uuid, name: PersonName, photoUrl: Nullable(Type.String()) });
 
 /** `/user/queue/calls`: an instant call ringing, and what became of it (on every device of the person). */
 export const CallInvite = Type.Union([

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { ClientInteger, Nullable, Uuid as Id } from './schema.js';
+import { ClientInteger, Nullable, PersonName, Uuid as Id } from './schema.js';
 
 export const MAX_GROUP_MEMBERS = 20;
 export const MESSAGE_KINDS = ['text', 'image', 'file', 'voice', 'correction'] as const;
@@ -66,7 +66,7 @@ export const PresenceBody = Type.Object(
 
 export const RoomMember = Type.Object({
   id: Id,
-  displayName: Type.String(),
+  displayName: PersonName,
   photoUrl: Nullable(Type.String()),
   role: Type.Union([Type.Literal('owner'), Type.Literal('member')]),
   deleted: Type.Boolean(),

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable } from './schema.js';
+import { Nullable, PersonName } from './schema.js';
 import { CefrLevelSchema, GenderSchema, LanguageCodeSchema, TopicSchema } from './catalog.js';
 import { PresenceState } from './chat.js';
 
@@ -126,7 +126,7 @@ export const ContactReply = Type.Object({
 });
 export const BlockedPerson = Type.Object({
   userId: Id,
-  name: Type.String(),
+  name: PersonName,
   photoUrl: Nullable(Type.String()),
   blockedAt: Type.String({ format: 'date-time' }),
 });

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable } from './schema.js';
+import { Nullable, PersonName } from './schema.js';
 
 /**
  * Progress: what a person practised, their streak and achievements, all derived from the activity
@@ -27,7 +27,7 @@ export type AchievementId = (typeof ACHIEVEMENTS)[number];
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: "a calendar day in the person's own zone" });
 const Instant = Type.String({ format: 'date-time' });
 
-const Person = Type.Object({ userId: Type.String(), name: Type.String(), photoUrl: Nullable(Type.String()) });
+const Person = Type.Object({ userId: Type.String(), name: PersonName, photoUrl: Nullable(Type.String()) });
 
 export const LevelPoint = Type.Object({ at: Instant, language: Type.String(), level: Type.String(), verified: Type.Boolean() });
 

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { literalUnion } from './catalog.js';
-import { Nullable } from './schema.js';
+import { Nullable, PersonName } from './schema.js';
 
 const Id = Type.String({ format: 'uuid' });
 
@@ -32,7 +32,7 @@ export type ReportBody = Static<typeof ReportBody>;
 /** A report as the person who made it sees it: its state, never the outcome's details. */
 export const MyReport = Type.Object({
   id: Id,
-  subjectName: Type.String(),
+  subjectName: PersonName,
   reason: ReportReason,
   comment: Type.String(),
   messageId: Nullable(Type.String()),
@@ -51,7 +51,7 @@ export const EvidenceMessage = Type.Object({
   messageId: Type.String(),
   seq: Type.Integer(),
   senderId: Type.String(),
-  senderName: Type.String(),
+  senderName: PersonName,
   /** A chat message's kind (text, image, ...), or EVIDENCE_REQUEST_KIND. */
   kind: Type.String(),
   body: Type.String(),
@@ -82,9 +82,9 @@ export type Sanction = Static<typeof Sanction>;
 export const AdminReport = Type.Object({
   id: Id,
   reporterId: Type.String(),
-  reporterName: Type.String(),
+  reporterName: PersonName,
   subjectId: Type.String(),
-  subjectName: Type.String(),
+  subjectName: PersonName,
   messageId: Nullable(Type.String()),
   reason: ReportReason,
   comment: Type.String(),
@@ -169,7 +169,7 @@ export const AuditEntry = Type.Object({
   id: Type.String(),
   at: Type.String({ format: 'date-time' }),
   actorId: Type.String(),
-  actorName: Type.String(),
+  actorName: PersonName,
   /** One of AUDIT_ACTIONS. */
   action: Type.String(),
   /** The person the action was about (none for a screening word). */

@@ -11,3 +11,9 @@ export const Uuid = Type.String({ format: 'uuid' });
  * query string is Infinity, which passes `integer` and once reached MariaDB as `Infinity` (a 500).
  */
 export const ClientInteger = (options: IntegerOptions = {}) => Type.Integer({ maximum: Number.MAX_SAFE_INTEGER, ...options });
+
+/**
+ * A person's name as others see it; empty once the account is deleted, and the app then writes
+ * "Deleted user" in the reader's language (no server words in one language).
+ */
+export const PersonName = Type.String({ description: 'empty once the account is deleted' });

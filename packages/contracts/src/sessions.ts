@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, Uuid as Id } from './schema.js';
+import { Nullable, PersonName, Uuid as Id } from './schema.js';
 
 /**
  * Sessions: two mates book a video or voice call at a time. A session is one occurrence or a
@@ -71,7 +71,7 @@ export type SessionState = Static<typeof SessionState>;
 export const MoveScope = Type.Union([Type.Literal('occurrence'), Type.Literal('following')]);
 export type MoveScope = Static<typeof MoveScope>;
 
-export const SessionPartner = Type.Object({ userId: Id, name: Type.String(), photoUrl: Nullable(Type.String()) });
+export const SessionPartner = Type.Object({ userId: Id, name: PersonName, photoUrl: Nullable(Type.String()) });
 
 /** One occurrence as one person sees it. */
 export const SessionOccurrence = Type.Object({

@@ -1,5 +1,6 @@
 import { useId, useState, type ReactNode } from 'react';
 import i18n from '../i18n';
+import { serverFieldErrors } from '../lib/field-errors';
 import { apiError, httpStatus } from '../lib/http';
 import { useTranslation } from 'react-i18next';
 
@@ -25,6 +26,13 @@ interface FieldProps {
   /** Renders the control with the ids that tie it to its label, hint and error. */
   children: (ids: { id: string; describedBy: string | undefined; invalid: boolean }) => ReactNode;
 }
+
+/** What ties a control to its Field: its id, and its hint and problem as descriptions. */
+export const controlOf = ({ id, describedBy, invalid }: { id: string; describedBy: string | undefined; invalid: boolean }) => ({
+  id,
+  'aria-describedby': describedBy,
+  'aria-invalid': invalid || undefined,
+});
 
 export function Field({ label, hint, optional, problem, children }: FieldProps) {
   const { t } = useTranslation();
@@ -109,6 +117,18 @@ export function errorProblem(error: unknown): FieldProblem {
   if (body && i18n.exists(`errors.${body.code}`)) return { key: `errors.${body.code}` };
   if (body) return { text: body.message };
   return { key: httpStatus(error) === null ? 'common.errorNetwork' : 'common.errorGeneric' };
+}
+
+/**
+ * A refusal's problems per field, for a form to show beside its fields in the reader's language
+ * (`prefix`: where the form keeps a sentence per field, e.g. `sessions:propose.fields`); null
+ * unless the server named fields, and the form then shows `errorProblem`.
+ */
+export function serverFieldProblems(error: unknown, prefix: string): FieldErrors | null {
+  const body = apiError(error);
+  if (body?.code !== 'VALIDATION_FAILED') return null;
+  const found = serverFieldErrors(body.details, (key) => i18n.exists(key), prefix);
+  return Object.keys(found).length ? found : null;
 }
 
 export function FormProblem({ problem }: { problem?: FieldProblem }) {

@@ -107,7 +107,7 @@ export function createRooms({ db, deps, gate, notFound }: ChatContext, present: 
         .filter((m) => m.room_id === room.id)
         .map((m) => ({
           id: m.user_id,
-          displayName: names.get(m.user_id)?.displayName ?? 'deleted user',
+          displayName: names.get(m.user_id)?.displayName ?? '',
           photoUrl: photos.get(m.user_id) ?? null,
           role: m.role,
           deleted: names.get(m.user_id)?.deleted ?? true,

@@ -169,7 +169,7 @@ export function createChatService(deps: ChatDeps) {
       messageId: r.id,
       seq: Number(r.seq),
       senderId: r.sender_id,
-      senderName: names.get(r.sender_id)?.displayName ?? 'deleted user',
+      senderName: names.get(r.sender_id)?.displayName ?? '',
       kind: r.kind,
       body: r.body,
       createdAt: Number(r.created_at),

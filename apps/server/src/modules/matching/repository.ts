@@ -264,6 +264,18 @@ export const endMates = (db: Db, a: string, b: string, at: number) =>
 export const matesOf = (db: Db, userId: string) =>
   db.selectFrom('mates').selectAll().where('user_id', '=', userId).where('ended_at', 'is', null).orderBy('since', 'desc').execute();
 
+/** Which of `ids` are the person's mates now (not unmatched, not ended by a block). */
+export const currentMatesAmong = (db: Db, userId: string, ids: string[]) =>
+  ids.length
+    ? db
+        .selectFrom('mates')
+        .select('mate_id')
+        .where('user_id', '=', userId)
+        .where('mate_id', 'in', ids)
+        .where('ended_at', 'is', null)
+        .execute()
+    : Promise.resolve([]);
+
 export const findMate = (db: Db, userId: string, mateId: string) =>
   db.selectFrom('mates').selectAll().where('user_id', '=', userId).where('mate_id', '=', mateId).executeTakeFirst();
 

@@ -319,6 +319,11 @@ export function createMatchingService(deps: {
       return !!mate && mate.ended_at == null;
     },
 
+    /** Which of `ids` are the person's mates now: an unmatch or a block (either way) ends a mate. */
+    async currentMatesAmong(userId: string, ids: string[]): Promise<Set<string>> {
+      return new Set((await repo.currentMatesAmong(db, userId, [...new Set(ids)])).map((r) => r.mate_id));
+    },
+
     /** Whether either of the two blocked the other. */
     async isBlocked(a: string, b: string): Promise<boolean> {
       return (await contact(a, b)) === 'blocked';
@@ -566,7 +571,7 @@ export function createMatchingService(deps: {
       const [names, photos] = await Promise.all([users.namesOf(ids), profile.photoUrlsOf(ids)]);
       return rows.map((r) => ({
         userId: r.blocked_id,
-        name: names.get(r.blocked_id)?.displayName ?? 'deleted user',
+        name: names.get(r.blocked_id)?.displayName ?? '',
         photoUrl: photos.get(r.blocked_id) ?? null,
         blockedAt: toIso(r.created_at)!,
       }));

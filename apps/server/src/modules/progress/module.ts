@@ -2,6 +2,7 @@ import type { AchievementId } from '@studymate/contracts';
 import type { ModuleContext } from '../module-context.js';
 import { ownTables } from '../module-context.js';
 import type { NotificationsService } from '../notifications/service.js';
+import type { MatchingService } from '../matching/service.js';
 import type { ProfileService } from '../profile/service.js';
 import type { SessionsService } from '../sessions/service.js';
 import type { UsersService } from '../users/service.js';
@@ -31,14 +32,22 @@ export function progressModule(
   {
     users,
     profile,
+    matching,
     notifications,
     sessions,
-  }: { users: UsersService; profile: ProfileService; notifications: NotificationsService; sessions: SessionsService },
+  }: {
+    users: UsersService;
+    profile: ProfileService;
+    matching: MatchingService;
+    notifications: NotificationsService;
+    sessions: SessionsService;
+  },
 ) {
   const progress = createProgressService({
     db: ownTables<ProgressTables>(db),
     users,
     profile,
+    mates: matching,
     cache,
     nextSession: (userId) => sessions.nextBooked(userId),
     announce: (userId, achievement) =>

@@ -62,6 +62,9 @@ export interface MateAdded {
   at: string;
 }
 
+/** How many mates the dashboard lists, and how many of the latest ledger mates it looks through to find them. */
+const RECENT_MATES = 5;
+const MATE_ENTRIES_READ = 50;
 /** A person's goal when onboarding did not set one. */
 const DEFAULT_DAILY_MINUTES = 15;
 const DAY_MS = 86_400_000;
@@ -74,6 +77,8 @@ export function createProgressService(deps: {
   db: Kysely<ProgressTables>;
   profile: ProfileService;
   users: UsersService;
+  /** Who is someone's mate now (the matching module): an unmatch or a block ends a mate the ledger still lists. */
+  mates: { currentMatesAmong(userId: string, ids: string[]): Promise<Set<string>> };
   /** Keeps each person's day summaries between changes (on every node, through the shared cache). */
   cache: Cache;
   /** Tells a person about an achievement (the notifications module); idempotent per person and achievement. */
@@ -227,6 +232,23 @@ export function createProgressService(deps: {
     return { at: toIso(e.at)!, language: e.language, level: d.level, verified: !!d.verified };
   };
 
+  /**
+   * The latest mate entries of people who are mates now, one per person: the ledger keeps every
+   * mate ever added (achievements count them), but someone unmatched, blocked either way or gone
+   * is no longer a mate. Asked of matching at each request, so an unmatch shows at once.
+   */
+  async function recentMates(userId: string, entries: ActivityEntry[]): Promise<ActivityEntry[]> {
+    // Newest first: the first entry of each person is their latest.
+    const seen = new Set<string>();
+    const latest = entries.filter((e) => !seen.has(e.partnerId!) && !!seen.add(e.partnerId!));
+    if (!latest.length) return [];
+    const current = await deps.mates.currentMatesAmong(
+      userId,
+      latest.map((e) => e.partnerId!),
+    );
+    return latest.filter((e) => current.has(e.partnerId!)).slice(0, RECENT_MATES);
+  }
+
   async function peopleCards(ids: string[]) {
     const [names, photos] = await Promise.all([users.namesOf(ids), profile.photoUrlsOf(ids)]);
     return (id: string) => ({ userId: id, name: names.get(id)?.displayName ?? '', photoUrl: photos.get(id) ?? null });
@@ -296,11 +318,12 @@ export function createProgressService(deps: {
       const { days, tests, person } = summary;
       // Read after the summary and kept beside it: from the second request on, none of these queries runs.
       // The next session is always asked afresh (see `nextSession`).
-      const [activePartners, mates, next] = await Promise.all([
+      const [activePartners, mateEntries, next] = await Promise.all([
         partnersOfMonth(userId, summary, at),
-        besideSummary(summary, 'mates', () => repo.latestEntries(db, userId, 'mate', 5)),
+        besideSummary(summary, 'mates', () => repo.latestEntries(db, userId, 'mate', MATE_ENTRIES_READ)),
         deps.nextSession(userId),
       ]);
+      const mates = await recentMates(userId, mateEntries);
       const zone = person.timeZone;
       const today = localDay(at, zone);
       const monday = weekStart(today);

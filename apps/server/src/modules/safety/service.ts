@@ -207,9 +207,9 @@ export function createSafetyService(deps: {
     return rows.map((r) => ({
       id: r.id,
       reporterId: r.reporter_id,
-      reporterName: names.get(r.reporter_id)?.displayName ?? 'deleted user',
+      reporterName: names.get(r.reporter_id)?.displayName ?? '',
       subjectId: r.subject_id,
-      subjectName: names.get(r.subject_id)?.displayName ?? 'deleted user',
+      subjectName: names.get(r.subject_id)?.displayName ?? '',
       messageId: r.message_id,
       reason: r.reason as AdminReport['reason'],
       comment: r.comment,
@@ -338,7 +338,7 @@ export function createSafetyService(deps: {
     return {
       items: rows.map((r) => ({
         id: r.id,
-        subjectName: names.get(r.subject_id)?.displayName ?? 'deleted user',
+        subjectName: names.get(r.subject_id)?.displayName ?? '',
         reason: r.reason as MyReport['reason'],
         comment: r.comment,
         messageId: r.message_id,
@@ -656,7 +656,7 @@ export function createSafetyService(deps: {
           id: r.id,
           at: toIso(r.at)!,
           actorId: r.actor_id,
-          actorName: names.get(r.actor_id)?.displayName ?? 'deleted user',
+          actorName: names.get(r.actor_id)?.displayName ?? '',
           action: r.action,
           subjectId: r.subject_id,
           subjectName: r.subject_id ? (names.get(r.subject_id)?.displayName ?? 'deleted user') : null,

@@ -368,7 +368,7 @@ export function createSessionsService(deps: {
     const [names, photos] = await Promise.all([users.namesOf(ids), profile.photoUrlsOf(ids)]);
     return (row: SessionRow) => {
       const id = row.organiser_id === viewerId ? row.partner_id : row.organiser_id;
-      return { name: names.get(id)?.displayName ?? 'deleted user', photoUrl: photos.get(id) ?? null };
+      return { name: names.get(id)?.displayName ?? '', photoUrl: photos.get(id) ?? null };
     };
   }
 

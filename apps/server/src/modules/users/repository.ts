@@ -64,7 +64,7 @@ export const recordTerms = (db: Db, id: string, at: number, marketing: boolean) 
     .where('id', '=', id)
     .execute();
 
-/** The row stays as a tombstone so what others received from this person reads "deleted user". */
+/** The row stays as a tombstone so what others received from this person reads as from a deleted user. */
 export async function tombstoneUser(db: Db, id: string, at: number) {
   await db.deleteFrom('user_identities').where('user_id', '=', id).execute();
   await db

@@ -163,8 +163,8 @@ export function createUsersService(deps: { db: Kysely<UsersTables>; adminEmails:
      * Names as other people see them, several accounts at once: the English name chosen in
      * onboarding (the name from sign-in before it), so a card, a chat, a session and a
      * notification call a person the same. A name screening finds abuse in is masked, except the
-     * viewer's own; `raw` is for administrators and for screening itself. A deleted account reads
-     * as deleted.
+     * viewer's own; `raw` is for administrators and for screening itself. A deleted account has
+     * no name (an empty one, `deleted` set): the app writes "Deleted user" in the reader's language.
      */
     async namesOf(
       ids: string[],
@@ -175,9 +175,7 @@ export function createUsersService(deps: { db: Kysely<UsersTables>; adminEmails:
         const name = r.public_name ?? r.display_name;
         return seenBy.raw || r.id === seenBy.viewerId ? name : nameMask(name);
       };
-      return new Map(
-        rows.map((r) => [r.id, { displayName: r.status === 'deleted' ? 'deleted user' : shown(r), deleted: r.status === 'deleted' }]),
-      );
+      return new Map(rows.map((r) => [r.id, { displayName: r.status === 'deleted' ? '' : shown(r), deleted: r.status === 'deleted' }]));
     },
 
     /** Sets the name other people see (onboarding's English name); a deleted account keeps none. */

@@ -68,6 +68,9 @@ export function installErrorHandler(app: FastifyInstance) {
         return { field, message: v.message ?? 'invalid' };
       });
       const where = error.validationContext ?? 'body';
+      // An address whose id is not an id (`/matching/people/abc`) names nothing: the same "not found"
+      // as an id nobody has, not a complaint about input the person never typed.
+      if (where === 'params') return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'Not found.', details } });
       return reply.status(400).send({
         error: {
           code: 'VALIDATION_FAILED',

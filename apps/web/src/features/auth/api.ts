@@ -59,5 +59,5 @@ export async function logout(): Promise<void> {
 
 export async function logoutEverywhere(): Promise<void> {
   await http.post('/auth/logout-all');
-  useAuthStore.getState().signedOut(true);
+  useAuthStore.getState().signedOut(true, 'everywhere');
 }

@@ -7,6 +7,8 @@ import type { SessionUser, TokenReply } from '@studymate/contracts';
  */
 /** `unavailable`: the session could not be checked (offline, rate limit, server error) — not a sign-out. */
 export type SessionStatus = 'restoring' | 'signedIn' | 'signedOut' | 'unavailable';
+/** Why this device was signed out, for the sign-in page to say: the account was deleted, or every device was signed out. */
+export type Farewell = 'deleted' | 'everywhere';
 
 interface AuthState {
   status: SessionStatus;
@@ -14,8 +16,9 @@ interface AuthState {
   user: SessionUser | null;
   /** True after logging out on purpose: the next sign-in starts at home, not where the user was. */
   loggedOutOnPurpose: boolean;
+  farewell: Farewell | null;
   signedIn: (reply: TokenReply) => void;
-  signedOut: (onPurpose?: boolean) => void;
+  signedOut: (onPurpose?: boolean, farewell?: Farewell) => void;
   unavailable: () => void;
   retry: () => void;
   updateUser: (patch: Partial<SessionUser>) => void;
@@ -26,8 +29,11 @@ export const useAuthStore = create<AuthState>()((set) => ({
   accessToken: null,
   user: null,
   loggedOutOnPurpose: false,
-  signedIn: (reply) => set({ status: 'signedIn', accessToken: reply.accessToken, user: reply.user, loggedOutOnPurpose: false }),
-  signedOut: (onPurpose = false) => set({ status: 'signedOut', accessToken: null, user: null, loggedOutOnPurpose: onPurpose }),
+  farewell: null,
+  signedIn: (reply) =>
+    set({ status: 'signedIn', accessToken: reply.accessToken, user: reply.user, loggedOutOnPurpose: false, farewell: null }),
+  signedOut: (onPurpose = false, farewell) =>
+    set({ status: 'signedOut', accessToken: null, user: null, loggedOutOnPurpose: onPurpose, farewell: farewell ?? null }),
   unavailable: () => set((s) => (s.status === 'restoring' ? { status: 'unavailable' } : {})),
   retry: () => set({ status: 'restoring' }),
   updateUser: (patch) => set((s) => (s.user ? { user: { ...s.user, ...patch } } : {})),

@@ -4,7 +4,8 @@ import type { OnboardingStatus, OnboardingStep, StepBodies } from '@studymate/co
 import { errorProblem, type FieldErrors, type FieldProblem } from '../../components/form';
 import { apiError } from '../../lib/http';
 import { saveStep } from './api';
-import { serverFieldErrors, validateStep } from './validation';
+import { serverFieldErrors } from '../../lib/field-errors';
+import { validateStep } from './validation';
 
 /** Validate, PUT one step, and turn refusals into per-field problems. */
 export function useStepSave<S extends OnboardingStep>(step: S, formRef: RefObject<HTMLFormElement | null>) {

@@ -1,14 +1,10 @@
 import { Value } from '@sinclair/typebox/value';
 import { registerFormats, STEP_SCHEMAS, type OnboardingStep, type StepBodies } from '@studymate/contracts';
 import type { FieldErrors } from '../../components/form';
+import { topField } from '../../lib/field-errors';
 
 // TypeBox's own checker needs to be told about our catalog enums and string formats.
 registerFormats();
-
-/** '/learns/0/language' → 'learns': errors are shown next to the top-level field. */
-function topField(pointer: string): string {
-  return pointer.split('/')[1] || '_form';
-}
 
 /**
  * Client-side check of a step body. The shape rules come from the same TypeBox schema the server
@@ -41,18 +37,6 @@ export function validateStep<S extends OnboardingStep>(step: S, body: StepBodies
   if (step === 'partner') {
     const { ageMin, ageMax } = body as StepBodies['partner'];
     if (!errors.ageMin && !errors.ageMax && ageMin > ageMax) errors.ageMax = { key: 'validation.ageOrder' };
-  }
-  return errors;
-}
-
-/** Maps the server's `details: [{ field: '/intro', message }]` onto the same field keys. */
-export function serverFieldErrors(details: unknown, known: (key: string) => boolean): FieldErrors {
-  const errors: FieldErrors = {};
-  if (!Array.isArray(details)) return errors;
-  for (const d of details as Array<{ field?: unknown; message?: unknown }>) {
-    const field = typeof d.field === 'string' ? topField(d.field) : '_form';
-    const key = `validation.${field}`;
-    errors[field] ??= known(key) ? { key } : { text: String(d.message ?? '') };
   }
   return errors;
 }

@@ -31,5 +31,5 @@ export async function downloadExport(id: string): Promise<void> {
 
 export async function deleteAccount(): Promise<void> {
   await http.delete('/me');
-  useAuthStore.getState().signedOut(true);
+  useAuthStore.getState().signedOut(true, 'deleted');
 }

@@ -6,10 +6,12 @@ import { errorProblem, FormProblem, type FieldProblem } from '../../../component
 import { formatDateTime } from '../../../lib/dates';
 import { addWord, fetchAudit, fetchWords, removeWord } from '../api';
 import { ADMIN_NS } from '../i18n';
+import { usePersonName } from '../../../lib/names';
 
 /** `/admin/audit`: every administrator's action, newest first, with whom it was about; nobody can change it. */
 export function AuditPage() {
   const { t, i18n } = useTranslation(ADMIN_NS);
+  const personName = usePersonName();
   const [items, setItems] = useState<AuditEntry[] | null>(null);
   const [problem, setProblem] = useState<FieldProblem>();
   useEffect(() => {
@@ -28,7 +30,7 @@ export function AuditPage() {
                 <span className="font-semibold">{t(`audit.actions.${e.action}`, { defaultValue: e.action })}</span>
                 {e.subjectId && (
                   <Link to={`/admin/people/${e.subjectId}`} className="font-semibold text-indigo-700 underline-offset-2 hover:underline">
-                    {e.subjectName}
+                    {personName(e.subjectName ?? '')}
                   </Link>
                 )}
                 {e.reportId && (
@@ -38,7 +40,7 @@ export function AuditPage() {
                 )}
               </p>
               <p className="text-xs text-slate-500">
-                {t('audit.by', { when: formatDateTime(e.at, i18n.resolvedLanguage), admin: e.actorName })}
+                {t('audit.by', { when: formatDateTime(e.at, i18n.resolvedLanguage), admin: personName(e.actorName) })}
               </p>
               <p className="break-words whitespace-pre-wrap">
                 <span className="text-slate-500">{t(e.action.startsWith('word-') ? 'audit.word' : 'audit.why')}: </span>

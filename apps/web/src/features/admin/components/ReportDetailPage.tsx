@@ -7,10 +7,12 @@ import { formatDateTime } from '../../../lib/dates';
 import { actOnReport, fetchReport } from '../api';
 import { ADMIN_NS } from '../i18n';
 import { ActionForm, PersonHistory } from './PersonHistory';
+import { usePersonName } from '../../../lib/names';
 
 /** `/admin/reports/:id`: the report, the conversation copied as evidence, the person's history, and the actions. */
 export function ReportDetailPage() {
   const { t, i18n } = useTranslation(ADMIN_NS);
+  const personName = usePersonName();
   const { reportId = '' } = useParams();
   const [detail, setDetail] = useState<AdminReportDetail | null>(null);
   const [problem, setProblem] = useState<FieldProblem>();
@@ -25,7 +27,9 @@ export function ReportDetailPage() {
         ← {t('report.back')}
       </Link>
       <section className="card space-y-1 text-sm">
-        <h2 className="text-base font-bold">{t('queue.by', { reporter: report.reporterName, subject: report.subjectName })}</h2>
+        <h2 className="text-base font-bold">
+          {t('queue.by', { reporter: personName(report.reporterName), subject: personName(report.subjectName) })}
+        </h2>
         <p>
           {t(`reasons.${report.reason}`)} · {when(report.createdAt)} · <span data-testid="report-state">{t(`states.${report.state}`)}</span>
         </p>
@@ -44,7 +48,8 @@ export function ReportDetailPage() {
               data-reported={m.reported || undefined}
               className={`rounded-lg px-2 py-1 ${m.reported ? 'bg-red-50 ring-2 ring-red-300' : ''}`}
             >
-              <span className="font-semibold">{m.senderName}</span> <span className="text-xs text-slate-400">{when(m.createdAt)}</span>
+              <span className="font-semibold">{personName(m.senderName)}</span>{' '}
+              <span className="text-xs text-slate-400">{when(m.createdAt)}</span>
               {m.kind === EVIDENCE_REQUEST_KIND && (
                 <span className="ml-1 rounded-full bg-amber-100 px-2 text-xs font-semibold text-amber-800">
                   {t('report.requestMessage')}

@@ -7,10 +7,12 @@ import { formatDateTime } from '../../../lib/dates';
 import { fetchQueue } from '../api';
 import { subscribe } from '../../chat/realtime';
 import { ADMIN_NS } from '../i18n';
+import { usePersonName } from '../../../lib/names';
 
 /** `/admin`: the reports queue, oldest first, filtered by state and reason. */
 export function ReportsQueue() {
   const { t, i18n } = useTranslation(ADMIN_NS);
+  const personName = usePersonName();
   const [state, setState] = useState<ReportState | ''>('open');
   const [reason, setReason] = useState<ReportReason | ''>('');
   const [items, setItems] = useState<AdminReport[] | null>(null);
@@ -64,8 +66,10 @@ export function ReportsQueue() {
           {items.map((r) => (
             <li key={r.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm" data-testid="queue-item">
               <span>
-                <span className="font-semibold">{t('queue.by', { reporter: r.reporterName, subject: r.subjectName })}</span> ·{' '}
-                {t(`reasons.${r.reason}`)} · {formatDateTime(r.createdAt, i18n.resolvedLanguage)} · {t(`states.${r.state}`)}
+                <span className="font-semibold">
+                  {t('queue.by', { reporter: personName(r.reporterName), subject: personName(r.subjectName) })}
+                </span>{' '}
+                · {t(`reasons.${r.reason}`)} · {formatDateTime(r.createdAt, i18n.resolvedLanguage)} · {t(`states.${r.state}`)}
               </span>
               <Link to={`/admin/reports/${r.id}`} className="btn-secondary flex min-h-11 items-center">
                 {t('queue.open')}

@@ -87,6 +87,7 @@ function DevSignInForm() {
 export function SignInPage() {
   const { t, i18n } = useTranslation();
   const status = useAuthStore((s) => s.status);
+  const farewell = useAuthStore((s) => s.farewell);
   const location = useLocation();
   const [params] = useSearchParams();
   const [config, setConfig] = useState<PublicConfig | null>(null);
@@ -119,6 +120,11 @@ export function SignInPage() {
           <p className="mt-1 text-sm text-slate-500">{t('signin.subtitle')}</p>
         </div>
         <div className="card space-y-5">
+          {farewell && (
+            <p role="status" className="rounded-xl bg-emerald-50 px-4 py-3 text-sm text-emerald-800">
+              {t(`signin.farewell.${farewell}`)}
+            </p>
+          )}
           <SuspensionNotice />
           <FormProblem problem={providerError} />
           <FormProblem problem={problem} />

@@ -9,14 +9,31 @@ import { fetchCall, fetchIceServers } from '../api';
 import { CALLS_NS } from '../i18n';
 import { CallRoom } from './CallRoom';
 import { DeviceCheck } from './DeviceCheck';
+import { usePersonName } from '../../../lib/names';
 
 type Ended = Extract<CallEvent, { type: 'ended' }>;
 type Outcome = 'declined' | 'missed' | 'cancelled' | 'over' | 'notFound';
+
+/** A call page with no call to show (not found, declined, over): why, and the way back to mates. */
+export function CallOutcome({ outcome, message }: { outcome: string; message: string }) {
+  const { t } = useTranslation(CALLS_NS);
+  return (
+    <section className="mx-auto max-w-lg space-y-4 p-6 text-center" data-testid="call-outcome" data-outcome={outcome}>
+      <p role="alert" className="text-lg">
+        {message}
+      </p>
+      <Link to="/mates" className="btn-primary inline-flex min-h-11 items-center">
+        {t('rate.skip')}
+      </Link>
+    </section>
+  );
+}
 
 /** `/calls/:callId`: the device check, then the call; afterwards the rating page. */
 export function CallPage() {
   const { callId = '' } = useParams();
   const { t } = useTranslation(CALLS_NS);
+  const personName = usePersonName();
   const navigate = useNavigate();
   const [call, setCall] = useState<CallView | null>(null);
   const [ice, setIce] = useState<IceServersReply | null>(null);
@@ -58,17 +75,7 @@ export function CallPage() {
     else setOutcome(event.reason);
   }
 
-  if (outcome)
-    return (
-      <section className="mx-auto max-w-lg space-y-4 p-6 text-center" data-testid="call-outcome" data-outcome={outcome}>
-        <p role="alert" className="text-lg">
-          {t(`errors.${outcome}`, { name: call?.partner.name ?? '' })}
-        </p>
-        <Link to="/mates" className="btn-primary inline-flex min-h-11 items-center">
-          {t('rate.skip')}
-        </Link>
-      </section>
-    );
+  if (outcome) return <CallOutcome outcome={outcome} message={t(`errors.${outcome}`, { name: personName(call?.partner.name ?? '') })} />;
   if (!call || !ice) return <p className="p-6 text-center text-slate-500">{t('room.connecting')}</p>;
   if (!stream) return <DeviceCheck kind={call.kind} turn={ice.turn} onJoin={setStream} onLeave={() => navigate(-1)} />;
   return <CallRoom call={call} stream={stream} iceServers={ice.iceServers} onEnded={ended} />;

@@ -6,6 +6,7 @@ import { openRoom, send } from '../../chat/actions';
 import { useChatStore } from '../../chat/store';
 import { CALLS_NS } from '../i18n';
 import { CallPeer, type PeerPhase } from '../peer';
+import { usePersonName } from '../../../lib/names';
 
 type Ended = Extract<CallEvent, { type: 'ended' }>;
 /** How long to wait before saying that the partner has not joined. */
@@ -180,6 +181,7 @@ export function CallRoom({
   onEnded: (event: Ended) => void;
 }) {
   const { t } = useTranslation(CALLS_NS);
+  const personName = usePersonName();
   const [peer, setPeer] = useState<CallPeer | null>(null);
   const [phase, setPhase] = useState<PeerPhase>('waiting');
   const [reconnectUntil, setReconnectUntil] = useState<number | null>(null);
@@ -231,7 +233,7 @@ export function CallRoom({
   }, [reconnectUntil]);
 
   const [camera, screen] = [remote[0] ?? null, remote[1] ?? null];
-  const name = call.partner.name;
+  const name = personName(call.partner.name);
   const status: ReactNode =
     phase === 'connected'
       ? t('room.connected')

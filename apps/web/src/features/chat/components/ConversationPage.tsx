@@ -31,6 +31,7 @@ import { ReconnectBanner } from './ReconnectBanner';
 import { SearchBar, SearchResults, useRoomSearch } from './SearchPanel';
 import { ClosedConversationNote, useContactState } from '../../matching/components/ContactGate';
 import { BlockButton } from '../../matching/components/PartnerCardView';
+import { usePersonName } from '../../../lib/names';
 
 const EMPTY: never[] = [];
 
@@ -38,6 +39,7 @@ const EMPTY: never[] = [];
 export function ConversationPage() {
   const { roomId = '' } = useParams();
   const { t } = useTranslation(CHAT_NS);
+  const personName = usePersonName();
   const me = useAuthStore((s) => s.user?.id ?? '');
   const room = useChatStore((s) => s.rooms?.find((r) => r.id === roomId));
   const view = useChatStore((s) => s.views[roomId]);
@@ -149,7 +151,7 @@ export function ConversationPage() {
 
   const [reporting, setReporting] = useState<ChatMessage | null>(null);
   const nameOf = (userId: string) =>
-    userId === me ? t('message.me') : (room?.members.find((m) => m.id === userId)?.displayName ?? t('rooms.deletedUser'));
+    userId === me ? t('message.me') : personName(room?.members.find((m) => m.id === userId)?.displayName ?? '');
 
   const onAction = (action: MessageAction, message: ChatMessage) => {
     if (action === 'delete') {

@@ -11,6 +11,7 @@ import { useChatStore } from '../store';
 import { useAction } from '../../../components/form';
 import { useConfirm } from '../../../components/ConfirmDialog';
 import { Avatar, BackToRooms, ErrorNote, useGroupError, usePresenceText, useRoomTitle } from './common';
+import { usePersonName } from '../../../lib/names';
 
 function MemberPresence({ userId }: { userId: string }) {
   const presence = usePresenceText(userId);
@@ -21,6 +22,7 @@ function MemberPresence({ userId }: { userId: string }) {
 export function RoomMembersPage() {
   const { roomId = '' } = useParams();
   const { t } = useTranslation(CHAT_NS);
+  const personName = usePersonName();
   const navigate = useNavigate();
   const me = useAuthStore((s) => s.user?.id ?? '');
   const room = useChatStore((s) => s.rooms?.find((r) => r.id === roomId));
@@ -70,11 +72,16 @@ export function RoomMembersPage() {
       >
         {room.members.map((m) => (
           <li key={m.id} className="flex flex-wrap items-center gap-x-3 gap-y-2 px-4 py-3" data-testid="member">
-            <Avatar name={m.displayName} photoUrl={m.photoUrl} size="size-10" presenceOf={m.id === me || m.deleted ? undefined : m.id} />
+            <Avatar
+              name={personName(m.displayName)}
+              photoUrl={m.photoUrl}
+              size="size-10"
+              presenceOf={m.id === me || m.deleted ? undefined : m.id}
+            />
             <span className="min-w-0 flex-1">
               <span className="flex flex-wrap items-baseline gap-x-1.5">
                 <span className="truncate font-semibold" title={m.deleted ? undefined : m.displayName} data-testid="member-name">
-                  {m.deleted ? t('rooms.deletedUser') : m.displayName}
+                  {personName(m.displayName)}
                 </span>
                 {m.id === me && <span className="text-xs text-slate-500">{t('group.you')}</span>}
                 {m.role === 'owner' && (
@@ -109,7 +116,7 @@ export function RoomMembersPage() {
                   onClick={() => {
                     void confirm
                       .ask({
-                        title: t('group.confirmRemove', { name: m.deleted ? t('rooms.deletedUser') : m.displayName }),
+                        title: t('group.confirmRemove', { name: personName(m.displayName) }),
                         confirmLabel: t('group.remove'),
                         danger: true,
                       })

@@ -8,6 +8,7 @@ import { presenceLabel } from '../format';
 import { CHAT_NS } from '../i18n';
 import { useChatStore } from '../store';
 import { formatRecent } from '../../../lib/dates';
+import { usePersonName } from '../../../lib/names';
 
 type Member = RoomSummary['members'][number];
 
@@ -18,17 +19,18 @@ export function others(room: RoomSummary, me: string): Member[] {
 
 export function useRoomTitle(): (room: RoomSummary, me: string) => string {
   const { t } = useTranslation(CHAT_NS);
+  const personName = usePersonName();
   return (room, me) => {
     if (room.kind === 'group')
       return (
         room.name ??
         others(room, me)
-          .map((m) => m.displayName)
+          .map((m) => personName(m.displayName))
           .join(', ')
       );
     const partner = others(room, me)[0];
     if (!partner) return t('rooms.unnamed');
-    return partner.deleted ? t('rooms.deletedUser') : partner.displayName;
+    return personName(partner.displayName);
   };
 }
 

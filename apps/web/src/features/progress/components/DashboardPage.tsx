@@ -11,6 +11,7 @@ import { TakeTestLink } from './TakeTestLink';
 import { useLevelTestOffered } from '../../level-test/offered';
 import { ProgressBar } from './ProgressBar';
 import { formatWhen, JoinSessionButton } from '../../sessions';
+import { usePersonName } from '../../../lib/names';
 
 function Tile({ label, value, hint }: { label: string; value: string; hint?: string }) {
   return (
@@ -26,6 +27,7 @@ function Tile({ label, value, hint }: { label: string; value: string; hint?: str
 export function DashboardPage() {
   const { t, i18n } = useTranslation(PROGRESS_NS);
   const { t: tApp } = useTranslation();
+  const personName = usePersonName();
   const offered = useLevelTestOffered();
   const lang = locale(i18n.resolvedLanguage);
   const [data, setData] = useState<Dashboard | null>(null);
@@ -117,7 +119,10 @@ export function DashboardPage() {
         {data.nextSession ? (
           <div className="flex flex-wrap items-center justify-between gap-2">
             <p>
-              {t('sessionWith', { kind: t(data.nextSession.kind === 'voice' ? 'voice' : 'video'), name: data.nextSession.partner.name })}
+              {t('sessionWith', {
+                kind: t(data.nextSession.kind === 'voice' ? 'voice' : 'video'),
+                name: personName(data.nextSession.partner.name),
+              })}
               <br />
               <span className="text-sm text-slate-500">
                 {/* As the sessions page writes it. */}
@@ -163,10 +168,10 @@ export function DashboardPage() {
                     <img src={m.photoUrl} alt="" className="h-9 w-9 rounded-full object-cover" />
                   ) : (
                     <span className="flex h-9 w-9 items-center justify-center rounded-full bg-indigo-100 font-semibold text-indigo-700">
-                      {m.name.slice(0, 1)}
+                      {personName(m.name).slice(0, 1)}
                     </span>
                   )}
-                  <span className="font-medium">{m.name}</span>
+                  <span className="font-medium">{personName(m.name)}</span>
                 </Link>
               </li>
             ))}

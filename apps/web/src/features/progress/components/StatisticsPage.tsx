@@ -10,6 +10,7 @@ import { useLevelTestOffered } from '../../level-test/offered';
 import { Chart } from './Chart';
 import { duration, languageName, locale, monthLabel, shortDay } from './format';
 import { LevelChart } from './LevelChart';
+import { usePersonName } from '../../../lib/names';
 
 const RANGES: StatisticsRange[] = ['week', 'month', 'year'];
 const CALL_COLOR = '#4f46e5';
@@ -19,6 +20,7 @@ const CHAT_COLOR = '#a5b4fc';
 export function StatisticsPage() {
   const { t, i18n } = useTranslation(PROGRESS_NS);
   const { t: tApp } = useTranslation();
+  const personName = usePersonName();
   const offered = useLevelTestOffered();
   const lang = locale(i18n.resolvedLanguage);
   const [range, setRange] = useState<StatisticsRange>('week');
@@ -134,7 +136,7 @@ export function StatisticsPage() {
                 {data.topPartners.map((p) => (
                   <li key={p.userId}>
                     <Link to={`/matching/people/${p.userId}`} className="flex min-h-11 items-center justify-between py-2">
-                      <span className="font-medium">{p.name}</span>
+                      <span className="font-medium">{personName(p.name)}</span>
                       <span className="text-sm text-slate-500">{t('partnerLine', { minutes: p.minutes, count: p.calls })}</span>
                     </Link>
                   </li>

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { Trans, useTranslation } from 'react-i18next';
 import { REPORT_REASONS, type ReportReason } from '@studymate/contracts';
 import { errorProblem, FormProblem, type FieldProblem } from '../../../components/form';
 import { sendReport } from '../api';
@@ -10,11 +11,14 @@ export function ReportDialog({
   userId,
   name,
   messageId,
+  onSent,
   onClose,
 }: {
   userId: string;
   name: string;
   messageId?: string;
+  /** The report was stored (the dialog stays open with its thank-you). */
+  onSent?: () => void;
   onClose: () => void;
 }) {
   const { t } = useTranslation(SAFETY_NS);
@@ -37,6 +41,7 @@ export function ReportDialog({
     try {
       await sendReport({ userId, reason, comment: comment.trim(), ...(messageId ? { messageId } : {}) });
       setSent(true);
+      onSent?.();
     } catch (error) {
       setProblem(errorProblem(error));
     } finally {
@@ -60,7 +65,13 @@ export function ReportDialog({
         </h2>
         {sent ? (
           <p role="status" className="text-sm text-slate-700">
-            {t('report.sent')}
+            {/* Names the section as Settings shows it, and leads there (the dialog closes on the way). */}
+            <Trans
+              t={t}
+              i18nKey="report.sent"
+              values={{ section: t('mine.title') }}
+              components={{ reports: <Link to="/settings#safety" className="font-semibold text-indigo-700 underline" onClick={onClose} /> }}
+            />
           </p>
         ) : (
           <>
@@ -83,7 +94,7 @@ export function ReportDialog({
         )}
         <div className="flex justify-end gap-2">
           <button type="button" className="btn-secondary min-h-11" onClick={onClose}>
-            {sent ? 'OK' : t('report.cancel')}
+            {sent ? t('report.done') : t('report.cancel')}
           </button>
           {!sent && (
             <button type="submit" className="btn-primary min-h-11" disabled={busy}>

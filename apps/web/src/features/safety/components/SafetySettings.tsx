@@ -4,6 +4,7 @@ import type { MyReport, PrivacySettings } from '@studymate/contracts';
 import { errorProblem, FormProblem, type FieldProblem } from '../../../components/form';
 import { fetchMyReports, fetchPrivacy, savePrivacy } from '../api';
 import { SAFETY_NS } from '../i18n';
+import { usePersonName } from '../../../lib/names';
 
 /** The settings page's privacy section: every switch applies at once on every path. */
 export function PrivacySection() {
@@ -83,14 +84,15 @@ export function PrivacySection() {
   );
 }
 
-/** The reports I made, with their state. */
-export function MyReports() {
+/** The reports I made, with their state; read again when `version` changes (a report sent from this page). */
+export function MyReports({ version = 0 }: { version?: number }) {
   const { t, i18n } = useTranslation(SAFETY_NS);
+  const personName = usePersonName();
   const [items, setItems] = useState<MyReport[] | null>(null);
   const [problem, setProblem] = useState<FieldProblem>();
   useEffect(() => {
     fetchMyReports().then(setItems, (error: unknown) => setProblem(errorProblem(error)));
-  }, []);
+  }, [version]);
   const when = new Intl.DateTimeFormat(i18n.resolvedLanguage, { dateStyle: 'medium' });
   return (
     <section className="card space-y-2" aria-labelledby="settings-reports" id="safety">
@@ -104,7 +106,7 @@ export function MyReports() {
           {items.map((r) => (
             <li key={r.id} className="flex flex-wrap justify-between gap-2 py-2 text-sm" data-testid="my-report">
               <span>
-                {r.subjectName} · {t(`report.reasons.${r.reason}`)} · {when.format(new Date(r.createdAt))}
+                {personName(r.subjectName)} · {t(`report.reasons.${r.reason}`)} · {when.format(new Date(r.createdAt))}
               </span>
               <span className="font-semibold">{t(`mine.states.${r.state}`)}</span>
             </li>

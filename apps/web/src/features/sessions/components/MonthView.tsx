@@ -6,6 +6,7 @@ import * as api from '../api';
 import { SESSIONS_NS } from '../i18n';
 import { dayKey, formatClock, formatMonth, monthGrid, thisMonth } from '../time';
 import { SessionCard } from './SessionCard';
+import { usePersonName } from '../../../lib/names';
 
 const DOT: Record<SessionOccurrence['state'], string> = {
   proposed: 'bg-amber-400',
@@ -17,6 +18,7 @@ const DOT: Record<SessionOccurrence['state'], string> = {
 /** A month of my sessions in my zone: a grid of days (each a button), and the chosen day's sessions below it. */
 export function MonthView({ zone, version, onChanged }: { zone: string; version: number; onChanged: () => void }) {
   const { t, i18n } = useTranslation(SESSIONS_NS);
+  const personName = usePersonName();
   const [month, setMonth] = useState(() => thisMonth(zone));
   const [items, setItems] = useState<SessionOccurrence[] | null>(null);
   const [chosen, setChosen] = useState(() => dayKey(new Date().toISOString(), zone));
@@ -96,7 +98,7 @@ export function MonthView({ zone, version, onChanged }: { zone: string; version:
                 {sessions
                   .filter((o) => o.state !== 'declined')
                   .slice(0, 2)
-                  .map((o) => `${formatClock(o.startsAt, zone)} ${o.partner.name}`)
+                  .map((o) => `${formatClock(o.startsAt, zone)} ${personName(o.partner.name)}`)
                   .join(', ')}
               </span>
             </button>

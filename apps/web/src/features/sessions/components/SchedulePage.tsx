@@ -10,7 +10,17 @@ import {
   type SessionRepeatEvery,
   type SessionSuggestions,
 } from '@studymate/contracts';
-import { ChoiceGroup, errorProblem, Field, FormProblem, useAction, type FieldProblem } from '../../../components/form';
+import {
+  ChoiceGroup,
+  controlOf,
+  errorProblem,
+  Field,
+  FormProblem,
+  serverFieldProblems,
+  useAction,
+  type FieldErrors,
+  type FieldProblem,
+} from '../../../components/form';
 import { currentUiLanguage } from '../../../i18n';
 import { apiError } from '../../../lib/http';
 import { fetchMates } from '../../matching/api';
@@ -41,7 +51,10 @@ export function SchedulePage() {
   const [topic, setTopic] = useState('');
   const [suggestions, setSuggestions] = useState<SessionSuggestions['items'] | null>(null);
   const loading = useAction(errorProblem);
-  const { busy, problem, run } = useAction<FieldProblem>((error) => {
+  // The server's refusals about a field, shown beside it (a date in the past under the date)
+  // until the person changes what was refused.
+  const [refused, setRefused] = useState<{ errors: FieldErrors; when: string } | null>(null);
+  const { busy, problem, setProblem, run } = useAction<FieldProblem>((error) => {
     const body = apiError(error);
     const startsAt = (body?.details as { startsAt?: string } | undefined)?.startsAt;
     if (body?.code === 'SESSION_OVERLAP' && startsAt)
@@ -49,6 +62,7 @@ export function SchedulePage() {
     return errorProblem(error);
   });
   const lang = i18n.resolvedLanguage;
+  const fields = refused?.when === `${date} ${time} ${until}` ? refused.errors : {};
 
   useEffect(() => {
     void loading.run(async () => setMates(await fetchMates(currentUiLanguage())));
@@ -93,8 +107,17 @@ export function SchedulePage() {
         ...(topic.trim() ? { topic: topic.trim() } : {}),
         ...(every ? { repeat: { every, ...(ends === 'until' ? { until } : { count }) } } : {}),
       };
-      const made = await api.proposeSession(body);
-      navigate(`/sessions?session=${made.sessionId}`);
+      setRefused(null);
+      const made = await api.proposeSession(body).catch((error: unknown) => {
+        const found = serverFieldProblems(error, `${SESSIONS_NS}:propose.fields`);
+        if (!found) throw error;
+        const { date: onDate, repeat: onRepeat, ...elsewhere } = found;
+        setRefused({ errors: { date: onDate, repeat: onRepeat }, when: `${date} ${time} ${until}` });
+        // A field the form does not show (the time zone) is said above the button.
+        setProblem(Object.values(elsewhere)[0]);
+        return null;
+      });
+      if (made) navigate(`/sessions?session=${made.sessionId}`);
     });
 
   return (
@@ -157,8 +180,10 @@ export function SchedulePage() {
           </div>
         )}
         <div className="grid grid-cols-2 gap-3">
-          <Field label={t('propose.date')}>
-            {({ id }) => <input id={id} type="date" className="input" required value={date} onChange={(e) => setDate(e.target.value)} />}
+          <Field label={t('propose.date')} problem={fields.date}>
+            {(ids) => (
+              <input {...controlOf(ids)} type="date" className="input" required value={date} onChange={(e) => setDate(e.target.value)} />
+            )}
           </Field>
           <Field label={t('propose.time')}>
             {({ id }) => <input id={id} type="time" className="input" required value={time} onChange={(e) => setTime(e.target.value)} />}
@@ -204,10 +229,10 @@ export function SchedulePage() {
               ]}
             />
             {ends === 'until' ? (
-              <Field label={t('propose.until')}>
-                {({ id }) => (
+              <Field label={t('propose.until')} problem={fields.repeat}>
+                {(ids) => (
                   <input
-                    id={id}
+                    {...controlOf(ids)}
                     type="date"
                     className="input"
                     required

@@ -6,6 +6,7 @@ import * as api from '../api';
 import { SESSIONS_NS } from '../i18n';
 import { formatWhen, wallClock } from '../time';
 import { JoinSessionButton } from './JoinSessionButton';
+import { usePersonName } from '../../../lib/names';
 
 type Panel = 'move' | 'cancel-one' | 'cancel-all' | 'decline' | null;
 type Scope = NonNullable<MoveSessionBody['scope']>;
@@ -40,6 +41,7 @@ export function SessionCard({
     if (focused) card.current?.scrollIntoView?.({ block: 'center' });
   }, [focused]);
   const { t, i18n } = useTranslation(SESSIONS_NS);
+  const personName = usePersonName();
   const { busy, problem, run } = useAction(errorProblem);
   const [panel, setPanel] = useState<Panel>(null);
   const [reason, setReason] = useState('');
@@ -77,7 +79,7 @@ export function SessionCard({
             {formatWhen(o.startsAt, zone, lang)}
           </p>
           <p className="text-sm text-slate-600">
-            {t(`kind.${o.kind}`)} · {t('minutes', { count: o.minutes })} · {t('with', { name: o.partner.name })}
+            {t(`kind.${o.kind}`)} · {t('minutes', { count: o.minutes })} · {t('with', { name: personName(o.partner.name) })}
             {o.repeat && ` · ${t(`repeat.${o.repeat}`)}`}
           </p>
           {showOrganiserTime && (

@@ -6,6 +6,7 @@ import { errorProblem, FormProblem, useAction, type FieldProblem } from '../../.
 import { logout, logoutEverywhere, usePublicConfig } from '../../auth/api';
 import { useAuthStore } from '../../auth/store';
 import { LanguageSwitch } from '../../shell/components/LanguageSwitch';
+import { useConfirm } from '../../../components/ConfirmDialog';
 import { BlockedList } from '../../matching/components/BlockedList';
 import { deleteAccount, fetchLoginHistory } from '../api';
 import { DataExportPanel } from './DataExportPanel';
@@ -124,6 +125,8 @@ function DeleteAccount() {
 export function SettingsPage() {
   const { t } = useTranslation();
   const session = useAction(errorProblem);
+  const confirm = useConfirm();
+  const [reports, setReports] = useState(0);
   // A link into a section (a report's outcome leads to `#safety`, my reports) scrolls to it.
   const { hash } = useLocation();
   useEffect(() => {
@@ -149,20 +152,35 @@ export function SettingsPage() {
           <button type="button" className="btn-secondary" disabled={session.busy} onClick={() => void session.run(logout)}>
             {t('settings.logout')}
           </button>
-          <button type="button" className="btn-secondary" disabled={session.busy} onClick={() => void session.run(logoutEverywhere)}>
+          <button
+            type="button"
+            className="btn-secondary"
+            disabled={session.busy}
+            onClick={() =>
+              void confirm
+                .ask({
+                  title: t('settings.logoutAllConfirmTitle'),
+                  body: t('settings.logoutAllConfirmBody'),
+                  confirmLabel: t('settings.logoutAll'),
+                })
+                .then((yes) => (yes ? session.run(logoutEverywhere) : undefined))
+            }
+          >
             {t('settings.logoutAll')}
           </button>
         </div>
         <p className="text-sm text-slate-500">{t('settings.logoutAllHint')}</p>
         <FormProblem problem={session.problem} />
+        {confirm.dialog}
       </section>
 
       <TranslationStatus />
 
       <PrivacySection />
       <LoginHistory />
-      <BlockedList />
-      <MyReports />
+      {/* A report sent from the blocked list shows under My reports at once. */}
+      <BlockedList onReported={() => setReports((n) => n + 1)} />
+      <MyReports version={reports} />
 
       <section className="card space-y-3" aria-labelledby="settings-data">
         <h2 id="settings-data" className="text-base font-bold">
