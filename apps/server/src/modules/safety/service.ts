@@ -659,7 +659,7 @@ export function createSafetyService(deps: {
           actorName: names.get(r.actor_id)?.displayName ?? '',
           action: r.action,
           subjectId: r.subject_id,
-          subjectName: r.subject_id ? (names.get(r.subject_id)?.displayName ?? 'deleted user') : null,
+          subjectName: r.subject_id ? (names.get(r.subject_id)?.displayName ?? '') : null,
           reportId: r.report_id,
           reason: r.reason,
         })),
