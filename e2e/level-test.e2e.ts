@@ -196,6 +196,13 @@ describe('STUDYMATE level test, taken with a microphone', () => {
     expect((await badge.textContent())?.startsWith(result.range.low)).toBe(true);
     await page.getByText(lt.result.provisionalTitle).waitFor();
     await page.getByText(lt.result.advice['little-speech']).waitFor();
+    // An empty feedback list says why and what to do, never a bare "none".
+    const kinds = new Set(result.feedback.map((f) => f.kind));
+    const empty = await page.getByTestId('feedback-empty').allTextContents();
+    expect(empty).toEqual([
+      ...(kinds.has('strength') ? [] : [lt.result.noStrengthsProvisional]),
+      ...(kinds.has('improve') ? [] : [lt.result.noImproveProvisional]),
+    ]);
     expect(result.subScores.vocabularyRange).toBeNull();
     console.log(`level-test e2e: level ${result.level} (score ${result.score}), providers ${result.providers.join(', ')}`);
     // The server heard the espeak-ng speech: at least some recognised words per answer.
@@ -228,6 +235,10 @@ describe('STUDYMATE level test, taken with a microphone', () => {
     await page.getByText('영어 B1 · 자가 평가', { exact: true }).waitFor();
     const me = (await (await api.get(`${baseUrl}/api/v1/me`, { headers: auth })).json()) as { verifiedLevels: unknown[] };
     expect(me.verifiedLevels).toEqual([]);
+    // Home's level chart marks the result as provisional and dates it on its own day, not years ahead.
+    await page.goto('/');
+    await page.getByTestId('provisional-legend').waitFor();
+    await shot('home-level-chart', true);
 
     // History lists the attempt as provisional, and a provisional result may be retaken at once.
     await page.goto('/level-test/history');

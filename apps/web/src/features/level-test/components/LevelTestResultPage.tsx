@@ -50,7 +50,8 @@ export function LevelTestResultPage() {
   const shown = SUB_SCORES.filter((k) => result.subScores[k] !== null);
   const withheld = shown.length < SUB_SCORES.length;
 
-  const feedbackList = (items: typeof result.feedback, tone: string) =>
+  // Nothing to list is said with its reason and what to do next, never a bare "none".
+  const feedbackList = (items: typeof result.feedback, tone: string, empty: string) =>
     items.length ? (
       <ul className="space-y-2">
         {items.map((f) => (
@@ -60,7 +61,9 @@ export function LevelTestResultPage() {
         ))}
       </ul>
     ) : (
-      <p className="text-sm text-slate-500">{t('result.none')}</p>
+      <p className="text-sm text-slate-500" data-testid="feedback-empty">
+        {empty}
+      </p>
     );
 
   return (
@@ -125,11 +128,15 @@ export function LevelTestResultPage() {
       <section className="card grid gap-4 sm:grid-cols-2">
         <div className="space-y-2">
           <h2 className="text-base font-bold">{t('result.strengths')}</h2>
-          {feedbackList(strengths, 'bg-emerald-50 text-emerald-900')}
+          {feedbackList(
+            strengths,
+            'bg-emerald-50 text-emerald-900',
+            t(provisional ? 'result.noStrengthsProvisional' : 'result.noStrengths'),
+          )}
         </div>
         <div className="space-y-2">
           <h2 className="text-base font-bold">{t('result.improve')}</h2>
-          {feedbackList(improve, 'bg-amber-50 text-amber-900')}
+          {feedbackList(improve, 'bg-amber-50 text-amber-900', t(provisional ? 'result.noImproveProvisional' : 'result.noImprove'))}
         </div>
       </section>
 
