@@ -4,6 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import type { RoomSummary } from '@studymate/contracts';
 import chat from '../apps/web/src/features/chat/i18n/ko.json';
+import matching from '../apps/web/src/features/matching/i18n/ko.json';
+import safety from '../apps/web/src/features/safety/i18n/ko.json';
 import { onboardedUser } from './support/accounts';
 import { baseUrl, launchBrowser, newPage } from './support/browser';
 import { confirmInDialog, horizontalOverflow, imageLoaded, onPath, until } from './support/flow';
@@ -23,6 +25,13 @@ const newestInView = (page: Page) =>
     .evaluate(
       (el) => el.getBoundingClientRect().bottom <= el.closest('[data-testid="message-scroller"]')!.getBoundingClientRect().bottom + 1,
     );
+
+/** What a screen reader would call the focused element. */
+const focusedName = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement;
+    return el?.getAttribute('aria-label') ?? el?.textContent?.trim() ?? '';
+  });
 
 describe('STUDYMATE chat between two people', () => {
   let browser: Browser;
@@ -271,6 +280,51 @@ describe('STUDYMATE chat between two people', () => {
     await confirmInDialog(a.page, chat.message.confirmDelete, chat.message.delete);
     await until('the deletion to reach Sam', async () => (await messages(b.page).filter({ hasText: '저도 정말 반가워요' }).count()) === 0);
     await messages(b.page).filter({ hasText: chat.message.deleted }).waitFor();
+  });
+
+  it('works from the keyboard: the ⋯ panel and a message menu close on Escape and hand focus back; arrow keys move in the menu', async () => {
+    expect(ready, 'needs the room from the first test').toBe(true);
+    const { page } = a;
+    await page.goto(`/chat/${roomId}`);
+    await composer(page).waitFor();
+    const more = page.getByRole('button', { name: chat.conversation.more });
+    const panel = page.getByRole('group', { name: chat.conversation.more });
+    await more.focus();
+    await page.keyboard.press('Enter');
+    await panel.waitFor();
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'hidden' });
+    expect(await focusedName(page)).toBe(chat.conversation.more);
+
+    // Escape on the block confirmation answers it and gives focus back to Block, in the open panel.
+    await page.keyboard.press('Enter');
+    await panel.getByRole('button', { name: matching.card.block }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await focusedName(page)).toBe(matching.card.block);
+    expect(await panel.isVisible(), 'the panel stays open').toBe(true);
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'hidden' });
+    expect(await focusedName(page)).toBe(chat.conversation.more);
+
+    // A message's menu: focus on its first item, the arrows move round it, Escape closes it.
+    const bubble = messages(page).filter({ hasText: 'Nice to meet you' });
+    await bubble.getByRole('button', { name: chat.message.actions }).focus();
+    await page.keyboard.press('Enter');
+    const menu = bubble.getByRole('menu');
+    await menu.waitFor();
+    expect(await focusedName(page)).toBe(chat.message.reply);
+    await page.keyboard.press('ArrowRight');
+    expect(await focusedName(page)).toBe(chat.message.correct);
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    expect(await focusedName(page), 'wraps round to the last item').toBe(safety.report.message);
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached' });
+    expect(await focusedName(page)).toBe(chat.message.actions);
   });
 
   it("shows the partner's read mark after a reload, and their presence live (online, away)", async () => {

@@ -62,7 +62,8 @@ describe('STUDYMATE on first use', () => {
     // Sam is on his profile, Mina on her home page: neither is looking at chat.
     await sam.page.goto('/profile');
     await sam.page.getByRole('navigation', { name: ko.nav.tabs }).waitFor();
-    expect(await sam.page.title()).toBe('STUDYMATE');
+    // Each page names itself in the tab, in the reader's language.
+    expect(await sam.page.title()).toBe(`${ko.nav.profile} · STUDYMATE`);
 
     const opened = await mina.context.request.post(`${baseUrl}/api/v1/chat/rooms/direct`, {
       data: { partnerId: samAuth.id },
@@ -85,7 +86,7 @@ describe('STUDYMATE on first use', () => {
           .textContent()
           .catch(() => null)) === '2',
     );
-    await until('the title to count 2', async () => (await sam.page.title()) === '(2) STUDYMATE');
+    await until('the title to count 2', async () => (await sam.page.title()) === `(2) ${ko.nav.profile} · STUDYMATE`);
 
     await send(sam, samAuth.headers, roomId, 'Hi Mina! Yes, Saturday works.');
     const minasChatLink = mina.page.getByRole('navigation', { name: ko.nav.main }).getByRole('link', { name: new RegExp(ko.nav.chat) });
@@ -97,7 +98,7 @@ describe('STUDYMATE on first use', () => {
           .textContent()
           .catch(() => null)) === '1',
     );
-    expect(await mina.page.title()).toBe('(1) STUDYMATE');
+    expect(await mina.page.title()).toBe(`(1) ${ko.nav.home} · STUDYMATE`);
 
     // Sam opens the conversation from the tab: it fills the screen (no tab bar under the composer),
     // and once read the counts go away.
@@ -115,7 +116,7 @@ describe('STUDYMATE on first use', () => {
       .evaluate((el) => el.getBoundingClientRect().bottom);
     expect(composerBottom).toBeLessThanOrEqual(812);
     expect(composerBottom, 'the composer sits at the bottom of the screen').toBeGreaterThan(812 - 80);
-    await until('the title to drop the count', async () => (await sam.page.title()) === 'STUDYMATE');
+    await until('the title to drop the count', async () => (await sam.page.title()) === `${ko.nav.chat} · STUDYMATE`);
     await sam.page.screenshot({ path: path.join(resultsDir, 'first-use-conversation-375.png') });
     await sam.page.goBack();
     await onPath(sam.page, '/chat');
@@ -267,6 +268,7 @@ describe('STUDYMATE on first use', () => {
     await page.goto('/no-such-page');
     await page.getByRole('heading', { name: ko.notFound.title }).waitFor();
     expect(pathOf(page), 'no silent jump home').toBe('/no-such-page');
+    expect(await page.title()).toBe(`${ko.notFound.title} · STUDYMATE`);
     await page.getByRole('link', { name: ko.notFound.home }).tap();
     await onPath(page, '/');
 

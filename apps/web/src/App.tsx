@@ -9,6 +9,7 @@ import { TermsPage } from './features/auth/components/TermsPage';
 import { FullPageSpinner } from './features/shell/components/FullPageSpinner';
 import { AppShell } from './features/shell/components/AppShell';
 import { NotFoundPage } from './features/shell/components/NotFoundPage';
+import { DocumentTitle } from './features/shell/components/DocumentTitle';
 
 // The forms (and the schema checker they use) load only once a signed-in user needs them,
 // so the sign-in page stays small.
@@ -52,74 +53,93 @@ const RatePage = later(() => import('./features/calls'), 'RatePage');
 const LegalPage = lazy(async () => ({ default: (await import('./features/legal/components/LegalPage')).LegalPage }));
 const loading = (page: ReactNode) => <Suspense fallback={<FullPageSpinner />}>{page}</Suspense>;
 
+// Each route names its page in `handle.title` (an i18n key): DocumentTitle writes the tab's title from it.
 const router = createBrowserRouter([
-  { path: '/signin', element: <SignInPage /> },
-  { path: '/auth/complete', element: <AuthCompletePage /> },
-  { path: '/legal/terms', element: loading(<LegalPage document="terms" />) },
-  { path: '/legal/privacy', element: loading(<LegalPage document="privacy" />) },
   {
-    element: <RequireSession />,
+    element: <DocumentTitle />,
     children: [
-      { path: '/terms', element: <TermsPage /> },
+      { path: '/signin', handle: { title: 'titles.signin' }, element: <SignInPage /> },
+      { path: '/auth/complete', handle: { title: 'titles.signin' }, element: <AuthCompletePage /> },
+      { path: '/legal/terms', handle: { title: 'titles.legalTerms' }, element: loading(<LegalPage document="terms" />) },
+      { path: '/legal/privacy', handle: { title: 'titles.legalPrivacy' }, element: loading(<LegalPage document="privacy" />) },
       {
-        element: <RequireTerms />,
+        element: <RequireSession />,
         children: [
-          { path: '/onboarding', element: loading(<OnboardingIndex />) },
-          { path: '/onboarding/:step', element: loading(<OnboardingPage />) },
+          { path: '/terms', handle: { title: 'terms.title' }, element: <TermsPage /> },
           {
-            element: <RequireOnboarded />,
+            element: <RequireTerms />,
             children: [
-              // The call takes the whole screen (no navigation around it); the rating page is a page of the shell.
-              { path: '/calls/:callId', element: loading(<CallPage />) },
+              { path: '/onboarding', handle: { title: 'titles.onboarding' }, element: loading(<OnboardingIndex />) },
+              { path: '/onboarding/:step', handle: { title: 'titles.onboarding' }, element: loading(<OnboardingPage />) },
               {
-                element: <AppShell />,
+                element: <RequireOnboarded />,
                 children: [
-                  { index: true, element: loading(<DashboardPage />) },
-                  { path: '/statistics', element: loading(<StatisticsPage />) },
-                  { path: '/achievements', element: loading(<AchievementsPage />) },
-                  { path: '/notifications', element: loading(<NotificationsPage />) },
-                  { path: '/chat', element: loading(<ChatRoomsPage />) },
-                  { path: '/chat/new-group', element: loading(<NewGroupPage />) },
-                  { path: '/chat/files', element: loading(<SharedFilesPage />) },
-                  { path: '/chat/:roomId', element: loading(<ConversationPage />) },
-                  { path: '/chat/:roomId/members', element: loading(<RoomMembersPage />) },
-                  { path: '/matching', element: loading(<RecommendationsPage />) },
-                  { path: '/matching/requests', element: loading(<RequestsPage />) },
-                  { path: '/matching/people/:userId', element: loading(<PersonPage />) },
-                  { path: '/mates', element: loading(<MatesPage />) },
-                  { path: '/sessions', element: loading(<SessionsPage />) },
-                  { path: '/schedule', element: loading(<SchedulePage />) },
-                  { path: '/calls/:callId/rate', element: loading(<RatePage />) },
-                  { path: '/profile', element: loading(<ProfilePage />) },
-                  { path: '/settings', element: loading(<SettingsPage />) },
+                  // The call takes the whole screen (no navigation around it); the rating page is a page of the shell.
+                  { path: '/calls/:callId', handle: { title: 'titles.call' }, element: loading(<CallPage />) },
                   {
-                    path: '/admin',
-                    element: loading(<AdminShell />),
+                    element: <AppShell />,
                     children: [
-                      { index: true, element: loading(<ReportsQueue />) },
-                      { path: 'reports/:reportId', element: loading(<ReportDetailPage />) },
-                      { path: 'people', element: loading(<PeopleLookup />) },
-                      { path: 'people/:userId', element: loading(<PersonAdminPage />) },
-                      { path: 'figures', element: loading(<FiguresPage />) },
-                      { path: 'audit', element: loading(<AuditPage />) },
-                      { path: 'words', element: loading(<WordsPage />) },
-                      { path: 'announcements', element: loading(<AnnouncePage />) },
+                      { index: true, handle: { title: 'nav.home' }, element: loading(<DashboardPage />) },
+                      { path: '/statistics', handle: { title: 'nav.statistics' }, element: loading(<StatisticsPage />) },
+                      { path: '/achievements', handle: { title: 'nav.achievements' }, element: loading(<AchievementsPage />) },
+                      { path: '/notifications', handle: { title: 'nav.notifications' }, element: loading(<NotificationsPage />) },
+                      { path: '/chat', handle: { title: 'nav.chat' }, element: loading(<ChatRoomsPage />) },
+                      { path: '/chat/new-group', handle: { title: 'titles.newGroup' }, element: loading(<NewGroupPage />) },
+                      { path: '/chat/files', handle: { title: 'titles.files' }, element: loading(<SharedFilesPage />) },
+                      { path: '/chat/:roomId', handle: { title: 'nav.chat' }, element: loading(<ConversationPage />) },
+                      { path: '/chat/:roomId/members', handle: { title: 'titles.members' }, element: loading(<RoomMembersPage />) },
+                      { path: '/matching', handle: { title: 'nav.matching' }, element: loading(<RecommendationsPage />) },
+                      { path: '/matching/requests', handle: { title: 'titles.requests' }, element: loading(<RequestsPage />) },
+                      { path: '/matching/people/:userId', handle: { title: 'titles.person' }, element: loading(<PersonPage />) },
+                      { path: '/mates', handle: { title: 'nav.mates' }, element: loading(<MatesPage />) },
+                      { path: '/sessions', handle: { title: 'nav.sessions' }, element: loading(<SessionsPage />) },
+                      { path: '/schedule', handle: { title: 'nav.schedule' }, element: loading(<SchedulePage />) },
+                      { path: '/calls/:callId/rate', handle: { title: 'titles.rate' }, element: loading(<RatePage />) },
+                      { path: '/profile', handle: { title: 'nav.profile' }, element: loading(<ProfilePage />) },
+                      { path: '/settings', handle: { title: 'nav.settings' }, element: loading(<SettingsPage />) },
+                      {
+                        path: '/admin',
+                        handle: { title: 'nav.admin' },
+                        element: loading(<AdminShell />),
+                        children: [
+                          { index: true, element: loading(<ReportsQueue />) },
+                          { path: 'reports/:reportId', element: loading(<ReportDetailPage />) },
+                          { path: 'people', element: loading(<PeopleLookup />) },
+                          { path: 'people/:userId', element: loading(<PersonAdminPage />) },
+                          { path: 'figures', element: loading(<FiguresPage />) },
+                          { path: 'audit', element: loading(<AuditPage />) },
+                          { path: 'words', element: loading(<WordsPage />) },
+                          { path: 'announcements', element: loading(<AnnouncePage />) },
+                        ],
+                      },
+                      { path: '/level-test', handle: { title: 'nav.levelTest' }, element: loading(<LevelTestIntroPage />) },
+                      {
+                        path: '/level-test/history',
+                        handle: { title: 'titles.levelTestHistory' },
+                        element: loading(<LevelTestHistoryPage />),
+                      },
+                      { path: '/level-test/:attemptId', handle: { title: 'nav.levelTest' }, element: loading(<LevelTestTakePage />) },
+                      {
+                        path: '/level-test/:attemptId/waiting',
+                        handle: { title: 'nav.levelTest' },
+                        element: loading(<LevelTestWaitingPage />),
+                      },
+                      {
+                        path: '/level-test/:attemptId/result',
+                        handle: { title: 'titles.levelTestResult' },
+                        element: loading(<LevelTestResultPage />),
+                      },
                     ],
                   },
-                  { path: '/level-test', element: loading(<LevelTestIntroPage />) },
-                  { path: '/level-test/history', element: loading(<LevelTestHistoryPage />) },
-                  { path: '/level-test/:attemptId', element: loading(<LevelTestTakePage />) },
-                  { path: '/level-test/:attemptId/waiting', element: loading(<LevelTestWaitingPage />) },
-                  { path: '/level-test/:attemptId/result', element: loading(<LevelTestResultPage />) },
                 ],
               },
             ],
           },
         ],
       },
+      { path: '*', handle: { title: 'notFound.title' }, element: <NotFoundPage /> },
     ],
   },
-  { path: '*', element: <NotFoundPage /> },
 ]);
 
 export function App() {

@@ -14,6 +14,24 @@ interface Pending extends ConfirmRequest {
 }
 
 /**
+ * A `<dialog>` shown as a modal while it is on the page. It leaves the page when answered, and
+ * focus would fall to <body>: it goes back to what opened it (a Block button), where a keyboard
+ * user left off.
+ */
+export function useModal() {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    if (el && !el.open) el.showModal();
+    return () => {
+      if (opener?.isConnected) opener.focus();
+    };
+  }, []);
+  return ref;
+}
+
+/**
  * The app's one confirmation: a modal `<dialog>` in the app's style instead of the browser's
  * `confirm()`, which cannot be styled or translated and blocks the page. Render `dialog` once;
  * `ask()` resolves true when the person confirms, false on cancel or Escape.
@@ -38,12 +56,8 @@ export function useConfirm(): { dialog: ReactNode; ask: (request: ConfirmRequest
 
 function ConfirmDialog({ title, body, confirmLabel, danger, answer }: Pending) {
   const { t } = useTranslation();
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModal();
   const titleId = useId();
-  useEffect(() => {
-    const el = ref.current;
-    if (el && !el.open) el.showModal();
-  }, []);
   return (
     <dialog
       ref={ref}

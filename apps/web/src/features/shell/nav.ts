@@ -40,3 +40,12 @@ export const SIDE_NAV: NavArea[] = [
 /** Phone bottom bar: the four most used areas; the rest sit behind "more". */
 export const TAB_BAR: NavArea[] = [HOME, CHAT, MATCHING, MATES];
 export const MORE_MENU: NavArea[] = SIDE_NAV.filter((a) => !TAB_BAR.includes(a));
+
+/**
+ * A tab's title: the page's name before the product's ("Chat · STUDYMATE"), so tabs and history
+ * entries can be told apart, and "(3) " in front while messages wait.
+ */
+export function documentTitle(page: string | null, unread: number): string {
+  const title = page ? `${page} · STUDYMATE` : 'STUDYMATE';
+  return unread > 0 ? `(${unread > 99 ? '99+' : unread}) ${title}` : title;
+}

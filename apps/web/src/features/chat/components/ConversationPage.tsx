@@ -32,6 +32,7 @@ import { SearchBar, SearchResults, useRoomSearch } from './SearchPanel';
 import { ClosedConversationNote, useContactState } from '../../matching/components/ContactGate';
 import { BlockButton } from '../../matching/components/PartnerCardView';
 import { usePersonName } from '../../../lib/names';
+import { usePopover } from '../../../components/popover';
 
 const EMPTY: never[] = [];
 
@@ -394,19 +395,11 @@ export function ConversationPage() {
  */
 function HeaderMenu({ children }: { children: ReactNode }) {
   const { t } = useTranslation(CHAT_NS);
-  const [open, setOpen] = useState(false);
-  const panel = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: PointerEvent) => {
-      if (!panel.current?.parentElement?.contains(e.target as Node) && !(e.target as Element).closest?.('dialog')) setOpen(false);
-    };
-    document.addEventListener('pointerdown', close);
-    return () => document.removeEventListener('pointerdown', close);
-  }, [open]);
+  const { open, setOpen, root, trigger } = usePopover();
   return (
-    <div className="relative shrink-0">
+    <div ref={root} className="relative shrink-0">
       <button
+        ref={trigger}
         type="button"
         aria-label={t('conversation.more')}
         aria-expanded={open}
@@ -416,7 +409,6 @@ function HeaderMenu({ children }: { children: ReactNode }) {
         <LineIcon d="M5 12h.01M12 12h.01M19 12h.01" />
       </button>
       <div
-        ref={panel}
         role="group"
         aria-label={t('conversation.more')}
         className={`${open ? '' : 'hidden'} absolute right-0 top-full z-20 mt-1 w-64 space-y-1 rounded-xl border border-slate-200 bg-white p-1 shadow-lg empty:hidden`}

@@ -1,6 +1,7 @@
-import { useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { VOICE_WAVEFORM_BARS, type ChatMessage } from '@studymate/contracts';
+import { moveInMenu, usePopover } from '../../../components/popover';
 import { apiError, httpStatus } from '../../../lib/http';
 import { currentUiLanguage } from '../../../i18n';
 import { translateMessage } from '../api';
@@ -211,7 +212,12 @@ export function MessageBubble({
   onMediaLoad,
 }: Props) {
   const { t, i18n } = useTranslation(CHAT_NS);
-  const [menuOpen, setMenuOpen] = useState(false);
+  const { open: menuOpen, setOpen: setMenuOpen, root: menuRoot, trigger: menuButton } = usePopover<HTMLLIElement>();
+  const menu = useRef<HTMLDivElement>(null);
+  // Opening the menu puts focus on its first item; the arrow keys move on from there.
+  useEffect(() => {
+    if (menuOpen) menu.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+  }, [menuOpen]);
   const deleted = Boolean(message.deletedAt);
   const textual = message.kind === 'text' || message.kind === 'correction';
   // Offered only where the server has a translator; elsewhere it could only fail.
@@ -239,6 +245,7 @@ export function MessageBubble({
 
   return (
     <li
+      ref={menuRoot}
       className={`flex flex-col rounded-2xl transition-colors ${mine ? 'items-end' : 'items-start'} ${highlighted ? 'bg-amber-100 p-1' : ''}`}
       data-testid="message"
       data-seq={message.seq}
@@ -273,8 +280,10 @@ export function MessageBubble({
         </div>
         {actions.length > 0 && (
           <button
+            ref={menuButton}
             type="button"
             aria-label={t('message.actions')}
+            aria-haspopup="menu"
             aria-expanded={menuOpen}
             onClick={() => setMenuOpen((o) => !o)}
             className="-my-2 flex size-11 shrink-0 items-center justify-center rounded-full text-lg leading-none text-slate-400 hover:bg-slate-100 hover:text-slate-700"
@@ -284,12 +293,13 @@ export function MessageBubble({
         )}
       </div>
       {menuOpen && (
-        <div role="menu" className="mt-1 flex flex-wrap gap-1">
+        <div ref={menu} role="menu" aria-label={t('message.actions')} className="mt-1 flex flex-wrap gap-1" onKeyDown={moveInMenu}>
           {actions.map((action) => (
             <button
               key={action}
               type="button"
               role="menuitem"
+              tabIndex={-1}
               className={`min-h-11 rounded-full border px-4 py-1 text-sm font-semibold ${
                 action === 'delete' || action === 'report' ? 'border-red-200 text-red-700' : 'border-slate-200 text-slate-700'
               } bg-white hover:bg-slate-50`}

@@ -1,7 +1,8 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { Trans, useTranslation } from 'react-i18next';
 import { REPORT_REASONS, type ReportReason } from '@studymate/contracts';
+import { useModal } from '../../../components/ConfirmDialog';
 import { errorProblem, FormProblem, type FieldProblem } from '../../../components/form';
 import { sendReport } from '../api';
 import { SAFETY_NS } from '../i18n';
@@ -22,17 +23,13 @@ export function ReportDialog({
   onClose: () => void;
 }) {
   const { t } = useTranslation(SAFETY_NS);
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModal();
   const titleId = useId();
   const [reason, setReason] = useState<ReportReason>('harassment');
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const [sent, setSent] = useState(false);
   const [problem, setProblem] = useState<FieldProblem>();
-  useEffect(() => {
-    const el = ref.current;
-    if (el && !el.open) el.showModal();
-  }, []);
 
   async function submit(e: FormEvent) {
     e.preventDefault();

@@ -14,7 +14,7 @@ import { Bell, NotificationToast } from '../../notifications/components/Bell';
 const IncomingCall = lazy(async () => ({ default: (await import('../../calls/components/IncomingCall')).IncomingCall }));
 
 /** Unread messages over all my rooms, kept current by chat's room subscriptions. */
-function useUnreadTotal(): number {
+export function useUnreadTotal(): number {
   return useChatStore((s) => (s.rooms ?? []).reduce((sum, room) => sum + room.unreadCount, 0));
 }
 
@@ -38,14 +38,6 @@ function useNotificationLanguage() {
   useEffect(() => {
     http.put('/notifications/settings', { locale: language }).catch(() => {});
   }, [language]);
-}
-
-/** "(3) STUDYMATE" while messages wait, as a tab in the background shows. */
-function useTitleCount(unread: number) {
-  useEffect(() => {
-    document.title = unread > 0 ? `(${unread > 99 ? '99+' : unread}) STUDYMATE` : 'STUDYMATE';
-  }, [unread]);
-  useEffect(() => () => void (document.title = 'STUDYMATE'), []);
 }
 
 function UnreadBadge({ count, className }: { count: number; className: string }) {
@@ -93,7 +85,6 @@ export function AppShell() {
   const unread = useUnreadTotal();
   useChatEverywhere();
   useNotificationLanguage();
-  useTitleCount(unread);
   const inConversation = isConversation(location.pathname);
   // The administrators' pages are in the navigation of administrators only.
   const isAdmin = useAuthStore((s) => s.user?.role === 'admin');
