@@ -113,9 +113,24 @@ describe('STUDYMATE matching: from a recommendation to a chat', () => {
     // Their profile is gone once blocked: the list is where they can still be reported.
     await blocked.getByRole('button', { name: safety.report.person, exact: true }).click();
     const report = a.page.getByRole('dialog', { name: safety.report.title.replace('{{name}}', 'Liam Scott') });
-    await report.getByRole('radio', { name: safety.report.reasons.spam }).check();
+    // No reason is chosen for the person: sending without one says what is missing.
     await report.getByRole('button', { name: safety.report.send }).click();
+    await report.getByRole('alert').getByText(safety.report.reasonMissing).waitFor();
+    expect(await report.getByRole('status').count(), 'nothing sent').toBe(0);
+    // The comment stops at its limit, and the counter says so.
+    const comment = report.getByLabel(safety.report.comment);
+    await comment.fill('스팸 '.repeat(400));
+    expect((await comment.inputValue()).length).toBe(1000);
+    await report.getByTestId('comment-count').getByText(safety.report.commentLimit.replace('{{max}}', '1,000')).waitFor();
+    await report.getByRole('radio', { name: safety.report.reasons.spam }).check();
+    expect(await report.getByRole('alert').count(), 'the missing reason is no longer said').toBe(0);
+    // A double click on Send: the thanks that take its place are not dismissed by the second click.
+    await report.getByRole('button', { name: safety.report.send }).dblclick();
     await report.getByRole('status').waitFor();
+    // However quick the server, the second click of a double click (detail 2) landing on OK is ignored.
+    await report.getByRole('button', { name: safety.report.done }).dispatchEvent('click', { detail: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await report.getByRole('status').isVisible()).toBe(true);
     await a.page.getByRole('region', { name: safety.mine.title }).getByText('Liam Scott').waitFor();
     await report.getByRole('button', { name: safety.report.done }).click();
     await report.waitFor({ state: 'detached' });

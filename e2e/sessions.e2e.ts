@@ -156,7 +156,16 @@ describe('STUDYMATE sessions: booking between two browsers in two time zones', (
     await theirs.getByRole('button', { name: sessions.actions.move }).click();
     const newTime = '08:00';
     await theirs.getByLabel(sessions.form.newTime).fill(newTime);
-    await theirs.getByLabel(sessions.form.reason).fill('Early meeting');
+    // The reason is required, as its label says; without one the form says so beside it, in its own words.
+    const reasonField = theirs.getByLabel(sessions.form.reason);
+    expect(await theirs.locator('label', { hasText: sessions.form.reason }).textContent()).toContain(ko.common.required);
+    await theirs.getByRole('button', { name: sessions.form.askMove }).click();
+    await theirs.getByRole('alert').getByText(sessions.form.reasonMissing).waitFor();
+    expect(await reasonField.getAttribute('aria-invalid')).toBe('true');
+    expect(await reasonField.evaluate((el) => el === document.activeElement), 'focus on the field to fix').toBe(true);
+    expect(await theirs.getByText(/답을 기다리는 중/).count(), 'nothing asked').toBe(0);
+    await reasonField.fill('Early meeting');
+    expect(await theirs.getByText(sessions.form.reasonMissing).count()).toBe(0);
     await theirs.getByRole('button', { name: sessions.form.askMove }).click();
     await theirs.getByText(/답을 기다리는 중/).waitFor();
 

@@ -22,6 +22,8 @@ interface FieldProps {
   label: string;
   hint?: ReactNode;
   optional?: boolean;
+  /** Said in the label, where the rest of the form is optional or the rule is not obvious. */
+  required?: boolean;
   problem?: FieldProblem;
   /** Renders the control with the ids that tie it to its label, hint and error. */
   children: (ids: { id: string; describedBy: string | undefined; invalid: boolean }) => ReactNode;
@@ -34,7 +36,7 @@ export const controlOf = ({ id, describedBy, invalid }: { id: string; describedB
   'aria-invalid': invalid || undefined,
 });
 
-export function Field({ label, hint, optional, problem, children }: FieldProps) {
+export function Field({ label, hint, optional, required, problem, children }: FieldProps) {
   const { t } = useTranslation();
   const id = useId();
   const hintId = `${id}-hint`;
@@ -45,6 +47,7 @@ export function Field({ label, hint, optional, problem, children }: FieldProps) 
       <label htmlFor={id} className="mb-1.5 block text-sm font-semibold text-slate-700">
         {label}
         {optional && <span className="ml-1 font-normal text-slate-400">{t('common.optional')}</span>}
+        {required && <span className="ml-1 font-normal text-slate-500">{t('common.required')}</span>}
       </label>
       {children({ id, describedBy, invalid: Boolean(problem) })}
       {hint && (

@@ -1,9 +1,9 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { Trans, useTranslation } from 'react-i18next';
-import { REPORT_REASONS, type ReportReason } from '@studymate/contracts';
+import { MAX_REPORT_COMMENT, REPORT_REASONS, type ReportReason } from '@studymate/contracts';
 import { useModal } from '../../../components/ConfirmDialog';
-import { errorProblem, FormProblem, type FieldProblem } from '../../../components/form';
+import { errorProblem, FormProblem, ProblemText, type FieldProblem } from '../../../components/form';
 import { sendReport } from '../api';
 import { SAFETY_NS } from '../i18n';
 
@@ -25,7 +25,10 @@ export function ReportDialog({
   const { t } = useTranslation(SAFETY_NS);
   const ref = useModal();
   const titleId = useId();
-  const [reason, setReason] = useState<ReportReason>('harassment');
+  // No reason is chosen for the person: a hasty report would be filed under whatever came first.
+  const [reason, setReason] = useState<ReportReason | null>(null);
+  const [reasonMissing, setReasonMissing] = useState(false);
+  const reasons = useRef<HTMLFieldSetElement>(null);
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const [sent, setSent] = useState(false);
@@ -33,6 +36,11 @@ export function ReportDialog({
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    if (!reason) {
+      setReasonMissing(true);
+      reasons.current?.querySelector('input')?.focus();
+      return;
+    }
     setBusy(true);
     setProblem(undefined);
     try {
@@ -73,24 +81,42 @@ export function ReportDialog({
         ) : (
           <>
             <p className="text-sm text-slate-600">{t('report.intro', { name })}</p>
-            <fieldset className="space-y-1">
+            <fieldset
+              ref={reasons}
+              className="space-y-1"
+              aria-invalid={reasonMissing || undefined}
+              aria-describedby={reasonMissing ? `${titleId}-reason` : undefined}
+            >
               <legend className="mb-1 text-sm font-semibold">{t('report.reason')}</legend>
               {REPORT_REASONS.map((r) => (
                 <label key={r} className="flex min-h-11 items-center gap-2 text-sm">
-                  <input type="radio" name="reason" value={r} checked={reason === r} onChange={() => setReason(r)} />
+                  <input
+                    type="radio"
+                    name="reason"
+                    value={r}
+                    checked={reason === r}
+                    onChange={() => {
+                      setReason(r);
+                      setReasonMissing(false);
+                    }}
+                  />
                   {t(`report.reasons.${r}`)}
                 </label>
               ))}
+              <ProblemText id={`${titleId}-reason`} problem={reasonMissing ? { text: t('report.reasonMissing') } : undefined} />
             </fieldset>
-            <label className="block text-sm font-semibold">
-              {t('report.comment')}
-              <textarea className="input mt-1 h-24" maxLength={1000} value={comment} onChange={(e) => setComment(e.target.value)} />
-            </label>
+            <CommentField value={comment} onChange={setComment} />
             <FormProblem problem={problem} />
           </>
         )}
         <div className="flex justify-end gap-2">
-          <button type="button" className="btn-secondary min-h-11" onClick={onClose}>
+          <button
+            type="button"
+            className="btn-secondary min-h-11"
+            // The thanks replace "Send report" under the pointer: the second click of a double
+            // click on it (detail 2) must not dismiss them unread.
+            onClick={(e) => e.detail < 2 && onClose()}
+          >
             {sent ? t('report.done') : t('report.cancel')}
           </button>
           {!sent && (
@@ -101,5 +127,37 @@ export function ReportDialog({
         </div>
       </form>
     </dialog>
+  );
+}
+
+/** What happened, in up to MAX_REPORT_COMMENT characters, with a counter that says so at the limit (a paste is cut there). */
+function CommentField({ value, onChange }: { value: string; onChange: (value: string) => void }) {
+  const { t, i18n } = useTranslation(SAFETY_NS);
+  const id = useId();
+  const number = (n: number) => n.toLocaleString(i18n.resolvedLanguage);
+  const full = value.length >= MAX_REPORT_COMMENT;
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-semibold">
+        {t('report.comment')}
+      </label>
+      <textarea
+        id={id}
+        className="input mt-1 h-24"
+        maxLength={MAX_REPORT_COMMENT}
+        aria-describedby={`${id}-count`}
+        value={value}
+        onChange={(e) => onChange(e.target.value.slice(0, MAX_REPORT_COMMENT))}
+      />
+      <p
+        id={`${id}-count`}
+        data-testid="comment-count"
+        className={`mt-1 text-right text-xs ${full ? 'font-semibold text-red-700' : 'text-slate-500'}`}
+      >
+        {full
+          ? t('report.commentLimit', { max: number(MAX_REPORT_COMMENT) })
+          : t('report.commentCount', { count: number(value.length), max: number(MAX_REPORT_COMMENT) })}
+      </p>
+    </div>
   );
 }

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MoveSessionBody, SessionOccurrence } from '@studymate/contracts';
-import { errorProblem, Field, FormProblem, useAction } from '../../../components/form';
+import { DateTime } from 'luxon';
+import { controlOf, errorProblem, Field, FormProblem, useAction, type FieldErrors } from '../../../components/form';
 import * as api from '../api';
 import { SESSIONS_NS } from '../i18n';
 import { formatWhen, wallClock } from '../time';
@@ -47,6 +48,10 @@ export function SessionCard({
   const [reason, setReason] = useState('');
   const [when, setWhen] = useState(() => wallClock(o.startsAt, zone));
   const [scope, setScope] = useState<Scope>('occurrence');
+  // What the form says is missing or wrong, beside the field, before anything is sent.
+  const [fields, setFields] = useState<FieldErrors>({});
+  const form = useRef<HTMLFormElement>(null);
+  const fixed = (field: string) => setFields((found) => ({ ...found, [field]: undefined }));
   const lang = i18n.resolvedLanguage;
   const act = (action: () => Promise<void>) =>
     run(async () => {
@@ -61,6 +66,15 @@ export function SessionCard({
   const open = (p: Panel) => {
     setPanel(panel === p ? null : p);
     setReason('');
+    setFields({});
+  };
+  /** The form's own rules: a reason where the partner is owed one, and a new time still to come. */
+  const check = (): FieldErrors => {
+    const found: FieldErrors = {};
+    const start = DateTime.fromISO(`${when.date}T${when.time}`, { zone });
+    if (panel === 'move' && (!start.isValid || start.toMillis() <= Date.now())) found.date = { key: `${SESSIONS_NS}:propose.fields.date` };
+    if (panel !== 'decline' && !reason.trim()) found.reason = { key: `${SESSIONS_NS}:form.reasonMissing` };
+    return found;
   };
   const ahead = Date.parse(o.startsAt) > Date.now();
   const showOrganiserTime = o.timeZone !== zone;
@@ -166,9 +180,15 @@ export function SessionCard({
 
       {panel && (
         <form
+          ref={form}
+          noValidate
           className="space-y-3 rounded-xl bg-slate-50 p-3"
           onSubmit={(e) => {
             e.preventDefault();
+            const found = check();
+            setFields(found);
+            if (Object.values(found).some(Boolean))
+              return void requestAnimationFrame(() => form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
             if (panel === 'move')
               void act(() => api.moveSession(o.sessionId, o.index, { ...when, timeZone: zone, reason, ...(o.repeat ? { scope } : {}) }));
             else if (panel === 'decline') void act(() => api.declineSession(o.sessionId, reason));
@@ -177,15 +197,17 @@ export function SessionCard({
         >
           {panel === 'move' && (
             <div className="grid grid-cols-2 gap-3">
-              <Field label={t('form.newDate')}>
-                {({ id }) => (
+              <Field label={t('form.newDate')} problem={fields.date}>
+                {(ids) => (
                   <input
-                    id={id}
+                    {...controlOf(ids)}
                     type="date"
                     className="input"
-                    required
                     value={when.date}
-                    onChange={(e) => setWhen({ ...when, date: e.target.value })}
+                    onChange={(e) => {
+                      setWhen({ ...when, date: e.target.value });
+                      fixed('date');
+                    }}
                   />
                 )}
               </Field>
@@ -195,9 +217,11 @@ export function SessionCard({
                     id={id}
                     type="time"
                     className="input"
-                    required
                     value={when.time}
-                    onChange={(e) => setWhen({ ...when, time: e.target.value })}
+                    onChange={(e) => {
+                      setWhen({ ...when, time: e.target.value });
+                      fixed('date');
+                    }}
                   />
                 )}
               </Field>
@@ -221,16 +245,19 @@ export function SessionCard({
               )}
             </div>
           )}
-          <Field label={t('form.reason')} optional={panel === 'decline'}>
-            {({ id }) => (
+          <Field label={t('form.reason')} optional={panel === 'decline'} required={panel !== 'decline'} problem={fields.reason}>
+            {(ids) => (
               <input
-                id={id}
+                {...controlOf(ids)}
                 className="input"
                 maxLength={300}
-                required={panel !== 'decline'}
+                aria-required={panel !== 'decline'}
                 placeholder={t('form.reasonPlaceholder')}
                 value={reason}
-                onChange={(e) => setReason(e.target.value)}
+                onChange={(e) => {
+                  setReason(e.target.value);
+                  fixed('reason');
+                }}
               />
             )}
           </Field>
